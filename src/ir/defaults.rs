@@ -1,0 +1,219 @@
+//! `default_value` text → a typed JSON value, or a reason why it does not fit.
+//!
+//! The API sends every default as a string, whatever the parameter's type. One set of rules,
+//! applied here while the IR is built, decides what each default means for every artifact:
+//! `"42"` is 42 for an integer, `"true"` is true for a boolean, `"[1,2]"` is an array, object
+//! JSON text is an object, and strings (text, time, file URLs) stay text. An empty default means
+//! no default. A default that does not fit its type is dropped by the caller with a warning.
+
+use super::{Field, FileKind, Type};
+use crate::model::Scalar;
+use serde_json::{Map, Number, Value};
+
+/// Interprets a wire `default_value` for a parameter of type `ty`.
+///
+/// `Ok(None)` means there is no default (absent or empty); `Err` says why the default does not
+/// fit the type.
+pub fn parse(raw: &Scalar, ty: &Type) -> Result<Option<Value>, String> {
+    let value = match raw {
+        Scalar::String(s) if s.is_empty() => return Ok(None),
+        Scalar::String(s) => match ty {
+            // Text types take the string as it is, even when it looks like JSON.
+            Type::String | Type::Time | Type::File(_) => Value::String(s.clone()),
+            Type::Any(_) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
+            _ => serde_json::from_str(s.trim())
+                .map_err(|_| format!("{} is not {}", shorten(s), expected(ty)))?,
+        },
+        // A default sent as real JSON instead of JSON text: accept it if it fits.
+        Scalar::Bool(b) => Value::Bool(*b),
+        Scalar::Number(n) => Value::Number(n.clone()),
+        Scalar::Json(v) => v.clone(),
+    };
+    conform(value, ty).map(Some)
+}
+
+/// Checks that `value` fits `ty` and returns it normalized: integral floats for integer
+/// parameters become integers, and object keys follow the declared field order.
+pub fn conform(value: Value, ty: &Type) -> Result<Value, String> {
+    match (ty, value) {
+        (Type::Any(_), v) => Ok(v),
+        (Type::String, Value::String(s)) => Ok(Value::String(s)),
+        (Type::File(_), Value::String(s)) if !s.trim().is_empty() => Ok(Value::String(s)),
+        (Type::Time, Value::String(s)) if is_coze_time(&s) => Ok(Value::String(s)),
+        (Type::Time, Value::String(s)) => Err(format!(
+            "{} is not a time in Coze's `yyyy-MM-dd HH:mm:ss` form",
+            shorten(&s)
+        )),
+        (Type::Boolean, Value::Bool(b)) => Ok(Value::Bool(b)),
+        (Type::Integer, Value::Number(n)) => integer(&n)
+            .map(Value::Number)
+            .ok_or_else(|| format!("{n} is not an integer")),
+        (Type::Number, Value::Number(n)) => Ok(Value::Number(n)),
+        (Type::Map, Value::Object(m)) => Ok(Value::Object(m)),
+        (Type::Array(array), Value::Array(values)) => values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| conform(v, &array.items).map_err(|e| format!("element {i}: {e}")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        (Type::Object(object), Value::Object(map)) => conform_object(map, &object.fields),
+        (ty, v) => Err(format!(
+            "{} is not {}",
+            shorten(&v.to_string()),
+            expected(ty)
+        )),
+    }
+}
+
+fn conform_object(mut map: Map<String, Value>, fields: &[Field]) -> Result<Value, String> {
+    let mut out = Map::new();
+    for field in fields {
+        match map.shift_remove(&field.name) {
+            Some(Value::Null) | None if field.required => {
+                return Err(format!(
+                    "required property {} is missing",
+                    super::path::quote(&field.name)
+                ));
+            }
+            Some(Value::Null) | None => {}
+            Some(v) => {
+                let v = conform(v, &field.ty)
+                    .map_err(|e| format!("property {}: {e}", super::path::quote(&field.name)))?;
+                out.insert(field.name.clone(), v);
+            }
+        }
+    }
+    if let Some(extra) = map.keys().next() {
+        return Err(format!(
+            "property {} is not declared",
+            super::path::quote(extra)
+        ));
+    }
+    Ok(Value::Object(out))
+}
+
+/// An integer JSON number: integers as they are, floats only when integral and in range.
+fn integer(n: &Number) -> Option<Number> {
+    if n.is_i64() || n.is_u64() {
+        return Some(n.clone());
+    }
+    let f = n.as_f64()?;
+    (f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64)
+        .then(|| Number::from(f as i64))
+}
+
+/// Coze's time text: `yyyy-MM-dd HH:mm:ss` (seconds may be left out).
+pub fn is_coze_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let shape_ok = (b.len() == 19 || b.len() == 16)
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b' '
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && (b.len() == 16 || (b[16] == b':' && digits(17..19)));
+    if !shape_ok {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(u32::MAX);
+    let seconds = if b.len() == 19 { num(17..19) } else { 0 };
+    (1..=12).contains(&num(5..7))
+        && (1..=31).contains(&num(8..10))
+        && num(11..13) < 24
+        && num(14..16) < 60
+        && seconds < 60
+}
+
+fn expected(ty: &Type) -> &'static str {
+    match ty {
+        Type::String => "a string",
+        Type::Integer => "an integer",
+        Type::Number => "a number",
+        Type::Boolean => "`true` or `false`",
+        Type::Time => "a time",
+        Type::File(FileKind::Generic) => "a file URL or file_id",
+        Type::File(_) => "a file URL or file_id",
+        Type::Object(_) | Type::Map => "JSON object text",
+        Type::Array(_) => "JSON array text",
+        Type::Any(_) => "JSON",
+    }
+}
+
+/// Untrusted text quoted for a message, cut short so one bad default cannot flood the output.
+fn shorten(s: &str) -> String {
+    super::path::quote(&super::path::printable(s, 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Array, Type};
+
+    fn text(s: &str) -> Scalar {
+        Scalar::String(s.to_owned())
+    }
+
+    #[test]
+    fn text_defaults_become_typed_values() {
+        assert_eq!(
+            parse(&text("42"), &Type::Integer),
+            Ok(Some(Value::from(42)))
+        );
+        assert_eq!(
+            parse(&text("3.0"), &Type::Integer),
+            Ok(Some(Value::from(3)))
+        );
+        assert_eq!(
+            parse(&text("0.7"), &Type::Number),
+            Ok(Some(Value::from(0.7)))
+        );
+        assert_eq!(
+            parse(&text("true"), &Type::Boolean),
+            Ok(Some(Value::Bool(true)))
+        );
+        assert_eq!(
+            parse(&text("[1]"), &Type::String),
+            Ok(Some(Value::from("[1]")))
+        );
+        let ints = Type::Array(Box::new(Array {
+            items: Type::Integer,
+            description: None,
+        }));
+        assert_eq!(
+            parse(&text("[1,2]"), &ints),
+            Ok(Some(serde_json::json!([1, 2])))
+        );
+    }
+
+    #[test]
+    fn empty_default_means_none() {
+        assert_eq!(parse(&text(""), &Type::Integer), Ok(None));
+    }
+
+    #[test]
+    fn defaults_that_do_not_fit_are_errors() {
+        assert!(parse(&text("abc"), &Type::Integer).is_err());
+        assert!(parse(&text("1.5"), &Type::Integer).is_err());
+        assert!(parse(&text("yes"), &Type::Boolean).is_err());
+        assert!(parse(&text("tomorrow"), &Type::Time).is_err());
+        let ints = Type::Array(Box::new(Array {
+            items: Type::Integer,
+            description: None,
+        }));
+        assert!(parse(&text("[1,\"x\"]"), &ints).is_err());
+    }
+
+    #[test]
+    fn coze_time_text_is_checked() {
+        assert!(is_coze_time("2025-07-01 09:30:00"));
+        assert!(is_coze_time("2025-07-01 09:30"));
+        assert!(!is_coze_time("2025-13-01 09:30:00"));
+        assert!(!is_coze_time("2025-07-01T09:30:00"));
+        assert!(!is_coze_time("２０２５-07-01 09:30"));
+    }
+}

@@ -1,0 +1,40 @@
+//! cozegen turns a Coze workflow's WorkflowInfo (the answer of
+//! `GET /v1/workflows/:workflow_id?include_input_output=true`) into artifacts: JSON Schema,
+//! Rust input structs, an HTML form.
+//!
+//! The pipeline has three stages, one module each:
+//!
+//! 1. [`load`] reads the document into the lenient wire types of [`model`];
+//! 2. [`ir::build`] walks it once into a normalized tree where every name, type and default is
+//!    decided;
+//! 3. the emitters in [`emit`] translate that tree into text through askama templates.
+//!
+//! ```no_run
+//! let (workflow, warnings) = cozegen::load_workflow("workflow.json", &Default::default())?;
+//! for w in &warnings {
+//!     eprintln!("warning: {w}");
+//! }
+//! let schema = cozegen::emit::json_schema::render(&workflow, &Default::default())?;
+//! # Ok::<(), cozegen::Error>(())
+//! ```
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod model;
+pub mod output;
+mod stack;
+
+pub use error::{Error, Result, Warning};
+pub use ir::{BuildOptions, Workflow, build};
+pub use load::{load_path, load_slice};
+
+/// Loads a WorkflowInfo file (`-` for stdin) and builds its IR in one step.
+pub fn load_workflow(
+    path: impl AsRef<std::path::Path>,
+    options: &BuildOptions,
+) -> Result<(Workflow, Vec<Warning>)> {
+    let info = load_path(path)?;
+    build(&info, options)
+}

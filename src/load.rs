@@ -1,0 +1,182 @@
+//! Where WorkflowInfo documents come from: a file, stdin, or bytes already in memory.
+//!
+//! Loading checks size and nesting before parsing, unwraps the response envelope (an error
+//! envelope becomes [`Error::Api`]), and insists on `input` being present.
+
+use crate::error::{Error, Result};
+use crate::ir::path::printable;
+use crate::model::{Document, Scalar, WorkflowInfo};
+use std::io::Read;
+use std::path::Path;
+
+/// The largest document accepted, in bytes.
+pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+
+/// The deepest JSON nesting accepted: enough for [`crate::ir::MAX_DEPTH`] parameter levels
+/// (an object parameter takes two JSON levels: itself and its `properties`) plus the envelope.
+pub const MAX_JSON_DEPTH: usize = 2 * crate::ir::MAX_DEPTH + 16;
+
+/// Reads a document from `path`, or from stdin when `path` is `-`.
+pub fn load_path(path: impl AsRef<Path>) -> Result<WorkflowInfo> {
+    let path = path.as_ref();
+    let (name, bytes) = if path.as_os_str() == "-" {
+        (
+            "<stdin>".to_owned(),
+            read_limited(std::io::stdin().lock(), "<stdin>")?,
+        )
+    } else {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|source| Error::Read {
+            source_name: name.clone(),
+            source,
+        })?;
+        let bytes = read_limited(file, &name)?;
+        (name, bytes)
+    };
+    load_slice(&bytes, &name)
+}
+
+fn read_limited(reader: impl Read, name: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            source_name: name.to_owned(),
+            source,
+        })?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(Error::TooLarge {
+            source_name: name.to_owned(),
+            limit: MAX_DOCUMENT_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Parses a document held in memory; `source_name` names it in error messages.
+pub fn load_slice(bytes: &[u8], source_name: &str) -> Result<WorkflowInfo> {
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(Error::TooLarge {
+            source_name: source_name.to_owned(),
+            limit: MAX_DOCUMENT_BYTES,
+        });
+    }
+    check_depth(bytes, source_name)?;
+    let document = crate::stack::run(|| parse(bytes, source_name))?;
+    unwrap_envelope(document, source_name)
+}
+
+fn parse(bytes: &[u8], source_name: &str) -> Result<Document> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // Depth is bounded by `check_depth` and the stack by `crate::stack`, so serde_json's own
+    // limit of 128 levels would only reject documents cozegen can handle.
+    de.disable_recursion_limit();
+    let document: Document = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        json_error(e.into_inner(), path, source_name)
+    })?;
+    de.end()
+        .map_err(|e| json_error(e, String::new(), source_name))?;
+    Ok(document)
+}
+
+fn json_error(e: serde_json::Error, path: String, source_name: &str) -> Error {
+    // serde_json appends " at line L column C" to its messages; the error already says where.
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message,
+    };
+    Error::Json {
+        source_name: source_name.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        path: printable(&path, 240),
+        message: printable(&message, 240),
+    }
+}
+
+/// Rejects JSON nested deeper than [`MAX_JSON_DEPTH`] before any recursive parsing starts.
+fn check_depth(bytes: &[u8], source_name: &str) -> Result<()> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut line, mut line_start) = (1usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(Error::JsonTooDeep {
+                        source_name: source_name.to_owned(),
+                        line,
+                        column: i - line_start + 1,
+                        limit: MAX_JSON_DEPTH,
+                        param_limit: crate::ir::MAX_DEPTH,
+                    });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'\n' => (line, line_start) = (line + 1, i + 1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn unwrap_envelope(document: Document, source_name: &str) -> Result<WorkflowInfo> {
+    let code = document.code.as_ref().and_then(Scalar::as_text);
+    if let Some(code) = code.filter(|c| c.trim() != "0") {
+        return Err(Error::Api {
+            code: printable(&code, 40),
+            msg: printable(
+                &document
+                    .msg
+                    .as_ref()
+                    .and_then(Scalar::as_text)
+                    .unwrap_or_default(),
+                500,
+            ),
+            logid: document
+                .detail
+                .as_ref()
+                .and_then(|d| d.logid.as_ref())
+                .and_then(Scalar::as_text)
+                .map(|l| printable(&l, 120)),
+        });
+    }
+    let info = match document.data {
+        Some(data) => data,
+        None if document.input.is_some()
+            || document.workflow_detail.is_some()
+            || document.output.is_some() =>
+        {
+            WorkflowInfo {
+                input: document.input,
+                output: document.output,
+                workflow_detail: document.workflow_detail,
+            }
+        }
+        None if document.code.is_some() => {
+            return Err(Error::MissingData {
+                source_name: source_name.to_owned(),
+            });
+        }
+        None => WorkflowInfo::default(),
+    };
+    if info.input.is_none() {
+        return Err(Error::MissingInput {
+            source_name: source_name.to_owned(),
+        });
+    }
+    Ok(info)
+}

@@ -1,0 +1,155 @@
+//! Wire types for the Coze "get workflow info" response, exactly as the API sends it.
+//!
+//! Everything here is lenient on purpose: any key may be missing, unknown keys are ignored,
+//! and leaf fields that the API is inconsistent about (`created_at` as number or string,
+//! `required` as bool or string, `default_value` as string or JSON) are kept as [`Scalar`]s.
+//! Interpreting them is the IR's job; this module holds no logic.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// A top-level document: either the full response envelope or a bare `WorkflowInfo`.
+///
+/// Both shapes deserialize into this one struct: an envelope fills `code`/`msg`/`data`/`detail`,
+/// a bare document fills `input`/`output`/`workflow_detail` directly.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Document {
+    pub code: Option<Scalar>,
+    pub msg: Option<Scalar>,
+    pub detail: Option<ResponseDetail>,
+    pub data: Option<WorkflowInfo>,
+    pub input: Option<NodeParams>,
+    pub output: Option<OutputNode>,
+    pub workflow_detail: Option<WorkflowBasic>,
+}
+
+/// `WorkflowInfo`: the `data` of a successful response.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WorkflowInfo {
+    pub input: Option<NodeParams>,
+    pub output: Option<OutputNode>,
+    pub workflow_detail: Option<WorkflowBasic>,
+}
+
+/// `OpenAPIWorkflowInput`: the start node's parameters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NodeParams {
+    pub parameters: Option<Params>,
+}
+
+/// `OpenAPIWorkflowOutput`: the end node's parameters and how it terminates.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OutputNode {
+    pub parameters: Option<Params>,
+    pub terminate_plan: Option<Scalar>,
+    pub content: Option<Scalar>,
+}
+
+/// `OpenAPIWorkflowBasic`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WorkflowBasic {
+    pub workflow_id: Option<Scalar>,
+    pub workflow_name: Option<Scalar>,
+    pub description: Option<Scalar>,
+    pub app_id: Option<Scalar>,
+    pub icon_url: Option<Scalar>,
+    pub created_at: Option<Scalar>,
+    pub updated_at: Option<Scalar>,
+    pub creator: Option<UserInfo>,
+}
+
+/// `OpenAPIUserInfo`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UserInfo {
+    pub id: Option<Scalar>,
+    pub name: Option<Scalar>,
+}
+
+/// `ResponseDetail`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResponseDetail {
+    pub logid: Option<Scalar>,
+}
+
+/// A parameter map in document order (the order users see in the Coze editor).
+///
+/// Unlike a plain map, a repeated key is an error rather than a silent overwrite: two
+/// parameters with one name mean the document is not what the editor shows.
+#[derive(Debug, Default)]
+pub struct Params(pub IndexMap<String, Param>);
+
+impl<'de> Deserialize<'de> for Params {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Params;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of parameter names to parameters")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Params, A::Error> {
+                let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate parameter name {}",
+                            crate::ir::path::quote(&key)
+                        )));
+                    }
+                    let value = map.next_value::<Param>()?;
+                    out.insert(key, value);
+                }
+                Ok(Params(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// `OpenAPIParameter`: one node of the recursive parameter tree.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Param {
+    #[serde(rename = "type")]
+    pub ty: Option<Scalar>,
+    pub items: Option<Box<Param>>,
+    pub properties: Option<Params>,
+    pub required: Option<Scalar>,
+    pub description: Option<Scalar>,
+    pub default_value: Option<Scalar>,
+}
+
+/// A leaf value whose JSON type the API does not keep consistent.
+///
+/// Objects and arrays are kept as raw JSON (`Json`) so that a typed `default_value` sent as
+/// real JSON instead of JSON text can still be interpreted.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Json(serde_json::Value),
+}
+
+impl Scalar {
+    /// The value as text: strings as they are, numbers and booleans in their JSON spelling.
+    /// Objects and arrays have no text form here.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Scalar::String(s) => Some(s.clone()),
+            Scalar::Number(n) => Some(n.to_string()),
+            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Json(_) => None,
+        }
+    }
+}

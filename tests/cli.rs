@@ -1,0 +1,266 @@
+//! The command line: input sources, errors and exit codes, output files, warnings, `--help`.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn help_matches_golden() {
+    let out = cozegen(&["--help"]);
+    assert!(out.status.success());
+    assert_golden("cli/help.txt", &stdout(&out));
+    let out = cozegen(&["schema", "--help"]);
+    assert!(out.status.success());
+    assert_golden("cli/schema-help.txt", &stdout(&out));
+}
+
+#[test]
+fn reads_the_document_from_stdin() {
+    let doc = std::fs::read(root().join("tests/corpus/bare_info.json")).expect("read");
+    let from_stdin = cozegen_with_stdin(&["schema", "-"], &doc);
+    let from_file = cozegen(&["schema", "tests/corpus/bare_info.json"]);
+    assert!(from_stdin.status.success(), "{}", stderr(&from_stdin));
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+}
+
+#[test]
+fn bare_info_and_envelope_give_the_same_schema() {
+    let bare = std::fs::read_to_string(root().join("tests/corpus/bare_info.json")).expect("read");
+    let envelope =
+        format!(r#"{{"code": 0, "msg": "", "data": {bare}, "detail": {{"logid": "x"}}}}"#);
+    let a = cozegen_with_stdin(&["schema", "-"], bare.as_bytes());
+    let b = cozegen_with_stdin(&["schema", "-"], envelope.as_bytes());
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn error_envelope_is_an_error_quoting_code_msg_and_logid() {
+    let out = cozegen(&["schema", "tests/corpus/error_4101.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("4101"), "{err}");
+    assert!(err.contains("The token you entered is incorrect."), "{err}");
+    assert!(err.contains("20251124000000ERR4101"), "{err}");
+}
+
+#[test]
+fn error_envelope_with_code_as_text_and_no_detail_is_still_an_error() {
+    let out = cozegen_with_stdin(
+        &["schema", "-"],
+        br#"{"code": "4200", "msg": "workflow not found"}"#,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("4200") && err.contains("workflow not found"),
+        "{err}"
+    );
+}
+
+#[test]
+fn control_characters_in_api_messages_are_escaped() {
+    let out = cozegen_with_stdin(
+        &["schema", "-"],
+        b"{\"code\": 1, \"msg\": \"bad\\u001b[31m red\"}",
+    );
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("\\u{1b}"), "{err:?}");
+}
+
+#[test]
+fn missing_input_names_include_input_output() {
+    let out = cozegen_with_stdin(
+        &["schema", "-"],
+        br#"{"code":0,"msg":"","data":{"workflow_detail":{"workflow_name":"x"}}}"#,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("include_input_output=true"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn success_envelope_without_data_is_an_error() {
+    let out = cozegen_with_stdin(&["schema", "-"], br#"{"code":0,"msg":""}"#);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no `data`"), "{}", stderr(&out));
+}
+
+#[test]
+fn malformed_json_reports_line_and_column() {
+    let out = cozegen_with_stdin(
+        &["schema", "-"],
+        b"{\n  \"input\": {\n    \"parameters\": {,\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("line 3, column"), "{err}");
+}
+
+#[test]
+fn wrong_shapes_name_the_path() {
+    let out = cozegen_with_stdin(
+        &["schema", "-"],
+        br#"{"input": {"parameters": {"a": {"type": "array", "items": "string"}}}}"#,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("input.parameters.a.items"), "{err}");
+}
+
+#[test]
+fn duplicate_parameter_names_are_an_error() {
+    let out = cozegen_with_stdin(
+        &["schema", "-"],
+        br#"{"input": {"parameters": {"a": {"type": "string"}, "a": {"type": "integer"}}}}"#,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("duplicate parameter name \"a\""), "{err}");
+}
+
+#[test]
+fn trailing_garbage_is_an_error() {
+    let out = cozegen_with_stdin(&["schema", "-"], br#"{"input": {}} {"#);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("trailing"), "{}", stderr(&out));
+}
+
+#[test]
+fn non_object_documents_are_errors_not_panics() {
+    for doc in [&b"[]"[..], b"null", b"42", b"\"x\"", b"", b"\xff\xfe"] {
+        let out = cozegen_with_stdin(&["schema", "-"], doc);
+        assert_eq!(out.status.code(), Some(1), "{:?}: {}", doc, stderr(&out));
+        assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn missing_file_is_an_error() {
+    let out = cozegen(&["schema", "tests/corpus/does-not-exist.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot read tests/corpus/does-not-exist.json"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(cozegen(&["schema", "--draft", "04"]).status.code(), Some(2));
+    assert_eq!(cozegen(&["no-such-command"]).status.code(), Some(2));
+}
+
+#[test]
+fn output_file_is_written_and_nothing_is_printed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_path = dir.path().join("schema.json");
+    let out = cozegen(&[
+        "schema",
+        "tests/corpus/arrays.json",
+        "-o",
+        out_path.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&out_path).expect("written");
+    assert_eq!(
+        written,
+        stdout(&cozegen(&["schema", "tests/corpus/arrays.json"]))
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left behind");
+}
+
+#[test]
+fn a_failing_run_leaves_an_existing_output_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_path = dir.path().join("schema.json");
+    std::fs::write(&out_path, "previous").expect("write");
+    let out = cozegen(&[
+        "schema",
+        "tests/corpus/error_4101.json",
+        "-o",
+        out_path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&out_path).expect("read"),
+        "previous"
+    );
+    let out = cozegen(&[
+        "schema",
+        "tests/corpus/odd_shapes.json",
+        "--deny-warnings",
+        "-o",
+        out_path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&out_path).expect("read"),
+        "previous"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+}
+
+#[test]
+fn writing_into_a_missing_directory_is_an_error() {
+    let out = cozegen(&[
+        "schema",
+        "tests/corpus/arrays.json",
+        "-o",
+        "/nonexistent-dir/x/schema.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot write /nonexistent-dir/x/schema.json"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn warnings_go_to_stderr_and_quiet_silences_them() {
+    let loud = cozegen(&["schema", "tests/corpus/odd_shapes.json"]);
+    assert!(loud.status.success());
+    assert!(
+        stderr(&loud).contains("warning: input.unknown: has unknown type \"list<string>\""),
+        "{}",
+        stderr(&loud)
+    );
+    let quiet = cozegen(&["schema", "tests/corpus/odd_shapes.json", "--quiet"]);
+    assert!(quiet.status.success());
+    assert!(quiet.stderr.is_empty());
+    assert_eq!(loud.stdout, quiet.stdout);
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_an_error() {
+    let out = cozegen(&["schema", "tests/corpus/odd_shapes.json", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("denied by --deny-warnings"));
+    let clean = cozegen(&["schema", "tests/corpus/all_types.json", "--deny-warnings"]);
+    assert!(clean.status.success(), "{}", stderr(&clean));
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cozegen"))
+        .args(["schema", "tests/corpus/all_types.json"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}

@@ -1,0 +1,123 @@
+//! Helpers shared by the integration tests: the corpus, golden files, the binary, and tools
+//! that some tests need (node, Chromium).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every corpus document that describes a workflow (error envelopes excluded), sorted.
+pub fn corpus() -> Vec<PathBuf> {
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/corpus"))
+        .expect("tests/corpus exists")
+        .map(|e| e.expect("readable corpus entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| !stem(p).starts_with("error_"))
+        .collect();
+    docs.sort();
+    docs
+}
+
+pub fn stem(path: &Path) -> String {
+    path.file_stem()
+        .expect("file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Compares `actual` with `tests/golden/<rel>`. With `COZEGEN_BLESS=1` the golden file is
+/// (re)written instead; review the diff with `git diff tests/golden` before committing.
+pub fn assert_golden(rel: &str, actual: &str) {
+    let path = root().join("tests/golden").join(rel);
+    if std::env::var_os("COZEGEN_BLESS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().expect("golden dir")).expect("create golden dir");
+        std::fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}: run `COZEGEN_BLESS=1 cargo test` and review it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .map_or_else(
+                || expected.lines().count().min(actual.lines().count()) + 1,
+                |i| i + 1,
+            );
+        panic!(
+            "{} differs from the generated output (first difference at line {line}); \
+             if the change is intended, run `COZEGEN_BLESS=1 cargo test` and review `git diff`.\n\
+             expected line: {:?}\n  actual line: {:?}",
+            path.display(),
+            expected.lines().nth(line - 1),
+            actual.lines().nth(line - 1)
+        );
+    }
+}
+
+/// Runs the `cozegen` binary with `args` and no stdin.
+pub fn cozegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cozegen"))
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run cozegen")
+}
+
+/// Runs the `cozegen` binary with `stdin` as its standard input.
+pub fn cozegen_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cozegen"))
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn cozegen");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait for cozegen");
+    writer.join().expect("stdin writer");
+    out
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("utf-8 stdout")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("utf-8 stderr")
+}
+
+/// Whether the test may use the JS tools under `tests/js` (installed by `npm ci` there).
+/// Locally a missing install skips the test with a note; under `CI=true` it fails.
+pub fn js_tools_available(what: &str) -> bool {
+    let ok = root().join("tests/js/node_modules").is_dir() && which("node");
+    if !ok {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{what} needs node and `npm ci` in tests/js, and CI=true forbids skipping");
+        }
+        eprintln!(
+            "skipping {what}: run `npm ci --prefix tests/js` (or scripts/test.sh) to enable it"
+        );
+    }
+    ok
+}
+
+pub fn which(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+}
