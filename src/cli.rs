@@ -1,8 +1,11 @@
 //! The `cozegen` command line: argument parsing and the glue from arguments to the library.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cozegen::diff::Impact;
 use cozegen::emit::Node;
+use cozegen::emit::ir_json;
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
+use cozegen::emit::typescript::{self, TsOptions};
 use cozegen::{BuildOptions, Error, Warning, Workflow};
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,6 +30,56 @@ pub struct Cli {
 enum Command {
     /// JSON Schema of the start node's parameters (or the end node's, with --node output).
     Schema(SchemaArgs),
+    /// TypeScript declarations of the start node's parameters (or the end node's).
+    Ts(TsArgs),
+    /// The normalized intermediate representation as JSON, for custom generators.
+    Ir(IrArgs),
+    /// Check a `parameters` object against the start node before a run.
+    Validate(ValidateArgs),
+    /// Compare the start nodes of two WorkflowInfo versions; exit 1 on breaking changes.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+struct TsArgs {
+    #[command(flatten)]
+    common: Common,
+
+    /// Which node to describe.
+    #[arg(long, value_enum, default_value_t = NodeArg::Input)]
+    node: NodeArg,
+}
+
+#[derive(Debug, Args)]
+struct IrArgs {
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// A saved WorkflowInfo, or `-` for stdin.
+    #[arg(value_name = "FILE", default_value = "-")]
+    file: PathBuf,
+
+    /// The `parameters` object to check (a JSON file, or `-` for stdin).
+    #[arg(long, value_name = "PARAMS.json")]
+    params: PathBuf,
+
+    /// Do not print warnings about the WorkflowInfo.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The WorkflowInfo callers use today.
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+
+    /// The WorkflowInfo about to replace it.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
 }
 
 /// Where the document comes from and where the artifact goes.
@@ -113,6 +166,57 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 json_schema::render(w, &options)
             })
         }
+        Command::Ts(args) => {
+            let options = TsOptions {
+                node: args.node.into(),
+            };
+            generate(&args.common, &BuildOptions::default(), |w| {
+                typescript::render(w, &options)
+            })
+        }
+        Command::Ir(args) => generate(&args.common, &BuildOptions::default(), ir_json::render),
+        Command::Validate(args) => validate(&args),
+        Command::Diff(args) => diff(&args),
+    }
+}
+
+fn validate(args: &ValidateArgs) -> Result<(), Error> {
+    if args.file.as_os_str() == "-" && args.params.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "the WorkflowInfo and --params cannot both come from stdin".into(),
+        ));
+    }
+    let (workflow, warnings) = cozegen::load_workflow(&args.file, &BuildOptions::default())?;
+    if !args.quiet {
+        print_warnings(&warnings);
+    }
+    let params = cozegen::load::read_json(&args.params)?;
+    let problems = cozegen::validate::validate(&workflow.input, &params);
+    let report: String = problems.iter().map(|p| format!("{p}\n")).collect();
+    emit(None, &report)?;
+    match problems.len() {
+        0 => Ok(()),
+        count => Err(Error::InvalidParameters { count }),
+    }
+}
+
+fn diff(args: &DiffArgs) -> Result<(), Error> {
+    let (old, _) = cozegen::load_workflow(&args.old, &BuildOptions::default())?;
+    let (new, _) = cozegen::load_workflow(&args.new, &BuildOptions::default())?;
+    let changes = cozegen::diff::diff(&old.input, &new.input);
+    let breaking = changes
+        .iter()
+        .filter(|c| c.impact == Impact::Breaking)
+        .count();
+    let mut report: String = changes.iter().map(|c| format!("{c}\n")).collect();
+    report.push_str(&format!(
+        "{breaking} breaking, {} compatible change(s)\n",
+        changes.len() - breaking
+    ));
+    emit(None, &report)?;
+    match breaking {
+        0 => Ok(()),
+        count => Err(Error::BreakingChanges { count }),
     }
 }
 
@@ -128,12 +232,16 @@ fn generate(
     emit(common.output.as_deref(), &text)
 }
 
+fn print_warnings(warnings: &[Warning]) {
+    let mut stderr = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(stderr, "warning: {w}");
+    }
+}
+
 fn report(warnings: &[Warning], common: &Common) -> Result<(), Error> {
     if !common.quiet || common.deny_warnings {
-        let mut stderr = std::io::stderr().lock();
-        for w in warnings {
-            let _ = writeln!(stderr, "warning: {w}");
-        }
+        print_warnings(warnings);
     }
     if common.deny_warnings && !warnings.is_empty() {
         return Err(Error::DeniedWarnings {

@@ -9,6 +9,10 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// Arguments that parse but do not make sense together.
+    #[error("{0}")]
+    Usage(String),
+
     /// The document could not be read from disk or stdin.
     #[error("cannot read {source_name}: {source}")]
     Read {
@@ -79,6 +83,14 @@ pub enum Error {
     /// `--deny-warnings` was given and building produced warnings.
     #[error("{count} warning(s) denied by --deny-warnings")]
     DeniedWarnings { count: usize },
+
+    /// `cozegen validate` found problems (listed separately).
+    #[error("the parameters do not fit the workflow: {count} problem(s)")]
+    InvalidParameters { count: usize },
+
+    /// `cozegen diff` found breaking changes (listed separately).
+    #[error("{count} breaking change(s)")]
+    BreakingChanges { count: usize },
 
     /// An output file could not be written; the previous file, if any, is untouched.
     #[error("cannot write {path}: {source}")]

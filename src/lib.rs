@@ -18,6 +18,7 @@
 //! # Ok::<(), cozegen::Error>(())
 //! ```
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -25,6 +26,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 mod stack;
+pub mod validate;
 
 pub use error::{Error, Result, Warning};
 pub use ir::{BuildOptions, Workflow, build};

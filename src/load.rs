@@ -36,6 +36,39 @@ pub fn load_path(path: impl AsRef<Path>) -> Result<WorkflowInfo> {
     load_slice(&bytes, &name)
 }
 
+/// Reads any JSON document (such as a `parameters` object) from `path`, or stdin for `-`,
+/// with the same size and depth limits as WorkflowInfo documents.
+pub fn read_json(path: impl AsRef<Path>) -> Result<serde_json::Value> {
+    let path = path.as_ref();
+    let (name, bytes) = read_source(path)?;
+    check_depth(&bytes, &name)?;
+    crate::stack::run(|| {
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        de.disable_recursion_limit();
+        let value = serde::Deserialize::deserialize(&mut de)
+            .map_err(|e| json_error(e, String::new(), &name))?;
+        de.end().map_err(|e| json_error(e, String::new(), &name))?;
+        Ok(value)
+    })
+}
+
+fn read_source(path: &Path) -> Result<(String, Vec<u8>)> {
+    if path.as_os_str() == "-" {
+        Ok((
+            "<stdin>".to_owned(),
+            read_limited(std::io::stdin().lock(), "<stdin>")?,
+        ))
+    } else {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|source| Error::Read {
+            source_name: name.clone(),
+            source,
+        })?;
+        let bytes = read_limited(file, &name)?;
+        Ok((name, bytes))
+    }
+}
+
 fn read_limited(reader: impl Read, name: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader

@@ -1,7 +1,9 @@
 //! Emitters: one module per artifact, each translating the IR into a view struct that an
 //! askama template in `templates/` lays out.
 
+pub mod ir_json;
 pub mod json_schema;
+pub mod typescript;
 
 /// Which node of the workflow an artifact describes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,0 +1,134 @@
+//! `cozegen validate` and `cozegen diff` from the command line: tables of cases, exit codes.
+
+mod common;
+
+use common::*;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path.to_str().expect("utf-8").to_owned()
+}
+
+#[test]
+fn validate_reports_each_problem_with_its_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: &[(&str, &[&str])] = &[
+        (r#"{"rows":[{"sku":"A","qty":1}]}"#, &[]),
+        (
+            r#"{"rows":[{"sku":"A","qty":1},{"sku":"B","qty":"3"}]}"#,
+            &["rows[1].qty: expected integer, got \"3\""],
+        ),
+        (
+            r#"{"grid":[[1,"x"]]}"#,
+            &[
+                "rows: required parameter is missing",
+                "grid[0][1]: expected number, got \"x\"",
+            ],
+        ),
+        (
+            r#"{"rows":[],"flags":[true,1],"extra":{}}"#,
+            &[
+                "flags[1]: expected boolean, got 1",
+                "extra: is not a parameter of this workflow",
+            ],
+        ),
+        (r#"[]"#, &["parameters: expected an object, got an array"]),
+    ];
+    for (params, expected) in cases {
+        let file = write(dir.path(), "params.json", params);
+        let out = cozegen(&["validate", "tests/corpus/arrays.json", "--params", &file]);
+        let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+        assert_eq!(lines, *expected, "{params}");
+        let code = if expected.is_empty() { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(code), "{params}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn validate_accepts_every_valid_instance_and_rejects_every_invalid_one() {
+    for doc in corpus() {
+        let dir = root().join("tests/instances").join(stem(&doc));
+        for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+            let instance = entry.expect("entry").path();
+            let out = cozegen(&[
+                "validate",
+                doc.to_str().expect("utf-8"),
+                "-q",
+                "--params",
+                instance.to_str().expect("utf-8"),
+            ]);
+            let valid = stem(&instance).starts_with("valid");
+            assert_eq!(
+                out.status.success(),
+                valid,
+                "{}: {}",
+                instance.display(),
+                stdout(&out)
+            );
+        }
+    }
+}
+
+#[test]
+fn validate_rejects_malformed_params_with_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "params.json", "{\n  \"rows\": [,]\n}");
+    let out = cozegen(&["validate", "tests/corpus/arrays.json", "--params", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("line 2, column"), "{}", stderr(&out));
+}
+
+#[test]
+fn diff_classifies_changes_and_exits_1_only_when_something_breaks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = |params: &str| format!(r#"{{"input":{{"parameters":{params}}}}}"#);
+    let base = r#"{"a":{"type":"string","required":true},"b":{"type":"integer"}}"#;
+    let cases: &[(&str, &[&str], i32)] = &[
+        (base, &["0 breaking, 0 compatible change(s)"], 0),
+        (
+            r#"{"a":{"type":"string","required":true},"b":{"type":"integer"},"c":{"type":"boolean"}}"#,
+            &[
+                "compatible: c: new optional parameter",
+                "0 breaking, 1 compatible change(s)",
+            ],
+            0,
+        ),
+        (
+            r#"{"a":{"type":"string","required":true},"b":{"type":"string","required":true}}"#,
+            &[
+                "breaking: b: optional parameter became required",
+                "breaking: b: type changed from integer to string",
+                "2 breaking, 0 compatible change(s)",
+            ],
+            1,
+        ),
+        (
+            r#"{"b":{"type":"integer","default_value":"4"}}"#,
+            &[
+                "breaking: a: parameter removed",
+                "compatible: b: default changed from none to 4",
+                "1 breaking, 1 compatible change(s)",
+            ],
+            1,
+        ),
+    ];
+    let old = write(dir.path(), "old.json", &doc(base));
+    for (new_params, expected, code) in cases {
+        let new = write(dir.path(), "new.json", &doc(new_params));
+        let out = cozegen(&["diff", &old, &new]);
+        let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+        assert_eq!(lines, *expected, "{new_params}");
+        assert_eq!(out.status.code(), Some(*code), "{new_params}");
+    }
+}
+
+#[test]
+fn diff_of_a_corpus_document_with_itself_is_empty() {
+    for doc in corpus() {
+        let path = doc.to_str().expect("utf-8");
+        let out = cozegen(&["diff", path, path]);
+        assert!(out.status.success());
+        assert_eq!(stdout(&out), "0 breaking, 0 compatible change(s)\n");
+    }
+}
