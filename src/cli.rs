@@ -38,6 +38,12 @@ enum Command {
     Validate(ValidateArgs),
     /// Compare the start nodes of two WorkflowInfo versions; exit 1 on breaking changes.
     Diff(DiffArgs),
+    /// Print a shell completion script (e.g. `cozegen completions bash > /etc/bash_completion.d/cozegen`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +106,11 @@ struct Common {
     /// Treat warnings as errors (exit 1 and write nothing).
     #[arg(long)]
     deny_warnings: bool,
+
+    /// Write nothing; exit 1 if OUT is missing or differs from what would be generated
+    /// (a drift check for CI, like `cargo fmt --check`).
+    #[arg(long, requires = "output")]
+    check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +188,16 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Ir(args) => generate(&args.common, &BuildOptions::default(), ir_json::render),
         Command::Validate(args) => validate(&args),
         Command::Diff(args) => diff(&args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "cozegen",
+                &mut script,
+            );
+            emit(None, &String::from_utf8_lossy(&script))
+        }
     }
 }
 
@@ -229,7 +250,27 @@ fn generate(
     let (workflow, warnings) = cozegen::load_workflow(&common.file, build)?;
     report(&warnings, common)?;
     let text = render(&workflow)?;
-    emit(common.output.as_deref(), &text)
+    match &common.output {
+        Some(path) if common.check => check(path, &text),
+        output => emit(output.as_deref(), &text),
+    }
+}
+
+/// `--check`: compares instead of writing.
+fn check(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    match std::fs::read(path) {
+        Ok(current) if current == text.as_bytes() => Ok(()),
+        Ok(_) => Err(Error::Drift {
+            paths: vec![path.display().to_string()],
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Drift {
+            paths: vec![path.display().to_string()],
+        }),
+        Err(source) => Err(Error::Read {
+            source_name: path.display().to_string(),
+            source,
+        }),
+    }
 }
 
 fn print_warnings(warnings: &[Warning]) {

@@ -92,6 +92,10 @@ pub enum Error {
     #[error("{count} breaking change(s)")]
     BreakingChanges { count: usize },
 
+    /// `--check` found artifacts that are missing or differ from what would be generated.
+    #[error("{} would change: {}", if .paths.len() == 1 { "1 file" } else { "files" }, .paths.join(", "))]
+    Drift { paths: Vec<String> },
+
     /// An output file could not be written; the previous file, if any, is untouched.
     #[error("cannot write {path}: {source}")]
     Write {
