@@ -6,6 +6,7 @@
 use crate::error::{Error, Result};
 use crate::ir::path::printable;
 use crate::model::{Document, Scalar, WorkflowInfo};
+use serde::Deserialize;
 use std::io::Read;
 use std::path::Path;
 
@@ -101,17 +102,27 @@ pub fn load_slice(bytes: &[u8], source_name: &str) -> Result<WorkflowInfo> {
 }
 
 fn parse(bytes: &[u8], source_name: &str) -> Result<Document> {
+    // The fast path parses without tracking where it is; only when that fails is the document
+    // parsed again with serde_path_to_error, so the error can name the path.
     let mut de = serde_json::Deserializer::from_slice(bytes);
     // Depth is bounded by `check_depth` and the stack by `crate::stack`, so serde_json's own
     // limit of 128 levels would only reject documents cozegen can handle.
     de.disable_recursion_limit();
-    let document: Document = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        json_error(e.into_inner(), path, source_name)
-    })?;
-    de.end()
-        .map_err(|e| json_error(e, String::new(), source_name))?;
-    Ok(document)
+    if let Ok(document) = Document::deserialize(&mut de) {
+        de.end()
+            .map_err(|e| json_error(e, String::new(), source_name))?;
+        return Ok(document);
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de.disable_recursion_limit();
+    let error = match serde_path_to_error::deserialize::<_, Document>(&mut de) {
+        Err(e) => {
+            let path = e.path().to_string();
+            json_error(e.into_inner(), path, source_name)
+        }
+        Ok(_) => Error::Internal("a document failed to parse once and then parsed".to_owned()),
+    };
+    Err(error)
 }
 
 fn json_error(e: serde_json::Error, path: String, source_name: &str) -> Error {

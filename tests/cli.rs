@@ -270,27 +270,63 @@ fn check_passes_when_up_to_date_and_fails_on_drift_without_writing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out_path = dir.path().join("schema.json");
     let out_arg = out_path.to_str().expect("utf-8");
-    let missing = cozegen(&["schema", "tests/corpus/arrays.json", "-o", out_arg, "--check"]);
+    let missing = cozegen(&[
+        "schema",
+        "tests/corpus/arrays.json",
+        "-o",
+        out_arg,
+        "--check",
+    ]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(!out_path.exists(), "--check must not write");
-    assert!(cozegen(&["schema", "tests/corpus/arrays.json", "-o", out_arg]).status.success());
-    let fresh = cozegen(&["schema", "tests/corpus/arrays.json", "-o", out_arg, "--check"]);
+    assert!(
+        cozegen(&["schema", "tests/corpus/arrays.json", "-o", out_arg])
+            .status
+            .success()
+    );
+    let fresh = cozegen(&[
+        "schema",
+        "tests/corpus/arrays.json",
+        "-o",
+        out_arg,
+        "--check",
+    ]);
     assert!(fresh.status.success(), "{}", stderr(&fresh));
-    let drift = cozegen(&["schema", "tests/corpus/arrays.json", "-o", out_arg, "--check", "--draft", "07"]);
+    let drift = cozegen(&[
+        "schema",
+        "tests/corpus/arrays.json",
+        "-o",
+        out_arg,
+        "--check",
+        "--draft",
+        "07",
+    ]);
     assert_eq!(drift.status.code(), Some(1));
     assert!(stderr(&drift).contains("would change") && stderr(&drift).contains("schema.json"));
     let unchanged = std::fs::read_to_string(&out_path).expect("read");
-    assert!(unchanged.contains("2020-12"), "--check must not rewrite the file");
+    assert!(
+        unchanged.contains("2020-12"),
+        "--check must not rewrite the file"
+    );
 }
 
 #[test]
 fn check_without_an_output_file_is_a_usage_error() {
-    assert_eq!(cozegen(&["schema", "tests/corpus/arrays.json", "--check"]).status.code(), Some(2));
+    assert_eq!(
+        cozegen(&["schema", "tests/corpus/arrays.json", "--check"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn completions_are_printed_for_each_shell() {
-    for (shell, marker) in [("bash", "_cozegen()"), ("zsh", "#compdef cozegen"), ("fish", "complete -c cozegen")] {
+    for (shell, marker) in [
+        ("bash", "_cozegen()"),
+        ("zsh", "#compdef cozegen"),
+        ("fish", "complete -c cozegen"),
+    ] {
         let out = cozegen(&["completions", shell]);
         assert!(out.status.success());
         assert!(stdout(&out).contains(marker), "{shell}");

@@ -10,16 +10,39 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 const TYPES: &[&str] = &[
-    "string", "integer", "number", "boolean", "time", "object", "array", "file", "default", "image",
-    "svg", "doc", "excel", "ppt", "txt", "code", "audio", "voice", "video", "zip", "list", "",
+    "string", "integer", "number", "boolean", "time", "object", "array", "file", "default",
+    "image", "svg", "doc", "excel", "ppt", "txt", "code", "audio", "voice", "video", "zip", "list",
+    "",
 ];
 
 fn name() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "type", "self", "Self", "crate", "super", "_", "$", "$x", "1st", "a-b", "a b", "aB", "a_b",
-            "A_B", "名称", "</script>", "\"'", "*/", "{{x}}", "\u{202e}rtl", "x\u{0}y", "Option", "String",
-            "__proto__", "constructor",
+            "type",
+            "self",
+            "Self",
+            "crate",
+            "super",
+            "_",
+            "$",
+            "$x",
+            "1st",
+            "a-b",
+            "a b",
+            "aB",
+            "a_b",
+            "A_B",
+            "名称",
+            "</script>",
+            "\"'",
+            "*/",
+            "{{x}}",
+            "\u{202e}rtl",
+            "x\u{0}y",
+            "Option",
+            "String",
+            "__proto__",
+            "constructor",
         ])
         .prop_map(str::to_owned),
         "[a-zA-Z_$][a-zA-Z0-9_$]{0,8}",
@@ -30,9 +53,17 @@ fn name() -> impl Strategy<Value = String> {
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "", "plain", "*/ /* //", "</script><script>alert(1)</script>", "\"#]; fn evil() {}",
-            "line\nbreak\r\n\u{2028}sep", "{% raw %}{{ x }}", "<img src=x onerror=alert(1)>",
-            "' onfocus='alert(1)", "\\", "${x}`",
+            "",
+            "plain",
+            "*/ /* //",
+            "</script><script>alert(1)</script>",
+            "\"#]; fn evil() {}",
+            "line\nbreak\r\n\u{2028}sep",
+            "{% raw %}{{ x }}",
+            "<img src=x onerror=alert(1)>",
+            "' onfocus='alert(1)",
+            "\\",
+            "${x}`",
         ])
         .prop_map(str::to_owned),
         any::<String>().prop_map(|s| s.chars().take(30).collect()),
@@ -41,9 +72,18 @@ fn text() -> impl Strategy<Value = String> {
 
 fn default_for(ty: &str) -> BoxedStrategy<Option<String>> {
     let typed = match ty {
-        "integer" => prop_oneof![any::<i32>().prop_map(|i| i.to_string()), Just("1.0".to_owned())].boxed(),
-        "number" => any::<f32>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| f.to_string()).boxed(),
-        "boolean" => prop::sample::select(vec!["true", "false"]).prop_map(str::to_owned).boxed(),
+        "integer" => prop_oneof![
+            any::<i32>().prop_map(|i| i.to_string()),
+            Just("1.0".to_owned())
+        ]
+        .boxed(),
+        "number" => any::<f32>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| f.to_string())
+            .boxed(),
+        "boolean" => prop::sample::select(vec!["true", "false"])
+            .prop_map(str::to_owned)
+            .boxed(),
         "time" => Just("2025-07-01 09:30:00".to_owned()).boxed(),
         _ => text().boxed(),
     };
@@ -51,7 +91,11 @@ fn default_for(ty: &str) -> BoxedStrategy<Option<String>> {
 }
 
 fn param(depth: u32) -> BoxedStrategy<Value> {
-    let leaf = (prop::sample::select(TYPES), any::<bool>(), prop::option::of(text()))
+    let leaf = (
+        prop::sample::select(TYPES),
+        any::<bool>(),
+        prop::option::of(text()),
+    )
         .prop_flat_map(|(ty, required, description)| {
             default_for(ty).prop_map(move |default| {
                 let mut p = Map::new();

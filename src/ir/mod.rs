@@ -298,6 +298,19 @@ fn text(s: Option<&Scalar>) -> Option<String> {
     s.and_then(Scalar::as_text).filter(|t| !t.trim().is_empty())
 }
 
+/// What a nested object's type name is made from; turned into a name only for objects, so
+/// scalar parameters cost no name computation.
+enum Seed<'a> {
+    /// A named field of the object whose type is `parent`, at 1-based `position`.
+    Field {
+        parent: &'a str,
+        name: &'a str,
+        position: usize,
+    },
+    /// The element type of an array, already named.
+    Items(String),
+}
+
 /// One walk over one node's parameter tree.
 struct Builder<'w> {
     node: &'static str,
@@ -313,6 +326,17 @@ impl<'w> Builder<'w> {
             root_name: root_name.to_owned(),
             type_names: TypeNames::default(),
             warnings,
+        }
+    }
+
+    fn candidate(&self, seed: &Seed) -> String {
+        match seed {
+            Seed::Field {
+                parent,
+                name,
+                position,
+            } => names::nested_type_name(&self.root_name, parent, name, *position),
+            Seed::Items(name) => name.clone(),
         }
     }
 
@@ -338,8 +362,12 @@ impl<'w> Builder<'w> {
             let field_path = path.child(name);
             // A suffixed identifier needs no warning: it keeps its wire name through a rename.
             let (ident, _) = idents.claim(name, i + 1);
-            let nested = names::nested_type_name(&self.root_name, &type_name, name, i + 1);
-            let ty = self.ty(param, &field_path, &nested, depth + 1)?;
+            let seed = Seed::Field {
+                parent: &type_name,
+                name,
+                position: i + 1,
+            };
+            let ty = self.ty(param, &field_path, &seed, depth + 1)?;
             let default = self.default(param, &ty, &field_path);
             fields.push(Field {
                 name: name.clone(),
@@ -358,13 +386,7 @@ impl<'w> Builder<'w> {
         })
     }
 
-    fn ty(
-        &mut self,
-        param: &model::Param,
-        path: &Path,
-        type_name: &str,
-        depth: usize,
-    ) -> Result<Type> {
+    fn ty(&mut self, param: &model::Param, path: &Path, seed: &Seed, depth: usize) -> Result<Type> {
         if depth > MAX_DEPTH {
             return Err(Error::TooDeep {
                 path: shorten_path(&path.display_with(self.node)),
@@ -402,7 +424,7 @@ impl<'w> Builder<'w> {
             "time" => Type::Time,
             "object" => match &param.properties {
                 Some(props) if !props.0.is_empty() => {
-                    Type::Object(self.object(Some(props), type_name, path, depth)?)
+                    Type::Object(self.object(Some(props), &self.candidate(seed), path, depth)?)
                 }
                 _ => {
                     self.warn(
@@ -415,8 +437,11 @@ impl<'w> Builder<'w> {
             },
             "array" => match &param.items {
                 Some(items) => {
-                    let item_name = names::item_type_name(&self.root_name, type_name);
-                    let items_ty = self.ty(items, &path.items(), &item_name, depth + 1)?;
+                    let seed = Seed::Items(names::item_type_name(
+                        &self.root_name,
+                        &self.candidate(seed),
+                    ));
+                    let items_ty = self.ty(items, &path.items(), &seed, depth + 1)?;
                     Type::Array(Box::new(Array {
                         items: items_ty,
                         description: text(items.description.as_ref()),

@@ -1,0 +1,223 @@
+//! Generation speed and memory against a baseline measured in the same run.
+//!
+//! For synthetic WorkflowInfo documents of 20, 2,000 and 50,000 parameters and one nested
+//! 1,000 levels deep, this reports the median time of each stage (load+build, then each
+//! artifact) next to the baseline: serde_json parsing the same document into a `Value` and
+//! pretty-printing it. Before that it runs the release CLI on each document and reports wall
+//! time and peak memory (max RSS) per artifact. Run with `cargo bench --bench generate`; the
+//! README quotes its figures.
+
+use cozegen::emit::json_schema::{self, SchemaOptions};
+use cozegen::emit::{ir_json, typescript};
+use cozegen::{BuildOptions, Workflow, build, load_slice};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+type Render = fn(&Workflow) -> cozegen::Result<String>;
+
+const ARTIFACTS: &[(&str, &str, Render)] = &[
+    ("schema", "schema", |w| {
+        json_schema::render(w, &SchemaOptions::default())
+    }),
+    ("ts", "ts", |w| typescript::render(w, &Default::default())),
+    ("ir", "ir", ir_json::render),
+];
+
+/// A flat-ish document: `n` parameters cycling through the vocabulary, every tenth an object
+/// with three properties, every tenth+5 an array of objects.
+fn wide(n: usize) -> String {
+    let kinds = [
+        "string", "integer", "number", "boolean", "time", "image", "file", "doc",
+    ];
+    let mut params = Vec::with_capacity(n);
+    for i in 0..n {
+        let p = match i % 10 {
+            0 => format!(
+                r#""obj{i}":{{"type":"object","required":true,"description":"object {i}","properties":{{"a":{{"type":"string","required":true}},"b":{{"type":"integer","default_value":"{i}"}},"c":{{"type":"boolean"}}}}}}"#
+            ),
+            5 => format!(
+                r#""rows{i}":{{"type":"array","description":"rows {i}","items":{{"type":"object","properties":{{"sku":{{"type":"string","required":true}},"qty":{{"type":"integer","default_value":"1"}}}}}}}}"#
+            ),
+            _ => format!(
+                r#""p{i}":{{"type":"{}","required":{},"description":"Parameter number {i}, described at some length as people do"}}"#,
+                kinds[i % kinds.len()],
+                i % 3 == 0
+            ),
+        };
+        params.push(p);
+    }
+    format!(
+        r#"{{"code":0,"msg":"","data":{{"workflow_detail":{{"workflow_name":"bench_{n}"}},"input":{{"parameters":{{{}}}}},"output":{{"parameters":{{"out":{{"type":"string"}}}}}}}}}}"#,
+        params.join(",")
+    )
+}
+
+/// One parameter nested `levels` deep, alternating objects and arrays.
+fn deep(levels: usize) -> String {
+    let mut p = String::from(r#"{"type":"string","required":true}"#);
+    for i in (1..levels).rev() {
+        p = if i % 2 == 0 {
+            format!(r#"{{"type":"array","required":true,"items":{p}}}"#)
+        } else {
+            format!(
+                r#"{{"type":"object","required":true,"properties":{{"l{i}":{p},"s":{{"type":"integer"}}}}}}"#
+            )
+        };
+    }
+    format!(
+        r#"{{"input":{{"parameters":{{"l0":{p}}}}},"workflow_detail":{{"workflow_name":"bench_deep"}}}}"#
+    )
+}
+
+/// Median of `runs` timings of `f` (at least 3 runs, fewer repetitions for slow work).
+fn median(mut f: impl FnMut()) -> Duration {
+    let start = Instant::now();
+    f();
+    let once = start.elapsed();
+    let runs = if once > Duration::from_millis(500) {
+        3
+    } else if once > Duration::from_millis(20) {
+        7
+    } else {
+        31
+    };
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn baseline(doc: &[u8]) -> String {
+    // serde_json's recursion limit would reject the deep document; the baseline gets the same
+    // big stack and unbounded depth cozegen uses.
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn_scoped(s, || {
+                let mut de = serde_json::Deserializer::from_slice(doc);
+                de.disable_recursion_limit();
+                let value: serde_json::Value =
+                    serde::Deserialize::deserialize(&mut de).expect("JSON");
+                serde_json::to_string_pretty(&value).expect("prints")
+            })
+            .expect("thread")
+            .join()
+            .expect("no panic")
+    })
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// Wall time and peak RSS (KiB) of one CLI run.
+// The child is reaped by `wait4`, which std's `wait` cannot replace: it alone reports rusage.
+#[allow(clippy::zombie_processes)]
+fn cli_run(args: &[&str]) -> (Duration, i64) {
+    let start = Instant::now();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_cozegen"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn cozegen");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value, and wait4 only writes into it; the pid is
+    // our own child, reaped exactly once here.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    assert_eq!(reaped, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "cozegen {args:?} failed"
+    );
+    (elapsed, usage.ru_maxrss)
+}
+
+fn main() {
+    let docs = [
+        ("20 params", wide(20)),
+        ("2,000 params", wide(2_000)),
+        ("50,000 params", wide(50_000)),
+        ("1,000 deep", deep(1_000)),
+    ];
+    let dir = std::env::temp_dir().join(format!("cozegen-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+
+    // The CLI runs first: a child's peak RSS starts from its parent's at fork time, so the
+    // parent must not have grown yet.
+    println!("## CLI (release binary), wall time and peak RSS, median of 5 runs\n");
+    println!(
+        "| document | {} |",
+        ARTIFACTS
+            .iter()
+            .map(|a| a.1)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    println!("|---|{}", "---|".repeat(ARTIFACTS.len()));
+    for (label, doc) in &docs {
+        let path = dir.join("doc.json");
+        std::fs::write(&path, doc).expect("write doc");
+        let path = path.to_str().expect("utf-8");
+        let mut cells = Vec::new();
+        for (_, command, _) in ARTIFACTS {
+            let mut runs: Vec<(Duration, i64)> = (0..5)
+                .map(|_| cli_run(&[command, path, "--quiet"]))
+                .collect();
+            runs.sort();
+            let (wall, _) = runs[2];
+            let rss = runs.iter().map(|r| r.1).max().unwrap_or(0);
+            cells.push(format!("{} / {:.1} MiB", ms(wall), rss as f64 / 1024.0));
+        }
+        println!("| {label} | {} |", cells.join(" | "));
+    }
+    println!();
+    println!("## In-process, median per stage (ratio = stage time / baseline time)\n");
+    println!(
+        "| document | size | baseline: serde_json parse + pretty | load + build | {} |",
+        ARTIFACTS
+            .iter()
+            .map(|a| a.0)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    println!("|---|---|---|---|{}", "---|".repeat(ARTIFACTS.len()));
+    for (label, doc) in &docs {
+        let bytes = doc.as_bytes();
+        let base = median(|| {
+            black_box(baseline(bytes));
+        });
+        let load = median(|| {
+            let info = load_slice(bytes, "bench").expect("loads");
+            black_box(build(&info, &BuildOptions::default()).expect("builds"));
+        });
+        let info = load_slice(bytes, "bench").expect("loads");
+        let (workflow, _) = build(&info, &BuildOptions::default()).expect("builds");
+        let ratio =
+            |d: Duration| format!("{} ({:.2}x)", ms(d), d.as_secs_f64() / base.as_secs_f64());
+        let mut cells = vec![ratio(load)];
+        for (_, _, render) in ARTIFACTS {
+            let t = median(|| {
+                black_box(render(&workflow).expect("renders"));
+            });
+            // What a user waits for: loading and building plus this artifact.
+            cells.push(ratio(load + t));
+        }
+        println!(
+            "| {label} | {} KB | {} | {} |",
+            bytes.len() / 1024,
+            ms(base),
+            cells.join(" | ")
+        );
+    }
+
+    let _ = std::fs::remove_dir_all(&dir);
+}
