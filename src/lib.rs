@@ -20,6 +20,8 @@
 
 pub mod emit;
 pub mod error;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod ir;
 pub mod load;
 pub mod model;
