@@ -46,6 +46,9 @@ pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 /// The most time spent waiting between attempts, all retries together.
 pub const MAX_TOTAL_RETRY_WAIT: Duration = Duration::from_secs(60);
 
+/// The most read of an error answer's body: enough for any Coze envelope.
+const MAX_ERROR_BODY_BYTES: u64 = 1 << 20;
+
 const USER_AGENT: &str = concat!("cozegen/", env!("CARGO_PKG_VERSION"));
 
 /// What replaces the token wherever server or library text happens to contain it.
@@ -147,17 +150,20 @@ pub fn snapshot(options: &FetchOptions, workflow_id: &str) -> Result<String> {
 /// The URL a fetch of `workflow_id` requests, after checking the ID, the base URL and the
 /// plain-http rule. Nothing is sent.
 pub fn request_url(options: &FetchOptions, workflow_id: &str) -> Result<String> {
-    check_workflow_id(workflow_id)?;
-    let base = check_base_url(&options.base_url, options.allow_insecure_http)?;
+    // The token could have been passed by mistake as the ID or the base URL (swapped
+    // variables): the messages quoting them are scrubbed too.
+    let token = options.token.as_ref();
+    check_workflow_id(workflow_id, token)?;
+    let base = check_base_url(&options.base_url, options.allow_insecure_http, token)?;
     Ok(format!(
         "{base}/v1/workflows/{workflow_id}?include_input_output=true"
     ))
 }
 
-fn check_workflow_id(id: &str) -> Result<()> {
+fn check_workflow_id(id: &str, token: Option<&Token>) -> Result<()> {
     if id.is_empty() || id.len() > MAX_WORKFLOW_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::InvalidWorkflowId {
-            id: printable(id, 60),
+            id: printable(&scrub(id, token), 60),
             max_len: MAX_WORKFLOW_ID_LEN,
         });
     }
@@ -165,9 +171,9 @@ fn check_workflow_id(id: &str) -> Result<()> {
 }
 
 /// Checks the base URL and returns it without a trailing `/`.
-fn check_base_url(base: &str, allow_insecure_http: bool) -> Result<String> {
+fn check_base_url(base: &str, allow_insecure_http: bool, token: Option<&Token>) -> Result<String> {
     let invalid = |reason: &str| Error::InvalidBaseUrl {
-        url: printable(base, 200),
+        url: printable(&scrub(base, token), 200),
         reason: reason.to_owned(),
     };
     let trimmed = base.trim().trim_end_matches('/');
@@ -193,7 +199,7 @@ fn check_base_url(base: &str, allow_insecure_http: bool) -> Result<String> {
     }
     if scheme == "http" && !allow_insecure_http && !is_loopback(host) {
         return Err(Error::InsecureHttp {
-            host: printable(host, 200),
+            host: printable(&scrub(host, token), 200),
         });
     }
     Ok(trimmed.to_owned())
@@ -313,27 +319,26 @@ fn attempt_once(
             ),
         }));
     }
-    let too_large = || {
-        Failure::fatal(Error::ResponseTooLarge {
-            url: clean(url, 300, token),
-            limit: options.max_bytes,
-        })
-    };
-    if response
-        .body()
-        .content_length()
-        .is_some_and(|n| n > options.max_bytes)
-    {
-        return Err(too_large());
-    }
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(options.max_bytes)
-        .read_to_vec();
-
     if status.is_success() {
-        let body = match body {
+        let too_large = || {
+            Failure::fatal(Error::ResponseTooLarge {
+                url: clean(url, 300, token),
+                limit: options.max_bytes,
+            })
+        };
+        if response
+            .body()
+            .content_length()
+            .is_some_and(|n| n > options.max_bytes)
+        {
+            return Err(too_large());
+        }
+        let body = match response
+            .body_mut()
+            .with_config()
+            .limit(options.max_bytes)
+            .read_to_vec()
+        {
             Ok(body) => body,
             Err(ureq::Error::BodyExceedsLimit(_)) => return Err(too_large()),
             Err(e) => return Err(transport_failure(e, url, options, token)),
@@ -349,8 +354,14 @@ fn attempt_once(
         return Ok(body);
     }
 
-    // An error status: the status is the news, the body (if it arrived) explains it.
-    let body = body.unwrap_or_default();
+    // An error status: the status is the news, the body (if it arrives, and is of a sensible
+    // size) explains it.
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(options.max_bytes.min(MAX_ERROR_BODY_BYTES))
+        .read_to_vec()
+        .unwrap_or_default();
     let envelope: ErrorEnvelope = serde_json::from_slice(&body).unwrap_or_default();
     let text = |s: &Option<Scalar>, max| {
         s.as_ref()
@@ -439,6 +450,15 @@ fn transport_failure(
                 FetchFailure::Timeout,
                 format!("timed out talking to {host}"),
                 true,
+            ),
+            // rustls reports handshake and certificate failures as invalid data.
+            ErrorKind::InvalidData if url.starts_with("https:") => (
+                FetchFailure::Tls,
+                format!(
+                    "TLS with {host} failed: {io}; check that the base URL serves https with a \
+                     valid certificate"
+                ),
+                false,
             ),
             ErrorKind::UnexpectedEof => (
                 FetchFailure::Truncated,

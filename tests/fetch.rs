@@ -724,3 +724,50 @@ fn failed_fetch_leaves_the_existing_file_untouched() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
+
+#[test]
+fn error_status_with_an_oversized_body_still_reports_the_status() {
+    let server = Server::start(vec![
+        Reply::new(500, "{}").length(Length::Declared(100 << 20)),
+    ]);
+    let err = check(&schema_from(&server, &["--retries", "0"]), 1);
+    assert_contains(&err, &["HTTP 500 Internal Server Error"]);
+}
+
+#[test]
+fn https_to_a_plain_http_server_is_a_tls_error() {
+    // A plain HTTP server answers a TLS ClientHello with a plain-text 400, as nginx does.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.read(&mut [0u8; 4096]);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            let _ = stream.shutdown(std::net::Shutdown::Write);
+            let _ = stream.read_to_end(&mut Vec::new());
+        }
+    });
+    let url = format!("https://127.0.0.1:{port}");
+    let out = run(&["schema", "-w", ID, "--base-url", &url, "--retries", "0"]);
+    let err = check(&out, 1);
+    assert_contains(&err, &["TLS with 127.0.0.1:", "https"]);
+}
+
+#[test]
+fn token_given_by_mistake_as_the_id_or_base_url_is_not_echoed() {
+    // Longer than the part of an ID or URL that messages quote.
+    let token = format!("pat_{}", "Zq7".repeat(30));
+    let cases: [&[&str]; 3] = [
+        &["schema", "-w", &token],
+        &["fetch", &token],
+        &["schema", "-w", ID, "--base-url", &token],
+    ];
+    for args in cases {
+        let out = run_env(args, &[("COZE_API_TOKEN", &token)]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(!err.contains("Zq7Zq7"), "token (or part of it) in: {err}");
+        assert_contains(&err, &["<redacted>"]);
+    }
+}
