@@ -11,4 +11,6 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
+# The library must stay clean without the CLI and HTTP client, as build.rs users take it.
+cargo clippy --lib --no-default-features -- -D warnings
 cargo test

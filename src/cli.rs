@@ -6,6 +6,7 @@ use cozegen::emit::Node;
 use cozegen::emit::ir_json;
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::emit::typescript::{self, TsOptions};
+use cozegen::model::WorkflowInfo;
 use cozegen::{BuildOptions, Error, Warning, Workflow};
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,6 +16,9 @@ Examples:
   cozegen schema examples/workflows/order_intake.json   JSON Schema of the start node, to stdout
   cozegen schema workflow.json -o inputs.schema.json   write the schema to a file (atomically)
   cozegen schema --draft 07 - < workflow.json          draft-07, reading the document from stdin
+  cozegen fetch 7350583675492388916 -o workflow.json   save a workflow from the Coze API
+                                                       (token in COZE_API_TOKEN)
+  cozegen schema -w 7350583675492388916                fetch and generate in one step
 
 Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error.";
 
@@ -44,6 +48,10 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Save a workflow's WorkflowInfo from the Coze API as pretty-printed JSON, to commit and
+    /// generate from offline.
+    #[cfg(feature = "fetch")]
+    Fetch(FetchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +103,11 @@ struct Common {
     #[arg(value_name = "FILE", default_value = "-")]
     file: PathBuf,
 
+    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
+    #[cfg(feature = "fetch")]
+    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
+    workflow_id: Option<String>,
+
     /// Write the artifact to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
@@ -111,6 +124,107 @@ struct Common {
     /// (a drift check for CI, like `cargo fmt --check`).
     #[arg(long, requires = "output")]
     check: bool,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    api: ApiArgs,
+}
+
+#[cfg(feature = "fetch")]
+const API: &str = "Coze API";
+
+/// How to reach the Coze API (for `--workflow-id` and `cozegen fetch`).
+#[cfg(feature = "fetch")]
+#[derive(Debug, Args)]
+struct ApiArgs {
+    /// Access token with the getMetaData permission. Prefer the environment variable:
+    /// arguments are visible to other users of the machine.
+    #[arg(
+        help_heading = API,
+        long,
+        env = "COZE_API_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        value_parser = parse_token
+    )]
+    token: Option<cozegen::fetch::Token>,
+
+    /// API address: https://api.coze.cn (coze.cn), https://api.coze.com (coze.com), or a
+    /// self-hosted Coze Studio.
+    #[arg(
+        help_heading = API,
+        long,
+        env = "COZE_API_BASE",
+        hide_env_values = true,
+        value_name = "URL",
+        default_value = cozegen::fetch::DEFAULT_BASE_URL
+    )]
+    base_url: String,
+
+    /// Give up on a request after this many seconds (connecting: at most 10).
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    timeout: u64,
+
+    /// Retries after connection errors, HTTP 429 and 5xx, with exponential backoff
+    /// (Retry-After is honoured).
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u32).range(0..=10)
+    )]
+    retries: u32,
+
+    /// The wait before the first retry, in milliseconds (doubling after); for tests.
+    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 500, hide = true)]
+    retry_delay_ms: u64,
+
+    /// Allow plain http:// to hosts other than loopback (the token travels unencrypted).
+    #[arg(help_heading = API, long)]
+    allow_insecure_http: bool,
+}
+
+#[cfg(feature = "fetch")]
+impl ApiArgs {
+    fn options(&self) -> cozegen::fetch::FetchOptions {
+        cozegen::fetch::FetchOptions {
+            base_url: self.base_url.clone(),
+            token: self.token.clone(),
+            timeout: std::time::Duration::from_secs(self.timeout),
+            retries: self.retries,
+            retry_delay: std::time::Duration::from_millis(self.retry_delay_ms),
+            allow_insecure_http: self.allow_insecure_http,
+            ..Default::default()
+        }
+    }
+}
+
+/// Never fails: clap quotes rejected values in its errors, and a token must not be quoted.
+#[cfg(feature = "fetch")]
+fn parse_token(s: &str) -> Result<cozegen::fetch::Token, std::convert::Infallible> {
+    Ok(cozegen::fetch::Token::new(s))
+}
+
+#[cfg(feature = "fetch")]
+#[derive(Debug, Args)]
+struct FetchArgs {
+    /// The workflow ID: the digits after `workflow_id=` in the workflow editor's URL.
+    #[arg(value_name = "ID")]
+    workflow_id: String,
+
+    /// Write the JSON to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+
+    #[command(flatten)]
+    api: ApiArgs,
 }
 
 #[derive(Debug, Args)]
@@ -198,6 +312,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             );
             emit(None, &String::from_utf8_lossy(&script))
         }
+        #[cfg(feature = "fetch")]
+        Command::Fetch(args) => {
+            let text = cozegen::fetch::snapshot(&args.api.options(), &args.workflow_id)?;
+            emit(args.output.as_deref(), &text)
+        }
     }
 }
 
@@ -247,7 +366,7 @@ fn generate(
     build: &BuildOptions,
     render: impl FnOnce(&Workflow) -> Result<String, Error>,
 ) -> Result<(), Error> {
-    let (workflow, warnings) = cozegen::load_workflow(&common.file, build)?;
+    let (workflow, warnings) = cozegen::build(&load(common)?, build)?;
     report(&warnings, common)?;
     let text = render(&workflow)?;
     match &common.output {
@@ -278,6 +397,15 @@ fn print_warnings(warnings: &[Warning]) {
     for w in warnings {
         let _ = writeln!(stderr, "warning: {w}");
     }
+}
+
+/// Reads FILE, or fetches the workflow given with `--workflow-id`.
+fn load(common: &Common) -> Result<WorkflowInfo, Error> {
+    #[cfg(feature = "fetch")]
+    if let Some(id) = &common.workflow_id {
+        return cozegen::fetch::fetch_workflow(&common.api.options(), id);
+    }
+    cozegen::load_path(&common.file)
 }
 
 fn report(warnings: &[Warning], common: &Common) -> Result<(), Error> {

@@ -50,7 +50,11 @@ pub enum Error {
     },
 
     /// The response envelope carries a non-zero `code`.
-    #[error("the Coze API answered with error {code}: {msg}{}", logid_suffix(.logid))]
+    #[error(
+        "the Coze API answered with error {code}: {msg}{}{}",
+        logid_suffix(.logid),
+        api_hint(None, Some(code.as_str()))
+    )]
     Api {
         code: String,
         msg: String,
@@ -104,6 +108,101 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The workflow ID is not a Coze workflow ID, so it is never put into a request.
+    #[error(
+        "`{id}` is not a Coze workflow ID: IDs are 1 to {max_len} digits, as after \
+         `workflow_id=` in the workflow editor's URL"
+    )]
+    InvalidWorkflowId { id: String, max_len: usize },
+
+    /// Fetching was asked for, but no API token was given.
+    #[error(
+        "no Coze API token: set the COZE_API_TOKEN environment variable or pass --token \
+         (a personal access token with the getMetaData permission)"
+    )]
+    MissingToken,
+
+    /// The token cannot be sent in an HTTP header. The token itself is never shown.
+    #[error(
+        "the Coze API token contains spaces or control characters, so it cannot be sent; \
+         check COZE_API_TOKEN or --token"
+    )]
+    InvalidToken,
+
+    /// The API base URL is not an absolute http(s) URL without query or fragment.
+    #[error("cannot use `{url}` as the Coze API base URL: {reason}")]
+    InvalidBaseUrl { url: String, reason: String },
+
+    /// Plain `http://` to a host that is not loopback, without `--allow-insecure-http`.
+    #[error(
+        "refusing to send the Coze API token over plain http to `{host}`: use https, or pass \
+         --allow-insecure-http if the network is trusted (plain http is allowed without it \
+         only for loopback hosts)"
+    )]
+    InsecureHttp { host: String },
+
+    /// The request failed before a complete answer arrived: timeout, connection, TLS, a
+    /// truncated body. `attempts` counts the requests made, retries included.
+    #[error("GET {url}: {message}{}", attempts_suffix(*.attempts))]
+    Fetch {
+        url: String,
+        failure: FetchFailure,
+        message: String,
+        attempts: u32,
+    },
+
+    /// The Coze API answered with an HTTP error status. `code`, `msg` and `logid` come from
+    /// the body's Coze envelope; a body without one is quoted in `msg`.
+    #[error(
+        "GET {url}: HTTP {status}{}{}{}{}{}",
+        reason_suffix(.reason),
+        code_msg_suffix(.code, .msg),
+        logid_suffix(.logid),
+        attempts_suffix(*.attempts),
+        api_hint(Some(*.status), .code.as_deref())
+    )]
+    HttpStatus {
+        url: String,
+        status: u16,
+        /// The status's standard reason phrase (`Not Found`), or empty.
+        reason: &'static str,
+        code: Option<String>,
+        msg: Option<String>,
+        logid: Option<String>,
+        attempts: u32,
+    },
+
+    /// The API base URL answered with a redirect, which cozegen does not follow (the token
+    /// would go along to wherever it points).
+    #[error(
+        "GET {url}: HTTP {status} redirect to `{location}`: cozegen does not follow redirects; \
+         set --base-url (or COZE_API_BASE) to the address the API is really served from"
+    )]
+    Redirect {
+        url: String,
+        status: u16,
+        location: String,
+    },
+
+    /// The response is larger than the configured cap.
+    #[error(
+        "GET {url}: the response is larger than {} ({limit} bytes), the most cozegen accepts",
+        human_bytes(*.limit)
+    )]
+    ResponseTooLarge { url: String, limit: u64 },
+
+    /// A successful HTTP status with a body that is not a JSON object.
+    #[error(
+        "GET {url}: the response is not JSON (HTTP {status}, Content-Type: {content_type}): \
+         `{excerpt}`; is the base URL a Coze API?"
+    )]
+    NotJson {
+        url: String,
+        status: u16,
+        content_type: String,
+        excerpt: String,
+    },
+
     /// A template failed to render. This is a bug in cozegen, not in the input.
     #[error("internal error (a bug in cozegen, please report it): {0}")]
     Internal(String),
@@ -121,6 +220,79 @@ fn logid_suffix(logid: &Option<String>) -> String {
     match logid {
         Some(id) => format!(" (logid {id})"),
         None => String::new(),
+    }
+}
+
+/// Why a request got no complete answer (see [`Error::Fetch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FetchFailure {
+    /// No connection or no complete answer within the timeout.
+    Timeout,
+    /// The host name did not resolve.
+    Dns,
+    /// The connection was refused, reset or otherwise failed.
+    Connect,
+    /// The TLS handshake or certificate check failed.
+    Tls,
+    /// The connection closed before the whole response arrived.
+    Truncated,
+    /// The answer was not valid HTTP.
+    Protocol,
+    /// Anything else the HTTP client reported.
+    Other,
+}
+
+fn attempts_suffix(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (gave up after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}
+
+fn reason_suffix(reason: &str) -> String {
+    if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" {reason}")
+    }
+}
+
+fn code_msg_suffix(code: &Option<String>, msg: &Option<String>) -> String {
+    match (code, msg) {
+        (Some(code), Some(msg)) if !msg.is_empty() => format!(", Coze error {code}: {msg}"),
+        (Some(code), _) => format!(", Coze error {code}"),
+        (None, Some(msg)) if !msg.is_empty() => format!(": {msg}"),
+        (None, _) => String::new(),
+    }
+}
+
+/// What the user can do about an authentication or not-found answer, on a line of its own.
+fn api_hint(status: Option<u16>, code: Option<&str>) -> &'static str {
+    match (status, code.map(str::trim)) {
+        (_, Some("4100" | "4101")) | (Some(401 | 403), _) => {
+            "\n  hint: check the token (COZE_API_TOKEN or --token): it must be valid and \
+             unexpired, have the getMetaData permission, and come from the same Coze site as \
+             the base URL (a coze.com token is rejected by https://api.coze.cn the same way; \
+             use --base-url https://api.coze.com for coze.com)"
+        }
+        (_, Some("4200")) | (Some(404), _) => {
+            "\n  hint: no workflow with this ID is visible to this token: check the ID (the \
+             digits after `workflow_id=` in the workflow editor's URL), that the workflow is \
+             published, and that the token can access its workspace"
+        }
+        _ => "",
+    }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

@@ -9,6 +9,9 @@
 //!    decided;
 //! 3. the emitters in [`emit`] translate that tree into text through askama templates.
 //!
+//! With the `fetch` feature (on by default), the `fetch` module gets the document from the Coze
+//! API instead of a file; build scripts turn default features off and load a committed snapshot.
+//!
 //! ```no_run
 //! let (workflow, warnings) = cozegen::load_workflow("workflow.json", &Default::default())?;
 //! for w in &warnings {
@@ -21,6 +24,8 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod ir;
 pub mod load;
 pub mod model;

@@ -1,0 +1,775 @@
+//! Where WorkflowInfo documents come from over the network: Coze's "get workflow info" API,
+//! `GET {base}/v1/workflows/{workflow_id}?include_input_output=true`.
+//!
+//! The client is [`ureq`] over rustls (no system OpenSSL). Every request has a connect timeout
+//! and an overall timeout; connection failures, HTTP 429 and 5xx are retried a bounded number
+//! of times with exponential backoff (or the server's `Retry-After`); other 4xx are not. The
+//! body is always read, also on error statuses, because Coze explains failures in a
+//! `{code, msg, detail: {logid}}` envelope, sometimes with HTTP 200.
+//!
+//! The token never appears in an error or a debug print: it lives in [`Token`], whose `Debug`
+//! is redacted and which has no `Display`, and every piece of text that comes from the server
+//! or the HTTP library is scrubbed of the token and escaped for the terminal before it goes
+//! into an [`Error`].
+//!
+//! ```no_run
+//! use cozegen::fetch::{FetchOptions, Token};
+//!
+//! let options = FetchOptions {
+//!     token: Some(Token::new(std::env::var("COZE_API_TOKEN").unwrap_or_default())),
+//!     ..FetchOptions::default()
+//! };
+//! let info = cozegen::fetch::fetch_workflow(&options, "7350583675492388916")?;
+//! let (workflow, _warnings) = cozegen::build(&info, &Default::default())?;
+//! # Ok::<(), cozegen::Error>(())
+//! ```
+
+use crate::error::{Error, FetchFailure, Result};
+use crate::ir::path::printable;
+use crate::model::{ResponseDetail, Scalar, WorkflowInfo};
+use std::fmt;
+use std::time::Duration;
+
+/// The API of coze.cn. coze.com's is `https://api.coze.com`; a self-hosted Coze Studio serves
+/// the same API at its own address.
+pub const DEFAULT_BASE_URL: &str = "https://api.coze.cn";
+
+/// The default cap on the response size, in bytes.
+pub const MAX_RESPONSE_BYTES: u64 = 64 << 20;
+
+/// The longest workflow ID accepted (Coze's are 19 digits today).
+pub const MAX_WORKFLOW_ID_LEN: usize = 32;
+
+/// The longest single wait between two attempts, whatever `Retry-After` asks for.
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+
+/// The most time spent waiting between attempts, all retries together.
+pub const MAX_TOTAL_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// The most read of an error answer's body: enough for any Coze envelope.
+const MAX_ERROR_BODY_BYTES: u64 = 1 << 20;
+
+const USER_AGENT: &str = concat!("cozegen/", env!("CARGO_PKG_VERSION"));
+
+/// What replaces the token wherever server or library text happens to contain it.
+const REDACTED: &str = "<redacted>";
+
+/// A Coze API access token. Its `Debug` output is redacted and it has no `Display`, so it
+/// cannot end up in a message by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token (surrounding whitespace is removed).
+    pub fn new(token: impl Into<String>) -> Self {
+        let token = token.into();
+        Token(token.trim().to_owned())
+    }
+
+    /// Whether the token is empty (an empty `COZE_API_TOKEN` counts as no token).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// How to reach the Coze API and how patient to be.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// The API's address, e.g. [`DEFAULT_BASE_URL`], `https://api.coze.com`, or a self-hosted
+    /// Coze Studio. A path prefix is kept; a trailing `/` is ignored.
+    pub base_url: String,
+    /// The access token (needs the `getMetaData` permission). `None` or empty is an error.
+    pub token: Option<Token>,
+    /// The longest one request may take, from connecting to the last byte of the body.
+    pub timeout: Duration,
+    /// The longest connecting may take (never more than `timeout`).
+    pub connect_timeout: Duration,
+    /// How many times to retry after a connection error, HTTP 429 or 5xx.
+    pub retries: u32,
+    /// The wait before the first retry; it doubles for each further retry. A `Retry-After`
+    /// header replaces it. Each wait is capped at [`MAX_RETRY_WAIT`], all of them together at
+    /// [`MAX_TOTAL_RETRY_WAIT`].
+    pub retry_delay: Duration,
+    /// The largest response accepted, in bytes.
+    pub max_bytes: u64,
+    /// Send the token over plain `http://` to hosts other than loopback.
+    pub allow_insecure_http: bool,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            token: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retries: 3,
+            retry_delay: Duration::from_millis(500),
+            max_bytes: MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
+        }
+    }
+}
+
+/// Fetches a workflow's WorkflowInfo and unwraps it like [`crate::load_slice`] does: an error
+/// envelope (`code != 0`, even with HTTP 200) is [`Error::Api`].
+pub fn fetch_workflow(options: &FetchOptions, workflow_id: &str) -> Result<WorkflowInfo> {
+    let (url, bytes) = fetch(options, workflow_id)?;
+    let token = options.token.as_ref();
+    crate::load::load_slice(&bytes, &format!("the response from {url}"))
+        .map_err(|e| scrub_error(e, token))
+}
+
+/// Fetches a workflow's raw response body. Network and HTTP failures are errors; the body is
+/// known to start like a JSON object but is otherwise unchecked (see [`fetch_workflow`]).
+pub fn fetch_bytes(options: &FetchOptions, workflow_id: &str) -> Result<Vec<u8>> {
+    fetch(options, workflow_id).map(|(_, bytes)| bytes)
+}
+
+/// Fetches a workflow's response, checks that it is a usable WorkflowInfo (not an error
+/// envelope, `input` present), and returns it as pretty-printed JSON ending in a newline: a
+/// snapshot to commit and generate from offline.
+pub fn snapshot(options: &FetchOptions, workflow_id: &str) -> Result<String> {
+    let (url, bytes) = fetch(options, workflow_id)?;
+    let token = options.token.as_ref();
+    let source_name = format!("the response from {url}");
+    crate::load::load_slice(&bytes, &source_name).map_err(|e| scrub_error(e, token))?;
+    pretty(&bytes, &source_name).map_err(|e| scrub_error(e, token))
+}
+
+/// The URL a fetch of `workflow_id` requests, after checking the ID, the base URL and the
+/// plain-http rule. Nothing is sent.
+pub fn request_url(options: &FetchOptions, workflow_id: &str) -> Result<String> {
+    // The token could have been passed by mistake as the ID or the base URL (swapped
+    // variables): the messages quoting them are scrubbed too.
+    let token = options.token.as_ref();
+    check_workflow_id(workflow_id, token)?;
+    let base = check_base_url(&options.base_url, options.allow_insecure_http, token)?;
+    Ok(format!(
+        "{base}/v1/workflows/{workflow_id}?include_input_output=true"
+    ))
+}
+
+fn check_workflow_id(id: &str, token: Option<&Token>) -> Result<()> {
+    if id.is_empty() || id.len() > MAX_WORKFLOW_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::InvalidWorkflowId {
+            id: printable(&scrub(id, token), 60),
+            max_len: MAX_WORKFLOW_ID_LEN,
+        });
+    }
+    Ok(())
+}
+
+/// Checks the base URL and returns it without a trailing `/`.
+fn check_base_url(base: &str, allow_insecure_http: bool, token: Option<&Token>) -> Result<String> {
+    let invalid = |reason: &str| Error::InvalidBaseUrl {
+        url: printable(&scrub(base, token), 200),
+        reason: reason.to_owned(),
+    };
+    let trimmed = base.trim().trim_end_matches('/');
+    let uri: ureq::http::Uri = trimmed
+        .parse()
+        .map_err(|_| invalid("it is not a URL such as https://api.coze.cn"))?;
+    let scheme = uri.scheme_str().unwrap_or_default();
+    if scheme != "https" && scheme != "http" {
+        return Err(invalid(
+            "it must start with https:// (or http:// for a local server)",
+        ));
+    }
+    let Some(host) = uri.host().filter(|h| !h.is_empty()) else {
+        return Err(invalid("it has no host"));
+    };
+    if uri.query().is_some() || trimmed.contains('#') {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    if trimmed.contains('@') {
+        return Err(invalid(
+            "it must not contain credentials; pass the token with --token or COZE_API_TOKEN",
+        ));
+    }
+    if scheme == "http" && !allow_insecure_http && !is_loopback(host) {
+        return Err(Error::InsecureHttp {
+            host: printable(&scrub(host, token), 200),
+        });
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// `localhost`, 127.0.0.0/8 and ::1 (also written as an IPv4-mapped address).
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback(),
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// One attempt's failure, and whether another attempt may help.
+struct Failure {
+    error: Error,
+    retry: bool,
+    retry_after: Option<Duration>,
+}
+
+impl Failure {
+    fn fatal(error: Error) -> Box<Self> {
+        Box::new(Failure {
+            error,
+            retry: false,
+            retry_after: None,
+        })
+    }
+}
+
+/// Runs the request with retries; returns the URL (for messages) and the body.
+fn fetch(options: &FetchOptions, workflow_id: &str) -> Result<(String, Vec<u8>)> {
+    let url = request_url(options, workflow_id)?;
+    let token = options
+        .token
+        .as_ref()
+        .filter(|t| !t.is_empty())
+        .ok_or(Error::MissingToken)?;
+    // Visible ASCII only: anything else either cannot go into a header or could inject one.
+    if !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::InvalidToken);
+    }
+    let agent = agent(options);
+    let mut waited = Duration::ZERO;
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        let failure = match attempt_once(&agent, &url, token, options) {
+            Ok(body) => return Ok((url, body)),
+            Err(failure) => failure,
+        };
+        let wait = retry_wait(options.retry_delay, attempt - 1, failure.retry_after);
+        if !failure.retry || attempt > options.retries || waited + wait > MAX_TOTAL_RETRY_WAIT {
+            return Err(with_attempts(failure.error, attempt));
+        }
+        std::thread::sleep(wait);
+        waited += wait;
+    }
+}
+
+fn agent(options: &FetchOptions) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        // Error statuses are answers too: their bodies carry Coze's code, msg and logid.
+        .http_status_as_error(false)
+        // A redirect is reported, not followed: the base URL should be the API itself.
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .timeout_global(Some(options.timeout))
+        .timeout_connect(Some(options.connect_timeout.min(options.timeout)))
+        .user_agent(USER_AGENT)
+        .accept("application/json")
+        .build()
+        .new_agent()
+}
+
+fn attempt_once(
+    agent: &ureq::Agent,
+    url: &str,
+    token: &Token,
+    options: &FetchOptions,
+) -> std::result::Result<Vec<u8>, Box<Failure>> {
+    let mut response = agent
+        .get(url)
+        .header("Authorization", format!("Bearer {}", token.expose()))
+        // The API documentation sends it, although a GET has no body.
+        .header("Content-Type", "application/json")
+        .call()
+        .map_err(|e| transport_failure(e, url, options, token))?;
+
+    let status = response.status();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let retry_after = header("retry-after").as_deref().and_then(parse_retry_after);
+    let content_type = header("content-type");
+    let location = header("location");
+
+    if status.is_redirection() {
+        return Err(Failure::fatal(Error::Redirect {
+            url: clean(url, 300, token),
+            status: status.as_u16(),
+            location: clean(
+                location.as_deref().unwrap_or("(no Location header)"),
+                300,
+                token,
+            ),
+        }));
+    }
+    if status.is_success() {
+        let too_large = || {
+            Failure::fatal(Error::ResponseTooLarge {
+                url: clean(url, 300, token),
+                limit: options.max_bytes,
+            })
+        };
+        if response
+            .body()
+            .content_length()
+            .is_some_and(|n| n > options.max_bytes)
+        {
+            return Err(too_large());
+        }
+        let body = match response
+            .body_mut()
+            .with_config()
+            .limit(options.max_bytes)
+            .read_to_vec()
+        {
+            Ok(body) => body,
+            Err(ureq::Error::BodyExceedsLimit(_)) => return Err(too_large()),
+            Err(e) => return Err(transport_failure(e, url, options, token)),
+        };
+        if !looks_like_json_object(&body) {
+            return Err(Failure::fatal(Error::NotJson {
+                url: clean(url, 300, token),
+                status: status.as_u16(),
+                content_type: clean(content_type.as_deref().unwrap_or("none"), 100, token),
+                excerpt: excerpt(&body, token),
+            }));
+        }
+        return Ok(body);
+    }
+
+    // An error status: the status is the news, the body (if it arrives, and is of a sensible
+    // size) explains it.
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(options.max_bytes.min(MAX_ERROR_BODY_BYTES))
+        .read_to_vec()
+        .unwrap_or_default();
+    let envelope: ErrorEnvelope = serde_json::from_slice(&body).unwrap_or_default();
+    let text = |s: &Option<Scalar>, max| {
+        s.as_ref()
+            .and_then(Scalar::as_text)
+            .map(|t| clean(&t, max, token))
+    };
+    let code = text(&envelope.code, 40);
+    let msg = match text(&envelope.msg, 500) {
+        None if code.is_none() && !body.is_empty() => Some(format!("`{}`", excerpt(&body, token))),
+        msg => msg,
+    };
+    let error = Error::HttpStatus {
+        url: clean(url, 300, token),
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or_default(),
+        code,
+        msg,
+        logid: envelope.detail.and_then(|d| text(&d.logid, 120)),
+        attempts: 1,
+    };
+    Err(Box::new(Failure {
+        error,
+        retry: status.as_u16() == 429 || status.is_server_error(),
+        retry_after,
+    }))
+}
+
+/// The `{code, msg, detail}` of an error answer, read leniently.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ErrorEnvelope {
+    code: Option<Scalar>,
+    msg: Option<Scalar>,
+    detail: Option<ResponseDetail>,
+}
+
+fn transport_failure(
+    e: ureq::Error,
+    url: &str,
+    options: &FetchOptions,
+    token: &Token,
+) -> Box<Failure> {
+    use std::io::ErrorKind;
+    use ureq::Timeout;
+    let host = url
+        .parse::<ureq::http::Uri>()
+        .ok()
+        .and_then(|u| u.authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    let secs = |d: Duration| format!("{:.0} s", d.as_secs_f64().max(1.0));
+    let (failure, message, retry) = match &e {
+        ureq::Error::BodyExceedsLimit(_) => {
+            return Failure::fatal(Error::ResponseTooLarge {
+                url: clean(url, 300, token),
+                limit: options.max_bytes,
+            });
+        }
+        ureq::Error::Timeout(Timeout::Connect | Timeout::Resolve) => (
+            FetchFailure::Timeout,
+            format!(
+                "could not connect to {host} within {}",
+                secs(options.connect_timeout.min(options.timeout))
+            ),
+            true,
+        ),
+        ureq::Error::Timeout(_) => (
+            FetchFailure::Timeout,
+            format!(
+                "timed out: no complete answer within {} (raise it with --timeout)",
+                secs(options.timeout)
+            ),
+            false,
+        ),
+        ureq::Error::HostNotFound => (
+            FetchFailure::Dns,
+            format!("cannot resolve the host of {host}: check the base URL and the network"),
+            false,
+        ),
+        ureq::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => (
+                FetchFailure::Connect,
+                format!("connection refused by {host}: check the base URL"),
+                true,
+            ),
+            ErrorKind::TimedOut | ErrorKind::WouldBlock => (
+                FetchFailure::Timeout,
+                format!("timed out talking to {host}"),
+                true,
+            ),
+            // rustls reports handshake and certificate failures as invalid data.
+            ErrorKind::InvalidData if url.starts_with("https:") => (
+                FetchFailure::Tls,
+                format!(
+                    "TLS with {host} failed: {io}; check that the base URL serves https with a \
+                     valid certificate"
+                ),
+                false,
+            ),
+            ErrorKind::UnexpectedEof => (
+                FetchFailure::Truncated,
+                "the connection closed before the whole response arrived (truncated response)"
+                    .to_owned(),
+                true,
+            ),
+            _ => (
+                FetchFailure::Connect,
+                format!("connection to {host} failed: {io}"),
+                true,
+            ),
+        },
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => (
+            FetchFailure::Tls,
+            format!(
+                "TLS with {host} failed: {e}; check that the base URL serves https with a \
+                 valid certificate"
+            ),
+            false,
+        ),
+        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => (
+            FetchFailure::Protocol,
+            format!("{host} did not answer valid HTTP: {e}"),
+            false,
+        ),
+        ureq::Error::ConnectionFailed => (
+            FetchFailure::Connect,
+            format!("cannot connect to {host}"),
+            true,
+        ),
+        _ => (FetchFailure::Other, e.to_string(), false),
+    };
+    Box::new(Failure {
+        error: Error::Fetch {
+            url: clean(url, 300, token),
+            failure,
+            message: clean(&message, 500, token),
+            attempts: 1,
+        },
+        retry,
+        retry_after: None,
+    })
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is ignored: the backoff applies instead).
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The wait before retry number `retry` (0 for the first): the server's `Retry-After` if it
+/// gave one, else `delay` doubled per retry; never more than [`MAX_RETRY_WAIT`].
+fn retry_wait(delay: Duration, retry: u32, retry_after: Option<Duration>) -> Duration {
+    retry_after
+        .unwrap_or_else(|| delay.saturating_mul(2u32.saturating_pow(retry.min(16))))
+        .min(MAX_RETRY_WAIT)
+}
+
+fn with_attempts(error: Error, n: u32) -> Error {
+    match error {
+        Error::Fetch {
+            url,
+            failure,
+            message,
+            ..
+        } => Error::Fetch {
+            url,
+            failure,
+            message,
+            attempts: n,
+        },
+        Error::HttpStatus {
+            url,
+            status,
+            reason,
+            code,
+            msg,
+            logid,
+            ..
+        } => Error::HttpStatus {
+            url,
+            status,
+            reason,
+            code,
+            msg,
+            logid,
+            attempts: n,
+        },
+        other => other,
+    }
+}
+
+fn looks_like_json_object(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// The start of an unexpected body, for a message.
+fn excerpt(body: &[u8], token: &Token) -> String {
+    let head = &body[..body.len().min(1000)];
+    let text = String::from_utf8_lossy(head);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        "(empty body)".to_owned()
+    } else {
+        clean(&text, 200, token)
+    }
+}
+
+/// Removes the token from untrusted text, then escapes it for the terminal and shortens it.
+/// Scrubbing comes first so that shortening cannot leave part of the token behind.
+fn clean(text: &str, max: usize, token: &Token) -> String {
+    printable(&scrub(text, Some(token)), max)
+}
+
+fn scrub(text: &str, token: Option<&Token>) -> String {
+    match token.map(Token::expose) {
+        Some(t) if !t.is_empty() => text.replace(t, REDACTED),
+        _ => text.to_owned(),
+    }
+}
+
+/// Scrubs the token from the texts of an error raised while reading a fetched body.
+fn scrub_error(error: Error, token: Option<&Token>) -> Error {
+    let s = |text: String| scrub(&text, token);
+    match error {
+        Error::Api { code, msg, logid } => Error::Api {
+            code: s(code),
+            msg: s(msg),
+            logid: logid.map(s),
+        },
+        Error::Json {
+            source_name,
+            line,
+            column,
+            path,
+            message,
+        } => Error::Json {
+            source_name: s(source_name),
+            line,
+            column,
+            path: s(path),
+            message: s(message),
+        },
+        Error::TooLarge { source_name, limit } => Error::TooLarge {
+            source_name: s(source_name),
+            limit,
+        },
+        Error::JsonTooDeep {
+            source_name,
+            line,
+            column,
+            limit,
+            param_limit,
+        } => Error::JsonTooDeep {
+            source_name: s(source_name),
+            line,
+            column,
+            limit,
+            param_limit,
+        },
+        Error::MissingData { source_name } => Error::MissingData {
+            source_name: s(source_name),
+        },
+        Error::MissingInput { source_name } => Error::MissingInput {
+            source_name: s(source_name),
+        },
+        other => other,
+    }
+}
+
+/// Re-indents a JSON document (key order and values kept). Depth was checked by `load_slice`.
+fn pretty(bytes: &[u8], source_name: &str) -> Result<String> {
+    crate::stack::run(|| {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        de.disable_recursion_limit();
+        let value: serde_json::Value =
+            serde::Deserialize::deserialize(&mut de).map_err(|e| Error::Json {
+                source_name: source_name.to_owned(),
+                line: e.line(),
+                column: e.column(),
+                path: String::new(),
+                message: printable(&e.to_string(), 240),
+            })?;
+        let mut text = serde_json::to_string_pretty(&value)
+            .map_err(|e| Error::Internal(format!("cannot print JSON: {e}")))?;
+        text.push('\n');
+        Ok(text)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(base: &str) -> FetchOptions {
+        FetchOptions {
+            base_url: base.to_owned(),
+            token: Some(Token::new("pat_secret")),
+            ..FetchOptions::default()
+        }
+    }
+
+    #[test]
+    fn token_debug_is_redacted() {
+        let debug = format!("{:?}", options(DEFAULT_BASE_URL));
+        assert!(!debug.contains("pat_secret"), "{debug}");
+        assert!(debug.contains("Token(<redacted>)"), "{debug}");
+    }
+
+    #[test]
+    fn request_url_has_the_documented_path_and_query() {
+        let url = request_url(&options("https://api.coze.com/"), "7350583675492388916").unwrap();
+        assert_eq!(
+            url,
+            "https://api.coze.com/v1/workflows/7350583675492388916?include_input_output=true"
+        );
+        let url = request_url(&options("http://localhost:8888/api"), "1").unwrap();
+        assert_eq!(
+            url,
+            "http://localhost:8888/api/v1/workflows/1?include_input_output=true"
+        );
+    }
+
+    #[test]
+    fn workflow_ids_are_digits_only() {
+        for id in ["", "12a", "1/../2", "1?x=2", "１２", " 12", &"1".repeat(33)] {
+            let err = request_url(&options(DEFAULT_BASE_URL), id).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidWorkflowId { .. }),
+                "{id}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_only() {
+        for base in [
+            "http://127.0.0.1:1",
+            "http://127.8.9.10",
+            "http://[::1]:80",
+            "http://LOCALHOST",
+            "http://[::ffff:127.0.0.1]",
+        ] {
+            assert!(request_url(&options(base), "1").is_ok(), "{base}");
+        }
+        for base in [
+            "http://api.coze.cn",
+            "http://10.0.0.1",
+            "http://localhost.evil.com",
+        ] {
+            let err = request_url(&options(base), "1").unwrap_err();
+            assert!(matches!(err, Error::InsecureHttp { .. }), "{base}: {err}");
+            let mut allowed = options(base);
+            allowed.allow_insecure_http = true;
+            assert!(request_url(&allowed, "1").is_ok(), "{base}");
+        }
+    }
+
+    #[test]
+    fn unusable_base_urls_are_rejected() {
+        for base in [
+            "api.coze.cn",
+            "ftp://api.coze.cn",
+            "https://",
+            "https://api.coze.cn?x=1",
+            "https://api.coze.cn#x",
+            "https://user:pw@api.coze.cn",
+        ] {
+            let err = request_url(&options(base), "1").unwrap_err();
+            assert!(matches!(err, Error::InvalidBaseUrl { .. }), "{base}: {err}");
+        }
+    }
+
+    #[test]
+    fn retry_waits_double_and_are_capped() {
+        let d = Duration::from_millis(500);
+        assert_eq!(retry_wait(d, 0, None), Duration::from_millis(500));
+        assert_eq!(retry_wait(d, 2, None), Duration::from_secs(2));
+        assert_eq!(retry_wait(d, 40, None), MAX_RETRY_WAIT);
+        assert_eq!(
+            retry_wait(d, 0, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        assert_eq!(retry_wait(d, 0, parse_retry_after("86400")), MAX_RETRY_WAIT);
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn scrubbing_comes_before_shortening() {
+        let token = Token::new("pat_0123456789");
+        let text = format!("{}pat_0123456789", "x".repeat(10));
+        let cleaned = clean(&text, 15, &token);
+        assert!(!cleaned.contains("pat_01234"), "{cleaned}");
+        assert!(cleaned.starts_with("xxxxxxxxxx<red"), "{cleaned}");
+    }
+
+    #[test]
+    fn api_errors_from_the_body_are_scrubbed() {
+        let token = Token::new("pat_secret");
+        let err = scrub_error(
+            crate::load_slice(
+                br#"{"code": 4101, "msg": "token pat_secret is wrong"}"#,
+                "response",
+            )
+            .unwrap_err(),
+            Some(&token),
+        );
+        let text = err.to_string();
+        assert!(!text.contains("pat_secret"), "{text}");
+        assert!(text.contains("token <redacted> is wrong"), "{text}");
+    }
+}
