@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cozegen::emit::Node;
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
+use cozegen::emit::rust::{self, RustOptions};
 use cozegen::{BuildOptions, Error, Warning, Workflow};
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ Examples:
   cozegen schema examples/workflows/order_intake.json   JSON Schema of the start node, to stdout
   cozegen schema workflow.json -o inputs.schema.json   write the schema to a file (atomically)
   cozegen schema --draft 07 - < workflow.json          draft-07, reading the document from stdin
+  cozegen rust workflow.json -o src/order.rs           Rust input structs (serde) for the start node
 
 Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error.";
 
@@ -27,6 +29,8 @@ pub struct Cli {
 enum Command {
     /// JSON Schema of the start node's parameters (or the end node's, with --node output).
     Schema(SchemaArgs),
+    /// Rust input structs (serde) for the start node's parameters.
+    Rust(RustArgs),
 }
 
 /// Where the document comes from and where the artifact goes.
@@ -73,6 +77,22 @@ struct SchemaArgs {
     coze_keywords: bool,
 }
 
+#[derive(Debug, Args)]
+struct RustArgs {
+    #[command(flatten)]
+    common: Common,
+
+    /// Name of the root struct (default: the workflow name in UpperCamelCase + `Input`).
+    #[arg(long, value_name = "NAME")]
+    type_name: Option<String>,
+
+    /// Add a derive to the generated types, e.g. `Eq`, `Hash`, `schemars::JsonSchema`
+    /// (repeatable). `Eq`, `Hash`, `PartialOrd`, `Ord` and `Copy` go only on the types that can
+    /// have them, with a warning for the others.
+    #[arg(long = "derive", value_name = "PATH")]
+    derives: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum DraftArg {
     #[value(name = "2020-12")]
@@ -111,6 +131,21 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             };
             generate(&args.common, &BuildOptions::default(), |w| {
                 json_schema::render(w, &options)
+            })
+        }
+        Command::Rust(args) => {
+            let build = BuildOptions {
+                input_type_name: args.type_name.clone(),
+                ..BuildOptions::default()
+            };
+            let options = RustOptions {
+                derives: args.derives.clone(),
+            };
+            let common = &args.common;
+            generate(common, &build, |w| {
+                let (code, warnings) = rust::render_with_warnings(w, &options)?;
+                report(&warnings, common)?;
+                Ok(code)
             })
         }
     }

@@ -2,6 +2,7 @@
 //! askama template in `templates/` lays out.
 
 pub mod json_schema;
+pub mod rust;
 
 /// Which node of the workflow an artifact describes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
