@@ -5,6 +5,7 @@ use cozegen::diff::Impact;
 use cozegen::emit::Node;
 use cozegen::emit::ir_json;
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
+use cozegen::emit::rust::{self, RustOptions};
 use cozegen::emit::typescript::{self, TsOptions};
 use cozegen::model::WorkflowInfo;
 use cozegen::{BuildOptions, Error, Warning, Workflow};
@@ -19,6 +20,7 @@ Examples:
   cozegen fetch 7350583675492388916 -o workflow.json   save a workflow from the Coze API
                                                        (token in COZE_API_TOKEN)
   cozegen schema -w 7350583675492388916                fetch and generate in one step
+  cozegen rust workflow.json -o src/order.rs           Rust input structs (serde) for the start node
 
 Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error.";
 
@@ -42,6 +44,8 @@ enum Command {
     Validate(ValidateArgs),
     /// Compare the start nodes of two WorkflowInfo versions; exit 1 on breaking changes.
     Diff(DiffArgs),
+    /// Rust input structs (serde) for the start node's parameters.
+    Rust(RustArgs),
     /// Print a shell completion script (e.g. `cozegen completions bash > /etc/bash_completion.d/cozegen`).
     Completions {
         /// The shell to complete for.
@@ -251,6 +255,22 @@ struct SchemaArgs {
     coze_keywords: bool,
 }
 
+#[derive(Debug, Args)]
+struct RustArgs {
+    #[command(flatten)]
+    common: Common,
+
+    /// Name of the root struct (default: the workflow name in UpperCamelCase + `Input`).
+    #[arg(long, value_name = "NAME")]
+    type_name: Option<String>,
+
+    /// Add a derive to the generated types, e.g. `Eq`, `Hash`, `schemars::JsonSchema`
+    /// (repeatable). `Eq`, `Hash`, `PartialOrd`, `Ord` and `Copy` go only on the types that can
+    /// have them, with a warning for the others.
+    #[arg(long = "derive", value_name = "PATH")]
+    derives: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum DraftArg {
     #[value(name = "2020-12")]
@@ -300,6 +320,21 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Command::Ir(args) => generate(&args.common, &BuildOptions::default(), ir_json::render),
+        Command::Rust(args) => {
+            let build = BuildOptions {
+                input_type_name: args.type_name.clone(),
+                ..BuildOptions::default()
+            };
+            let options = RustOptions {
+                derives: args.derives.clone(),
+            };
+            let common = &args.common;
+            generate(common, &build, |w| {
+                let (code, warnings) = rust::render_with_warnings(w, &options)?;
+                report(&warnings, common)?;
+                Ok(code)
+            })
+        }
         Command::Validate(args) => validate(&args),
         Command::Diff(args) => diff(&args),
         Command::Completions { shell } => {

@@ -84,6 +84,10 @@ pub enum Error {
     )]
     InvalidTypeName { name: String },
 
+    /// A derive requested for the Rust artifact (`--derive`) cannot be used.
+    #[error("cannot derive `{derive}`: {reason}")]
+    InvalidDerive { derive: String, reason: String },
+
     /// `--deny-warnings` was given and building produced warnings.
     #[error("{count} warning(s) denied by --deny-warnings")]
     DeniedWarnings { count: usize },

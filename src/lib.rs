@@ -37,6 +37,38 @@ pub use error::{Error, Result, Warning};
 pub use ir::{BuildOptions, Workflow, build};
 pub use load::{load_path, load_slice};
 
+/// Generates the Rust input structs for a saved WorkflowInfo and writes them to `out`
+/// atomically: everything a `build.rs` needs. Returns the warnings (fallbacks the IR chose,
+/// derives some types could not take); print them as `cargo::warning=` lines if you like.
+///
+/// ```no_run
+/// // build.rs
+/// let out = std::path::Path::new(&std::env::var_os("OUT_DIR").unwrap()).join("order.rs");
+/// let build = cozegen::BuildOptions {
+///     input_type_name: Some("OrderInput".to_owned()),
+///     ..Default::default()
+/// };
+/// for warning in cozegen::generate_rust_file("order_intake.json", &out, &build, &Default::default())? {
+///     println!("cargo::warning={warning}");
+/// }
+/// println!("cargo::rerun-if-changed=order_intake.json");
+/// # Ok::<(), cozegen::Error>(())
+/// ```
+///
+/// and in the crate: `mod order { include!(concat!(env!("OUT_DIR"), "/order.rs")); }`.
+pub fn generate_rust_file(
+    input: impl AsRef<std::path::Path>,
+    out: impl AsRef<std::path::Path>,
+    build: &BuildOptions,
+    options: &emit::rust::RustOptions,
+) -> Result<Vec<Warning>> {
+    let (workflow, mut warnings) = load_workflow(input, build)?;
+    let (code, derive_warnings) = emit::rust::render_with_warnings(&workflow, options)?;
+    warnings.extend(derive_warnings);
+    output::write_atomic(out.as_ref(), code.as_bytes())?;
+    Ok(warnings)
+}
+
 /// Loads a WorkflowInfo file (`-` for stdin) and builds its IR in one step.
 pub fn load_workflow(
     path: impl AsRef<std::path::Path>,

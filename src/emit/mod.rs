@@ -3,6 +3,7 @@
 
 pub mod ir_json;
 pub mod json_schema;
+pub mod rust;
 pub mod typescript;
 
 /// Which node of the workflow an artifact describes.

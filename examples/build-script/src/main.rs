@@ -1,0 +1,75 @@
+//! Uses the structs that build.rs generated: reads an order's parameters as JSON, checks them by
+//! deserializing, and prints them back as the `parameters` of a Coze workflow run.
+#![deny(warnings)]
+
+mod order {
+    include!(concat!(env!("OUT_DIR"), "/order_intake.rs"));
+}
+
+use order::{
+    CozeFile, OrderInput, OrderInputCustomer, OrderInputCustomerAddress, OrderInputLinesItem,
+};
+
+const SAMPLE: &str = include_str!("../sample.json");
+
+fn main() {
+    let input: OrderInput = serde_json::from_str(SAMPLE).expect("sample.json fits the workflow");
+    println!("{input:#?}");
+
+    // Built in code: optional parameters left out stay out of the request.
+    let built = OrderInput {
+        customer: OrderInputCustomer {
+            name: "Ada".to_owned(),
+            email: None,
+            address: OrderInputCustomerAddress {
+                street: "1 Main St".to_owned(),
+                city: "Springfield".to_owned(),
+                postcode: None,
+            },
+        },
+        lines: vec![OrderInputLinesItem {
+            sku: "SKU-1".to_owned(),
+            qty: OrderInputLinesItem::default_qty(),
+            gift_wrap: None,
+        }],
+        priority: Some(OrderInput::default_priority()),
+        discount: None,
+        deliver_at: None,
+        invoice: Some(CozeFile::file_id("7351234567890")),
+        photos: None,
+        notes: None,
+    };
+    let parameters = serde_json::to_string(&built).expect("serializes");
+    println!("{parameters}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_round_trips() {
+        let input: OrderInput = serde_json::from_str(SAMPLE).expect("deserializes");
+        let back = serde_json::to_value(&input).expect("serializes");
+        let original: serde_json::Value = serde_json::from_str(SAMPLE).expect("JSON");
+        assert_eq!(back, original);
+    }
+
+    #[test]
+    fn a_missing_required_parameter_is_an_error() {
+        let err = serde_json::from_str::<OrderInput>(r#"{"lines": []}"#).expect_err("no customer");
+        assert!(err.to_string().contains("customer"), "{err}");
+    }
+
+    #[test]
+    fn files_are_sent_as_coze_expects() {
+        assert_eq!(
+            serde_json::to_string(&CozeFile::file_id("42")).expect("serializes"),
+            r#""{\"file_id\":\"42\"}""#
+        );
+        assert_eq!(
+            serde_json::to_string(&CozeFile::url("https://example.com/a.pdf")).expect("serializes"),
+            r#""https://example.com/a.pdf""#
+        );
+    }
+}
