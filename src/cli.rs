@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cozegen::emit::Node;
+use cozegen::emit::html::{self, HtmlOptions};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::{BuildOptions, Error, Warning, Workflow};
 use std::io::Write;
@@ -12,6 +13,7 @@ Examples:
   cozegen schema examples/workflows/order_intake.json   JSON Schema of the start node, to stdout
   cozegen schema workflow.json -o inputs.schema.json   write the schema to a file (atomically)
   cozegen schema --draft 07 - < workflow.json          draft-07, reading the document from stdin
+  cozegen html workflow.json -o form.html              an HTML form for the start node
 
 Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error.";
 
@@ -27,6 +29,8 @@ pub struct Cli {
 enum Command {
     /// JSON Schema of the start node's parameters (or the end node's, with --node output).
     Schema(SchemaArgs),
+    /// A self-contained HTML form for the start node that collects a run's `parameters`.
+    Html(HtmlArgs),
 }
 
 /// Where the document comes from and where the artifact goes.
@@ -73,6 +77,25 @@ struct SchemaArgs {
     coze_keywords: bool,
 }
 
+#[derive(Debug, Args)]
+struct HtmlArgs {
+    #[command(flatten)]
+    common: Common,
+
+    /// Emit only the `<form id="cozegen-form">` and its script, for embedding in a page.
+    #[arg(long)]
+    fragment: bool,
+
+    /// Also POST `{"parameters": …}` as JSON to this absolute http(s) URL on submit (your own
+    /// endpoint, which adds the API token; the page never holds one).
+    #[arg(long, value_name = "URL", value_parser = parse_action)]
+    action: Option<String>,
+}
+
+fn parse_action(url: &str) -> Result<String, String> {
+    html::check_action(url).map(|_| url.to_owned())
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum DraftArg {
     #[value(name = "2020-12")]
@@ -111,6 +134,15 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             };
             generate(&args.common, &BuildOptions::default(), |w| {
                 json_schema::render(w, &options)
+            })
+        }
+        Command::Html(args) => {
+            let options = HtmlOptions {
+                fragment: args.fragment,
+                action: args.action,
+            };
+            generate(&args.common, &BuildOptions::default(), |w| {
+                html::render(w, &options)
             })
         }
     }

@@ -88,6 +88,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The `--action` URL of the HTML form is not one the page can post to.
+    #[error("--action {url}: {reason}")]
+    InvalidAction { url: String, reason: String },
+
     /// A template failed to render. This is a bug in cozegen, not in the input.
     #[error("internal error (a bug in cozegen, please report it): {0}")]
     Internal(String),
