@@ -272,7 +272,15 @@
     clearErrors();
     status.textContent = "";
     delete status.dataset.state;
-    const r = collectObject(fields, model.root, true);
+    let r;
+    try {
+      r = collectObject(fields, model.root, true);
+    } catch (e) {
+      // Browsers flatten markup nested ~500 elements deep, which breaks the form's structure.
+      summary.textContent = "This form could not be read (" + e.message + "); is it nested too deeply for the browser?";
+      summary.hidden = false;
+      return;
+    }
     if (r.errs.length) {
       result.hidden = true;
       showErrors(r.errs);
