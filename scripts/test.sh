@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: installs the JavaScript test tools (Ajv; Chromium and
-# Playwright for the HTML form tests) when missing, then runs fmt, clippy and cargo test.
+# The whole test suite, as CI runs it. Installs what the tests need when it is missing — node
+# and npm, Debian's Chromium for the HTML form's browser tests (both need root), and the npm
+# packages in tests/js (Ajv, TypeScript, playwright-core) — then runs fmt, clippy and cargo test.
 # Usage: scripts/test.sh            (from anywhere in the repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
-  npm ci --prefix tests/js --no-audit --no-fund
+missing=()
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  else
+    echo "note: ${missing[*]} missing and not root: the tests that need them will skip" >&2
+  fi
+fi
+
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
+    npm ci --prefix tests/js --no-audit --no-fund
+  fi
 fi
 
 cargo fmt --all -- --check

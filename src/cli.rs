@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cozegen::diff::Impact;
 use cozegen::emit::Node;
+use cozegen::emit::html::{self, HtmlOptions};
 use cozegen::emit::ir_json;
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::emit::rust::{self, RustOptions};
@@ -21,6 +22,7 @@ Examples:
                                                        (token in COZE_API_TOKEN)
   cozegen schema -w 7350583675492388916                fetch and generate in one step
   cozegen rust workflow.json -o src/order.rs           Rust input structs (serde) for the start node
+  cozegen html workflow.json -o form.html              an HTML form for the start node
 
 Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error.";
 
@@ -36,6 +38,10 @@ pub struct Cli {
 enum Command {
     /// JSON Schema of the start node's parameters (or the end node's, with --node output).
     Schema(SchemaArgs),
+    /// Rust input structs (serde) for the start node's parameters.
+    Rust(RustArgs),
+    /// A self-contained HTML form for the start node that collects a run's `parameters`.
+    Html(HtmlArgs),
     /// TypeScript declarations of the start node's parameters (or the end node's).
     Ts(TsArgs),
     /// The normalized intermediate representation as JSON, for custom generators.
@@ -44,18 +50,16 @@ enum Command {
     Validate(ValidateArgs),
     /// Compare the start nodes of two WorkflowInfo versions; exit 1 on breaking changes.
     Diff(DiffArgs),
-    /// Rust input structs (serde) for the start node's parameters.
-    Rust(RustArgs),
+    /// Save a workflow's WorkflowInfo from the Coze API as pretty-printed JSON, to commit and
+    /// generate from offline.
+    #[cfg(feature = "fetch")]
+    Fetch(FetchArgs),
     /// Print a shell completion script (e.g. `cozegen completions bash > /etc/bash_completion.d/cozegen`).
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Save a workflow's WorkflowInfo from the Coze API as pretty-printed JSON, to commit and
-    /// generate from offline.
-    #[cfg(feature = "fetch")]
-    Fetch(FetchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -271,6 +275,25 @@ struct RustArgs {
     derives: Vec<String>,
 }
 
+#[derive(Debug, Args)]
+struct HtmlArgs {
+    #[command(flatten)]
+    common: Common,
+
+    /// Emit only the `<form id="cozegen-form">` and its script, for embedding in a page.
+    #[arg(long)]
+    fragment: bool,
+
+    /// Also POST `{"parameters": …}` as JSON to this absolute http(s) URL on submit (your own
+    /// endpoint, which adds the API token; the page never holds one).
+    #[arg(long, value_name = "URL", value_parser = parse_action)]
+    action: Option<String>,
+}
+
+fn parse_action(url: &str) -> Result<String, String> {
+    html::check_action(url).map(|_| url.to_owned())
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum DraftArg {
     #[value(name = "2020-12")]
@@ -320,6 +343,15 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Command::Ir(args) => generate(&args.common, &BuildOptions::default(), ir_json::render),
+        Command::Html(args) => {
+            let options = HtmlOptions {
+                fragment: args.fragment,
+                action: args.action,
+            };
+            generate(&args.common, &BuildOptions::default(), |w| {
+                html::render(w, &options)
+            })
+        }
         Command::Rust(args) => {
             let build = BuildOptions {
                 input_type_name: args.type_name.clone(),

@@ -206,6 +206,9 @@ pub enum Error {
         content_type: String,
         excerpt: String,
     },
+    /// The `--action` URL of the HTML form is not one the page can post to.
+    #[error("--action {url}: {reason}")]
+    InvalidAction { url: String, reason: String },
 
     /// A template failed to render. This is a bug in cozegen, not in the input.
     #[error("internal error (a bug in cozegen, please report it): {0}")]

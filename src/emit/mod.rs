@@ -1,6 +1,7 @@
 //! Emitters: one module per artifact, each translating the IR into a view struct that an
 //! askama template in `templates/` lays out.
 
+pub mod html;
 pub mod ir_json;
 pub mod json_schema;
 pub mod rust;

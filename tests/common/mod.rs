@@ -121,3 +121,19 @@ pub fn which(tool: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
 }
+
+/// Whether the browser tests can run: the JS tools plus Debian's Chromium at /usr/bin/chromium.
+/// Locally a missing browser skips the test with a note; under `CI=true` it fails.
+pub fn chromium_available(what: &str) -> bool {
+    if !js_tools_available(what) {
+        return false;
+    }
+    let ok = Path::new("/usr/bin/chromium").is_file();
+    if !ok {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{what} needs /usr/bin/chromium, and CI=true forbids skipping");
+        }
+        eprintln!("skipping {what}: install Chromium (`apt-get install -y chromium`) to enable it");
+    }
+    ok
+}

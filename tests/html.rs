@@ -1,0 +1,258 @@
+//! The HTML form artifact: goldens over the corpus, static checks on escaping and structure,
+//! and the end-to-end scenarios in headless Chromium (tests/js/form-e2e.mjs).
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn html_for(doc: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["html", doc.to_str().expect("utf-8 path"), "--quiet"];
+    args.extend_from_slice(extra);
+    let out = cozegen(&args);
+    assert!(
+        out.status.success(),
+        "cozegen html {} failed: {}",
+        doc.display(),
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+fn corpus_doc(name: &str) -> std::path::PathBuf {
+    root().join("tests/corpus").join(format!("{name}.json"))
+}
+
+/// The markup around the model block and the script: everything a document could inject into.
+fn markup(html: &str) -> &str {
+    let end = html
+        .find("<script type=\"application/json\"")
+        .expect("model block");
+    let start = html.find("</style>").map_or(0, |i| i + "</style>".len());
+    &html[start..end]
+}
+
+#[test]
+fn html_goldens_match_for_every_corpus_document() {
+    for doc in corpus() {
+        assert_golden(&format!("{}/form.html", stem(&doc)), &html_for(&doc, &[]));
+    }
+    let doc = corpus_doc("order_intake");
+    assert_golden(
+        "order_intake/form-fragment.html",
+        &html_for(&doc, &["--fragment"]),
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for doc in corpus() {
+        assert_eq!(
+            html_for(&doc, &[]),
+            html_for(&doc, &[]),
+            "{}",
+            doc.display()
+        );
+    }
+}
+
+#[test]
+fn every_parameter_gets_a_control_named_by_its_path_in_document_order() {
+    let html = html_for(&corpus_doc("order_intake"), &[]);
+    let names = [
+        "name=\"customer\"",
+        "name=\"customer.name\"",
+        "name=\"customer.email\"",
+        "name=\"customer.address\"",
+        "name=\"customer.address.street\"",
+        "name=\"customer.address.city\"",
+        "name=\"customer.address.postcode\"",
+        "name=\"lines\"",
+        "name=\"lines[].sku\"",
+        "name=\"priority\"",
+    ];
+    let positions: Vec<usize> = names
+        .iter()
+        .map(|n| html.find(n).unwrap_or_else(|| panic!("{n} missing")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+}
+
+#[test]
+fn controls_follow_the_parameter_types() {
+    let html = html_for(&corpus_doc("all_types"), &[]);
+    for expected in [
+        r#"<input type="text" class="cz-control" id="cz-0" name="title" value="Untitled""#,
+        r#"<input type="number" step="1" inputmode="numeric" class="cz-control" id="cz-1" name="count" value="3""#,
+        r#"<input type="number" step="any" inputmode="decimal" class="cz-control" id="cz-2" name="temperature" value="0.7""#,
+        r#"<input type="checkbox" class="cz-control" id="cz-3" name="dry_run" value="true""#,
+        r#"<input type="datetime-local" step="1" class="cz-control" id="cz-4" name="when""#,
+        r#"<fieldset class="cz-group cz-object" data-node="5" id="cz-5" name="options""#,
+        r#"<fieldset class="cz-group cz-array" data-node="9" id="cz-9" name="keywords""#,
+        r#"accept="image/*""#,
+        r#"accept=".zip,application/zip""#,
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+    assert!(html.contains(r#"<p class="cz-help" id="cz-0-help">Short title</p>"#));
+    assert!(html.contains(r#"aria-describedby="cz-0-help cz-0-err" required>"#));
+    let odd = html_for(&corpus_doc("odd_shapes"), &[]);
+    assert!(
+        odd.contains(r#"value="2025-07-01T09:30:00""#),
+        "time default"
+    );
+    assert!(odd.contains(r#"class="cz-control cz-json" id="cz-0" name="no_type""#));
+}
+
+#[test]
+fn hostile_documents_cannot_add_markup_or_script() {
+    let html = html_for(&corpus_doc("hostile_names"), &[]);
+    let text = markup(&html);
+    for bad in [
+        "<script>alert",
+        "<img",
+        "</textarea><script>",
+        "onmouseover=\"",
+        "onfocus='",
+    ] {
+        assert!(!text.contains(bad), "markup contains {bad:?}");
+    }
+    assert!(text.contains("&#60;img src=x onerror=alert(1)&#62;"));
+    assert!(
+        text.contains("&#60;!-- {{ x }} {% raw %} --&#62;"),
+        "template syntax stays text"
+    );
+    assert!(!html[..html.find("<body>").expect("body")].contains("<script>alert"));
+    // Exactly two scripts: the JSON model and our code; the model cannot end its element.
+    assert_eq!(html.matches("<script").count(), 2);
+    let model_start = html
+        .find("<script type=\"application/json\"")
+        .expect("model");
+    let model = &html[model_start..];
+    let model = &model[..model.find("</script>").expect("end")];
+    assert!(!model[1..].contains('<'), "model block contains a raw <");
+}
+
+#[test]
+fn no_inline_event_handlers_or_styles_anywhere() {
+    for doc in corpus() {
+        let html = html_for(&doc, &[]);
+        let text = markup(&html);
+        for tag in text.split('<').skip(1) {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            // Attribute names come before `=`; values are quoted, so split on quotes first.
+            let names: Vec<&str> = tag
+                .split('"')
+                .step_by(2)
+                .flat_map(|s| s.split_whitespace())
+                .map(|a| a.split('=').next().unwrap_or_default())
+                .collect();
+            assert!(
+                !names.iter().any(|n| n.starts_with("on") || *n == "style"),
+                "{}: <{tag}>",
+                doc.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_page_pins_its_script_and_style_with_a_csp_and_never_asks_for_a_token() {
+    let html = html_for(&corpus_doc("arrays"), &[]);
+    assert!(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;; script-src &#39;sha256-"));
+    assert!(html.contains("connect-src &#39;none&#39;"));
+    let lower = html.to_ascii_lowercase();
+    assert!(!lower.contains("token\""), "no token field");
+    assert!(!lower.contains("authorization"));
+    let action = html_for(
+        &corpus_doc("arrays"),
+        &["--action", "https://example.com/api/run?x=1"],
+    );
+    assert!(action.contains("connect-src https://example.com;"));
+    assert!(action.contains(r#""action":"https://example.com/api/run?x=1""#));
+}
+
+#[test]
+fn fragment_is_the_form_and_its_script_only() {
+    let html = html_for(&corpus_doc("order_intake"), &["--fragment"]);
+    assert!(!html.contains("<html"));
+    assert!(!html.contains("<style"));
+    assert!(html.contains("<form id=\"cozegen-form\""));
+    assert!(html.trim_end().ends_with("</script>"));
+    assert!(html.starts_with("<!-- cozegen form"));
+}
+
+#[test]
+fn bad_action_urls_are_usage_errors() {
+    let doc = corpus_doc("arrays");
+    for bad in [
+        "javascript:alert(1)",
+        "/relative",
+        "https://x/;script-src *",
+    ] {
+        let out = cozegen(&["html", doc.to_str().expect("utf-8"), "--action", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(stderr(&out).contains("--action"), "{}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn forms_work_end_to_end_in_headless_chromium() {
+    if !chromium_available("the browser tests of the HTML form") {
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let mut pages = serde_json::Map::new();
+    let mut schemas = serde_json::Map::new();
+    for doc in corpus() {
+        let name = stem(&doc);
+        let page = scratch.path().join(format!("{name}.html"));
+        std::fs::write(&page, html_for(&doc, &[])).expect("write page");
+        pages.insert(name.clone(), page.to_string_lossy().into_owned().into());
+        let out = cozegen(&["schema", doc.to_str().expect("utf-8"), "--quiet"]);
+        assert!(out.status.success());
+        let schema = scratch.path().join(format!("{name}.schema.json"));
+        std::fs::write(&schema, &out.stdout).expect("write schema");
+        schemas.insert(name, schema.to_string_lossy().into_owned().into());
+    }
+    let fragment = scratch.path().join("order_intake.fragment.html");
+    std::fs::write(
+        &fragment,
+        html_for(&corpus_doc("order_intake"), &["--fragment"]),
+    )
+    .expect("write fragment");
+    let screenshots = root().join("target/cozegen-screenshots");
+    let config = serde_json::json!({
+        "bin": env!("CARGO_BIN_EXE_cozegen"),
+        "corpus": root().join("tests/corpus"),
+        "pages": pages,
+        "schemas": schemas,
+        "fragment": fragment,
+        "work": scratch.path(),
+        "screenshots": screenshots,
+    });
+    let config_path = scratch.path().join("config.json");
+    std::fs::write(&config_path, config.to_string()).expect("write config");
+    let out = std::process::Command::new("node")
+        .arg(root().join("tests/js/form-e2e.mjs"))
+        .arg(&config_path)
+        .output()
+        .expect("run node");
+    let report = stdout(&out);
+    assert!(
+        out.status.success(),
+        "browser scenarios failed:\n{report}\n{}",
+        stderr(&out)
+    );
+    let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
+    assert_eq!(passed, 11, "every scenario must run:\n{report}");
+    eprintln!("{report}screenshots in {}", screenshots.display());
+}
+
+#[test]
+fn html_help_matches_golden() {
+    let out = cozegen(&["html", "--help"]);
+    assert!(out.status.success());
+    assert_golden("cli/html-help.txt", &stdout(&out));
+}
