@@ -92,10 +92,14 @@ fn conform_object(mut map: Map<String, Value>, fields: &[Field]) -> Result<Value
     Ok(Value::Object(out))
 }
 
-/// An integer JSON number: integers as they are, floats only when integral and in range.
+/// An integer JSON number that fits an `i64` (what every artifact's integer type holds):
+/// integers as they are, floats only when integral and in range.
 fn integer(n: &Number) -> Option<Number> {
-    if n.is_i64() || n.is_u64() {
+    if n.is_i64() {
         return Some(n.clone());
+    }
+    if n.is_u64() {
+        return None;
     }
     let f = n.as_f64()?;
     (f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64)
@@ -199,6 +203,8 @@ mod tests {
     fn defaults_that_do_not_fit_are_errors() {
         assert!(parse(&text("abc"), &Type::Integer).is_err());
         assert!(parse(&text("1.5"), &Type::Integer).is_err());
+        assert!(parse(&text("18446744073709551615"), &Type::Integer).is_err());
+        assert!(parse(&text("1e400"), &Type::Number).is_err());
         assert!(parse(&text("yes"), &Type::Boolean).is_err());
         assert!(parse(&text("tomorrow"), &Type::Time).is_err());
         let ints = Type::Array(Box::new(Array {

@@ -145,6 +145,9 @@ const RUST_KEYWORDS: &[&str] = &[
 /// deeply nested documents do not produce names whose total size grows with the square of depth.
 const MAX_TYPE_NAME_LEN: usize = 64;
 
+/// Field identifiers longer than this are cut (all ASCII, so any byte is a boundary).
+const MAX_IDENT_LEN: usize = 48;
+
 /// Words of a wire name: every character that is not an ASCII letter or digit separates words.
 /// Non-ASCII letters are dropped rather than kept, so identifiers stay ASCII and lint-free.
 fn ascii_words(name: &str) -> String {
@@ -243,7 +246,13 @@ impl TypeNames {
 /// The snake_case identifier for a wire name: keywords get a trailing `_`, names that start with
 /// a digit get a `field_` prefix, and names with no usable characters become `field_{position}`.
 pub fn field_ident(name: &str, position: usize) -> String {
-    let snake = ascii_words(name).to_snake_case();
+    let mut snake = ascii_words(name).to_snake_case();
+    // A name of any length is legal on the wire; an identifier of that length helps nobody.
+    // The wire name survives in `rename`, and a collision after cutting gets a suffix.
+    if snake.len() > MAX_IDENT_LEN {
+        snake.truncate(MAX_IDENT_LEN);
+        snake.truncate(snake.trim_end_matches('_').len());
+    }
     if snake.is_empty() {
         format!("field_{position}")
     } else if snake.starts_with(|c: char| c.is_ascii_digit()) {
@@ -313,6 +322,7 @@ mod tests {
         assert_eq!(field_ident("名称", 2), "field_2");
         assert_eq!(field_ident("1st place", 1), "field_1st_place");
         assert_eq!(field_ident("$price-usd", 1), "price_usd");
+        assert_eq!(field_ident(&"ab ".repeat(100_000), 1).len(), 47);
     }
 
     #[test]
