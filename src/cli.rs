@@ -38,7 +38,7 @@ pub struct Cli {
 enum Command {
     /// JSON Schema of the start node's parameters (or the end node's, with --node output).
     Schema(SchemaArgs),
-    /// Rust input structs (serde) for the start node's parameters.
+    /// Rust structs (serde) for the start node's parameters (or the end node's).
     Rust(RustArgs),
     /// A self-contained HTML form for the start node that collects a run's `parameters`.
     Html(HtmlArgs),
@@ -264,9 +264,14 @@ struct RustArgs {
     #[command(flatten)]
     common: Common,
 
-    /// Name of the root struct (default: the workflow name in UpperCamelCase + `Input`).
+    /// Name of the root struct (default: the workflow name in UpperCamelCase + `Input`, or
+    /// + `Output` with --node output).
     #[arg(long, value_name = "NAME")]
     type_name: Option<String>,
+
+    /// Which node to describe.
+    #[arg(long, value_enum, default_value_t = NodeArg::Input)]
+    node: NodeArg,
 
     /// Add a derive to the generated types, e.g. `Eq`, `Hash`, `schemars::JsonSchema`
     /// (repeatable). `Eq`, `Hash`, `PartialOrd`, `Ord` and `Copy` go only on the types that can
@@ -353,12 +358,20 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Command::Rust(args) => {
-            let build = BuildOptions {
-                input_type_name: args.type_name.clone(),
-                ..BuildOptions::default()
+            let node: Node = args.node.into();
+            let build = match node {
+                Node::Input => BuildOptions {
+                    input_type_name: args.type_name.clone(),
+                    ..BuildOptions::default()
+                },
+                Node::Output => BuildOptions {
+                    output_type_name: args.type_name.clone(),
+                    ..BuildOptions::default()
+                },
             };
             let options = RustOptions {
                 derives: args.derives.clone(),
+                node,
             };
             let common = &args.common;
             generate(common, &build, |w| {
