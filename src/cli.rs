@@ -154,6 +154,11 @@ struct ValidateArgs {
     #[arg(value_name = "FILE", default_value = "-")]
     file: PathBuf,
 
+    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
+    #[cfg(feature = "fetch")]
+    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
+    workflow_id: Option<String>,
+
     /// The `parameters` object to check (a JSON file, or `-` for stdin).
     #[arg(long, value_name = "PARAMS.json")]
     params: PathBuf,
@@ -161,18 +166,37 @@ struct ValidateArgs {
     /// Do not print warnings about the WorkflowInfo.
     #[arg(short, long)]
     quiet: bool,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    api: ApiArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = DIFF_SOURCES)]
 struct DiffArgs {
-    /// The WorkflowInfo callers use today.
+    /// The WorkflowInfo callers use today: a file, `-` for stdin, or `id:<WORKFLOW_ID>`.
     #[arg(value_name = "OLD")]
     old: PathBuf,
 
-    /// The WorkflowInfo about to replace it.
+    /// The WorkflowInfo about to replace it: a file, `-` for stdin, or `id:<WORKFLOW_ID>`.
     #[arg(value_name = "NEW")]
     new: PathBuf,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    api: ApiArgs,
 }
+
+const DIFF_SOURCES: &str = "\
+OLD and NEW are files, unless they start with `id:`: `id:7350583675492388916` fetches that
+workflow from the Coze API (token in COZE_API_TOKEN). Write `./id:x` for a file named `id:x`.
+
+Example: cozegen diff workflow.json id:7350583675492388916   (the committed snapshot against
+         the published workflow; exit 1 on breaking changes)";
+
+/// What `diff` writes before a workflow ID.
+const ID_PREFIX: &str = "id:";
 
 /// Where the document comes from and where the artifact goes.
 #[derive(Debug, Args)]
@@ -472,12 +496,23 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn validate(args: &ValidateArgs) -> Result<(), Error> {
-    if args.file.as_os_str() == "-" && args.params.as_os_str() == "-" {
+    #[cfg(feature = "fetch")]
+    let fetched = args.workflow_id.is_some();
+    #[cfg(not(feature = "fetch"))]
+    let fetched = false;
+    if !fetched && args.file.as_os_str() == "-" && args.params.as_os_str() == "-" {
         return Err(Error::Usage(
             "the WorkflowInfo and --params cannot both come from stdin".into(),
         ));
     }
-    let (workflow, warnings) = cozegen::load_workflow(&args.file, &BuildOptions::default())?;
+    #[cfg(feature = "fetch")]
+    let info = match &args.workflow_id {
+        Some(id) => cozegen::fetch::fetch_workflow(&args.api.options(), id)?,
+        None => cozegen::load_path(&args.file)?,
+    };
+    #[cfg(not(feature = "fetch"))]
+    let info = cozegen::load_path(&args.file)?;
+    let (workflow, warnings) = cozegen::build(&info, &BuildOptions::default())?;
     if !args.quiet {
         print_warnings(&warnings);
     }
@@ -492,8 +527,13 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
 }
 
 fn diff(args: &DiffArgs) -> Result<(), Error> {
-    let (old, _) = cozegen::load_workflow(&args.old, &BuildOptions::default())?;
-    let (new, _) = cozegen::load_workflow(&args.new, &BuildOptions::default())?;
+    if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "OLD and NEW cannot both come from stdin".into(),
+        ));
+    }
+    let (old, _) = cozegen::build(&diff_source(args, &args.old)?, &BuildOptions::default())?;
+    let (new, _) = cozegen::build(&diff_source(args, &args.new)?, &BuildOptions::default())?;
     let changes = cozegen::diff::diff(&old.input, &new.input);
     let breaking = changes
         .iter()
@@ -674,6 +714,25 @@ fn workspace(
 fn progress_bar(done: usize, total: usize, width: usize) -> String {
     let filled = (done * width).checked_div(total).unwrap_or(width);
     format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
+}
+
+/// Reads one side of `diff`: a file, or with the `id:` prefix, a workflow from the API.
+fn diff_source(args: &DiffArgs, source: &std::path::Path) -> Result<WorkflowInfo, Error> {
+    let Some(id) = source.to_str().and_then(|s| s.strip_prefix(ID_PREFIX)) else {
+        return cozegen::load_path(source);
+    };
+    #[cfg(feature = "fetch")]
+    {
+        cozegen::fetch::fetch_workflow(&args.api.options(), id)
+    }
+    #[cfg(not(feature = "fetch"))]
+    {
+        let _ = (args, id);
+        Err(Error::Usage(format!(
+            "`{}` names a workflow ID, but this cozegen was built without the `fetch` feature",
+            source.display()
+        )))
+    }
 }
 
 /// Loads, builds, reports warnings, renders, and writes: the shape of every generating command.
