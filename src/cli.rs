@@ -38,7 +38,7 @@ pub struct Cli {
 enum Command {
     /// JSON Schema of the start node's parameters (or the end node's, with --node output).
     Schema(SchemaArgs),
-    /// Rust input structs (serde) for the start node's parameters.
+    /// Rust structs (serde) for the start node's parameters (or the end node's).
     Rust(RustArgs),
     /// A self-contained HTML form for the start node that collects a run's `parameters`.
     Html(HtmlArgs),
@@ -46,6 +46,9 @@ enum Command {
     Ts(TsArgs),
     /// The normalized intermediate representation as JSON, for custom generators.
     Ir(IrArgs),
+    /// Every artifact into a directory, with stable file names; or, with --workspace-id, a
+    /// directory per workflow of a workspace plus an index.
+    All(AllArgs),
     /// Check a `parameters` object against the start node before a run.
     Validate(ValidateArgs),
     /// Compare the start nodes of two WorkflowInfo versions; exit 1 on breaking changes.
@@ -73,6 +76,73 @@ struct TsArgs {
 }
 
 #[derive(Debug, Args)]
+struct AllArgs {
+    /// A saved WorkflowInfo (full API response or bare `data`), or `-` for stdin.
+    #[arg(value_name = "FILE", default_value = "-")]
+    file: PathBuf,
+
+    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
+    #[cfg(feature = "fetch")]
+    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
+    workflow_id: Option<String>,
+
+    /// Generate every workflow of this workspace: a directory per workflow, plus `mod.rs` and
+    /// `index.json` (the digits after `/space/` in the Coze URL).
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["file", "workflow_id"])]
+    workspace_id: Option<String>,
+
+    /// The directory to write into (created if missing). Files already up to date are not
+    /// rewritten; other files in it are left alone.
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+
+    /// Do not print warnings.
+    #[arg(short, long)]
+    quiet: bool,
+
+    /// Treat warnings as errors (exit 1 and write nothing; in workspace mode, the workflow
+    /// with warnings fails).
+    #[arg(long)]
+    deny_warnings: bool,
+
+    /// Write nothing; print each file that is missing or would change, one per line, and exit
+    /// 1 if there is any (a drift check for CI, like `cargo fmt --check`).
+    #[arg(long)]
+    check: bool,
+
+    /// Name of the Rust input root struct (default: the workflow name in UpperCamelCase +
+    /// `Input`).
+    #[arg(long, value_name = "NAME")]
+    type_name: Option<String>,
+
+    /// Name of the Rust output root struct (default: the workflow name in UpperCamelCase +
+    /// `Output`).
+    #[arg(long, value_name = "NAME")]
+    output_type_name: Option<String>,
+
+    /// Add a derive to the generated Rust types (repeatable; see `cozegen rust --help`).
+    #[arg(long = "derive", value_name = "PATH")]
+    derives: Vec<String>,
+
+    /// Workflows per page when listing a workspace.
+    #[cfg(feature = "fetch")]
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "N",
+        default_value_t = cozegen::fetch::DEFAULT_PAGE_SIZE,
+        value_parser = clap::value_parser!(u32).range(1..=1000),
+        hide = true
+    )]
+    page_size: u32,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    api: ApiArgs,
+}
+
+#[derive(Debug, Args)]
 struct IrArgs {
     #[command(flatten)]
     common: Common,
@@ -84,6 +154,11 @@ struct ValidateArgs {
     #[arg(value_name = "FILE", default_value = "-")]
     file: PathBuf,
 
+    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
+    #[cfg(feature = "fetch")]
+    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
+    workflow_id: Option<String>,
+
     /// The `parameters` object to check (a JSON file, or `-` for stdin).
     #[arg(long, value_name = "PARAMS.json")]
     params: PathBuf,
@@ -91,18 +166,37 @@ struct ValidateArgs {
     /// Do not print warnings about the WorkflowInfo.
     #[arg(short, long)]
     quiet: bool,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    api: ApiArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = DIFF_SOURCES)]
 struct DiffArgs {
-    /// The WorkflowInfo callers use today.
+    /// The WorkflowInfo callers use today: a file, `-` for stdin, or `id:<WORKFLOW_ID>`.
     #[arg(value_name = "OLD")]
     old: PathBuf,
 
-    /// The WorkflowInfo about to replace it.
+    /// The WorkflowInfo about to replace it: a file, `-` for stdin, or `id:<WORKFLOW_ID>`.
     #[arg(value_name = "NEW")]
     new: PathBuf,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    api: ApiArgs,
 }
+
+const DIFF_SOURCES: &str = "\
+OLD and NEW are files, unless they start with `id:`: `id:7350583675492388916` fetches that
+workflow from the Coze API (token in COZE_API_TOKEN). Write `./id:x` for a file named `id:x`.
+
+Example: cozegen diff workflow.json id:7350583675492388916   (the committed snapshot against
+         the published workflow; exit 1 on breaking changes)";
+
+/// What `diff` writes before a workflow ID.
+const ID_PREFIX: &str = "id:";
 
 /// Where the document comes from and where the artifact goes.
 #[derive(Debug, Args)]
@@ -264,9 +358,14 @@ struct RustArgs {
     #[command(flatten)]
     common: Common,
 
-    /// Name of the root struct (default: the workflow name in UpperCamelCase + `Input`).
+    /// Name of the root struct (default: the workflow name in UpperCamelCase + `Input`, or
+    /// + `Output` with --node output).
     #[arg(long, value_name = "NAME")]
     type_name: Option<String>,
+
+    /// Which node to describe.
+    #[arg(long, value_enum, default_value_t = NodeArg::Input)]
+    node: NodeArg,
 
     /// Add a derive to the generated types, e.g. `Eq`, `Hash`, `schemars::JsonSchema`
     /// (repeatable). `Eq`, `Hash`, `PartialOrd`, `Ord` and `Copy` go only on the types that can
@@ -353,12 +452,20 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Command::Rust(args) => {
-            let build = BuildOptions {
-                input_type_name: args.type_name.clone(),
-                ..BuildOptions::default()
+            let node: Node = args.node.into();
+            let build = match node {
+                Node::Input => BuildOptions {
+                    input_type_name: args.type_name.clone(),
+                    ..BuildOptions::default()
+                },
+                Node::Output => BuildOptions {
+                    output_type_name: args.type_name.clone(),
+                    ..BuildOptions::default()
+                },
             };
             let options = RustOptions {
                 derives: args.derives.clone(),
+                node,
             };
             let common = &args.common;
             generate(common, &build, |w| {
@@ -367,6 +474,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 Ok(code)
             })
         }
+        Command::All(args) => all(&args),
         Command::Validate(args) => validate(&args),
         Command::Diff(args) => diff(&args),
         Command::Completions { shell } => {
@@ -388,12 +496,23 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn validate(args: &ValidateArgs) -> Result<(), Error> {
-    if args.file.as_os_str() == "-" && args.params.as_os_str() == "-" {
+    #[cfg(feature = "fetch")]
+    let fetched = args.workflow_id.is_some();
+    #[cfg(not(feature = "fetch"))]
+    let fetched = false;
+    if !fetched && args.file.as_os_str() == "-" && args.params.as_os_str() == "-" {
         return Err(Error::Usage(
             "the WorkflowInfo and --params cannot both come from stdin".into(),
         ));
     }
-    let (workflow, warnings) = cozegen::load_workflow(&args.file, &BuildOptions::default())?;
+    #[cfg(feature = "fetch")]
+    let info = match &args.workflow_id {
+        Some(id) => cozegen::fetch::fetch_workflow(&args.api.options(), id)?,
+        None => cozegen::load_path(&args.file)?,
+    };
+    #[cfg(not(feature = "fetch"))]
+    let info = cozegen::load_path(&args.file)?;
+    let (workflow, warnings) = cozegen::build(&info, &BuildOptions::default())?;
     if !args.quiet {
         print_warnings(&warnings);
     }
@@ -408,8 +527,13 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
 }
 
 fn diff(args: &DiffArgs) -> Result<(), Error> {
-    let (old, _) = cozegen::load_workflow(&args.old, &BuildOptions::default())?;
-    let (new, _) = cozegen::load_workflow(&args.new, &BuildOptions::default())?;
+    if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "OLD and NEW cannot both come from stdin".into(),
+        ));
+    }
+    let (old, _) = cozegen::build(&diff_source(args, &args.old)?, &BuildOptions::default())?;
+    let (new, _) = cozegen::build(&diff_source(args, &args.new)?, &BuildOptions::default())?;
     let changes = cozegen::diff::diff(&old.input, &new.input);
     let breaking = changes
         .iter()
@@ -424,6 +548,190 @@ fn diff(args: &DiffArgs) -> Result<(), Error> {
     match breaking {
         0 => Ok(()),
         count => Err(Error::BreakingChanges { count }),
+    }
+}
+
+/// `cozegen all`: every artifact of one workflow into a directory, or a whole workspace.
+fn all(args: &AllArgs) -> Result<(), Error> {
+    let build = BuildOptions {
+        input_type_name: args.type_name.clone(),
+        output_type_name: args.output_type_name.clone(),
+    };
+    let bundle = cozegen::bundle::BundleOptions {
+        derives: args.derives.clone(),
+    };
+    #[cfg(feature = "fetch")]
+    if let Some(workspace_id) = &args.workspace_id {
+        return workspace(args, workspace_id, build, bundle);
+    }
+    #[cfg(feature = "fetch")]
+    let info = match &args.workflow_id {
+        Some(id) => cozegen::fetch::fetch_workflow(&args.api.options(), id)?,
+        None => cozegen::load_path(&args.file)?,
+    };
+    #[cfg(not(feature = "fetch"))]
+    let info = cozegen::load_path(&args.file)?;
+    let (workflow, mut warnings) = cozegen::build(&info, &build)?;
+    let (artifacts, rust_warnings) = cozegen::bundle::render(&workflow, &bundle)?;
+    warnings.extend(rust_warnings);
+    if !args.quiet || args.deny_warnings {
+        print_warnings(&warnings);
+    }
+    if args.deny_warnings && !warnings.is_empty() {
+        return Err(Error::DeniedWarnings {
+            count: warnings.len(),
+        });
+    }
+    if args.check {
+        let drift = cozegen::bundle::drift(&args.output, &artifacts)?;
+        report_drift(&drift)
+    } else {
+        cozegen::bundle::write(&args.output, &artifacts)
+    }
+}
+
+/// Prints the drifted files one per line on stdout; an error if there is any.
+fn report_drift(paths: &[PathBuf]) -> Result<(), Error> {
+    let list: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
+    emit(None, &list)?;
+    match paths.len() {
+        0 => Ok(()),
+        count => Err(Error::DriftCount { count }),
+    }
+}
+
+/// `cozegen all --workspace-id`: progress on stderr (a line redrawn in place on a terminal,
+/// plain lines otherwise), every failure reported, exit 1 at the end if any workflow failed.
+#[cfg(feature = "fetch")]
+fn workspace(
+    args: &AllArgs,
+    workspace_id: &str,
+    build: BuildOptions,
+    bundle: cozegen::bundle::BundleOptions,
+) -> Result<(), Error> {
+    use cozegen::ir::path::printable;
+    use cozegen::workspace::{Event, Status};
+    use std::io::IsTerminal;
+
+    let options = cozegen::workspace::WorkspaceOptions {
+        fetch: args.api.options(),
+        workspace_id: workspace_id.to_owned(),
+        page_size: args.page_size,
+        build,
+        bundle,
+        dir: args.output.clone(),
+        check: args.check,
+        deny_warnings: args.deny_warnings,
+    };
+    let tty = std::io::stderr().is_terminal();
+    let show_warnings = !args.quiet || args.deny_warnings;
+    let mut failed = 0;
+    let label = |entry: &cozegen::workspace::Entry| {
+        let name = entry.name.as_deref().map(|n| printable(n, 60));
+        match (&entry.directory, name) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(name)) => format!("{} ({name})", entry.id),
+            (None, None) => entry.id.clone(),
+        }
+    };
+    let outcome = cozegen::workspace::generate(&options, &mut |event| {
+        let mut stderr = std::io::stderr().lock();
+        match event {
+            Event::Listed { total } => {
+                let _ = writeln!(stderr, "workspace {workspace_id}: {total} workflow(s)");
+            }
+            Event::Started {
+                index,
+                total,
+                entry,
+            } if tty => {
+                let bar = progress_bar(index, total, 20);
+                let _ = write!(
+                    stderr,
+                    "\r\x1b[2K{bar} {}/{total} {}",
+                    index + 1,
+                    label(entry)
+                );
+                let _ = stderr.flush();
+            }
+            Event::Started { .. } => {}
+            Event::Finished {
+                index,
+                total,
+                entry,
+                warnings,
+            } => {
+                if tty {
+                    let _ = write!(stderr, "\r\x1b[2K");
+                }
+                if show_warnings {
+                    for w in warnings {
+                        let _ = writeln!(stderr, "warning: {}: {w}", label(entry));
+                    }
+                }
+                match (&entry.status, &entry.error) {
+                    (Status::Failed, error) => {
+                        failed += 1;
+                        let _ = writeln!(
+                            stderr,
+                            "error: workflow {}: {}",
+                            label(entry),
+                            error.as_deref().unwrap_or("failed")
+                        );
+                    }
+                    (Status::Ok, _) if !tty => {
+                        let _ = writeln!(stderr, "[{}/{total}] {}: ok", index + 1, label(entry));
+                    }
+                    (Status::Ok, _) => {}
+                }
+                if tty && index + 1 == total {
+                    let _ = stderr.flush();
+                }
+            }
+        }
+    })?;
+    let total = outcome.entries.len();
+    if args.check {
+        report_drift(&outcome.drift).and(match failed {
+            0 => Ok(()),
+            failed => Err(Error::WorkflowsFailed { failed, total }),
+        })
+    } else {
+        eprintln!(
+            "{} generated, {failed} failed, in {}",
+            total - failed,
+            args.output.display()
+        );
+        match failed {
+            0 => Ok(()),
+            failed => Err(Error::WorkflowsFailed { failed, total }),
+        }
+    }
+}
+
+/// `[#####.....]` for `done` of `total`.
+#[cfg(feature = "fetch")]
+fn progress_bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(width);
+    format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
+}
+
+/// Reads one side of `diff`: a file, or with the `id:` prefix, a workflow from the API.
+fn diff_source(args: &DiffArgs, source: &std::path::Path) -> Result<WorkflowInfo, Error> {
+    let Some(id) = source.to_str().and_then(|s| s.strip_prefix(ID_PREFIX)) else {
+        return cozegen::load_path(source);
+    };
+    #[cfg(feature = "fetch")]
+    {
+        cozegen::fetch::fetch_workflow(&args.api.options(), id)
+    }
+    #[cfg(not(feature = "fetch"))]
+    {
+        let _ = (args, id);
+        Err(Error::Usage(format!(
+            "`{}` names a workflow ID, but this cozegen was built without the `fetch` feature",
+            source.display()
+        )))
     }
 }
 

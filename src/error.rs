@@ -104,6 +104,25 @@ pub enum Error {
     #[error("{} would change: {}", if .paths.len() == 1 { "1 file" } else { "files" }, .paths.join(", "))]
     Drift { paths: Vec<String> },
 
+    /// `--check` found artifacts that are missing or differ; they were listed one per line.
+    #[error("{count} file(s) would change (listed on stdout)")]
+    DriftCount { count: usize },
+
+    /// `cozegen all --workspace-id`: some workflows could not be generated (each was reported).
+    #[error("{failed} of {total} workflow(s) failed (see above and index.json)")]
+    WorkflowsFailed { failed: usize, total: usize },
+
+    /// The workspace ID is not a Coze workspace ID, so it is never put into a request.
+    #[error(
+        "`{id}` is not a Coze workspace ID: IDs are 1 to {max_len} digits, as after \
+         `/space/` in the Coze URL"
+    )]
+    InvalidWorkspaceId { id: String, max_len: usize },
+
+    /// The workspace lists more workflows (or pages) than cozegen reads.
+    #[error("the workspace lists more than {limit} workflows, the most cozegen reads")]
+    TooManyWorkflows { limit: usize },
+
     /// An output file could not be written; the previous file, if any, is untouched.
     #[error("cannot write {path}: {source}")]
     Write {

@@ -237,9 +237,14 @@ impl Failure {
     }
 }
 
-/// Runs the request with retries; returns the URL (for messages) and the body.
+/// Runs the request for a workflow with retries; returns the URL (for messages) and the body.
 fn fetch(options: &FetchOptions, workflow_id: &str) -> Result<(String, Vec<u8>)> {
     let url = request_url(options, workflow_id)?;
+    get(options, url)
+}
+
+/// Runs a GET of `url` (already checked) with retries; returns the URL and the body.
+fn get(options: &FetchOptions, url: String) -> Result<(String, Vec<u8>)> {
     let token = options
         .token
         .as_ref()
@@ -650,6 +655,144 @@ fn pretty(bytes: &[u8], source_name: &str) -> Result<String> {
     })
 }
 
+/// The most workflows a workspace listing may hold; a longer list is an error rather than an
+/// unbounded run.
+pub const MAX_WORKSPACE_WORKFLOWS: usize = 2000;
+
+/// The most pages a workspace listing is read for.
+pub const MAX_LIST_PAGES: u32 = 200;
+
+/// The page size asked of the list endpoint by default.
+pub const DEFAULT_PAGE_SIZE: u32 = 30;
+
+/// One workflow of a workspace listing, as the API sent it (untrusted text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedWorkflow {
+    /// `workflow_id`, as text (numbers are accepted too); not checked yet.
+    pub id: String,
+    /// `workflow_name`, if any.
+    pub name: Option<String>,
+}
+
+/// The URL of one page of a workspace's workflow list, after checking the IDs and base URL.
+pub fn list_url(
+    options: &FetchOptions,
+    workspace_id: &str,
+    page_num: u32,
+    page_size: u32,
+) -> Result<String> {
+    let token = options.token.as_ref();
+    check_workspace_id(workspace_id, token)?;
+    let base = check_base_url(&options.base_url, options.allow_insecure_http, token)?;
+    Ok(format!(
+        "{base}/v1/workflows?workspace_id={workspace_id}&page_num={page_num}&page_size={page_size}"
+    ))
+}
+
+fn check_workspace_id(id: &str, token: Option<&Token>) -> Result<()> {
+    if id.is_empty() || id.len() > MAX_WORKFLOW_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::InvalidWorkspaceId {
+            id: printable(&scrub(id, token), 60),
+            max_len: MAX_WORKFLOW_ID_LEN,
+        });
+    }
+    Ok(())
+}
+
+/// Lists a workspace's workflows with Coze's list endpoint,
+/// `GET {base}/v1/workflows?workspace_id=…&page_num=…&page_size=…`, page by page.
+///
+/// Reading is lenient about the envelope `{code, msg, data: {items, has_more}}`: listing stops
+/// when `has_more` is false, when a page is empty, when a page without `has_more` is shorter
+/// than `page_size`, or when a page brings no workflow not seen before (a server that ignores
+/// `page_num`). IDs listed twice are kept once, in first-seen order. More than
+/// [`MAX_WORKSPACE_WORKFLOWS`] workflows or [`MAX_LIST_PAGES`] pages is an error. Items that are
+/// not objects are skipped; an item without a `workflow_id` is kept with an empty ID (the caller
+/// reports it).
+pub fn list_workflows(
+    options: &FetchOptions,
+    workspace_id: &str,
+    page_size: u32,
+) -> Result<Vec<ListedWorkflow>> {
+    let page_size = page_size.clamp(1, 1000);
+    let token = options.token.as_ref();
+    let mut out: Vec<ListedWorkflow> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for page_num in 1..=MAX_LIST_PAGES {
+        let url = list_url(options, workspace_id, page_num, page_size)?;
+        let (url, body) = get(options, url)?;
+        let (items, has_more) = parse_list_page(&body, &format!("the response from {url}"))
+            .map_err(|e| scrub_error(e, token))?;
+        let count = items.len();
+        let mut new = 0;
+        for item in items {
+            if item.id.is_empty() || seen.insert(item.id.clone()) {
+                new += 1;
+                out.push(item);
+            }
+            if out.len() > MAX_WORKSPACE_WORKFLOWS {
+                return Err(Error::TooManyWorkflows {
+                    limit: MAX_WORKSPACE_WORKFLOWS,
+                });
+            }
+        }
+        let more = match has_more {
+            Some(more) => more,
+            None => count >= page_size as usize,
+        };
+        if !more || count == 0 || new == 0 {
+            return Ok(out);
+        }
+    }
+    Err(Error::TooManyWorkflows {
+        limit: MAX_WORKSPACE_WORKFLOWS,
+    })
+}
+
+/// One page of the list endpoint: its items and `has_more`, if the server said.
+fn parse_list_page(body: &[u8], source_name: &str) -> Result<(Vec<ListedWorkflow>, Option<bool>)> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| Error::Json {
+        source_name: source_name.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    let text = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let code = text(value.get("code")).unwrap_or_else(|| "0".to_owned());
+    if code.trim() != "0" {
+        return Err(Error::Api {
+            code: printable(&code, 40),
+            msg: printable(&text(value.get("msg")).unwrap_or_default(), 500),
+            logid: text(value.pointer("/detail/logid")).map(|l| printable(&l, 120)),
+        });
+    }
+    let Some(data) = value.get("data").filter(|d| d.is_object()) else {
+        return Err(Error::MissingData {
+            source_name: source_name.to_owned(),
+        });
+    };
+    let items = match data.get("items") {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter(|item| item.is_object())
+            .map(|item| ListedWorkflow {
+                id: text(item.get("workflow_id")).unwrap_or_default(),
+                name: text(item.get("workflow_name")),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok((
+        items,
+        data.get("has_more").and_then(serde_json::Value::as_bool),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -746,6 +889,38 @@ mod tests {
         assert_eq!(retry_wait(d, 0, parse_retry_after("86400")), MAX_RETRY_WAIT);
         assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn list_pages_are_read_leniently() {
+        let page = br#"{"code":0,"msg":"","data":{"items":[
+            {"workflow_id":"1","workflow_name":"a"},{"workflow_id":2},"junk",{"workflow_name":"no id"}],
+            "has_more":true}}"#;
+        let (items, more) = parse_list_page(page, "page").expect("parses");
+        assert_eq!(more, Some(true));
+        let ids: Vec<_> = items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", ""]);
+        assert_eq!(items[0].name.as_deref(), Some("a"));
+        let (items, more) = parse_list_page(br#"{"data":{}}"#, "page").expect("parses");
+        assert!(items.is_empty() && more.is_none());
+        let err = parse_list_page(br#"{"code":4101,"msg":"bad token"}"#, "page").unwrap_err();
+        assert!(matches!(err, Error::Api { .. }), "{err}");
+        assert!(parse_list_page(br#"{"code":0}"#, "page").is_err());
+    }
+
+    #[test]
+    fn list_url_checks_the_workspace_id() {
+        let options = options("https://api.coze.cn");
+        assert_eq!(
+            list_url(&options, "75", 2, 30).expect("valid"),
+            "https://api.coze.cn/v1/workflows?workspace_id=75&page_num=2&page_size=30"
+        );
+        for bad in ["", "7&x=1", "../1", &"9".repeat(40)] {
+            assert!(matches!(
+                list_url(&options, bad, 1, 30),
+                Err(Error::InvalidWorkspaceId { .. })
+            ));
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! # Ok::<(), cozegen::Error>(())
 //! ```
 
+pub mod bundle;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -32,6 +33,7 @@ pub mod model;
 pub mod output;
 mod stack;
 pub mod validate;
+pub mod workspace;
 
 pub use error::{Error, Result, Warning};
 pub use ir::{BuildOptions, Workflow, build};

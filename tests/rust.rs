@@ -59,6 +59,27 @@ fn rust_goldens_match_for_every_corpus_document() {
 }
 
 #[test]
+fn output_node_goldens_match_for_every_corpus_document() {
+    for doc in corpus() {
+        assert_golden(
+            &format!("{}/output.rs", stem(&doc)),
+            &rust_for(&doc, &["--node", "output"]),
+        );
+    }
+}
+
+#[test]
+fn output_node_root_is_named_by_type_name_and_documents_the_end_node() {
+    let doc = root().join("tests/corpus/order_intake.json");
+    let code = rust_for(&doc, &["--node", "output", "--type-name", "OrderResult"]);
+    assert!(code.contains("pub struct OrderResult {"), "{code}");
+    assert!(!code.contains("Input {"), "{code}");
+    assert!(code.contains("what a run returns"), "{code}");
+    let default = rust_for(&doc, &["--node", "output"]);
+    assert!(default.contains("Output {"), "{default}");
+}
+
+#[test]
 fn generation_is_deterministic() {
     for doc in corpus() {
         assert_eq!(
@@ -143,9 +164,14 @@ serde_json = "1"
                 &generated.join(format!("{name}_derived.rs")),
                 &with_derives(&doc),
             );
+            write_if_changed(
+                &generated.join(format!("{name}_output.rs")),
+                &rust_for(&doc, &["--node", "output"]),
+            );
             lib.push_str(&format!(
                 "pub mod {name} {{\n    include!(\"../generated/{name}.rs\");\n}}\n\n\
-                 pub mod {name}_derived {{\n    include!(\"../generated/{name}_derived.rs\");\n}}\n\n"
+                 pub mod {name}_derived {{\n    include!(\"../generated/{name}_derived.rs\");\n}}\n\n\
+                 pub mod {name}_output {{\n    include!(\"../generated/{name}_output.rs\");\n}}\n\n"
             ));
             dispatch.push_str(&format!(
                 "        \"{name}\" => run::<{name}::{root_type}>(json),\n        \
@@ -405,6 +431,7 @@ fn derives_go_only_where_every_field_allows_them() {
         &workflow(&doc),
         &RustOptions {
             derives: vec!["Eq".into(), "Hash".into(), "Default".into()],
+            ..Default::default()
         },
     )
     .expect("render");

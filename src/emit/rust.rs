@@ -1,4 +1,5 @@
-//! Rust input structs for a workflow's start node.
+//! Rust structs for a workflow's start node (the `parameters` of a run) or, with
+//! [`RustOptions::node`], its end node (what a run returns).
 //!
 //! The output is one self-contained module: a root struct for the start node, one struct per
 //! nested object (named in the IR), and the [`CozeFile`](#the-cozefile-helper) helper when a
@@ -38,6 +39,7 @@
 //! # Ok::<(), cozegen::Error>(())
 //! ```
 
+use super::Node;
 use crate::error::{Error, Result, Warning};
 use crate::ir::{Field, Object, Path, Type, Workflow, path::printable};
 use askama::Template;
@@ -63,6 +65,10 @@ pub struct RustOptions {
     /// from this list: cozegen writes `Default` itself wherever every field has one. Other
     /// derives are added to every generated type, `CozeFile` included.
     pub derives: Vec<String>,
+    /// Which node the root struct describes: the start node's `parameters` (the default) or
+    /// what a run returns (the end node's `output.parameters`). The output root type is named
+    /// by [`crate::BuildOptions::output_type_name`].
+    pub node: Node,
 }
 
 /// The generated module as text (with a trailing newline).
@@ -77,17 +83,22 @@ pub fn render_with_warnings(
 ) -> Result<(String, Vec<Warning>)> {
     let derives = parse_derives(&options.derives)?;
     crate::stack::run(|| {
+        let root = options.node.root(workflow);
         let mut emitter = Emitter {
             derives: &derives,
             structs: Vec::new(),
             uses_file: false,
             warnings: Vec::new(),
+            node_name: match options.node {
+                Node::Input => "input",
+                Node::Output => "output",
+            },
         };
         emitter.object(
-            &workflow.input,
+            root,
             &Path::default(),
-            root_docs(workflow),
-            &workflow.input.type_name,
+            root_docs(workflow, options.node),
+            &root.type_name,
         )?;
         let view = ModuleView {
             structs: emitter.structs.into_iter().flatten().collect(),
@@ -265,6 +276,8 @@ struct Emitter<'d> {
     structs: Vec<Option<StructView>>,
     uses_file: bool,
     warnings: Vec<Warning>,
+    /// The node's name, first in warning paths.
+    node_name: &'static str,
 }
 
 impl Emitter<'_> {
@@ -319,7 +332,7 @@ impl Emitter<'_> {
                     "Does not derive `{name}`: field `{field}` cannot have it."
                 )));
                 self.warnings.push(Warning {
-                    path: path.display_with("input"),
+                    path: path.display_with(self.node_name),
                     message: format!(
                         "`{}` does not derive `{name}`: field `{field}` cannot have it",
                         object.type_name
@@ -651,23 +664,47 @@ fn has_fraction(value: &Value) -> bool {
     }
 }
 
-fn root_docs(workflow: &Workflow) -> Vec<String> {
+fn root_docs(workflow: &Workflow, node: Node) -> Vec<String> {
     let d = &workflow.details;
+    let what = match node {
+        Node::Input => "Input parameters",
+        Node::Output => "Output variables",
+    };
     let mut first = match &d.name {
         Some(name) => format!(
-            "Input parameters of the Coze workflow {}",
+            "{what} of the Coze workflow {}",
             code_span(&printable(name, 200))
         ),
-        None => "Input parameters of a Coze workflow".to_owned(),
+        None => format!("{what} of a Coze workflow"),
     };
     if let Some(id) = &d.id {
         first.push_str(&format!(" (id {})", code_span(&printable(id, 80))));
     }
-    first.push_str(": the `parameters` of a run.");
+    first.push_str(match node {
+        Node::Input => ": the `parameters` of a run.",
+        Node::Output => ": what a run returns (the end node's `output.parameters`).",
+    });
     let mut docs = vec![doc_attr(&first)];
     if let Some(description) = &d.description {
         docs.push(doc_attr(""));
         docs.extend(doc_lines(description).iter().map(|l| doc_attr(l)));
+    }
+    if node == Node::Output {
+        let output = &workflow.output;
+        if let Some(plan) = &output.terminate_plan {
+            docs.push(doc_attr(""));
+            docs.push(doc_attr(&format!(
+                "`terminate_plan`: {} (`return_variables` returns these variables; \
+                 `use_answer_content` answers with the content template instead).",
+                code_span(&printable(plan, 80))
+            )));
+        }
+        if let Some(content) = &output.content {
+            docs.push(doc_attr(""));
+            docs.push(doc_attr("Answer content template:"));
+            docs.push(doc_attr(""));
+            docs.extend(doc_lines(content).iter().map(|l| doc_attr(l)));
+        }
     }
     docs
 }

@@ -2,6 +2,8 @@
 //! that some tests need (node, Chromium).
 #![allow(dead_code)]
 
+pub mod api;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,168 @@
+//! Every artifact of one workflow under stable file names (`cozegen all`), and writing or
+//! drift-checking them as a directory.
+//!
+//! The file names are part of cozegen's interface (build scripts and CI point at them) and do
+//! not change: see [`FILE_NAMES`]. Each artifact is rendered by its emitter with default
+//! options, except the Rust root type names ([`crate::BuildOptions`]) and derives
+//! ([`BundleOptions::derives`]).
+
+use crate::emit::html::{self, HtmlOptions};
+use crate::emit::json_schema::{self, SchemaOptions};
+use crate::emit::rust::{self, RustOptions};
+use crate::emit::typescript::{self, TsOptions};
+use crate::emit::{Node, ir_json};
+use crate::error::{Error, Result, Warning};
+use crate::ir::Workflow;
+use std::path::{Path, PathBuf};
+
+/// The files of a bundle, in the order they are rendered and listed.
+pub const FILE_NAMES: [&str; 8] = [
+    "schema.json",
+    "output.schema.json",
+    "input.rs",
+    "output.rs",
+    "input.ts",
+    "output.ts",
+    "form.html",
+    "ir.json",
+];
+
+/// Choices for the artifacts that have any worth passing through.
+#[derive(Debug, Clone, Default)]
+pub struct BundleOptions {
+    /// Extra derives for the Rust structs (see [`RustOptions::derives`]).
+    pub derives: Vec<String>,
+}
+
+/// One rendered file of a bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// One of [`FILE_NAMES`].
+    pub file_name: &'static str,
+    pub text: String,
+}
+
+/// Renders every artifact of `workflow`, in [`FILE_NAMES`] order, with the Rust emitter's
+/// warnings (derives some types cannot have).
+pub fn render(
+    workflow: &Workflow,
+    options: &BundleOptions,
+) -> Result<(Vec<Artifact>, Vec<Warning>)> {
+    let schema = |node| {
+        json_schema::render(
+            workflow,
+            &SchemaOptions {
+                node,
+                ..SchemaOptions::default()
+            },
+        )
+    };
+    let mut warnings = Vec::new();
+    let mut rust = |node| -> Result<String> {
+        let (code, w) = rust::render_with_warnings(
+            workflow,
+            &RustOptions {
+                derives: options.derives.clone(),
+                node,
+            },
+        )?;
+        warnings.extend(w);
+        Ok(code)
+    };
+    let texts = [
+        schema(Node::Input)?,
+        schema(Node::Output)?,
+        rust(Node::Input)?,
+        rust(Node::Output)?,
+        typescript::render(workflow, &TsOptions { node: Node::Input })?,
+        typescript::render(workflow, &TsOptions { node: Node::Output })?,
+        html::render(workflow, &HtmlOptions::default())?,
+        ir_json::render(workflow)?,
+    ];
+    let artifacts = FILE_NAMES
+        .iter()
+        .zip(texts)
+        .map(|(file_name, text)| Artifact { file_name, text })
+        .collect();
+    Ok((artifacts, warnings))
+}
+
+/// Writes the artifacts into `dir` (created if missing), each atomically. A file that already
+/// has the right contents is left alone, so its modification time does not trigger rebuilds.
+pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    for artifact in artifacts {
+        let path = dir.join(artifact.file_name);
+        if differs(&path, &artifact.text)? {
+            crate::output::write_atomic(&path, artifact.text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// The files of `dir` that are missing or differ from `artifacts`, in order. Nothing is written.
+pub fn drift(dir: &Path, artifacts: &[Artifact]) -> Result<Vec<PathBuf>> {
+    let mut changed = Vec::new();
+    for artifact in artifacts {
+        let path = dir.join(artifact.file_name);
+        if differs(&path, &artifact.text)? {
+            changed.push(path);
+        }
+    }
+    Ok(changed)
+}
+
+/// Whether `path` is missing or holds something other than `text`.
+pub fn differs(path: &Path, text: &str) -> Result<bool> {
+    match std::fs::read(path) {
+        Ok(current) => Ok(current != text.as_bytes()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        // A directory's parent that is a file, say: it cannot hold the artifact either.
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(true),
+        Err(source) => Err(Error::Read {
+            source_name: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workflow() -> Workflow {
+        let json = r#"{"code":0,"data":{"workflow_detail":{"workflow_name":"greet"},
+          "input":{"parameters":{"name":{"type":"string","required":true}}},
+          "output":{"parameters":{"reply":{"type":"string"}}}}}"#;
+        let info = crate::load_slice(json.as_bytes(), "greet.json").expect("loads");
+        crate::build(&info, &Default::default()).expect("builds").0
+    }
+
+    #[test]
+    fn every_file_name_is_rendered_once_in_order() {
+        let (artifacts, _) = render(&workflow(), &BundleOptions::default()).expect("renders");
+        let names: Vec<_> = artifacts.iter().map(|a| a.file_name).collect();
+        assert_eq!(names, FILE_NAMES);
+        assert!(artifacts[3].text.contains("pub struct GreetOutput"));
+    }
+
+    #[test]
+    fn drift_lists_missing_and_changed_files_and_write_fixes_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (artifacts, _) = render(&workflow(), &BundleOptions::default()).expect("renders");
+        assert_eq!(
+            drift(dir.path(), &artifacts).expect("drift").len(),
+            FILE_NAMES.len()
+        );
+        write(dir.path(), &artifacts).expect("write");
+        assert!(drift(dir.path(), &artifacts).expect("drift").is_empty());
+        std::fs::write(dir.path().join("input.ts"), "changed").expect("edit");
+        assert_eq!(
+            drift(dir.path(), &artifacts).expect("drift"),
+            [dir.path().join("input.ts")]
+        );
+    }
+}

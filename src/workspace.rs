@@ -1,0 +1,407 @@
+//! Whole workspaces (`cozegen all --workspace-id`): a directory per workflow, named safely
+//! from untrusted names, and an index of them: a Rust `mod.rs` and a JSON manifest.
+//!
+//! A workflow's directory is also its Rust module name: `<slug>_<id>`, where the slug is the
+//! workflow name folded to ASCII snake_case (at most [`MAX_SLUG_LEN`] characters, `workflow`
+//! when nothing is left) and the ID is the workflow's digits. Such a name is a plain
+//! lowercase ASCII identifier: never empty, `.` or `..`, without separators or control
+//! characters, never a keyword or a reserved Windows device name, and the same whatever the
+//! file system's case rules. Two workflows can only get the same name if they have the same
+//! ID; that is resolved anyway, deterministically, by sorting on the ID and suffixing `_2`, `_3`…
+//!
+//! The outcome of a run is [`Entry`] per workflow, sorted by ID, rendered by [`mod_rs`] and
+//! [`index_json`]; both depend on nothing but the entries, so the same workspace gives
+//! byte-identical files.
+
+use crate::error::{Error, Result};
+use crate::ir::path::printable;
+use heck::ToSnakeCase;
+use proc_macro2::Literal;
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// The longest slug taken from a workflow name.
+pub const MAX_SLUG_LEN: usize = 40;
+
+/// The longest workflow name kept in the manifest (longer names are cut, with `…`).
+pub const MAX_NAME_LEN: usize = 200;
+
+/// The index files written next to the workflow directories.
+pub const MOD_RS: &str = "mod.rs";
+pub const INDEX_JSON: &str = "index.json";
+
+/// What happened to one workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Its artifacts were generated (or, with `--check`, compared).
+    Ok,
+    /// It could not be fetched or generated; `error` says why.
+    Failed,
+}
+
+/// One workflow of the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// The workflow ID as listed (shortened and escaped if it is not one).
+    pub id: String,
+    /// The workflow name as listed, at most [`MAX_NAME_LEN`] characters.
+    pub name: Option<String>,
+    /// The directory (and Rust module) name; `None` when the ID is unusable.
+    pub directory: Option<String>,
+    /// The files generated in `directory`; empty when the workflow failed.
+    pub files: Vec<String>,
+    pub status: Status,
+    /// Why the workflow failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Whether `id` looks like a Coze ID (what the fetch module will accept).
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The slug of a workflow name: ASCII snake_case, at most [`MAX_SLUG_LEN`] characters,
+/// starting with a letter; `workflow` when the name has nothing usable.
+pub fn slug(name: Option<&str>) -> String {
+    let ascii: String = name
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut slug: String = ascii
+        .to_snake_case()
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+        .take(MAX_SLUG_LEN)
+        .collect();
+    while slug.ends_with('_') {
+        slug.pop();
+    }
+    match slug.chars().next() {
+        None => "workflow".to_owned(),
+        Some(c) if !c.is_ascii_lowercase() => format!("w{slug}"),
+        Some(_) => slug,
+    }
+}
+
+/// Directory names for workflows given as `(id, name)`, in the same order: `<slug>_<id>`, with
+/// `_2`, `_3`… on repeats (in the order of the IDs, so it does not depend on the listing's
+/// order). `None` for an ID that is not a Coze ID.
+pub fn directories(workflows: &[(&str, Option<&str>)]) -> Vec<Option<String>> {
+    let mut order: Vec<usize> = (0..workflows.len()).collect();
+    order.sort_by(|&a, &b| id_order(workflows[a].0, workflows[b].0));
+    let mut taken = HashSet::new();
+    let mut out = vec![None; workflows.len()];
+    for i in order {
+        let (id, name) = workflows[i];
+        if !is_valid_id(id) {
+            continue;
+        }
+        let base = format!("{}_{id}", slug(name));
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while !taken.insert(candidate.clone()) {
+            candidate = format!("{base}_{n}");
+            n += 1;
+        }
+        out[i] = Some(candidate);
+    }
+    out
+}
+
+/// Orders IDs numerically (shorter digit strings first), then as text.
+pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    (a.len(), a).cmp(&(b.len(), b))
+}
+
+/// The manifest: the workspace ID and every workflow, as pretty JSON ending in a newline.
+pub fn index_json(workspace_id: &str, entries: &[Entry]) -> Result<String> {
+    #[derive(Serialize)]
+    struct Index<'a> {
+        generator: &'static str,
+        workspace_id: &'a str,
+        workflows: &'a [Entry],
+    }
+    let mut text = serde_json::to_string_pretty(&Index {
+        generator: "cozegen",
+        workspace_id,
+        workflows: entries,
+    })
+    .map_err(|e| Error::Internal(format!("index.json: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The Rust index: a module per generated workflow, with `input` and `output` submodules that
+/// `include!` the workflow's `input.rs` and `output.rs` (paths relative to the index, which
+/// sits beside the directories). Failed workflows are left out: their files may not exist.
+///
+/// Use it from a crate as `#[path = "…/mod.rs"] mod workflows;` or
+/// `mod workflows { include!("…/mod.rs"); }`.
+pub fn mod_rs(entries: &[Entry]) -> Result<String> {
+    let mut text = String::new();
+    for entry in entries.iter().filter(|e| e.status == Status::Ok) {
+        let Some(dir) = &entry.directory else {
+            continue;
+        };
+        let doc = match &entry.name {
+            Some(name) => format!(
+                " The Coze workflow `{}` (id {}).",
+                printable(name, 200),
+                entry.id
+            ),
+            None => format!(" The Coze workflow with id {}.", entry.id),
+        };
+        let doc = Literal::string(&doc);
+        let input = Literal::string(&format!("{dir}/input.rs"));
+        let output = Literal::string(&format!("{dir}/output.rs"));
+        text.push_str(&format!(
+            "#[doc = {doc}]\npub mod {dir} {{\n\
+             /// The start node: the `parameters` of a run.\n\
+             pub mod input {{ include!({input}); }}\n\
+             /// The end node: what a run returns.\n\
+             pub mod output {{ include!({output}); }}\n}}\n"
+        ));
+    }
+    let file = syn::parse_file(&text)
+        .map_err(|e| Error::Internal(format!("the generated mod.rs does not parse: {e}")))?;
+    let body = prettyplease::unparse(&file);
+    let mut out = String::from(
+        "// @generated by cozegen from a Coze workspace. Do not edit: regenerate it.\n",
+    );
+    if !body.is_empty() {
+        out.push('\n');
+        out.push_str(&body);
+    }
+    Ok(out)
+}
+
+/// What [`generate`] needs to know.
+#[cfg(feature = "fetch")]
+#[derive(Debug, Clone)]
+pub struct WorkspaceOptions {
+    pub fetch: crate::fetch::FetchOptions,
+    pub workspace_id: String,
+    /// The page size asked of the list endpoint.
+    pub page_size: u32,
+    pub build: crate::BuildOptions,
+    pub bundle: crate::bundle::BundleOptions,
+    /// Where the workflow directories and the index go.
+    pub dir: std::path::PathBuf,
+    /// Compare instead of writing (`--check`).
+    pub check: bool,
+    /// A workflow with warnings fails.
+    pub deny_warnings: bool,
+}
+
+/// Progress of [`generate`], for a progress bar or log lines.
+#[cfg(feature = "fetch")]
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The workspace was listed.
+    Listed { total: usize },
+    /// Workflow `index` (from 0) of `total` is about to be fetched.
+    Started {
+        index: usize,
+        total: usize,
+        entry: &'a Entry,
+    },
+    /// Workflow `index` is done; `warnings` are its build and Rust warnings.
+    Finished {
+        index: usize,
+        total: usize,
+        entry: &'a Entry,
+        warnings: &'a [crate::Warning],
+    },
+}
+
+/// What a run produced: the index entries (sorted by ID) and, with `check`, the files that are
+/// missing or would change.
+#[cfg(feature = "fetch")]
+#[derive(Debug)]
+pub struct Outcome {
+    pub entries: Vec<Entry>,
+    pub drift: Vec<std::path::PathBuf>,
+}
+
+/// Lists the workspace, then fetches and generates each workflow in turn (sorted by ID), then
+/// writes the index. A workflow that fails is recorded in its [`Entry`] and the others go on;
+/// only a failure to list the workspace or to write the index is an error.
+#[cfg(feature = "fetch")]
+pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> Result<Outcome> {
+    use crate::bundle;
+    let mut listed =
+        crate::fetch::list_workflows(&options.fetch, &options.workspace_id, options.page_size)?;
+    listed.sort_by(|a, b| id_order(&a.id, &b.id));
+    let pairs: Vec<(&str, Option<&str>)> = listed
+        .iter()
+        .map(|w| (w.id.as_str(), w.name.as_deref()))
+        .collect();
+    let dirs = directories(&pairs);
+    let total = listed.len();
+    on_event(Event::Listed { total });
+
+    let mut entries = Vec::with_capacity(total);
+    let mut drift = Vec::new();
+    for (index, (workflow, directory)) in listed.iter().zip(dirs).enumerate() {
+        let mut entry = Entry {
+            id: if is_valid_id(&workflow.id) {
+                workflow.id.clone()
+            } else {
+                printable(&workflow.id, 60)
+            },
+            name: workflow.name.as_ref().map(|n| cut(n, MAX_NAME_LEN)),
+            directory,
+            files: Vec::new(),
+            status: Status::Failed,
+            error: None,
+        };
+        on_event(Event::Started {
+            index,
+            total,
+            entry: &entry,
+        });
+        let mut warnings = Vec::new();
+        let result = (|| -> Result<Vec<std::path::PathBuf>> {
+            let Some(dir) = &entry.directory else {
+                return Err(Error::InvalidWorkflowId {
+                    id: entry.id.clone(),
+                    max_len: crate::fetch::MAX_WORKFLOW_ID_LEN,
+                });
+            };
+            let info = crate::fetch::fetch_workflow(&options.fetch, &workflow.id)?;
+            let (ir, build_warnings) = crate::build(&info, &options.build)?;
+            warnings = build_warnings;
+            let (artifacts, rust_warnings) = bundle::render(&ir, &options.bundle)?;
+            warnings.extend(rust_warnings);
+            if options.deny_warnings && !warnings.is_empty() {
+                return Err(Error::DeniedWarnings {
+                    count: warnings.len(),
+                });
+            }
+            let dir = options.dir.join(dir);
+            if options.check {
+                bundle::drift(&dir, &artifacts)
+            } else {
+                bundle::write(&dir, &artifacts).map(|()| Vec::new())
+            }
+        })();
+        match result {
+            Ok(changed) => {
+                drift.extend(changed);
+                entry.status = Status::Ok;
+                entry.files = bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
+            }
+            Err(e) => entry.error = Some(e.to_string()),
+        }
+        on_event(Event::Finished {
+            index,
+            total,
+            entry: &entry,
+            warnings: &warnings,
+        });
+        entries.push(entry);
+    }
+
+    for (file, text) in [
+        (MOD_RS, mod_rs(&entries)?),
+        (INDEX_JSON, index_json(&options.workspace_id, &entries)?),
+    ] {
+        let path = options.dir.join(file);
+        if bundle::differs(&path, &text)? {
+            if options.check {
+                drift.push(path);
+            } else {
+                std::fs::create_dir_all(&options.dir).map_err(|source| Error::Write {
+                    path: options.dir.display().to_string(),
+                    source,
+                })?;
+                crate::output::write_atomic(&path, text.as_bytes())?;
+            }
+        }
+    }
+    Ok(Outcome { entries, drift })
+}
+
+/// `text` cut to `max` characters, with `…` when cut.
+#[cfg(feature = "fetch")]
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_snake_case_identifiers() {
+        assert_eq!(slug(Some("Order Intake")), "order_intake");
+        assert_eq!(slug(Some("../../etc/passwd")), "etc_passwd");
+        assert_eq!(slug(Some("订单")), "workflow");
+        assert_eq!(slug(None), "workflow");
+        assert_eq!(slug(Some("42 answers")), "w42_answers");
+        assert_eq!(slug(Some("a\u{0}b\nc\u{202e}")), "a_b_c");
+        assert_eq!(slug(Some("CON")), "con");
+        assert_eq!(slug(Some(&"x".repeat(500))).len(), MAX_SLUG_LEN);
+    }
+
+    #[test]
+    fn directories_are_unique_and_independent_of_listing_order() {
+        let a = [
+            ("2", Some("Same")),
+            ("1", Some("Same")),
+            ("x/..", Some("bad")),
+            ("1", Some("Same")),
+        ];
+        let dirs = directories(&a);
+        assert_eq!(
+            dirs,
+            [
+                Some("same_2".to_owned()),
+                Some("same_1".to_owned()),
+                None,
+                Some("same_1_2".to_owned())
+            ]
+        );
+        let mut reversed = a;
+        reversed.reverse();
+        let mut back = directories(&reversed);
+        back.reverse();
+        // The repeated ID swaps suffixes with its twin, but the set of names is the same.
+        let mut x: Vec<_> = dirs.clone();
+        let mut y = back;
+        x.sort();
+        y.sort();
+        assert_eq!(x, y);
+    }
+
+    #[test]
+    fn mod_rs_declares_ok_workflows_only_and_escapes_names() {
+        let entry = |id: &str, name: &str, status| Entry {
+            id: id.to_owned(),
+            name: Some(name.to_owned()),
+            directory: Some(format!("{}_{id}", slug(Some(name)))),
+            files: Vec::new(),
+            status,
+            error: None,
+        };
+        let text = mod_rs(&[
+            entry("1", "a\"]; fn evil() {} //\n", Status::Ok),
+            entry("2", "b", Status::Failed),
+        ])
+        .expect("renders");
+        let file = syn::parse_file(&text).expect("parses");
+        assert_eq!(file.items.len(), 1, "{text}");
+        assert!(text.contains("pub mod a_fn_evil_1 {"), "{text}");
+        assert!(
+            text.contains("include!(\"a_fn_evil_1/input.rs\")"),
+            "{text}"
+        );
+        assert!(!text.contains("b_2"), "{text}");
+    }
+}

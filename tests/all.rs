@@ -1,0 +1,216 @@
+//! `cozegen all`: every artifact into a directory under stable names, identical to the
+//! single-artifact goldens, and `--check` as a drift check that never writes.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// Each file of `all`, and the per-artifact golden it must equal.
+const FILES: [(&str, &str); 8] = [
+    ("schema.json", "schema.json"),
+    ("output.schema.json", "schema-output.json"),
+    ("input.rs", "input.rs"),
+    ("output.rs", "output.rs"),
+    ("input.ts", "input.ts"),
+    ("output.ts", "output.ts"),
+    ("form.html", "form.html"),
+    ("ir.json", "ir.json"),
+];
+
+fn all(doc: &Path, dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "all",
+        doc.to_str().expect("utf-8 path"),
+        "-o",
+        dir.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    cozegen(&args)
+}
+
+fn order_intake() -> std::path::PathBuf {
+    root().join("tests/corpus/order_intake.json")
+}
+
+/// Every file of `dir`, sorted, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| {
+            let e = e.expect("entry");
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn all_writes_every_artifact_equal_to_its_golden_for_every_corpus_document() {
+    for doc in corpus() {
+        let scratch = tempfile::tempdir().expect("tempdir");
+        let dir = scratch.path().join("nested/out");
+        let out = all(&doc, &dir, &["--quiet"]);
+        assert!(out.status.success(), "{}: {}", doc.display(), stderr(&out));
+        assert_eq!(stdout(&out), "", "all prints nothing on stdout");
+        let names: Vec<String> = snapshot(&dir).into_iter().map(|(n, _)| n).collect();
+        let mut expected: Vec<&str> = FILES.iter().map(|(f, _)| *f).collect();
+        expected.sort();
+        assert_eq!(names, expected, "{}", doc.display());
+        for (file, golden) in FILES {
+            let text = std::fs::read_to_string(dir.join(file)).expect("read artifact");
+            assert_golden(&format!("{}/{golden}", stem(&doc)), &text);
+        }
+    }
+}
+
+#[test]
+fn all_is_deterministic_and_rewrites_nothing_that_is_up_to_date() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    assert!(all(&order_intake(), dir, &["--quiet"]).status.success());
+    let first = snapshot(dir);
+    let mtime = |f: &str| {
+        std::fs::metadata(dir.join(f))
+            .expect("metadata")
+            .modified()
+            .expect("mtime")
+    };
+    let before = mtime("input.rs");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(all(&order_intake(), dir, &["--quiet"]).status.success());
+    assert_eq!(snapshot(dir), first);
+    assert_eq!(mtime("input.rs"), before, "an unchanged file was rewritten");
+}
+
+#[test]
+fn warnings_are_printed_once() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let doc = root().join("tests/corpus/odd_shapes.json");
+    let out = all(&doc, scratch.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = std::fs::read_to_string(root().join("tests/golden/odd_shapes/warnings.txt"))
+        .expect("warnings golden");
+    let warnings = stderr(&out);
+    assert!(!expected.trim().is_empty(), "odd_shapes has warnings");
+    for line in expected.lines() {
+        assert_eq!(
+            warnings.matches(line).count(),
+            1,
+            "{line:?} should be printed once in:\n{warnings}"
+        );
+    }
+}
+
+#[test]
+fn deny_warnings_writes_nothing() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path().join("out");
+    let doc = root().join("tests/corpus/odd_shapes.json");
+    let out = all(&doc, &dir, &["--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("denied by --deny-warnings"));
+    assert!(!dir.exists(), "nothing may be written");
+}
+
+#[test]
+fn type_names_and_derives_pass_through_to_the_rust_files() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    let out = all(
+        &order_intake(),
+        dir,
+        &[
+            "--type-name",
+            "Order",
+            "--output-type-name",
+            "OrderResult",
+            "--derive",
+            "Eq",
+            "--quiet",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let input = std::fs::read_to_string(dir.join("input.rs")).expect("input.rs");
+    let output = std::fs::read_to_string(dir.join("output.rs")).expect("output.rs");
+    assert!(input.contains("pub struct Order {"), "{input}");
+    assert!(output.contains("pub struct OrderResult {"), "{output}");
+    assert!(output.contains(", Eq)]"), "{output}");
+}
+
+#[test]
+fn check_passes_when_everything_is_up_to_date() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    assert!(all(&order_intake(), dir, &["--quiet"]).status.success());
+    let out = all(&order_intake(), dir, &["--check", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn check_lists_a_changed_and_a_missing_file_and_writes_nothing() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    assert!(all(&order_intake(), dir, &["--quiet"]).status.success());
+    std::fs::write(dir.join("input.ts"), "// edited by hand\n").expect("edit");
+    std::fs::remove_file(dir.join("ir.json")).expect("remove");
+    let before = snapshot(dir);
+    let out = all(&order_intake(), dir, &["--check", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{}\n{}\n",
+            dir.join("input.ts").display(),
+            dir.join("ir.json").display()
+        )
+    );
+    assert!(
+        stderr(&out).contains("2 file(s) would change"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(dir), before, "--check wrote something");
+}
+
+#[test]
+fn check_on_a_missing_directory_lists_every_file_and_creates_nothing() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path().join("absent");
+    let out = all(&order_intake(), &dir, &["--check", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out).lines().count(), FILES.len());
+    assert!(!dir.exists());
+}
+
+#[test]
+fn all_reads_stdin() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    let doc = std::fs::read(order_intake()).expect("read");
+    let out = cozegen_with_stdin(&["all", "-", "-o", dir.to_str().unwrap(), "-q"], &doc);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_golden(
+        "order_intake/input.rs",
+        &std::fs::read_to_string(dir.join("input.rs")).expect("input.rs"),
+    );
+}
+
+#[test]
+fn all_requires_an_output_directory() {
+    let out = cozegen(&["all", "tests/corpus/order_intake.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--output <DIR>"), "{}", stderr(&out));
+}
+
+#[test]
+fn all_help_matches_golden() {
+    let out = cozegen(&["all", "--help"]);
+    assert!(out.status.success());
+    assert_golden("cli/all-help.txt", &stdout(&out));
+}
