@@ -214,3 +214,22 @@ fn all_help_matches_golden() {
     assert!(out.status.success());
     assert_golden("cli/all-help.txt", &stdout(&out));
 }
+
+#[test]
+fn the_readme_example_generates_the_golden_artifacts() {
+    // README's first command runs `all` on examples/workflows/order_intake.json; the corpus
+    // holds the same document, so its goldens are what a newcomer gets.
+    let example = root().join("examples/workflows/order_intake.json");
+    assert_eq!(
+        std::fs::read(&example).expect("example"),
+        std::fs::read(order_intake()).expect("corpus copy"),
+        "examples/workflows/order_intake.json and tests/corpus/order_intake.json must stay equal"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = all(&example, dir.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (file, golden) in FILES {
+        let written = std::fs::read_to_string(dir.path().join(file)).expect("written");
+        assert_golden(&format!("order_intake/{golden}"), &written);
+    }
+}

@@ -486,7 +486,6 @@ mod tests {
         );
     }
 
-
     #[test]
     fn the_script_and_style_cannot_end_their_elements_early() {
         assert!(!SCRIPT.to_ascii_lowercase().contains("</script"));
