@@ -161,11 +161,16 @@ pub fn request_url(options: &FetchOptions, workflow_id: &str) -> Result<String> 
 }
 
 fn check_workflow_id(id: &str, token: Option<&Token>) -> Result<()> {
+    check_id(id, token, |id, max_len| Error::InvalidWorkflowId {
+        id,
+        max_len,
+    })
+}
+
+/// Coze IDs are digits, which also keeps them from altering a request's path or query.
+fn check_id(id: &str, token: Option<&Token>, error: fn(String, usize) -> Error) -> Result<()> {
     if id.is_empty() || id.len() > MAX_WORKFLOW_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::InvalidWorkflowId {
-            id: printable(&scrub(id, token), 60),
-            max_len: MAX_WORKFLOW_ID_LEN,
-        });
+        return Err(error(printable(&scrub(id, token), 60), MAX_WORKFLOW_ID_LEN));
     }
     Ok(())
 }
@@ -690,13 +695,10 @@ pub fn list_url(
 }
 
 fn check_workspace_id(id: &str, token: Option<&Token>) -> Result<()> {
-    if id.is_empty() || id.len() > MAX_WORKFLOW_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::InvalidWorkspaceId {
-            id: printable(&scrub(id, token), 60),
-            max_len: MAX_WORKFLOW_ID_LEN,
-        });
-    }
-    Ok(())
+    check_id(id, token, |id, max_len| Error::InvalidWorkspaceId {
+        id,
+        max_len,
+    })
 }
 
 /// Lists a workspace's workflows with Coze's list endpoint,

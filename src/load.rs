@@ -19,21 +19,7 @@ pub const MAX_JSON_DEPTH: usize = 2 * crate::ir::MAX_DEPTH + 16;
 
 /// Reads a document from `path`, or from stdin when `path` is `-`.
 pub fn load_path(path: impl AsRef<Path>) -> Result<WorkflowInfo> {
-    let path = path.as_ref();
-    let (name, bytes) = if path.as_os_str() == "-" {
-        (
-            "<stdin>".to_owned(),
-            read_limited(std::io::stdin().lock(), "<stdin>")?,
-        )
-    } else {
-        let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|source| Error::Read {
-            source_name: name.clone(),
-            source,
-        })?;
-        let bytes = read_limited(file, &name)?;
-        (name, bytes)
-    };
+    let (name, bytes) = read_source(path.as_ref())?;
     load_slice(&bytes, &name)
 }
 

@@ -7,7 +7,7 @@
 
 use super::Node;
 use crate::error::Result;
-use crate::ir::path::is_plain;
+use crate::ir::path::{is_plain, quote};
 use crate::ir::{Object, Type, Workflow};
 use askama::Template;
 
@@ -151,25 +151,15 @@ fn type_note(ty: &Type) -> Option<String> {
     }
 }
 
-/// A property key: bare when it is an identifier, otherwise a quoted string literal.
+/// A property key: bare when it is an identifier, otherwise a quoted string literal (cozegen's
+/// path quoting escapes exactly what a TypeScript string literal needs, and the invisible
+/// characters that could disguise a name).
 fn key(name: &str) -> String {
     if is_plain(name) {
-        return name.to_owned();
+        name.to_owned()
+    } else {
+        quote(name)
     }
-    let mut out = String::with_capacity(name.len() + 2);
-    out.push('"');
-    for c in name.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Text as JSDoc lines: split on every line break, control characters dropped, and `*/`

@@ -72,7 +72,7 @@ export interface HostileScriptScriptAlert1ScriptInput {
   /**
    * right-to-left override ‮ in name
    */
-  "bidi‮name"?: string;
+  "bidi\u{202e}name"?: string;
   /**
    * " onmouseover="alert(3)
    * @default "' autofocus onfocus='alert(4)"
