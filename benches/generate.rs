@@ -1,14 +1,14 @@
 //! Generation speed and memory against a baseline measured in the same run.
 //!
-//! For synthetic WorkflowInfo documents of 20, 2,000 and 50,000 parameters and one nested
-//! 1,000 levels deep, this reports the median time of each stage (load+build, then each
+//! For synthetic WorkflowInfo documents of 20, 2,000 and 50,000 parameters and two nested
+//! 500 and 1,000 levels deep, this reports the median time of each stage (load+build, then each
 //! artifact) next to the baseline: serde_json parsing the same document into a `Value` and
 //! pretty-printing it. Before that it runs the release CLI on each document and reports wall
 //! time and peak memory (max RSS) per artifact. Run with `cargo bench --bench generate`; the
 //! README quotes its figures.
 
 use cozegen::emit::json_schema::{self, SchemaOptions};
-use cozegen::emit::{ir_json, typescript};
+use cozegen::emit::{html, ir_json, rust, typescript};
 use cozegen::{BuildOptions, Workflow, build, load_slice};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -19,6 +19,8 @@ const ARTIFACTS: &[(&str, &str, Render)] = &[
     ("schema", "schema", |w| {
         json_schema::render(w, &SchemaOptions::default())
     }),
+    ("rust", "rust", |w| rust::render(w, &Default::default())),
+    ("html", "html", |w| html::render(w, &Default::default())),
     ("ts", "ts", |w| typescript::render(w, &Default::default())),
     ("ir", "ir", ir_json::render),
 ];
@@ -116,12 +118,39 @@ fn ms(d: Duration) -> String {
 }
 
 /// Wall time and peak RSS (KiB) of one CLI run.
+///
+/// On Linux a child's peak RSS starts from its parent's at fork time (the kernel carries the
+/// high-water mark across fork and exec), so this process, which holds the big documents, does
+/// not start cozegen itself: it starts a copy of itself as a small launcher (see
+/// [`launch`]), which runs cozegen and reports what `wait4` says.
+fn cli_run(args: &[&str]) -> (Duration, i64) {
+    let out = std::process::Command::new(std::env::current_exe().expect("own path"))
+        .env(LAUNCH, env!("CARGO_BIN_EXE_cozegen"))
+        .args(args)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("spawn the launcher");
+    assert!(out.status.success(), "cozegen {args:?} failed");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let (nanos, rss) = text.trim().split_once(' ').expect("two numbers");
+    (
+        Duration::from_nanos(nanos.parse().expect("nanoseconds")),
+        rss.parse().expect("KiB"),
+    )
+}
+
+/// Set to the program to run when this binary is the launcher.
+const LAUNCH: &str = "COZEGEN_BENCH_LAUNCH";
+
+/// The launcher: runs `program` with this process's arguments, output discarded, and prints
+/// its wall time in nanoseconds and its peak RSS in KiB.
 // The child is reaped by `wait4`, which std's `wait` cannot replace: it alone reports rusage.
 #[allow(clippy::zombie_processes)]
-fn cli_run(args: &[&str]) -> (Duration, i64) {
+fn launch(program: &std::ffi::OsStr) -> ! {
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let start = Instant::now();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_cozegen"))
-        .args(args)
+    let child = std::process::Command::new(program)
+        .args(&args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -134,25 +163,27 @@ fn cli_run(args: &[&str]) -> (Duration, i64) {
     let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let elapsed = start.elapsed();
     assert_eq!(reaped, pid, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "cozegen {args:?} failed"
-    );
-    (elapsed, usage.ru_maxrss)
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        std::process::exit(1);
+    }
+    println!("{} {}", elapsed.as_nanos(), usage.ru_maxrss);
+    std::process::exit(0)
 }
 
 fn main() {
+    if let Some(program) = std::env::var_os(LAUNCH) {
+        launch(&program);
+    }
     let docs = [
         ("20 params", wide(20)),
         ("2,000 params", wide(2_000)),
         ("50,000 params", wide(50_000)),
+        ("500 deep", deep(500)),
         ("1,000 deep", deep(1_000)),
     ];
     let dir = std::env::temp_dir().join(format!("cozegen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
 
-    // The CLI runs first: a child's peak RSS starts from its parent's at fork time, so the
-    // parent must not have grown yet.
     println!("## CLI (release binary), wall time and peak RSS, median of 5 runs\n");
     println!(
         "| document | {} |",

@@ -1,10 +1,15 @@
 //! Deep, huge and hostile documents: handled up to documented limits, clear errors beyond them,
 //! never a panic or a stack overflow. These run through the library on ordinary test threads
-//! (2 MiB stacks), so they also prove that callers' stack sizes do not decide what works.
+//! (2 MiB stacks), so they also prove that callers' stack sizes do not decide what works. Every
+//! emitter (schema, Rust, HTML, TypeScript, IR) gets the deepest and the largest documents.
 
+mod checks;
+
+use checks::{html_is_inert, on_big_stack, parse_deep_json, rust_is_data_only};
 use cozegen::emit::json_schema::{self, SchemaOptions};
+use cozegen::emit::{html, ir_json, rust, typescript};
 use cozegen::ir::MAX_DEPTH;
-use cozegen::{BuildOptions, Error, build, load_slice};
+use cozegen::{BuildOptions, Error, Workflow, build, load_slice};
 use serde_json::Value;
 
 /// A document whose single parameter nests `levels` levels: objects, or arrays of arrays.
@@ -32,24 +37,42 @@ fn schema_of(doc: &str) -> Result<Value, Error> {
     Ok(serde_json::from_str(&schema_text(doc)?).expect("schema is JSON"))
 }
 
+fn workflow_of(doc: &str) -> Workflow {
+    let info = load_slice(doc.as_bytes(), "doc.json").expect("loads");
+    build(&info, &BuildOptions::default()).expect("builds").0
+}
+
 /// Follows `step` from the schema root `levels` times and returns the leaf's `type`. The test's
 /// own parse of a deep schema needs a big stack and no recursion limit, like cozegen's.
 fn leaf_type(schema: String, levels: usize, step: fn(&Value, usize) -> &Value) -> Value {
-    std::thread::Builder::new()
-        .stack_size(512 << 20)
-        .spawn(move || {
-            let mut de = serde_json::Deserializer::from_str(&schema);
-            de.disable_recursion_limit();
-            let value: Value = serde::Deserialize::deserialize(&mut de).expect("schema is JSON");
-            let mut node = &value["properties"]["l0"];
-            for i in 1..levels {
-                node = step(node, i);
+    on_big_stack(move || {
+        let value = parse_deep_json(&schema).expect("schema is JSON");
+        let mut node = &value["properties"]["l0"];
+        for i in 1..levels {
+            node = step(node, i);
+        }
+        let leaf = node["type"].clone();
+        drop(value);
+        leaf
+    })
+}
+
+/// The IR's field for the leaf of a `nested` document, found by walking `levels` levels.
+fn ir_leaf(ir: &str, levels: usize, arrays: bool) -> Value {
+    on_big_stack(|| {
+        let value = parse_deep_json(ir).expect("IR is JSON");
+        let mut field = &value["input"]["fields"][0];
+        let mut ty = &field["type"];
+        for _ in 1..levels {
+            if arrays {
+                ty = &ty["items"];
+            } else {
+                field = &ty["fields"][0];
+                ty = &field["type"];
             }
-            node["type"].clone()
-        })
-        .expect("thread")
-        .join()
-        .expect("no panic")
+        }
+        serde_json::json!({"kind": ty["kind"], "name": field["name"], "path": field["path"]})
+    })
 }
 
 #[test]
@@ -68,6 +91,77 @@ fn arrays_nested_to_the_limit_are_handled() {
         leaf_type(schema, MAX_DEPTH, |node, _| &node["items"]),
         "string"
     );
+}
+
+#[test]
+fn objects_nested_to_the_limit_go_through_every_other_emitter() {
+    let workflow = workflow_of(&nested(MAX_DEPTH, false));
+
+    let code = rust::render(&workflow, &Default::default()).expect("rust renders");
+    let shape = on_big_stack(|| rust_is_data_only(&code)).expect("data only");
+    // The root and one struct per object level; one field each.
+    assert_eq!(shape.structs.len(), MAX_DEPTH);
+    assert_eq!(shape.fields, MAX_DEPTH);
+    let last = format!("pub l{}: String,", MAX_DEPTH - 1);
+    assert!(code.contains(&last), "the leaf field is there");
+
+    let page = html::render(&workflow, &Default::default()).expect("html renders");
+    let shape = on_big_stack(|| html_is_inert(&page)).expect("inert");
+    assert_eq!(shape.fieldsets, MAX_DEPTH - 1);
+    assert_eq!(shape.controls, 1);
+    assert_eq!(
+        shape.model["nodes"].as_array().map(Vec::len),
+        Some(MAX_DEPTH)
+    );
+    assert_eq!(shape.model["nodes"][MAX_DEPTH - 1]["kind"], "string");
+
+    let ts = typescript::render(&workflow, &Default::default()).expect("ts renders");
+    assert_eq!(ts.matches("export interface ").count(), MAX_DEPTH);
+    assert!(ts.contains(&format!("  l{}: string;", MAX_DEPTH - 1)));
+
+    let ir = ir_json::render(&workflow).expect("ir renders");
+    let leaf = ir_leaf(&ir, MAX_DEPTH, false);
+    assert_eq!(leaf["kind"], "string");
+    assert_eq!(leaf["name"], format!("l{}", MAX_DEPTH - 1));
+    let path = leaf["path"].as_str().expect("path");
+    assert!(path.starts_with("l0.l1.l2.") && path.ends_with(&format!(".l{}", MAX_DEPTH - 1)));
+}
+
+#[test]
+fn arrays_nested_to_the_limit_go_through_every_other_emitter() {
+    let workflow = workflow_of(&nested(MAX_DEPTH, true));
+    let vecs = MAX_DEPTH - 1;
+
+    let code = rust::render(&workflow, &Default::default()).expect("rust renders");
+    let shape = on_big_stack(|| rust_is_data_only(&code)).expect("data only");
+    assert_eq!(shape.structs.len(), 1);
+    // prettyplease breaks the long type over lines: count its pieces.
+    assert!(code.contains("pub l0: Vec<"));
+    assert_eq!(
+        code.matches("Vec<").count(),
+        vecs,
+        "the field is {vecs} Vecs deep"
+    );
+    assert_eq!(code.matches("String").count(), 1);
+
+    let page = html::render(&workflow, &Default::default()).expect("html renders");
+    let shape = on_big_stack(|| html_is_inert(&page)).expect("inert");
+    assert_eq!(shape.fieldsets, vecs);
+    assert_eq!(shape.controls, 1);
+    let nodes = shape.model["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), MAX_DEPTH);
+    assert_eq!(
+        nodes[MAX_DEPTH - 1]["names"].as_array().map(Vec::len),
+        Some(MAX_DEPTH)
+    );
+
+    let ts = typescript::render(&workflow, &Default::default()).expect("ts renders");
+    assert!(ts.contains(&format!("  l0: string{};", "[]".repeat(vecs))));
+
+    let ir = ir_json::render(&workflow).expect("ir renders");
+    let leaf = ir_leaf(&ir, MAX_DEPTH, true);
+    assert_eq!(leaf["kind"], "string");
+    assert_eq!(leaf["name"], "l0");
 }
 
 #[test]
@@ -126,22 +220,80 @@ fn brackets_inside_strings_do_not_count_as_nesting() {
     );
 }
 
-#[test]
-fn fifty_thousand_parameters_go_through() {
-    let mut params = Vec::with_capacity(50_000);
-    for i in 0..50_000 {
-        let ty = ["string", "integer", "number", "boolean", "image"][i % 5];
+const WIDE: usize = 50_000;
+
+/// 50,000 parameters of five types, every one with a description and a default (about 6 MB).
+fn fifty_thousand() -> String {
+    let mut params = Vec::with_capacity(WIDE);
+    for i in 0..WIDE {
+        let (ty, default) = [
+            ("string", format!("text {i}")),
+            ("integer", i.to_string()),
+            ("number", format!("{i}.5")),
+            ("boolean", "true".to_owned()),
+            ("image", format!("https://example.com/{i}.png")),
+        ][i % 5]
+            .clone();
         params.push(format!(
-            r#""p{i}":{{"type":"{ty}","required":{},"description":"parameter {i}"}}"#,
+            r#""p{i}":{{"type":"{ty}","required":{},"description":"parameter {i}","default_value":"{default}"}}"#,
             i % 2 == 0
         ));
     }
-    let doc = format!(r#"{{"input":{{"parameters":{{{}}}}}}}"#, params.join(","));
+    format!(
+        r#"{{"input":{{"parameters":{{{}}}}},"workflow_detail":{{"workflow_name":"wide"}}}}"#,
+        params.join(",")
+    )
+}
+
+#[test]
+fn fifty_thousand_parameters_go_through_every_emitter() {
+    let doc = fifty_thousand();
     let schema = schema_of(&doc).expect("handled");
     let props = schema["properties"].as_object().expect("object");
-    assert_eq!(props.len(), 50_000);
-    assert_eq!(props.keys().nth(49_999).map(String::as_str), Some("p49999"));
-    assert_eq!(schema["required"].as_array().expect("array").len(), 25_000);
+    assert_eq!(props.len(), WIDE);
+    assert_eq!(
+        props.keys().nth(WIDE - 1).map(String::as_str),
+        Some("p49999")
+    );
+    assert_eq!(props["p49997"]["default"], 49997.5);
+    assert_eq!(
+        schema["required"].as_array().expect("array").len(),
+        WIDE / 2
+    );
+
+    let workflow = workflow_of(&doc);
+    let code = rust::render(&workflow, &Default::default()).expect("rust renders");
+    let shape = rust_is_data_only(&code).expect("data only");
+    assert_eq!(shape.structs, ["WideInput", "CozeFile"]);
+    assert_eq!(shape.fields, WIDE);
+    // One default function per parameter, the six of `CozeFile` and `Default::default`.
+    assert_eq!(shape.fns, WIDE + 6 + 1);
+    assert!(code.contains("pub fn default_p49996() -> i64 {\n        49996\n    }"));
+
+    let page = html::render(&workflow, &Default::default()).expect("html renders");
+    let shape = html_is_inert(&page).expect("inert");
+    // One control per parameter, and a local file picker next to each image parameter.
+    assert_eq!(shape.controls, WIDE + WIDE / 5);
+    assert_eq!(shape.model["root"].as_array().map(Vec::len), Some(WIDE));
+    let last = page
+        .lines()
+        .find(|l| l.contains(r#"name="p49999""#))
+        .expect("the last parameter's control");
+    assert!(
+        last.contains(r#"value="https://example.com/49999.png""#),
+        "{last}"
+    );
+
+    let ts = typescript::render(&workflow, &Default::default()).expect("ts renders");
+    let members = ts.lines().filter(|l| l.starts_with("  p")).count();
+    assert_eq!(members, WIDE);
+    assert!(ts.contains("  p49997?: number;"));
+
+    let ir: Value =
+        serde_json::from_str(&ir_json::render(&workflow).expect("ir renders")).expect("IR is JSON");
+    let fields = ir["input"]["fields"].as_array().expect("fields");
+    assert_eq!(fields.len(), WIDE);
+    assert_eq!(fields[WIDE - 4]["default"], 49996);
 }
 
 #[test]

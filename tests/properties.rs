@@ -1,10 +1,15 @@
 //! Property tests: random WorkflowInfo trees (every type, random nesting, hostile names,
 //! descriptions and defaults) through every emitter. For each document: no panic, the JSON
-//! Schema passes its meta-schema, the TypeScript comments cannot be closed from inside, and
-//! generation is deterministic.
+//! Schema passes its meta-schema, the TypeScript comments cannot be closed from inside, the
+//! Rust module is data declarations only, the HTML form holds no script or event handler beyond
+//! cozegen's own, and generation is deterministic. The checkers themselves are tested below on
+//! hand-written code and markup they must reject.
 
+mod checks;
+
+use checks::{html_is_inert, rust_is_data_only};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
-use cozegen::emit::{Node, ir_json, typescript};
+use cozegen::emit::{Node, html, ir_json, rust, typescript};
 use cozegen::{BuildOptions, build, load_slice};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -139,6 +144,18 @@ fn params(depth: u32) -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// Named fields of `object` and of every object below it: one Rust struct field each.
+fn count_fields(object: &cozegen::ir::Object) -> usize {
+    fn in_type(ty: &cozegen::ir::Type) -> usize {
+        match ty {
+            cozegen::ir::Type::Object(o) => count_fields(o),
+            cozegen::ir::Type::Array(a) => in_type(&a.items),
+            _ => 0,
+        }
+    }
+    object.fields.iter().map(|f| 1 + in_type(&f.ty)).sum()
+}
+
 fn document() -> impl Strategy<Value = Value> {
     (params(4), text(), text()).prop_map(|(params, name, description)| {
         json!({
@@ -153,7 +170,7 @@ fn document() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn random_documents_go_through_every_emitter(doc in document()) {
@@ -190,6 +207,24 @@ proptest! {
 
         let ir = ir_json::render(&workflow).expect("renders");
         prop_assert!(serde_json::from_str::<Value>(&ir).is_ok());
+        prop_assert_eq!(&ir, &ir_json::render(&again).expect("renders"));
+
+        let code = rust::render(&workflow, &rust::RustOptions::default()).expect("renders");
+        prop_assert_eq!(&code, &rust::render(&again, &rust::RustOptions::default()).expect("renders"));
+        let shape = rust_is_data_only(&code).map_err(|e| TestCaseError::fail(format!("{e}\n{code}")))?;
+        prop_assert_eq!(shape.structs.first(), Some(&workflow.input.type_name));
+        prop_assert_eq!(shape.fields, count_fields(&workflow.input));
+
+        for options in [
+            html::HtmlOptions::default(),
+            html::HtmlOptions { fragment: true, action: Some("https://example.com/run".into()) },
+        ] {
+            let page = html::render(&workflow, &options).expect("renders");
+            prop_assert_eq!(&page, &html::render(&again, &options).expect("renders"));
+            let shape = html_is_inert(&page).map_err(|e| TestCaseError::fail(format!("{e}\n{page}")))?;
+            let root = shape.model["root"].as_array().map_or(0, Vec::len);
+            prop_assert_eq!(root, workflow.input.fields.len());
+        }
     }
 
     #[test]
@@ -212,5 +247,101 @@ proptest! {
         }
         // Every strict prefix of a JSON object is incomplete JSON: always an error.
         prop_assert!(load_slice(&original[..i], "truncated").is_err());
+    }
+}
+
+#[test]
+fn the_rust_checker_accepts_every_golden_module() {
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut seen = 0;
+    for dir in std::fs::read_dir(golden).expect("goldens") {
+        let path = dir.expect("entry").path().join("input.rs");
+        if let Ok(code) = std::fs::read_to_string(&path) {
+            rust_is_data_only(&code).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            seen += 1;
+        }
+    }
+    assert!(seen >= 5, "only {seen} golden modules");
+}
+
+#[test]
+fn the_rust_checker_rejects_code() {
+    let ok = "use serde::{Deserialize, Serialize};\n\
+              #[derive(Debug, Serialize)]\n#[serde(deny_unknown_fields)]\n\
+              pub struct A { #[doc = \" x\"] pub a: i64 }\n\
+              impl A { pub fn default_a() -> i64 { 1 } }\n";
+    assert!(rust_is_data_only(ok).is_ok(), "{:?}", rust_is_data_only(ok));
+    for bad in [
+        "macro_rules! m { () => {} }",
+        "pub struct A { pub a: i64 } m!();",
+        "impl A { pub fn f() -> i64 { std::process::exit(1) } }",
+        "impl A { pub fn f() -> i64 { println!(\"x\"); 1 } }",
+        "impl A { pub fn f() -> String { format!(\"x\") } }",
+        "impl A { pub fn f() -> i64 { unsafe { 1 } } }",
+        "impl A { pub unsafe fn f() -> i64 { 1 } }",
+        "impl A { pub fn f() -> i64 { if true { 1 } else { 2 } } }",
+        "impl A { pub fn f() -> i64 { let x = std::fs::remove_file(\"x\"); 1 } }",
+        "impl A { pub fn f() -> i64 { (|| 1)() } }",
+        "impl A { pub fn f() { } }",
+        "impl A { pub fn f() -> String { \"x\".repeat(9) } }",
+        "unsafe impl Send for A {}",
+        "impl Drop for A { fn drop(&mut self) -> () { () } }",
+        "extern \"C\" { fn f(); }",
+        "extern crate std;",
+        "static X: i64 = 1;",
+        "const X: i64 = 1;",
+        "mod m {}",
+        "fn main() -> i64 { 1 }",
+        "use std::process::exit;",
+        "#[derive(Debug)] #[path = \"x\"] pub struct A { pub a: i64 }",
+        "#[serde(deserialize_with = \"evil\")] pub struct A { pub a: i64 }",
+        "pub struct A { #[serde(skip_serializing_if = \"evil\")] pub a: i64 }",
+        "#[doc = include_str!(\"/etc/passwd\")] pub struct A { pub a: i64 }",
+        "#[allow(unsafe_code)] pub struct A { pub a: i64 }",
+        "pub struct A { a: i64 }",
+        "pub struct A<T> { pub a: T }",
+        "#![allow(dead_code)] pub struct A { pub a: i64 }",
+        "trait T {}",
+        "pub struct A { pub a: i64 } impl A { pub fn f() -> A { A { ..Default::default() } } }",
+    ] {
+        assert!(rust_is_data_only(bad).is_err(), "accepted: {bad}");
+    }
+}
+
+#[test]
+fn the_html_checker_rejects_script_content() {
+    let page = html::render(
+        &build(
+            &load_slice(br#"{"input":{"parameters":{"a":{"type":"string"}}}}"#, "x")
+                .expect("loads"),
+            &BuildOptions::default(),
+        )
+        .expect("builds")
+        .0,
+        &html::HtmlOptions::default(),
+    )
+    .expect("renders");
+    let shape = html_is_inert(&page).expect("cozegen's own page passes");
+    assert_eq!(shape.controls, 1);
+    let inject = |at: &str, what: &str| page.replacen(at, &format!("{what}{at}"), 1);
+    for bad in [
+        inject("<form", "<script>alert(1)</script>"),
+        inject("<form", "<img src=x onerror=alert(1)>"),
+        inject("<form", "<div OnClick=\"x()\"></div>"),
+        inject("<form", "<a href=\" java\tscript:alert(1)\">x</a>"),
+        inject("<form", "<p title=\"javascript:x\"></p>"),
+        inject("<form", "<iframe src=\"x\"></iframe>"),
+        inject("<form", "<template><button onfocus=x></button></template>"),
+        inject("<form", "<svg><script>1</script></svg>"),
+        page.replacen(
+            "<script type=\"application/json\" class=\"cz-model\">{",
+            "<script type=\"application/json\" class=\"cz-model\">{{",
+            1,
+        ),
+        page.replacen("<script>", "<script type=\"module\">", 1),
+        page.replacen("\"use strict\"", "\"use strict\";alert(1)", 1),
+    ] {
+        assert_ne!(bad, page, "the injection point exists");
+        assert!(html_is_inert(&bad).is_err(), "accepted:\n{bad}");
     }
 }

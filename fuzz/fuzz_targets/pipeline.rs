@@ -1,9 +1,10 @@
-//! Any bytes through the loader, the IR builder and every emitter: nothing may panic, and
-//! whatever loads must render.
+//! Any bytes through the loader, the IR builder and every emitter: nothing may panic, whatever
+//! loads must render, and the Rust module cozegen writes (after prettyplease and its own line
+//! fix-ups) must still parse.
 #![no_main]
 
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
-use cozegen::emit::{Node, ir_json, typescript};
+use cozegen::emit::{Node, html, ir_json, rust, typescript};
 use cozegen::{BuildOptions, build, load_slice};
 use libfuzzer_sys::fuzz_target;
 
@@ -18,4 +19,24 @@ fuzz_target!(|data: &[u8]| {
         typescript::render(&workflow, &typescript::TsOptions { node }).expect("ts renders");
     }
     ir_json::render(&workflow).expect("ir renders");
+    let code = rust::render(&workflow, &rust::RustOptions::default()).expect("rust renders");
+    // Deeply nested types recurse in syn too; cozegen's limits keep that within the fuzzer's
+    // 8 MiB main-thread stack only on a thread of its own.
+    let parsed = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn_scoped(s, || syn::parse_file(&code).map(drop))
+            .expect("thread")
+            .join()
+            .expect("no panic")
+    });
+    if let Err(e) = parsed {
+        panic!("the Rust output does not parse: {e}\n{code}");
+    }
+    for options in [
+        html::HtmlOptions::default(),
+        html::HtmlOptions { fragment: true, action: None },
+    ] {
+        html::render(&workflow, &options).expect("html renders");
+    }
 });

@@ -101,6 +101,14 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
             }
             .render()?
         };
+        // NUL is the one character HTML cannot carry: parsers report it and drop it from text
+        // or turn it into U+FFFD in attribute values. It can only come from the document (the
+        // JSON model escapes it), so write what a browser would read.
+        let text = if text.contains('\0') {
+            text.replace('\0', "\u{FFFD}")
+        } else {
+            text
+        };
         Ok(text + "\n")
     })
 }

@@ -295,6 +295,9 @@ impl Emitter<'_> {
         let mut blockers: Vec<(Caps, String)> = Vec::new();
         let mut fields = Vec::new();
         let mut default_fns = Vec::new();
+        // Whether each field got a default function (kept per field: looking the function up by
+        // name made structs with many defaults quadratic).
+        let mut has_fn = Vec::with_capacity(object.fields.len());
         for field in &object.fields {
             let field_caps = self.ty_caps(&field.ty, &field.path, field, root)?;
             for derive in self.derives {
@@ -304,11 +307,12 @@ impl Emitter<'_> {
             }
             caps = caps.and(field_caps);
             fields.push(self.field(field, &object.type_name)?);
-            if let Some(default) = &field.default {
-                if let Some(f) = self.default_fn(field, default, &object.type_name)? {
-                    default_fns.push(f);
-                }
-            }
+            let default_fn = match &field.default {
+                Some(default) => self.default_fn(field, default, &object.type_name)?,
+                None => None,
+            };
+            has_fn.push(default_fn.is_some());
+            default_fns.extend(default_fn);
         }
 
         let mut extra_derives = Vec::new();
@@ -353,15 +357,17 @@ impl Emitter<'_> {
         let all_defaultable = object
             .fields
             .iter()
-            .all(|f| !f.required || f.default.is_some() && has_default_fn(f, &default_fns));
+            .zip(&has_fn)
+            .all(|(f, has_fn)| !f.required || *has_fn);
         let any_default = !default_fns.is_empty();
         let default_impl = (all_defaultable && any_default).then(|| {
             object
                 .fields
                 .iter()
-                .map(|f| {
+                .zip(&has_fn)
+                .map(|(f, has_fn)| {
                     let call = format!("Self::{}()", default_fn_name(f));
-                    let expr = match (has_default_fn(f, &default_fns), f.required) {
+                    let expr = match (*has_fn, f.required) {
                         (true, true) => call,
                         (true, false) => format!("Some({call})"),
                         (false, _) => "None".to_owned(),
@@ -625,11 +631,6 @@ fn space_items(code: &str) -> String {
         }
     }
     out
-}
-
-fn has_default_fn(field: &Field, fns: &[DefaultFnView]) -> bool {
-    let name = default_fn_name(field);
-    fns.iter().any(|f| f.name == name)
 }
 
 fn default_fn_name(field: &Field) -> String {

@@ -1,0 +1,539 @@
+//! Structural checks on generated artifacts, shared by the property, limit and checker tests:
+//! the Rust module must be data declarations only, and the HTML form must carry no script or
+//! event-handler content beyond cozegen's own.
+#![allow(dead_code)]
+
+use proc_macro2::{TokenStream, TokenTree};
+use scraper::{Html, Node};
+use syn::{Attribute, Expr, FnArg, ImplItem, Item, Meta, Stmt, Visibility};
+
+/// What the Rust checker saw in an accepted module.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RustShape {
+    /// Struct names, in order.
+    pub structs: Vec<String>,
+    /// Named fields over all structs.
+    pub fields: usize,
+    /// Functions over all impl blocks.
+    pub fns: usize,
+}
+
+/// Checks that `code` parses as a Rust file made of data declarations only: a `use` of serde's
+/// derives, structs, and impl blocks (inherent, or of `Default`, `From`, `AsRef`) whose items
+/// are functions building values from literals, struct literals and a fixed list of std and
+/// serde_json constructors. No macro invocation, no `unsafe`, `extern`, `static`, `const`,
+/// `mod` or `trait`, no closures, loops or control flow, and only `doc`, `derive`, `serde` and
+/// `allow` attributes with known arguments.
+pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
+    let tokens: TokenStream = code.parse().map_err(|e| format!("does not lex: {e}"))?;
+    check_tokens(tokens)?;
+    let file = syn::parse_file(code).map_err(|e| format!("does not parse: {e}"))?;
+    if !file.attrs.is_empty() {
+        return Err("inner attributes at the top of the file".into());
+    }
+    let mut shape = RustShape::default();
+    for item in &file.items {
+        match item {
+            Item::Use(u) => {
+                attrs_only_docs(&u.attrs)?;
+                let tree = use_tree_text(&u.tree)?;
+                if tree != "serde::{Deserialize, Serialize}" {
+                    return Err(format!("unexpected use: {tree}"));
+                }
+            }
+            Item::Struct(s) => {
+                check_attrs(&s.attrs)?;
+                public(&s.vis, "struct")?;
+                no_generics(&s.generics)?;
+                match &s.fields {
+                    syn::Fields::Named(named) => {
+                        for f in &named.named {
+                            check_attrs(&f.attrs)?;
+                            public(&f.vis, "field")?;
+                            shape.fields += 1;
+                        }
+                    }
+                    // `CozeFile(String)`: a private newtype.
+                    syn::Fields::Unnamed(unnamed) if s.ident == "CozeFile" => {
+                        if unnamed.unnamed.len() != 1 {
+                            return Err("CozeFile is not a newtype".into());
+                        }
+                    }
+                    _ => return Err(format!("struct {} is a unit or tuple struct", s.ident)),
+                }
+                shape.structs.push(s.ident.to_string());
+            }
+            Item::Impl(i) => {
+                check_attrs(&i.attrs)?;
+                if i.unsafety.is_some() {
+                    return Err("unsafe impl".into());
+                }
+                no_generics(&i.generics)?;
+                if let Some((path, _)) = &i.trait_ {
+                    let last = path.segments.last().map(|s| s.ident.to_string());
+                    if path.segments.len() != 1
+                        || !matches!(last.as_deref(), Some("Default" | "From" | "AsRef"))
+                    {
+                        return Err(format!("impl of an unexpected trait {last:?}"));
+                    }
+                }
+                match &*i.self_ty {
+                    syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {}
+                    _ => return Err("impl for something other than a generated type".into()),
+                }
+                for item in &i.items {
+                    let ImplItem::Fn(f) = item else {
+                        return Err("an impl item that is not a function".into());
+                    };
+                    check_attrs(&f.attrs)?;
+                    let sig = &f.sig;
+                    if sig.constness.is_some()
+                        || sig.asyncness.is_some()
+                        || sig.abi.is_some()
+                        || sig.variadic.is_some()
+                        || !matches!(sig.safety, syn::Safety::Default)
+                    {
+                        return Err(format!("fn {} has qualifiers", sig.ident));
+                    }
+                    if matches!(sig.output, syn::ReturnType::Default) {
+                        return Err(format!("fn {} returns nothing", sig.ident));
+                    }
+                    for arg in &sig.inputs {
+                        if matches!(arg, FnArg::Receiver(r) if r.mutability.is_some()) {
+                            return Err(format!("fn {} takes &mut self", sig.ident));
+                        }
+                    }
+                    block(&f.block.stmts)?;
+                    shape.fns += 1;
+                }
+            }
+            _ => return Err("an item other than a use, a struct or an impl".into()),
+        }
+    }
+    Ok(shape)
+}
+
+/// Keywords and punctuation that have no place in data declarations, wherever they are. Doc
+/// text is inside string literals, so it never shows up here.
+fn check_tokens(tokens: TokenStream) -> Result<(), String> {
+    let mut prev_ident = false;
+    for tree in tokens {
+        match &tree {
+            TokenTree::Ident(i) => {
+                let s = i.to_string();
+                if matches!(
+                    s.as_str(),
+                    "unsafe"
+                        | "extern"
+                        | "static"
+                        | "const"
+                        | "mod"
+                        | "trait"
+                        | "macro_rules"
+                        | "loop"
+                        | "while"
+                        | "match"
+                        | "if"
+                        | "async"
+                        | "move"
+                ) {
+                    return Err(format!("forbidden keyword `{s}`"));
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == '!' && prev_ident => {
+                return Err("a macro invocation".into());
+            }
+            TokenTree::Punct(p) if p.as_char() == '$' => return Err("a `$`".into()),
+            TokenTree::Group(g) => check_tokens(g.stream())?,
+            _ => {}
+        }
+        prev_ident = matches!(tree, TokenTree::Ident(_));
+    }
+    Ok(())
+}
+
+fn public(vis: &Visibility, what: &str) -> Result<(), String> {
+    match vis {
+        Visibility::Public(_) => Ok(()),
+        _ => Err(format!("a {what} that is not plain `pub`")),
+    }
+}
+
+fn no_generics(g: &syn::Generics) -> Result<(), String> {
+    if g.params.is_empty() && g.where_clause.is_none() {
+        Ok(())
+    } else {
+        Err("generics".into())
+    }
+}
+
+fn use_tree_text(tree: &syn::UseTree) -> Result<String, String> {
+    Ok(match tree {
+        syn::UseTree::Path(p) => format!("{}::{}", p.ident, use_tree_text(&p.tree)?),
+        syn::UseTree::Name(n) => n.ident.to_string(),
+        syn::UseTree::Group(g) => format!(
+            "{{{}}}",
+            g.items
+                .iter()
+                .map(use_tree_text)
+                .collect::<Result<Vec<_>, _>>()?
+                .join(", ")
+        ),
+        _ => return Err("a glob or renaming use".into()),
+    })
+}
+
+fn path_text(path: &syn::Path) -> Result<String, String> {
+    if path.leading_colon.is_some() {
+        return Err("a path with a leading `::`".into());
+    }
+    let mut out = Vec::new();
+    for s in &path.segments {
+        if !matches!(s.arguments, syn::PathArguments::None) {
+            return Err(format!("generic arguments on `{}`", s.ident));
+        }
+        out.push(s.ident.to_string());
+    }
+    Ok(out.join("::"))
+}
+
+fn attrs_only_docs(attrs: &[Attribute]) -> Result<(), String> {
+    for a in attrs {
+        if !a.path().is_ident("doc") {
+            return Err("an attribute on a use".into());
+        }
+        check_attr(a)?;
+    }
+    Ok(())
+}
+
+fn check_attrs(attrs: &[Attribute]) -> Result<(), String> {
+    attrs.iter().try_for_each(check_attr)
+}
+
+/// `#[doc = "…"]`, `#[derive(paths)]`, `#[serde(…)]` with the arguments cozegen writes (none of
+/// serde's that name functions), and `#[allow(dead_code | clippy::approx_constant)]`.
+fn check_attr(attr: &Attribute) -> Result<(), String> {
+    if !matches!(attr.style, syn::AttrStyle::Outer) {
+        return Err("an inner attribute".into());
+    }
+    let name = path_text(attr.path())?;
+    match name.as_str() {
+        "doc" => match &attr.meta {
+            Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_)) => Ok(()),
+                _ => Err("a doc attribute that is not a string literal".into()),
+            },
+            _ => Err("a doc attribute that is not `doc = \"…\"`".into()),
+        },
+        "derive" => attr
+            .parse_nested_meta(|meta| {
+                let path = path_text(&meta.path).map_err(|e| meta.error(e))?;
+                let allowed = [
+                    "Debug",
+                    "Clone",
+                    "PartialEq",
+                    "Eq",
+                    "Hash",
+                    "PartialOrd",
+                    "Ord",
+                    "Copy",
+                    "Default",
+                    "Serialize",
+                    "Deserialize",
+                    "schemars::JsonSchema",
+                ];
+                if allowed.contains(&path.as_str()) {
+                    Ok(())
+                } else {
+                    Err(meta.error(format!("unexpected derive {path}")))
+                }
+            })
+            .map_err(|e| e.to_string()),
+        "serde" => attr
+            .parse_nested_meta(|meta| {
+                let key = path_text(&meta.path).map_err(|e| meta.error(e))?;
+                match key.as_str() {
+                    "deny_unknown_fields" | "transparent" | "default" => Ok(()),
+                    "rename" => {
+                        let _: syn::LitStr = meta.value()?.parse()?;
+                        Ok(())
+                    }
+                    "skip_serializing_if" => {
+                        let lit: syn::LitStr = meta.value()?.parse()?;
+                        if lit.value() == "Option::is_none" {
+                            Ok(())
+                        } else {
+                            Err(meta.error("skip_serializing_if names a function"))
+                        }
+                    }
+                    other => Err(meta.error(format!("unexpected serde argument {other}"))),
+                }
+            })
+            .map_err(|e| e.to_string()),
+        "allow" => attr
+            .parse_nested_meta(|meta| {
+                let lint = path_text(&meta.path).map_err(|e| meta.error(e))?;
+                if matches!(lint.as_str(), "dead_code" | "clippy::approx_constant") {
+                    Ok(())
+                } else {
+                    Err(meta.error(format!("unexpected allow({lint})")))
+                }
+            })
+            .map_err(|e| e.to_string()),
+        other => Err(format!("unexpected attribute #[{other}]")),
+    }
+}
+
+/// A function body: `let name = value;` statements and a final value.
+fn block(stmts: &[Stmt]) -> Result<(), String> {
+    let Some((last, init)) = stmts.split_last() else {
+        return Err("an empty function body".into());
+    };
+    for stmt in init {
+        match stmt {
+            Stmt::Local(local) => {
+                if !local.attrs.is_empty() {
+                    return Err("an attribute on a let".into());
+                }
+                match &local.pat {
+                    syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {}
+                    _ => return Err("a let with a pattern".into()),
+                }
+                let init = local.init.as_ref().ok_or("a let without a value")?;
+                if init.diverge.is_some() {
+                    return Err("let … else".into());
+                }
+                value(&init.expr)?;
+            }
+            _ => return Err("a statement other than `let`".into()),
+        }
+    }
+    match last {
+        Stmt::Expr(e, None) => value(e),
+        _ => Err("a body that does not end in a value".into()),
+    }
+}
+
+/// Calls to these build data and do nothing else.
+const CONSTRUCTORS: &[&str] = &[
+    "Some",
+    "Vec::new",
+    "Vec::from",
+    "String::new",
+    "CozeFile",
+    "CozeFile::from",
+    "serde_json::Value::from",
+    "serde_json::Value::String",
+    "serde_json::Value::Bool",
+    "serde_json::Value::Array",
+    "serde_json::Value::Object",
+    "serde_json::Map::new",
+    "serde_json::Map::from_iter",
+];
+
+/// An expression that builds a value: literals, paths, struct literals, arrays, tuples, the
+/// constructors above, calls of a type's own `default_…` functions, and `to_owned`/`into`/
+/// `to_string` conversions.
+fn value(expr: &Expr) -> Result<(), String> {
+    let no_attrs = |attrs: &[Attribute]| {
+        if attrs.is_empty() {
+            Ok(())
+        } else {
+            Err("an attribute on an expression".to_owned())
+        }
+    };
+    match expr {
+        Expr::Lit(e) => no_attrs(&e.attrs),
+        Expr::Path(e) => {
+            no_attrs(&e.attrs)?;
+            if e.qself.is_some() {
+                return Err("a qualified path".into());
+            }
+            path_text(&e.path).map(drop)
+        }
+        Expr::Call(e) => {
+            no_attrs(&e.attrs)?;
+            let Expr::Path(func) = &*e.func else {
+                return Err("a call of something other than a path".into());
+            };
+            let name = path_text(&func.path)?;
+            let own_default = name
+                .strip_prefix("Self::default_")
+                .is_some_and(|rest| !rest.contains("::"))
+                && e.args.is_empty();
+            if !CONSTRUCTORS.contains(&name.as_str()) && !own_default {
+                return Err(format!("a call of `{name}`"));
+            }
+            e.args.iter().try_for_each(value)
+        }
+        Expr::MethodCall(e) => {
+            no_attrs(&e.attrs)?;
+            if e.turbofish.is_some() || !e.args.is_empty() {
+                return Err("a method call with arguments".into());
+            }
+            if !matches!(
+                e.method.to_string().as_str(),
+                "to_owned" | "into" | "to_string"
+            ) {
+                return Err(format!("a call of method `{}`", e.method));
+            }
+            value(&e.receiver)
+        }
+        Expr::Struct(e) => {
+            no_attrs(&e.attrs)?;
+            if e.qself.is_some() || e.rest.is_some() || e.dot2_token.is_some() {
+                return Err("a struct literal with `..`".into());
+            }
+            let name = path_text(&e.path)?;
+            if name.contains("::") {
+                return Err(format!("a struct literal of `{name}`"));
+            }
+            e.fields.iter().try_for_each(|f| value(&f.expr))
+        }
+        Expr::Array(e) => {
+            no_attrs(&e.attrs)?;
+            e.elems.iter().try_for_each(value)
+        }
+        Expr::Tuple(e) => {
+            no_attrs(&e.attrs)?;
+            e.elems.iter().try_for_each(value)
+        }
+        Expr::Unary(e) if matches!(e.op, syn::UnOp::Neg(_)) => {
+            no_attrs(&e.attrs)?;
+            value(&e.expr)
+        }
+        Expr::Reference(e) if e.mutability.is_none() => {
+            no_attrs(&e.attrs)?;
+            value(&e.expr)
+        }
+        Expr::Field(e) => {
+            no_attrs(&e.attrs)?;
+            value(&e.base)
+        }
+        Expr::Paren(e) => {
+            no_attrs(&e.attrs)?;
+            value(&e.expr)
+        }
+        _ => Err("an expression that is not data".into()),
+    }
+}
+
+/// What the HTML checker saw in an accepted form.
+#[derive(Debug)]
+pub struct HtmlShape {
+    /// The JSON model of the `<script type="application/json">` block.
+    pub model: serde_json::Value,
+    /// How many form controls (`input`, `textarea`) there are, templates included.
+    pub controls: usize,
+    /// How many `<fieldset>`s there are.
+    pub fieldsets: usize,
+}
+
+/// cozegen's one script, as it must appear in every form.
+pub const FORM_SCRIPT: &str = include_str!("../../templates/html/form.js");
+
+/// Elements the form templates write. Anything else came from the document.
+const ELEMENTS: &[&str] = &[
+    "html", "head", "body", "meta", "title", "style", "main", "header", "p", "h1", "h2", "bdi",
+    "code", "form", "div", "input", "label", "span", "abbr", "textarea", "fieldset", "legend",
+    "ol", "li", "template", "button", "section", "pre", "script",
+];
+
+/// Parses `html` with html5ever (through scraper) and checks that its only scripts are
+/// cozegen's: exactly two `<script>` elements, the form script (byte for byte) and the JSON
+/// model block (which must parse as JSON); only elements the templates write; no `on*`
+/// attribute anywhere (inside `<template>`s too); no attribute value that is a `javascript:`
+/// URL.
+pub fn html_is_inert(html: &str) -> Result<HtmlShape, String> {
+    // A page starts with its doctype; a fragment (`--fragment`) is parsed as the body's content.
+    let doc = if html.starts_with("<!DOCTYPE html>") {
+        Html::parse_document(html)
+    } else {
+        Html::parse_fragment(html)
+    };
+    if !doc.errors.is_empty() {
+        return Err(format!("parse errors: {:?}", doc.errors));
+    }
+    let mut scripts = Vec::new();
+    let (mut controls, mut fieldsets) = (0, 0);
+    for node in doc.tree.nodes() {
+        let Node::Element(element) = node.value() else {
+            continue;
+        };
+        let name = element.name();
+        if !ELEMENTS.contains(&name) {
+            return Err(format!("unexpected element <{name}>"));
+        }
+        for (attr, value) in element.attrs() {
+            if attr.to_ascii_lowercase().starts_with("on") {
+                return Err(format!("event handler attribute {attr} on <{name}>"));
+            }
+            let squeezed: String = value
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if squeezed.starts_with("javascript:") {
+                return Err(format!("javascript: URL in {attr} on <{name}>"));
+            }
+        }
+        match name {
+            "script" => {
+                let text: String = node
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect();
+                let attrs: Vec<(&str, &str)> = element.attrs().collect();
+                scripts.push((attrs, text));
+            }
+            "input" | "textarea" => controls += 1,
+            "fieldset" => fieldsets += 1,
+            _ => {}
+        }
+    }
+    if scripts.len() != 2 {
+        return Err(format!("{} script elements, expected 2", scripts.len()));
+    }
+    let (model_attrs, model_text) = &scripts[0];
+    let mut model_attrs = model_attrs.clone();
+    model_attrs.sort();
+    if model_attrs != [("class", "cz-model"), ("type", "application/json")] {
+        return Err(format!(
+            "the first script is not the model: {model_attrs:?}"
+        ));
+    }
+    let (script_attrs, script_text) = &scripts[1];
+    if !script_attrs.is_empty() || script_text != FORM_SCRIPT {
+        return Err("the second script is not cozegen's form script".into());
+    }
+    let model = parse_deep_json(model_text).map_err(|e| format!("model block: {e}"))?;
+    Ok(HtmlShape {
+        model,
+        controls,
+        fieldsets,
+    })
+}
+
+/// serde_json without its recursion limit, for the deep documents' outputs. Callers run on a
+/// thread with a big stack (see [`on_big_stack`]).
+pub fn parse_deep_json(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let value = serde::Deserialize::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Runs `f` on a thread with a 512 MiB stack: the tests' own recursive parsing and dropping of
+/// deep outputs (serde_json values, syn trees, html5ever DOMs) needs it, cozegen does not.
+pub fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn_scoped(s, f)
+            .expect("thread")
+            .join()
+            .expect("no panic")
+    })
+}
