@@ -169,6 +169,58 @@ fn document() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Wide documents of names, types and defaults of every length around the 80 to 100 columns
+/// where lines start to break: the Rust emitter's direct layout must match the reference.
+fn long_lines_document() -> impl Strategy<Value = Value> {
+    let param = (
+        "[a-z][a-zA-Z0-9_]{0,95}",
+        prop::sample::select(vec!["string", "integer", "number", "boolean", "time", "file", "object", "array"]),
+        any::<bool>(),
+        prop_oneof![
+            Just(None),
+            "[a-z \"\\\\\u{e9}\u{202e}]{0,95}".prop_map(Some),
+            any::<i64>().prop_map(|i| Some(i.to_string())),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| Some(f.to_string())),
+        ],
+        prop::option::of("[a-z ]{0,120}"),
+    )
+        .prop_map(|(name, ty, required, default, description)| {
+            let mut p = json!({"type": ty, "required": required, "description": description});
+            if let Some(d) = default {
+                p["default_value"] = d.into();
+            }
+            match ty {
+                "object" => {
+                    p["properties"] = json!({ format!("{name}_inner"): {"type": "string", "default_value": "x"} });
+                }
+                "array" => p["items"] = json!({"type": "object", "properties": {"a": {"type": "integer"}}}),
+                _ => {}
+            }
+            (name, p)
+        });
+    (prop::collection::vec(param, 1..12), "[a-z_]{1,60}").prop_map(|(params, name)| {
+        let params: Map<String, Value> = params.into_iter().collect();
+        json!({"input": {"parameters": params}, "workflow_detail": {"workflow_name": name}})
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rust_item_layout_matches_the_reference_on_long_lines(
+        doc in long_lines_document(),
+        derives in prop::sample::subsequence(vec!["Eq", "Hash", "PartialOrd", "Copy", "schemars::JsonSchema", "::some_crate::SomeRatherLongDeriveName"], 0..6),
+    ) {
+        let bytes = serde_json::to_vec(&doc).expect("serializable");
+        let Ok(info) = load_slice(&bytes, "long.json") else { return Ok(()) };
+        let Ok((workflow, _)) = build(&info, &BuildOptions::default()) else { return Ok(()) };
+        let options = rust::RustOptions { derives: derives.iter().map(|d| (*d).to_owned()).collect(), ..Default::default() };
+        let fast = rust::render(&workflow, &options).expect("renders");
+        prop_assert_eq!(&fast, &rust::render_reference(&workflow, &options).expect("renders"));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
@@ -211,6 +263,12 @@ proptest! {
 
         let code = rust::render(&workflow, &rust::RustOptions::default()).expect("renders");
         prop_assert_eq!(&code, &rust::render(&again, &rust::RustOptions::default()).expect("renders"));
+        prop_assert_eq!(&code, &rust::render_reference(&workflow, &rust::RustOptions::default()).expect("renders"));
+        let output = rust::RustOptions { node: Node::Output, derives: vec!["Eq".into(), "Hash".into()] };
+        prop_assert_eq!(
+            rust::render(&workflow, &output).expect("renders"),
+            rust::render_reference(&workflow, &output).expect("renders")
+        );
         let shape = rust_is_data_only(&code).map_err(|e| TestCaseError::fail(format!("{e}\n{code}")))?;
         prop_assert_eq!(shape.structs.first(), Some(&workflow.input.type_name));
         prop_assert_eq!(shape.fields, count_fields(&workflow.input));

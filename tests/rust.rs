@@ -5,7 +5,8 @@
 mod common;
 
 use common::*;
-use cozegen::emit::rust::{RustOptions, render, render_with_warnings};
+use cozegen::emit::Node;
+use cozegen::emit::rust::{RustOptions, render, render_reference, render_with_warnings};
 use cozegen::{BuildOptions, Workflow};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -49,6 +50,39 @@ fn instances(doc: &str) -> Vec<PathBuf> {
     };
     files.sort();
     files
+}
+
+/// The emitter lays out short, simple items directly and the rest item by item through syn and
+/// prettyplease; the reference formats the whole module at once. Same bytes for every corpus
+/// document, both nodes, with and without extra derives (long derive lists included).
+#[test]
+fn the_item_layout_matches_the_whole_module_reference() {
+    let many: Vec<String> = EXTRA_DERIVES
+        .iter()
+        .chain(&[
+            "Ord",
+            "Copy",
+            "::a_rather_long_crate_name::with_a_module::AndSomeDeriveName",
+        ])
+        .map(|d| (*d).to_owned())
+        .collect();
+    for doc in corpus() {
+        let workflow = workflow(&doc);
+        for node in [Node::Input, Node::Output] {
+            for derives in [Vec::new(), many.clone()] {
+                let options = RustOptions { derives, node };
+                let fast = render(&workflow, &options).expect("render");
+                let reference = render_reference(&workflow, &options).expect("reference");
+                assert_eq!(
+                    fast,
+                    reference,
+                    "{} {node:?} {:?}",
+                    doc.display(),
+                    options.derives
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -11,9 +11,11 @@
 //! Everything that comes from the document reaches the output as data only: identifiers are
 //! settled by [`crate::ir::names`], wire names and defaults become Rust string literals built by
 //! `proc-macro2`, and descriptions become `#[doc = "…"]` literals whose Markdown is escaped (so a
-//! description can neither start a line of code nor open a doctest). The template's text is then
-//! parsed by `syn` and printed by `prettyplease`: the file is syntactically valid and formatted
-//! by construction.
+//! description can neither start a line of code nor open a doctest). The layout is
+//! `prettyplease`'s: the templates' text is parsed by `syn` and printed by `prettyplease`, item
+//! by item, except that an item made only of short lines of names, types, attributes and scalar
+//! literals (most structs) is written out directly in the form `prettyplease` gives it; tests
+//! hold the result byte for byte to the whole module formatted at once.
 //!
 //! Serde mirrors the JSON Schema: a required parameter must be present, an optional one is an
 //! `Option` that stays absent when `None`, and undeclared keys are rejected. Defaults are not
@@ -41,7 +43,8 @@
 
 use super::Node;
 use crate::error::{Error, Result, Warning};
-use crate::ir::{Field, Object, Path, Type, Workflow, path::printable};
+use crate::ir::path::{needs_escape, printable};
+use crate::ir::{Field, Object, Path, Type, Workflow};
 use askama::Template;
 use proc_macro2::Literal;
 use serde_json::Value;
@@ -83,51 +86,259 @@ pub fn render_with_warnings(
 ) -> Result<(String, Vec<Warning>)> {
     let derives = parse_derives(&options.derives)?;
     crate::stack::run(|| {
-        let root = options.node.root(workflow);
-        let mut emitter = Emitter {
-            derives: &derives,
-            structs: Vec::new(),
-            uses_file: false,
-            warnings: Vec::new(),
-            node_name: match options.node {
-                Node::Input => "input",
-                Node::Output => "output",
-            },
-        };
-        emitter.object(
-            root,
-            &Path::default(),
-            root_docs(workflow, options.node),
-            &root.type_name,
-        )?;
-        let view = ModuleView {
-            structs: emitter.structs.into_iter().flatten().collect(),
-            coze_file: emitter.uses_file.then(|| {
-                // `CozeFile` is a `String`: it has `Eq` and `Hash` already, and cannot be `Copy`.
-                let base = "Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize".to_owned();
-                derive_attrs(
-                    std::iter::once(base)
-                        .chain(
-                            derives
-                                .iter()
-                                .filter(|d| d.needs.allowed(Caps::STRING))
-                                .filter(|d| !matches!(d.name.as_str(), "Eq" | "Hash"))
-                                .map(|d| d.path.clone()),
-                        )
-                        .collect(),
-                )
-                .unwrap_or_default()
-            }),
-        };
+        let (view, warnings) = module_view(workflow, options, &derives)?;
+        Ok((layout(&view)?, warnings))
+    })
+}
+
+/// The module laid out the reference way: the whole template's text parsed by `syn` and printed
+/// by `prettyplease`, then post-processed. [`render`] must give the same bytes; tests compare
+/// the two.
+#[doc(hidden)]
+pub fn render_reference(workflow: &Workflow, options: &RustOptions) -> Result<String> {
+    let derives = parse_derives(&options.derives)?;
+    crate::stack::run(|| {
+        let (view, _) = module_view(workflow, options, &derives)?;
         let text = view.render()?;
         let file = syn::parse_file(&text)
             .map_err(|e| Error::Internal(format!("the generated Rust does not parse: {e}")))?;
-        let code = format!(
+        Ok(format!(
             "{HEADER}\n{}",
             space_items(&rustfmt_derives(&prettyplease::unparse(&file)))
-        );
-        Ok((code, emitter.warnings))
+        ))
     })
+}
+
+fn module_view(
+    workflow: &Workflow,
+    options: &RustOptions,
+    derives: &[Derive],
+) -> Result<(ModuleView, Vec<Warning>)> {
+    let root = options.node.root(workflow);
+    let mut emitter = Emitter {
+        derives,
+        structs: Vec::new(),
+        uses_file: false,
+        warnings: Vec::new(),
+        node_name: match options.node {
+            Node::Input => "input",
+            Node::Output => "output",
+        },
+    };
+    emitter.object(
+        root,
+        &Path::default(),
+        root_docs(workflow, options.node),
+        &root.type_name,
+    )?;
+    let view = ModuleView {
+        structs: emitter.structs.into_iter().flatten().collect(),
+        coze_file: emitter.uses_file.then(|| {
+            // `CozeFile` is a `String`: it has `Eq` and `Hash` already, and cannot be `Copy`.
+            let base = "Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize".to_owned();
+            derive_attrs(
+                std::iter::once(base)
+                    .chain(
+                        derives
+                            .iter()
+                            .filter(|d| d.needs.allowed(Caps::STRING))
+                            .filter(|d| !matches!(d.name.as_str(), "Eq" | "Hash"))
+                            .map(|d| d.path.clone()),
+                    )
+                    .collect(),
+            )
+            .unwrap_or_default()
+        }),
+    };
+    Ok((view, emitter.warnings))
+}
+
+/// The module item by item, each in its final layout. An item whose every line is short and
+/// simple is written out directly, exactly as prettyplease would print it; any other item (a
+/// `Default` impl, a long type or literal, a compound default) goes through its own template,
+/// `syn` and `prettyplease`, as the whole module does in [`render_reference`]. prettyplease
+/// prints the items of a file one after the other, and the post-processing works line by
+/// line, so the items can be laid out one at a time; `space_items` puts one blank line between
+/// top-level items.
+fn layout(view: &ModuleView) -> Result<String> {
+    // About what a field or default function takes, with its docs and attributes.
+    let items: usize = view
+        .structs
+        .iter()
+        .map(|s| 4 + s.fields.len() + 2 * s.default_fns.len())
+        .sum();
+    let mut out = String::with_capacity(HEADER.len() + 4096 + items * 192);
+    out.push_str(HEADER);
+    out.push_str("\nuse serde::{Deserialize, Serialize};\n");
+    for s in &view.structs {
+        out.push('\n');
+        if !fast(&mut out, |out| fast_struct(s, out)) {
+            formatted_item(&StructItem { s }.render()?, &mut out)?;
+        }
+        if !s.default_fns.is_empty() {
+            out.push('\n');
+            if !fast(&mut out, |out| fast_default_fns(s, out)) {
+                formatted_item(&DefaultFnsItem { s }.render()?, &mut out)?;
+            }
+        }
+        if let Some(inits) = &s.default_impl {
+            out.push('\n');
+            formatted_item(&DefaultImplItem { s, inits }.render()?, &mut out)?;
+        }
+    }
+    if let Some(derive) = &view.coze_file {
+        out.push('\n');
+        formatted_item(&CozeFileItem { derive }.render()?, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Template text of one or more items, parsed, printed and post-processed onto `out`.
+fn formatted_item(text: &str, out: &mut String) -> Result<()> {
+    let file = syn::parse_file(text)
+        .map_err(|e| Error::Internal(format!("the generated Rust does not parse: {e}")))?;
+    out.push_str(&space_items(&rustfmt_derives(&prettyplease::unparse(
+        &file,
+    ))));
+    Ok(())
+}
+
+/// Runs a direct layout; when it declines, whatever it wrote is taken back.
+fn fast(out: &mut String, write: impl FnOnce(&mut String) -> bool) -> bool {
+    let start = out.len();
+    let done = write(out);
+    if !done {
+        out.truncate(start);
+    }
+    done
+}
+
+/// The widest line a direct layout writes (outside doc comments). prettyplease breaks lines
+/// beyond 89 columns; anything near that is left to it.
+const FAST_WIDTH: usize = 80;
+
+/// `indent` and `parts` as one line, if it is at most [`FAST_WIDTH`] bytes.
+fn short_line(out: &mut String, indent: &str, parts: &[&str]) -> bool {
+    let width = indent.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+    if width > FAST_WIDTH {
+        return false;
+    }
+    out.push_str(indent);
+    for part in parts {
+        out.push_str(part);
+    }
+    out.push('\n');
+    true
+}
+
+/// Doc attributes as prettyplease prints them: `///`, then the attribute's value (a space and
+/// the line) with trailing spaces trimmed. Declines a line that could span lines.
+fn doc_comments(out: &mut String, indent: &str, docs: &[Doc]) -> bool {
+    for Doc(line) in docs {
+        if line.contains(['\n', '\r']) {
+            return false;
+        }
+        out.push_str(indent);
+        out.push_str("///");
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line.trim_end_matches(' '));
+        }
+        out.push('\n');
+    }
+    true
+}
+
+/// A struct whose lines are all short, as prettyplease prints it.
+fn fast_struct(s: &StructView, out: &mut String) -> bool {
+    if s.fields.is_empty() || !doc_comments(out, "", &s.docs) {
+        return false;
+    }
+    for derive in &s.derives {
+        let Some(list) = derive
+            .strip_prefix("#[derive(")
+            .and_then(|l| l.strip_suffix(")]"))
+        else {
+            return false;
+        };
+        layout_derive(list.split(',').map(str::trim), out);
+    }
+    out.push_str("#[serde(deny_unknown_fields)]\n");
+    if !short_line(out, "", &["pub struct ", &s.name, " {"]) {
+        return false;
+    }
+    for f in &s.fields {
+        if !doc_comments(out, "    ", &f.docs) {
+            return false;
+        }
+        for attr in &f.serde {
+            if !short_line(out, "    ", &[attr]) {
+                return false;
+            }
+        }
+        if !short_line(out, "    ", &["pub ", &f.ident, ": ", &f.ty, ","]) {
+            return false;
+        }
+    }
+    out.push_str("}\n");
+    true
+}
+
+/// The default functions of a struct, when each returns a scalar literal on a short line.
+fn fast_default_fns(s: &StructView, out: &mut String) -> bool {
+    out.push_str("#[allow(dead_code)]\n");
+    if !short_line(out, "", &["impl ", &s.name, " {"]) {
+        return false;
+    }
+    for (i, d) in s.default_fns.iter().enumerate() {
+        if !d.scalar {
+            return false;
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        if !doc_comments(out, "    ", &d.docs) {
+            return false;
+        }
+        if let Some(lint) = d.allow {
+            if !short_line(out, "    ", &["#[allow(", lint, ")]"]) {
+                return false;
+            }
+        }
+        if !short_line(out, "    ", &["pub fn ", &d.name, "() -> ", &d.ty, " {"])
+            || !short_line(out, "        ", &[&d.expr])
+        {
+            return false;
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    true
+}
+
+#[derive(Template)]
+#[template(path = "rust/struct.rs", escape = "none")]
+struct StructItem<'a> {
+    s: &'a StructView,
+}
+
+#[derive(Template)]
+#[template(path = "rust/default_fns.rs", escape = "none")]
+struct DefaultFnsItem<'a> {
+    s: &'a StructView,
+}
+
+#[derive(Template)]
+#[template(path = "rust/default_impl.rs", escape = "none")]
+struct DefaultImplItem<'a> {
+    s: &'a StructView,
+    inits: &'a [FieldInit],
+}
+
+#[derive(Template)]
+#[template(path = "rust/coze_file.rs", escape = "none")]
+struct CozeFileItem<'a> {
+    derive: &'a str,
 }
 
 #[derive(Template)]
@@ -140,7 +351,7 @@ struct ModuleView {
 
 struct StructView {
     /// `#[doc = "…"]` attributes.
-    docs: Vec<String>,
+    docs: Vec<Doc>,
     /// `#[derive(…)]`: the base set, then the requested extras.
     derives: Vec<String>,
     name: String,
@@ -151,7 +362,7 @@ struct StructView {
 }
 
 struct FieldView {
-    docs: Vec<String>,
+    docs: Vec<Doc>,
     /// `#[serde(…)]` attributes, where needed.
     serde: Vec<String>,
     ident: String,
@@ -159,12 +370,15 @@ struct FieldView {
 }
 
 struct DefaultFnView {
-    docs: Vec<String>,
+    docs: Vec<Doc>,
     /// `#[allow(…)]` for literals that clippy would misread, e.g. `3.14` as π.
     allow: Option<&'static str>,
     name: String,
     ty: String,
     expr: String,
+    /// Whether `expr` is a scalar literal (a number, `true`, `false`, `"…".to_owned()`,
+    /// `String::new()`), which prettyplease prints as it is when it fits.
+    scalar: bool,
 }
 
 struct FieldInit {
@@ -286,7 +500,7 @@ impl Emitter<'_> {
         &mut self,
         object: &Object,
         path: &Path,
-        mut docs: Vec<String>,
+        mut docs: Vec<Doc>,
         root: &str,
     ) -> Result<Caps> {
         let slot = self.structs.len();
@@ -417,7 +631,7 @@ impl Emitter<'_> {
                     _ => field.description.as_deref(),
                 };
                 if let Some(text) = description {
-                    docs.extend(doc_lines(text).iter().map(|l| doc_attr(l)));
+                    docs.extend(doc_lines(text).into_iter().map(Doc));
                     docs.push(doc_attr(""));
                 }
                 docs.push(doc_attr(&format!(
@@ -445,7 +659,7 @@ impl Emitter<'_> {
             Type::Object(object) => {
                 let mut docs = Vec::new();
                 if let Some(text) = &array.description {
-                    docs.extend(doc_lines(text).iter().map(|l| doc_attr(l)));
+                    docs.extend(doc_lines(text).into_iter().map(Doc));
                     docs.push(doc_attr(""));
                 }
                 docs.push(doc_attr(&format!(
@@ -459,12 +673,12 @@ impl Emitter<'_> {
     }
 
     fn field(&mut self, field: &Field, owner: &str) -> Result<FieldView> {
-        let mut docs: Vec<String> = Vec::new();
-        let paragraph = |lines: Vec<String>, docs: &mut Vec<String>| {
+        let mut docs: Vec<Doc> = Vec::new();
+        let paragraph = |lines: Vec<String>, docs: &mut Vec<Doc>| {
             if !docs.is_empty() {
                 docs.push(doc_attr(""));
             }
-            docs.extend(lines.iter().map(|l| doc_attr(l)));
+            docs.extend(lines.into_iter().map(Doc));
         };
         if let Some(text) = &field.description {
             paragraph(doc_lines(text), &mut docs);
@@ -548,6 +762,10 @@ impl Emitter<'_> {
             name: default_fn_name(field),
             ty: rust_type(&field.ty),
             expr,
+            scalar: matches!(
+                field.ty,
+                Type::String | Type::Time | Type::Integer | Type::Number | Type::Boolean
+            ),
         }))
     }
 }
@@ -561,7 +779,6 @@ fn derive_attrs(paths: Vec<String>) -> Option<String> {
 /// one path per line: lay out each top-level `#[derive(…)]` the way rustfmt does, so the
 /// output stays rustfmt-clean. Derive lists hold paths only, so commas separate items.
 fn rustfmt_derives(code: &str) -> String {
-    const MAX_WIDTH: usize = 100;
     let mut out = String::with_capacity(code.len());
     let mut lines = code.lines();
     while let Some(line) = lines.next() {
@@ -589,26 +806,41 @@ fn rustfmt_derives(code: &str) -> String {
             out.push('\n');
             continue;
         }
-        let one = format!("#[derive({})]", paths.join(", "));
-        if one.len() <= MAX_WIDTH {
-            out.push_str(&one);
-            out.push('\n');
-            continue;
-        }
-        // Too long for one line: the list on one line of its own if it fits, else one per line.
-        let list = format!("    {},", paths.join(", "));
-        out.push_str("#[derive(\n");
-        if list.len() <= MAX_WIDTH {
-            out.push_str(&list);
-            out.push('\n');
-        } else {
-            for path in &paths {
-                out.push_str(&format!("    {path},\n"));
-            }
-        }
-        out.push_str(")]\n");
+        layout_derive(paths.iter().map(String::as_str), &mut out);
     }
     out
+}
+
+/// One `#[derive(…)]` of `paths` as rustfmt lays it out: on one line if it fits, else the list
+/// on one line of its own if that fits, else one path per line.
+fn layout_derive<'p>(paths: impl Iterator<Item = &'p str> + Clone, out: &mut String) {
+    const MAX_WIDTH: usize = 100;
+    let mut list = String::new();
+    for (i, path) in paths.clone().enumerate() {
+        if i > 0 {
+            list.push_str(", ");
+        }
+        list.push_str(path);
+    }
+    if "#[derive()]".len() + list.len() <= MAX_WIDTH {
+        out.push_str("#[derive(");
+        out.push_str(&list);
+        out.push_str(")]\n");
+        return;
+    }
+    out.push_str("#[derive(\n");
+    if "    ,".len() + list.len() <= MAX_WIDTH {
+        out.push_str("    ");
+        out.push_str(&list);
+        out.push_str(",\n");
+    } else {
+        for path in paths {
+            out.push_str("    ");
+            out.push_str(path);
+            out.push_str(",\n");
+        }
+    }
+    out.push_str(")]\n");
 }
 
 /// prettyplease puts no blank line between items; a reader expects one after each item that
@@ -665,7 +897,7 @@ fn has_fraction(value: &Value) -> bool {
     }
 }
 
-fn root_docs(workflow: &Workflow, node: Node) -> Vec<String> {
+fn root_docs(workflow: &Workflow, node: Node) -> Vec<Doc> {
     let d = &workflow.details;
     let what = match node {
         Node::Input => "Input parameters",
@@ -688,7 +920,7 @@ fn root_docs(workflow: &Workflow, node: Node) -> Vec<String> {
     let mut docs = vec![doc_attr(&first)];
     if let Some(description) = &d.description {
         docs.push(doc_attr(""));
-        docs.extend(doc_lines(description).iter().map(|l| doc_attr(l)));
+        docs.extend(doc_lines(description).into_iter().map(Doc));
     }
     if node == Node::Output {
         let output = &workflow.output;
@@ -704,7 +936,7 @@ fn root_docs(workflow: &Workflow, node: Node) -> Vec<String> {
             docs.push(doc_attr(""));
             docs.push(doc_attr("Answer content template:"));
             docs.push(doc_attr(""));
-            docs.extend(doc_lines(content).iter().map(|l| doc_attr(l)));
+            docs.extend(doc_lines(content).into_iter().map(Doc));
         }
     }
     docs
@@ -881,13 +1113,23 @@ fn compact_json(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// `#[doc = "…"]` for one line of Markdown, as a Rust string literal. The leading space is the
-/// one `///` puts there, so prettyplease can print the attribute back as `/// line`.
-fn doc_attr(line: &str) -> String {
-    if line.is_empty() {
-        "#[doc = \"\"]".to_owned()
-    } else {
-        format!("#[doc = {}]", Literal::string(&format!(" {line}")))
+/// One line of Markdown documentation.
+fn doc_attr(line: &str) -> Doc {
+    Doc(line.to_owned())
+}
+
+/// One line of Markdown documentation (already escaped by [`doc_lines`] or built by cozegen).
+/// It is displayed as `#[doc = "…"]`, a Rust string literal: the leading space is the one `///`
+/// puts there, so prettyplease can print the attribute back as `/// line`.
+struct Doc(String);
+
+impl std::fmt::Display for Doc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("#[doc = \"\"]")
+        } else {
+            write!(f, "#[doc = {}]", Literal::string(&format!(" {}", self.0)))
+        }
     }
 }
 
@@ -899,10 +1141,18 @@ fn doc_attr(line: &str) -> String {
 /// formatting characters (bidi overrides, which rustc rejects in comments) are written as
 /// `\u{…}`.
 pub fn doc_lines(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let mut out = Vec::new();
     for line in text.split('\n') {
-        let line = line.replace('\t', " ");
+        let line = if line.contains('\t') {
+            std::borrow::Cow::Owned(line.replace('\t', " "))
+        } else {
+            std::borrow::Cow::Borrowed(line)
+        };
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -910,7 +1160,7 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         if !out.is_empty() {
             out.push(String::new());
         }
-        let mut escaped = String::with_capacity(line.len());
+        let mut escaped = String::with_capacity(line.len() + 8);
         for (i, c) in line.chars().enumerate() {
             match c {
                 '\\' | '`' | '~' | '<' | '>' | '[' | ']' => {
@@ -922,7 +1172,12 @@ pub fn doc_lines(text: &str) -> Vec<String> {
                     escaped.push('\\');
                     escaped.push(c);
                 }
-                c => escaped.push_str(&printable(&c.to_string(), 1)),
+                // As `printable` writes it.
+                c if needs_escape(c) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(escaped, "\\u{{{:x}}}", c as u32);
+                }
+                c => escaped.push(c),
             }
         }
         out.push(escape_list_number(escaped));

@@ -119,7 +119,7 @@ pub fn printable(text: &str, max: usize) -> String {
 
 /// Control characters, and the invisible formatting characters that can reorder or hide text
 /// (bidi overrides, zero-width joiners, the BOM).
-fn needs_escape(c: char) -> bool {
+pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(c as u32,
             0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F

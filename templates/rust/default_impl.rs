@@ -1,0 +1,12 @@
+{#- `Default` for a struct `s` of module.rs, which includes it, from its field `inits`. -#}
+/// The workflow's defaults: each parameter that has one takes it, the other optional ones are
+/// `None`.
+impl Default for {{ s.name }} {
+fn default() -> Self {
+Self {
+{%- for i in inits %}
+{{ i.ident }}: {{ i.expr }},
+{%- endfor %}
+}
+}
+}

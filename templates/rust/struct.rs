@@ -1,0 +1,15 @@
+{#- One struct of module.rs, which includes it (its `s` is a StructView). -#}
+{% for d in s.docs %}{{ d }}
+{% endfor -%}
+{% for d in s.derives %}{{ d }}
+{% endfor -%}
+#[serde(deny_unknown_fields)]
+pub struct {{ s.name }} {
+{%- for f in s.fields %}
+{% for d in f.docs %}{{ d }}
+{% endfor -%}
+{% for attr in f.serde %}{{ attr }}
+{% endfor -%}
+pub {{ f.ident }}: {{ f.ty }},
+{%- endfor %}
+}
