@@ -8,10 +8,10 @@
 
 use super::Node;
 use crate::error::Result;
-use crate::ir::{Field, FileKind, Object, Type, Workflow};
+use crate::ir::{Array, Field, FileKind, Object, Type, Workflow};
 use askama::Template;
 use schemars::Schema;
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Which JSON Schema dialect to emit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,123 +51,195 @@ struct SchemaView {
 }
 
 /// The schema as a value, for callers that want to embed or inspect it.
-pub fn schema(workflow: &Workflow, options: &SchemaOptions) -> Schema {
-    let mut root = Map::new();
-    root.insert("$schema".into(), options.draft.uri().into());
-    let node = options.node;
-    let title = workflow
-        .details
-        .name
-        .clone()
-        .unwrap_or_else(|| "workflow".to_owned());
-    let title = match node {
-        Node::Input => title,
-        Node::Output => format!("{title} (output)"),
-    };
-    root.insert("title".into(), title.into());
-    if let Some(description) = &workflow.details.description {
-        root.insert("description".into(), description.clone().into());
-    }
-    if node == Node::Output {
-        let mut comment = String::from("What a run of this workflow returns");
-        if let Some(plan) = &workflow.output.terminate_plan {
-            comment.push_str(&format!("; terminate_plan: {plan}"));
-        }
-        if let Some(content) = &workflow.output.content {
-            comment.push_str(&format!("; answer content: {content}"));
-        }
-        root.insert("$comment".into(), comment.into());
-    }
-    object_keywords(&mut root, node.root(workflow), options);
-    Schema::from(root)
+pub fn schema(workflow: &Workflow, options: &SchemaOptions) -> Result<Schema> {
+    crate::stack::run(|| {
+        let value = serde_json::to_value(SchemaDoc { workflow, options })
+            .map_err(|e| crate::Error::Internal(format!("cannot build the schema: {e}")))?;
+        Schema::try_from(value)
+            .map_err(|e| crate::Error::Internal(format!("the schema is not an object: {e}")))
+    })
 }
 
 /// The schema as pretty-printed JSON text, ending in a newline.
 pub fn render(workflow: &Workflow, options: &SchemaOptions) -> Result<String> {
     crate::stack::run(|| {
-        let schema = serde_json::to_string_pretty(&schema(workflow, options))
+        // Serialized straight from the IR: building a `Value` tree first cost an allocation per
+        // keyword and a copy of every description and default.
+        let schema = serde_json::to_string_pretty(&SchemaDoc { workflow, options })
             .map_err(|e| crate::Error::Internal(format!("cannot serialize the schema: {e}")))?;
         Ok(SchemaView { schema }.render()?)
     })
 }
 
-fn object_keywords(out: &mut Map<String, Value>, object: &Object, options: &SchemaOptions) {
-    out.insert("type".into(), "object".into());
-    let properties: Map<String, Value> = object
-        .fields
-        .iter()
-        .map(|f| (f.name.clone(), field_schema(f, options)))
-        .collect();
-    out.insert("properties".into(), properties.into());
-    let required: Vec<Value> = object
-        .fields
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| f.name.clone().into())
-        .collect();
-    if !required.is_empty() {
-        out.insert("required".into(), required.into());
+/// The whole schema document; its `Serialize` writes the keywords in their documented order.
+struct SchemaDoc<'a> {
+    workflow: &'a Workflow,
+    options: &'a SchemaOptions,
+}
+
+impl Serialize for SchemaDoc<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let (workflow, options) = (self.workflow, self.options);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("$schema", options.draft.uri())?;
+        let name = workflow.details.name.as_deref().unwrap_or("workflow");
+        match options.node {
+            Node::Input => map.serialize_entry("title", name)?,
+            Node::Output => map.serialize_entry("title", &format!("{name} (output)"))?,
+        }
+        if let Some(description) = &workflow.details.description {
+            map.serialize_entry("description", description)?;
+        }
+        let comment = (options.node == Node::Output).then(|| {
+            let mut comment = String::from("What a run of this workflow returns");
+            if let Some(plan) = &workflow.output.terminate_plan {
+                comment.push_str(&format!("; terminate_plan: {plan}"));
+            }
+            if let Some(content) = &workflow.output.content {
+                comment.push_str(&format!("; answer content: {content}"));
+            }
+            comment
+        });
+        object_entries(
+            &mut map,
+            options.node.root(workflow),
+            options,
+            comment.as_deref(),
+        )?;
+        map.end()
+    }
+}
+
+/// An object's keywords. The keyword order is the one this schema has always had (schemars'
+/// reading order: `type` and `properties` first), so `comment` goes right after `properties`.
+fn object_entries<M: SerializeMap>(
+    map: &mut M,
+    object: &Object,
+    options: &SchemaOptions,
+    comment: Option<&str>,
+) -> std::result::Result<(), M::Error> {
+    map.serialize_entry("type", "object")?;
+    map.serialize_entry(
+        "properties",
+        &Properties {
+            fields: &object.fields,
+            options,
+        },
+    )?;
+    if let Some(comment) = comment {
+        map.serialize_entry("$comment", comment)?;
+    }
+    if object.fields.iter().any(|f| f.required) {
+        let required: Vec<&str> = object
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name.as_str())
+            .collect();
+        map.serialize_entry("required", &required)?;
     }
     if !options.open_objects {
-        out.insert("additionalProperties".into(), false.into());
+        map.serialize_entry("additionalProperties", &false)?;
+    }
+    Ok(())
+}
+
+struct Properties<'a> {
+    fields: &'a [Field],
+    options: &'a SchemaOptions,
+}
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.fields.len()))?;
+        for field in self.fields {
+            map.serialize_entry(
+                &field.name,
+                &FieldSchema {
+                    field,
+                    options: self.options,
+                },
+            )?;
+        }
+        map.end()
     }
 }
 
-fn field_schema(field: &Field, options: &SchemaOptions) -> Value {
-    let mut out = Map::new();
-    if let Some(description) = &field.description {
-        out.insert("description".into(), description.clone().into());
-    }
-    type_keywords(&mut out, &field.ty, options);
-    if let Some(default) = &field.default {
-        out.insert("default".into(), default.clone());
-    }
-    Value::Object(out)
+struct FieldSchema<'a> {
+    field: &'a Field,
+    options: &'a SchemaOptions,
 }
 
-fn type_keywords(out: &mut Map<String, Value>, ty: &Type, options: &SchemaOptions) {
+impl Serialize for FieldSchema<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(description) = &self.field.description {
+            map.serialize_entry("description", description)?;
+        }
+        type_entries(&mut map, &self.field.ty, self.options)?;
+        if let Some(default) = &self.field.default {
+            map.serialize_entry("default", default)?;
+        }
+        map.end()
+    }
+}
+
+/// The `items` schema of an array.
+struct ItemsSchema<'a> {
+    array: &'a Array,
+    options: &'a SchemaOptions,
+}
+
+impl Serialize for ItemsSchema<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(description) = &self.array.description {
+            map.serialize_entry("description", description)?;
+        }
+        type_entries(&mut map, &self.array.items, self.options)?;
+        map.end()
+    }
+}
+
+fn type_entries<M: SerializeMap>(
+    map: &mut M,
+    ty: &Type,
+    options: &SchemaOptions,
+) -> std::result::Result<(), M::Error> {
     match ty {
-        Type::String => simple(out, "string"),
-        Type::Integer => simple(out, "integer"),
-        Type::Number => simple(out, "number"),
-        Type::Boolean => simple(out, "boolean"),
+        Type::String => map.serialize_entry("type", "string")?,
+        Type::Integer => map.serialize_entry("type", "integer")?,
+        Type::Number => map.serialize_entry("type", "number")?,
+        Type::Boolean => map.serialize_entry("type", "boolean")?,
         Type::Time => {
-            simple(out, "string");
-            out.insert(
-                "$comment".into(),
-                "Coze type `time`: text in yyyy-MM-dd HH:mm:ss form".into(),
-            );
+            map.serialize_entry("type", "string")?;
+            map.serialize_entry(
+                "$comment",
+                "Coze type `time`: text in yyyy-MM-dd HH:mm:ss form",
+            )?;
         }
         Type::File(kind) => {
-            simple(out, "string");
-            out.insert("$comment".into(), file_comment(*kind).into());
+            map.serialize_entry("type", "string")?;
+            map.serialize_entry("$comment", &file_comment(*kind))?;
         }
-        Type::Object(object) => object_keywords(out, object, options),
-        Type::Map => simple(out, "object"),
+        Type::Object(object) => object_entries(map, object, options, None)?,
+        Type::Map => map.serialize_entry("type", "object")?,
         Type::Array(array) => {
-            out.insert("type".into(), "array".into());
-            let mut items = Map::new();
-            if let Some(description) = &array.description {
-                items.insert("description".into(), description.clone().into());
-            }
-            type_keywords(&mut items, &array.items, options);
-            out.insert("items".into(), items.into());
+            map.serialize_entry("type", "array")?;
+            map.serialize_entry("items", &ItemsSchema { array, options })?;
         }
         Type::Any(declared) => {
             let comment = match declared {
                 Some(name) => format!("Coze type `{name}` is not known to cozegen: any JSON value"),
                 None => "No Coze type given: any JSON value".to_owned(),
             };
-            out.insert("$comment".into(), comment.into());
+            map.serialize_entry("$comment", &comment)?;
         }
     }
     if options.coze_keywords {
-        out.insert("x-coze-type".into(), json!(ty.coze_name()));
+        map.serialize_entry("x-coze-type", ty.coze_name())?;
     }
-}
-
-fn simple(out: &mut Map<String, Value>, ty: &str) {
-    out.insert("type".into(), ty.into());
+    Ok(())
 }
 
 fn file_comment(kind: FileKind) -> String {
