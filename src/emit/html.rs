@@ -70,7 +70,7 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
         None => None,
     };
     crate::stack::run(|| {
-        let form = build_form(workflow, options.action.clone());
+        let form = build_form(workflow, options.action.clone())?;
         let text = if options.fragment {
             FragmentView {
                 form: &form,
@@ -136,7 +136,8 @@ struct FragmentView<'a> {
 /// What `templates/html/form.html` prints.
 struct FormView {
     rows: Vec<Row>,
-    model: Model,
+    /// The script's model, as JSON escaped for a `<script>` block by [`script_json`].
+    model_json: String,
     empty: bool,
 }
 
@@ -245,7 +246,7 @@ struct ModelNode {
     prefill: Option<Value>,
 }
 
-fn build_form(workflow: &Workflow, action: Option<String>) -> FormView {
+fn build_form(workflow: &Workflow, action: Option<String>) -> Result<FormView> {
     let mut flat = Flattener::default();
     let root = workflow
         .input
@@ -253,15 +254,41 @@ fn build_form(workflow: &Workflow, action: Option<String>) -> FormView {
         .iter()
         .map(|f| flat.field(f, None))
         .collect();
-    FormView {
+    let model = Model {
+        root,
+        nodes: flat.nodes,
+        action,
+    };
+    Ok(FormView {
         empty: workflow.input.fields.is_empty(),
         rows: flat.rows,
-        model: Model {
-            root,
-            nodes: flat.nodes,
-            action,
-        },
+        model_json: script_json(&model)?,
+    })
+}
+
+/// `value` as JSON that is inert inside a `<script>` block: serde_json's text with `&`, `'`, `<`
+/// and `>` written as `\u00XX` escapes, exactly what askama's `json` filter writes. The filter
+/// escapes through one small write per JSON token, which made it the form's hottest spot on
+/// large documents; one pass over the finished text does the same work.
+fn script_json(value: &impl Serialize) -> Result<String> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Error::Internal(format!("cannot serialize the form's model: {e}")))?;
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut last = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'&' => "\\u0026",
+            b'\'' => "\\u0027",
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(escaped);
+        last = i + 1;
     }
+    out.push_str(&text[last..]);
+    Ok(out)
 }
 
 #[derive(Default)]
@@ -476,6 +503,18 @@ fn sha256_base64(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_json_escapes_exactly_like_askamas_json_filter() {
+        let value = serde_json::json!({
+            "a": "</script><!-- & ' \" \\ \u{2028} 名称 \u{0}",
+            "b": [1, 2.5, true, null],
+            "<key>": {"&": "'"}
+        });
+        let filter = askama::filters::json(&value).expect("filter").to_string();
+        assert_eq!(script_json(&value).expect("serializes"), filter);
+        assert!(!filter.contains('<') && !filter.contains('&') && !filter.contains('\''));
+    }
 
     #[test]
     fn sha256_matches_the_standard_test_vectors() {
