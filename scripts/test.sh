@@ -5,6 +5,9 @@
 # Usage: scripts/test.sh            (from anywhere in the repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing here reads standard input. Detach it, so that no child (cargo's `rustc -` probe
+# reads it) sees whatever a caller's terminal or pipe carries, or a closed fd 0 reused.
+exec </dev/null
 
 missing=()
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
