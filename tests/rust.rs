@@ -274,6 +274,11 @@ fn main() {{
             .current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", self.dir.join("target"))
             .env_remove("RUSTFLAGS")
+            // The outer cargo's jobserver file descriptors mean nothing in this process.
+            .env_remove("CARGO_MAKEFLAGS")
+            .env_remove("MAKEFLAGS")
+            .env_remove("MFLAGS")
+            .stdin(std::process::Stdio::null())
             .output()
             .expect("run cargo")
     }

@@ -404,6 +404,11 @@ fn workspace_mod_rs_compiles_in_a_crate() {
             root().join("target/cozegen-rust-check/target"),
         )
         .env_remove("RUSTFLAGS")
+        // The outer cargo's jobserver file descriptors mean nothing in this process.
+        .env_remove("CARGO_MAKEFLAGS")
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run cargo");
     assert!(
