@@ -333,3 +333,68 @@ fn completions_are_printed_for_each_shell() {
         assert!(stdout(&out).contains("schema"), "{shell}");
     }
 }
+
+#[test]
+fn output_to_a_fifo_writes_into_it_instead_of_replacing_it() {
+    // `-o /dev/null` once replaced the device node with a plain file (the rename of an
+    // atomic write); a FIFO stands in for any non-regular target.
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("pipe");
+    let c_path = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the file.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read fifo"))
+    };
+    let out = cozegen(&[
+        "schema",
+        "tests/corpus/arrays.json",
+        "-o",
+        fifo.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = reader.join().expect("reader");
+    assert_eq!(
+        read,
+        stdout(&cozegen(&["schema", "tests/corpus/arrays.json"]))
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .expect("exists")
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        1,
+        "no temporary files"
+    );
+}
+
+#[test]
+fn output_through_a_symlink_replaces_the_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("real.json");
+    let link = dir.path().join("link.json");
+    std::fs::write(&target, "old").expect("write");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let out = cozegen(&[
+        "schema",
+        "tests/corpus/arrays.json",
+        "-o",
+        link.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("target"),
+        stdout(&cozegen(&["schema", "tests/corpus/arrays.json"]))
+    );
+}
