@@ -5,8 +5,8 @@
 # Usage: scripts/test.sh            (from anywhere in the repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Nothing here reads standard input. Detach it, so that no child (cargo's `rustc -` probe
-# reads it) sees whatever a caller's terminal or pipe carries, or a closed fd 0 reused.
+# Nothing here reads standard input; cargo's rustc probe (`rustc -`) does read the inherited
+# one, so give every child an empty stdin whatever the caller's fd 0 is (or is not).
 exec </dev/null
 
 missing=()
