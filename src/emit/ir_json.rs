@@ -19,13 +19,12 @@ struct IrView {
     ir: String,
 }
 
-/// The IR as a JSON value.
-pub fn to_value(workflow: &Workflow) -> Value {
+/// The IR as a JSON value (the same document `render` prints).
+pub fn to_value(workflow: &Workflow) -> Result<Value> {
     crate::stack::run(|| {
         serde_json::to_value(IrDocument(workflow))
             .map_err(|e| crate::Error::Internal(format!("cannot serialize the IR: {e}")))
     })
-    .unwrap_or(Value::Null)
 }
 
 /// The IR as pretty-printed JSON text, ending in a newline.
