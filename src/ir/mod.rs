@@ -13,6 +13,7 @@ use crate::model::{self, Scalar};
 use names::{FieldIdents, TypeNames};
 pub use path::{Path, Segment};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The deepest parameter nesting cozegen accepts (each object or array level counts one).
 /// Deeper documents get [`Error::TooDeep`] naming the path where the limit was crossed.
@@ -356,8 +357,9 @@ impl<'w> Builder<'w> {
     ) -> Result<Object> {
         let (type_name, renamed) = self.type_names.claim(candidate.to_owned());
         let wanted_name = renamed.then(|| candidate.to_owned());
-        let mut idents = FieldIdents::default();
-        let mut fields = Vec::new();
+        let count = params.map_or(0, |p| p.0.len());
+        let mut idents = FieldIdents::with_capacity(count);
+        let mut fields = Vec::with_capacity(count);
         for (i, (name, param)) in params.map(|p| p.0.iter()).into_iter().flatten().enumerate() {
             let field_path = path.child(name);
             // A suffixed identifier needs no warning: it keeps its wire name through a rename.
@@ -393,11 +395,19 @@ impl<'w> Builder<'w> {
                 limit: MAX_DEPTH,
             });
         }
-        let declared = param
-            .ty
-            .as_ref()
-            .and_then(Scalar::as_text)
-            .map(|t| t.trim().to_ascii_lowercase());
+        // Borrowed in the common case (a lowercase string), so plain parameters cost no
+        // allocation here.
+        let spelled = match &param.ty {
+            Some(Scalar::String(s)) => Some(Cow::Borrowed(s.as_str())),
+            other => other.as_ref().and_then(Scalar::as_text).map(Cow::Owned),
+        };
+        let declared = spelled.as_deref().map(str::trim).map(|t| {
+            if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(t.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(t)
+            }
+        });
         let declared = match declared.as_deref() {
             Some("") | None => {
                 let inferred = if param.properties.is_some() {
@@ -412,11 +422,11 @@ impl<'w> Builder<'w> {
                     path,
                     format!("has no `type`; treated as `{inferred}` from its shape"),
                 );
-                inferred.to_owned()
+                inferred
             }
-            Some(t) => t.to_owned(),
+            Some(t) => t,
         };
-        Ok(match declared.as_str() {
+        Ok(match declared {
             "string" => Type::String,
             "integer" => Type::Integer,
             "number" => Type::Number,

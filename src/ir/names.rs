@@ -246,6 +246,14 @@ impl TypeNames {
 /// The snake_case identifier for a wire name: keywords get a trailing `_`, names that start with
 /// a digit get a `field_` prefix, and names with no usable characters become `field_{position}`.
 pub fn field_ident(name: &str, position: usize) -> String {
+    if is_plain_snake(name) {
+        return name.to_owned();
+    }
+    converted_ident(name, position)
+}
+
+/// [`field_ident`] without the shortcut for names that are already identifiers.
+fn converted_ident(name: &str, position: usize) -> String {
     let mut snake = ascii_words(name).to_snake_case();
     // A name of any length is legal on the wire; an identifier of that length helps nobody.
     // The wire name survives in `rename`, and a collision after cutting gets a suffix.
@@ -264,6 +272,21 @@ pub fn field_ident(name: &str, position: usize) -> String {
     }
 }
 
+/// Whether `name` is already what [`field_ident`] would make of it: lowercase ASCII words of
+/// letters and digits joined by single underscores, starting with a letter, short enough, and
+/// not a keyword. Most wire names are, and they skip the case conversion.
+fn is_plain_snake(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.len() <= MAX_IDENT_LEN
+        && bytes.first().is_some_and(u8::is_ascii_lowercase)
+        && bytes.last() != Some(&b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+        && !name.contains("__")
+        && !RUST_KEYWORDS.contains(&name)
+}
+
 /// Field identifiers claimed so far in one struct.
 #[derive(Debug, Default)]
 pub struct FieldIdents {
@@ -271,6 +294,16 @@ pub struct FieldIdents {
 }
 
 impl FieldIdents {
+    /// Room for a struct of `fields` fields, claimed without rehashing.
+    pub fn with_capacity(fields: usize) -> Self {
+        FieldIdents {
+            names: Claimed {
+                used: HashSet::with_capacity(fields),
+                next_suffix: HashMap::new(),
+            },
+        }
+    }
+
     /// Claims the identifier for the field at `position` (1-based); returns it and whether it
     /// collided with an earlier sibling and got a suffix.
     pub fn claim(&mut self, name: &str, position: usize) -> (String, bool) {
@@ -323,6 +356,30 @@ mod tests {
         assert_eq!(field_ident("1st place", 1), "field_1st_place");
         assert_eq!(field_ident("$price-usd", 1), "price_usd");
         assert_eq!(field_ident(&"ab ".repeat(100_000), 1).len(), 47);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_snake_names_skip_conversion_without_changing_the_result(
+            name in "[a-z0-9_]{0,50}|[a-zA-Z0-9_ #$-]{0,12}|.{0,8}"
+        ) {
+            if is_plain_snake(&name) {
+                proptest::prop_assert_eq!(converted_ident(&name, 1), name);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_snake_names_are_recognized() {
+        for plain in ["a", "p1", "order_id", "a1b2", "x_1_y"] {
+            assert!(is_plain_snake(plain), "{plain}");
+        }
+        let long = "a".repeat(MAX_IDENT_LEN + 1);
+        for other in [
+            "type", "self", "gen", "a__b", "_a", "a_", "1a", "aB", "é", "a-b", "", &long,
+        ] {
+            assert!(!is_plain_snake(other), "{other}");
+        }
     }
 
     #[test]
