@@ -14,10 +14,11 @@
 //! an array row's) wins; otherwise a parameter shows its own default.
 
 use crate::error::{Error, Result};
-use crate::ir::{Field, FileKind, Path, Segment, Type, Workflow, path};
+use crate::ir::{Field, FileKind, Type, Workflow, path};
 use askama::Template;
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The form's behaviour; hashed into the page's Content-Security-Policy.
 const SCRIPT: &str = include_str!("../../templates/html/form.js");
@@ -71,13 +72,21 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
     };
     crate::stack::run(|| {
         let form = build_form(workflow, options.action.clone())?;
-        let text = if options.fragment {
+        // Sized from the form so that a large page is not copied again and again as it grows
+        // (rows average a few hundred bytes). Capped: a wrong guess only costs one more growth.
+        let estimate = form.rows.len().saturating_mul(256).min(1 << 30)
+            + form.model_json.len()
+            + SCRIPT.len()
+            + STYLE.len()
+            + 8192;
+        let mut text = String::with_capacity(estimate);
+        if options.fragment {
             FragmentView {
                 form: &form,
                 script: SCRIPT,
                 script_hash: sha256_base64(SCRIPT.as_bytes()),
             }
-            .render()?
+            .render_into(&mut text)?;
         } else {
             let connect = origin.unwrap_or_else(|| "'none'".to_owned());
             let csp = format!(
@@ -92,63 +101,60 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
                 script: SCRIPT,
                 style: STYLE,
                 csp,
-                title: details
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| "Workflow".to_owned()),
-                description: details.description.clone(),
-                workflow_id: details.id.clone(),
+                title: details.name.as_deref().unwrap_or("Workflow"),
+                description: details.description.as_deref(),
+                workflow_id: details.id.as_deref(),
             }
-            .render()?
-        };
+            .render_into(&mut text)?;
+        }
+        text.push('\n');
         // NUL is the one character HTML cannot carry: parsers report it and drop it from text
         // or turn it into U+FFFD in attribute values. It can only come from the document (the
         // JSON model escapes it), so write what a browser would read.
-        let text = if text.contains('\0') {
-            text.replace('\0', "\u{FFFD}")
-        } else {
-            text
-        };
-        Ok(text + "\n")
+        if text.contains('\0') {
+            text = text.replace('\0', "\u{FFFD}");
+        }
+        Ok(text)
     })
 }
 
 #[derive(Template)]
 #[template(path = "html/page.html")]
 struct PageView<'a> {
-    form: &'a FormView,
+    form: &'a FormView<'a>,
     script: &'static str,
     style: &'static str,
     csp: String,
-    title: String,
-    description: Option<String>,
-    workflow_id: Option<String>,
+    title: &'a str,
+    description: Option<&'a str>,
+    workflow_id: Option<&'a str>,
 }
 
 #[derive(Template)]
 #[template(path = "html/fragment.html")]
 struct FragmentView<'a> {
-    form: &'a FormView,
+    form: &'a FormView<'a>,
     script: &'static str,
     script_hash: String,
 }
 
-/// What `templates/html/form.html` prints.
-struct FormView {
-    rows: Vec<Row>,
+/// What `templates/html/form.html` prints. Text is borrowed from the IR wherever it is used
+/// as it is, so a large form costs few allocations beyond its output.
+struct FormView<'a> {
+    rows: Vec<Row<'a>>,
     /// The script's model, as JSON escaped for a `<script>` block by [`script_json`].
     model_json: String,
     empty: bool,
 }
 
 /// One step of the flattened parameter tree, in document order.
-enum Row {
+enum Row<'a> {
     /// A complete scalar (or JSON) parameter: label, control, help, error slot.
-    Leaf(Leaf),
-    ObjectOpen(Group),
+    Leaf(Leaf<'a>),
+    ObjectOpen(Group<'a>),
     ObjectClose,
     /// An array's fieldset, legend, help and (empty) row list.
-    ArrayOpen(Group),
+    ArrayOpen(Group<'a>),
     /// Opens the array's `<template>` and its one row; the item's rows follow.
     TemplateOpen,
     /// Closes the row (with its Remove button) and the `<template>`.
@@ -158,39 +164,39 @@ enum Row {
 }
 
 /// What every parameter's wrapper shows.
-struct Head {
+struct Head<'a> {
     /// Index into [`Model::nodes`]; element ids are `cz-{node}` and `cz-{node}-help|err|…`.
     node: usize,
     /// The `name` attribute: the path, with `[]` where the script fills in row indices.
-    name: String,
+    name: Cow<'a, str>,
     /// Label text: the parameter name (or `name[]` for an array item).
-    label: String,
+    label: Cow<'a, str>,
     /// An array item, whose label the script numbers.
     item: bool,
     /// The type, as shown next to the label.
-    badge: String,
+    badge: Cow<'static, str>,
     required: bool,
-    help: Option<String>,
+    help: Option<&'a str>,
 }
 
-struct Group {
-    head: Head,
+struct Group<'a> {
+    head: Head<'a>,
 }
 
-struct Leaf {
-    head: Head,
-    control: Control,
+struct Leaf<'a> {
+    head: Head<'a>,
+    control: Control<'a>,
 }
 
-enum Control {
+enum Control<'a> {
     Text {
-        value: Option<String>,
+        value: Option<Cow<'a, str>>,
     },
     Integer {
-        value: Option<String>,
+        value: Option<Cow<'a, str>>,
     },
     Number {
-        value: Option<String>,
+        value: Option<Cow<'a, str>>,
     },
     /// `unset`: an optional boolean without a value, shown indeterminate and left out of the
     /// parameters until the user ticks or unticks it.
@@ -200,10 +206,10 @@ enum Control {
     },
     /// `datetime-local`, whose value is `yyyy-MM-ddTHH:mm:ss`.
     Time {
-        value: Option<String>,
+        value: Option<Cow<'a, str>>,
     },
     File {
-        value: Option<String>,
+        value: Option<Cow<'a, str>>,
         kind: &'static str,
         accept: Option<&'static str>,
     },
@@ -216,26 +222,35 @@ enum Control {
 
 /// The script's view of the parameters, embedded as JSON.
 #[derive(Serialize)]
-struct Model {
+struct Model<'a> {
     /// The root object's members.
     root: Vec<usize>,
-    nodes: Vec<ModelNode>,
+    nodes: Vec<ModelNode<'a>>,
     /// Where the form POSTs, if anywhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     action: Option<String>,
 }
 
+///
+/// What the script can do without is left out, since a large form has one node per parameter:
+/// `required` when false, `names` outside arrays (the page's `name` attributes are already
+/// whole there), and `label` and `trail` on members (whose labels the script never touches).
 #[derive(Serialize)]
-struct ModelNode {
+struct ModelNode<'a> {
     /// The member's wire name; absent for array items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
+    key: Option<&'a str>,
     kind: &'static str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     required: bool,
     /// The `name` attribute split where row indices go: `["rows[", "].sku"]`.
-    names: Vec<String>,
-    /// The nearest member name, and how many row indices follow it in the label.
-    label: String,
+    #[serde(skip_serializing_if = "whole")]
+    names: Vec<Cow<'a, str>>,
+    /// For an array item: the nearest member name, and how many row indices follow it in the
+    /// item's label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_zero")]
     trail: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     children: Vec<usize>,
@@ -243,16 +258,33 @@ struct ModelNode {
     item: Option<usize>,
     /// Rows an array starts with (its own default, or an enclosing default's value).
     #[serde(skip_serializing_if = "Option::is_none")]
-    prefill: Option<Value>,
+    prefill: Option<&'a Value>,
 }
 
-fn build_form(workflow: &Workflow, action: Option<String>) -> Result<FormView> {
-    let mut flat = Flattener::default();
+/// Name pieces with no row index between them.
+fn whole(names: &[Cow<'_, str>]) -> bool {
+    names.len() < 2
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn build_form(workflow: &Workflow, action: Option<String>) -> Result<FormView<'_>> {
+    let (nodes, rows) = workflow
+        .input
+        .fields
+        .iter()
+        .fold((0, 0), |acc, f| add(acc, counts(&f.ty)));
+    let mut flat = Flattener {
+        rows: Vec::with_capacity(rows),
+        nodes: Vec::with_capacity(nodes),
+    };
     let root = workflow
         .input
         .fields
         .iter()
-        .map(|f| flat.field(f, None))
+        .map(|f| flat.field(f, &[Cow::Borrowed("")], None))
         .collect();
     let model = Model {
         root,
@@ -262,17 +294,25 @@ fn build_form(workflow: &Workflow, action: Option<String>) -> Result<FormView> {
     Ok(FormView {
         empty: workflow.input.fields.is_empty(),
         rows: flat.rows,
-        model_json: script_json(&model)?,
+        model_json: script_json(&model, nodes * 64)?,
     })
 }
 
 /// `value` as JSON that is inert inside a `<script>` block: serde_json's text with `&`, `'`, `<`
 /// and `>` written as `\u00XX` escapes, exactly what askama's `json` filter writes. The filter
 /// escapes through one small write per JSON token, which made it the form's hottest spot on
-/// large documents; one pass over the finished text does the same work.
-fn script_json(value: &impl Serialize) -> Result<String> {
-    let text = serde_json::to_string(value)
+/// large documents; here serde_json writes into one buffer, which is escaped only if it holds
+/// one of the four characters at all.
+fn script_json(value: &impl Serialize, size_hint: usize) -> Result<String> {
+    let mut json = Vec::with_capacity(size_hint);
+    serde_json::to_writer(&mut json, value)
         .map_err(|e| Error::Internal(format!("cannot serialize the form's model: {e}")))?;
+    let text = String::from_utf8(json)
+        .map_err(|e| Error::Internal(format!("the form's model is not UTF-8: {e}")))?;
+    let needs = |b: &u8| matches!(b, b'&' | b'\'' | b'<' | b'>');
+    if !text.as_bytes().iter().any(needs) {
+        return Ok(text);
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 32);
     let mut last = 0;
     for (i, byte) in text.bytes().enumerate() {
@@ -291,32 +331,59 @@ fn script_json(value: &impl Serialize) -> Result<String> {
     Ok(out)
 }
 
-#[derive(Default)]
-struct Flattener {
-    rows: Vec<Row>,
-    nodes: Vec<ModelNode>,
+/// How many model nodes and rows a parameter of type `ty` takes, so that the flattener's
+/// lists are allocated once (growing them copied the whole list again and again).
+fn counts(ty: &Type) -> (usize, usize) {
+    match ty {
+        Type::Object(object) => object
+            .fields
+            .iter()
+            .fold((1, 2), |acc, f| add(acc, counts(&f.ty))),
+        Type::Array(array) => add((1, 4), counts(&array.items)),
+        _ => (1, 1),
+    }
+}
+
+fn add(a: (usize, usize), b: (usize, usize)) -> (usize, usize) {
+    (a.0 + b.0, a.1 + b.1)
+}
+
+struct Flattener<'a> {
+    rows: Vec<Row<'a>>,
+    nodes: Vec<ModelNode<'a>>,
 }
 
 /// One parameter or array item on its way into rows.
 struct Param<'a> {
     key: Option<&'a str>,
-    path: &'a Path,
+    /// The `name` attribute in pieces, split where row indices go (see [`field_names`]).
+    names: Vec<Cow<'a, str>>,
+    /// The nearest member name, and how many array levels follow it.
+    label: &'a str,
+    trail: usize,
     required: bool,
     description: Option<&'a str>,
     ty: &'a Type,
     /// After the prefill rule.
-    prefill: Option<Value>,
+    prefill: Option<&'a Value>,
 }
 
-impl Flattener {
-    fn field(&mut self, field: &Field, inherited: Option<&Value>) -> usize {
+impl<'a> Flattener<'a> {
+    /// `parent` is the enclosing object's name pieces (`[""]` at the root).
+    fn field(
+        &mut self,
+        field: &'a Field,
+        parent: &[Cow<'a, str>],
+        inherited: Option<&'a Value>,
+    ) -> usize {
         let prefill = inherited
             .filter(|v| !v.is_null() || matches!(field.ty, Type::Any(_)))
-            .or(field.default.as_ref())
-            .cloned();
+            .or(field.default.as_ref());
         self.node(Param {
             key: Some(&field.name),
-            path: &field.path,
+            names: field_names(parent, &field.name),
+            label: &field.name,
+            trail: 0,
             required: field.required,
             description: field.description.as_deref(),
             ty: &field.ty,
@@ -324,26 +391,30 @@ impl Flattener {
         })
     }
 
-    fn node(&mut self, p: Param<'_>) -> usize {
+    fn node(&mut self, p: Param<'a>) -> usize {
         let id = self.nodes.len();
-        let (label, trail) = label_parts(p.path);
-        let names = name_pieces(p.path);
         let head = Head {
             node: id,
-            name: names.concat(),
-            label: format!("{label}{}", "[]".repeat(trail)),
+            name: match p.names.as_slice() {
+                [one] => one.clone(),
+                pieces => Cow::Owned(pieces.concat()),
+            },
+            label: match p.trail {
+                0 => Cow::Borrowed(p.label),
+                n => Cow::Owned(format!("{}{}", p.label, "[]".repeat(n))),
+            },
             item: p.key.is_none(),
             badge: badge(p.ty),
             required: p.required,
-            help: p.description.map(str::to_owned),
+            help: p.description,
         };
         self.nodes.push(ModelNode {
-            key: p.key.map(str::to_owned),
+            key: p.key,
             kind: kind(p.ty),
             required: p.required,
-            names,
-            label,
-            trail,
+            names: Vec::new(),
+            label: p.key.is_none().then_some(p.label),
+            trail: p.trail,
             children: Vec::new(),
             item: None,
             prefill: None,
@@ -354,7 +425,7 @@ impl Flattener {
                 let children = object
                     .fields
                     .iter()
-                    .map(|f| self.field(f, p.prefill.as_ref().and_then(|v| v.get(&f.name))))
+                    .map(|f| self.field(f, &p.names, p.prefill.and_then(|v| v.get(&f.name))))
                     .collect();
                 self.nodes[id].children = children;
                 self.rows.push(Row::ObjectClose);
@@ -362,10 +433,11 @@ impl Flattener {
             Type::Array(array) => {
                 self.rows.push(Row::ArrayOpen(Group { head }));
                 self.rows.push(Row::TemplateOpen);
-                let items_path = p.path.items();
                 let item = self.node(Param {
                     key: None,
-                    path: &items_path,
+                    names: item_names(&p.names),
+                    label: p.label,
+                    trail: p.trail + 1,
                     required: true,
                     description: array.description.as_deref(),
                     ty: &array.items,
@@ -374,23 +446,52 @@ impl Flattener {
                 self.rows.push(Row::TemplateClose);
                 self.rows.push(Row::ArrayClose);
                 self.nodes[id].item = Some(item);
-                self.nodes[id].prefill = p.prefill.filter(Value::is_array);
+                self.nodes[id].prefill = p.prefill.filter(|v| v.is_array());
             }
             ty => {
                 // An optional boolean without a value starts unset (omitted); array items
                 // and required booleans always have one.
-                let control = control(ty, p.prefill.as_ref(), p.required);
+                let control = control(ty, p.prefill, p.required);
                 self.rows.push(Row::Leaf(Leaf { head, control }));
             }
         }
+        self.nodes[id].names = p.names;
         id
     }
 }
 
-fn control(ty: &Type, value: Option<&Value>, required: bool) -> Control {
+/// The name pieces of the member `name` of an object whose pieces are `parent`: the last piece
+/// grows by `.name` (or `["odd name"]`). A plain top-level name is borrowed as it is.
+fn field_names<'a>(parent: &[Cow<'a, str>], name: &'a str) -> Vec<Cow<'a, str>> {
+    let (last, rest) = parent.split_last().expect("name pieces are never empty");
+    let mut pieces = Vec::with_capacity(parent.len());
+    pieces.extend_from_slice(rest);
+    if last.is_empty() && path::is_plain(name) {
+        pieces.push(Cow::Borrowed(name));
+    } else {
+        let mut text = String::with_capacity(last.len() + name.len() + 1);
+        text.push_str(last);
+        // After a row index (`rows[0]` then `.sku`) the name is dotted too.
+        path::push_name(&mut text, name, !last.is_empty());
+        pieces.push(Cow::Owned(text));
+    }
+    pieces
+}
+
+/// The name pieces of an array's item: a row index goes between the array's name and the rest.
+fn item_names<'a>(array: &[Cow<'a, str>]) -> Vec<Cow<'a, str>> {
+    let (last, rest) = array.split_last().expect("name pieces are never empty");
+    let mut pieces = Vec::with_capacity(array.len() + 1);
+    pieces.extend_from_slice(rest);
+    pieces.push(Cow::Owned(format!("{last}[")));
+    pieces.push(Cow::Borrowed("]"));
+    pieces
+}
+
+fn control<'a>(ty: &Type, value: Option<&'a Value>, required: bool) -> Control<'a> {
     let text = || match value {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
+        Some(Value::Number(n)) => Some(Cow::Owned(n.to_string())),
         _ => None,
     };
     match ty {
@@ -403,7 +504,7 @@ fn control(ty: &Type, value: Option<&Value>, required: bool) -> Control {
         },
         // Coze's `yyyy-MM-dd HH:mm:ss` is `datetime-local`'s value with a space for the `T`.
         Type::Time => Control::Time {
-            value: text().map(|t| t.replacen(' ', "T", 1)),
+            value: text().map(|t| Cow::Owned(t.replacen(' ', "T", 1))),
         },
         Type::File(kind) => Control::File {
             value: text(),
@@ -434,62 +535,23 @@ fn kind(ty: &Type) -> &'static str {
 }
 
 /// The type as the user reads it next to the label.
-fn badge(ty: &Type) -> String {
+fn badge(ty: &Type) -> Cow<'static, str> {
     match ty {
-        Type::Array(array) => format!("array of {}", badge(&array.items)),
-        Type::Map => "JSON object".to_owned(),
-        Type::Any(Some(declared)) => format!("{} (JSON)", path::printable(declared, 40)),
-        Type::Any(None) => "any JSON".to_owned(),
-        Type::File(FileKind::Generic) => "file".to_owned(),
-        Type::File(kind) => format!("{} file", kind.coze_name()),
-        ty => ty.coze_name().to_owned(),
-    }
-}
-
-/// The path as text, split where the script puts row indices (one piece more than there are
-/// array levels): `rows[].sku` → `["rows[", "].sku"]`.
-fn name_pieces(path: &Path) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut run_start = 0;
-    let mut closing = "";
-    for (i, segment) in path.0.iter().enumerate() {
-        if *segment == Segment::Items {
-            pieces.push(format!(
-                "{closing}{}[",
-                run(&path.0[run_start..i], run_start > 0)
-            ));
-            closing = "]";
-            run_start = i + 1;
+        Type::Array(array) => Cow::Owned(format!("array of {}", badge(&array.items))),
+        Type::Map => Cow::Borrowed("JSON object"),
+        Type::Any(Some(declared)) => {
+            Cow::Owned(format!("{} (JSON)", path::printable(declared, 40)))
         }
+        Type::Any(None) => Cow::Borrowed("any JSON"),
+        Type::File(FileKind::Generic) => Cow::Borrowed("file"),
+        Type::File(kind) => Cow::Owned(format!("{} file", kind.coze_name())),
+        Type::String => Cow::Borrowed("string"),
+        Type::Integer => Cow::Borrowed("integer"),
+        Type::Number => Cow::Borrowed("number"),
+        Type::Boolean => Cow::Borrowed("boolean"),
+        Type::Time => Cow::Borrowed("time"),
+        Type::Object(_) => Cow::Borrowed("object"),
     }
-    pieces.push(format!(
-        "{closing}{}",
-        run(&path.0[run_start..], run_start > 0)
-    ));
-    pieces
-}
-
-/// A run of named segments as path text; `dotted` when something comes before it.
-fn run(segments: &[Segment], dotted: bool) -> String {
-    let sub = Path(segments.to_vec());
-    if dotted {
-        // `display_with` dots the first name after a non-empty prefix; drop the prefix.
-        sub.display_with("x")[1..].to_owned()
-    } else {
-        sub.display_with("")
-    }
-}
-
-/// The last member name on the path, and how many array levels follow it.
-fn label_parts(path: &Path) -> (String, usize) {
-    let mut trail = 0;
-    for segment in path.0.iter().rev() {
-        match segment {
-            Segment::Items => trail += 1,
-            Segment::Name(name) => return (name.clone(), trail),
-        }
-    }
-    (String::new(), trail)
 }
 
 /// SHA-256 of `data`, base64-encoded: a CSP hash source. The browser tests check it end to end
@@ -512,7 +574,12 @@ mod tests {
             "<key>": {"&": "'"}
         });
         let filter = askama::filters::json(&value).expect("filter").to_string();
-        assert_eq!(script_json(&value).expect("serializes"), filter);
+        assert_eq!(script_json(&value, 0).expect("serializes"), filter);
+        let plain = serde_json::json!({"a": ["b", 1, "\u{2028}\"\\"]});
+        assert_eq!(
+            script_json(&plain, 0).expect("serializes"),
+            askama::filters::json(&plain).expect("filter").to_string()
+        );
         assert!(!filter.contains('<') && !filter.contains('&') && !filter.contains('\''));
     }
 
@@ -542,14 +609,18 @@ mod tests {
 
     #[test]
     fn name_pieces_leave_room_for_every_row_index() {
-        let p = Path::default().child("rows").items().child("sku");
-        assert_eq!(name_pieces(&p), ["rows[", "].sku"]);
-        let p = Path::default().child("grid").items().items();
-        assert_eq!(name_pieces(&p), ["grid[", "][", "]"]);
-        let p = Path::default().child("a b").child("c");
-        assert_eq!(name_pieces(&p), [r#"["a b"].c"#]);
-        let p = Path::default().child("x").items().child("first name");
-        assert_eq!(name_pieces(&p), ["x[", r#"]["first name"]"#]);
+        let root = [Cow::Borrowed("")];
+        let rows = field_names(&root, "rows");
+        assert_eq!(rows, ["rows"]);
+        assert!(matches!(rows[0], Cow::Borrowed(_)));
+        assert_eq!(field_names(&item_names(&rows), "sku"), ["rows[", "].sku"]);
+        let grid = field_names(&root, "grid");
+        assert_eq!(item_names(&item_names(&grid)), ["grid[", "][", "]"]);
+        let ab = field_names(&root, "a b");
+        assert_eq!(field_names(&ab, "c"), [r#"["a b"].c"#]);
+        let x = item_names(&field_names(&root, "x"));
+        assert_eq!(field_names(&x, "first name"), ["x[", r#"]["first name"]"#]);
+        assert_eq!(field_names(&field_names(&root, "a"), "b"), ["a.b"]);
     }
 
     #[test]

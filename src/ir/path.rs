@@ -59,20 +59,25 @@ impl fmt::Display for Path {
 fn write_segments(out: &mut String, segments: &[Segment], mut dotted: bool) {
     for segment in segments {
         match segment {
-            Segment::Name(name) if is_plain(name) => {
-                if dotted {
-                    out.push('.');
-                }
-                out.push_str(name);
-            }
-            Segment::Name(name) => {
-                out.push('[');
-                out.push_str(&quote(name));
-                out.push(']');
-            }
+            Segment::Name(name) => push_name(out, name, dotted),
             Segment::Items => out.push_str("[]"),
         }
         dotted = true;
+    }
+}
+
+/// Appends one named step to path text: `.name`, or `name` when nothing comes before it
+/// (`dotted` false), or `["odd name"]`.
+pub fn push_name(out: &mut String, name: &str, dotted: bool) {
+    if is_plain(name) {
+        if dotted {
+            out.push('.');
+        }
+        out.push_str(name);
+    } else {
+        out.push('[');
+        out.push_str(&quote(name));
+        out.push(']');
     }
 }
 

@@ -46,7 +46,8 @@
       const holder = el.closest("[data-node]");
       if (!holder) continue;
       const node = nodeOf(holder);
-      if (el.hasAttribute("name")) {
+      // Nodes outside arrays have no `names`: their `name` attributes need no row indices.
+      if (el.hasAttribute("name") && node.names) {
         let name = node.names[0];
         for (let i = 1; i < node.names.length; i++) name += idx[i - 1] + node.names[i];
         el.setAttribute("name", name);
