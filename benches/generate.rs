@@ -3,7 +3,8 @@
 //! For synthetic WorkflowInfo documents of 20, 2,000 and 50,000 parameters and two nested
 //! 500 and 1,000 levels deep, this reports the median time of each stage (load+build, then each
 //! artifact) next to the baseline: serde_json parsing the same document into a `Value` and
-//! pretty-printing it. Before that it runs the release CLI on each document and reports wall
+//! pretty-printing it. The stages and the baseline are timed in rounds, each round timing every
+//! one of them once, so that load on a shared machine falls on all of them alike. Before that it runs the release CLI on each document and reports wall
 //! time and peak memory (max RSS) per artifact. Run with `cargo bench --bench generate`; the
 //! README quotes its figures.
 
@@ -71,27 +72,26 @@ fn deep(levels: usize) -> String {
     )
 }
 
-/// Median of `runs` timings of `f` (at least 3 runs, fewer repetitions for slow work).
-fn median(mut f: impl FnMut()) -> Duration {
+/// How many rounds to time work that takes `once` (fewer for slow work, at least 5).
+fn rounds(once: Duration) -> usize {
+    if once > Duration::from_millis(100) {
+        9
+    } else if once > Duration::from_millis(10) {
+        15
+    } else {
+        41
+    }
+}
+
+fn time(f: impl FnOnce()) -> Duration {
     let start = Instant::now();
     f();
-    let once = start.elapsed();
-    let runs = if once > Duration::from_millis(500) {
-        3
-    } else if once > Duration::from_millis(20) {
-        7
-    } else {
-        31
-    };
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
+    start.elapsed()
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
-    times[runs / 2]
+    times[times.len() / 2]
 }
 
 fn baseline(doc: &[u8]) -> String {
@@ -223,24 +223,41 @@ fn main() {
     println!("|---|---|---|---|{}", "---|".repeat(ARTIFACTS.len()));
     for (label, doc) in &docs {
         let bytes = doc.as_bytes();
-        let base = median(|| {
-            black_box(baseline(bytes));
-        });
-        let load = median(|| {
-            let info = load_slice(bytes, "bench").expect("loads");
-            black_box(build(&info, &BuildOptions::default()).expect("builds"));
-        });
         let info = load_slice(bytes, "bench").expect("loads");
         let (workflow, _) = build(&info, &BuildOptions::default()).expect("builds");
+        let load_build = || {
+            let info = load_slice(bytes, "bench").expect("loads");
+            black_box(build(&info, &BuildOptions::default()).expect("builds"));
+        };
+        // Warm-up, and a first timing to choose the number of rounds.
+        let n = rounds(time(|| {
+            black_box(baseline(bytes));
+        }));
+        load_build();
+        // Each round times the baseline and every stage once, so that a machine that slows
+        // down or speeds up during the run (shared cores) weighs on all of them alike.
+        let mut base = Vec::new();
+        let mut load = Vec::new();
+        let mut stages = vec![Vec::new(); ARTIFACTS.len()];
+        for _ in 0..n {
+            base.push(time(|| {
+                black_box(baseline(bytes));
+            }));
+            load.push(time(load_build));
+            for ((_, _, render), times) in ARTIFACTS.iter().zip(&mut stages) {
+                times.push(time(|| {
+                    black_box(render(&workflow).expect("renders"));
+                }));
+            }
+        }
+        let base = median(base);
+        let load = median(load);
         let ratio =
             |d: Duration| format!("{} ({:.2}x)", ms(d), d.as_secs_f64() / base.as_secs_f64());
         let mut cells = vec![ratio(load)];
-        for (_, _, render) in ARTIFACTS {
-            let t = median(|| {
-                black_box(render(&workflow).expect("renders"));
-            });
+        for times in stages {
             // What a user waits for: loading and building plus this artifact.
-            cells.push(ratio(load + t));
+            cells.push(ratio(load + median(times)));
         }
         println!(
             "| {label} | {} KB | {} | {} |",
