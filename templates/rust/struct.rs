@@ -8,8 +8,10 @@ pub struct {{ s.name }} {
 {%- for f in s.fields %}
 {% for d in f.docs %}{{ d }}
 {% endfor -%}
-{% for attr in f.serde %}{{ attr }}
-{% endfor -%}
+{% if let Some(rename) = f.rename %}{{ rename }}
+{% endif -%}
+{% if f.optional %}#[serde(default, skip_serializing_if = "Option::is_none")]
+{% endif -%}
 pub {{ f.ident }}: {{ f.ty }},
 {%- endfor %}
 }
