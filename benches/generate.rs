@@ -11,10 +11,93 @@
 use cozegen::emit::json_schema::{self, SchemaOptions};
 use cozegen::emit::{html, ir_json, rust, typescript};
 use cozegen::{BuildOptions, Workflow, build, load_slice};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 type Render = fn(&Workflow) -> cozegen::Result<String>;
+
+/// Set to `mimalloc` in the child process that repeats the in-process table with the allocator
+/// the CLI ships with (the library leaves the choice to its users, so both are shown).
+const ALLOCATOR_VAR: &std::ffi::CStr = c"COZEGEN_BENCH_ALLOCATOR";
+
+/// The system allocator or mimalloc, chosen once per process from [`ALLOCATOR_VAR`] before the
+/// first allocation (read with `getenv`, which does not allocate) and never changed, so every
+/// block is freed by the allocator that made it.
+struct Switch;
+
+static MODE: AtomicU8 = AtomicU8::new(0);
+const SYSTEM: u8 = 1;
+const MIMALLOC: u8 = 2;
+
+fn mode() -> u8 {
+    match MODE.load(Ordering::Relaxed) {
+        0 => {
+            // SAFETY: getenv with a NUL-terminated name; the result is only read here, before
+            // this process changes its environment (it never does).
+            let value = unsafe { libc::getenv(ALLOCATOR_VAR.as_ptr()) };
+            let chosen = if !value.is_null()
+                // SAFETY: a non-null getenv result is a NUL-terminated string.
+                && unsafe { std::ffi::CStr::from_ptr(value) } == c"mimalloc"
+            {
+                MIMALLOC
+            } else {
+                SYSTEM
+            };
+            MODE.store(chosen, Ordering::Relaxed);
+            chosen
+        }
+        chosen => chosen,
+    }
+}
+
+// SAFETY: every call is forwarded to one allocator, the same for the whole process.
+unsafe impl GlobalAlloc for Switch {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe {
+            if mode() == MIMALLOC {
+                mimalloc::MiMalloc.alloc(layout)
+            } else {
+                System.alloc(layout)
+            }
+        }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from the same allocator, chosen once.
+        unsafe {
+            if mode() == MIMALLOC {
+                mimalloc::MiMalloc.dealloc(ptr, layout)
+            } else {
+                System.dealloc(ptr, layout)
+            }
+        }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe {
+            if mode() == MIMALLOC {
+                mimalloc::MiMalloc.alloc_zeroed(layout)
+            } else {
+                System.alloc_zeroed(layout)
+            }
+        }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` came from the same allocator, chosen once.
+        unsafe {
+            if mode() == MIMALLOC {
+                mimalloc::MiMalloc.realloc(ptr, layout, new_size)
+            } else {
+                System.realloc(ptr, layout, new_size)
+            }
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Switch = Switch;
 
 const ARTIFACTS: &[(&str, &str, Render)] = &[
     ("schema", "schema", |w| {
@@ -181,6 +264,10 @@ fn main() {
         ("500 deep", deep(500)),
         ("1,000 deep", deep(1_000)),
     ];
+    if mode() == MIMALLOC {
+        in_process(&docs, "mimalloc (what the CLI uses)");
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("cozegen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
 
@@ -211,7 +298,23 @@ fn main() {
         println!("| {label} | {} |", cells.join(" | "));
     }
     println!();
-    println!("## In-process, median per stage (ratio = stage time / baseline time)\n");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    in_process(&docs, "the system allocator");
+    // The same table again in a process of its own that allocates through mimalloc.
+    let status = std::process::Command::new(std::env::current_exe().expect("own path"))
+        .env(ALLOCATOR_VAR.to_str().expect("ASCII"), "mimalloc")
+        .status()
+        .expect("spawn the mimalloc run");
+    assert!(status.success(), "the mimalloc run failed");
+}
+
+/// The in-process table: every stage against the baseline, with this process's allocator.
+fn in_process(docs: &[(&str, String)], allocator: &str) {
+    println!();
+    println!(
+        "## In-process with {allocator}, median per stage (ratio = stage time / baseline time)\n"
+    );
     println!(
         "| document | size | baseline: serde_json parse + pretty | load + build | {} |",
         ARTIFACTS
@@ -221,7 +324,7 @@ fn main() {
             .join(" | ")
     );
     println!("|---|---|---|---|{}", "---|".repeat(ARTIFACTS.len()));
-    for (label, doc) in &docs {
+    for (label, doc) in docs {
         let bytes = doc.as_bytes();
         let info = load_slice(bytes, "bench").expect("loads");
         let (workflow, _) = build(&info, &BuildOptions::default()).expect("builds");
@@ -266,6 +369,4 @@ fn main() {
             cells.join(" | ")
         );
     }
-
-    let _ = std::fs::remove_dir_all(&dir);
 }
