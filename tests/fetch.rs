@@ -4,212 +4,31 @@
 
 mod common;
 
+use common::api::*;
 use common::*;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::Output;
+use std::time::Duration;
 
-const TOKEN: &str = "pat_TESTSECRET_5f3a9c0d";
 const ID: &str = "7350583675492388916";
-
-/// How a scripted reply states its body's length.
-#[derive(Clone, Copy)]
-enum Length {
-    /// `Content-Length` matches the body.
-    Exact,
-    /// `Content-Length` says this, whatever is sent.
-    Declared(usize),
-    /// No `Content-Length`: the body ends when the connection closes.
-    UntilClose,
-}
-
-/// One scripted answer.
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    length: Length,
-    /// Read the request, then say nothing for this long.
-    hang: Option<Duration>,
-}
-
-impl Reply {
-    fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
-        Reply {
-            status,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: body.into(),
-            length: Length::Exact,
-            hang: None,
-        }
-    }
-
-    fn doc(status: u16, corpus_name: &str) -> Self {
-        Reply::new(status, read_corpus(corpus_name))
-    }
-
-    fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    fn length(mut self, length: Length) -> Self {
-        self.length = length;
-        self
-    }
-
-    fn hang(duration: Duration) -> Self {
-        Reply {
-            hang: Some(duration),
-            ..Reply::new(200, "")
-        }
-    }
-}
-
-/// A request as the server saw it.
-struct Seen {
-    /// The request line and headers, as sent.
-    head: String,
-    at: Instant,
-}
-
-impl Seen {
-    fn request_line(&self) -> &str {
-        self.head.lines().next().unwrap_or_default()
-    }
-
-    fn header(&self, name: &str) -> Option<String> {
-        self.head.lines().skip(1).find_map(|line| {
-            let (n, v) = line.split_once(':')?;
-            n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-        })
-    }
-}
-
-/// A server on 127.0.0.1 that answers the n-th request with `replies[n]` (the last one
-/// repeats), one connection per request.
-struct Server {
-    port: u16,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Server {
-    fn start(replies: Vec<Reply>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let port = listener.local_addr().expect("local addr").port();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&seen);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let log = Arc::clone(&log);
-                let replies = replies.clone();
-                std::thread::spawn(move || answer(stream, &replies, &log));
-            }
-        });
-        Server { port, seen }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn requests(&self) -> std::sync::MutexGuard<'_, Vec<Seen>> {
-        self.seen.lock().expect("request log")
-    }
-
-    fn count(&self) -> usize {
-        self.requests().len()
-    }
-}
-
-fn answer(stream: TcpStream, replies: &[Reply], log: &Mutex<Vec<Seen>>) {
-    let mut reader = BufReader::new(stream);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        match reader.read_line(&mut line) {
-            Ok(0) | Err(_) => return,
-            Ok(_) if line == "\r\n" => break,
-            Ok(_) => head.push_str(&line),
-        }
-    }
-    let reply = {
-        let mut log = log.lock().expect("request log");
-        log.push(Seen {
-            head,
-            at: Instant::now(),
-        });
-        replies[(log.len() - 1).min(replies.len() - 1)].clone()
-    };
-    let mut stream = reader.into_inner();
-    if let Some(duration) = reply.hang {
-        std::thread::sleep(duration);
-        return;
-    }
-    let mut out = format!(
-        "HTTP/1.1 {} Scripted\r\nConnection: close\r\n",
-        reply.status
-    );
-    for (name, value) in &reply.headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    match reply.length {
-        Length::Exact => out.push_str(&format!("Content-Length: {}\r\n", reply.body.len())),
-        Length::Declared(n) => out.push_str(&format!("Content-Length: {n}\r\n")),
-        Length::UntilClose => {}
-    }
-    out.push_str("\r\n");
-    let _ = stream.write_all(out.as_bytes());
-    let _ = stream.write_all(&reply.body);
-    let _ = stream.flush();
-    let _ = stream.shutdown(std::net::Shutdown::Write);
-    // Drain until the client hangs up, so closing never resets the connection under it.
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let _ = stream.read_to_end(&mut Vec::new());
-}
 
 fn read_corpus(name: &str) -> Vec<u8> {
     std::fs::read(root().join("tests/corpus").join(name)).expect("read corpus document")
 }
 
-/// Runs cozegen with a clean environment for the API (no token, base URL or proxy from the
-/// caller's shell) plus `env`.
-fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cozegen"));
-    command
-        .args(args)
-        .current_dir(root())
-        .stdin(std::process::Stdio::null());
-    for var in [
-        "COZE_API_TOKEN",
-        "COZE_API_BASE",
-        "ALL_PROXY",
-        "all_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        command.env_remove(var);
-    }
-    command.envs(env.iter().copied());
-    command.output().expect("run cozegen")
+/// A reply carrying the corpus document `corpus_name`.
+fn corpus_reply(status: u16, corpus_name: &str) -> Reply {
+    Reply::new(status, read_corpus(corpus_name))
 }
 
-/// Runs cozegen with the token in `COZE_API_TOKEN`.
+/// Runs cozegen in the repository with the token in `COZE_API_TOKEN`.
 fn run(args: &[&str]) -> Output {
-    run_env(args, &[("COZE_API_TOKEN", TOKEN)])
+    run_with_env(&root(), args, &[("COZE_API_TOKEN", TOKEN)])
 }
 
 /// `cozegen schema -w ID` against `server`, with short retry waits.
-fn schema_from(server: &Server, extra: &[&str]) -> Output {
+fn schema_from(server: &Api, extra: &[&str]) -> Output {
     let url = server.url();
     let mut args = vec![
         "schema",
@@ -226,14 +45,7 @@ fn schema_from(server: &Server, extra: &[&str]) -> Output {
 
 /// Asserts the exit code and that the token appears nowhere; returns stderr.
 fn check(out: &Output, code: i32) -> String {
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(!stdout.contains(TOKEN), "token in stdout: {stdout}");
-    assert!(!stderr.contains(TOKEN), "token in stderr: {stderr}");
-    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
-    stderr.into_owned()
+    expect_exit(out, code).1
 }
 
 fn assert_contains(text: &str, parts: &[&str]) {
@@ -255,7 +67,7 @@ fn schema_from_the_api_is_identical_to_schema_from_the_file() {
     assert!(docs.len() >= 5, "corpus too small: {docs:?}");
     for doc in docs {
         let name = doc.file_name().unwrap().to_string_lossy().into_owned();
-        let server = Server::start(vec![Reply::doc(200, &name)]);
+        let server = Api::scripted(vec![corpus_reply(200, &name)]);
         let fetched = schema_from(&server, &[]);
         check(&fetched, 0);
         let from_file = cozegen(&["schema", &format!("tests/corpus/{name}")]);
@@ -276,9 +88,9 @@ fn schema_from_the_api_is_identical_to_schema_from_the_file() {
 
 #[test]
 fn request_has_the_documented_path_query_and_headers() {
-    let server = Server::start(vec![Reply::doc(200, "order_intake.json")]);
+    let server = Api::scripted(vec![corpus_reply(200, "order_intake.json")]);
     check(&schema_from(&server, &[]), 0);
-    let requests = server.requests();
+    let requests = server.seen();
     assert_eq!(requests.len(), 1);
     let seen = &requests[0];
     assert_eq!(
@@ -296,30 +108,32 @@ fn request_has_the_documented_path_query_and_headers() {
     assert_eq!(seen.header("Accept").as_deref(), Some("application/json"));
     assert_eq!(
         seen.header("Host"),
-        Some(format!("127.0.0.1:{}", server.port))
+        server.url().strip_prefix("http://").map(str::to_owned)
     );
 }
 
 #[test]
 fn token_flag_works_like_the_environment_variable() {
-    let server = Server::start(vec![Reply::doc(200, "arrays.json")]);
+    let server = Api::scripted(vec![corpus_reply(200, "arrays.json")]);
     let url = server.url();
-    let out = run_env(
+    let out = run_with_env(
+        &root(),
         &["schema", "-w", ID, "--base-url", &url, "--token", TOKEN],
         &[],
     );
     check(&out, 0);
     assert_eq!(
-        server.requests()[0].header("Authorization"),
+        server.seen()[0].header("Authorization"),
         Some(format!("Bearer {TOKEN}"))
     );
 }
 
 #[test]
 fn base_url_comes_from_coze_api_base() {
-    let server = Server::start(vec![Reply::doc(200, "arrays.json")]);
+    let server = Api::scripted(vec![corpus_reply(200, "arrays.json")]);
     let url = server.url() + "/";
-    let out = run_env(
+    let out = run_with_env(
+        &root(),
         &["schema", "-w", ID],
         &[("COZE_API_TOKEN", TOKEN), ("COZE_API_BASE", &url)],
     );
@@ -329,7 +143,7 @@ fn base_url_comes_from_coze_api_base() {
 
 #[test]
 fn auth_error_envelope_with_http_200_explains_the_token() {
-    let server = Server::start(vec![Reply::doc(200, "error_4101.json")]);
+    let server = Api::scripted(vec![corpus_reply(200, "error_4101.json")]);
     let out = schema_from(&server, &[]);
     let err = check(&out, 1);
     assert!(out.stdout.is_empty());
@@ -348,7 +162,7 @@ fn auth_error_envelope_with_http_200_explains_the_token() {
 
 #[test]
 fn auth_error_envelope_with_http_401_gives_status_code_and_hint() {
-    let server = Server::start(vec![Reply::doc(401, "error_4101.json")]);
+    let server = Api::scripted(vec![corpus_reply(401, "error_4101.json")]);
     let err = check(&schema_from(&server, &[]), 1);
     assert_contains(
         &err,
@@ -366,7 +180,7 @@ fn auth_error_envelope_with_http_401_gives_status_code_and_hint() {
 #[test]
 fn plain_401_and_403_give_the_token_hint() {
     for status in [401, 403] {
-        let server = Server::start(vec![
+        let server = Api::scripted(vec![
             Reply::new(status, "Forbidden").header("Content-Type", "text/plain"),
         ]);
         let err = check(&schema_from(&server, &[]), 1);
@@ -384,7 +198,7 @@ fn plain_401_and_403_give_the_token_hint() {
 
 #[test]
 fn plain_404_says_the_workflow_was_not_found() {
-    let server = Server::start(vec![Reply::new(404, "")]);
+    let server = Api::scripted(vec![Reply::new(404, "")]);
     let err = check(&schema_from(&server, &[]), 1);
     assert_contains(&err, &["HTTP 404 Not Found", "no workflow with this ID"]);
     assert_eq!(server.count(), 1);
@@ -392,7 +206,7 @@ fn plain_404_says_the_workflow_was_not_found() {
 
 #[test]
 fn not_found_envelope_without_detail_says_the_workflow_was_not_found() {
-    let server = Server::start(vec![Reply::new(
+    let server = Api::scripted(vec![Reply::new(
         200,
         r#"{"code": 4200, "msg": "workflow not found"}"#,
     )]);
@@ -409,9 +223,9 @@ fn not_found_envelope_without_detail_says_the_workflow_was_not_found() {
 
 #[test]
 fn server_error_then_success_is_retried() {
-    let server = Server::start(vec![
+    let server = Api::scripted(vec![
         Reply::new(500, r#"{"code": 5000, "msg": "internal"}"#),
-        Reply::doc(200, "order_intake.json"),
+        corpus_reply(200, "order_intake.json"),
     ]);
     let out = schema_from(&server, &[]);
     check(&out, 0);
@@ -422,7 +236,7 @@ fn server_error_then_success_is_retried() {
 
 #[test]
 fn persistent_server_errors_give_up_after_the_retries() {
-    let server = Server::start(vec![Reply::new(
+    let server = Api::scripted(vec![Reply::new(
         503,
         r#"{"code": 5000, "msg": "busy", "detail": {"logid": "L503"}}"#,
     )]);
@@ -441,12 +255,12 @@ fn persistent_server_errors_give_up_after_the_retries() {
 
 #[test]
 fn rate_limit_with_retry_after_is_honoured() {
-    let server = Server::start(vec![
+    let server = Api::scripted(vec![
         Reply::new(429, r#"{"code": 4013, "msg": "rate limited"}"#).header("Retry-After", "1"),
-        Reply::doc(200, "arrays.json"),
+        corpus_reply(200, "arrays.json"),
     ]);
     check(&schema_from(&server, &[]), 0);
-    let requests = server.requests();
+    let requests = server.seen();
     assert_eq!(requests.len(), 2);
     // The configured backoff is 10 ms; only Retry-After explains a wait of about a second.
     let gap = requests[1].at - requests[0].at;
@@ -455,7 +269,7 @@ fn rate_limit_with_retry_after_is_honoured() {
 
 #[test]
 fn server_that_never_answers_times_out() {
-    let server = Server::start(vec![Reply::hang(Duration::from_secs(10))]);
+    let server = Api::scripted(vec![Reply::hang(Duration::from_secs(10))]);
     let err = check(&schema_from(&server, &["--timeout", "1"]), 1);
     assert_contains(&err, &["timed out", "within 1 s", "--timeout"]);
     assert_eq!(
@@ -468,7 +282,7 @@ fn server_that_never_answers_times_out() {
 #[test]
 fn truncated_body_is_reported_and_retried() {
     let body = read_corpus("order_intake.json");
-    let server = Server::start(vec![
+    let server = Api::scripted(vec![
         Reply::new(200, body.clone()).length(Length::Declared(body.len() + 500)),
     ]);
     let err = check(&schema_from(&server, &["--retries", "1"]), 1);
@@ -478,7 +292,7 @@ fn truncated_body_is_reported_and_retried() {
 
 #[test]
 fn non_json_body_is_reported_with_its_content_type() {
-    let server = Server::start(vec![
+    let server = Api::scripted(vec![
         Reply::new(200, "<html><body>Welcome to nginx!</body></html>")
             .header("Content-Type", "text/html"),
     ]);
@@ -492,7 +306,7 @@ fn non_json_body_is_reported_with_its_content_type() {
 
 #[test]
 fn malformed_json_body_reports_line_and_column() {
-    let server = Server::start(vec![Reply::new(200, "{\"code\": 0,\n \"data\": {,}}")]);
+    let server = Api::scripted(vec![Reply::new(200, "{\"code\": 0,\n \"data\": {,}}")]);
     let err = check(&schema_from(&server, &[]), 1);
     assert_contains(
         &err,
@@ -502,7 +316,7 @@ fn malformed_json_body_reports_line_and_column() {
 
 #[test]
 fn oversized_body_is_refused_by_its_content_length() {
-    let server = Server::start(vec![
+    let server = Api::scripted(vec![
         Reply::new(200, "{}").length(Length::Declared(100 << 20)),
     ]);
     let err = check(&schema_from(&server, &[]), 1);
@@ -513,7 +327,7 @@ fn oversized_body_is_refused_by_its_content_length() {
 #[test]
 fn oversized_body_without_content_length_is_cut_off_at_the_cap() {
     let body = format!("{{\"pad\": \"{}\"}}", "x".repeat(5000));
-    let server = Server::start(vec![Reply::new(200, body).length(Length::UntilClose)]);
+    let server = Api::scripted(vec![Reply::new(200, body).length(Length::UntilClose)]);
     let options = cozegen::fetch::FetchOptions {
         base_url: server.url(),
         token: Some(cozegen::fetch::Token::new(TOKEN)),
@@ -533,7 +347,7 @@ fn oversized_body_without_content_length_is_cut_off_at_the_cap() {
 
 #[test]
 fn redirects_are_reported_not_followed() {
-    let server = Server::start(vec![
+    let server = Api::scripted(vec![
         Reply::new(301, "").header("Location", "https://elsewhere.example/v1/workflows/1"),
     ]);
     let err = check(&schema_from(&server, &[]), 1);
@@ -576,12 +390,12 @@ fn token_echoed_by_the_server_is_redacted() {
         r#"{{"code": 4101, "msg": "token {TOKEN} is invalid", "detail": {{"logid": "{TOKEN}"}}}}"#
     );
     for status in [200, 400] {
-        let server = Server::start(vec![Reply::new(status, body.clone())]);
+        let server = Api::scripted(vec![Reply::new(status, body.clone())]);
         let err = check(&schema_from(&server, &[]), 1);
         assert_contains(&err, &["token <redacted> is invalid"]);
     }
     // A non-JSON error body is quoted, and scrubbed too.
-    let server = Server::start(vec![Reply::new(
+    let server = Api::scripted(vec![Reply::new(
         400,
         format!("bad Authorization: Bearer {TOKEN}"),
     )]);
@@ -591,7 +405,7 @@ fn token_echoed_by_the_server_is_redacted() {
 
 #[test]
 fn control_characters_from_the_server_are_escaped() {
-    let server = Server::start(vec![Reply::new(
+    let server = Api::scripted(vec![Reply::new(
         400,
         r#"{"code": 4000, "msg": "bad\u001b[31m red"}"#,
     )]);
@@ -602,7 +416,7 @@ fn control_characters_from_the_server_are_escaped() {
 
 #[test]
 fn non_digit_workflow_id_is_rejected_before_any_request() {
-    let server = Server::start(vec![Reply::doc(200, "arrays.json")]);
+    let server = Api::scripted(vec![corpus_reply(200, "arrays.json")]);
     let url = server.url();
     for id in ["12/../34", "123?x=1", "abc", ""] {
         let out = run(&["schema", "-w", id, "--base-url", &url]);
@@ -629,10 +443,10 @@ fn plain_http_to_a_non_loopback_host_is_rejected() {
 
 #[test]
 fn missing_token_names_the_variable_and_the_flag() {
-    let server = Server::start(vec![Reply::doc(200, "arrays.json")]);
+    let server = Api::scripted(vec![corpus_reply(200, "arrays.json")]);
     let url = server.url();
     for env in [&[][..], &[("COZE_API_TOKEN", "")][..]] {
-        let out = run_env(&["schema", "-w", ID, "--base-url", &url], env);
+        let out = run_with_env(&root(), &["schema", "-w", ID, "--base-url", &url], env);
         let err = check(&out, 1);
         assert_contains(&err, &["no Coze API token", "COZE_API_TOKEN", "--token"]);
     }
@@ -650,7 +464,7 @@ fn workflow_id_and_file_cannot_be_combined() {
 fn fetch_saves_pretty_json_atomically() {
     let raw = read_corpus("seed_example.json");
     let compact: serde_json::Value = serde_json::from_slice(&raw).expect("corpus is JSON");
-    let server = Server::start(vec![Reply::new(200, compact.to_string())]);
+    let server = Api::scripted(vec![Reply::new(200, compact.to_string())]);
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("workflow.json");
     let url = server.url();
@@ -680,7 +494,7 @@ fn fetch_saves_pretty_json_atomically() {
 
 #[test]
 fn fetch_without_output_prints_the_json() {
-    let server = Server::start(vec![Reply::doc(200, "bare_info.json")]);
+    let server = Api::scripted(vec![corpus_reply(200, "bare_info.json")]);
     let url = server.url();
     let out = run(&["fetch", ID, "--base-url", &url]);
     check(&out, 0);
@@ -697,14 +511,14 @@ fn failed_fetch_leaves_the_existing_file_untouched() {
     let file = dir.path().join("workflow.json");
     std::fs::write(&file, "previous snapshot\n").unwrap();
     for reply in [
-        Reply::doc(200, "error_4101.json"),
+        corpus_reply(200, "error_4101.json"),
         Reply::new(
             200,
             r#"{"code": 0, "msg": "", "data": {"workflow_detail": {}}}"#,
         ),
         Reply::new(502, "bad gateway"),
     ] {
-        let server = Server::start(vec![reply]);
+        let server = Api::scripted(vec![reply]);
         let url = server.url();
         let out = run(&[
             "fetch",
@@ -727,7 +541,7 @@ fn failed_fetch_leaves_the_existing_file_untouched() {
 
 #[test]
 fn error_status_with_an_oversized_body_still_reports_the_status() {
-    let server = Server::start(vec![
+    let server = Api::scripted(vec![
         Reply::new(500, "{}").length(Length::Declared(100 << 20)),
     ]);
     let err = check(&schema_from(&server, &["--retries", "0"]), 1);
@@ -764,7 +578,7 @@ fn token_given_by_mistake_as_the_id_or_base_url_is_not_echoed() {
         &["schema", "-w", ID, "--base-url", &token],
     ];
     for args in cases {
-        let out = run_env(args, &[("COZE_API_TOKEN", &token)]);
+        let out = run_with_env(&root(), args, &[("COZE_API_TOKEN", &token)]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let err = stderr(&out);
         assert!(!err.contains("Zq7Zq7"), "token (or part of it) in: {err}");

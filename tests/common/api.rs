@@ -1,55 +1,158 @@
-//! A fake Coze API on 127.0.0.1 that answers by request target (path and query), for tests
-//! that make several different requests: workspace listings, several workflows, diffs.
-//! Unknown targets get a 404. Every request line is logged.
+//! A fake Coze API on 127.0.0.1, one per test: it answers either by request target (path and
+//! query; unknown targets get a 404) for tests that make several different requests, or from a
+//! script (the n-th request gets the n-th reply) for tests of retries, timeouts and broken
+//! responses. Every request is logged with its headers and arrival time.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// The token the tests send; it must never appear in cozegen's output.
 pub const TOKEN: &str = "pat_TESTSECRET_7c1e22ab";
 
+/// How a reply states its body's length.
+#[derive(Clone, Copy)]
+pub enum Length {
+    /// `Content-Length` matches the body.
+    Exact,
+    /// `Content-Length` says this, whatever is sent.
+    Declared(usize),
+    /// No `Content-Length`: the body ends when the connection closes.
+    UntilClose,
+}
+
+/// One answer.
+#[derive(Clone)]
+pub struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    length: Length,
+    /// Read the request, then say nothing for this long.
+    hang: Option<Duration>,
+}
+
+impl Reply {
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.into(),
+            length: Length::Exact,
+            hang: None,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn length(mut self, length: Length) -> Self {
+        self.length = length;
+        self
+    }
+
+    pub fn hang(duration: Duration) -> Self {
+        Reply {
+            hang: Some(duration),
+            ..Reply::new(200, "")
+        }
+    }
+}
+
+/// A request as the server saw it.
+pub struct Seen {
+    /// The request line and headers, as sent.
+    head: String,
+    pub at: Instant,
+}
+
+impl Seen {
+    pub fn request_line(&self) -> &str {
+        self.head.lines().next().unwrap_or_default().trim_end()
+    }
+
+    /// The request target: path and query.
+    pub fn target(&self) -> &str {
+        self.request_line().split(' ').nth(1).unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    }
+}
+
+/// Chooses the reply to a request, given the request and how many came before it.
+type Answer = dyn Fn(&Seen, usize) -> Reply + Send + Sync;
+
 /// A running fake API.
 pub struct Api {
     port: u16,
-    log: Arc<Mutex<Vec<String>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Api {
     /// Serves `routes`: request target (e.g. `/v1/workflows/1?include_input_output=true`) to
     /// `(status, body)`.
     pub fn start(routes: Vec<(String, u16, Vec<u8>)>) -> Api {
+        Api::serve(Arc::new(move |seen: &Seen, _| {
+            routes
+                .iter()
+                .find(|(target, _, _)| target == seen.target())
+                .map(|(_, status, body)| Reply::new(*status, body.clone()))
+                .unwrap_or_else(|| Reply::new(404, r#"{"code":4200,"msg":"no such route"}"#))
+        }))
+    }
+
+    /// Answers the n-th request with `replies[n]`; the last reply repeats.
+    pub fn scripted(replies: Vec<Reply>) -> Api {
+        Api::serve(Arc::new(move |_: &Seen, n| {
+            replies[n.min(replies.len() - 1)].clone()
+        }))
+    }
+
+    fn serve(answer: Arc<Answer>) -> Api {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let port = listener.local_addr().expect("local addr").port();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&log);
-        let routes: Arc<HashMap<String, (u16, Vec<u8>)>> = Arc::new(
-            routes
-                .into_iter()
-                .map(|(target, status, body)| (target, (status, body)))
-                .collect(),
-        );
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let (seen, routes) = (Arc::clone(&seen), Arc::clone(&routes));
-                std::thread::spawn(move || answer(stream, &routes, &seen));
+                let (log, answer) = (Arc::clone(&log), Arc::clone(&answer));
+                std::thread::spawn(move || respond(stream, &*answer, &log));
             }
         });
-        Api { port, log }
+        Api { port, seen }
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The requests received so far.
+    pub fn seen(&self) -> MutexGuard<'_, Vec<Seen>> {
+        self.seen.lock().expect("request log")
+    }
+
+    pub fn count(&self) -> usize {
+        self.seen().len()
+    }
+
     /// The request lines received so far (`GET /v1/… HTTP/1.1`).
     pub fn requests(&self) -> Vec<String> {
-        self.log.lock().expect("log").clone()
+        self.seen()
+            .iter()
+            .map(|s| s.request_line().to_owned())
+            .collect()
     }
 }
 
@@ -63,44 +166,56 @@ pub fn list_target(workspace: &str, page: u32, size: u32) -> String {
     format!("/v1/workflows?workspace_id={workspace}&page_num={page}&page_size={size}")
 }
 
-fn answer(stream: TcpStream, routes: &HashMap<String, (u16, Vec<u8>)>, log: &Mutex<Vec<String>>) {
+fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>) {
     let mut reader = BufReader::new(stream);
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-        return;
-    }
+    let mut head = String::new();
     loop {
         let mut line = String::new();
         match reader.read_line(&mut line) {
             Ok(0) | Err(_) => return,
             Ok(_) if line == "\r\n" => break,
-            Ok(_) => {}
+            Ok(_) => head.push_str(&line),
         }
     }
-    let request_line = request_line.trim_end().to_owned();
-    log.lock().expect("log").push(request_line.clone());
-    let target = request_line.split(' ').nth(1).unwrap_or_default();
-    let (status, body) = routes
-        .get(target)
-        .cloned()
-        .unwrap_or((404, br#"{"code":4200,"msg":"no such route"}"#.to_vec()));
+    let reply = {
+        let mut log = log.lock().expect("request log");
+        let seen = Seen {
+            head,
+            at: Instant::now(),
+        };
+        let reply = answer(&seen, log.len());
+        log.push(seen);
+        reply
+    };
     let mut stream = reader.into_inner();
-    let head = format!(
-        "HTTP/1.1 {status} Scripted\r\nConnection: close\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\n\r\n",
-        body.len()
+    if let Some(duration) = reply.hang {
+        std::thread::sleep(duration);
+        return;
+    }
+    let mut out = format!(
+        "HTTP/1.1 {} Scripted\r\nConnection: close\r\n",
+        reply.status
     );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
+    for (name, value) in &reply.headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    match reply.length {
+        Length::Exact => out.push_str(&format!("Content-Length: {}\r\n", reply.body.len())),
+        Length::Declared(n) => out.push_str(&format!("Content-Length: {n}\r\n")),
+        Length::UntilClose => {}
+    }
+    out.push_str("\r\n");
+    let _ = stream.write_all(out.as_bytes());
+    let _ = stream.write_all(&reply.body);
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Write);
+    // Drain until the client hangs up, so closing never resets the connection under it.
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let _ = stream.read_to_end(&mut Vec::new());
 }
 
-/// Runs cozegen in `dir` with the token in `COZE_API_TOKEN`, no proxy settings from the
-/// caller's shell, and short retry waits.
-pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+/// Runs cozegen in `dir` with no API or proxy settings from the caller's shell, plus `env`.
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cozegen"));
     command
         .args(args)
@@ -120,8 +235,13 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
     ] {
         command.env_remove(var);
     }
-    command.env("COZE_API_TOKEN", TOKEN);
+    command.envs(env.iter().copied());
     command.output().expect("run cozegen")
+}
+
+/// Runs cozegen in `dir` with the token in `COZE_API_TOKEN`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    run_with_env(dir, args, &[("COZE_API_TOKEN", TOKEN)])
 }
 
 /// Asserts the exit code and that the token appears nowhere; returns (stdout, stderr).
