@@ -268,6 +268,31 @@ fn rate_limit_with_retry_after_is_honoured() {
 }
 
 #[test]
+fn rate_limit_with_a_past_http_date_is_retried_at_once() {
+    let server = Api::scripted(vec![
+        Reply::new(429, r#"{"code": 4013, "msg": "rate limited"}"#)
+            .header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        corpus_reply(200, "arrays.json"),
+    ]);
+    // Were the date ignored, the 5 s backoff would apply.
+    let url = server.url();
+    let args = [
+        "schema",
+        "-w",
+        ID,
+        "--base-url",
+        &url,
+        "--retry-delay-ms",
+        "5000",
+    ];
+    check(&run(&args), 0);
+    let requests = server.seen();
+    assert_eq!(requests.len(), 2);
+    let gap = requests[1].at - requests[0].at;
+    assert!(gap < Duration::from_secs(3), "retried after {gap:?}");
+}
+
+#[test]
 fn server_that_never_answers_times_out() {
     let server = Api::scripted(vec![Reply::hang(Duration::from_secs(10))]);
     let err = check(&schema_from(&server, &["--timeout", "1"]), 1);
