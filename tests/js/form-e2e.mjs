@@ -481,6 +481,47 @@ scenario("--fragment embeds in a host page and still submits", async () => {
   await finish(page);
 });
 
+// One required string `levels` objects deep: l0.l1.….l{levels-1}.
+function nestedDoc(levels) {
+  let p = { type: "string", required: true };
+  for (let i = levels - 1; i > 0; i--) p = { type: "object", required: true, properties: { ["l" + i]: p } };
+  return { code: 0, data: { workflow_detail: { workflow_name: "deep" }, input: { parameters: { l0: p } } } };
+}
+
+scenario("deep forms submit the whole path, and past the browser's nesting limit say so instead", async () => {
+  for (const [levels, readable] of [[300, true], [700, false]]) {
+    const doc = join(config.work, `deep${levels}.json`);
+    const file = join(config.work, `deep${levels}.html`);
+    writeFileSync(doc, JSON.stringify(nestedDoc(levels)));
+    execFileSync(config.bin, ["html", doc, "--quiet", "-o", file]);
+    const page = await open(file);
+    await page.locator("input.cz-control").fill("bottom");
+    // As text: Playwright cannot pass an object this deep out of the page.
+    await page.locator(".cz-submit").click();
+    await page.waitForTimeout(50);
+    const text = await page.evaluate(() => (window.__submits.length ? JSON.stringify(window.__submits.at(-1)) : null));
+    const payload = text === null ? undefined : JSON.parse(text);
+    const summary = await page.locator(".cz-summary");
+    if (readable) {
+      let value = payload;
+      for (let i = 0; i < levels; i++) {
+        assert(value && typeof value === "object", `${levels} deep: no object at level ${i}: ${JSON.stringify(payload)}`);
+        assertEqual(Object.keys(value), ["l" + i], `${levels} deep: keys at level ${i}`);
+        value = value["l" + i];
+      }
+      assertEqual(value, "bottom", `${levels} deep: the value at the bottom`);
+    } else {
+      // Chromium flattens markup nested about 500 elements deep: the form must not send a
+      // payload built from a broken tree, and must say why.
+      assertEqual(payload, undefined, `${levels} deep: nothing is submitted`);
+      assert(await summary.isVisible(), `${levels} deep: the summary is shown`);
+      const message = await summary.textContent();
+      assert(message.includes("could not be read") && message.includes("nested too deeply"), `${levels} deep: ${message}`);
+    }
+    await finish(page);
+  }
+});
+
 scenario("screenshots: light, dark and narrow", async () => {
   for (const [name, options] of [
     ["order_intake-light", { colorScheme: "light" }],
