@@ -29,6 +29,11 @@ fn run(args: &[&str]) -> Output {
 
 /// `cozegen schema -w ID` against `server`, with short retry waits.
 fn schema_from(server: &Api, extra: &[&str]) -> Output {
+    schema_with_delay(server, "10", extra)
+}
+
+/// `cozegen schema -w ID` against `server`, with a first retry wait of `delay_ms`.
+fn schema_with_delay(server: &Api, delay_ms: &str, extra: &[&str]) -> Output {
     let url = server.url();
     let mut args = vec![
         "schema",
@@ -37,7 +42,7 @@ fn schema_from(server: &Api, extra: &[&str]) -> Output {
         "--base-url",
         &url,
         "--retry-delay-ms",
-        "10",
+        delay_ms,
     ];
     args.extend_from_slice(extra);
     run(&args)
@@ -275,17 +280,7 @@ fn rate_limit_with_a_past_http_date_is_retried_at_once() {
         corpus_reply(200, "arrays.json"),
     ]);
     // Were the date ignored, the 5 s backoff would apply.
-    let url = server.url();
-    let args = [
-        "schema",
-        "-w",
-        ID,
-        "--base-url",
-        &url,
-        "--retry-delay-ms",
-        "5000",
-    ];
-    check(&run(&args), 0);
+    check(&schema_with_delay(&server, "5000", &[]), 0);
     let requests = server.seen();
     assert_eq!(requests.len(), 2);
     let gap = requests[1].at - requests[0].at;
