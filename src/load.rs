@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::ir::path::printable;
-use crate::model::{Document, Scalar, WorkflowInfo};
+use crate::model::{Document, Object, Scalar, WorkflowInfo};
 use serde::Deserialize;
 use std::io::Read;
 use std::path::Path;
@@ -94,14 +94,14 @@ fn parse(bytes: &[u8], source_name: &str) -> Result<Document> {
     // Depth is bounded by `check_depth` and the stack by `crate::stack`, so serde_json's own
     // limit of 128 levels would only reject documents cozegen can handle.
     de.disable_recursion_limit();
-    if let Ok(document) = Document::deserialize(&mut de) {
+    if let Ok(Object(document)) = Object::<Document>::deserialize(&mut de) {
         de.end()
             .map_err(|e| json_error(e, String::new(), source_name))?;
         return Ok(document);
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     de.disable_recursion_limit();
-    let error = match serde_path_to_error::deserialize::<_, Document>(&mut de) {
+    let error = match serde_path_to_error::deserialize::<_, Object<Document>>(&mut de) {
         Err(e) => {
             let path = e.path().to_string();
             json_error(e.into_inner(), path, source_name)
@@ -163,9 +163,20 @@ fn check_depth(bytes: &[u8], source_name: &str) -> Result<()> {
     Ok(())
 }
 
+/// The envelope's `code` as shown in an error, or `None` when it means success: absent, `null`,
+/// a number equal to zero (`0`, `0.0`, `-0`) or the text `"0"`.
+fn failure_code(code: Option<&Scalar>) -> Option<String> {
+    match code? {
+        Scalar::Number(n) if n.as_f64() == Some(0.0) => None,
+        Scalar::String(s) if s.trim() == "0" => None,
+        Scalar::Json(serde_json::Value::Null) => None,
+        Scalar::Json(other) => Some(other.to_string()),
+        other => other.as_text(),
+    }
+}
+
 fn unwrap_envelope(document: Document, source_name: &str) -> Result<WorkflowInfo> {
-    let code = document.code.as_ref().and_then(Scalar::as_text);
-    if let Some(code) = code.filter(|c| c.trim() != "0") {
+    if let Some(code) = failure_code(document.code.as_ref()) {
         return Err(Error::Api {
             code: printable(&code, 40),
             msg: printable(
@@ -209,4 +220,77 @@ fn unwrap_envelope(document: Document, source_name: &str) -> Result<WorkflowInfo
         });
     }
     Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<WorkflowInfo> {
+        load_slice(text.as_bytes(), "doc.json")
+    }
+
+    const INPUT: &str = r#""input":{"parameters":{"a":{"type":"string"}}}"#;
+
+    #[test]
+    fn every_spelling_of_a_zero_code_is_success() {
+        for code in ["0", "0.0", "-0", "0e5", r#""0""#, r#"" 0 ""#, "null"] {
+            let doc = format!(r#"{{"code":{code},"data":{{{INPUT}}}}}"#);
+            assert!(load(&doc).is_ok(), "code {code}");
+        }
+    }
+
+    #[test]
+    fn any_other_code_is_an_api_error_quoting_it() {
+        for (code, shown) in [
+            ("4101", "4101"),
+            ("-1", "-1"),
+            ("0.5", "0.5"),
+            (r#""E1""#, "E1"),
+            ("true", "true"),
+            ("[]", "[]"),
+            ("{}", "{}"),
+        ] {
+            let doc = format!(r#"{{"code":{code},"msg":"no","data":{{{INPUT}}}}}"#);
+            match load(&doc) {
+                Err(Error::Api { code, .. }) => assert_eq!(code, shown),
+                other => panic!("code {code}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn arrays_are_not_read_as_objects() {
+        for (doc, path) in [
+            (r#"[1, 2]"#.to_owned(), "."),
+            (
+                r#"{"code":0,"data":[{"workflow_name":"x"},[]]}"#.to_owned(),
+                "data",
+            ),
+            (r#"{"input":[{"a":{"type":"string"}}]}"#.to_owned(), "input"),
+            (
+                r#"{"input":{"parameters":{"a":[]}}}"#.to_owned(),
+                "input.parameters.a",
+            ),
+            (
+                r#"{"input":{"parameters":{"a":{"type":"array","items":[]}}}}"#.to_owned(),
+                "input.parameters.a.items",
+            ),
+            (
+                format!(r#"{{{INPUT},"workflow_detail":{{"creator":["me"]}}}}"#),
+                "workflow_detail.creator",
+            ),
+            (format!(r#"{{{INPUT},"output":[]}}"#), "output"),
+        ] {
+            match load(&doc) {
+                Err(Error::Json {
+                    path: p, message, ..
+                }) => {
+                    assert_eq!(p, path, "{doc}");
+                    assert!(message.contains("expected a JSON object"), "{message}");
+                }
+                other => panic!("{doc}: {other:?}"),
+            }
+        }
+    }
 }

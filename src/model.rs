@@ -4,9 +4,53 @@
 //! and leaf fields that the API is inconsistent about (`created_at` as number or string,
 //! `required` as bool or string, `default_value` as string or JSON) are kept as [`Scalar`]s.
 //! Interpreting them is the IR's job; this module holds no logic.
+//!
+//! The one strictness: where the API has a JSON object, only an object is read. serde's derived
+//! structs also accept an array of their fields in order, which would read `"input": [{…}]` as
+//! if it were the parameter map; [`Object`] closes that door, with an error naming the path.
 
 use indexmap::IndexMap;
 use serde::Deserialize;
+
+/// Reads a `T` only from a JSON object (`null` is `None`; see the module docs).
+fn object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Object<T>>::deserialize(deserializer)?.map(|Object(t)| t))
+}
+
+/// [`object`], boxed.
+fn boxed_object<'de, D, T>(deserializer: D) -> Result<Option<Box<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(object(deserializer)?.map(Box::new))
+}
+
+/// A `T` that was a JSON object on the wire.
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = Object<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Object<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
 
 /// A top-level document: either the full response envelope or a bare `WorkflowInfo`.
 ///
@@ -17,10 +61,15 @@ use serde::Deserialize;
 pub struct Document {
     pub code: Option<Scalar>,
     pub msg: Option<Scalar>,
+    #[serde(deserialize_with = "object")]
     pub detail: Option<ResponseDetail>,
+    #[serde(deserialize_with = "object")]
     pub data: Option<WorkflowInfo>,
+    #[serde(deserialize_with = "object")]
     pub input: Option<NodeParams>,
+    #[serde(deserialize_with = "object")]
     pub output: Option<OutputNode>,
+    #[serde(deserialize_with = "object")]
     pub workflow_detail: Option<WorkflowBasic>,
 }
 
@@ -28,8 +77,11 @@ pub struct Document {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct WorkflowInfo {
+    #[serde(deserialize_with = "object")]
     pub input: Option<NodeParams>,
+    #[serde(deserialize_with = "object")]
     pub output: Option<OutputNode>,
+    #[serde(deserialize_with = "object")]
     pub workflow_detail: Option<WorkflowBasic>,
 }
 
@@ -60,6 +112,7 @@ pub struct WorkflowBasic {
     pub icon_url: Option<Scalar>,
     pub created_at: Option<Scalar>,
     pub updated_at: Option<Scalar>,
+    #[serde(deserialize_with = "object")]
     pub creator: Option<UserInfo>,
 }
 
@@ -105,7 +158,7 @@ impl<'de> Deserialize<'de> for Params {
                             crate::ir::path::quote(&key)
                         )));
                     }
-                    let value = map.next_value::<Param>()?;
+                    let Object(value) = map.next_value::<Object<Param>>()?;
                     out.insert(key, value);
                 }
                 Ok(Params(out))
@@ -121,6 +174,7 @@ impl<'de> Deserialize<'de> for Params {
 pub struct Param {
     #[serde(rename = "type")]
     pub ty: Option<Scalar>,
+    #[serde(deserialize_with = "boxed_object")]
     pub items: Option<Box<Param>>,
     pub properties: Option<Params>,
     pub required: Option<Scalar>,
