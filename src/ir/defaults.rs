@@ -20,6 +20,12 @@ pub fn parse(raw: &Scalar, ty: &Type) -> Result<Option<Value>, String> {
         Scalar::String(s) => match ty {
             // Text types take the string as it is, even when it looks like JSON.
             Type::String | Type::Time | Type::File(_) => Value::String(s.clone()),
+            // Read from the text itself, so no digit is lost to floating point on the way.
+            Type::Integer if exact_integer(s.trim()).is_some() => {
+                return exact_integer(s.trim())
+                    .unwrap_or_else(|| unreachable!("checked above"))
+                    .map(|i| Some(Value::from(i)));
+            }
             Type::Any(_) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
             _ => serde_json::from_str(s.trim())
                 .map_err(|_| format!("{} is not {}", shorten(s), expected(ty)))?,
@@ -93,7 +99,10 @@ fn conform_object(mut map: Map<String, Value>, fields: &[Field]) -> Result<Value
 }
 
 /// An integer JSON number that fits an `i64` (what every artifact's integer type holds):
-/// integers as they are, floats only when integral and in range.
+/// integers as they are, floats only when integral and below 2^53 in magnitude. Beyond that a
+/// float cannot tell an integer from a nearby fraction, or one integer from the next, so the
+/// value could differ from the document's; such a default is refused rather than changed.
+/// (A default given as text is read digit by digit by [`exact_integer`] instead.)
 fn integer(n: &Number) -> Option<Number> {
     if n.is_i64() {
         return Some(n.clone());
@@ -102,8 +111,79 @@ fn integer(n: &Number) -> Option<Number> {
         return None;
     }
     let f = n.as_f64()?;
-    (f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64)
-        .then(|| Number::from(f as i64))
+    (f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0).then(|| Number::from(f as i64))
+}
+
+/// A JSON number's text as an exact `i64`: `42`, `-7`, `3.0`, `1.5e3`, `12345678901234567.0`.
+/// `None` when `text` is not a JSON number at all; an error when it is one but not a whole
+/// number, or not within the 64-bit range.
+fn exact_integer(text: &str) -> Option<Result<i64, String>> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // JSON's grammar: no leading zeros, digits on both sides of a point, a signed exponent.
+    let json_number = digits(whole)
+        && (whole == "0" || !whole.starts_with('0'))
+        && fraction.is_none_or(digits)
+        && exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    if !json_number {
+        return None;
+    }
+    let not_whole = || Err(format!("{} is not an integer", shorten(text)));
+    let out_of_range = || Err(format!("{} does not fit a 64-bit integer", shorten(text)));
+    // Every digit, and where the decimal point falls among them once the exponent is applied.
+    let all: String = [whole, fraction.unwrap_or("")].concat();
+    let point = match exponent.map(str::parse::<i64>) {
+        None => Some(whole.len() as i64),
+        Some(Ok(e)) => (whole.len() as i64).checked_add(e),
+        // An exponent beyond i64: only zero digits make it a (zero) integer.
+        Some(Err(_)) => None,
+    };
+    let Some(point) = point else {
+        return Some(if all.bytes().all(|b| b == b'0') {
+            Ok(0)
+        } else if exponent.is_some_and(|e| e.starts_with('-')) {
+            not_whole()
+        } else {
+            out_of_range()
+        });
+    };
+    let significant = all.trim_start_matches('0');
+    if significant.is_empty() {
+        return Some(Ok(0));
+    }
+    let (int_digits, frac_digits) = if point <= 0 {
+        ("", all.as_str())
+    } else if point as usize >= all.len() {
+        (all.as_str(), "")
+    } else {
+        all.split_at(point as usize)
+    };
+    if frac_digits.bytes().any(|b| b != b'0') {
+        return Some(not_whole());
+    }
+    // Zeros the exponent appends after the written digits.
+    let zeros = (point.max(0) as usize).saturating_sub(all.len());
+    let int_digits = int_digits.trim_start_matches('0');
+    if int_digits.len() + zeros > 19 {
+        return Some(out_of_range());
+    }
+    let text = format!(
+        "{}{int_digits}{}",
+        if negative { "-" } else { "" },
+        "0".repeat(zeros)
+    );
+    Some(text.parse::<i64>().or_else(|_| out_of_range()))
 }
 
 /// Coze's time text: `yyyy-MM-dd HH:mm:ss` (seconds may be left out).
@@ -212,6 +292,57 @@ mod tests {
             description: None,
         }));
         assert!(parse(&text("[1,\"x\"]"), &ints).is_err());
+    }
+
+    #[test]
+    fn integer_text_is_read_exactly_or_refused() {
+        let int = |t: &str| parse(&text(t), &Type::Integer);
+        for (t, v) in [
+            ("42", 42),
+            (" -7 ", -7),
+            ("3.0", 3),
+            ("1.5e3", 1500),
+            ("-0", 0),
+            ("0.000e999999999999999999999", 0),
+            ("12345678901234567.0", 12_345_678_901_234_567),
+            ("9007199254740993.0", 9_007_199_254_740_993),
+            ("9223372036854775807", i64::MAX),
+            ("-9223372036854775808", i64::MIN),
+            ("-9.223372036854775808e18", i64::MIN),
+            ("1000e-3", 1),
+        ] {
+            assert_eq!(int(t), Ok(Some(Value::from(v))), "{t}");
+        }
+        for t in [
+            "-9223372036854775809",
+            "9223372036854775808",
+            "1e19",
+            "-1e19",
+            "1e999999999999999999999",
+            "0.5",
+            "9007199254740990.5",
+            "1.0000000000000000001",
+            "1e-1",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "15E-1e",
+            "5e-99999999999999999999",
+        ] {
+            assert!(int(t).is_err(), "{t}: {:?}", int(t));
+        }
+        // Floats that arrive already parsed (inside an array) keep to 2^53.
+        let ints = Type::Array(Box::new(Array {
+            items: Type::Integer,
+            description: None,
+        }));
+        assert_eq!(
+            parse(&text("[2.0, -3]"), &ints),
+            Ok(Some(serde_json::json!([2, -3])))
+        );
+        assert!(parse(&text("[9007199254740993.0]"), &ints).is_err());
+        assert!(parse(&text("[-9223372036854775809]"), &ints).is_err());
     }
 
     #[test]
