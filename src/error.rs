@@ -207,6 +207,15 @@ pub enum Error {
         location: String,
     },
 
+    /// A successful answer that carries the caller's own token: a genuine Coze answer never
+    /// does, and using it would copy the token into generated files and messages.
+    #[error(
+        "GET {url}: the answer contains the access token that was sent with the request; a \
+         genuine Coze API answer never does, so it is not used (check --base-url or \
+         COZE_API_BASE: is it really the Coze API?)"
+    )]
+    TokenEchoed { url: String },
+
     /// The response is larger than the configured cap.
     #[error(
         "GET {url}: the response is larger than {} ({limit} bytes), the most cozegen accepts",

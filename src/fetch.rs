@@ -126,14 +126,18 @@ impl Default for FetchOptions {
 pub fn fetch_workflow(options: &FetchOptions, workflow_id: &str) -> Result<WorkflowInfo> {
     let (url, bytes) = fetch(options, workflow_id)?;
     let token = options.token.as_ref();
-    crate::load::load_slice(&bytes, &format!("the response from {url}"))
-        .map_err(|e| scrub_error(e, token))
+    let info = crate::load::load_slice(&bytes, &format!("the response from {url}"))
+        .map_err(|e| scrub_error(e, token))?;
+    refuse_echo(&url, &bytes, token)?;
+    Ok(info)
 }
 
 /// Fetches a workflow's raw response body. Network and HTTP failures are errors; the body is
 /// known to start like a JSON object but is otherwise unchecked (see [`fetch_workflow`]).
 pub fn fetch_bytes(options: &FetchOptions, workflow_id: &str) -> Result<Vec<u8>> {
-    fetch(options, workflow_id).map(|(_, bytes)| bytes)
+    let (url, bytes) = fetch(options, workflow_id)?;
+    refuse_echo(&url, &bytes, options.token.as_ref())?;
+    Ok(bytes)
 }
 
 /// Fetches a workflow's response, checks that it is a usable WorkflowInfo (not an error
@@ -144,7 +148,20 @@ pub fn snapshot(options: &FetchOptions, workflow_id: &str) -> Result<String> {
     let token = options.token.as_ref();
     let source_name = format!("the response from {url}");
     crate::load::load_slice(&bytes, &source_name).map_err(|e| scrub_error(e, token))?;
+    refuse_echo(&url, &bytes, token)?;
     pretty(&bytes, &source_name).map_err(|e| scrub_error(e, token))
+}
+
+/// An answer that was read as a success but holds the token that was sent is refused, so the
+/// token never reaches generated files, snapshots or messages. (Error answers are quoted with
+/// the token scrubbed instead; see [`scrub_error`].)
+fn refuse_echo(url: &str, body: &[u8], token: Option<&Token>) -> Result<()> {
+    match token {
+        Some(t) if echoes(body, t.expose()) => Err(Error::TokenEchoed {
+            url: clean(url, 300, t),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The URL a fetch of `workflow_id` requests, after checking the ID, the base URL and the
@@ -275,6 +292,50 @@ fn get(options: &FetchOptions, url: String) -> Result<(String, Vec<u8>)> {
         std::thread::sleep(wait);
         waited += wait;
     }
+}
+
+/// Whether a JSON body holds `token` anywhere: in its raw bytes, or inside a string once its
+/// escapes are decoded (`\u0070at_…` spells the same token). Tokens shorter than 8 characters
+/// are not looked for: they would match ordinary text.
+fn echoes(body: &[u8], token: &str) -> bool {
+    let token = token.as_bytes();
+    if token.len() < 8 {
+        return false;
+    }
+    let contains = |hay: &[u8]| hay.windows(token.len()).any(|w| w == token);
+    if contains(body) {
+        return true;
+    }
+    // Only strings with escapes can hide it; decode each of those on its own (a string
+    // literal is flat, so this needs no recursion and no depth limit).
+    let mut i = 0;
+    while let Some(offset) = body[i..].iter().position(|&b| b == b'"') {
+        let start = i + offset;
+        let mut end = start + 1;
+        let mut escaped = false;
+        while end < body.len() {
+            match body[end] {
+                b'\\' => {
+                    escaped = true;
+                    end += 2;
+                    continue;
+                }
+                b'"' => break,
+                _ => end += 1,
+            }
+        }
+        if end >= body.len() {
+            return false;
+        }
+        if escaped
+            && serde_json::from_slice::<String>(&body[start..=end])
+                .is_ok_and(|s| contains(s.as_bytes()))
+        {
+            return true;
+        }
+        i = end + 1;
+    }
+    false
 }
 
 fn agent(options: &FetchOptions) -> ureq::Agent {
@@ -786,6 +847,7 @@ pub fn list_workflows(
         let (url, body) = get(options, url)?;
         let (items, has_more) = parse_list_page(&body, &format!("the response from {url}"))
             .map_err(|e| scrub_error(e, token))?;
+        refuse_echo(&url, &body, token)?;
         let count = items.len();
         let mut new = 0;
         for item in items {
@@ -957,6 +1019,24 @@ mod tests {
         assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn echoed_tokens_are_found_raw_or_escaped() {
+        let token = "pat_SECRET_1234";
+        assert!(echoes(br#"{"msg":"pat_SECRET_1234"}"#, token));
+        assert!(echoes(br#"{"a":"x","pat_SECRET_1234":1}"#, token));
+        assert!(echoes(
+            br#"{"d":"pat_SECRET_1234 and more "quoted""}"#,
+            token
+        ));
+        assert!(!echoes(
+            br#"{"d":"pat_SECRET_123","e":""pat_SECRET""}"#,
+            token
+        ));
+        assert!(!echoes(br#"{"d":""unterminated"#, token));
+        assert!(!echoes(br#"{"d":"short"}"#, "short"));
+        assert!(!echoes(b"", token));
     }
 
     #[test]

@@ -424,6 +424,36 @@ fn token_echoed_by_the_server_is_redacted() {
 }
 
 #[test]
+fn a_successful_answer_carrying_the_token_is_refused() {
+    let escaped: String = TOKEN
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    for name in [TOKEN.to_owned(), escaped] {
+        let body = format!(
+            r#"{{"code":0,"data":{{"workflow_detail":{{"workflow_name":"x"}},
+              "input":{{"parameters":{{"{name}":{{"type":"string","description":"d"}}}}}}}}}}"#
+        );
+        let server = Api::scripted(vec![Reply::new(200, body)]);
+        let err = check(&schema_from(&server, &[]), 1);
+        assert_contains(&err, &["contains the access token", "never does"]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("workflow.json");
+        let url = server.url();
+        let args = [
+            "fetch",
+            ID,
+            "--base-url",
+            &url,
+            "-o",
+            out.to_str().expect("utf-8"),
+        ];
+        check(&run(&args), 1);
+        assert!(!out.exists(), "nothing is written");
+    }
+}
+
+#[test]
 fn control_characters_from_the_server_are_escaped() {
     let server = Api::scripted(vec![Reply::new(
         400,
