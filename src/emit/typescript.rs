@@ -7,7 +7,7 @@
 
 use super::Node;
 use crate::error::Result;
-use crate::ir::path::{is_plain, quote};
+use crate::ir::path::{is_plain, needs_escape, quote};
 use crate::ir::{Object, Type, Workflow};
 use askama::Template;
 
@@ -162,17 +162,39 @@ fn key(name: &str) -> String {
     }
 }
 
-/// Text as JSDoc lines: split on every line break, control characters dropped, and `*/`
-/// broken up so that the comment cannot be closed from inside.
+/// Text as JSDoc lines: split on every line break, control characters turned into spaces,
+/// invisible formatting characters (bidi overrides, zero-width joiners: "Trojan Source" text
+/// that reads differently from what it is) written as `\u{…}`, and `*/` broken up so that the
+/// comment cannot be closed from inside.
 fn doc_lines(text: &str) -> Vec<String> {
     text.split(['\n', '\r', '\u{2028}', '\u{2029}'])
         .map(|line| {
-            let clean: String = line
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
+            let mut clean = String::with_capacity(line.len());
+            for c in line.chars() {
+                if c.is_control() {
+                    clean.push(' ');
+                } else if needs_escape(c) {
+                    clean.push_str(&format!("\\u{{{:x}}}", c as u32));
+                } else {
+                    clean.push(c);
+                }
+            }
             clean.replace("*/", "*\\/").trim_end().to_owned()
         })
         .filter(|line| !line.is_empty())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_lines_cannot_close_the_comment_or_hide_reordered_text() {
+        assert_eq!(
+            doc_lines("a */ b\r\nc\u{1b}[31m\u{2028}d\u{202e}e\u{200b}f\u{feff}"),
+            ["a *\\/ b", "c [31m", "d\\u{202e}e\\u{200b}f\\u{feff}"]
+        );
+        assert!(doc_lines(" \n\t").is_empty());
+    }
 }

@@ -70,7 +70,7 @@ export interface HostileScriptScriptAlert1ScriptInput {
    */
   option?: HostileScriptScriptAlert1ScriptInputOption2;
   /**
-   * right-to-left override ‮ in name
+   * right-to-left override \u{202e} in name
    */
   "bidi\u{202e}name"?: string;
   /**
