@@ -77,6 +77,17 @@ pub enum Error {
     #[error("parameter `{path}`: nested deeper than {limit} levels, the most cozegen accepts")]
     TooDeep { path: String, limit: usize },
 
+    /// A parameter name longer than [`crate::ir::MAX_NAME_BYTES`].
+    #[error(
+        "parameter `{path}`: its name is {len} bytes long, more than the {limit} cozegen accepts \
+         (compilers choke on such names in generated code)"
+    )]
+    NameTooLong {
+        path: String,
+        len: usize,
+        limit: usize,
+    },
+
     /// A type name chosen by the caller (`--type-name`) is not a usable Rust type name.
     #[error(
         "`{name}` cannot be used as a type name: it must be an ASCII UpperCamelCase identifier \

@@ -318,3 +318,24 @@ fn many_names_that_collide_after_case_conversion_get_distinct_identifiers() {
     idents.dedup();
     assert_eq!(idents.len(), total);
 }
+
+#[test]
+fn parameter_names_past_the_limit_are_a_clear_error() {
+    let doc = |name: &str| {
+        format!(
+            r#"{{"input":{{"parameters":{{"outer":{{"type":"object","properties":{{"{name}":{{"type":"string"}}}}}}}}}}}}"#
+        )
+    };
+    let longest = "n".repeat(cozegen::ir::MAX_NAME_BYTES);
+    let schema = schema_of(&doc(&longest)).expect("a name at the limit is fine");
+    assert!(schema["properties"]["outer"]["properties"][&longest].is_object());
+    match schema_of(&doc(&format!("{longest}x"))) {
+        Err(e @ Error::NameTooLong { .. }) => {
+            let message = e.to_string();
+            assert!(message.contains("input.outer.nnn"), "{message}");
+            assert!(message.contains("1025 bytes"), "{message}");
+            assert!(message.len() < 500, "the path is shortened: {message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -19,6 +19,11 @@ use std::borrow::Cow;
 /// Deeper documents get [`Error::TooDeep`] naming the path where the limit was crossed.
 pub const MAX_DEPTH: usize = 2_000;
 
+/// The longest parameter name cozegen accepts, in bytes. Names are free text on the wire, but
+/// one goes verbatim into the generated code (a serde `rename`, a TypeScript key), and rustc
+/// needs gigabytes for a 10,000-byte `rename`; Coze's editor allows far shorter names.
+pub const MAX_NAME_BYTES: usize = 1_024;
+
 /// A workflow's start and end nodes, normalized.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workflow {
@@ -362,6 +367,13 @@ impl<'w> Builder<'w> {
         let mut fields = Vec::with_capacity(count);
         for (i, (name, param)) in params.map(|p| p.0.iter()).into_iter().flatten().enumerate() {
             let field_path = path.child(name);
+            if name.len() > MAX_NAME_BYTES {
+                return Err(Error::NameTooLong {
+                    path: shorten_path(&field_path.display_with(self.node)),
+                    len: name.len(),
+                    limit: MAX_NAME_BYTES,
+                });
+            }
             // A suffixed identifier needs no warning: it keeps its wire name through a rename.
             let (ident, _) = idents.claim(name, i + 1);
             let seed = Seed::Field {
