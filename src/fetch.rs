@@ -583,8 +583,9 @@ fn transport_failure(
 /// backoff applies.
 fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Beyond u64 is still "a long time": the cap applies, not the backoff.
+        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
     let at = std::time::UNIX_EPOCH + Duration::from_secs(http_date(value)?);
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -1018,6 +1019,10 @@ mod tests {
         );
         assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(
+            retry_wait(d, 0, parse_retry_after("99999999999999999999999", now)),
+            MAX_RETRY_WAIT
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 
