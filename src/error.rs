@@ -3,6 +3,7 @@
 //! Every variant that concerns one parameter carries its path (`options.limits.max_items`,
 //! `rows[].sku`), so a message always says where in the document the problem is.
 
+use crate::ir::path::printable;
 use std::fmt;
 
 /// Everything that can stop cozegen from producing an artifact.
@@ -14,7 +15,8 @@ pub enum Error {
     Usage(String),
 
     /// The document could not be read from disk or stdin.
-    #[error("cannot read {source_name}: {source}")]
+    // Paths come from the command line or a workspace listing: escaped like any untrusted text.
+    #[error("cannot read {}: {source}", printable(.source_name, 300))]
     Read {
         source_name: String,
         #[source]
@@ -135,7 +137,7 @@ pub enum Error {
     TooManyWorkflows { limit: usize },
 
     /// An output file could not be written; the previous file, if any, is untouched.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", printable(.path, 300))]
     Write {
         path: String,
         #[source]

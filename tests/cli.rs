@@ -140,6 +140,15 @@ fn non_object_documents_are_errors_not_panics() {
 }
 
 #[test]
+fn control_characters_in_a_file_name_are_escaped_in_errors() {
+    let out = cozegen(&["schema", "tests/corpus/no\u{1b}[31mfile.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("no\\u{1b}[31mfile.json"), "{err}");
+}
+
+#[test]
 fn missing_file_is_an_error() {
     let out = cozegen(&["schema", "tests/corpus/does-not-exist.json"]);
     assert_eq!(out.status.code(), Some(1));
