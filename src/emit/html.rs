@@ -57,6 +57,23 @@ pub fn check_action(url: &str) -> std::result::Result<String, String> {
     if authority.contains('@') {
         return Err("must not carry credentials (user@host)".to_owned());
     }
+    // A browser drops a CSP source whose port is not a port, and the POST would be blocked.
+    let port = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((_, "")) => None,
+            Some((_, rest)) => Some(rest.strip_prefix(':').ok_or("has a malformed port")?),
+            None => return Err("has an unclosed `[` in its host".to_owned()),
+        },
+        None => authority.split_once(':').map(|(_, port)| port),
+    };
+    if let Some(port) = port {
+        if !(1..=5).contains(&port.len())
+            || !port.bytes().all(|b| b.is_ascii_digit())
+            || port.parse::<u32>().map_or(true, |p| p > 65_535)
+        {
+            return Err(format!("has an invalid port {port:?}"));
+        }
+    }
     let scheme_len = url.len() - rest.len();
     Ok(format!("{}{}", &url[..scheme_len], authority))
 }
@@ -633,6 +650,10 @@ mod tests {
             check_action("https://example.com").as_deref(),
             Ok("https://example.com")
         );
+        assert_eq!(
+            check_action("http://[::1]:65535/run").as_deref(),
+            Ok("http://[::1]:65535")
+        );
         for bad in [
             "javascript:alert(1)",
             "/run",
@@ -641,6 +662,11 @@ mod tests {
             "https://x;script-src *",
             "https://u:p@host/",
             "https://x/'unsafe-inline'",
+            "https://a.com:99999/",
+            "https://a.com:/",
+            "https://a.com:8o/",
+            "http://[::1:8080/",
+            "http://[::1]x/",
         ] {
             assert!(check_action(bad).is_err(), "{bad}");
         }
