@@ -94,7 +94,9 @@ fn controls_follow_the_parameter_types() {
     ] {
         assert!(html.contains(expected), "missing {expected}");
     }
-    assert!(html.contains(r#"<p class="cz-help" id="cz-0-help">Short title</p>"#));
+    assert!(html.contains(
+        r#"<p class="cz-help" id="cz-0-help">Short title, as on https://www.coze.cn/open/docs.</p>"#
+    ));
     assert!(html.contains(r#"aria-describedby="cz-0-help cz-0-err" required>"#));
     let odd = html_for(&corpus_doc("odd_shapes"), &[]);
     assert!(

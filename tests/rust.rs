@@ -267,6 +267,10 @@ fn main() {{
     }
 
     fn cargo(&self, args: &[&str]) -> std::process::Output {
+        self.cargo_with(args, &[])
+    }
+
+    fn cargo_with(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
             .arg(args[0])
             .args(["--offline", "--quiet"])
@@ -278,6 +282,7 @@ fn main() {{
             .env_remove("CARGO_MAKEFLAGS")
             .env_remove("MAKEFLAGS")
             .env_remove("MFLAGS")
+            .envs(env.iter().copied())
             .stdin(std::process::Stdio::null())
             .output()
             .expect("run cargo")
@@ -327,6 +332,17 @@ fn generated_code_compiles_lints_clean_and_round_trips_the_instances() {
         clippy.status.success(),
         "clippy rejects the generated code:\n{}",
         stderr(&clippy)
+    );
+    // Users document their crates too: the docs must pass rustdoc's lints (bare URLs, broken
+    // links, unclosed HTML) with warnings denied.
+    let doc = krate.cargo_with(
+        &["doc", "--no-deps", "--lib"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+    assert!(
+        doc.status.success(),
+        "rustdoc warns about the generated code:\n{}",
+        stderr(&doc)
     );
 
     let mut lines = Vec::new();

@@ -1210,11 +1210,24 @@ fn escape_doc_line(line: &str) -> Cow<'_, str> {
     };
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     let numbered = digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'));
-    if !numbered && !line.chars().enumerate().any(|(i, c)| special(i, c)) {
+    if !numbered
+        && !line.contains("http://")
+        && !line.contains("https://")
+        && !line.char_indices().any(|(i, c)| special(i, c))
+    {
         return Cow::Borrowed(line);
     }
     let mut escaped = String::with_capacity(line.len() + 8);
-    for (i, c) in line.chars().enumerate() {
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if let Some(url) = autolink(line, i) {
+            // `<https://…>`: rustdoc's `bare_urls` lint warns about a URL left bare.
+            escaped.push('<');
+            escaped.push_str(url);
+            escaped.push('>');
+            while chars.next_if(|(j, _)| *j < i + url.len()).is_some() {}
+            continue;
+        }
         match c {
             '\\' | '`' | '~' | '<' | '>' | '[' | ']' => {
                 escaped.push('\\');
@@ -1234,6 +1247,27 @@ fn escape_doc_line(line: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(escape_list_number(escaped))
+}
+
+/// The web address starting at byte `at` of `line`, if one does and it can be written as a
+/// Markdown autolink: `http://` or `https://` at the start of a word, up to the next space,
+/// without trailing punctuation, and with nothing that would need escaping (those stay text).
+fn autolink(line: &str, at: usize) -> Option<&str> {
+    let rest = &line[at..];
+    let starts_word = !line[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+    if !starts_word || !(rest.starts_with("http://") || rest.starts_with("https://")) {
+        return None;
+    }
+    let token = rest.split(char::is_whitespace).next().unwrap_or_default();
+    let url = token.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"']);
+    let host = url.split_once("://").map_or("", |(_, h)| h);
+    let plain = url
+        .chars()
+        .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '`' | '\\' | '[' | ']' | '~'));
+    (plain && !host.is_empty()).then_some(url)
 }
 
 /// `12. x` → `12\. x`, so a line is never an ordered list item.
@@ -1276,6 +1310,20 @@ mod tests {
         assert_eq!(doc_lines("1. one\n- two"), ["1\\. one", "", "\\- two"]);
         assert_eq!(doc_lines("a\u{202e}b\tc"), ["a\\u{202e}b c"]);
         assert_eq!(doc_lines(" \r\n "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn web_addresses_become_autolinks() {
+        assert_eq!(
+            doc_lines("See https://example.com/a?b=1#c. Or http://x.org, (https://y.io)"),
+            ["See <https://example.com/a?b=1#c>. Or <http://x.org>, (<https://y.io>)"]
+        );
+        // Not at a word start, no host, or holding something that needs escaping: text.
+        assert_eq!(
+            doc_lines("xhttps://a.b https:// https://a.b/<x> https://a.b/[1]"),
+            ["xhttps://a.b https:// https://a.b/\\<x\\> https://a.b/\\[1\\]"]
+        );
+        assert_eq!(doc_lines("javascript:alert(1)"), ["javascript:alert(1)"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllTypesInput {
-    /// Short title
+    /// Short title, as on <https://www.coze.cn/open/docs>.
     ///
     /// Default: `"Untitled"` (see [`AllTypesInput::default_title`]); Coze applies it when the parameter is absent.
     pub title: String,

@@ -6,7 +6,7 @@
  */
 export interface AllTypesInput {
   /**
-   * Short title
+   * Short title, as on https://www.coze.cn/open/docs.
    * @default "Untitled"
    */
   title: string;
