@@ -12,6 +12,10 @@
 //! The outcome of a run is [`Entry`] per workflow, sorted by ID, rendered by [`mod_rs`] and
 //! [`index_json`]; both depend on nothing but the entries, so the same workspace gives
 //! byte-identical files.
+//!
+//! A workflow that fails is never written, so its directory keeps whatever an earlier run left.
+//! When that is a complete generation, the workflow stays in `mod.rs` (marked `kept_previous`
+//! in the manifest): a transient API error must not break code that uses its module.
 
 use crate::error::{Error, Result};
 use crate::ir::path::printable;
@@ -36,7 +40,8 @@ pub const INDEX_JSON: &str = "index.json";
 pub enum Status {
     /// Its artifacts were generated (or, with `--check`, compared).
     Ok,
-    /// It could not be fetched or generated; `error` says why.
+    /// It could not be fetched or generated; `error` says why, and `kept_previous` whether an
+    /// earlier generation still stands in for it.
     Failed,
 }
 
@@ -49,12 +54,25 @@ pub struct Entry {
     pub name: Option<String>,
     /// The directory (and Rust module) name; `None` when the ID is unusable.
     pub directory: Option<String>,
-    /// The files generated in `directory`; empty when the workflow failed.
+    /// The files generated in `directory`, or kept there from an earlier run; empty when the
+    /// workflow failed with nothing kept.
     pub files: Vec<String>,
     pub status: Status,
+    /// The workflow failed, but `directory` holds a complete earlier generation, which was left
+    /// as it was and stays declared in `mod.rs`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub kept_previous: bool,
     /// Why the workflow failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl Entry {
+    /// Whether `mod.rs` declares the workflow: its files are in `directory` (with `--check`,
+    /// they are meant to be).
+    pub fn declared(&self) -> bool {
+        self.status == Status::Ok || self.kept_previous
+    }
 }
 
 /// Whether `id` looks like a Coze ID (what the fetch module will accept).
@@ -136,13 +154,14 @@ pub fn index_json(workspace_id: &str, entries: &[Entry]) -> Result<String> {
 
 /// The Rust index: a module per generated workflow, with `input` and `output` submodules that
 /// `include!` the workflow's `input.rs` and `output.rs` (paths relative to the index, which
-/// sits beside the directories). Failed workflows are left out: their files may not exist.
+/// sits beside the directories). Failed workflows are left out, as their files may not exist,
+/// unless an earlier generation of them was kept.
 ///
 /// Use it from a crate as `#[path = "…/mod.rs"] mod workflows;` or
 /// `mod workflows { include!("…/mod.rs"); }`.
 pub fn mod_rs(entries: &[Entry]) -> Result<String> {
     let mut text = String::new();
-    for entry in entries.iter().filter(|e| e.status == Status::Ok) {
+    for entry in entries.iter().filter(|e| e.declared()) {
         let Some(dir) = &entry.directory else {
             continue;
         };
@@ -227,8 +246,9 @@ pub struct Outcome {
 }
 
 /// Lists the workspace, then fetches and generates each workflow in turn (sorted by ID), then
-/// writes the index. A workflow that fails is recorded in its [`Entry`] and the others go on;
-/// only a failure to list the workspace or to write the index is an error.
+/// writes the index. A workflow that fails is recorded in its [`Entry`], its directory left as
+/// it was, and the others go on; only a failure to list the workspace or to write the index is
+/// an error.
 #[cfg(feature = "fetch")]
 pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> Result<Outcome> {
     use crate::bundle;
@@ -256,6 +276,7 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
             directory,
             files: Vec::new(),
             status: Status::Failed,
+            kept_previous: false,
             error: None,
         };
         on_event(Event::Started {
@@ -294,7 +315,16 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
                 entry.status = Status::Ok;
                 entry.files = bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
             }
-            Err(e) => entry.error = Some(e.to_string()),
+            Err(e) => {
+                entry.error = Some(e.to_string());
+                // Only a complete generation can be declared: a module whose `include!` finds
+                // no file would break the build as surely as a missing module.
+                let dir = entry.directory.as_ref().map(|d| options.dir.join(d));
+                if dir.is_some_and(|d| bundle::FILE_NAMES.iter().all(|f| d.join(f).is_file())) {
+                    entry.kept_previous = true;
+                    entry.files = bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
+                }
+            }
         }
         on_event(Event::Finished {
             index,
@@ -381,22 +411,29 @@ mod tests {
     }
 
     #[test]
-    fn mod_rs_declares_ok_workflows_only_and_escapes_names() {
+    fn mod_rs_declares_ok_and_kept_workflows_only_and_escapes_names() {
         let entry = |id: &str, name: &str, status| Entry {
             id: id.to_owned(),
             name: Some(name.to_owned()),
             directory: Some(format!("{}_{id}", slug(Some(name)))),
             files: Vec::new(),
             status,
+            kept_previous: false,
             error: None,
+        };
+        let kept = Entry {
+            kept_previous: true,
+            ..entry("3", "c", Status::Failed)
         };
         let text = mod_rs(&[
             entry("1", "a\"]; fn evil() {} //\n", Status::Ok),
             entry("2", "b", Status::Failed),
+            kept,
         ])
         .expect("renders");
         let file = syn::parse_file(&text).expect("parses");
-        assert_eq!(file.items.len(), 1, "{text}");
+        assert_eq!(file.items.len(), 2, "{text}");
+        assert!(text.contains("pub mod c_3 {"), "{text}");
         assert!(text.contains("pub mod a_fn_evil_1 {"), "{text}");
         assert!(
             text.contains("include!(\"a_fn_evil_1/input.rs\")"),

@@ -1,7 +1,8 @@
 //! `cozegen all --workspace-id` against a fake Coze API on 127.0.0.1: a listing over three
 //! pages with hostile names, an invalid ID, a workflow answering HTTP 500 and one answering an
 //! error envelope; a directory per good workflow equal to the goldens, the index files, the
-//! failures reported, `--check`, and the generated `mod.rs` compiled in a scratch crate.
+//! failures reported, `--check`, and the generated `mod.rs` compiled in a scratch crate. Reruns
+//! of a two-workflow workspace where one fails: an earlier generation is kept and stays declared.
 
 mod common;
 
@@ -51,11 +52,12 @@ fn page(items: Vec<Value>, has_more: Option<bool>) -> Vec<u8> {
     serde_json::to_vec(&json!({"code": 0, "msg": "", "data": data})).expect("json")
 }
 
+fn doc(corpus: &str) -> Vec<u8> {
+    std::fs::read(root().join(format!("tests/corpus/{corpus}.json"))).expect("corpus")
+}
+
 /// Three pages of size 2: explicit `has_more` on the first two, a short page without it last.
 fn api() -> Api {
-    let doc = |name: &str| {
-        std::fs::read(root().join(format!("tests/corpus/{name}.json"))).expect("corpus")
-    };
     let mut routes = vec![
         (
             list_target(WORKSPACE, 1, 2),
@@ -101,7 +103,44 @@ fn api() -> Api {
     Api::start(routes)
 }
 
+/// The workflow of [`pair`] that fails on demand, and the one that never does.
+const FLAKY: (&str, &str, &str, &str) = GOOD[0];
+const STEADY: (&str, &str, &str, &str) = GOOD[2];
+
+/// A workspace of [`FLAKY`] and [`STEADY`] on one page; with `flaky_fails`, [`FLAKY`] answers
+/// HTTP 500.
+fn pair(flaky_fails: bool) -> Api {
+    let listing = page(
+        vec![item(FLAKY.0, FLAKY.2), item(STEADY.0, STEADY.2)],
+        Some(false),
+    );
+    let flaky = if flaky_fails {
+        (500, br#"{"code":5000,"msg":"internal error"}"#.to_vec())
+    } else {
+        (200, doc(FLAKY.1))
+    };
+    Api::start(vec![
+        (list_target(WORKSPACE, 1, 2), 200, listing),
+        (workflow_target(FLAKY.0), flaky.0, flaky.1),
+        (workflow_target(STEADY.0), 200, doc(STEADY.1)),
+    ])
+}
+
+/// Runs [`pair`] without retries, so a failure is quick.
+fn run_pair(api: &Api, dir: &Path, extra: &[&str]) -> std::process::Output {
+    run_workspace_retrying(api, dir, "0", extra)
+}
+
 fn run_workspace(api: &Api, dir: &Path, extra: &[&str]) -> std::process::Output {
+    run_workspace_retrying(api, dir, "1", extra)
+}
+
+fn run_workspace_retrying(
+    api: &Api,
+    dir: &Path,
+    retries: &str,
+    extra: &[&str],
+) -> std::process::Output {
     let url = api.url();
     let mut args = vec![
         "all",
@@ -112,7 +151,7 @@ fn run_workspace(api: &Api, dir: &Path, extra: &[&str]) -> std::process::Output 
         "--base-url",
         &url,
         "--retries",
-        "1",
+        retries,
         "--retry-delay-ms",
         "10",
         "--page-size",
@@ -140,6 +179,24 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     walk(dir, dir, &mut out);
     out.sort();
     out
+}
+
+/// The modules that `mod.rs` in `dir` declares, in order.
+fn modules(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("mod.rs")).expect("mod.rs");
+    let file = syn::parse_file(&text).expect("mod.rs parses");
+    file.items
+        .iter()
+        .map(|item| match item {
+            syn::Item::Mod(m) => m.ident.to_string(),
+            _ => panic!("mod.rs holds something other than modules:\n{text}"),
+        })
+        .collect()
+}
+
+fn index(dir: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join("index.json")).expect("index.json"))
+        .expect("index.json is JSON")
 }
 
 /// Runs the workspace once into a fresh directory; returns it with the output.
@@ -256,17 +313,120 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
 fn workspace_mod_rs_declares_one_module_per_good_workflow() {
     let (scratch, _api, out) = generated();
     expect_exit(&out, 1);
-    let text = std::fs::read_to_string(scratch.path().join("mod.rs")).expect("mod.rs");
-    let file = syn::parse_file(&text).expect("mod.rs parses");
-    let modules: Vec<String> = file
-        .items
-        .iter()
-        .map(|item| match item {
-            syn::Item::Mod(m) => m.ident.to_string(),
-            _ => panic!("mod.rs holds something other than modules:\n{text}"),
-        })
-        .collect();
-    assert_eq!(modules, GOOD.map(|g| g.3));
+    assert_eq!(modules(scratch.path()), GOOD.map(|g| g.3));
+}
+
+/// A transient failure must not take a module away from code that uses it.
+#[test]
+fn workspace_keeps_a_failed_workflow_declared_when_its_earlier_generation_is_complete() {
+    let (good, broken) = (pair(false), pair(true));
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    expect_exit(&run_pair(&good, dir, &[]), 0);
+    let before = tree(dir);
+    let index_before = index(dir);
+    assert_eq!(modules(dir), [FLAKY.3, STEADY.3]);
+
+    let (_, stderr) = expect_exit(&run_pair(&broken, dir, &[]), 1);
+    assert!(
+        stderr.contains(&format!("error: workflow {}: GET ", FLAKY.3)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("HTTP 500"), "{stderr}");
+    assert!(stderr.contains("1 of 2 workflow(s) failed"), "{stderr}");
+
+    // Everything but the index is as the good run left it, `mod.rs` included.
+    assert_eq!(modules(dir), [FLAKY.3, STEADY.3]);
+    let without_index = |files: Vec<(PathBuf, Vec<u8>)>| -> Vec<(PathBuf, Vec<u8>)> {
+        files
+            .into_iter()
+            .filter(|(path, _)| path != Path::new("index.json"))
+            .collect()
+    };
+    assert!(
+        without_index(tree(dir)) == without_index(before.clone()),
+        "the failed run changed files other than index.json"
+    );
+
+    // The index records the failure and the files kept; nothing else about it changes.
+    let index = index(dir);
+    let flaky = &index["workflows"][0];
+    assert_eq!(flaky["id"], FLAKY.0);
+    let error = flaky["error"].as_str().expect("error");
+    assert!(error.contains("HTTP 500"), "{error}");
+    let mut expected = index_before;
+    let entry = &mut expected["workflows"][0];
+    entry["status"] = json!("failed");
+    entry["kept_previous"] = json!(true);
+    entry["error"] = json!(error);
+    assert_eq!(index, expected);
+    assert_eq!(
+        flaky["files"],
+        json!(cozegen::bundle::FILE_NAMES),
+        "the kept files are listed"
+    );
+
+    // Once the workflow answers again, the output is what it was.
+    expect_exit(&run_pair(&good, dir, &[]), 0);
+    assert!(
+        tree(dir) == before,
+        "the recovered run differs from the first"
+    );
+}
+
+#[test]
+fn workspace_check_does_not_count_a_kept_workflow_as_drift_and_still_fails() {
+    let (good, broken) = (pair(false), pair(true));
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    expect_exit(&run_pair(&good, dir, &[]), 0);
+    let before = tree(dir);
+
+    // Only the index would change, to record the failure.
+    let (stdout, stderr) = expect_exit(&run_pair(&broken, dir, &["--check"]), 1);
+    assert_eq!(stdout, format!("{}\n", dir.join("index.json").display()));
+    assert!(
+        stderr.contains(&format!("error: workflow {}: GET ", FLAKY.3)),
+        "{stderr}"
+    );
+    assert_eq!(tree(dir), before, "--check wrote something");
+
+    // Once the index records it (the error names the same server), nothing drifts, and the
+    // failure alone fails the run.
+    expect_exit(&run_pair(&broken, dir, &[]), 1);
+    let after = tree(dir);
+    let (stdout, stderr) = expect_exit(&run_pair(&broken, dir, &["--check"]), 1);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("1 of 2 workflow(s) failed"), "{stderr}");
+    assert_eq!(tree(dir), after, "--check wrote something");
+}
+
+#[test]
+fn workspace_does_not_declare_a_failed_workflow_without_a_complete_earlier_generation() {
+    let (good, broken) = (pair(false), pair(true));
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    let flaky_dir = dir.join(FLAKY.3);
+    let not_kept = |dir: &Path| {
+        assert_eq!(modules(dir), [STEADY.3]);
+        let flaky = &index(dir)["workflows"][0];
+        assert_eq!(flaky["status"], "failed");
+        assert_eq!(flaky["files"], json!([]));
+        assert_eq!(flaky.get("kept_previous"), None, "{flaky}");
+    };
+
+    // Failing on its first run: never generated, never declared.
+    expect_exit(&run_pair(&broken, dir, &[]), 1);
+    not_kept(dir);
+    assert!(!flaky_dir.exists());
+
+    // An incomplete earlier generation is left as it was, but not declared.
+    expect_exit(&run_pair(&good, dir, &[]), 0);
+    std::fs::remove_file(flaky_dir.join("ir.json")).expect("remove");
+    let left = tree(&flaky_dir);
+    expect_exit(&run_pair(&broken, dir, &[]), 1);
+    not_kept(dir);
+    assert_eq!(tree(&flaky_dir), left);
 }
 
 #[test]
