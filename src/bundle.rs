@@ -1,5 +1,5 @@
-//! Every artifact of one workflow under stable file names (`cozegen all`), and writing or
-//! drift-checking them as a directory.
+//! Every artifact of one workflow under stable file names (`cozegen all`), and writing them
+//! into a directory as a group, or drift-checking them.
 //!
 //! The file names are part of cozegen's interface (build scripts and CI point at them) and do
 //! not change: see [`FILE_NAMES`]. Each artifact is rendered by its emitter with default
@@ -87,20 +87,53 @@ pub fn render(
     Ok((artifacts, warnings))
 }
 
-/// Writes the artifacts into `dir` (created if missing), each atomically. A file that already
-/// has the right contents is left alone, so its modification time does not trigger rebuilds.
+/// Writes the artifacts into `dir` (created if missing) as a group: either every changed file
+/// is replaced, or, if any cannot be read or written, none is (and a directory this call
+/// created is removed again). A file that already has the right contents is left alone, so
+/// its modification time does not trigger rebuilds.
 pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-        path: dir.display().to_string(),
-        source,
-    })?;
+    // Every target is read before anything is created, so one that cannot be read (say, a
+    // directory in its place) fails the run before any file is touched.
+    let mut changed = Vec::new();
     for artifact in artifacts {
         let path = dir.join(artifact.file_name);
         if differs(&path, &artifact.text)? {
-            crate::output::write_atomic(&path, artifact.text.as_bytes())?;
+            changed.push((path, artifact.text.as_bytes()));
         }
     }
-    Ok(())
+    let created = create_dirs(dir)?;
+    crate::output::write_all_atomic(&changed).inspect_err(|_| remove_dirs(&created))
+}
+
+/// Creates `dir` and its missing parents, and returns the ones it created, deepest first.
+fn create_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let missing: Vec<PathBuf> = dir
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .take_while(|a| {
+            std::fs::symlink_metadata(a).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        })
+        .map(Path::to_path_buf)
+        .collect();
+    std::fs::create_dir_all(dir).map_err(|source| {
+        // create_dir_all may have made some of the parents before failing.
+        remove_dirs(&missing);
+        Error::Write {
+            path: dir.display().to_string(),
+            source,
+        }
+    })?;
+    Ok(missing)
+}
+
+/// Removes directories a failed write created, deepest first. `remove_dir` removes only empty
+/// ones, so nothing another process put there meanwhile is lost.
+fn remove_dirs(created: &[PathBuf]) {
+    for dir in created {
+        if std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+    }
 }
 
 /// The files of `dir` that are missing or differ from `artifacts`, in order. Nothing is written.

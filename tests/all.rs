@@ -33,16 +33,15 @@ fn order_intake() -> std::path::PathBuf {
     root().join("tests/corpus/order_intake.json")
 }
 
-/// Every file of `dir`, sorted, with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+/// Every entry of `dir`, sorted, with its bytes (`None` for a directory).
+fn snapshot(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .expect("read dir")
         .map(|e| {
             let e = e.expect("entry");
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).expect("read"),
-            )
+            let bytes = (!e.file_type().expect("file type").is_dir())
+                .then(|| std::fs::read(e.path()).expect("read"));
+            (e.file_name().to_string_lossy().into_owned(), bytes)
         })
         .collect();
     files.sort();
@@ -85,6 +84,132 @@ fn all_is_deterministic_and_rewrites_nothing_that_is_up_to_date() {
     assert!(all(&order_intake(), dir, &["--quiet"]).status.success());
     assert_eq!(snapshot(dir), first);
     assert_eq!(mtime("input.rs"), before, "an unchanged file was rewritten");
+}
+
+#[test]
+fn a_failed_run_leaves_every_existing_file_untouched() {
+    // `ir.json` is written last; a directory in its place once failed the run only after the
+    // other seven files had been rewritten, leaving a mix of two workflows.
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    assert!(all(&order_intake(), dir, &["--quiet"]).status.success());
+    std::fs::remove_file(dir.join("ir.json")).expect("remove");
+    std::fs::create_dir(dir.join("ir.json")).expect("mkdir");
+    let before = snapshot(dir);
+    let out = all(
+        &root().join("tests/corpus/hostile_names.json"),
+        dir,
+        &["--quiet"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&dir.join("ir.json").display().to_string()),
+        "the error names the path: {}",
+        stderr(&out)
+    );
+    // Also no temporary file is left: it would be a new entry.
+    assert_eq!(snapshot(dir), before, "a failed run changed the directory");
+}
+
+/// An artifact whose temporary file cannot be created, even as root (who ignores
+/// permissions): the temporary's name, the target's with a prefix and suffix, is too long.
+fn unwritable() -> cozegen::bundle::Artifact {
+    cozegen::bundle::Artifact {
+        file_name: Box::leak("x".repeat(250).into_boxed_str()),
+        text: "never written\n".to_owned(),
+    }
+}
+
+fn artifact(file_name: &'static str, text: &str) -> cozegen::bundle::Artifact {
+    cozegen::bundle::Artifact {
+        file_name,
+        text: text.to_owned(),
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_written_leaves_the_others_untouched() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    std::fs::write(dir.join("a.txt"), "old a\n").expect("write");
+    std::fs::write(dir.join("same.txt"), "same\n").expect("write");
+    let before = snapshot(dir);
+    let artifacts = [
+        artifact("a.txt", "new a\n"),
+        artifact("b.txt", "new b\n"),
+        artifact("same.txt", "same\n"),
+        unwritable(),
+    ];
+    let e = cozegen::bundle::write(dir, &artifacts).expect_err("the long name fails");
+    assert!(
+        e.to_string().starts_with(&format!(
+            "cannot write {}",
+            dir.join(artifacts[3].file_name).display()
+        )),
+        "{e}"
+    );
+    assert_eq!(
+        snapshot(dir),
+        before,
+        "a failed write changed the directory"
+    );
+}
+
+#[test]
+fn a_failed_write_into_a_new_directory_leaves_no_directory() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path().join("new/out");
+    let artifacts = [artifact("a.txt", "a\n"), unwritable()];
+    cozegen::bundle::write(&dir, &artifacts).expect_err("the long name fails");
+    assert!(
+        !scratch.path().join("new").exists(),
+        "the directories a failed write made are removed"
+    );
+    // A directory that was there before stays.
+    std::fs::create_dir(scratch.path().join("new")).expect("mkdir");
+    cozegen::bundle::write(&dir, &artifacts).expect_err("the long name fails");
+    assert!(scratch.path().join("new").is_dir());
+    assert!(!dir.exists());
+}
+
+#[test]
+fn an_output_directory_below_a_file_fails_and_creates_nothing() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    std::fs::write(scratch.path().join("file"), "a file").expect("write");
+    let out = all(
+        &order_intake(),
+        &scratch.path().join("file/out"),
+        &["--quiet"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("file/out"), "{}", stderr(&out));
+    assert_eq!(
+        snapshot(scratch.path()),
+        [("file".to_owned(), Some(b"a file".to_vec()))]
+    );
+}
+
+#[test]
+fn a_symlinked_artifact_has_its_target_replaced_and_keeps_the_link() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path().join("out");
+    let elsewhere = scratch.path().join("elsewhere");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    std::fs::write(elsewhere.join("ir.json"), "old").expect("write");
+    std::os::unix::fs::symlink("../elsewhere/ir.json", dir.join("ir.json")).expect("symlink");
+    assert!(all(&order_intake(), &dir, &["--quiet"]).status.success());
+    assert!(
+        std::fs::symlink_metadata(dir.join("ir.json"))
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_golden(
+        "order_intake/ir.json",
+        &std::fs::read_to_string(elsewhere.join("ir.json")).expect("target"),
+    );
+    assert_eq!(snapshot(&elsewhere).len(), 1, "no temporary file is left");
 }
 
 #[test]
