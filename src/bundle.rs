@@ -150,6 +150,10 @@ pub fn drift(dir: &Path, artifacts: &[Artifact]) -> Result<Vec<PathBuf>> {
 
 /// Whether `path` is missing or holds something other than `text`.
 pub fn differs(path: &Path, text: &str) -> Result<bool> {
+    // A FIFO or device is written to, never compared: reading a FIFO would wait for a writer.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Ok(true);
+    }
     match std::fs::read(path) {
         Ok(current) => Ok(current != text.as_bytes()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),

@@ -358,3 +358,43 @@ fn the_readme_example_generates_the_golden_artifacts() {
         assert_golden(&format!("order_intake/{golden}"), &written);
     }
 }
+
+#[test]
+fn an_artifact_that_is_a_fifo_is_written_into_without_reading_it_first() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = root().join("tests/corpus/arrays.json");
+    let first = all(&doc, dir.path(), &["-q"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let fifo = dir.path().join("schema.json");
+    let expected = std::fs::read_to_string(&fifo).expect("schema");
+    std::fs::remove_file(&fifo).expect("remove");
+    let c_path = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the file.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read fifo"))
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cozegen"))
+        .args(["all", doc.to_str().expect("utf-8"), "-q", "-o"])
+        .arg(dir.path())
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .expect("run cozegen");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            // Let the reader go, so the test fails instead of hanging.
+            drop(std::fs::OpenOptions::new().write(true).open(&fifo));
+            panic!("cozegen all blocked on the FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success());
+    assert_eq!(reader.join().expect("reader"), expected);
+}
