@@ -21,11 +21,11 @@ pub fn parse(raw: &Scalar, ty: &Type) -> Result<Option<Value>, String> {
             // Text types take the string as it is, even when it looks like JSON.
             Type::String | Type::Time | Type::File(_) => Value::String(s.clone()),
             // Read from the text itself, so no digit is lost to floating point on the way.
-            Type::Integer if exact_integer(s.trim()).is_some() => {
-                return exact_integer(s.trim())
-                    .unwrap_or_else(|| unreachable!("checked above"))
-                    .map(|i| Some(Value::from(i)));
-            }
+            Type::Integer => match exact_integer(s.trim()) {
+                Some(exact) => return exact.map(|i| Some(Value::from(i))),
+                None => serde_json::from_str(s.trim())
+                    .map_err(|_| format!("{} is not {}", shorten(s), expected(ty)))?,
+            },
             Type::Any(_) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
             _ => serde_json::from_str(s.trim())
                 .map_err(|_| format!("{} is not {}", shorten(s), expected(ty)))?,
@@ -118,6 +118,14 @@ fn integer(n: &Number) -> Option<Number> {
 /// `None` when `text` is not a JSON number at all; an error when it is one but not a whole
 /// number, or not within the 64-bit range.
 fn exact_integer(text: &str) -> Option<Result<i64, String>> {
+    // The usual case, plain digits that fit: no work beyond parsing.
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    if (1..=18).contains(&unsigned.len())
+        && unsigned.bytes().all(|b| b.is_ascii_digit())
+        && (unsigned == "0" || !unsigned.starts_with('0'))
+    {
+        return text.parse().ok().map(Ok);
+    }
     let (negative, rest) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),

@@ -82,64 +82,67 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 /// Rust keywords (strict, reserved and edition-2024) that cannot be field names as they are.
-const RUST_KEYWORDS: &[&str] = &[
-    "as",
-    "break",
-    "const",
-    "continue",
-    "crate",
-    "else",
-    "enum",
-    "extern",
-    "false",
-    "fn",
-    "for",
-    "if",
-    "impl",
-    "in",
-    "let",
-    "loop",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "pub",
-    "ref",
-    "return",
-    "self",
-    "Self",
-    "static",
-    "struct",
-    "super",
-    "trait",
-    "true",
-    "type",
-    "unsafe",
-    "use",
-    "where",
-    "while",
-    "async",
-    "await",
-    "dyn",
-    "abstract",
-    "become",
-    "box",
-    "do",
-    "final",
-    "macro",
-    "override",
-    "priv",
-    "typeof",
-    "unsized",
-    "virtual",
-    "yield",
-    "try",
-    "gen",
-    "union",
-    "macro_rules",
-    "raw",
-    "safe",
-];
+/// A `match`, not a list search: it runs for every field of every document.
+fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
+            | "union"
+            | "macro_rules"
+            | "raw"
+            | "safe"
+    )
+}
 
 /// Type names longer than this are shortened to the root name plus the last segment, so that
 /// deeply nested documents do not produce names whose total size grows with the square of depth.
@@ -158,8 +161,37 @@ fn ascii_words(name: &str) -> String {
 
 /// The UpperCamelCase form of a wire name, or `None` if nothing of it survives.
 pub fn camel(name: &str) -> Option<String> {
+    if is_snake_words(name) {
+        // What the case conversion gives for these names, without its allocations.
+        let mut out = String::with_capacity(name.len());
+        for word in name.split('_') {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.push(first.to_ascii_uppercase());
+                out.push_str(chars.as_str());
+            }
+        }
+        return Some(out);
+    }
+    converted_camel(name)
+}
+
+/// [`camel`] without the shortcut for snake_case names.
+fn converted_camel(name: &str) -> Option<String> {
     let s = ascii_words(name).to_upper_camel_case();
     (!s.is_empty()).then_some(s)
+}
+
+/// Lowercase ASCII words of letters and digits joined by single underscores, starting with a
+/// letter: most wire names.
+fn is_snake_words(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_lowercase)
+        && bytes.last() != Some(&b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+        && !name.contains("__")
 }
 
 /// The default root type name for a node: the workflow name in UpperCamelCase plus `suffix`
@@ -265,7 +297,7 @@ fn converted_ident(name: &str, position: usize) -> String {
         format!("field_{position}")
     } else if snake.starts_with(|c: char| c.is_ascii_digit()) {
         format!("field_{snake}")
-    } else if RUST_KEYWORDS.contains(&snake.as_str()) {
+    } else if is_keyword(&snake) {
         format!("{snake}_")
     } else {
         snake
@@ -276,15 +308,7 @@ fn converted_ident(name: &str, position: usize) -> String {
 /// letters and digits joined by single underscores, starting with a letter, short enough, and
 /// not a keyword. Most wire names are, and they skip the case conversion.
 fn is_plain_snake(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    bytes.len() <= MAX_IDENT_LEN
-        && bytes.first().is_some_and(u8::is_ascii_lowercase)
-        && bytes.last() != Some(&b'_')
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
-        && !name.contains("__")
-        && !RUST_KEYWORDS.contains(&name)
+    name.len() <= MAX_IDENT_LEN && is_snake_words(name) && !is_keyword(name)
 }
 
 /// Field identifiers claimed so far in one struct.
@@ -364,8 +388,9 @@ mod tests {
             name in "[a-z0-9_]{0,50}|[a-zA-Z0-9_ #$-]{0,12}|.{0,8}"
         ) {
             if is_plain_snake(&name) {
-                proptest::prop_assert_eq!(converted_ident(&name, 1), name);
+                proptest::prop_assert_eq!(converted_ident(&name, 1), name.clone());
             }
+            proptest::prop_assert_eq!(camel(&name), converted_camel(&name));
         }
     }
 
