@@ -674,9 +674,15 @@ fn workspace(
                         failed += 1;
                         let _ = writeln!(
                             stderr,
-                            "error: workflow {}: {}",
+                            "error: workflow {}: {}{}",
                             label(entry),
-                            error.as_deref().unwrap_or("failed")
+                            error.as_deref().unwrap_or("failed"),
+                            if entry.kept_previous {
+                                " (its files from an earlier run are kept, and mod.rs still \
+                                 declares it)"
+                            } else {
+                                ""
+                            }
                         );
                     }
                     (Status::Ok, _) if !tty => {

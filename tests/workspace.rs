@@ -333,6 +333,10 @@ fn workspace_keeps_a_failed_workflow_declared_when_its_earlier_generation_is_com
         "{stderr}"
     );
     assert!(stderr.contains("HTTP 500"), "{stderr}");
+    assert!(
+        stderr.contains("its files from an earlier run are kept"),
+        "{stderr}"
+    );
     assert!(stderr.contains("1 of 2 workflow(s) failed"), "{stderr}");
 
     // Everything but the index is as the good run left it, `mod.rs` included.
