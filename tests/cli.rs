@@ -187,6 +187,27 @@ fn output_file_is_written_and_nothing_is_printed() {
 }
 
 #[test]
+fn a_replaced_output_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    for mode in [0o600, 0o444, 0o640] {
+        let out = dir.path().join(format!("schema-{mode:o}.json"));
+        std::fs::write(&out, "old").expect("write");
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let run = cozegen(&[
+            "schema",
+            "tests/corpus/arrays.json",
+            "-o",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert!(run.status.success(), "{}", stderr(&run));
+        let meta = std::fs::metadata(&out).expect("exists");
+        assert_eq!(meta.permissions().mode() & 0o777, mode, "mode {mode:o}");
+        assert_ne!(std::fs::read_to_string(&out).expect("read"), "old");
+    }
+}
+
+#[test]
 fn a_failing_run_leaves_an_existing_output_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out_path = dir.path().join("schema.json");
