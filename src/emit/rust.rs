@@ -1262,7 +1262,23 @@ fn autolink(line: &str, at: usize) -> Option<&str> {
         return None;
     }
     let token = rest.split(char::is_whitespace).next().unwrap_or_default();
-    let url = token.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"']);
+    // Trailing punctuation ends the sentence, not the address; a `)` only when it closes
+    // nothing inside the address (`(see https://x.org/a_(b))`).
+    let mut url = token;
+    loop {
+        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']);
+        let unbalanced =
+            trimmed.ends_with(')') && trimmed.matches(')').count() > trimmed.matches('(').count();
+        let next = if unbalanced {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if next.len() == url.len() {
+            break;
+        }
+        url = next;
+    }
     let host = url.split_once("://").map_or("", |(_, h)| h);
     let plain = url
         .chars()
@@ -1317,6 +1333,10 @@ mod tests {
         assert_eq!(
             doc_lines("See https://example.com/a?b=1#c. Or http://x.org, (https://y.io)"),
             ["See <https://example.com/a?b=1#c>. Or <http://x.org>, (<https://y.io>)"]
+        );
+        assert_eq!(
+            doc_lines("(https://e.org/a_(b)). And https://e.org/c_(d)"),
+            ["(<https://e.org/a_(b)>). And <https://e.org/c_(d)>"]
         );
         // Not at a word start, no host, or holding something that needs escaping: text.
         assert_eq!(
