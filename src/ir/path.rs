@@ -128,7 +128,9 @@ pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(c as u32,
             0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F
-            | 0xFEFF | 0xFFF9..=0xFFFB)
+            | 0xFEFF | 0xFFF9..=0xFFFB
+            // Tag characters: invisible, and used to smuggle text past readers.
+            | 0xE0000..=0xE007F)
 }
 
 #[cfg(test)]
@@ -151,6 +153,7 @@ mod tests {
     #[test]
     fn bidi_overrides_are_escaped() {
         assert_eq!(printable("a\u{202e}b", 10), "a\\u{202e}b");
+        assert_eq!(printable("a\u{e0041}b", 10), "a\\u{e0041}b");
         assert_eq!(printable("abcdef", 3), "abc…");
     }
 }
