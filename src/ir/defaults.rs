@@ -51,9 +51,19 @@ pub fn conform(value: Value, ty: &Type) -> Result<Value, String> {
             shorten(&s)
         )),
         (Type::Boolean, Value::Bool(b)) => Ok(Value::Bool(b)),
-        (Type::Integer, Value::Number(n)) => integer(&n)
-            .map(Value::Number)
-            .ok_or_else(|| format!("{n} is not an integer")),
+        (Type::Integer, Value::Number(n)) => integer(&n).map(Value::Number).ok_or_else(|| {
+            match n.as_f64() {
+                // The float already lost digits: showing it would show a different number.
+                Some(f) if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 => format!(
+                    "an integer this large (about {f:e}) cannot be read exactly inside an \
+                     array or object default; integers there must stay below 2^53"
+                ),
+                _ => format!("{n} is not an integer"),
+            }
+        }),
+        (Type::Number, Value::Number(n)) if !exact_float(&n) => Err(format!(
+            "{n} cannot be held exactly by a 64-bit float, the type of a number parameter"
+        )),
         (Type::Number, Value::Number(n)) => Ok(Value::Number(n)),
         (Type::Map, Value::Object(m)) => Ok(Value::Object(m)),
         (Type::Array(array), Value::Array(values)) => values
@@ -112,6 +122,18 @@ fn integer(n: &Number) -> Option<Number> {
     }
     let f = n.as_f64()?;
     (f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0).then(|| Number::from(f as i64))
+}
+
+/// Whether a 64-bit float holds `n` exactly (every artifact's number type is one). Integers
+/// beyond 2^53 may not be; a float is one by definition.
+fn exact_float(n: &Number) -> bool {
+    if let Some(i) = n.as_i64() {
+        return (i as f64) as i128 == i128::from(i);
+    }
+    if let Some(u) = n.as_u64() {
+        return (u as f64) as u128 == u128::from(u);
+    }
+    true
 }
 
 /// A JSON number's text as an exact `i64`: `42`, `-7`, `3.0`, `1.5e3`, `12345678901234567.0`.
@@ -349,8 +371,29 @@ mod tests {
             parse(&text("[2.0, -3]"), &ints),
             Ok(Some(serde_json::json!([2, -3])))
         );
-        assert!(parse(&text("[9007199254740993.0]"), &ints).is_err());
+        let err = parse(&text("[3.0, 9007199254740993.0]"), &ints).expect_err("too large");
+        assert!(err.starts_with("element 1: an integer this large"), "{err}");
+        assert!(!err.contains("9007199254740994"), "{err}");
         assert!(parse(&text("[-9223372036854775809]"), &ints).is_err());
+    }
+
+    #[test]
+    fn number_defaults_must_fit_a_float_exactly() {
+        let num = |t: &str| parse(&text(t), &Type::Number);
+        assert_eq!(
+            num("9007199254740992"),
+            Ok(Some(Value::from(9_007_199_254_740_992_i64)))
+        );
+        assert_eq!(num("-12"), Ok(Some(Value::from(-12))));
+        assert_eq!(num("0.1"), Ok(Some(Value::from(0.1))));
+        for t in [
+            "9007199254740993",
+            "18446744073709551615",
+            "-9223372036854775807",
+        ] {
+            let err = num(t).expect_err(t);
+            assert!(err.contains("64-bit float"), "{err}");
+        }
     }
 
     #[test]
