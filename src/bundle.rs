@@ -92,17 +92,36 @@ pub fn render(
 /// created is removed again). A file that already has the right contents is left alone, so
 /// its modification time does not trigger rebuilds.
 pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<()> {
+    let changed = || -> Result<Vec<(PathBuf, &[u8])>> {
+        let mut changed = Vec::new();
+        for artifact in artifacts {
+            let path = dir.join(artifact.file_name);
+            if differs(&path, &artifact.text)? {
+                changed.push((path, artifact.text.as_bytes()));
+            }
+        }
+        Ok(changed)
+    };
     // Every target is read before anything is created, so one that cannot be read (say, a
     // directory in its place) fails the run before any file is touched.
-    let mut changed = Vec::new();
-    for artifact in artifacts {
-        let path = dir.join(artifact.file_name);
-        if differs(&path, &artifact.text)? {
-            changed.push((path, artifact.text.as_bytes()));
-        }
-    }
+    changed()?;
     let created = create_dirs(dir)?;
-    crate::output::write_all_atomic(&changed).inspect_err(|_| remove_dirs(&created))
+    // Two runs into one directory take turns: without the lock their renames interleave and
+    // leave files of both workflows. Compared again under the lock, since the other run may
+    // have written meanwhile.
+    let _lock = lock_dir(dir);
+    changed()
+        .and_then(|changed| crate::output::write_all_atomic(&changed))
+        .inspect_err(|_| remove_dirs(&created))
+}
+
+/// An exclusive advisory lock on `dir` itself (no lock file is left behind), held until the
+/// returned handle is dropped. Best effort: where a directory cannot be opened or locked, the
+/// write goes ahead unlocked.
+fn lock_dir(dir: &Path) -> Option<std::fs::File> {
+    let handle = std::fs::File::open(dir).ok()?;
+    handle.lock().ok()?;
+    Some(handle)
 }
 
 /// Creates `dir` and its missing parents, and returns the ones it created, deepest first.

@@ -163,10 +163,10 @@ fn stage<'a>(path: &'a Path, contents: &'a [u8]) -> Result<Staged<'a>> {
     };
     // A file that is replaced keeps its mode: a private (0600) or read-only output must not
     // come back as the umask's 0644.
-    if let Step::Rename { target, .. } = &staged.step {
-        if let Ok(meta) = std::fs::metadata(target) {
-            file.set_permissions(meta.permissions()).map_err(err)?;
-        }
+    if let Step::Rename { target, .. } = &staged.step
+        && let Ok(meta) = std::fs::metadata(target)
+    {
+        file.set_permissions(meta.permissions()).map_err(err)?;
     }
     file.write_all(contents)
         .and_then(|()| file.sync_all())

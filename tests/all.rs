@@ -398,3 +398,62 @@ fn an_artifact_that_is_a_fifo_is_written_into_without_reading_it_first() {
     assert!(status.success());
     assert_eq!(reader.join().expect("reader"), expected);
 }
+
+#[test]
+fn concurrent_runs_into_one_directory_leave_one_complete_workflow() {
+    let docs = [
+        root().join("tests/corpus/order_intake.json"),
+        root().join("tests/corpus/hostile_names.json"),
+    ];
+    let scratch = tempfile::tempdir().expect("tempdir");
+    // Each workflow's files, generated alone.
+    let alone: Vec<Vec<(String, Vec<u8>)>> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let dir = scratch.path().join(format!("alone{i}"));
+            assert!(all(doc, &dir, &["-q"]).status.success());
+            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+                .expect("dir")
+                .map(|e| e.expect("entry").path())
+                .map(|p| (file_name(&p), std::fs::read(&p).expect("read")))
+                .collect();
+            files.sort();
+            files
+        })
+        .collect();
+    for round in 0..20 {
+        let dir = scratch.path().join(format!("shared{round}"));
+        let children: Vec<std::process::Child> = docs
+            .iter()
+            .map(|doc| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_cozegen"))
+                    .args(["all", doc.to_str().expect("utf-8"), "-q", "-o"])
+                    .arg(&dir)
+                    .stdin(std::process::Stdio::null())
+                    .spawn()
+                    .expect("run cozegen")
+            })
+            .collect();
+        for mut child in children {
+            assert!(child.wait().expect("wait").success());
+        }
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .map(|p| (file_name(&p), std::fs::read(&p).expect("read")))
+            .collect();
+        files.sort();
+        assert!(
+            alone.contains(&files),
+            "round {round}: the directory mixes the two workflows"
+        );
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .expect("file name")
+        .to_string_lossy()
+        .into_owned()
+}

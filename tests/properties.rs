@@ -298,11 +298,10 @@ proptest! {
         let i = cut.index(original.len());
         let mut bytes = original.clone();
         bytes[i] = byte;
-        if let Ok(info) = load_slice(&bytes, "mutated") {
-            if let Ok((workflow, _)) = build(&info, &BuildOptions::default()) {
+        if let Ok(info) = load_slice(&bytes, "mutated")
+            && let Ok((workflow, _)) = build(&info, &BuildOptions::default()) {
                 prop_assert!(json_schema::render(&workflow, &SchemaOptions::default()).is_ok());
             }
-        }
         // Every strict prefix of a JSON object is incomplete JSON: always an error.
         prop_assert!(load_slice(&original[..i], "truncated").is_err());
     }

@@ -66,13 +66,12 @@ pub fn check_action(url: &str) -> std::result::Result<String, String> {
         },
         None => authority.split_once(':').map(|(_, port)| port),
     };
-    if let Some(port) = port {
-        if !(1..=5).contains(&port.len())
+    if let Some(port) = port
+        && (!(1..=5).contains(&port.len())
             || !port.bytes().all(|b| b.is_ascii_digit())
-            || port.parse::<u32>().map_or(true, |p| p > 65_535)
-        {
-            return Err(format!("has an invalid port {port:?}"));
-        }
+            || port.parse::<u32>().map_or(true, |p| p > 65_535))
+    {
+        return Err(format!("has an invalid port {port:?}"));
     }
     let scheme_len = url.len() - rest.len();
     Ok(format!("{}{}", &url[..scheme_len], authority))

@@ -275,10 +275,10 @@ fn fast_struct(s: &StructView, out: &mut String) -> bool {
         if !doc_comments(out, "    ", &f.docs) {
             return false;
         }
-        if let Some(rename) = &f.rename {
-            if !short_line(out, "    ", &[rename]) {
-                return false;
-            }
+        if let Some(rename) = &f.rename
+            && !short_line(out, "    ", &[rename])
+        {
+            return false;
         }
         if f.optional {
             out.push_str("    ");
@@ -309,10 +309,10 @@ fn fast_default_fns(s: &StructView, out: &mut String) -> bool {
         if !doc_comments(out, "    ", &d.docs) {
             return false;
         }
-        if let Some(lint) = d.allow {
-            if !short_line(out, "    ", &["#[allow(", lint, ")]"]) {
-                return false;
-            }
+        if let Some(lint) = d.allow
+            && !short_line(out, "    ", &["#[allow(", lint, ")]"])
+        {
+            return false;
         }
         if !short_line(out, "    ", &["pub fn ", &d.name, "() -> ", &d.ty, " {"])
             || !short_line(out, "        ", &[&d.expr])
