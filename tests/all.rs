@@ -413,13 +413,7 @@ fn concurrent_runs_into_one_directory_leave_one_complete_workflow() {
         .map(|(i, doc)| {
             let dir = scratch.path().join(format!("alone{i}"));
             assert!(all(doc, &dir, &["-q"]).status.success());
-            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-                .expect("dir")
-                .map(|e| e.expect("entry").path())
-                .map(|p| (file_name(&p), std::fs::read(&p).expect("read")))
-                .collect();
-            files.sort();
-            files
+            files_in(&dir)
         })
         .collect();
     for round in 0..20 {
@@ -438,22 +432,23 @@ fn concurrent_runs_into_one_directory_leave_one_complete_workflow() {
         for mut child in children {
             assert!(child.wait().expect("wait").success());
         }
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-            .expect("dir")
-            .map(|e| e.expect("entry").path())
-            .map(|p| (file_name(&p), std::fs::read(&p).expect("read")))
-            .collect();
-        files.sort();
         assert!(
-            alone.contains(&files),
+            alone.contains(&files_in(&dir)),
             "round {round}: the directory mixes the two workflows"
         );
     }
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .expect("file name")
-        .to_string_lossy()
-        .into_owned()
+/// The files of `dir` by name, with their contents, sorted.
+fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .map(|p| {
+            let name = p.file_name().expect("file name").to_string_lossy();
+            (name.into_owned(), std::fs::read(&p).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
 }
