@@ -92,6 +92,12 @@ pub fn render(
 /// created is removed again). A file that already has the right contents is left alone, so
 /// its modification time does not trigger rebuilds.
 pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<()> {
+    let created = create_dirs(dir)?;
+    // Two runs into one directory take turns: without the lock their renames interleave and
+    // leave files of both workflows. The targets are compared under the lock, since the other
+    // run may have written meanwhile; one that cannot be read (a directory in its place, say)
+    // fails the write before any file is touched.
+    let _lock = lock_dir(dir);
     let changed = || -> Result<Vec<(PathBuf, &[u8])>> {
         let mut changed = Vec::new();
         for artifact in artifacts {
@@ -102,14 +108,6 @@ pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<()> {
         }
         Ok(changed)
     };
-    // Every target is read before anything is created, so one that cannot be read (say, a
-    // directory in its place) fails the run before any file is touched.
-    changed()?;
-    let created = create_dirs(dir)?;
-    // Two runs into one directory take turns: without the lock their renames interleave and
-    // leave files of both workflows. Compared again under the lock, since the other run may
-    // have written meanwhile.
-    let _lock = lock_dir(dir);
     changed()
         .and_then(|changed| crate::output::write_all_atomic(&changed))
         .inspect_err(|_| remove_dirs(&created))

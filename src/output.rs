@@ -152,6 +152,9 @@ fn stage<'a>(path: &'a Path, contents: &'a [u8]) -> Result<Staged<'a>> {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
+    // A file that is replaced keeps its mode: a private (0600) or read-only output must not
+    // come back as the umask's 0644.
+    let mode = std::fs::metadata(&target).ok().map(|m| m.permissions());
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -161,12 +164,8 @@ fn stage<'a>(path: &'a Path, contents: &'a [u8]) -> Result<Staged<'a>> {
         path,
         step: Step::Rename { tmp, target },
     };
-    // A file that is replaced keeps its mode: a private (0600) or read-only output must not
-    // come back as the umask's 0644.
-    if let Step::Rename { target, .. } = &staged.step
-        && let Ok(meta) = std::fs::metadata(target)
-    {
-        file.set_permissions(meta.permissions()).map_err(err)?;
+    if let Some(mode) = mode {
+        file.set_permissions(mode).map_err(err)?;
     }
     file.write_all(contents)
         .and_then(|()| file.sync_all())

@@ -252,6 +252,7 @@ pub struct Outcome {
 #[cfg(feature = "fetch")]
 pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> Result<Outcome> {
     use crate::bundle;
+    let all_files = || bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
     let mut listed =
         crate::fetch::list_workflows(&options.fetch, &options.workspace_id, options.page_size)?;
     listed.sort_by(|a, b| id_order(&a.id, &b.id));
@@ -313,7 +314,7 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
             Ok(changed) => {
                 drift.extend(changed);
                 entry.status = Status::Ok;
-                entry.files = bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
+                entry.files = all_files();
             }
             Err(e) => {
                 entry.error = Some(e.to_string());
@@ -322,7 +323,7 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
                 let dir = entry.directory.as_ref().map(|d| options.dir.join(d));
                 if dir.is_some_and(|d| bundle::FILE_NAMES.iter().all(|f| d.join(f).is_file())) {
                     entry.kept_previous = true;
-                    entry.files = bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
+                    entry.files = all_files();
                 }
             }
         }

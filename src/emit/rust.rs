@@ -43,7 +43,7 @@
 
 use super::Node;
 use crate::error::{Error, Result, Warning};
-use crate::ir::path::{needs_escape, printable};
+use crate::ir::path::{needs_escape, printable, push_escaped};
 use crate::ir::{Field, Object, Path, Type, Workflow};
 use askama::Template;
 use proc_macro2::Literal;
@@ -1203,17 +1203,12 @@ fn doc_paragraphs(text: &str) -> impl Iterator<Item = &str> {
 
 /// One trimmed line of untrusted text, escaped as [`doc_lines`] describes.
 fn escape_doc_line(line: &str) -> Cow<'_, str> {
-    let special = |i: usize, c: char| {
-        matches!(c, '\\' | '`' | '~' | '<' | '>' | '[' | ']')
-            || (i == 0 && matches!(c, '#' | '-' | '+' | '*' | '='))
-            || needs_escape(c)
-    };
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let numbered = digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'));
-    if !numbered
+    if list_number(line).is_none()
         && !line.contains("http://")
         && !line.contains("https://")
-        && !line.char_indices().any(|(i, c)| special(i, c))
+        && !line
+            .char_indices()
+            .any(|(i, c)| markdown_special(i, c) || needs_escape(c))
     {
         return Cow::Borrowed(line);
     }
@@ -1226,27 +1221,33 @@ fn escape_doc_line(line: &str) -> Cow<'_, str> {
             escaped.push_str(url);
             escaped.push('>');
             while chars.next_if(|(j, _)| *j < i + url.len()).is_some() {}
-            continue;
-        }
-        match c {
-            '\\' | '`' | '~' | '<' | '>' | '[' | ']' => {
-                escaped.push('\\');
-                escaped.push(c);
-            }
-            // Headings, list items and setext underlines.
-            '#' | '-' | '+' | '*' | '=' if i == 0 => {
-                escaped.push('\\');
-                escaped.push(c);
-            }
-            // As `printable` writes it.
-            c if needs_escape(c) => {
-                use std::fmt::Write as _;
-                let _ = write!(escaped, "\\u{{{:x}}}", c as u32);
-            }
-            c => escaped.push(c),
+        } else if markdown_special(i, c) {
+            escaped.push('\\');
+            escaped.push(c);
+        } else if needs_escape(c) {
+            push_escaped(&mut escaped, c);
+        } else {
+            escaped.push(c);
         }
     }
-    Cow::Owned(escape_list_number(escaped))
+    // `12. x` → `12\. x`, so a line is never an ordered list item.
+    if let Some(digits) = list_number(&escaped) {
+        escaped.insert(digits, '\\');
+    }
+    Cow::Owned(escaped)
+}
+
+/// Whether Markdown reads `c` at byte `i` of a line as syntax: code spans and fences, HTML,
+/// links and escapes anywhere; headings, list items and setext underlines at the start.
+fn markdown_special(i: usize, c: char) -> bool {
+    matches!(c, '\\' | '`' | '~' | '<' | '>' | '[' | ']')
+        || (i == 0 && matches!(c, '#' | '-' | '+' | '*' | '='))
+}
+
+/// The number of leading digits when `line` starts like an ordered list item (`12.` or `12)`).
+fn list_number(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))).then_some(digits)
 }
 
 /// The web address starting at byte `at` of `line`, if one does and it can be written as a
@@ -1284,17 +1285,6 @@ fn autolink(line: &str, at: usize) -> Option<&str> {
         .chars()
         .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '`' | '\\' | '[' | ']' | '~'));
     (plain && !host.is_empty()).then_some(url)
-}
-
-/// `12. x` → `12\. x`, so a line is never an ordered list item.
-fn escape_list_number(line: String) -> String {
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    match line[digits..].chars().next() {
-        Some(c @ ('.' | ')')) if digits > 0 => {
-            format!("{}\\{c}{}", &line[..digits], &line[digits + 1..])
-        }
-        _ => line,
-    }
 }
 
 /// Untrusted text as an inline code span: rendered verbatim, on one line, with a fence longer

@@ -7,7 +7,7 @@
 
 use super::Node;
 use crate::error::Result;
-use crate::ir::path::{is_plain, needs_escape, quote};
+use crate::ir::path::{is_plain, needs_escape, push_escaped, quote};
 use crate::ir::{Object, Type, Workflow};
 use askama::Template;
 
@@ -174,7 +174,7 @@ fn doc_lines(text: &str) -> Vec<String> {
                 if c.is_control() {
                     clean.push(' ');
                 } else if needs_escape(c) {
-                    clean.push_str(&format!("\\u{{{:x}}}", c as u32));
+                    push_escaped(&mut clean, c);
                 } else {
                     clean.push(c);
                 }

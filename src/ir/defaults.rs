@@ -140,18 +140,15 @@ fn exact_float(n: &Number) -> bool {
 /// `None` when `text` is not a JSON number at all; an error when it is one but not a whole
 /// number, or not within the 64-bit range.
 fn exact_integer(text: &str) -> Option<Result<i64, String>> {
+    let rest = text.strip_prefix('-').unwrap_or(text);
+    let negative = rest.len() < text.len();
     // The usual case, plain digits that fit: no work beyond parsing.
-    let unsigned = text.strip_prefix('-').unwrap_or(text);
-    if (1..=18).contains(&unsigned.len())
-        && unsigned.bytes().all(|b| b.is_ascii_digit())
-        && (unsigned == "0" || !unsigned.starts_with('0'))
+    if (1..=18).contains(&rest.len())
+        && rest.bytes().all(|b| b.is_ascii_digit())
+        && (rest == "0" || !rest.starts_with('0'))
     {
         return text.parse().ok().map(Ok);
     }
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
     let (mantissa, exponent) = match rest.find(['e', 'E']) {
         Some(i) => (&rest[..i], Some(&rest[i + 1..])),
         None => (rest, None),

@@ -96,7 +96,7 @@ pub fn quote(name: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if needs_escape(c) => push_escaped(&mut out, c),
             c => out.push(c),
         }
     }
@@ -114,12 +114,18 @@ pub fn printable(text: &str, max: usize) -> String {
             break;
         }
         if needs_escape(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            push_escaped(&mut out, c);
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// `c` as the visible escape cozegen writes for characters that [`needs_escape`]: `\u{202e}`.
+pub(crate) fn push_escaped(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\u{{{:x}}}", c as u32);
 }
 
 /// Control characters, and the invisible formatting characters that can reorder or hide text
