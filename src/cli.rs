@@ -125,6 +125,11 @@ struct AllArgs {
     #[arg(long = "derive", value_name = "PATH")]
     derives: Vec<String>,
 
+    /// Accept keys a workflow does not declare, in every artifact (by default objects are
+    /// closed: an extra key is almost always a typo).
+    #[arg(long)]
+    open_objects: bool,
+
     /// Workflows per page when listing a workspace.
     #[cfg(feature = "fetch")]
     #[arg(
@@ -166,6 +171,10 @@ struct ValidateArgs {
     /// Do not print warnings about the WorkflowInfo.
     #[arg(short, long)]
     quiet: bool,
+
+    /// Accept keys the workflow does not declare (by default they are problems).
+    #[arg(long)]
+    open_objects: bool,
 
     #[cfg(feature = "fetch")]
     #[command(flatten)]
@@ -226,6 +235,11 @@ struct Common {
     /// (a drift check for CI, like `cargo fmt --check`).
     #[arg(long, requires = "output")]
     check: bool,
+
+    /// Accept keys a workflow does not declare, in every artifact (by default objects are
+    /// closed: an extra key is almost always a typo).
+    #[arg(long)]
+    open_objects: bool,
 
     #[cfg(feature = "fetch")]
     #[command(flatten)]
@@ -342,11 +356,6 @@ struct SchemaArgs {
     #[arg(long, value_enum, default_value_t = NodeArg::Input)]
     node: NodeArg,
 
-    /// Allow undeclared keys in objects (by default objects are closed with
-    /// `additionalProperties: false`).
-    #[arg(long)]
-    open_objects: bool,
-
     /// Add an `x-coze-type` keyword to every parameter (strict validators such as Ajv reject
     /// unknown keywords unless told about them).
     #[arg(long)]
@@ -426,10 +435,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     DraftArg::V07 => Draft::Draft07,
                 },
                 node: args.node.into(),
-                open_objects: args.open_objects,
                 coze_keywords: args.coze_keywords,
             };
-            generate(&args.common, &BuildOptions::default(), |w| {
+            generate(&args.common, &build_options(&args.common), |w| {
                 json_schema::render(w, &options)
             })
         }
@@ -437,17 +445,17 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let options = TsOptions {
                 node: args.node.into(),
             };
-            generate(&args.common, &BuildOptions::default(), |w| {
+            generate(&args.common, &build_options(&args.common), |w| {
                 typescript::render(w, &options)
             })
         }
-        Command::Ir(args) => generate(&args.common, &BuildOptions::default(), ir_json::render),
+        Command::Ir(args) => generate(&args.common, &build_options(&args.common), ir_json::render),
         Command::Html(args) => {
             let options = HtmlOptions {
                 fragment: args.fragment,
                 action: args.action,
             };
-            generate(&args.common, &BuildOptions::default(), |w| {
+            generate(&args.common, &build_options(&args.common), |w| {
                 html::render(w, &options)
             })
         }
@@ -456,11 +464,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let build = match node {
                 Node::Input => BuildOptions {
                     input_type_name: args.type_name.clone(),
-                    ..BuildOptions::default()
+                    ..build_options(&args.common)
                 },
                 Node::Output => BuildOptions {
                     output_type_name: args.type_name.clone(),
-                    ..BuildOptions::default()
+                    ..build_options(&args.common)
                 },
             };
             let options = RustOptions {
@@ -512,12 +520,16 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
     };
     #[cfg(not(feature = "fetch"))]
     let info = cozegen::load_path(&args.file)?;
-    let (workflow, warnings) = cozegen::build(&info, &BuildOptions::default())?;
+    let build = BuildOptions {
+        open_objects: args.open_objects,
+        ..BuildOptions::default()
+    };
+    let (workflow, warnings) = cozegen::build(&info, &build)?;
     if !args.quiet {
         print_warnings(&warnings);
     }
     let params = cozegen::load::read_json(&args.params)?;
-    let problems = cozegen::validate::validate(&workflow.input, &params);
+    let problems = cozegen::validate::validate(&workflow.input, params.value());
     let report: String = problems.iter().map(|p| format!("{p}\n")).collect();
     emit(None, &report)?;
     match problems.len() {
@@ -556,6 +568,7 @@ fn all(args: &AllArgs) -> Result<(), Error> {
     let build = BuildOptions {
         input_type_name: args.type_name.clone(),
         output_type_name: args.output_type_name.clone(),
+        open_objects: args.open_objects,
     };
     let bundle = cozegen::bundle::BundleOptions {
         derives: args.derives.clone(),
@@ -738,6 +751,14 @@ fn diff_source(args: &DiffArgs, source: &std::path::Path) -> Result<WorkflowInfo
             "`{}` names a workflow ID, but this cozegen was built without the `fetch` feature",
             source.display()
         )))
+    }
+}
+
+/// The IR choices every generating command shares.
+fn build_options(common: &Common) -> BuildOptions {
+    BuildOptions {
+        open_objects: common.open_objects,
+        ..BuildOptions::default()
     }
 }
 

@@ -765,22 +765,18 @@ fn scrub_error(error: Error, token: Option<&Token>) -> Error {
 
 /// Re-indents a JSON document (key order and values kept). Depth was checked by `load_slice`.
 fn pretty(bytes: &[u8], source_name: &str) -> Result<String> {
-    crate::stack::run(|| {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        de.disable_recursion_limit();
-        let value: serde_json::Value =
-            serde::Deserialize::deserialize(&mut de).map_err(|e| Error::Json {
-                source_name: source_name.to_owned(),
-                line: e.line(),
-                column: e.column(),
-                path: String::new(),
-                message: printable(&e.to_string(), 240),
-            })?;
-        let mut text = serde_json::to_string_pretty(&value)
-            .map_err(|e| Error::Internal(format!("cannot print JSON: {e}")))?;
-        text.push('\n');
-        Ok(text)
-    })
+    let value = crate::json::Deep::from_slice(bytes).map_err(|e| Error::Json {
+        source_name: source_name.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        path: String::new(),
+        message: printable(&e.to_string(), 240),
+    })?;
+    let mut writer = crate::json::Writer::pretty(bytes.len() * 2);
+    writer.value(value.value());
+    let mut text = writer.finish();
+    text.push('\n');
+    Ok(text)
 }
 
 /// The most workflows a workspace listing may hold; a longer list is an error rather than an

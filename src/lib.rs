@@ -5,9 +5,9 @@
 //! The pipeline has three stages, one module each:
 //!
 //! 1. [`load`] reads the document into the lenient wire types of [`model`];
-//! 2. [`ir::build`] walks it once into a normalized tree where every name, type and default is
-//!    decided;
-//! 3. the emitters in [`emit`] translate that tree into text through askama templates.
+//! 2. [`ir::build`] walks it once into flat tables where every name, type, default and value
+//!    rule is decided;
+//! 3. the emitters in [`emit`] translate those tables into text through askama templates.
 //!
 //! With the `fetch` feature (on by default), the `fetch` module gets the document from the Coze
 //! API instead of a file; build scripts turn default features off and load a committed snapshot.
@@ -28,10 +28,10 @@ pub mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;
 pub mod ir;
+pub mod json;
 pub mod load;
 pub mod model;
 pub mod output;
-mod stack;
 pub mod validate;
 pub mod workspace;
 

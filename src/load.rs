@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::ir::path::printable;
+use crate::json::Deep;
 use crate::model::{Document, Object, Scalar, WorkflowInfo};
 use serde::Deserialize;
 use std::io::Read;
@@ -25,18 +26,22 @@ pub fn load_path(path: impl AsRef<Path>) -> Result<WorkflowInfo> {
 
 /// Reads any JSON document (such as a `parameters` object) from `path`, or stdin for `-`,
 /// with the same size and depth limits as WorkflowInfo documents.
-pub fn read_json(path: impl AsRef<Path>) -> Result<serde_json::Value> {
+pub fn read_json(path: impl AsRef<Path>) -> Result<Deep> {
     let path = path.as_ref();
     let (name, bytes) = read_source(path)?;
-    check_depth(&bytes, &name)?;
-    crate::stack::run(|| {
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        de.disable_recursion_limit();
-        let value = serde::Deserialize::deserialize(&mut de)
-            .map_err(|e| json_error(e, String::new(), &name))?;
-        de.end().map_err(|e| json_error(e, String::new(), &name))?;
-        Ok(value)
-    })
+    parse_json(&bytes, &name)
+}
+
+/// Parses any JSON document held in memory, with the limits of [`read_json`].
+pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Deep> {
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(Error::TooLarge {
+            source_name: source_name.to_owned(),
+            limit: MAX_DOCUMENT_BYTES,
+        });
+    }
+    check_depth(bytes, source_name)?;
+    Deep::from_slice(bytes).map_err(|e| json_error(e, String::new(), source_name))
 }
 
 fn read_source(path: &Path) -> Result<(String, Vec<u8>)> {
@@ -83,7 +88,7 @@ pub fn load_slice(bytes: &[u8], source_name: &str) -> Result<WorkflowInfo> {
         });
     }
     check_depth(bytes, source_name)?;
-    let document = crate::stack::run(|| parse(bytes, source_name))?;
+    let document = parse(bytes, source_name)?;
     unwrap_envelope(document, source_name)
 }
 
@@ -91,8 +96,9 @@ fn parse(bytes: &[u8], source_name: &str) -> Result<Document> {
     // The fast path parses without tracking where it is; only when that fails is the document
     // parsed again with serde_path_to_error, so the error can name the path.
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    // Depth is bounded by `check_depth` and the stack by `crate::stack`, so serde_json's own
-    // limit of 128 levels would only reject documents cozegen can handle.
+    // Depth is bounded by `check_depth`, and every level of the parameter tree may move to a
+    // new stack segment (`crate::json::grow`), so serde_json's own limit of 128 levels would
+    // only reject documents cozegen can handle.
     de.disable_recursion_limit();
     if let Ok(Object(document)) = Object::<Document>::deserialize(&mut de) {
         de.end()
@@ -169,8 +175,8 @@ fn failure_code(code: Option<&Scalar>) -> Option<String> {
     match code? {
         Scalar::Number(n) if n.as_f64() == Some(0.0) => None,
         Scalar::String(s) if s.trim() == "0" => None,
-        Scalar::Json(serde_json::Value::Null) => None,
-        Scalar::Json(other) => Some(other.to_string()),
+        Scalar::Json(text) if text == "null" => None,
+        Scalar::Json(other) => Some(other.clone()),
         other => other.as_text(),
     }
 }

@@ -48,7 +48,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
                 T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Object)
             }
         }
-        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+        // Objects are where the parameter tree nests: each level may need a new stack segment.
+        crate::json::grow(|| deserializer.deserialize_map(Visitor(std::marker::PhantomData)))
     }
 }
 
@@ -169,29 +170,56 @@ impl<'de> Deserialize<'de> for Params {
 }
 
 /// `OpenAPIParameter`: one node of the recursive parameter tree.
+// Defaults per field rather than for the container: serde fills a container default by moving
+// fields out of a default value, which a type with `Drop` forbids.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct Param {
-    #[serde(rename = "type")]
+    #[serde(default, rename = "type")]
     pub ty: Option<Scalar>,
-    #[serde(deserialize_with = "boxed_object")]
+    #[serde(default, deserialize_with = "boxed_object")]
     pub items: Option<Box<Param>>,
+    #[serde(default)]
     pub properties: Option<Params>,
+    #[serde(default)]
     pub required: Option<Scalar>,
+    #[serde(default)]
     pub description: Option<Scalar>,
+    #[serde(default)]
     pub default_value: Option<Scalar>,
+}
+
+// A tree thousands of levels deep would take a stack frame or more per level to drop; the
+// children are moved out first and dropped one by one instead.
+impl Drop for Param {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        take_children(self, &mut pending);
+        while let Some(mut param) = pending.pop() {
+            take_children(&mut param, &mut pending);
+        }
+    }
+}
+
+fn take_children(param: &mut Param, out: &mut Vec<Param>) {
+    if let Some(items) = param.items.take() {
+        out.push(*items);
+    }
+    if let Some(Params(properties)) = param.properties.take() {
+        out.extend(properties.into_values());
+    }
 }
 
 /// A leaf value whose JSON type the API does not keep consistent.
 ///
-/// Objects and arrays are kept as raw JSON (`Json`) so that a typed `default_value` sent as
-/// real JSON instead of JSON text can still be interpreted.
+/// Objects and arrays (and `null`) are kept as compact JSON text (`Json`) so that a typed
+/// `default_value` sent as real JSON instead of JSON text can still be interpreted, and so
+/// that a nested value costs no recursion to hold or drop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scalar {
     Bool(bool),
     Number(serde_json::Number),
     String(String),
-    Json(serde_json::Value),
+    Json(String),
 }
 
 // Hand-written rather than `#[serde(untagged)]`: untagged enums buffer every value before
@@ -215,7 +243,7 @@ impl<'de> Deserialize<'de> for Scalar {
             }
             fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
                 Ok(serde_json::Number::from_f64(v)
-                    .map_or(Scalar::Json(serde_json::Value::Null), Scalar::Number))
+                    .map_or_else(|| Scalar::Json("null".to_owned()), Scalar::Number))
             }
             fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
                 Ok(Scalar::String(v.to_owned()))
@@ -224,17 +252,17 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar::String(v))
             }
             fn visit_unit<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar::Json(serde_json::Value::Null))
+                Ok(Scalar::Json("null".to_owned()))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
-                let value =
+                let crate::json::Text(text) =
                     Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(Scalar::Json(value))
+                Ok(Scalar::Json(text))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
-                let value =
+                let crate::json::Text(text) =
                     Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(Scalar::Json(value))
+                Ok(Scalar::Json(text))
             }
         }
         deserializer.deserialize_any(Visitor)

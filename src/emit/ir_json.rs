@@ -1,17 +1,20 @@
 //! The normalized IR as JSON (`cozegen ir`), for people who feed their own templates.
 //!
-//! The format is versioned by `cozegen_ir` and documented in the README; it shows every
-//! decision cozegen made (identifiers, type names, typed defaults, paths), so custom
-//! generators do not have to re-derive them from the raw WorkflowInfo.
+//! The format is versioned by `cozegen_ir` and documented in the README. It shows every
+//! decision cozegen made — identifiers, type names, typed defaults, and the value rules every
+//! artifact follows — in the IR's own flat shape: each node's objects and arrays are listed once,
+//! in output order, and types refer to them by index, so the document grows with the number of
+//! parameters, not with the square of their depth. Paths are not written; each object and array
+//! says where it is used (`parent`), which gives them.
 
 use crate::error::Result;
-use crate::ir::{Field, Object, Type, Workflow};
+use crate::ir::rules::{FILE_PATTERN, INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
+use crate::ir::{Parent, Type, Types, Workflow};
+use crate::json::Writer;
 use askama::Template;
-use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value;
 
 /// The version of the IR JSON format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Template)]
 #[template(path = "ir/ir.json", escape = "none")]
@@ -20,147 +23,180 @@ struct IrView {
 }
 
 /// The IR as a JSON value (the same document `render` prints).
-pub fn to_value(workflow: &Workflow) -> Result<Value> {
-    crate::stack::run(|| {
-        serde_json::to_value(IrDocument(workflow))
-            .map_err(|e| crate::Error::Internal(format!("cannot serialize the IR: {e}")))
-    })
+pub fn to_value(workflow: &Workflow) -> Result<crate::json::Deep> {
+    crate::json::Deep::from_str(&write(workflow))
+        .map_err(|e| crate::Error::Internal(format!("cannot read the IR back: {e}")))
 }
 
 /// The IR as pretty-printed JSON text, ending in a newline.
 pub fn render(workflow: &Workflow) -> Result<String> {
-    crate::stack::run(|| {
-        // Serialized straight from the IR: building a `serde_json::Value` first (with `json!`,
-        // which copies every nested value it is given) made deep documents quadratic.
-        let ir = serde_json::to_string_pretty(&IrDocument(workflow))
-            .map_err(|e| crate::Error::Internal(format!("cannot serialize the IR: {e}")))?;
-        Ok(IrView { ir }.render()?)
-    })
-}
-
-/// The whole document: `cozegen_ir`, `workflow`, `input`, `output`, in that order.
-struct IrDocument<'a>(&'a Workflow);
-
-impl Serialize for IrDocument<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let w = self.0;
-        let d = &w.details;
-        let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("cozegen_ir", &FORMAT_VERSION)?;
-        map.serialize_entry(
-            "workflow",
-            &Entries(&[
-                ("id", &d.id),
-                ("name", &d.name),
-                ("description", &d.description),
-                ("app_id", &d.app_id),
-                ("icon_url", &d.icon_url),
-                ("created_at", &d.created_at),
-                ("updated_at", &d.updated_at),
-                ("creator_id", &d.creator_id),
-                ("creator_name", &d.creator_name),
-            ]),
-        )?;
-        map.serialize_entry("input", &ObjectView(&w.input))?;
-        map.serialize_entry(
-            "output",
-            &OutputView {
-                terminate_plan: &w.output.terminate_plan,
-                content: &w.output.content,
-                root: ObjectView(&w.output.root),
-            },
-        )?;
-        map.end()
+    Ok(IrView {
+        ir: write(workflow),
     }
+    .render()?)
 }
 
-/// A JSON object of optional strings, in the given order.
-struct Entries<'a>(&'a [(&'static str, &'a Option<String>)]);
-
-impl Serialize for Entries<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in self.0 {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+fn write(workflow: &Workflow) -> String {
+    let size = |t: &Types| t.objects.iter().map(|o| o.fields.len()).sum::<usize>();
+    let mut w = Writer::pretty(1024 + (size(&workflow.input) + size(&workflow.output)) * 256);
+    w.begin_object();
+    w.key("cozegen_ir");
+    w.integer(FORMAT_VERSION);
+    let d = &workflow.details;
+    w.key("workflow");
+    w.begin_object();
+    for (key, value) in [
+        ("id", &d.id),
+        ("name", &d.name),
+        ("description", &d.description),
+        ("app_id", &d.app_id),
+        ("icon_url", &d.icon_url),
+        ("created_at", &d.created_at),
+        ("updated_at", &d.updated_at),
+        ("creator_id", &d.creator_id),
+        ("creator_name", &d.creator_name),
+    ] {
+        w.entry_opt(key, value.as_deref());
     }
+    w.end_object();
+    rules(&mut w);
+    w.key("input");
+    types(&mut w, &workflow.input);
+    w.key("output");
+    w.begin_object();
+    w.entry_opt("terminate_plan", workflow.terminate_plan.as_deref());
+    w.entry_opt("content", workflow.content.as_deref());
+    w.key("parameters");
+    types(&mut w, &workflow.output);
+    w.end_object();
+    w.end_object();
+    w.finish()
 }
 
-#[derive(serde::Serialize)]
-struct OutputView<'a> {
-    terminate_plan: &'a Option<String>,
-    content: &'a Option<String>,
-    root: ObjectView<'a>,
+/// The value rules every artifact follows (see the README's policy table).
+fn rules(w: &mut Writer) {
+    w.key("rules");
+    w.begin_object();
+    w.key("integer_minimum");
+    w.integer(INTEGER_MIN);
+    w.key("integer_maximum");
+    w.integer(INTEGER_MAX);
+    w.entry_str(
+        "integer_form",
+        "an integer literal: no fraction, no exponent",
+    );
+    w.entry_str(
+        "number",
+        "any JSON number, read as the nearest 64-bit float",
+    );
+    w.entry_str("time_pattern", TIME_PATTERN);
+    w.entry_str("file_pattern", FILE_PATTERN);
+    w.entry_str(
+        "null",
+        "a value only of `any`; an optional parameter is left out instead",
+    );
+    w.entry_str("empty_array", "valid, also for a required parameter");
+    w.end_object();
 }
 
-/// An object: `type_name`, `wanted_name`, `fields`.
-struct ObjectView<'a>(&'a Object);
-
-impl Serialize for ObjectView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(3))?;
-        object_entries(&mut map, self.0)?;
-        map.end()
-    }
-}
-
-fn object_entries<M: SerializeMap>(map: &mut M, o: &Object) -> std::result::Result<(), M::Error> {
-    map.serialize_entry("type_name", &o.type_name)?;
-    map.serialize_entry("wanted_name", &o.wanted_name)?;
-    map.serialize_entry("fields", &FieldsView(&o.fields))
-}
-
-struct FieldsView<'a>(&'a [Field]);
-
-impl Serialize for FieldsView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(FieldView))
-    }
-}
-
-/// A field: `name`, `ident`, `path`, `required`, `description`, `default`, `type`.
-struct FieldView<'a>(&'a Field);
-
-impl Serialize for FieldView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let f = self.0;
-        let mut map = serializer.serialize_map(Some(7))?;
-        map.serialize_entry("name", &f.name)?;
-        map.serialize_entry("ident", &f.ident)?;
-        map.serialize_entry("path", &f.path.to_string())?;
-        map.serialize_entry("required", &f.required)?;
-        map.serialize_entry("description", &f.description)?;
-        map.serialize_entry("default", &f.default)?;
-        map.serialize_entry("type", &TypeView(&f.ty))?;
-        map.end()
-    }
-}
-
-/// A type: `kind`, then what the kind needs (`file_kind`; the object's keys; `items` and
-/// `items_description`; `declared`).
-struct TypeView<'a>(&'a Type);
-
-impl Serialize for TypeView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let t = self.0;
-        let kind = match t {
-            Type::File(_) => "file",
-            Type::Map => "map",
-            other => other.coze_name(),
-        };
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", kind)?;
-        match t {
-            Type::File(k) => map.serialize_entry("file_kind", k.coze_name())?,
-            Type::Object(o) => object_entries(&mut map, o)?,
-            Type::Array(a) => {
-                map.serialize_entry("items", &TypeView(&a.items))?;
-                map.serialize_entry("items_description", &a.description)?;
+/// A node's tables: `objects` (the parameter map first) and `arrays`.
+fn types(w: &mut Writer, types: &Types) {
+    w.begin_object();
+    w.key("objects");
+    w.begin_array();
+    for (id, object) in types.objects() {
+        w.begin_object();
+        w.key("id");
+        w.integer(id.0 as u64);
+        w.entry_str("type_name", &object.type_name);
+        w.entry_opt("wanted_name", object.wanted_name.as_deref());
+        parent(w, object.parent);
+        w.key("closed");
+        w.bool(object.closed);
+        w.key("fields");
+        w.begin_array();
+        for field in &object.fields {
+            w.begin_object();
+            w.entry_str("name", &field.name);
+            w.entry_str("ident", &field.ident);
+            w.key("required");
+            w.bool(field.required);
+            w.entry_opt("description", field.description.as_deref());
+            w.key("type");
+            type_ref(w, &field.ty);
+            w.key("default");
+            match field.default {
+                Some(value) => types.write_value(value, w),
+                None => w.null(),
             }
-            Type::Any(declared) => map.serialize_entry("declared", declared)?,
-            _ => {}
+            w.end_object();
         }
-        map.end()
+        w.end_array();
+        w.end_object();
     }
+    w.end_array();
+    w.key("arrays");
+    w.begin_array();
+    for (i, array) in types.arrays.iter().enumerate() {
+        w.begin_object();
+        w.key("id");
+        w.integer(i as u64);
+        parent(w, array.parent);
+        w.entry_opt("description", array.description.as_deref());
+        w.key("items");
+        type_ref(w, &array.items);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+}
+
+/// Where a table entry is used: `{"root": true}`, `{"object": 0, "field": 2}` or
+/// `{"array": 1}` (its elements).
+fn parent(w: &mut Writer, parent: Parent) {
+    w.key("parent");
+    w.begin_object();
+    match parent {
+        Parent::Root => {
+            w.key("root");
+            w.bool(true);
+        }
+        Parent::Field { object, field } => {
+            w.key("object");
+            w.integer(object.0 as u64);
+            w.key("field");
+            w.integer(field as u64);
+        }
+        Parent::Items(array) => {
+            w.key("array");
+            w.integer(array.0 as u64);
+        }
+    }
+    w.end_object();
+}
+
+/// A type: `kind`, then what the kind needs (`file_kind`; `object` or `array`, an index into
+/// the node's tables; `declared`).
+fn type_ref(w: &mut Writer, ty: &Type) {
+    w.begin_object();
+    let kind = match ty {
+        Type::File(_) => "file",
+        Type::Map => "map",
+        other => other.coze_name(),
+    };
+    w.entry_str("kind", kind);
+    match ty {
+        Type::File(k) => w.entry_str("file_kind", k.coze_name()),
+        Type::Object(id) => {
+            w.key("object");
+            w.integer(id.0 as u64);
+        }
+        Type::Array(id) => {
+            w.key("array");
+            w.integer(id.0 as u64);
+        }
+        Type::Any(declared) => w.entry_opt("declared", declared.as_deref()),
+        _ => {}
+    }
+    w.end_object();
 }

@@ -1,17 +1,23 @@
 //! JSON Schema for a node's parameters.
 //!
-//! Draft 2020-12 by default, draft-07 on request. The output uses only standard keywords, so
-//! strict validators (Ajv's default strict mode) accept it as it comes; the Coze type of a file,
-//! `time` or unknown parameter is kept visible in a `$comment`. Objects with declared properties
-//! are closed (`additionalProperties: false`) unless [`SchemaOptions::open_objects`] is set: an
-//! extra key is almost always a typo that Coze would silently ignore.
+//! Draft 2020-12 by default, draft-07 on request. Every keyword renders a rule of the IR
+//! ([`crate::ir::rules`]): integers carry the 64-bit bounds, `time` and file values their
+//! patterns, objects are closed (`additionalProperties: false`) unless the IR was built with
+//! open objects, and no declared type admits `null`. What JSON Schema cannot say — that `1.0`
+//! is not an integer here — is in the README's policy table. The output uses only standard
+//! keywords, so strict validators (Ajv's default strict mode) accept it as it comes; the Coze
+//! type of a file, `time` or unknown parameter is kept visible in a `$comment`.
+//!
+//! The schema nests as deep as the parameters; it is written with an explicit stack over the
+//! IR's tables.
 
 use super::Node;
 use crate::error::Result;
-use crate::ir::{Array, Field, FileKind, Object, Type, Workflow};
+use crate::ir::rules::{FILE_PATTERN, INTEGER_MAX, INTEGER_MIN, TIME_FORM, TIME_PATTERN};
+use crate::ir::{ArrayId, FileKind, ObjectId, Type, Types, Workflow};
+use crate::json::Writer;
 use askama::Template;
 use schemars::Schema;
-use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Which JSON Schema dialect to emit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,13 +38,12 @@ impl Draft {
     }
 }
 
-/// Choices for the JSON Schema artifact.
+/// Choices for the JSON Schema artifact. Whether objects are closed is a rule of the IR
+/// ([`crate::BuildOptions::open_objects`]), not a choice of this artifact.
 #[derive(Debug, Clone, Default)]
 pub struct SchemaOptions {
     pub draft: Draft,
     pub node: Node,
-    /// Allow keys that are not declared (`additionalProperties` left out).
-    pub open_objects: bool,
     /// Add an `x-coze-type` keyword to every parameter. Strict validators reject unknown
     /// keywords, so this is off by default.
     pub coze_keywords: bool,
@@ -52,199 +57,220 @@ struct SchemaView {
 
 /// The schema as a value, for callers that want to embed or inspect it.
 pub fn schema(workflow: &Workflow, options: &SchemaOptions) -> Result<Schema> {
-    crate::stack::run(|| {
-        let value = serde_json::to_value(SchemaDoc { workflow, options })
-            .map_err(|e| crate::Error::Internal(format!("cannot build the schema: {e}")))?;
-        Schema::try_from(value)
-            .map_err(|e| crate::Error::Internal(format!("the schema is not an object: {e}")))
-    })
+    let text = write(workflow, options);
+    let value = crate::json::Deep::from_str(&text)
+        .map_err(|e| crate::Error::Internal(format!("cannot read the schema back: {e}")))?;
+    // `Schema` holds a plain `Value`; the caller owns its depth from here.
+    Schema::try_from(value.value().clone())
+        .map_err(|e| crate::Error::Internal(format!("the schema is not an object: {e}")))
 }
 
 /// The schema as pretty-printed JSON text, ending in a newline.
 pub fn render(workflow: &Workflow, options: &SchemaOptions) -> Result<String> {
-    crate::stack::run(|| {
-        // Serialized straight from the IR: building a `Value` tree first cost an allocation per
-        // keyword and a copy of every description and default.
-        let schema = serde_json::to_string_pretty(&SchemaDoc { workflow, options })
-            .map_err(|e| crate::Error::Internal(format!("cannot serialize the schema: {e}")))?;
-        Ok(SchemaView { schema }.render()?)
-    })
+    let schema = write(workflow, options);
+    Ok(SchemaView { schema }.render()?)
 }
 
-/// The whole schema document; its `Serialize` writes the keywords in their documented order.
-struct SchemaDoc<'a> {
-    workflow: &'a Workflow,
+/// What is left to write once the current keyword is done.
+enum Task {
+    /// `"name": {…}` for the field `field` of `object`.
+    Field(ObjectId, usize),
+    /// `"default": …` of the field.
+    Default(ObjectId, usize),
+    /// `x-coze-type` of the type the enclosing schema describes.
+    CozeType(&'static str),
+    /// An object schema's keywords after its properties.
+    ObjectTail(ObjectId),
+    /// Close the current JSON object.
+    End,
+}
+
+struct SchemaWriter<'a> {
+    types: &'a Types,
     options: &'a SchemaOptions,
+    out: Writer,
+    tasks: Vec<Task>,
+    /// The end node's `$comment`, written after the root's properties.
+    root_comment: Option<String>,
 }
 
-impl Serialize for SchemaDoc<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let (workflow, options) = (self.workflow, self.options);
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("$schema", options.draft.uri())?;
-        let name = workflow.details.name.as_deref().unwrap_or("workflow");
-        match options.node {
-            Node::Input => map.serialize_entry("title", name)?,
-            Node::Output => map.serialize_entry("title", &format!("{name} (output)"))?,
+fn write(workflow: &Workflow, options: &SchemaOptions) -> String {
+    let types = options.node.types(workflow);
+    let estimate = 256 + types.objects.iter().map(|o| o.fields.len()).sum::<usize>() * 160;
+    let mut w = SchemaWriter {
+        types,
+        options,
+        out: Writer::pretty(estimate),
+        tasks: Vec::new(),
+        root_comment: None,
+    };
+    w.out.begin_object();
+    w.out.entry_str("$schema", options.draft.uri());
+    let name = workflow.details.name.as_deref().unwrap_or("workflow");
+    match options.node {
+        Node::Input => w.out.entry_str("title", name),
+        Node::Output => w.out.entry_str("title", &format!("{name} (output)")),
+    }
+    if let Some(description) = &workflow.details.description {
+        w.out.entry_str("description", description);
+    }
+    w.tasks.push(Task::End);
+    w.object(Types::ROOT);
+    if options.node == Node::Output {
+        // Written right after the root's `properties`, by the root's tail.
+        let mut comment = String::from("What a run of this workflow returns");
+        if let Some(plan) = &workflow.terminate_plan {
+            comment.push_str(&format!("; terminate_plan: {plan}"));
         }
-        if let Some(description) = &workflow.details.description {
-            map.serialize_entry("description", description)?;
+        if let Some(content) = &workflow.content {
+            comment.push_str(&format!("; answer content: {content}"));
         }
-        let comment = (options.node == Node::Output).then(|| {
-            let mut comment = String::from("What a run of this workflow returns");
-            if let Some(plan) = &workflow.output.terminate_plan {
-                comment.push_str(&format!("; terminate_plan: {plan}"));
+        w.root_comment = Some(comment);
+    }
+    w.run();
+    w.out.finish()
+}
+
+impl SchemaWriter<'_> {
+    fn run(&mut self) {
+        while let Some(task) = self.tasks.pop() {
+            match task {
+                Task::Field(object, field) => self.field(object, field),
+                Task::Default(object, field) => {
+                    let f = &self.types.object(object).fields[field];
+                    if let Some(default) = f.default {
+                        self.out.key("default");
+                        self.types.write_value(default, &mut self.out);
+                    }
+                }
+                Task::CozeType(name) => self.out.entry_str("x-coze-type", name),
+                Task::ObjectTail(id) => self.object_tail(id),
+                Task::End => self.out.end_object(),
             }
-            if let Some(content) = &workflow.output.content {
-                comment.push_str(&format!("; answer content: {content}"));
+        }
+    }
+
+    fn field(&mut self, object: ObjectId, field: usize) {
+        let f = &self.types.object(object).fields[field];
+        self.out.key(&f.name);
+        self.out.begin_object();
+        if let Some(description) = &f.description {
+            self.out.entry_str("description", description);
+        }
+        self.tasks.push(Task::End);
+        if f.default.is_some() {
+            self.tasks.push(Task::Default(object, field));
+        }
+        self.ty(&f.ty);
+    }
+
+    /// The keywords of `ty` in the schema object being written; what nests is left as tasks.
+    fn ty(&mut self, ty: &Type) {
+        if self.options.coze_keywords {
+            self.tasks.push(Task::CozeType(coze_keyword(ty)));
+        }
+        match ty {
+            Type::String => self.out.entry_str("type", "string"),
+            Type::Integer => {
+                self.out.entry_str("type", "integer");
+                self.out.key("minimum");
+                self.out.integer(INTEGER_MIN);
+                self.out.key("maximum");
+                self.out.integer(INTEGER_MAX);
             }
-            comment
-        });
-        object_entries(
-            &mut map,
-            options.node.root(workflow),
-            options,
-            comment.as_deref(),
-        )?;
-        map.end()
-    }
-}
-
-/// An object's keywords. The keyword order is the one this schema has always had (schemars'
-/// reading order: `type` and `properties` first), so `comment` goes right after `properties`.
-fn object_entries<M: SerializeMap>(
-    map: &mut M,
-    object: &Object,
-    options: &SchemaOptions,
-    comment: Option<&str>,
-) -> std::result::Result<(), M::Error> {
-    map.serialize_entry("type", "object")?;
-    map.serialize_entry(
-        "properties",
-        &Properties {
-            fields: &object.fields,
-            options,
-        },
-    )?;
-    if let Some(comment) = comment {
-        map.serialize_entry("$comment", comment)?;
-    }
-    if object.fields.iter().any(|f| f.required) {
-        let required: Vec<&str> = object
-            .fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| f.name.as_str())
-            .collect();
-        map.serialize_entry("required", &required)?;
-    }
-    if !options.open_objects {
-        map.serialize_entry("additionalProperties", &false)?;
-    }
-    Ok(())
-}
-
-struct Properties<'a> {
-    fields: &'a [Field],
-    options: &'a SchemaOptions,
-}
-
-impl Serialize for Properties<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.fields.len()))?;
-        for field in self.fields {
-            map.serialize_entry(
-                &field.name,
-                &FieldSchema {
-                    field,
-                    options: self.options,
-                },
-            )?;
+            Type::Number => self.out.entry_str("type", "number"),
+            Type::Boolean => self.out.entry_str("type", "boolean"),
+            Type::Time => {
+                self.out.entry_str("type", "string");
+                self.out.entry_str("pattern", TIME_PATTERN);
+                self.out.entry_str(
+                    "$comment",
+                    &format!("Coze type `time`: text in {TIME_FORM} form, a real date and time"),
+                );
+            }
+            Type::File(kind) => {
+                self.out.entry_str("type", "string");
+                self.out.entry_str("pattern", FILE_PATTERN);
+                self.out.entry_str("$comment", &file_comment(*kind));
+            }
+            Type::Object(id) => self.object(*id),
+            Type::Map => self.out.entry_str("type", "object"),
+            Type::Array(id) => self.array(*id),
+            Type::Any(declared) => {
+                let comment = match declared {
+                    Some(name) => {
+                        format!("Coze type `{name}` is not known to cozegen: any JSON value")
+                    }
+                    None => "No Coze type given: any JSON value".to_owned(),
+                };
+                self.out.entry_str("$comment", &comment);
+            }
         }
-        map.end()
+    }
+
+    /// `type` and `properties` of an object; its fields and the keywords after them are tasks.
+    fn object(&mut self, id: ObjectId) {
+        self.out.entry_str("type", "object");
+        self.out.key("properties");
+        self.out.begin_object();
+        self.tasks.push(Task::ObjectTail(id));
+        self.tasks.push(Task::End);
+        let fields = self.types.object(id).fields.len();
+        self.tasks
+            .extend((0..fields).rev().map(|field| Task::Field(id, field)));
+    }
+
+    fn object_tail(&mut self, id: ObjectId) {
+        if id == Types::ROOT
+            && let Some(comment) = self.root_comment.take()
+        {
+            self.out.entry_str("$comment", &comment);
+        }
+        let object = self.types.object(id);
+        if object.fields.iter().any(|f| f.required) {
+            self.out.key("required");
+            self.out.begin_array();
+            for f in object.fields.iter().filter(|f| f.required) {
+                self.out.string(&f.name);
+            }
+            self.out.end_array();
+        }
+        if object.closed {
+            self.out.key("additionalProperties");
+            self.out.bool(false);
+        }
+    }
+
+    fn array(&mut self, id: ArrayId) {
+        let array = self.types.array(id);
+        self.out.entry_str("type", "array");
+        self.out.key("items");
+        self.out.begin_object();
+        if let Some(description) = &array.description {
+            self.out.entry_str("description", description);
+        }
+        self.tasks.push(Task::End);
+        self.ty(&array.items);
     }
 }
 
-struct FieldSchema<'a> {
-    field: &'a Field,
-    options: &'a SchemaOptions,
-}
-
-impl Serialize for FieldSchema<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(description) = &self.field.description {
-            map.serialize_entry("description", description)?;
-        }
-        type_entries(&mut map, &self.field.ty, self.options)?;
-        if let Some(default) = &self.field.default {
-            map.serialize_entry("default", default)?;
-        }
-        map.end()
-    }
-}
-
-/// The `items` schema of an array.
-struct ItemsSchema<'a> {
-    array: &'a Array,
-    options: &'a SchemaOptions,
-}
-
-impl Serialize for ItemsSchema<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(description) = &self.array.description {
-            map.serialize_entry("description", description)?;
-        }
-        type_entries(&mut map, &self.array.items, self.options)?;
-        map.end()
-    }
-}
-
-fn type_entries<M: SerializeMap>(
-    map: &mut M,
-    ty: &Type,
-    options: &SchemaOptions,
-) -> std::result::Result<(), M::Error> {
+fn coze_keyword(ty: &Type) -> &'static str {
     match ty {
-        Type::String => map.serialize_entry("type", "string")?,
-        Type::Integer => map.serialize_entry("type", "integer")?,
-        Type::Number => map.serialize_entry("type", "number")?,
-        Type::Boolean => map.serialize_entry("type", "boolean")?,
-        Type::Time => {
-            map.serialize_entry("type", "string")?;
-            map.serialize_entry(
-                "$comment",
-                "Coze type `time`: text in yyyy-MM-dd HH:mm:ss form",
-            )?;
-        }
-        Type::File(kind) => {
-            map.serialize_entry("type", "string")?;
-            map.serialize_entry("$comment", &file_comment(*kind))?;
-        }
-        Type::Object(object) => object_entries(map, object, options, None)?,
-        Type::Map => map.serialize_entry("type", "object")?,
-        Type::Array(array) => {
-            map.serialize_entry("type", "array")?;
-            map.serialize_entry("items", &ItemsSchema { array, options })?;
-        }
-        Type::Any(declared) => {
-            let comment = match declared {
-                Some(name) => format!("Coze type `{name}` is not known to cozegen: any JSON value"),
-                None => "No Coze type given: any JSON value".to_owned(),
-            };
-            map.serialize_entry("$comment", &comment)?;
-        }
+        Type::String => "string",
+        Type::Integer => "integer",
+        Type::Number => "number",
+        Type::Boolean => "boolean",
+        Type::Time => "time",
+        Type::File(kind) => kind.coze_name(),
+        Type::Object(_) | Type::Map => "object",
+        Type::Array(_) => "array",
+        Type::Any(_) => "any",
     }
-    if options.coze_keywords {
-        map.serialize_entry("x-coze-type", ty.coze_name())?;
-    }
-    Ok(())
 }
 
 fn file_comment(kind: FileKind) -> String {
     format!(
-        "Coze file type `{}`: a file URL, or the JSON text {{\"file_id\":\"…\"}} returned by the upload endpoint",
+        "Coze file type `{}`: an http(s) URL, or the JSON text {{\"file_id\":\"…\"}} returned by the upload endpoint",
         kind.coze_name()
     )
 }

@@ -18,11 +18,19 @@ pub enum Node {
 }
 
 impl Node {
-    /// The node's root object in `workflow`.
-    pub fn root(self, workflow: &crate::ir::Workflow) -> &crate::ir::Object {
+    /// The node's parameters in `workflow`.
+    pub fn types(self, workflow: &crate::ir::Workflow) -> &crate::ir::Types {
         match self {
             Node::Input => &workflow.input,
-            Node::Output => &workflow.output.root,
+            Node::Output => &workflow.output,
+        }
+    }
+
+    /// The node's name in paths and messages: `input` or `output`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Node::Input => "input",
+            Node::Output => "output",
         }
     }
 }

@@ -1,14 +1,17 @@
 //! TypeScript declarations of a node's parameters (`cozegen ts`).
 //!
-//! One `export interface` per object (the root first, then nested objects in document order),
-//! named like the Rust structs; optional parameters are `?:`; names that are not identifiers
-//! are quoted; descriptions and defaults become JSDoc, with `*/` neutralized so no text from
-//! the document can end a comment.
+//! One `export interface` per object of the IR's table (the root first, then nested objects
+//! in document order), named like the Rust structs; optional parameters are `?:`; names that
+//! are not identifiers are quoted; descriptions, defaults and the value rules a TypeScript type
+//! cannot state (integer range, `time` and file forms) become JSDoc, with `*/` neutralized so no
+//! text from the document can end a comment. With open objects, interfaces get an index
+//! signature for the extra keys the rules allow.
 
 use super::Node;
 use crate::error::Result;
 use crate::ir::path::{is_plain, needs_escape, push_escaped, quote};
-use crate::ir::{Object, Type, Workflow};
+use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_FORM};
+use crate::ir::{Parent, Type, Types, Workflow};
 use askama::Template;
 
 /// Choices for the TypeScript artifact.
@@ -27,6 +30,8 @@ struct InterfaceView {
     doc: Vec<String>,
     name: String,
     fields: Vec<FieldView>,
+    /// `[key: string]: unknown;` for an open object.
+    open: bool,
 }
 
 struct FieldView {
@@ -38,117 +43,146 @@ struct FieldView {
 
 /// The declarations as TypeScript source text.
 pub fn render(workflow: &Workflow, options: &TsOptions) -> Result<String> {
-    crate::stack::run(|| {
-        let root = options.node.root(workflow);
-        let mut root_doc = Vec::new();
-        if let Some(name) = &workflow.details.name {
-            let what = match options.node {
-                Node::Input => "Parameters of a run of the Coze workflow",
-                Node::Output => "What a run returns from the Coze workflow",
-            };
-            root_doc.extend(doc_lines(&format!("{what} `{name}`.")));
-        }
-        if let Some(description) = &workflow.details.description {
-            root_doc.extend(doc_lines(description));
-        }
-        if options.node == Node::Output {
-            if let Some(plan) = &workflow.output.terminate_plan {
-                root_doc.extend(doc_lines(&format!("terminate_plan: {plan}")));
-            }
-            if let Some(content) = &workflow.output.content {
-                root_doc.extend(doc_lines(&format!("Answer content: {content}")));
-            }
-        }
-        let mut interfaces = Vec::new();
-        collect(root, root_doc, &mut interfaces);
-        Ok(ModuleView { interfaces }.render()?)
-    })
-}
-
-/// Adds `object`'s interface, then those of the objects it contains, in document order.
-fn collect(object: &Object, doc: Vec<String>, out: &mut Vec<InterfaceView>) {
-    let mut fields = Vec::with_capacity(object.fields.len());
-    let mut nested = Vec::new();
-    for field in &object.fields {
-        let mut doc = field
-            .description
-            .as_deref()
-            .map(doc_lines)
-            .unwrap_or_default();
-        if let Some(note) = type_note(&field.ty) {
-            doc.push(note);
-        }
-        if let Some(default) = &field.default {
-            doc.extend(doc_lines(&format!("@default {default}")));
-        }
-        fields.push(FieldView {
-            doc,
-            key: key(&field.name),
-            optional: !field.required,
-            ty: ts_type(&field.ty),
-        });
-        nested_objects(&field.ty, &mut nested);
+    let types = options.node.types(workflow);
+    let mut root_doc = Vec::new();
+    if let Some(name) = &workflow.details.name {
+        let what = match options.node {
+            Node::Input => "Parameters of a run of the Coze workflow",
+            Node::Output => "What a run returns from the Coze workflow",
+        };
+        root_doc.extend(doc_lines(&format!("{what} `{name}`.")));
     }
-    let mut doc = doc;
-    if let Some(wanted) = &object.wanted_name {
-        doc.push(format!(
-            "Named `{}` because `{wanted}` is taken.",
-            object.type_name
-        ));
+    if let Some(description) = &workflow.details.description {
+        root_doc.extend(doc_lines(description));
     }
-    out.push(InterfaceView {
-        doc,
-        name: object.type_name.clone(),
-        fields,
-    });
-    for (object, doc) in nested {
-        collect(object, doc, out);
+    if options.node == Node::Output {
+        if let Some(plan) = &workflow.terminate_plan {
+            root_doc.extend(doc_lines(&format!("terminate_plan: {plan}")));
+        }
+        if let Some(content) = &workflow.content {
+            root_doc.extend(doc_lines(&format!("Answer content: {content}")));
+        }
     }
-}
-
-fn nested_objects<'a>(ty: &'a Type, out: &mut Vec<(&'a Object, Vec<String>)>) {
-    match ty {
-        Type::Object(o) => out.push((o, Vec::new())),
-        Type::Array(a) => {
-            if let (Type::Object(o), Some(d)) = (&a.items, &a.description) {
-                out.push((o, doc_lines(d)));
+    let interfaces = types
+        .objects()
+        .map(|(id, object)| {
+            let mut doc = if id == Types::ROOT {
+                std::mem::take(&mut root_doc)
             } else {
-                nested_objects(&a.items, out);
+                match object.parent {
+                    // The elements' description belongs to the element type.
+                    Parent::Items(array) => types
+                        .array(array)
+                        .description
+                        .as_deref()
+                        .map(doc_lines)
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                }
+            };
+            if let Some(wanted) = &object.wanted_name {
+                doc.extend(doc_lines(&format!(
+                    "Named `{}` because `{wanted}` is taken.",
+                    object.type_name
+                )));
             }
-        }
-        _ => {}
-    }
+            let fields = object
+                .fields
+                .iter()
+                .map(|field| {
+                    let mut doc = field
+                        .description
+                        .as_deref()
+                        .map(doc_lines)
+                        .unwrap_or_default();
+                    if let Some(note) = type_note(types, &field.ty) {
+                        doc.push(note);
+                    }
+                    if let Some(default) = field.default {
+                        doc.extend(doc_lines(&format!(
+                            "@default {}",
+                            types.value_json(default)
+                        )));
+                    }
+                    FieldView {
+                        doc,
+                        key: key(&field.name),
+                        optional: !field.required,
+                        ty: ts_type(types, &field.ty),
+                    }
+                })
+                .collect();
+            InterfaceView {
+                doc,
+                name: object.type_name.clone(),
+                fields,
+                open: !object.closed,
+            }
+        })
+        .collect();
+    Ok(ModuleView { interfaces }.render()?)
 }
 
-fn ts_type(ty: &Type) -> String {
-    match ty {
+/// The TypeScript type of `ty`: arrays of arrays as `T[][]`, looked through without recursion.
+fn ts_type(types: &Types, ty: &Type) -> String {
+    let mut depth = 0;
+    let mut ty = ty;
+    while let Type::Array(id) = ty {
+        depth += 1;
+        ty = &types.array(*id).items;
+    }
+    let base = match ty {
         Type::String | Type::Time | Type::File(_) => "string".to_owned(),
         Type::Integer | Type::Number => "number".to_owned(),
         Type::Boolean => "boolean".to_owned(),
-        Type::Object(o) => o.type_name.clone(),
+        Type::Object(id) => types.object(*id).type_name.clone(),
+        Type::Map if depth > 0 => {
+            depth -= 1;
+            "Array<Record<string, unknown>>".to_owned()
+        }
         Type::Map => "Record<string, unknown>".to_owned(),
-        Type::Array(a) => match &a.items {
-            Type::Map => "Array<Record<string, unknown>>".to_owned(),
-            items => format!("{}[]", ts_type(items)),
-        },
         Type::Any(_) => "unknown".to_owned(),
+        Type::Array(_) => unreachable!("arrays were looked through"),
+    };
+    let mut out = String::with_capacity(base.len() + 2 * depth);
+    out.push_str(&base);
+    for _ in 0..depth {
+        out.push_str("[]");
     }
+    out
 }
 
-/// What the TypeScript type cannot say by itself.
-fn type_note(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Integer => Some("An integer.".to_owned()),
-        Type::Time => Some("Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form.".to_owned()),
-        Type::File(kind) => Some(format!(
-            "Coze file (`{}`): a file URL, or the JSON text `{{\"file_id\":\"…\"}}` from the upload endpoint.",
-            kind.coze_name()
-        )),
-        Type::Any(Some(name)) => {
-            Some(doc_lines(&format!("Coze type `{name}`, unknown to cozegen.")).join(" "))
-        }
-        _ => None,
+/// What the TypeScript type cannot say by itself: the rule a value must follow.
+fn type_note(types: &Types, ty: &Type) -> Option<String> {
+    let mut ty = ty;
+    let mut elements = false;
+    while let Type::Array(id) = ty {
+        elements = true;
+        ty = &types.array(*id).items;
     }
+    let note = match ty {
+        Type::Integer => format!(
+            "An integer from {INTEGER_MIN} to {INTEGER_MAX}, written without a fraction (beyond \
+             2^53 a JavaScript number loses digits: send such values as JSON text you build)."
+        ),
+        Type::Time => {
+            format!("Coze `time`: text in `{TIME_FORM}` form, a real date and time.")
+        }
+        Type::File(kind) => format!(
+            "Coze file (`{}`): an http(s) URL, or the JSON text `{{\"file_id\":\"…\"}}` from the \
+             upload endpoint.",
+            kind.coze_name()
+        ),
+        Type::Any(Some(name)) => {
+            doc_lines(&format!("Coze type `{name}`, unknown to cozegen.")).join(" ")
+        }
+        _ => return None,
+    };
+    Some(if elements {
+        format!("Each element: {note}")
+    } else {
+        note
+    })
 }
 
 /// A property key: bare when it is an identifier, otherwise a quoted string literal (cozegen's

@@ -1,18 +1,21 @@
-//! The normalized tree every emitter reads.
+//! The normalized, flat IR every emitter reads.
 //!
 //! [`build`] walks the wire model once and settles every decision: the type of each parameter,
-//! its typed default, its identifiers, its path. Emitters translate this tree into artifacts;
-//! they never look at raw JSON and never re-derive a name or a type.
+//! what its values may be ([`rules`]), its typed default ([`defaults`]), its identifiers
+//! ([`names`]). The result is flat: each node's object and array types sit in tables
+//! ([`Types`]), in output order, and refer to each other by id. Emitters loop over the tables
+//! instead of recursing, and a deep document costs its depth, not its depth squared: no field
+//! stores its path, which [`Types::path`] derives from the parents when it is needed.
 
 pub mod defaults;
 pub mod names;
 pub mod path;
+pub mod rules;
 
 use crate::error::{Error, Result, Warning};
 use crate::model::{self, Scalar};
 use names::{FieldIdents, TypeNames};
 pub use path::{Path, Segment};
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// The deepest parameter nesting cozegen accepts (each object or array level counts one).
@@ -29,9 +32,14 @@ pub const MAX_NAME_BYTES: usize = 1_024;
 pub struct Workflow {
     pub details: Details,
     /// The start node: what a run takes as `parameters`.
-    pub input: Object,
-    /// The end node: what a run returns.
-    pub output: Output,
+    pub input: Types,
+    /// The end node: the variables a run returns.
+    pub output: Types,
+    /// How the end node terminates: `return_variables` or `use_answer_content`, as the API
+    /// sent it.
+    pub terminate_plan: Option<String>,
+    /// The end node's answer template, for `use_answer_content`.
+    pub content: Option<String>,
 }
 
 /// `workflow_detail`, as text (the API sends numbers or strings for the timestamps).
@@ -48,14 +56,29 @@ pub struct Details {
     pub creator_name: Option<String>,
 }
 
-/// The end node.
+/// Index of an object type in [`Types::objects`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId(pub usize);
+
+/// Index of an array type in [`Types::arrays`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArrayId(pub usize);
+
+/// Index of a typed value in [`Types::values`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ValueId(pub usize);
+
+/// One node's parameters as flat tables.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Output {
-    pub root: Object,
-    /// `return_variables` or `use_answer_content`, as the API sent it.
-    pub terminate_plan: Option<String>,
-    /// The answer template, for `use_answer_content`.
-    pub content: Option<String>,
+pub struct Types {
+    /// Every object type in output order: the node's parameter map first ([`Types::ROOT`]),
+    /// then each nested object in the order a depth-first walk of the document meets it (an
+    /// object before the objects inside it, siblings in document order).
+    pub objects: Vec<Object>,
+    /// Every array type, in the same walk's order.
+    pub arrays: Vec<Array>,
+    /// Typed default values; [`Field::default`] and compound values refer into this table.
+    pub values: Vec<Literal>,
 }
 
 /// A set of named parameters: a node's parameter map or an object's properties.
@@ -68,6 +91,11 @@ pub struct Object {
     pub wanted_name: Option<String>,
     /// In document order.
     pub fields: Vec<Field>,
+    /// Where this object's type is used.
+    pub parent: Parent,
+    /// Whether keys other than the declared ones are refused: the value rule for unknown keys,
+    /// decided once for every artifact (see [`BuildOptions::open_objects`]).
+    pub closed: bool,
 }
 
 /// One named parameter.
@@ -77,17 +105,38 @@ pub struct Field {
     pub name: String,
     /// snake_case identifier, unique among its siblings and never a keyword.
     pub ident: String,
-    /// From the node's parameter map down to this parameter.
-    pub path: Path,
+    /// Whether a run must give the parameter. `required` means present: a required string may
+    /// be empty, a required array may have no elements.
     pub required: bool,
     /// `None` when absent or blank.
     pub description: Option<String>,
-    /// Typed and checked against `ty`; `None` when absent, empty or dropped.
-    pub default: Option<Value>,
     pub ty: Type,
+    /// Typed and checked against the rules of `ty`; `None` when absent, empty or dropped.
+    pub default: Option<ValueId>,
 }
 
-/// The type of a parameter.
+/// The element type of an array.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Array {
+    pub items: Type,
+    /// The description the document gives the elements (`items.description`).
+    pub description: Option<String>,
+    /// Where this array's type is used.
+    pub parent: Parent,
+}
+
+/// Where an object or array type is used, for deriving paths and names of places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parent {
+    /// It is the node's parameter map itself.
+    Root,
+    /// It is the type of `fields[field]` of `object`.
+    Field { object: ObjectId, field: usize },
+    /// It is the element type of an array.
+    Items(ArrayId),
+}
+
+/// The type of a parameter. What values each type accepts is in [`rules`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Type {
     String,
@@ -98,19 +147,33 @@ pub enum Type {
     Time,
     /// A file, passed to a run as a string: a URL, or the JSON text `{"file_id":"…"}`.
     File(FileKind),
-    Object(Object),
+    Object(ObjectId),
     /// An `object` without declared properties: any JSON object.
     Map,
-    Array(Box<Array>),
+    Array(ArrayId),
     /// An unknown or missing type: any JSON value. Holds the declared type name, if any.
     Any(Option<String>),
 }
 
-/// The element type of an array.
+/// A typed default value. Compound values refer to their parts by id, so no value nests.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Array {
-    pub items: Type,
-    pub description: Option<String>,
+pub enum Literal {
+    /// The value of a `string`, `time` or file parameter.
+    Text(String),
+    Integer(i64),
+    /// A `number`: a 64-bit float, as Coze reads it.
+    Number(f64),
+    Boolean(bool),
+    /// An array's elements.
+    Array(Vec<ValueId>),
+    /// The properties of an object that the value gives, in declared order, as
+    /// `(index in fields, value)`.
+    Object {
+        object: ObjectId,
+        properties: Vec<(usize, ValueId)>,
+    },
+    /// The value of a `map` or `any` parameter, as compact JSON text.
+    Json(String),
 }
 
 /// The Coze file kinds. `file` and `default` are both [`FileKind::Generic`].
@@ -206,6 +269,138 @@ impl Type {
     }
 }
 
+impl Types {
+    /// The node's parameter map.
+    pub const ROOT: ObjectId = ObjectId(0);
+
+    /// The node's parameter map.
+    pub fn root(&self) -> &Object {
+        &self.objects[Types::ROOT.0]
+    }
+
+    pub fn object(&self, id: ObjectId) -> &Object {
+        &self.objects[id.0]
+    }
+
+    pub fn array(&self, id: ArrayId) -> &Array {
+        &self.arrays[id.0]
+    }
+
+    pub fn value(&self, id: ValueId) -> &Literal {
+        &self.values[id.0]
+    }
+
+    /// Every object with its id, in output order.
+    pub fn objects(&self) -> impl Iterator<Item = (ObjectId, &Object)> {
+        self.objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (ObjectId(i), o))
+    }
+
+    /// The path from the node's parameter map to the place `at`, derived from the parents.
+    pub fn path(&self, at: Parent) -> Path {
+        let mut segments = Vec::new();
+        let mut at = at;
+        loop {
+            match at {
+                Parent::Root => break,
+                Parent::Field { object, field } => {
+                    let object = self.object(object);
+                    segments.push(Segment::Name(object.fields[field].name.clone()));
+                    at = object.parent;
+                }
+                Parent::Items(array) => {
+                    segments.push(Segment::Items);
+                    at = self.array(array).parent;
+                }
+            }
+        }
+        segments.reverse();
+        Path(segments)
+    }
+
+    /// The path of `fields[field]` of `object`.
+    pub fn field_path(&self, object: ObjectId, field: usize) -> Path {
+        self.path(Parent::Field { object, field })
+    }
+
+    /// The field whose type holds the place `at`, looking through arrays: for an array
+    /// element, the field of the (outermost) array; `None` for the parameter map itself.
+    pub fn owning_field(&self, at: Parent) -> Option<(ObjectId, usize)> {
+        let mut at = at;
+        loop {
+            match at {
+                Parent::Root => return None,
+                Parent::Field { object, field } => return Some((object, field)),
+                Parent::Items(array) => at = self.array(array).parent,
+            }
+        }
+    }
+
+    /// Writes the typed value `id` as JSON, level by level (a compound default nests as deep as
+    /// its type).
+    pub fn write_value(&self, id: ValueId, writer: &mut crate::json::Writer) {
+        enum Step<'a> {
+            Value(ValueId),
+            Key(&'a str),
+            EndArray,
+            EndObject,
+        }
+        let mut stack = vec![Step::Value(id)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Key(key) => writer.key(key),
+                Step::EndArray => writer.end_array(),
+                Step::EndObject => writer.end_object(),
+                Step::Value(id) => match self.value(id) {
+                    Literal::Text(s) => writer.string(s),
+                    Literal::Integer(i) => writer.integer(*i),
+                    Literal::Number(f) => writer.float(*f),
+                    Literal::Boolean(b) => writer.bool(*b),
+                    Literal::Json(text) => writer.json_text(text),
+                    Literal::Array(items) => {
+                        writer.begin_array();
+                        stack.push(Step::EndArray);
+                        stack.extend(items.iter().rev().map(|&i| Step::Value(i)));
+                    }
+                    Literal::Object { object, properties } => {
+                        writer.begin_object();
+                        stack.push(Step::EndObject);
+                        let fields = &self.object(*object).fields;
+                        for &(field, value) in properties.iter().rev() {
+                            stack.push(Step::Value(value));
+                            stack.push(Step::Key(&fields[field].name));
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// The typed value `id` as compact JSON text.
+    pub fn value_json(&self, id: ValueId) -> String {
+        let mut writer = crate::json::Writer::compact(16);
+        self.write_value(id, &mut writer);
+        writer.finish()
+    }
+
+    /// An empty parameter map named `type_name`.
+    fn empty(type_name: String) -> Types {
+        Types {
+            objects: vec![Object {
+                type_name,
+                wanted_name: None,
+                fields: Vec::new(),
+                parent: Parent::Root,
+                closed: true,
+            }],
+            arrays: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+}
+
 /// Choices the caller makes about the IR (everything else is decided from the document).
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -213,6 +408,9 @@ pub struct BuildOptions {
     pub input_type_name: Option<String>,
     /// The end node's root type name; default: the workflow name in UpperCamelCase + `Output`.
     pub output_type_name: Option<String>,
+    /// Accept keys that are not declared, in every object with declared properties. By default
+    /// objects are closed: an extra key is almost always a typo that Coze would silently keep.
+    pub open_objects: bool,
 }
 
 /// Builds the IR from a loaded WorkflowInfo. Warnings say what was decided on the user's behalf.
@@ -220,52 +418,32 @@ pub fn build(
     info: &model::WorkflowInfo,
     options: &BuildOptions,
 ) -> Result<(Workflow, Vec<Warning>)> {
-    crate::stack::run(|| build_on_this_stack(info, options))
-}
-
-fn build_on_this_stack(
-    info: &model::WorkflowInfo,
-    options: &BuildOptions,
-) -> Result<(Workflow, Vec<Warning>)> {
     let details = details(info.workflow_detail.as_ref());
     let mut warnings = Vec::new();
 
-    let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
     let input_name = root_name(
         options.input_type_name.as_deref(),
         details.name.as_deref(),
         "Input",
     )?;
-    let input = Builder::new("input", &input_name, &mut warnings).object(
-        input_params,
-        &input_name,
-        &Path::default(),
-        0,
-    )?;
+    let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
+    let input = Builder::new("input", input_name, options, &mut warnings).run(input_params)?;
 
-    let output_node = info.output.as_ref();
-    let output_params = output_node.and_then(|n| n.parameters.as_ref());
     let output_name = root_name(
         options.output_type_name.as_deref(),
         details.name.as_deref(),
         "Output",
     )?;
-    let output_root = Builder::new("output", &output_name, &mut warnings).object(
-        output_params,
-        &output_name,
-        &Path::default(),
-        0,
-    )?;
-    let output = Output {
-        root: output_root,
-        terminate_plan: output_node.and_then(|n| text(n.terminate_plan.as_ref())),
-        content: output_node.and_then(|n| text(n.content.as_ref())),
-    };
+    let output_node = info.output.as_ref();
+    let output_params = output_node.and_then(|n| n.parameters.as_ref());
+    let output = Builder::new("output", output_name, options, &mut warnings).run(output_params)?;
     Ok((
         Workflow {
             details,
             input,
             output,
+            terminate_plan: output_node.and_then(|n| text(n.terminate_plan.as_ref())),
+            content: output_node.and_then(|n| text(n.content.as_ref())),
         },
         warnings,
     ))
@@ -304,197 +482,357 @@ fn text(s: Option<&Scalar>) -> Option<String> {
     s.and_then(Scalar::as_text).filter(|t| !t.trim().is_empty())
 }
 
-/// What a nested object's type name is made from; turned into a name only for objects, so
-/// scalar parameters cost no name computation.
-enum Seed<'a> {
-    /// A named field of the object whose type is `parent`, at 1-based `position`.
-    Field {
-        parent: &'a str,
-        name: &'a str,
-        position: usize,
-    },
-    /// The element type of an array, already named.
-    Items(String),
+/// One step of the path the builder is at, borrowed from the document.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Name(&'a str),
+    Items,
 }
 
-/// One walk over one node's parameter tree.
-struct Builder<'w> {
+/// A field whose type is being built: it waits for the object inside it.
+struct Pending<'a> {
+    param: &'a model::Param,
+    name: &'a str,
+    ident: String,
+    ty: Type,
+    /// Length of the builder's path at the field itself.
+    path_len: usize,
+}
+
+/// An object whose fields are being built.
+struct Frame<'a> {
+    id: ObjectId,
+    params: Option<&'a model::Params>,
+    next: usize,
+    idents: FieldIdents,
+    /// The depth of the object's fields.
+    depth: usize,
+    /// Length of the builder's path at this object.
+    path_len: usize,
+    pending: Option<Pending<'a>>,
+}
+
+/// One walk over one node's parameter tree, depth first, with an explicit stack.
+struct Builder<'w, 'o> {
     node: &'static str,
     root_name: String,
+    options: &'o BuildOptions,
     type_names: TypeNames,
+    types: Types,
+    path: Vec<Step<'w>>,
     warnings: &'w mut Vec<Warning>,
 }
 
-impl<'w> Builder<'w> {
-    fn new(node: &'static str, root_name: &str, warnings: &'w mut Vec<Warning>) -> Self {
+/// What resolving a field's type left to do.
+enum Resolved<'a> {
+    /// The type is complete.
+    Done(Type),
+    /// The type holds a new object, at `depth`, whose fields come next.
+    Descend {
+        ty: Type,
+        object: ObjectId,
+        params: &'a model::Params,
+        depth: usize,
+    },
+}
+
+/// One level of a parameter's type.
+enum Level<'a> {
+    /// A type with nothing more inside to resolve.
+    Leaf(Type),
+    /// A new object, with the properties its fields come from.
+    Object(ObjectId, &'a model::Params),
+    /// A new array, with its `items` and the name an object there would want.
+    Array(ArrayId, &'a model::Param, String),
+}
+
+impl<'w, 'o> Builder<'w, 'o> {
+    fn new(
+        node: &'static str,
+        root_name: String,
+        options: &'o BuildOptions,
+        warnings: &'w mut Vec<Warning>,
+    ) -> Self {
+        let mut type_names = TypeNames::default();
+        let (root_name, _) = type_names.claim(root_name);
         Builder {
             node,
-            root_name: root_name.to_owned(),
-            type_names: TypeNames::default(),
+            types: Types::empty(root_name.clone()),
+            root_name,
+            options,
+            type_names,
+            path: Vec::new(),
             warnings,
         }
     }
 
-    fn candidate(&self, seed: &Seed) -> String {
-        match seed {
-            Seed::Field {
-                parent,
-                name,
-                position,
-            } => names::nested_type_name(&self.root_name, parent, name, *position),
-            Seed::Items(name) => name.clone(),
-        }
-    }
-
-    fn warn(&mut self, path: &Path, message: String) {
-        self.warnings.push(Warning {
-            path: path.display_with(self.node),
-            message,
-        });
-    }
-
-    fn object(
-        &mut self,
-        params: Option<&model::Params>,
-        candidate: &str,
-        path: &Path,
-        depth: usize,
-    ) -> Result<Object> {
-        let (type_name, renamed) = self.type_names.claim(candidate.to_owned());
-        let wanted_name = renamed.then(|| candidate.to_owned());
-        let count = params.map_or(0, |p| p.0.len());
-        let mut idents = FieldIdents::with_capacity(count);
-        let mut fields = Vec::with_capacity(count);
-        for (i, (name, param)) in params.map(|p| p.0.iter()).into_iter().flatten().enumerate() {
-            let field_path = path.child(name);
+    fn run(mut self, params: Option<&'w model::Params>) -> Result<Types> {
+        self.types.objects[0].closed = !self.options.open_objects;
+        let mut stack = vec![self.frame(Types::ROOT, params, 1)];
+        while let Some(frame) = stack.last_mut() {
+            if let Some(pending) = frame.pending.take() {
+                // The object inside this field is complete: finish the field.
+                let id = frame.id;
+                self.finish_field(id, pending);
+                continue;
+            }
+            let Some((name, param)) = frame.params.and_then(|p| p.0.get_index(frame.next)) else {
+                stack.pop();
+                continue;
+            };
+            frame.next += 1;
+            let (id, position, depth) = (frame.id, frame.next, frame.depth);
+            self.path.truncate(frame.path_len);
+            self.path.push(Step::Name(name));
+            let path_len = self.path.len();
             if name.len() > MAX_NAME_BYTES {
                 return Err(Error::NameTooLong {
-                    path: shorten_path(&field_path.display_with(self.node)),
+                    path: shorten_path(&self.path_text()),
                     len: name.len(),
                     limit: MAX_NAME_BYTES,
                 });
             }
             // A suffixed identifier needs no warning: it keeps its wire name through a rename.
-            let (ident, _) = idents.claim(name, i + 1);
-            let seed = Seed::Field {
-                parent: &type_name,
-                name,
-                position: i + 1,
+            let (ident, _) = frame.idents.claim(name, position);
+            let at = Parent::Field {
+                object: id,
+                field: self.types.object(id).fields.len(),
             };
-            let ty = self.ty(param, &field_path, &seed, depth + 1)?;
-            let default = self.default(param, &ty, &field_path);
-            fields.push(Field {
-                name: name.clone(),
-                ident,
-                required: self.required(param, &field_path),
-                description: text(param.description.as_ref()),
-                default,
-                ty,
-                path: field_path,
+            // Only a parameter that can hold an object needs a name for it.
+            let candidate = (param.properties.is_some() || param.items.is_some()).then(|| {
+                let parent = &self.types.object(id).type_name;
+                names::nested_type_name(&self.root_name, parent, name, position)
             });
+            let mut pending = Pending {
+                param,
+                name,
+                ident,
+                ty: Type::Any(None),
+                path_len,
+            };
+            match self.resolve(param, at, candidate, depth)? {
+                Resolved::Done(ty) => {
+                    pending.ty = ty;
+                    self.finish_field(id, pending);
+                }
+                Resolved::Descend {
+                    ty,
+                    object,
+                    params,
+                    depth,
+                } => {
+                    pending.ty = ty;
+                    let child = self.frame(object, Some(params), depth + 1);
+                    stack.last_mut().expect("the frame being built").pending = Some(pending);
+                    stack.push(child);
+                }
+            }
         }
-        Ok(Object {
-            type_name,
-            wanted_name,
-            fields,
-        })
+        Ok(self.types)
     }
 
-    fn ty(&mut self, param: &model::Param, path: &Path, seed: &Seed, depth: usize) -> Result<Type> {
-        if depth > MAX_DEPTH {
-            return Err(Error::TooDeep {
-                path: shorten_path(&path.display_with(self.node)),
-                limit: MAX_DEPTH,
-            });
+    fn frame(&self, id: ObjectId, params: Option<&'w model::Params>, depth: usize) -> Frame<'w> {
+        Frame {
+            id,
+            params,
+            next: 0,
+            idents: FieldIdents::with_capacity(params.map_or(0, |p| p.0.len())),
+            depth,
+            path_len: self.path.len(),
+            pending: None,
         }
-        // Borrowed in the common case (a lowercase string), so plain parameters cost no
-        // allocation here.
-        let spelled = match &param.ty {
-            Some(Scalar::String(s)) => Some(Cow::Borrowed(s.as_str())),
-            other => other.as_ref().and_then(Scalar::as_text).map(Cow::Owned),
-        };
-        let declared = spelled.as_deref().map(str::trim).map(|t| {
-            if t.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(t.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(t)
+    }
+
+    /// Resolves the type of a field at `depth` through any arrays it holds, registering the
+    /// arrays and the object it ends in.
+    fn resolve(
+        &mut self,
+        param: &'w model::Param,
+        at: Parent,
+        candidate: Option<String>,
+        depth: usize,
+    ) -> Result<Resolved<'w>> {
+        let (mut param, mut at, mut candidate, mut depth) = (param, at, candidate, depth);
+        let mut top: Option<Type> = None;
+        // The array whose elements the next level is.
+        let mut enclosing: Option<ArrayId> = None;
+        loop {
+            if depth > MAX_DEPTH {
+                return Err(Error::TooDeep {
+                    path: shorten_path(&self.path_text()),
+                    limit: MAX_DEPTH,
+                });
             }
-        });
-        let declared = match declared.as_deref() {
-            Some("") | None => {
+            let level = self.level(param, at, candidate.take());
+            let ty = match &level {
+                Level::Leaf(ty) => ty.clone(),
+                Level::Object(id, _) => Type::Object(*id),
+                Level::Array(id, ..) => Type::Array(*id),
+            };
+            if let Some(array) = enclosing {
+                self.types.arrays[array.0].items = ty.clone();
+            }
+            let top = top.get_or_insert(ty).clone();
+            match level {
+                Level::Leaf(_) => return Ok(Resolved::Done(top)),
+                Level::Object(object, params) => {
+                    return Ok(Resolved::Descend {
+                        ty: top,
+                        object,
+                        params,
+                        depth,
+                    });
+                }
+                Level::Array(array, items, items_candidate) => {
+                    enclosing = Some(array);
+                    at = Parent::Items(array);
+                    param = items;
+                    candidate = Some(items_candidate);
+                    depth += 1;
+                    self.path.push(Step::Items);
+                }
+            }
+        }
+    }
+
+    /// One level of the type of `param`, used at `at`; `candidate` names an object there.
+    fn level(
+        &mut self,
+        param: &'w model::Param,
+        at: Parent,
+        candidate: Option<String>,
+    ) -> Level<'w> {
+        let declared = match declared_type(param) {
+            Some(t) => t,
+            None => {
                 let inferred = if param.properties.is_some() {
                     "object"
                 } else if param.items.is_some() {
                     "array"
                 } else {
-                    self.warn(path, "has no `type`; any JSON value is accepted".to_owned());
-                    return Ok(Type::Any(None));
+                    self.warn("has no `type`; any JSON value is accepted".to_owned());
+                    return Level::Leaf(Type::Any(None));
                 };
-                self.warn(
-                    path,
-                    format!("has no `type`; treated as `{inferred}` from its shape"),
-                );
-                inferred
+                self.warn(format!(
+                    "has no `type`; treated as `{inferred}` from its shape"
+                ));
+                Cow::Borrowed(inferred)
             }
-            Some(t) => t,
         };
-        Ok(match declared {
-            "string" => Type::String,
-            "integer" => Type::Integer,
-            "number" => Type::Number,
-            "boolean" => Type::Boolean,
-            "time" => Type::Time,
+        // Without a candidate (a parameter that looked like it could hold no object), the root's
+        // name is the base: the claim adds a suffix.
+        let candidate = candidate.unwrap_or_else(|| self.root_name.clone());
+        match declared.as_ref() {
+            "string" => Level::Leaf(Type::String),
+            "integer" => Level::Leaf(Type::Integer),
+            "number" => Level::Leaf(Type::Number),
+            "boolean" => Level::Leaf(Type::Boolean),
+            "time" => Level::Leaf(Type::Time),
             "object" => match &param.properties {
                 Some(props) if !props.0.is_empty() => {
-                    Type::Object(self.object(Some(props), &self.candidate(seed), path, depth)?)
+                    Level::Object(self.new_object(candidate, at), props)
                 }
                 _ => {
                     self.warn(
-                        path,
                         "is an `object` without `properties`; any JSON object is accepted"
                             .to_owned(),
                     );
-                    Type::Map
+                    Level::Leaf(Type::Map)
                 }
             },
-            "array" => match &param.items {
-                Some(items) => {
-                    let seed = Seed::Items(names::item_type_name(
-                        &self.root_name,
-                        &self.candidate(seed),
-                    ));
-                    let items_ty = self.ty(items, &path.items(), &seed, depth + 1)?;
-                    Type::Array(Box::new(Array {
-                        items: items_ty,
-                        description: text(items.description.as_ref()),
-                    }))
+            "array" => {
+                let items_candidate = names::item_type_name(&self.root_name, &candidate);
+                let id = ArrayId(self.types.arrays.len());
+                self.types.arrays.push(Array {
+                    items: Type::Any(None),
+                    description: None,
+                    parent: at,
+                });
+                match param.items.as_deref() {
+                    Some(items) => {
+                        self.types.arrays[id.0].description = text(items.description.as_ref());
+                        Level::Array(id, items, items_candidate)
+                    }
+                    None => {
+                        self.warn(
+                            "is an `array` without `items`; elements may be any JSON value"
+                                .to_owned(),
+                        );
+                        Level::Leaf(Type::Array(id))
+                    }
                 }
-                None => {
-                    self.warn(
-                        path,
-                        "is an `array` without `items`; elements may be any JSON value".to_owned(),
-                    );
-                    Type::Array(Box::new(Array {
-                        items: Type::Any(None),
-                        description: None,
-                    }))
-                }
-            },
+            }
             other => match FileKind::from_coze_name(other) {
-                Some(kind) => Type::File(kind),
+                Some(kind) => Level::Leaf(Type::File(kind)),
                 None => {
                     let shown = path::quote(&path::printable(other, 40));
-                    self.warn(
-                        path,
-                        format!("has unknown type {shown}; any JSON value is accepted"),
-                    );
-                    Type::Any(Some(other.to_owned()))
+                    self.warn(format!(
+                        "has unknown type {shown}; any JSON value is accepted"
+                    ));
+                    Level::Leaf(Type::Any(Some(other.to_owned())))
                 }
             },
-        })
+        }
     }
 
-    fn required(&mut self, param: &model::Param, path: &Path) -> bool {
+    fn new_object(&mut self, candidate: String, parent: Parent) -> ObjectId {
+        let (type_name, renamed) = self.type_names.claim(candidate.clone());
+        let id = ObjectId(self.types.objects.len());
+        self.types.objects.push(Object {
+            type_name,
+            wanted_name: renamed.then_some(candidate),
+            fields: Vec::new(),
+            parent,
+            closed: !self.options.open_objects,
+        });
+        id
+    }
+
+    /// Adds a field whose type is complete: its default and `required` are read now, once
+    /// everything inside its type is known.
+    fn finish_field(&mut self, object: ObjectId, pending: Pending<'w>) {
+        let Pending {
+            param,
+            name,
+            ident,
+            ty,
+            path_len,
+        } = pending;
+        // Warnings from here on are the field's own: back out of its arrays and objects.
+        self.path.truncate(path_len);
+        let default = self.default(param, &ty);
+        let required = self.required(param);
+        let field = Field {
+            name: name.to_owned(),
+            ident,
+            required,
+            description: text(param.description.as_ref()),
+            ty,
+            default,
+        };
+        self.types.objects[object.0].fields.push(field);
+    }
+
+    fn warn(&mut self, message: String) {
+        self.warnings.push(Warning {
+            path: self.path_text(),
+            message,
+        });
+    }
+
+    /// The builder's current path as text, e.g. `input.rows[].sku`.
+    fn path_text(&self) -> String {
+        let mut out = String::from(self.node);
+        for step in &self.path {
+            match step {
+                Step::Name(name) => path::push_name(&mut out, name, true),
+                Step::Items => out.push_str("[]"),
+            }
+        }
+        out
+    }
+
+    fn required(&mut self, param: &model::Param) -> bool {
         match &param.required {
             None => false,
             Some(Scalar::Bool(b)) => *b,
@@ -502,30 +840,48 @@ impl<'w> Builder<'w> {
             Some(Scalar::String(s)) if s.eq_ignore_ascii_case("false") || s.is_empty() => false,
             Some(other) => {
                 let shown = match other {
-                    Scalar::Json(v) => path::printable(&v.to_string(), 40),
+                    Scalar::Json(v) => path::printable(v, 40),
                     other => path::quote(&other.as_text().unwrap_or_default()),
                 };
-                self.warn(
-                    path,
-                    format!(
-                        "has `required` = {shown}, which is not a boolean; treated as optional"
-                    ),
-                );
+                self.warn(format!(
+                    "has `required` = {shown}, which is not a boolean; treated as optional"
+                ));
                 false
             }
         }
     }
 
-    fn default(&mut self, param: &model::Param, ty: &Type, path: &Path) -> Option<Value> {
+    fn default(&mut self, param: &model::Param, ty: &Type) -> Option<ValueId> {
         let raw = param.default_value.as_ref()?;
-        match defaults::parse(raw, ty) {
+        match defaults::parse(raw, ty, &mut self.types) {
             Ok(value) => value,
             Err(reason) => {
-                self.warn(path, format!("default dropped: {reason}"));
+                self.warn(format!("default dropped: {reason}"));
                 None
             }
         }
     }
+}
+
+/// The declared `type`, trimmed and lowercased; `None` when absent or blank. Borrowed in the
+/// common case (a lowercase string), so plain parameters cost no allocation here.
+fn declared_type(param: &model::Param) -> Option<Cow<'_, str>> {
+    let spelled = match &param.ty {
+        Some(Scalar::String(s)) => Some(Cow::Borrowed(s.as_str())),
+        other => other.as_ref().and_then(Scalar::as_text).map(Cow::Owned),
+    }?;
+    let trimmed = match spelled {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+    };
+    if trimmed.is_empty() {
+        return None;
+    }
+    Some(if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(trimmed.to_ascii_lowercase())
+    } else {
+        trimmed
+    })
 }
 
 /// A path for an error message, with the middle cut out when a deep document makes it huge.

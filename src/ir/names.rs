@@ -78,6 +78,8 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "JsonSchema",
     // Helper types of the Rust emitter.
     "CozeFile",
+    "CozeTime",
+    "CozeValueError",
     "FileKind",
 ];
 

@@ -18,6 +18,9 @@ export interface {{ i.name }} {
 {%- endif %}
   {{ f.key }}{% if f.optional %}?{% endif %}: {{ f.ty }};
 {%- endfor %}
+{%- if i.open %}
+  /** Keys this workflow does not declare: the IR was built with open objects. */
+  [key: string]: unknown;
+{%- endif %}
 }
 {%- endfor %}
-

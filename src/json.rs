@@ -1,0 +1,598 @@
+//! JSON without deep recursion on the caller's stack.
+//!
+//! cozegen reads documents nested thousands of levels deep and writes schemas as deep. serde's
+//! visitors recurse once per level (8–16 KiB a level in a debug build), so the few places that
+//! must recurse over JSON — reading it — go through [`grow`], which moves to a fresh stack
+//! segment when the current one runs low. Everything else walks JSON with explicit stacks:
+//! [`Writer`] writes nested JSON, [`Deep`] holds a parsed value and drops it level by level,
+//! and [`Text`] keeps a nested wire value as compact JSON text. No caller needs a big thread,
+//! and memory follows the document's actual depth.
+
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use std::fmt;
+
+/// Stack left below which a recursion level moves to a new segment: enough for the largest
+/// chain of frames between two calls of [`grow`] (serde's derived visitors in a debug build).
+const RED_ZONE: usize = 256 << 10;
+/// Size of each new stack segment.
+const SEGMENT: usize = 4 << 20;
+
+/// Runs `f`, on a new stack segment if the current stack is nearly used up. Call it once per
+/// level of anything that recurses over a document.
+pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
+}
+
+/// A parsed JSON value that is dropped level by level, however deep it is.
+#[derive(Debug, Default, PartialEq)]
+pub struct Deep(Value);
+
+impl Deep {
+    /// Parses JSON text of any depth (the caller bounds it; see [`crate::load`]).
+    pub fn from_slice(bytes: &[u8]) -> serde_json::Result<Deep> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        de.disable_recursion_limit();
+        let value = Deep::deserialize(&mut de)?;
+        de.end()?;
+        Ok(value)
+    }
+
+    /// Parses JSON text of any depth.
+    pub fn from_str(text: &str) -> serde_json::Result<Deep> {
+        Deep::from_slice(text.as_bytes())
+    }
+
+    /// The value.
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl From<Value> for Deep {
+    fn from(value: Value) -> Self {
+        Deep(value)
+    }
+}
+
+impl Drop for Deep {
+    fn drop(&mut self) {
+        drop_value(std::mem::take(&mut self.0));
+    }
+}
+
+impl<'de> Deserialize<'de> for Deep {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ValueSeed.deserialize(deserializer).map(Deep)
+    }
+}
+
+/// Drops `value` without recursion: a value nested thousands of levels deep would otherwise
+/// take one stack frame (or several) per level on the way down.
+pub fn drop_value(value: Value) {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
+/// Elements under construction; if reading fails halfway, what was read is dropped level by
+/// level.
+struct Partial(Vec<Value>);
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        drop_value(Value::Array(std::mem::take(&mut self.0)));
+    }
+}
+
+/// Members under construction, dropped like [`Partial`].
+struct PartialMap(Map<String, Value>);
+
+impl Drop for PartialMap {
+    fn drop(&mut self) {
+        drop_value(Value::Object(std::mem::take(&mut self.0)));
+    }
+}
+
+/// Reads a [`Value`], growing the stack at every level.
+struct ValueSeed;
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        grow(|| deserializer.deserialize_any(ValueVisitor))
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a number that is not finite"))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Partial(Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096)));
+        while let Some(item) = seq.next_element_seed(ValueSeed)? {
+            items.0.push(item);
+        }
+        Ok(Value::Array(std::mem::take(&mut items.0)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = PartialMap(Map::new());
+        while let Some(key) = access.next_key::<String>()? {
+            let value = access.next_value_seed(ValueSeed)?;
+            // A repeated key keeps its last value, as JSON.parse and serde_json do.
+            if let Some(old) = map.0.insert(key, value) {
+                drop_value(old);
+            }
+        }
+        Ok(Value::Object(std::mem::take(&mut map.0)))
+    }
+}
+
+/// Any JSON value on the wire, kept as compact JSON text: a nested value costs no recursion to
+/// hold, compare or drop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut out = String::new();
+        TextSeed(&mut out).deserialize(deserializer)?;
+        Ok(Text(out))
+    }
+}
+
+/// Writes the value it reads onto a string, growing the stack at every level.
+struct TextSeed<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        grow(|| deserializer.deserialize_any(TextVisitor(self.0)))
+    }
+}
+
+struct TextVisitor<'a>(&'a mut String);
+
+impl<'de> Visitor<'de> for TextVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.0.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        push_display(self.0, v);
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        push_display(self.0, v);
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        let n = Number::from_f64(v).ok_or_else(|| E::custom("a number that is not finite"))?;
+        push_display(self.0, n);
+        Ok(())
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        push_string(self.0, v);
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.push('[');
+        let mut first = true;
+        loop {
+            let mark = self.0.len();
+            if !first {
+                self.0.push(',');
+            }
+            if seq.next_element_seed(TextSeed(self.0))?.is_none() {
+                self.0.truncate(mark);
+                break;
+            }
+            first = false;
+        }
+        self.0.push(']');
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.push('{');
+        let mut first = true;
+        while let Some(key) = map.next_key::<String>()? {
+            if !first {
+                self.0.push(',');
+            }
+            first = false;
+            push_string(self.0, &key);
+            self.0.push(':');
+            map.next_value_seed(TextSeed(self.0))?;
+        }
+        self.0.push('}');
+        Ok(())
+    }
+}
+
+fn push_display(out: &mut String, value: impl fmt::Display) {
+    use fmt::Write as _;
+    let _ = write!(out, "{value}");
+}
+
+/// `s` as a JSON string literal, escaped exactly as serde_json escapes it: `"`, `\` and the
+/// control characters below U+0020 (as `\n`, `\t`, … or `\u00XX`); everything else as it is.
+pub fn push_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let short = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if short.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0xf)] as char);
+        } else {
+            out.push_str(short);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// `f` as JSON: the shortest text that reads back as the same float, always with a point or an
+/// exponent (`1.0`, `0.7`, `1e+300`), as serde_json writes it. `None` for NaN and infinities,
+/// which JSON cannot hold.
+pub fn float_text(f: f64) -> Option<String> {
+    Number::from_f64(f).map(|n| n.to_string())
+}
+
+/// Writes JSON text without recursion: the caller opens and closes containers as it walks its
+/// own data. Pretty output has serde_json's layout (two-space indent, `"key": value`, empty
+/// containers as `{}` and `[]`), so it reads like every other JSON cozegen writes.
+pub struct Writer {
+    out: String,
+    pretty: bool,
+    /// One entry per open container: whether it has an element yet.
+    open: Vec<bool>,
+    /// A key was just written: the next value follows it on the same line.
+    after_key: bool,
+}
+
+impl Writer {
+    /// A writer for indented output.
+    pub fn pretty(capacity: usize) -> Writer {
+        Writer {
+            out: String::with_capacity(capacity),
+            pretty: true,
+            open: Vec::new(),
+            after_key: false,
+        }
+    }
+
+    /// A writer for output on one line, without spaces.
+    pub fn compact(capacity: usize) -> Writer {
+        Writer {
+            pretty: false,
+            ..Writer::pretty(capacity)
+        }
+    }
+
+    /// The text written so far.
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    /// Separator and indentation before a value or key.
+    fn element(&mut self) {
+        if std::mem::take(&mut self.after_key) {
+            return;
+        }
+        let Some(has_elements) = self.open.last_mut() else {
+            return;
+        };
+        if std::mem::replace(has_elements, true) {
+            self.out.push(',');
+        }
+        if self.pretty {
+            self.out.push('\n');
+            self.indent(self.open.len());
+        }
+    }
+
+    fn indent(&mut self, levels: usize) {
+        for _ in 0..levels {
+            self.out.push_str("  ");
+        }
+    }
+
+    pub fn begin_object(&mut self) {
+        self.element();
+        self.out.push('{');
+        self.open.push(false);
+    }
+
+    pub fn end_object(&mut self) {
+        self.close('}');
+    }
+
+    pub fn begin_array(&mut self) {
+        self.element();
+        self.out.push('[');
+        self.open.push(false);
+    }
+
+    pub fn end_array(&mut self) {
+        self.close(']');
+    }
+
+    fn close(&mut self, bracket: char) {
+        if self.open.pop() == Some(true) && self.pretty {
+            self.out.push('\n');
+            self.indent(self.open.len());
+        }
+        self.out.push(bracket);
+    }
+
+    /// An object key; the value written next belongs to it.
+    pub fn key(&mut self, key: &str) {
+        self.element();
+        push_string(&mut self.out, key);
+        self.out.push_str(if self.pretty { ": " } else { ":" });
+        self.after_key = true;
+    }
+
+    pub fn string(&mut self, s: &str) {
+        self.element();
+        push_string(&mut self.out, s);
+    }
+
+    pub fn bool(&mut self, b: bool) {
+        self.element();
+        self.out.push_str(if b { "true" } else { "false" });
+    }
+
+    pub fn null(&mut self) {
+        self.element();
+        self.out.push_str("null");
+    }
+
+    pub fn integer(&mut self, i: impl Into<i128>) {
+        self.element();
+        push_display(&mut self.out, i.into());
+    }
+
+    /// A finite float; `null` for one JSON cannot hold (cozegen's values never are).
+    pub fn float(&mut self, f: f64) {
+        match float_text(f) {
+            Some(text) => self.raw_scalar(&text),
+            None => self.null(),
+        }
+    }
+
+    /// A scalar already written as JSON (a number's text, `true`, …).
+    pub fn raw_scalar(&mut self, json: &str) {
+        self.element();
+        self.out.push_str(json);
+    }
+
+    /// `key` and a string value.
+    pub fn entry_str(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.string(value);
+    }
+
+    /// `key` and a string value or `null`.
+    pub fn entry_opt(&mut self, key: &str, value: Option<&str>) {
+        self.key(key);
+        match value {
+            Some(v) => self.string(v),
+            None => self.null(),
+        }
+    }
+
+    /// A whole JSON value, written level by level.
+    pub fn value(&mut self, value: &Value) {
+        enum Step<'a> {
+            Value(&'a Value),
+            Key(&'a str),
+            EndObject,
+            EndArray,
+        }
+        let mut stack = vec![Step::Value(value)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Key(k) => self.key(k),
+                Step::EndObject => self.end_object(),
+                Step::EndArray => self.end_array(),
+                Step::Value(v) => match v {
+                    Value::Null => self.null(),
+                    Value::Bool(b) => self.bool(*b),
+                    Value::Number(n) => self.raw_scalar(&n.to_string()),
+                    Value::String(s) => self.string(s),
+                    Value::Array(items) => {
+                        self.begin_array();
+                        stack.push(Step::EndArray);
+                        stack.extend(items.iter().rev().map(Step::Value));
+                    }
+                    Value::Object(map) => {
+                        self.begin_object();
+                        stack.push(Step::EndObject);
+                        for (k, v) in map.iter().rev() {
+                            stack.push(Step::Value(v));
+                            stack.push(Step::Key(k));
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// A value given as compact JSON text ([`Text`], a `map` or `any` default): inserted as it
+    /// is in compact output, re-laid out in pretty output.
+    pub fn json_text(&mut self, text: &str) {
+        if !self.pretty || !text.starts_with(['{', '[']) {
+            self.raw_scalar(text);
+            return;
+        }
+        match Deep::from_str(text) {
+            Ok(deep) => self.value(deep.value()),
+            Err(_) => self.raw_scalar(text),
+        }
+    }
+}
+
+/// `value` as compact JSON text, level by level.
+pub fn to_compact(value: &Value) -> String {
+    let mut writer = Writer::compact(64);
+    writer.value(value);
+    writer.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_writer_lays_out_json_as_serde_json_does() {
+        let value = json!({
+            "a": [1, 2.5, "x\u{1}\"\\\n", null, true, {}, []],
+            "b": {"c": {"d": []}},
+            "e": "名称 \u{2028} </script>",
+            "f": -7,
+            "g": 1e300,
+            "h": 18446744073709551615u64
+        });
+        let mut pretty = Writer::pretty(0);
+        pretty.value(&value);
+        assert_eq!(
+            pretty.finish(),
+            serde_json::to_string_pretty(&value).expect("json")
+        );
+        assert_eq!(
+            to_compact(&value),
+            serde_json::to_string(&value).expect("json")
+        );
+    }
+
+    #[test]
+    fn text_keeps_any_value_compact() {
+        let t: Text =
+            serde_json::from_str(" { \"a\" : [1, 2.5e0, {\"b\":null}], \"c\":\"\\u0000\" } ")
+                .expect("parses");
+        assert_eq!(t.0, r#"{"a":[1,2.5,{"b":null}],"c":"\u0000"}"#);
+        let empty: Text = serde_json::from_str("[ ]").expect("parses");
+        assert_eq!(empty.0, "[]");
+    }
+
+    #[test]
+    fn deep_values_parse_and_drop_on_a_small_stack() {
+        let depth = 20_000;
+        let text = format!("{}1{}", "[{\"a\":".repeat(depth), "}]".repeat(depth));
+        std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || {
+                let deep = Deep::from_str(&text).expect("parses");
+                let mut writer = Writer::compact(text.len());
+                writer.value(deep.value());
+                assert_eq!(writer.finish(), text);
+                let captured: Text = {
+                    let mut de = serde_json::Deserializer::from_str(&text);
+                    de.disable_recursion_limit();
+                    Text::deserialize(&mut de).expect("captures")
+                };
+                assert_eq!(captured.0, text);
+                // A failure deep inside drops what was read so far without recursion.
+                let broken = format!("{}1{}", "[{\"a\":".repeat(depth), "}]".repeat(depth - 1));
+                assert!(Deep::from_str(&broken).is_err());
+            })
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+    }
+
+    #[test]
+    fn floats_keep_a_point_or_exponent() {
+        assert_eq!(float_text(5.0).as_deref(), Some("5.0"));
+        assert_eq!(float_text(0.7).as_deref(), Some("0.7"));
+        assert_eq!(float_text(1e300).as_deref(), Some("1e+300"));
+        assert_eq!(float_text(f64::NAN), None);
+    }
+}
