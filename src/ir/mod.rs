@@ -96,6 +96,9 @@ pub struct Object {
     /// Whether keys other than the declared ones are refused: the value rule for unknown keys,
     /// decided once for every artifact (see [`BuildOptions::open_objects`]).
     pub closed: bool,
+    /// For an open object: the identifier of a field holding the keys it does not declare
+    /// (`extra`, suffixed when a declared field took it), for emitters that keep them.
+    pub extra_ident: Option<String>,
 }
 
 /// One named parameter.
@@ -394,6 +397,7 @@ impl Types {
                 fields: Vec::new(),
                 parent: Parent::Root,
                 closed: true,
+                extra_ident: None,
             }],
             arrays: Vec::new(),
             values: Vec::new(),
@@ -577,7 +581,11 @@ impl<'w, 'o> Builder<'w, 'o> {
                 continue;
             }
             let Some((name, param)) = frame.params.and_then(|p| p.0.get_index(frame.next)) else {
-                stack.pop();
+                let mut done = stack.pop().expect("the frame just looked at");
+                if self.options.open_objects {
+                    let (ident, _) = done.idents.claim("extra", done.next + 1);
+                    self.types.objects[done.id.0].extra_ident = Some(ident);
+                }
                 continue;
             };
             frame.next += 1;
@@ -784,6 +792,7 @@ impl<'w, 'o> Builder<'w, 'o> {
             fields: Vec::new(),
             parent,
             closed: !self.options.open_objects,
+            extra_ident: None,
         });
         id
     }
