@@ -17,19 +17,19 @@ fn validate_reports_each_problem_with_its_path() {
         (r#"{"rows":[{"sku":"A","qty":1}]}"#, &[]),
         (
             r#"{"rows":[{"sku":"A","qty":1},{"sku":"B","qty":"3"}]}"#,
-            &["rows[1].qty: expected integer, got \"3\""],
+            &["rows[1].qty: expected an integer, got \"3\""],
         ),
         (
             r#"{"grid":[[1,"x"]]}"#,
             &[
                 "rows: required parameter is missing",
-                "grid[0][1]: expected number, got \"x\"",
+                "grid[0][1]: expected a number, got \"x\"",
             ],
         ),
         (
             r#"{"rows":[],"flags":[true,1],"extra":{}}"#,
             &[
-                "flags[1]: expected boolean, got 1",
+                "flags[1]: expected `true` or `false`, got 1",
                 "extra: is not a parameter of this workflow",
             ],
         ),

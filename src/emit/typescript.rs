@@ -162,8 +162,8 @@ fn type_note(types: &Types, ty: &Type) -> Option<String> {
     }
     let note = match ty {
         Type::Integer => format!(
-            "An integer from {INTEGER_MIN} to {INTEGER_MAX}, written without a fraction (beyond \
-             2^53 a JavaScript number loses digits: send such values as JSON text you build)."
+            "An integer from {INTEGER_MIN} to {INTEGER_MAX} (a JavaScript number is exact only \
+             up to 2^53)."
         ),
         Type::Time => {
             format!("Coze `time`: text in `{TIME_FORM}` form, a real date and time.")

@@ -12,7 +12,7 @@ export interface AllTypesInput {
   title: string;
   /**
    * How many
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 3
    */
   count?: number;
@@ -26,7 +26,7 @@ export interface AllTypesInput {
   dry_run?: boolean;
   /**
    * Scheduled time
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form.
+   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   when?: string;
   /**
@@ -40,71 +40,72 @@ export interface AllTypesInput {
   keywords?: string[];
   /**
    * A file parameter
-   * Coze file (`file`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`file`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   file_input?: string;
   /**
    * A default parameter
-   * Coze file (`file`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`file`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   default_input?: string;
   /**
    * A image parameter
-   * Coze file (`image`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   image_input?: string;
   /**
    * A svg parameter
-   * Coze file (`svg`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`svg`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   svg_input?: string;
   /**
    * A doc parameter
-   * Coze file (`doc`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`doc`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   doc_input?: string;
   /**
    * A excel parameter
-   * Coze file (`excel`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`excel`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   excel_input?: string;
   /**
    * A ppt parameter
-   * Coze file (`ppt`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`ppt`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   ppt_input?: string;
   /**
    * A txt parameter
-   * Coze file (`txt`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`txt`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   txt_input?: string;
   /**
    * A code parameter
-   * Coze file (`code`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`code`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   code_input?: string;
   /**
    * A audio parameter
-   * Coze file (`audio`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`audio`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   audio_input?: string;
   /**
    * A voice parameter
-   * Coze file (`voice`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`voice`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   voice_input?: string;
   /**
    * A video parameter
-   * Coze file (`video`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`video`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   video_input?: string;
   /**
    * A zip parameter
-   * Coze file (`zip`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`zip`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   zip_input?: string;
   /**
    * Several images
+   * Each element: Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   gallery?: string[];
 }
@@ -119,7 +120,7 @@ export interface AllTypesInputOptions {
 
 export interface AllTypesInputOptionsLimits {
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 100
    */
   max_items?: number;

@@ -10,7 +10,7 @@ export interface OrderRowsInput {
    */
   rows: OrderRowsInputRowsItem[];
   /**
-   * @default [[0.5,1],[2,3.25]]
+   * @default [[0.5,1.0],[2.0,3.25]]
    */
   grid?: number[][];
   flags?: boolean[];
@@ -19,7 +19,7 @@ export interface OrderRowsInput {
 export interface OrderRowsInputRowsItem {
   sku: string;
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 1
    */
   qty: number;

@@ -9,6 +9,9 @@ export interface OddShapesInput {
    */
   no_type: unknown;
   inferred_object?: OddShapesInputInferredObject;
+  /**
+   * Each element: An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   */
   inferred_array?: number[];
   /**
    * object without properties
@@ -24,37 +27,38 @@ export interface OddShapesInput {
   required_as_text: string;
   required_odd?: string;
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   bad_int_default?: number;
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 2
    */
   float_for_int?: number;
   bad_bool_default?: boolean;
   /**
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form.
+   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   bad_time_default?: string;
   /**
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form.
+   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    * @default "2025-07-01 09:30:00"
    */
   good_time_default?: string;
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 5
    */
   typed_default?: number;
   null_fields?: string;
   upper_type?: string;
   /**
-   * Coze file (`image`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    * @default "https://example.com/a.png"
    */
   file_default?: string;
   /**
+   * Each element: Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    * @default ["https://example.com/a.png","https://example.com/b.png"]
    */
   files_default?: string[];
@@ -73,21 +77,21 @@ export interface OddShapesInputInferredObject {
 
 export interface OddShapesInputObjDefaultExtraKey {
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   a: number;
 }
 
 export interface OddShapesInputObjDefaultMissingRequired {
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   a: number;
 }
 
 export interface OddShapesInputObjDefaultOk {
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   a: number;
   b?: string;

@@ -15,7 +15,7 @@ export interface OrderIntakeInput {
   lines: OrderIntakeInputLinesItem[];
   /**
    * 1 (low) to 5 (urgent)
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 3
    */
   priority?: number;
@@ -25,16 +25,17 @@ export interface OrderIntakeInput {
   discount?: number;
   /**
    * Requested delivery time
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form.
+   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   deliver_at?: string;
   /**
    * Purchase order as a document
-   * Coze file (`doc`): a file URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file (`doc`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   invoice?: string;
   /**
    * Photos of the delivery spot
+   * Each element: Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
    */
   photos?: string[];
   /**
@@ -67,7 +68,7 @@ export interface OrderIntakeInputLinesItem {
    */
   sku: string;
   /**
-   * An integer.
+   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 1
    */
   qty: number;
