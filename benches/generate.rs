@@ -1,12 +1,18 @@
 //! Generation speed and memory against a baseline measured in the same run.
 //!
-//! For synthetic WorkflowInfo documents of 20, 2,000 and 50,000 parameters and two nested
-//! 500 and 1,000 levels deep, this reports the median time of each stage (load+build, then each
-//! artifact) next to the baseline: serde_json parsing the same document into a `Value` and
-//! pretty-printing it. The stages and the baseline are timed in rounds, each round timing every
-//! one of them once, so that load on a shared machine falls on all of them alike. Before that it runs the release CLI on each document and reports wall
-//! time and peak memory (max RSS) per artifact. Run with `cargo bench --bench generate`; the
-//! README quotes its figures.
+//! The headline documents are what users have: 50,000 parameters whose descriptions run over
+//! several lines with quotes, links and Chinese, whose defaults include nested objects and
+//! arrays, and one object of 40,000 fields. Beside them, synthetic documents of 20 and 2,000
+//! parameters and two nested 500 and 1,000 levels deep. For each, this reports the median time
+//! of each stage (load+build, then each artifact, then every artifact at once as `all` writes
+//! them) next to the baseline: serde_json parsing the same document into a `Value` and
+//! pretty-printing it. On the 40,000-field object it also times `validate` (of a run that fills
+//! every field) and `diff` (against a version with half the descriptions and a tenth of the
+//! types changed) against `schema`. The stages and the baseline are timed in rounds, each round
+//! timing every one of them once, so that load on a shared machine falls on all of them alike.
+//! Before that it runs the release CLI on each document and reports wall time and peak memory
+//! (max RSS) per artifact. Run with `cargo bench --bench generate`; the README quotes its
+//! figures.
 
 use cozegen::emit::json_schema::{self, SchemaOptions};
 use cozegen::emit::{html, ir_json, rust, typescript};
@@ -155,6 +161,106 @@ fn deep(levels: usize) -> String {
     )
 }
 
+/// What people write in descriptions: several lines, quotes, a link, Chinese, Markdown-ish
+/// characters. JSON-escaped, ready to go between quotes.
+const DESCRIPTIONS: [&str; 4] = [
+    "订单编号，来自 \\\"商城\\\" 后台。\\n格式：ORD-2025-000123；见 https://www.coze.cn/open/docs。",
+    "The customer's note, shown to the agent as is.\\n- may contain `code` and <tags>\\n- 最多 500 字",
+    "价格（元），含税。\\nPrice in yuan, tax included: 1. round up; 2. never negative.",
+    "Whether to notify \\\"everyone\\\" on the team.\\n\\n通知所有人？",
+];
+
+/// A document like the ones `gen_workflow.py` makes: `n` parameters of every type, described
+/// at length (see [`DESCRIPTIONS`]), with defaults on scalars and on nested containers.
+fn realistic(n: usize) -> String {
+    let mut params = Vec::with_capacity(n);
+    for i in 0..n {
+        let d = DESCRIPTIONS[i % DESCRIPTIONS.len()];
+        let p = match i % 12 {
+            0 => format!(
+                r#""order_{i}":{{"type":"object","required":true,"description":"{d}","default_value":"{{\"id\":\"ORD-{i}\",\"address\":{{\"city\":\"上海\",\"zip\":\"200000\"}},\"lines\":[{{\"sku\":\"A-{i}\",\"qty\":2}}]}}","properties":{{"id":{{"type":"string","required":true,"description":"{d}"}},"address":{{"type":"object","description":"{d}","properties":{{"city":{{"type":"string","required":true,"description":"城市"}},"zip":{{"type":"string"}}}}}},"lines":{{"type":"array","description":"{d}","items":{{"type":"object","properties":{{"sku":{{"type":"string","required":true}},"qty":{{"type":"integer","default_value":"1"}}}}}}}}}}}}"#
+            ),
+            1 => format!(
+                r#""title_{i}":{{"type":"string","required":true,"description":"{d}","default_value":"默认标题 {i}\n第二行"}}"#
+            ),
+            2 => format!(
+                r#""count_{i}":{{"type":"integer","description":"{d}","default_value":"{i}"}}"#
+            ),
+            3 => format!(
+                r#""price_{i}":{{"type":"number","description":"{d}","default_value":"{i}.25"}}"#
+            ),
+            4 => format!(
+                r#""notify_{i}":{{"type":"boolean","description":"{d}","default_value":"true"}}"#
+            ),
+            5 => format!(
+                r#""grid_{i}":{{"type":"array","description":"{d}","default_value":"[[1,2],[3,{i}]]","items":{{"type":"array","items":{{"type":"integer"}}}}}}"#
+            ),
+            6 => format!(
+                r#""when_{i}":{{"type":"time","description":"{d}","default_value":"2025-07-01 09:30:00"}}"#
+            ),
+            7 => format!(
+                r#""photo_{i}":{{"type":"image","description":"{d}","default_value":"https://example.com/{i}.png"}}"#
+            ),
+            8 => format!(
+                r#""tags_{i}":{{"type":"array","description":"{d}","default_value":"[\"a\",\"标签\"]","items":{{"type":"string","description":"一个标签"}}}}"#
+            ),
+            9 => format!(
+                r#""meta_{i}":{{"type":"object","description":"{d}","default_value":"{{\"k\":[1,{{\"x\":null}}]}}"}}"#
+            ),
+            10 => format!(r#""doc_{i}":{{"type":"doc","required":true,"description":"{d}"}}"#),
+            _ => format!(r#""extra_{i}":{{"type":"list","description":"{d}"}}"#),
+        };
+        params.push(p);
+    }
+    format!(
+        r#"{{"code":0,"msg":"","data":{{"workflow_detail":{{"workflow_name":"订单处理 realistic {n}","description":"{}"}},"input":{{"parameters":{{{}}}}},"output":{{"parameters":{{"result":{{"type":"string","description":"{}"}}}}}}}}}}"#,
+        DESCRIPTIONS[0],
+        params.join(","),
+        DESCRIPTIONS[1]
+    )
+}
+
+/// One object parameter of `n` fields (every type but containers), and a `parameters` object
+/// that gives every one of them a valid value.
+fn wide_object(n: usize, changed: bool) -> (String, String) {
+    let kinds = ["string", "integer", "number", "boolean", "time", "image"];
+    let values = [
+        r#""text""#,
+        "42",
+        "1.5",
+        "true",
+        r#""2025-07-01 09:30:00""#,
+        r#""https://example.com/a.png""#,
+    ];
+    let mut fields = Vec::with_capacity(n);
+    let mut run = Vec::with_capacity(n);
+    for i in 0..n {
+        // The changed version: half the descriptions differ and a tenth of the types.
+        let kind = if changed && i % 10 == 0 {
+            "string"
+        } else {
+            kinds[i % kinds.len()]
+        };
+        let description = if changed && i % 2 == 0 {
+            "changed"
+        } else {
+            DESCRIPTIONS[i % DESCRIPTIONS.len()]
+        };
+        fields.push(format!(
+            r#""f{i}":{{"type":"{kind}","required":{},"description":"{description}"}}"#,
+            i % 3 == 0
+        ));
+        run.push(format!(r#""f{i}":{}"#, values[i % values.len()]));
+    }
+    (
+        format!(
+            r#"{{"input":{{"parameters":{{"big":{{"type":"object","required":true,"properties":{{{}}}}}}}}},"workflow_detail":{{"workflow_name":"wide_object"}}}}"#,
+            fields.join(",")
+        ),
+        format!(r#"{{"big":{{{}}}}}"#, run.join(",")),
+    )
+}
+
 /// How many rounds to time work that takes `once` (fewer for slow work, at least 5).
 fn rounds(once: Duration) -> usize {
     if once > Duration::from_millis(100) {
@@ -257,10 +363,13 @@ fn main() {
     if let Some(program) = std::env::var_os(LAUNCH) {
         launch(&program);
     }
+    let (object_doc, object_run) = wide_object(40_000, false);
     let docs = [
         ("20 params", wide(20)),
         ("2,000 params", wide(2_000)),
-        ("50,000 params", wide(50_000)),
+        ("**50,000 realistic**", realistic(50_000)),
+        ("50,000 synthetic", wide(50_000)),
+        ("40,000-field object", object_doc.clone()),
         ("500 deep", deep(500)),
         ("1,000 deep", deep(1_000)),
     ];
@@ -273,22 +382,29 @@ fn main() {
 
     println!("## CLI (release binary), wall time and peak RSS, median of 5 runs\n");
     println!(
-        "| document | {} |",
+        "| document | {} | all |",
         ARTIFACTS
             .iter()
             .map(|a| a.1)
             .collect::<Vec<_>>()
             .join(" | ")
     );
-    println!("|---|{}", "---|".repeat(ARTIFACTS.len()));
+    println!("|---|{}", "---|".repeat(ARTIFACTS.len() + 1));
     for (label, doc) in &docs {
         let path = dir.join("doc.json");
         std::fs::write(&path, doc).expect("write doc");
         let path = path.to_str().expect("utf-8");
+        let out = dir.join("all");
+        let out = out.to_str().expect("utf-8");
         let mut cells = Vec::new();
-        for (_, command, _) in ARTIFACTS {
+        let commands = ARTIFACTS.iter().map(|a| vec![a.1, path, "--quiet"]);
+        for args in commands.chain([vec!["all", path, "--quiet", "-o", out]]) {
             let mut runs: Vec<(Duration, i64)> = (0..5)
-                .map(|_| cli_run(&[command, path, "--quiet"]))
+                .map(|_| {
+                    // `all` leaves files that are up to date alone: start from nothing each time.
+                    let _ = std::fs::remove_dir_all(out);
+                    cli_run(&args)
+                })
                 .collect();
             runs.sort();
             let (wall, _) = runs[2];
@@ -300,6 +416,7 @@ fn main() {
     println!();
     let _ = std::fs::remove_dir_all(&dir);
 
+    checks(&object_doc, &object_run);
     in_process(&docs, "the system allocator");
     // The same table again in a process of its own that allocates through mimalloc.
     let status = std::process::Command::new(std::env::current_exe().expect("own path"))
@@ -316,14 +433,14 @@ fn in_process(docs: &[(&str, String)], allocator: &str) {
         "## In-process with {allocator}, median per stage (ratio = stage time / baseline time)\n"
     );
     println!(
-        "| document | size | baseline: serde_json parse + pretty | load + build | {} |",
+        "| document | size | baseline: serde_json parse + pretty | load + build | {} | all |",
         ARTIFACTS
             .iter()
             .map(|a| a.0)
             .collect::<Vec<_>>()
             .join(" | ")
     );
-    println!("|---|---|---|---|{}", "---|".repeat(ARTIFACTS.len()));
+    println!("|---|---|---|---|{}", "---|".repeat(ARTIFACTS.len() + 1));
     for (label, doc) in docs {
         let bytes = doc.as_bytes();
         let info = load_slice(bytes, "bench").expect("loads");
@@ -342,6 +459,7 @@ fn in_process(docs: &[(&str, String)], allocator: &str) {
         let mut base = Vec::new();
         let mut load = Vec::new();
         let mut stages = vec![Vec::new(); ARTIFACTS.len()];
+        let mut all = Vec::new();
         for _ in 0..n {
             base.push(time(|| {
                 black_box(baseline(bytes));
@@ -352,14 +470,19 @@ fn in_process(docs: &[(&str, String)], allocator: &str) {
                     black_box(render(&workflow).expect("renders"));
                 }));
             }
+            all.push(time(|| {
+                black_box(
+                    cozegen::bundle::render(&workflow, &Default::default()).expect("renders"),
+                );
+            }));
         }
         let base = median(base);
         let load = median(load);
         let ratio =
             |d: Duration| format!("{} ({:.2}x)", ms(d), d.as_secs_f64() / base.as_secs_f64());
         let mut cells = vec![ratio(load)];
-        for times in stages {
-            // What a user waits for: loading and building plus this artifact.
+        for times in stages.into_iter().chain([all]) {
+            // What a user waits for: loading and building plus this artifact (or all of them).
             cells.push(ratio(load + median(times)));
         }
         println!(
@@ -369,4 +492,47 @@ fn in_process(docs: &[(&str, String)], allocator: &str) {
             cells.join(" | ")
         );
     }
+}
+
+/// `validate` and `diff` on the 40,000-field object, against `schema` on the same document:
+/// each is load + build + its own work, as the CLI does it.
+fn checks(doc: &str, run: &str) {
+    let (changed, _) = wide_object(40_000, true);
+    let load = |text: &str| {
+        let info = load_slice(text.as_bytes(), "bench").expect("loads");
+        build(&info, &BuildOptions::default()).expect("builds").0
+    };
+    let schema = || {
+        black_box(json_schema::render(&load(doc), &SchemaOptions::default()).expect("renders"));
+    };
+    let validate = || {
+        let parameters = cozegen::load::parse_json(run.as_bytes(), "run").expect("parses");
+        let problems = cozegen::validate::validate(&load(doc).input, parameters.value());
+        assert!(problems.is_empty(), "{:?}", problems.first());
+    };
+    let diff = || {
+        let changes = cozegen::diff::diff(&load(doc).input, &load(&changed).input);
+        // Every even field's description, and the types that were not strings already.
+        assert_eq!(changes.len(), 20_000 + 4_000 - 1_334);
+    };
+    schema();
+    let n = rounds(time(schema));
+    let (mut s, mut v, mut d) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..n {
+        s.push(time(schema));
+        v.push(time(validate));
+        d.push(time(diff));
+    }
+    let (s, v, d) = (median(s), median(v), median(d));
+    println!("## validate and diff on one object of 40,000 fields, against schema\n");
+    println!("| schema | validate | diff |");
+    println!("|---|---|---|");
+    println!(
+        "| {} | {} ({:.2}x) | {} ({:.2}x) |\n",
+        ms(s),
+        ms(v),
+        v.as_secs_f64() / s.as_secs_f64(),
+        ms(d),
+        d.as_secs_f64() / s.as_secs_f64()
+    );
 }

@@ -13,6 +13,7 @@ use crate::emit::typescript::{self, TsOptions};
 use crate::emit::{Node, ir_json};
 use crate::error::{Error, Result, Warning};
 use crate::ir::Workflow;
+pub use crate::output::differs;
 use std::path::{Path, PathBuf};
 
 /// The files of a bundle, in the order they are rendered and listed.
@@ -163,24 +164,6 @@ pub fn drift(dir: &Path, artifacts: &[Artifact]) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(changed)
-}
-
-/// Whether `path` is missing or holds something other than `text`.
-pub fn differs(path: &Path, text: &str) -> Result<bool> {
-    // A FIFO or device is written to, never compared: reading a FIFO would wait for a writer.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return Ok(true);
-    }
-    match std::fs::read(path) {
-        Ok(current) => Ok(current != text.as_bytes()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
-        // A directory's parent that is a file, say: it cannot hold the artifact either.
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(true),
-        Err(source) => Err(Error::Read {
-            source_name: path.display().to_string(),
-            source,
-        }),
-    }
 }
 
 #[cfg(test)]

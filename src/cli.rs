@@ -779,19 +779,12 @@ fn generate(
 
 /// `--check`: compares instead of writing.
 fn check(path: &std::path::Path, text: &str) -> Result<(), Error> {
-    match std::fs::read(path) {
-        Ok(current) if current == text.as_bytes() => Ok(()),
-        Ok(_) => Err(Error::Drift {
+    if cozegen::output::differs(path, text)? {
+        return Err(Error::Drift {
             paths: vec![path.display().to_string()],
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Drift {
-            paths: vec![path.display().to_string()],
-        }),
-        Err(source) => Err(Error::Read {
-            source_name: path.display().to_string(),
-            source,
-        }),
+        });
     }
+    Ok(())
 }
 
 fn print_warnings(warnings: &[Warning]) {

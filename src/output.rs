@@ -173,6 +173,25 @@ fn stage<'a>(path: &'a Path, contents: &'a [u8]) -> Result<Staged<'a>> {
     Ok(staged)
 }
 
+/// Whether `path` is missing or holds something other than `text`: the one comparison every
+/// `--check` uses. A FIFO or device is never read (reading a FIFO waits for a writer, forever
+/// if there is none): it counts as differing, since writing is what it takes.
+pub fn differs(path: &Path, text: &str) -> Result<bool> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Ok(true);
+    }
+    match std::fs::read(path) {
+        Ok(current) => Ok(current != text.as_bytes()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        // A directory's parent that is a file, say: it cannot hold the artifact either.
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(true),
+        Err(source) => Err(Error::Read {
+            source_name: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
 fn write_error(path: &Path, source: std::io::Error) -> Error {
     Error::Write {
         path: path.display().to_string(),

@@ -404,6 +404,25 @@ fn output_to_a_fifo_writes_into_it_instead_of_replacing_it() {
 }
 
 #[test]
+fn check_against_a_fifo_reports_drift_without_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("pipe");
+    let c_path = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("no NUL");
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the file.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    // Reading the FIFO would block until a writer came: no writer ever comes here.
+    let out = cozegen(&[
+        "schema",
+        "tests/corpus/arrays.json",
+        "-o",
+        fifo.to_str().expect("utf-8"),
+        "--check",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("would change"), "{}", stderr(&out));
+}
+
+#[test]
 fn output_through_a_symlink_replaces_the_target_and_keeps_the_link() {
     let dir = tempfile::tempdir().expect("tempdir");
     let target = dir.path().join("real.json");
@@ -427,4 +446,64 @@ fn output_through_a_symlink_replaces_the_target_and_keeps_the_link() {
         std::fs::read_to_string(&target).expect("target"),
         stdout(&cozegen(&["schema", "tests/corpus/arrays.json"]))
     );
+}
+
+/// No command needs a thread with a huge stack: every one runs in a 400 MB address space, on
+/// a small document and on one nested to the limit (whose reading grows the stack on demand).
+#[test]
+fn every_command_runs_within_a_400_mb_address_space() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut param = String::from(r#"{"type":"string","required":true}"#);
+    for i in (1..cozegen::ir::MAX_DEPTH).rev() {
+        param = format!(r#"{{"type":"object","required":true,"properties":{{"l{i}":{param}}}}}"#);
+    }
+    let deep = dir.path().join("deep.json");
+    std::fs::write(
+        &deep,
+        format!(r#"{{"input":{{"parameters":{{"l0":{param}}}}}}}"#),
+    )
+    .expect("write");
+    let out_dir = dir.path().join("out");
+    for doc in ["tests/corpus/all_types.json", deep.to_str().expect("utf-8")] {
+        for args in [
+            vec!["schema", doc],
+            vec!["rust", doc],
+            vec!["html", doc],
+            vec!["ts", doc],
+            vec!["ir", doc],
+            vec!["all", doc, "-o", out_dir.to_str().expect("utf-8")],
+            vec!["diff", doc, doc],
+        ] {
+            let script = format!(
+                "ulimit -v 400000 && exec \"$0\" {} >/dev/null",
+                args.iter()
+                    .map(|a| format!("'{a}'"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            let out = std::process::Command::new("sh")
+                .args(["-c", &script, env!("CARGO_BIN_EXE_cozegen")])
+                .current_dir(root())
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run sh");
+            assert!(
+                out.status.success(),
+                "{args:?} under ulimit -v 400000: {}",
+                stderr(&out)
+            );
+        }
+    }
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -v 400000 && exec \"$0\" validate tests/corpus/all_types.json -q --params \
+             tests/instances/all_types/valid-full.json",
+            env!("CARGO_BIN_EXE_cozegen"),
+        ])
+        .current_dir(root())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run sh");
+    assert!(out.status.success(), "validate: {}", stderr(&out));
 }

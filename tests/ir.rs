@@ -38,7 +38,10 @@ fn ir_shows_decisions_made_once() {
         .expect("options");
     let id = options["type"]["object"].as_u64().expect("object id") as usize;
     assert_eq!(objects[id]["type_name"], "AllTypesInputOptions");
-    assert_eq!(objects[id]["parent"], serde_json::json!({"object": 0, "field": 5}));
+    assert_eq!(
+        objects[id]["parent"],
+        serde_json::json!({"object": 0, "field": 5})
+    );
     assert_eq!(objects[id]["closed"], true);
     assert_eq!(objects[id]["fields"][1]["name"], "limits");
 }
@@ -64,5 +67,8 @@ fn ir_of_a_deep_document_grows_linearly() {
     };
     let (small, large) = (size(250), size(1000));
     // Four times the depth: about four times the output (names grow a little with the count).
-    assert!(large < small * 5, "{small} bytes at 250 levels, {large} at 1000");
+    assert!(
+        large < small * 5,
+        "{small} bytes at 250 levels, {large} at 1000"
+    );
 }
