@@ -91,8 +91,8 @@ pub fn render(
 /// Writes the artifacts into `dir` (created if missing) as a group: either every changed file
 /// is replaced, or, if any cannot be read or written, none is (and a directory this call
 /// created is removed again). A file that already has the right contents is left alone, so
-/// its modification time does not trigger rebuilds.
-pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<()> {
+/// its modification time does not trigger rebuilds. Returns how many files were written.
+pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<usize> {
     let created = create_dirs(dir)?;
     // Two runs into one directory take turns: without the lock their renames interleave and
     // leave files of both workflows. The targets are compared under the lock, since the other
@@ -110,7 +110,7 @@ pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<()> {
         Ok(changed)
     };
     changed()
-        .and_then(|changed| crate::output::write_all_atomic(&changed))
+        .and_then(|changed| crate::output::write_all_atomic(&changed).map(|()| changed.len()))
         .inspect_err(|_| remove_dirs(&created))
 }
 

@@ -77,9 +77,10 @@ struct TsArgs {
 
 #[derive(Debug, Args)]
 struct AllArgs {
-    /// A saved WorkflowInfo (full API response or bare `data`), or `-` for stdin.
-    #[arg(value_name = "FILE", default_value = "-")]
-    file: PathBuf,
+    /// A saved WorkflowInfo (full API response or bare `data`), or `-` for stdin (the default
+    /// when stdin is not a terminal).
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
 
     /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
     #[cfg(feature = "fetch")]
@@ -155,9 +156,9 @@ struct IrArgs {
 
 #[derive(Debug, Args)]
 struct ValidateArgs {
-    /// A saved WorkflowInfo, or `-` for stdin.
-    #[arg(value_name = "FILE", default_value = "-")]
-    file: PathBuf,
+    /// A saved WorkflowInfo, or `-` for stdin (the default when stdin is not a terminal).
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
 
     /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
     #[cfg(feature = "fetch")]
@@ -210,9 +211,10 @@ const ID_PREFIX: &str = "id:";
 /// Where the document comes from and where the artifact goes.
 #[derive(Debug, Args)]
 struct Common {
-    /// A saved WorkflowInfo (full API response or bare `data`), or `-` for stdin.
-    #[arg(value_name = "FILE", default_value = "-")]
-    file: PathBuf,
+    /// A saved WorkflowInfo (full API response or bare `data`), or `-` for stdin (the default
+    /// when stdin is not a terminal).
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
 
     /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
     #[cfg(feature = "fetch")]
@@ -508,7 +510,11 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
     let fetched = args.workflow_id.is_some();
     #[cfg(not(feature = "fetch"))]
     let fetched = false;
-    if !fetched && args.file.as_os_str() == "-" && args.params.as_os_str() == "-" {
+    let stdin = || std::path::Path::new("-");
+    if !fetched
+        && args.file.as_deref().is_none_or(|f| f == stdin())
+        && args.params.as_path() == stdin()
+    {
         return Err(Error::Usage(
             "the WorkflowInfo and --params cannot both come from stdin".into(),
         ));
@@ -516,10 +522,10 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
     #[cfg(feature = "fetch")]
     let info = match &args.workflow_id {
         Some(id) => cozegen::fetch::fetch_workflow(&args.api.options(), id)?,
-        None => cozegen::load_path(&args.file)?,
+        None => cozegen::load_path(document_path(&args.file)?)?,
     };
     #[cfg(not(feature = "fetch"))]
-    let info = cozegen::load_path(&args.file)?;
+    let info = cozegen::load_path(document_path(&args.file)?)?;
     let build = BuildOptions {
         open_objects: args.open_objects,
         ..BuildOptions::default()
@@ -532,10 +538,31 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
     let problems = cozegen::validate::validate(&workflow.input, params.value());
     let report: String = problems.iter().map(|p| format!("{p}\n")).collect();
     emit(None, &report)?;
+    if !problems.is_empty() && looks_like_a_request_body(&workflow, params.value()) {
+        eprintln!(
+            "hint: this looks like a whole run request; validate its `parameters` object \
+             instead (for example `jq .parameters {}`)",
+            args.params.display()
+        );
+    }
     match problems.len() {
         0 => Ok(()),
         count => Err(Error::InvalidParameters { count }),
     }
+}
+
+/// Whether `value` is a run request body (`{"workflow_id": …, "parameters": {…}}`) rather
+/// than the parameters themselves: it has a `parameters` object the workflow does not declare.
+fn looks_like_a_request_body(workflow: &Workflow, value: &serde_json::Value) -> bool {
+    value
+        .get("parameters")
+        .is_some_and(serde_json::Value::is_object)
+        && !workflow
+            .input
+            .root()
+            .fields
+            .iter()
+            .any(|f| f.name == "parameters")
 }
 
 fn diff(args: &DiffArgs) -> Result<(), Error> {
@@ -553,8 +580,8 @@ fn diff(args: &DiffArgs) -> Result<(), Error> {
         .count();
     let mut report: String = changes.iter().map(|c| format!("{c}\n")).collect();
     report.push_str(&format!(
-        "{breaking} breaking, {} compatible change(s)\n",
-        changes.len() - breaking
+        "{breaking} breaking, {}\n",
+        cozegen::error::plural(changes.len() - breaking, "compatible change")
     ));
     emit(None, &report)?;
     match breaking {
@@ -580,10 +607,10 @@ fn all(args: &AllArgs) -> Result<(), Error> {
     #[cfg(feature = "fetch")]
     let info = match &args.workflow_id {
         Some(id) => cozegen::fetch::fetch_workflow(&args.api.options(), id)?,
-        None => cozegen::load_path(&args.file)?,
+        None => cozegen::load_path(document_path(&args.file)?)?,
     };
     #[cfg(not(feature = "fetch"))]
-    let info = cozegen::load_path(&args.file)?;
+    let info = cozegen::load_path(document_path(&args.file)?)?;
     let (workflow, mut warnings) = cozegen::build(&info, &build)?;
     let (artifacts, rust_warnings) = cozegen::bundle::render(&workflow, &bundle)?;
     warnings.extend(rust_warnings);
@@ -599,7 +626,23 @@ fn all(args: &AllArgs) -> Result<(), Error> {
         let drift = cozegen::bundle::drift(&args.output, &artifacts)?;
         report_drift(&drift)
     } else {
-        cozegen::bundle::write(&args.output, &artifacts)
+        let written = cozegen::bundle::write(&args.output, &artifacts)?;
+        if !args.quiet {
+            let unchanged = artifacts.len() - written;
+            eprintln!(
+                "wrote {} in {}{}",
+                cozegen::error::plural(written, "file"),
+                args.output.display(),
+                match unchanged {
+                    0 => String::new(),
+                    n => format!(
+                        " ({} already up to date)",
+                        cozegen::error::plural(n, "other")
+                    ),
+                }
+            );
+        }
+        Ok(())
     }
 }
 
@@ -651,7 +694,11 @@ fn workspace(
         let mut stderr = std::io::stderr().lock();
         match event {
             Event::Listed { total } => {
-                let _ = writeln!(stderr, "workspace {workspace_id}: {total} workflow(s)");
+                let _ = writeln!(
+                    stderr,
+                    "workspace {workspace_id}: {}",
+                    cozegen::error::plural(total, "workflow")
+                );
             }
             Event::Started {
                 index,
@@ -800,7 +847,28 @@ fn load(common: &Common) -> Result<WorkflowInfo, Error> {
     if let Some(id) = &common.workflow_id {
         return cozegen::fetch::fetch_workflow(&common.api.options(), id);
     }
-    cozegen::load_path(&common.file)
+    cozegen::load_path(document_path(&common.file)?)
+}
+
+/// Where the WorkflowInfo comes from: FILE, or stdin when FILE is `-` or not given. A
+/// terminal on stdin with no FILE is a usage error rather than a silent wait.
+fn document_path(file: &Option<PathBuf>) -> Result<PathBuf, Error> {
+    use std::io::IsTerminal;
+    let terminal = std::io::stdin().is_terminal();
+    match file {
+        Some(path) => {
+            if path.as_os_str() == "-" && terminal {
+                eprintln!("cozegen: reading the WorkflowInfo from stdin (end it with Ctrl-D)");
+            }
+            Ok(path.clone())
+        }
+        None if terminal => Err(Error::Usage(
+            "no FILE given: name a saved WorkflowInfo, give `-` to read one from stdin, or \
+             fetch it with --workflow-id ID"
+                .to_owned(),
+        )),
+        None => Ok(PathBuf::from("-")),
+    }
 }
 
 fn report(warnings: &[Warning], common: &Common) -> Result<(), Error> {

@@ -6,6 +6,29 @@
 use crate::ir::path::printable;
 use std::fmt;
 
+/// `1 file`, `2 files`: a count with its noun, in the plural where English wants it.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+impl Error {
+    /// The exit code the CLI gives this error: 2 for a usage error (arguments that cannot
+    /// work, whatever the document), 1 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_)
+            | Error::InvalidTypeName { .. }
+            | Error::InvalidDerive { .. }
+            | Error::InvalidAction { .. } => 2,
+            _ => 1,
+        }
+    }
+}
+
 /// Everything that can stop cozegen from producing an artifact.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -22,6 +45,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    /// The document holds no JSON at all (an empty file, or only whitespace).
+    #[error("{} is empty: it holds no JSON at all", printable(.source_name, 300))]
+    Empty { source_name: String },
 
     /// The document is larger than [`crate::load::MAX_DOCUMENT_BYTES`].
     #[error("{source_name} is larger than the {limit} bytes cozegen accepts")]
@@ -102,15 +129,15 @@ pub enum Error {
     InvalidDerive { derive: String, reason: String },
 
     /// `--deny-warnings` was given and building produced warnings.
-    #[error("{count} warning(s) denied by --deny-warnings")]
+    #[error("{} denied by --deny-warnings", plural(*.count, "warning"))]
     DeniedWarnings { count: usize },
 
     /// `cozegen validate` found problems (listed separately).
-    #[error("the parameters do not fit the workflow: {count} problem(s)")]
+    #[error("the parameters do not fit the workflow: {}", plural(*.count, "problem"))]
     InvalidParameters { count: usize },
 
     /// `cozegen diff` found breaking changes (listed separately).
-    #[error("{count} breaking change(s)")]
+    #[error("{}", plural(*.count, "breaking change"))]
     BreakingChanges { count: usize },
 
     /// `--check` found artifacts that are missing or differ from what would be generated.
@@ -118,11 +145,11 @@ pub enum Error {
     Drift { paths: Vec<String> },
 
     /// `--check` found artifacts that are missing or differ; they were listed one per line.
-    #[error("{count} file(s) would change (listed on stdout)")]
+    #[error("{} would change (listed on stdout)", plural(*.count, "file"))]
     DriftCount { count: usize },
 
     /// `cozegen all --workspace-id`: some workflows could not be generated (each was reported).
-    #[error("{failed} of {total} workflow(s) failed (see above and index.json)")]
+    #[error("{failed} of {} failed (see above and index.json)", plural(*.total, "workflow"))]
     WorkflowsFailed { failed: usize, total: usize },
 
     /// The workspace ID is not a Coze workspace ID, so it is never put into a request.

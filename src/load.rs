@@ -40,6 +40,7 @@ pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Deep> {
             limit: MAX_DOCUMENT_BYTES,
         });
     }
+    check_not_empty(bytes, source_name)?;
     check_depth(bytes, source_name)?;
     Deep::from_slice(bytes).map_err(|e| json_error(e, String::new(), source_name))
 }
@@ -87,6 +88,7 @@ pub fn load_slice(bytes: &[u8], source_name: &str) -> Result<WorkflowInfo> {
             limit: MAX_DOCUMENT_BYTES,
         });
     }
+    check_not_empty(bytes, source_name)?;
     check_depth(bytes, source_name)?;
     let document = parse(bytes, source_name)?;
     unwrap_envelope(document, source_name)
@@ -109,12 +111,28 @@ fn parse(bytes: &[u8], source_name: &str) -> Result<Document> {
     de.disable_recursion_limit();
     let error = match serde_path_to_error::deserialize::<_, Object<Document>>(&mut de) {
         Err(e) => {
-            let path = e.path().to_string();
+            let path = known_segments(&e.path().to_string());
             json_error(e.into_inner(), path, source_name)
         }
         Ok(_) => Error::Internal("a document failed to parse once and then parsed".to_owned()),
     };
     Err(error)
+}
+
+/// A serde_path_to_error path without the `?` it writes for a step it could not name: the
+/// path stops being exact there, and a reader is better served by where it still is.
+fn known_segments(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for segment in path.split('.') {
+        if segment == "?" || segment.starts_with("?[") {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(segment);
+    }
+    if out == "." { String::new() } else { out }
 }
 
 fn json_error(e: serde_json::Error, path: String, source_name: &str) -> Error {
@@ -131,6 +149,16 @@ fn json_error(e: serde_json::Error, path: String, source_name: &str) -> Error {
         path: printable(&path, 240),
         message: printable(&message, 240),
     }
+}
+
+/// An empty file or stdin says so, rather than "EOF while parsing a value".
+fn check_not_empty(bytes: &[u8], source_name: &str) -> Result<()> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Empty {
+            source_name: source_name.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// Rejects JSON nested deeper than [`MAX_JSON_DEPTH`] before any recursive parsing starts.

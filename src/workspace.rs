@@ -307,7 +307,7 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
             if options.check {
                 bundle::drift(&dir, &artifacts)
             } else {
-                bundle::write(&dir, &artifacts).map(|()| Vec::new())
+                bundle::write(&dir, &artifacts).map(|_| Vec::new())
             }
         })();
         match result {

@@ -296,7 +296,7 @@ fn check_lists_a_changed_and_a_missing_file_and_writes_nothing() {
         )
     );
     assert!(
-        stderr(&out).contains("2 file(s) would change"),
+        stderr(&out).contains("2 files would change"),
         "{}",
         stderr(&out)
     );

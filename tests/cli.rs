@@ -507,3 +507,57 @@ fn every_command_runs_within_a_400_mb_address_space() {
         .expect("run sh");
     assert!(out.status.success(), "validate: {}", stderr(&out));
 }
+
+#[test]
+fn arguments_that_cannot_work_are_usage_errors() {
+    for args in [
+        &["rust", "tests/corpus/arrays.json", "--type-name", "lower"][..],
+        &["rust", "tests/corpus/arrays.json", "--type-name", "Option"],
+        &["rust", "tests/corpus/arrays.json", "--derive", "Vec<u8>"],
+        &["rust", "tests/corpus/arrays.json", "--derive", "Ord"],
+        &[
+            "all",
+            "tests/corpus/arrays.json",
+            "-o",
+            "x",
+            "--type-name",
+            "a b",
+        ],
+    ] {
+        let out = cozegen(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).starts_with("error: "), "{args:?}");
+    }
+}
+
+/// With no FILE and a terminal on stdin, waiting for input nobody knows to type is no help:
+/// the command says what it needs instead.
+#[test]
+fn no_file_on_a_terminal_is_a_usage_error_not_a_silent_wait() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut leader, mut follower) = (0, 0);
+    // SAFETY: openpty writes two descriptors into the given integers; the other arguments may
+    // be null.
+    let opened = unsafe {
+        libc::openpty(
+            &mut leader,
+            &mut follower,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "openpty");
+    // SAFETY: both descriptors were just opened by openpty and are owned here alone.
+    let (leader, follower) =
+        unsafe { (OwnedFd::from_raw_fd(leader), OwnedFd::from_raw_fd(follower)) };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cozegen"))
+        .arg("schema")
+        .current_dir(root())
+        .stdin(std::process::Stdio::from(follower))
+        .output()
+        .expect("run cozegen");
+    drop(leader);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no FILE given"), "{}", stderr(&out));
+}

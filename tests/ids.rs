@@ -135,7 +135,7 @@ fn diff_fetches_arguments_with_the_id_prefix() {
         ],
     );
     let (stdout, _) = expect_exit(&same, 0);
-    assert_eq!(stdout, "0 breaking, 0 compatible change(s)\n");
+    assert_eq!(stdout, "0 breaking, 0 compatible changes\n");
 
     // Two fetched workflows: the same report as for the two files.
     let fetched = run(

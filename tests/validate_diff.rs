@@ -85,12 +85,12 @@ fn diff_classifies_changes_and_exits_1_only_when_something_breaks() {
     let doc = |params: &str| format!(r#"{{"input":{{"parameters":{params}}}}}"#);
     let base = r#"{"a":{"type":"string","required":true},"b":{"type":"integer"}}"#;
     let cases: &[(&str, &[&str], i32)] = &[
-        (base, &["0 breaking, 0 compatible change(s)"], 0),
+        (base, &["0 breaking, 0 compatible changes"], 0),
         (
             r#"{"a":{"type":"string","required":true},"b":{"type":"integer"},"c":{"type":"boolean"}}"#,
             &[
                 "compatible: c: new optional parameter",
-                "0 breaking, 1 compatible change(s)",
+                "0 breaking, 1 compatible change",
             ],
             0,
         ),
@@ -99,7 +99,7 @@ fn diff_classifies_changes_and_exits_1_only_when_something_breaks() {
             &[
                 "breaking: b: optional parameter became required",
                 "breaking: b: type changed from integer to string",
-                "2 breaking, 0 compatible change(s)",
+                "2 breaking, 0 compatible changes",
             ],
             1,
         ),
@@ -108,7 +108,7 @@ fn diff_classifies_changes_and_exits_1_only_when_something_breaks() {
             &[
                 "breaking: a: parameter removed",
                 "compatible: b: default changed from none to 4",
-                "1 breaking, 1 compatible change(s)",
+                "1 breaking, 1 compatible change",
             ],
             1,
         ),
@@ -129,6 +129,56 @@ fn diff_of_a_corpus_document_with_itself_is_empty() {
         let path = doc.to_str().expect("utf-8");
         let out = cozegen(&["diff", path, path]);
         assert!(out.status.success());
-        assert_eq!(stdout(&out), "0 breaking, 0 compatible change(s)\n");
+        assert_eq!(stdout(&out), "0 breaking, 0 compatible changes\n");
     }
+}
+
+#[test]
+fn a_whole_run_request_gets_a_hint_to_validate_its_parameters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = r#"{"workflow_id":"73","parameters":{"rows":[{"sku":"A","qty":1}]}}"#;
+    let file = write(dir.path(), "body.json", body);
+    let out = cozegen(&[
+        "validate",
+        "tests/corpus/arrays.json",
+        "-q",
+        "--params",
+        &file,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("hint: this looks like a whole run request"),
+        "{}",
+        stderr(&out)
+    );
+    let parameters = write(dir.path(), "p.json", r#"{"rows":[{"sku":"A","qty":1}]}"#);
+    let out = cozegen(&[
+        "validate",
+        "tests/corpus/arrays.json",
+        "-q",
+        "--params",
+        &parameters,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("hint"), "{}", stderr(&out));
+}
+
+#[test]
+fn empty_inputs_say_they_are_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = write(dir.path(), "empty.json", " \n");
+    let out = cozegen(&["schema", &empty]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("empty.json is empty"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cozegen(&["validate", "tests/corpus/arrays.json", "--params", &empty]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("empty.json is empty"),
+        "{}",
+        stderr(&out)
+    );
 }

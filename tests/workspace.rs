@@ -229,7 +229,7 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
 
     // Each failure is reported on stderr, the good ones are logged as plain lines.
     assert!(
-        stderr.contains("workspace 7500000000000000001: 6 workflow(s)"),
+        stderr.contains("workspace 7500000000000000001: 6 workflows"),
         "{stderr}"
     );
     assert!(
@@ -246,7 +246,7 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
         stderr.contains("error: workflow ../x (evil id): `../x` is not a Coze workflow ID"),
         "{stderr}"
     );
-    assert!(stderr.contains("3 of 6 workflow(s) failed"), "{stderr}");
+    assert!(stderr.contains("3 of 6 workflows failed"), "{stderr}");
     for (_, _, _, directory) in GOOD {
         assert!(stderr.contains(&format!("{directory}: ok")), "{stderr}");
     }
@@ -337,7 +337,7 @@ fn workspace_keeps_a_failed_workflow_declared_when_its_earlier_generation_is_com
         stderr.contains("its files from an earlier run are kept"),
         "{stderr}"
     );
-    assert!(stderr.contains("1 of 2 workflow(s) failed"), "{stderr}");
+    assert!(stderr.contains("1 of 2 workflows failed"), "{stderr}");
 
     // Everything but the index is as the good run left it, `mod.rs` included.
     assert_eq!(modules(dir), [FLAKY.3, STEADY.3]);
@@ -401,7 +401,7 @@ fn workspace_check_does_not_count_a_kept_workflow_as_drift_and_still_fails() {
     let after = tree(dir);
     let (stdout, stderr) = expect_exit(&run_pair(&broken, dir, &["--check"]), 1);
     assert_eq!(stdout, "");
-    assert!(stderr.contains("1 of 2 workflow(s) failed"), "{stderr}");
+    assert!(stderr.contains("1 of 2 workflows failed"), "{stderr}");
     assert_eq!(tree(dir), after, "--check wrote something");
 }
 
@@ -449,7 +449,7 @@ fn workspace_is_deterministic_and_check_finds_no_drift_after_a_run() {
     let check = run_workspace(&api, dir, &["--check"]);
     let (stdout, stderr) = expect_exit(&check, 1);
     assert_eq!(stdout, "");
-    assert!(stderr.contains("3 of 6 workflow(s) failed"), "{stderr}");
+    assert!(stderr.contains("3 of 6 workflows failed"), "{stderr}");
     assert_eq!(tree(dir), first);
 }
 

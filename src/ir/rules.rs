@@ -178,7 +178,13 @@ impl fmt::Display for Problem {
 /// order (each parameter's problems, then those inside it, then unknown keys). An empty list
 /// means the value is valid. Linear in the size of the value and of the node's types.
 pub fn check(types: &Types, value: &Value) -> Vec<Problem> {
-    Checker::new(types).run(value)
+    Checker::new(types).run(&ROOT, value)
+}
+
+/// Every problem with `value` as a value of type `ty` (a parameter's, or an array's
+/// elements') in a node shaped like `types`; paths start at the value itself.
+pub fn check_value(types: &Types, ty: &Type, value: &Value) -> Vec<Problem> {
+    Checker::new(types).run(ty, value)
 }
 
 /// One step from a value to a value inside it.
@@ -236,9 +242,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn run(mut self, value: &'a Value) -> Vec<Problem> {
+    fn run(mut self, ty: &'a Type, value: &'a Value) -> Vec<Problem> {
         let mut tasks = vec![Task::Value {
-            ty: &ROOT,
+            ty,
             value,
             trail: 0,
         }];
