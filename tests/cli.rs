@@ -356,6 +356,11 @@ fn completions_are_printed_for_each_shell() {
         ("bash", "_cozegen()"),
         ("zsh", "#compdef cozegen"),
         ("fish", "complete -c cozegen"),
+        ("elvish", "edit:completion:arg-completer[cozegen]"),
+        (
+            "powershell",
+            "Register-ArgumentCompleter -Native -CommandName 'cozegen'",
+        ),
     ] {
         let out = cozegen(&["completions", shell]);
         assert!(out.status.success());
