@@ -122,6 +122,9 @@ fn parse(bytes: &[u8], source_name: &str) -> Result<Document> {
 /// A serde_path_to_error path without the `?` it writes for a step it could not name: the
 /// path stops being exact there, and a reader is better served by where it still is.
 fn known_segments(path: &str) -> String {
+    if !path.contains('?') {
+        return path.to_owned();
+    }
     let mut out = String::with_capacity(path.len());
     for segment in path.split('.') {
         if segment == "?" || segment.starts_with("?[") {
@@ -132,7 +135,7 @@ fn known_segments(path: &str) -> String {
         }
         out.push_str(segment);
     }
-    if out == "." { String::new() } else { out }
+    out
 }
 
 fn json_error(e: serde_json::Error, path: String, source_name: &str) -> Error {
@@ -290,6 +293,22 @@ mod tests {
                 Err(Error::Api { code, .. }) => assert_eq!(code, shown),
                 other => panic!("code {code}: {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn paths_stop_where_serde_path_to_error_lost_track() {
+        assert_eq!(known_segments("input.parameters.a"), "input.parameters.a");
+        assert_eq!(known_segments("input.?.x"), "input");
+        assert_eq!(known_segments("data.?[2]"), "data");
+        assert_eq!(known_segments("?"), "");
+        assert_eq!(known_segments("."), ".");
+    }
+
+    #[test]
+    fn empty_documents_say_so() {
+        for text in ["", " \n\t"] {
+            assert!(matches!(load(text), Err(Error::Empty { .. })), "{text:?}");
         }
     }
 
