@@ -1,6 +1,6 @@
 //! Any bytes through the loader, the IR builder and every emitter: nothing may panic, whatever
-//! loads must render, and the Rust module cozegen writes (after prettyplease and its own line
-//! fix-ups) must still parse.
+//! loads must render, every default the IR keeps must pass the rules `validate` runs, and the
+//! Rust module cozegen writes must parse.
 #![no_main]
 
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
@@ -11,6 +11,18 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let Ok(info) = load_slice(data, "fuzz") else { return };
     let Ok((workflow, _)) = build(&info, &BuildOptions::default()) else { return };
+    for types in [&workflow.input, &workflow.output] {
+        for object in &types.objects {
+            for field in &object.fields {
+                if let Some(default) = field.default {
+                    let text = types.value_json(default);
+                    let value = cozegen::json::Deep::from_str(&text).expect("defaults are JSON");
+                    let problems = cozegen::ir::rules::check_value(types, &field.ty, value.value());
+                    assert!(problems.is_empty(), "default {text} of {}: {problems:?}", field.name);
+                }
+            }
+        }
+    }
     for draft in [Draft::Draft2020_12, Draft::Draft07] {
         let options = SchemaOptions { draft, ..SchemaOptions::default() };
         json_schema::render(&workflow, &options).expect("schema renders");
@@ -20,8 +32,7 @@ fuzz_target!(|data: &[u8]| {
     }
     ir_json::render(&workflow).expect("ir renders");
     let code = rust::render(&workflow, &rust::RustOptions::default()).expect("rust renders");
-    // Deeply nested types recurse in syn too; cozegen's limits keep that within the fuzzer's
-    // 8 MiB main-thread stack only on a thread of its own.
+    // Deeply nested generic types recurse in syn; the harness gives it room of its own.
     let parsed = std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(256 << 20)
