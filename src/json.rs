@@ -38,14 +38,18 @@ impl Deep {
         Ok(value)
     }
 
-    /// Parses JSON text of any depth.
-    pub fn from_str(text: &str) -> serde_json::Result<Deep> {
-        Deep::from_slice(text.as_bytes())
-    }
-
     /// The value.
     pub fn value(&self) -> &Value {
         &self.0
+    }
+}
+
+impl std::str::FromStr for Deep {
+    type Err = serde_json::Error;
+
+    /// Parses JSON text of any depth.
+    fn from_str(text: &str) -> serde_json::Result<Deep> {
+        Deep::from_slice(text.as_bytes())
     }
 }
 
@@ -511,7 +515,7 @@ impl Writer {
             self.raw_scalar(text);
             return;
         }
-        match Deep::from_str(text) {
+        match text.parse::<Deep>() {
             Ok(deep) => self.value(deep.value()),
             Err(_) => self.raw_scalar(text),
         }
@@ -569,7 +573,7 @@ mod tests {
         std::thread::Builder::new()
             .stack_size(256 << 10)
             .spawn(move || {
-                let deep = Deep::from_str(&text).expect("parses");
+                let deep: Deep = text.parse().expect("parses");
                 let mut writer = Writer::compact(text.len());
                 writer.value(deep.value());
                 assert_eq!(writer.finish(), text);
@@ -581,7 +585,7 @@ mod tests {
                 assert_eq!(captured.0, text);
                 // A failure deep inside drops what was read so far without recursion.
                 let broken = format!("{}1{}", "[{\"a\":".repeat(depth), "}]".repeat(depth - 1));
-                assert!(Deep::from_str(&broken).is_err());
+                assert!(broken.parse::<Deep>().is_err());
             })
             .expect("thread")
             .join()

@@ -82,6 +82,24 @@ mod tests {
     }
 
     #[test]
+    fn minus_zero_is_not_an_integer_value() {
+        assert_eq!(
+            messages(serde_json::from_str(r#"{"lines":[{"sku":"A","qty":-0}]}"#).expect("json")),
+            ["lines[0].qty: expected an integer, got -0 (write 0: -0 is not an integer value)"]
+        );
+        assert_eq!(
+            messages(
+                serde_json::from_str(r#"{"lines":[{"sku":"A","qty":-9223372036854775809}]}"#)
+                    .expect("json")
+            ),
+            [
+                "lines[0].qty: expected an integer from -9223372036854775808 to \
+              9223372036854775807, got -9.223372036854776e+18"
+            ]
+        );
+    }
+
+    #[test]
     fn integers_beyond_64_bits_are_problems() {
         assert_eq!(
             messages(json!({"lines":[{"sku":"A","qty":9223372036854775808u64}]})),

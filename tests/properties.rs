@@ -79,8 +79,14 @@ fn default_for(ty: &str) -> BoxedStrategy<Option<String>> {
     let typed = match ty {
         "integer" => prop_oneof![
             any::<i64>().prop_map(|i| i.to_string()),
-            prop::sample::select(vec!["1.0", "1e3", "9223372036854775808", "-0", "9007199254740993"])
-                .prop_map(str::to_owned)
+            prop::sample::select(vec![
+                "1.0",
+                "1e3",
+                "9223372036854775808",
+                "-0",
+                "9007199254740993"
+            ])
+            .prop_map(str::to_owned)
         ]
         .boxed(),
         "number" => prop_oneof![
@@ -103,7 +109,13 @@ fn default_for(ty: &str) -> BoxedStrategy<Option<String>> {
         .prop_map(str::to_owned)
         .boxed(),
         "object" | "array" | "list" => prop::sample::select(vec![
-            "{}", "[]", "[1,\"a\",null]", "{\"a\":{\"b\":[1.5]}}", "[[1],[2,3]]", "null", "[{}]",
+            "{}",
+            "[]",
+            "[1,\"a\",null]",
+            "{\"a\":{\"b\":[1.5]}}",
+            "[[1],[2,3]]",
+            "null",
+            "[{}]",
         ])
         .prop_map(str::to_owned)
         .boxed(),

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
             for field in &object.fields {
                 if let Some(default) = field.default {
                     let text = types.value_json(default);
-                    let value = cozegen::json::Deep::from_str(&text).expect("defaults are JSON");
+                    let value: cozegen::json::Deep = text.parse().expect("defaults are JSON");
                     let problems = cozegen::ir::rules::check_value(types, &field.ty, value.value());
                     assert!(problems.is_empty(), "default {text} of {}: {problems:?}", field.name);
                 }

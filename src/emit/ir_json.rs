@@ -24,7 +24,8 @@ struct IrView {
 
 /// The IR as a JSON value (the same document `render` prints).
 pub fn to_value(workflow: &Workflow) -> Result<crate::json::Deep> {
-    crate::json::Deep::from_str(&write(workflow))
+    write(workflow)
+        .parse::<crate::json::Deep>()
         .map_err(|e| crate::Error::Internal(format!("cannot read the IR back: {e}")))
 }
 

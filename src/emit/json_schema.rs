@@ -58,7 +58,8 @@ struct SchemaView {
 /// The schema as a value, for callers that want to embed or inspect it.
 pub fn schema(workflow: &Workflow, options: &SchemaOptions) -> Result<Schema> {
     let text = write(workflow, options);
-    let value = crate::json::Deep::from_str(&text)
+    let value = text
+        .parse::<crate::json::Deep>()
         .map_err(|e| crate::Error::Internal(format!("cannot read the schema back: {e}")))?;
     // `Schema` holds a plain `Value`; the caller owns its depth from here.
     Schema::try_from(value.value().clone())

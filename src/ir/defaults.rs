@@ -41,7 +41,7 @@ pub fn parse(raw: &Scalar, ty: &Type, types: &mut Types) -> Result<Option<ValueI
                     None => Err(format!("{} is not {}", shorten(s), rules::expected(ty))),
                 };
             }
-            Type::Any(_) => match Deep::from_str(s) {
+            Type::Any(_) => match s.parse::<Deep>() {
                 Ok(value) => value,
                 Err(_) => Deep::from(Value::String(s.clone())),
             },
@@ -61,7 +61,9 @@ pub fn parse(raw: &Scalar, ty: &Type, types: &mut Types) -> Result<Option<ValueI
         // A default sent as real JSON instead of JSON text: accept it if it fits.
         Scalar::Bool(b) => Deep::from(Value::Bool(*b)),
         Scalar::Number(n) => Deep::from(Value::Number(n.clone())),
-        Scalar::Json(text) => Deep::from_str(text).map_err(|e| format!("unreadable JSON: {e}"))?,
+        Scalar::Json(text) => text
+            .parse::<Deep>()
+            .map_err(|e| format!("unreadable JSON: {e}"))?,
     };
     let mark = types.values.len();
     match conform(value.value(), ty, types) {
@@ -153,7 +155,8 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
                         Literal::Integer(f as i64)
                     }
                     // The float already lost digits: showing it would show a different number.
-                    Some(f) if f.fract() == 0.0 && f.abs() < 9.223_372_036_854_775_808e18 => {
+                    // 2^63 is exact as a float: below it, the value is in range but was rounded.
+                    Some(f) if f.fract() == 0.0 && f.abs() < -(i64::MIN as f64) => {
                         return Err(describe(
                             &contexts,
                             task.context,

@@ -9,7 +9,7 @@
 //! | type | a value is |
 //! | --- | --- |
 //! | `string` | any JSON string, `""` included |
-//! | `integer` | a JSON number written as an integer (no fraction, no exponent: `1.0` is not one) from [`INTEGER_MIN`] to [`INTEGER_MAX`] |
+//! | `integer` | a JSON number written as an integer (no fraction, no exponent: `1.0` is not one; nor is `-0`, which JSON readers hold as a float) from [`INTEGER_MIN`] to [`INTEGER_MAX`] |
 //! | `number` | any JSON number, read as the nearest 64-bit float (as Coze reads it) |
 //! | `boolean` | `true` or `false` |
 //! | `time` | a string matching [`TIME_PATTERN`]: `yyyy-MM-dd HH:mm:ss`, a real date and time |
@@ -144,8 +144,9 @@ pub enum IntegerCheck {
     OutOfRange,
 }
 
-/// Reads `n` as an integer value. serde_json keeps integer literals as integers and reads
-/// everything else as a float, so the number's own representation says how it was written.
+/// Reads `n` as an integer value. serde_json keeps integer literals within 64 bits as
+/// integers and reads everything else as a float (`1.0`, `1e3`, and also `-0`, whose sign only a
+/// float can keep), so the number's own representation says whether it is an integer value.
 pub fn integer(n: &Number) -> IntegerCheck {
     if let Some(i) = n.as_i64() {
         IntegerCheck::Valid(i)
@@ -294,11 +295,22 @@ impl<'a> Checker<'a> {
             (Type::String, Value::String(_)) => return,
             (Type::Integer, Value::Number(n)) => match integer(n) {
                 IntegerCheck::Valid(_) => return,
-                IntegerCheck::NotInteger => format!(
-                    "expected an integer, got {} (an integer is written without a fraction or \
-                     exponent)",
-                    shown(value)
-                ),
+                IntegerCheck::NotInteger => match n.as_f64() {
+                    Some(f) if f == 0.0 && f.is_sign_negative() => {
+                        "expected an integer, got -0 (write 0: -0 is not an integer value)"
+                            .to_owned()
+                    }
+                    // An integer literal beyond 64 bits reaches here as a float too.
+                    Some(f) if f.fract() == 0.0 && f.abs() >= -(INTEGER_MIN as f64) => format!(
+                        "expected an integer from {INTEGER_MIN} to {INTEGER_MAX}, got {}",
+                        shown(value)
+                    ),
+                    _ => format!(
+                        "expected an integer, got {} (an integer is written without a fraction \
+                         or exponent)",
+                        shown(value)
+                    ),
+                },
                 IntegerCheck::OutOfRange => format!(
                     "expected an integer from {INTEGER_MIN} to {INTEGER_MAX}, got {}",
                     shown(value)
@@ -510,6 +522,7 @@ mod tests {
         assert_eq!(n("1.0"), IntegerCheck::NotInteger);
         assert_eq!(n("1e3"), IntegerCheck::NotInteger);
         assert_eq!(n("-9223372036854775809"), IntegerCheck::NotInteger);
+        assert_eq!(n("-0"), IntegerCheck::NotInteger);
     }
 
     proptest::proptest! {
