@@ -142,13 +142,7 @@ pub struct Leg {
     pub run: fn(&[Doc]) -> Option<Vec<Vec<Verdict>>>,
 }
 
-/// The legs that run. The generated Rust and the form plug in here, each as one function of
-/// the same shape:
-///
-/// ```ignore
-/// Leg { name: "rust", run: rust_leg },
-/// Leg { name: "form", run: form_leg },
-/// ```
+/// The legs that run, each one function judging every case of every document.
 const LEGS: &[Leg] = &[
     Leg {
         name: "ajv-2020",
@@ -169,6 +163,10 @@ const LEGS: &[Leg] = &[
     Leg {
         name: "validate",
         run: validate_leg,
+    },
+    Leg {
+        name: "rust",
+        run: rust_leg,
     },
 ];
 
@@ -839,6 +837,151 @@ fn validate_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The generated Rust.
+
+/// The generated structs of every document, compiled into one scratch crate whose binary
+/// deserializes each case into the document's root struct and serializes it back. Valid when
+/// both succeed and the value comes back unchanged; a deserialization error is a refusal; a
+/// value that comes back different is always a failure ("dropped or changed data").
+fn rust_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
+    let dir = root().join("target/cozegen-conformance-rust");
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).expect("scratch crate");
+    write_if_changed(
+        &dir.join("Cargo.toml"),
+        "[package]\nname = \"cozegen-conformance-rust\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\
+         serde_json = \"1\"\n\n# Not a member of the cozegen workspace.\n[workspace]\n",
+    );
+    // The same versions as cozegen's own lockfile, so `--offline` finds them in the cache.
+    if !dir.join("Cargo.lock").exists() {
+        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
+    }
+    let mut modules = String::new();
+    let mut dispatch = String::new();
+    for doc in docs {
+        let code = cozegen::emit::rust::render(&doc.workflow, &Default::default())
+            .expect("the Rust module renders");
+        write_if_changed(&src.join(format!("{}.rs", doc.name)), &code);
+        let root_type = &doc.workflow.input.root().type_name;
+        let _ = write!(
+            modules,
+            "mod {name} {{\n    include!(\"{name}.rs\");\n}}\n",
+            name = doc.name
+        );
+        let _ = writeln!(
+            dispatch,
+            "            \"{name}\" => round_trip::<{name}::{root_type}>(text),",
+            name = doc.name
+        );
+    }
+    let main = format!(
+        r#"//! Reads one JSON line per case, `{{"doc": …, "text": …}}`; prints one JSON line per case:
+//! `{{"json": <text after a round trip>}}` or `{{"error": <the serde error>}}`.
+#![allow(dead_code)]
+
+{modules}
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(text: &str) -> Result<String, String> {{
+    let value: T = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    serde_json::to_string(&value).map_err(|e| e.to_string())
+}}
+
+fn main() {{
+    use std::io::BufRead;
+    for line in std::io::stdin().lock().lines() {{
+        let case: serde_json::Value = serde_json::from_str(&line.expect("stdin")).expect("a case");
+        let text = case["text"].as_str().expect("text");
+        let result = match case["doc"].as_str().expect("doc") {{
+{dispatch}            other => panic!("unknown document {{other}}"),
+        }};
+        let out = match result {{
+            Ok(json) => serde_json::json!({{"json": json}}),
+            Err(error) => serde_json::json!({{"error": error}}),
+        }};
+        println!("{{out}}");
+    }}
+}}
+"#
+    );
+    write_if_changed(&src.join("main.rs"), &main);
+    let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["build", "--offline", "--quiet"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS")
+        // The outer cargo's jobserver file descriptors mean nothing in this process.
+        .env_remove("CARGO_MAKEFLAGS")
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cargo");
+    if !build.status.success() {
+        let error = String::from_utf8_lossy(&build.stderr).into_owned();
+        return Some(
+            docs.iter()
+                .map(|d| {
+                    d.cases
+                        .iter()
+                        .map(|_| {
+                            Verdict::broken(format!("the generated Rust does not compile: {error}"))
+                        })
+                        .collect()
+                })
+                .collect(),
+        );
+    }
+    let mut input = String::new();
+    for doc in docs {
+        for case in &doc.cases {
+            input.push_str(&serde_json::json!({"doc": doc.name, "text": case.text}).to_string());
+            input.push('\n');
+        }
+    }
+    let out = run_with_stdin(
+        &mut Command::new(dir.join("target/debug/cozegen-conformance-rust")),
+        input.as_bytes(),
+    );
+    assert!(out.status.success(), "the round-trip binary failed");
+    let mut lines = std::str::from_utf8(&out.stdout).expect("utf-8").lines();
+    Some(
+        docs.iter()
+            .map(|doc| {
+                doc.cases
+                    .iter()
+                    .map(|case| {
+                        let line: Value =
+                            serde_json::from_str(lines.next().expect("a line per case"))
+                                .expect("JSON");
+                        if let Some(error) = line["error"].as_str() {
+                            return Verdict::refused(error);
+                        }
+                        let json = line["json"].as_str().expect("json");
+                        match json.parse::<Deep>() {
+                            Ok(back) if json_equal(back.value(), case.value()) => {
+                                Verdict::accepted()
+                            }
+                            Ok(_) => Verdict::broken(format!(
+                                "dropped or changed data: came back as {json}"
+                            )),
+                            Err(e) => {
+                                Verdict::broken(format!("wrote JSON it cannot read back: {e}"))
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+fn write_if_changed(path: &std::path::Path, text: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
+        std::fs::write(path, text).expect("write scratch file");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Comparing payloads.
 
 /// Whether two JSON values are the same data: numbers by value (`1` equals `1.0`; two integers
@@ -867,7 +1010,13 @@ fn number_equal(x: &Number, y: &Number) -> bool {
     };
     match (integer(x), integer(y)) {
         (Some(a), Some(b)) => a == b,
-        _ => x.as_f64() == y.as_f64(),
+        // `-0` is not `0`: the rules refuse one and take the other as an integer.
+        _ => match (x.as_f64(), y.as_f64()) {
+            (Some(a), Some(b)) if a == 0.0 && b == 0.0 => {
+                a.is_sign_negative() == b.is_sign_negative()
+            }
+            (a, b) => a == b,
+        },
     }
 }
 
@@ -1253,7 +1402,8 @@ fn json_equal_compares_data_not_text() {
     let v = |t: &str| -> Value { serde_json::from_str(t).expect("JSON") };
     for (a, b) in [
         ("1", "1.0"),
-        ("-0", "0"),
+        ("-0", "-0.0"),
+        ("0", "0.0"),
         ("1e3", "1000"),
         ("9223372036854775807", "9223372036854775807"),
         ("18446744073709551615", "18446744073709551615"),
@@ -1271,6 +1421,8 @@ fn json_equal_compares_data_not_text() {
     }
     for (a, b) in [
         ("1", "2"),
+        ("-0", "0"),
+        ("-0.0", "0.0"),
         ("1", "1.5"),
         ("1", r#""1""#),
         ("9007199254740993", "9007199254740992"),
