@@ -1,4 +1,4 @@
-/// Why a text is not a [`CozeTime`] or [`CozeFile`] value.
+/// Why a text is not a Coze `time` or file value (of `CozeTime` or `CozeFile`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CozeValueError {
     text: String,

@@ -6,10 +6,8 @@
 {% if s.closed -%}
 #[serde(deny_unknown_fields)]
 {% endif -%}
-{% if s.fields.is_empty() -%}
-pub struct {{ s.name }} {}
-{%- else -%}
-pub struct {{ s.name }} {
+{{ s.header }}
+{%- if !s.fields.is_empty() %}
 {%- for f in s.fields %}
 {%- for d in f.docs %}
     ///{% if !d.is_empty() %} {{ d }}{% endif %}

@@ -80,6 +80,18 @@ pub(super) fn derive(list: &str, out: &mut String) {
     out.push_str(")]\n");
 }
 
+/// `pub struct name {`, or `pub struct name {}` for a struct without fields: the brace goes on
+/// a line of its own when the line would be too long.
+pub(super) fn struct_header(name: &str, empty: bool, out: &mut String) {
+    let brace = if empty { "{}" } else { "{" };
+    let sep = if "pub struct ".len() + name.len() + 1 + brace.len() <= MAX {
+        " "
+    } else {
+        "\n"
+    };
+    push_line(out, &["pub struct ", name, sep, brace]);
+}
+
 /// `#[serde(rename = literal)]` on a field.
 pub(super) fn rename(literal: &str, out: &mut String) {
     if 4 + "#[serde(rename = )]".len() + width(literal) < MAX {
@@ -98,9 +110,9 @@ pub(super) fn rename(literal: &str, out: &mut String) {
 pub(super) fn field(ident: &str, ty: &RustType, out: &mut String) {
     let t = ty.text.len();
     let head = "    pub ".len() + ident.len() + ": ".len();
-    if head + t + 1 <= MAX {
+    if head + t + ",".len() <= MAX {
         push_line(out, &["    pub ", ident, ": ", &ty.text, ","]);
-    } else if 8 + t + 1 <= MAX {
+    } else if 8 + t + ",".len() <= MAX {
         push_line(out, &["    pub ", ident, ":"]);
         push_line(out, &["        ", &ty.text, ","]);
     } else if ty.wrappers.is_empty() || !broken_generics(&["    pub ", ident, ": "], ty, ",", out) {
@@ -123,7 +135,7 @@ fn broken_generics(head: &[&str], ty: &RustType, close: &str, out: &mut String) 
     let mut indent = 8;
     loop {
         let rest = ty.inner(level);
-        if indent + rest.len() + 1 <= MAX {
+        if indent + rest.len() + ",".len() <= MAX {
             push_indented(&mut lines, indent, &[rest, ","]);
             break;
         }
@@ -185,7 +197,7 @@ pub(super) fn owned_text(wrapper: Option<&str>, literal: &str, out: &mut String)
             out.push_str("            .to_owned()\n");
         }
         Some(f) => {
-            if 8 + f.len() + 1 + w + ".to_owned()".len() + 1 <= MAX {
+            if 8 + f.len() + "(".len() + w + ".to_owned())".len() <= MAX {
                 push_line(out, &["        ", f, "(", literal, ".to_owned())"]);
             } else if 12 + w + ".to_owned(),".len() <= MAX {
                 push_line(out, &["        ", f, "("]);

@@ -26,6 +26,8 @@ pub(super) struct StructView<'a> {
     /// `#[serde(deny_unknown_fields)]`: the object refuses undeclared keys.
     pub closed: bool,
     pub name: &'a str,
+    /// The laid-out `pub struct Name {` (`{}` when there are no fields).
+    pub header: String,
     pub fields: Vec<FieldView<'a>>,
     pub default_fns: Vec<DefaultFnView<'a>>,
     /// The laid-out field lines of a hand-written `Default` impl.
@@ -339,6 +341,7 @@ impl<'a> StructBuilder<'a, '_> {
             derive,
             closed: object.closed,
             name: &object.type_name,
+            header: lines(|out| layout::struct_header(&object.type_name, fields.is_empty(), out)),
             fields,
             default_fns,
             default_impl,
