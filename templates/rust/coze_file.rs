@@ -1,48 +1,117 @@
-{#- The `CozeFile` helper of module.rs, which includes it, with its `derive` attribute. -#}
-/// A file parameter, as Coze's run endpoint takes it: the text of a URL Coze can download, or the
-/// JSON text `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
+/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
+/// URL Coze can download (without spaces or control characters), or the JSON text
+/// `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
 /// (`POST /v1/files/upload`).
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
+/// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
 {{ derive }}
 #[serde(transparent)]
 pub struct CozeFile(String);
 
-{#- A binary that includes the module privately need not call every method. #}
 #[allow(dead_code)]
 impl CozeFile {
-/// A file Coze downloads from `url`.
-pub fn url(url: impl Into<String>) -> Self {
-CozeFile(url.into())
+    /// A file value given as its text: a URL or `{"file_id":"…"}`.
+    pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
+        let text = text.into();
+        if Self::is_valid(&text) {
+            Ok(CozeFile(text))
+        } else {
+            Err(CozeValueError {
+                text,
+                expected: "a Coze file: an http(s) URL or the JSON text {\"file_id\":\"…\"}",
+            })
+        }
+    }
+
+    /// A file Coze downloads from `url`.
+    pub fn url(url: impl Into<String>) -> Result<Self, CozeValueError> {
+        let url = url.into();
+        if url.starts_with("http") && Self::is_valid(&url) {
+            Ok(CozeFile(url))
+        } else {
+            Err(CozeValueError {
+                text: url,
+                expected: "an http(s) URL without spaces or control characters",
+            })
+        }
+    }
+
+    /// A file uploaded to Coze, by the `id` its upload returned.
+    pub fn file_id(id: &str) -> Result<Self, CozeValueError> {
+        let id = serde_json::Value::String(id.to_owned());
+        let object = serde_json::Map::from_iter([("file_id".to_owned(), id)]);
+        CozeFile::new(serde_json::Value::Object(object).to_string())
+    }
+
+    /// The text sent to Coze: a URL or `{"file_id":"…"}`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// cozegen's rule for file values.
+    fn is_valid(s: &str) -> bool {
+        if let Some(rest) = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+        {
+            return !rest.is_empty() && rest.chars().all(|c| c > ' ' && c != '\x7f');
+        }
+        let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+        let Some(rest) = s.trim_matches(ws).strip_prefix('{') else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix("\"file_id\"") else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix(':') else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix('"') else {
+            return false;
+        };
+        let Some(end) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') else {
+            return false;
+        };
+        let (id, rest) = rest.split_at(end);
+        !id.is_empty()
+            && rest
+                .strip_prefix('"')
+                .is_some_and(|rest| rest.trim_start_matches(ws) == "}")
+    }
 }
 
-/// A file uploaded to Coze, by the `id` its upload returned.
-pub fn file_id(id: &str) -> Self {
-let id = serde_json::Value::String(id.to_owned());
-let object = serde_json::Map::from_iter([("file_id".to_owned(), id)]);
-CozeFile(serde_json::Value::Object(object).to_string())
+impl<'de> Deserialize<'de> for CozeFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CozeFile::new(text).map_err(serde::de::Error::custom)
+    }
 }
 
-/// The text sent to Coze: a URL or `{"file_id":"…"}`.
-pub fn as_str(&self) -> &str {
-&self.0
-}
+impl TryFrom<String> for CozeFile {
+    type Error = CozeValueError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CozeFile::new(text)
+    }
 }
 
-impl From<String> for CozeFile {
-fn from(text: String) -> Self {
-CozeFile(text)
-}
-}
+impl TryFrom<&str> for CozeFile {
+    type Error = CozeValueError;
 
-impl From<&str> for CozeFile {
-fn from(text: &str) -> Self {
-CozeFile(text.to_owned())
-}
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        CozeFile::new(text)
+    }
 }
 
 impl AsRef<str> for CozeFile {
-fn as_ref(&self) -> &str {
-&self.0
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
 }
+
+impl std::fmt::Display for CozeFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }

@@ -1,12 +1,10 @@
-{#- `Default` for a struct `s` of module.rs, which includes it, from its field `inits`. -#}
+{#- `Default` for a struct `s` of module.rs, from its laid-out field `inits`. -#}
 /// The workflow's defaults: each parameter that has one takes it, the other optional ones are
 /// `None`.
 impl Default for {{ s.name }} {
-fn default() -> Self {
-Self {
-{%- for i in inits %}
-{{ i.ident }}: {{ i.expr }},
-{%- endfor %}
-}
-}
+    fn default() -> Self {
+        Self {
+{{ inits }}
+        }
+    }
 }

@@ -1,19 +1,36 @@
-{#- Layout only: every name, type, literal and doc attribute arrives ready-made from
-    src/emit/rust.rs. The text is parsed with syn and printed with prettyplease afterwards.
-    This whole-module template is the reference layout; the emitter renders the included item
-    templates one by one. -#}
+{#- The generated module. Layout only: every name, type, literal and doc line arrives
+    escaped and laid out from src/emit/rust/. Items are separated by one blank line. -#}
+{{ header }}
 use serde::{Deserialize, Serialize};
+{%- for s in structs %}
 
-{% for s in structs -%}
 {% include "rust/struct.rs" %}
-{% if !s.default_fns.is_empty() %}
-{% include "rust/default_fns.rs" %}
-{% endif -%}
-{% if let Some(inits) = s.default_impl %}
-{% include "rust/default_impl.rs" %}
-{% endif %}
-{% endfor -%}
+{%- if !s.default_fns.is_empty() %}
 
-{% if let Some(derive) = coze_file -%}
+{% include "rust/default_fns.rs" %}
+{%- endif %}
+{%- if let Some(inits) = s.default_impl %}
+
+{% include "rust/default_impl.rs" %}
+{%- endif %}
+{%- endfor %}
+{%- if present %}
+
+{% include "rust/present.rs" %}
+{%- endif %}
+{%- if from_json %}
+
+{% include "rust/from_json.rs" %}
+{%- endif %}
+{%- if let Some(derive) = time_derive %}
+
+{% include "rust/coze_time.rs" %}
+{%- endif %}
+{%- if let Some(derive) = file_derive %}
+
 {% include "rust/coze_file.rs" %}
+{%- endif %}
+{%- if value_error %}
+
+{% include "rust/coze_value_error.rs" %}
 {%- endif %}

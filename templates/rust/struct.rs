@@ -1,17 +1,28 @@
-{#- One struct of module.rs, which includes it (its `s` is a StructView). -#}
-{% for d in s.docs %}{{ d }}
+{#- One struct `s` (a StructView) of module.rs. -#}
+{% for d in s.docs -%}
+///{% if !d.is_empty() %} {{ d }}{% endif %}
 {% endfor -%}
-{% for d in s.derives %}{{ d }}
-{% endfor -%}
+{{ s.derive }}
+{% if s.closed -%}
 #[serde(deny_unknown_fields)]
-pub struct {{ s.name }} {
+{% endif -%}
+{{ s.header }}
+{%- if !s.fields.is_empty() %}
 {%- for f in s.fields %}
-{% for d in f.docs %}{{ d }}
-{% endfor -%}
-{% if let Some(rename) = f.rename %}{{ rename }}
-{% endif -%}
-{% if f.optional %}#[serde(default, skip_serializing_if = "Option::is_none")]
-{% endif -%}
-pub {{ f.ident }}: {{ f.ty }},
+{%- for d in f.docs %}
+    ///{% if !d.is_empty() %} {{ d }}{% endif %}
+{%- endfor %}
+{%- if let Some(rename) = f.rename %}
+{{ rename }}
+{%- endif %}
+{%- if f.optional %}
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+{%- endif %}
+{%- if f.flatten %}
+    #[serde(flatten)]
+{%- endif %}
+{{ f.decl }}
 {%- endfor %}
 }
+{%- endif %}

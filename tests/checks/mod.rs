@@ -4,35 +4,113 @@
 #![allow(dead_code)]
 
 use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
 use scraper::{Html, Node};
-use syn::{Attribute, Expr, FnArg, ImplItem, Item, Meta, Stmt, Visibility};
+use syn::{Attribute, Expr, ImplItem, Item, Meta, Stmt, Visibility};
 
 /// What the Rust checker saw in an accepted module.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct RustShape {
-    /// Struct names, in order.
+    /// Struct names, in order (the helper types included).
     pub structs: Vec<String>,
-    /// Named fields over all structs.
+    /// Named fields over all structs (the helper types' fields excluded).
     pub fields: usize,
-    /// Functions over all impl blocks.
+    /// Functions over all impl blocks, the helpers' included.
     pub fns: usize,
 }
 
+/// The fixed helper items the Rust emitter may add, as its templates write them: the only code
+/// with control flow, generics or macros that a module may hold, accepted only token for token.
+const HELPER_TEMPLATES: [&str; 5] = [
+    include_str!("../../templates/rust/present.rs"),
+    include_str!("../../templates/rust/from_json.rs"),
+    include_str!("../../templates/rust/coze_time.rs"),
+    include_str!("../../templates/rust/coze_file.rs"),
+    include_str!("../../templates/rust/coze_value_error.rs"),
+];
+
+/// The names the helper items define.
+const HELPER_NAMES: [&str; 5] = [
+    "present",
+    "from_json",
+    "CozeTime",
+    "CozeFile",
+    "CozeValueError",
+];
+
+/// The token text of every helper item, without its derive attributes (the requested derives
+/// vary; they are checked like any other derive).
+fn helper_items() -> Vec<String> {
+    HELPER_TEMPLATES
+        .iter()
+        .flat_map(|text| {
+            let file = syn::parse_file(&text.replace("{{ derive }}", ""))
+                .expect("the helper templates are Rust");
+            file.items.into_iter().map(|item| without_derives(&item))
+        })
+        .collect()
+}
+
+fn without_derives(item: &Item) -> String {
+    let mut item = item.clone();
+    if let Item::Struct(s) = &mut item {
+        s.attrs.retain(|a| !a.path().is_ident("derive"));
+    }
+    item.to_token_stream().to_string()
+}
+
+/// The helper an item belongs to, if it is one of the helper items.
+fn helper_name(item: &Item) -> Option<&'static str> {
+    let name = match item {
+        Item::Fn(f) => f.sig.ident.to_string(),
+        Item::Struct(s) => s.ident.to_string(),
+        Item::Impl(i) => match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last()?.ident.to_string(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    HELPER_NAMES.into_iter().find(|h| *h == name)
+}
+
 /// Checks that `code` parses as a Rust file made of data declarations only: a `use` of serde's
-/// derives, structs, and impl blocks (inherent, or of `Default`, `From`, `AsRef`) whose items
-/// are functions building values from literals, struct literals and a fixed list of std and
-/// serde_json constructors. No macro invocation, no `unsafe`, `extern`, `static`, `const`,
-/// `mod` or `trait`, no closures, loops or control flow, and only `doc`, `derive`, `serde` and
-/// `allow` attributes with known arguments.
+/// derives, structs with public named fields, and impl blocks (inherent, or of `Default`) whose
+/// items are functions building values from literals, struct literals and a fixed list of
+/// constructors. The one exception is the emitter's fixed helpers (`present`, `from_json`,
+/// `CozeTime`, `CozeFile`, `CozeValueError` and their impls), accepted only when each item is
+/// token for token the template's, each at most once. Anywhere else: no macro invocation, no
+/// `unsafe`, `extern`, `static`, `const`, `mod` or `trait`, no generics, closures, loops or
+/// control flow, and only `doc`, `derive`, `serde`, `allow` and `rustfmt::skip` attributes with
+/// known arguments.
 pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
-    let tokens: TokenStream = code.parse().map_err(|e| format!("does not lex: {e}"))?;
-    check_tokens(tokens)?;
+    let _: TokenStream = code.parse().map_err(|e| format!("does not lex: {e}"))?;
     let file = syn::parse_file(code).map_err(|e| format!("does not parse: {e}"))?;
     if !file.attrs.is_empty() {
         return Err("inner attributes at the top of the file".into());
     }
+    let mut helpers = helper_items();
     let mut shape = RustShape::default();
     for item in &file.items {
+        if helper_name(item).is_some() {
+            if let Item::Struct(s) = item {
+                for attr in s.attrs.iter().filter(|a| a.path().is_ident("derive")) {
+                    check_attr(attr)?;
+                }
+                shape.structs.push(s.ident.to_string());
+            }
+            if let Item::Impl(i) = item {
+                shape.fns += i.items.len();
+            }
+            let tokens = without_derives(item);
+            match helpers.iter().position(|h| *h == tokens) {
+                Some(i) => {
+                    helpers.swap_remove(i);
+                }
+                None => return Err(format!("a helper item that is not cozegen's: {tokens}")),
+            }
+            continue;
+        }
+        check_tokens(item.to_token_stream())?;
         match item {
             Item::Use(u) => {
                 attrs_only_docs(&u.attrs)?;
@@ -53,12 +131,6 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
                             shape.fields += 1;
                         }
                     }
-                    // `CozeFile(String)`: a private newtype.
-                    syn::Fields::Unnamed(unnamed) if s.ident == "CozeFile" => {
-                        if unnamed.unnamed.len() != 1 {
-                            return Err("CozeFile is not a newtype".into());
-                        }
-                    }
                     _ => return Err(format!("struct {} is a unit or tuple struct", s.ident)),
                 }
                 shape.structs.push(s.ident.to_string());
@@ -71,9 +143,7 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
                 no_generics(&i.generics)?;
                 if let Some((path, _)) = &i.trait_ {
                     let last = path.segments.last().map(|s| s.ident.to_string());
-                    if path.segments.len() != 1
-                        || !matches!(last.as_deref(), Some("Default" | "From" | "AsRef"))
-                    {
+                    if path.segments.len() != 1 || last.as_deref() != Some("Default") {
                         return Err(format!("impl of an unexpected trait {last:?}"));
                     }
                 }
@@ -95,13 +165,12 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
                     {
                         return Err(format!("fn {} has qualifiers", sig.ident));
                     }
+                    no_generics(&sig.generics)?;
                     if matches!(sig.output, syn::ReturnType::Default) {
                         return Err(format!("fn {} returns nothing", sig.ident));
                     }
-                    for arg in &sig.inputs {
-                        if matches!(arg, FnArg::Receiver(r) if r.mutability.is_some()) {
-                            return Err(format!("fn {} takes &mut self", sig.ident));
-                        }
+                    if !sig.inputs.is_empty() {
+                        return Err(format!("fn {} takes arguments", sig.ident));
                     }
                     block(&f.block.stmts)?;
                     shape.fns += 1;
@@ -211,8 +280,9 @@ fn check_attrs(attrs: &[Attribute]) -> Result<(), String> {
     attrs.iter().try_for_each(check_attr)
 }
 
-/// `#[doc = "…"]`, `#[derive(paths)]`, `#[serde(…)]` with the arguments cozegen writes (none of
-/// serde's that name functions), and `#[allow(dead_code | clippy::approx_constant)]`.
+/// `#[doc = "…"]`, `#[derive(paths)]`, `#[serde(…)]` with the arguments cozegen writes (the only
+/// function serde may call is the `present` helper), `#[allow(dead_code |
+/// clippy::approx_constant)]` and `#[rustfmt::skip]`.
 fn check_attr(attr: &Attribute) -> Result<(), String> {
     if !matches!(attr.style, syn::AttrStyle::Outer) {
         return Err("an inner attribute".into());
@@ -225,6 +295,10 @@ fn check_attr(attr: &Attribute) -> Result<(), String> {
                 _ => Err("a doc attribute that is not a string literal".into()),
             },
             _ => Err("a doc attribute that is not `doc = \"…\"`".into()),
+        },
+        "rustfmt::skip" => match &attr.meta {
+            Meta::Path(_) => Ok(()),
+            _ => Err("rustfmt::skip with arguments".into()),
         },
         "derive" => attr
             .parse_nested_meta(|meta| {
@@ -253,20 +327,22 @@ fn check_attr(attr: &Attribute) -> Result<(), String> {
         "serde" => attr
             .parse_nested_meta(|meta| {
                 let key = path_text(&meta.path).map_err(|e| meta.error(e))?;
+                let function = |expected: &str| -> syn::Result<()> {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    if lit.value() == expected {
+                        Ok(())
+                    } else {
+                        Err(meta.error(format!("{key} names a function")))
+                    }
+                };
                 match key.as_str() {
-                    "deny_unknown_fields" | "transparent" | "default" => Ok(()),
+                    "deny_unknown_fields" | "transparent" | "default" | "flatten" => Ok(()),
                     "rename" => {
                         let _: syn::LitStr = meta.value()?.parse()?;
                         Ok(())
                     }
-                    "skip_serializing_if" => {
-                        let lit: syn::LitStr = meta.value()?.parse()?;
-                        if lit.value() == "Option::is_none" {
-                            Ok(())
-                        } else {
-                            Err(meta.error("skip_serializing_if names a function"))
-                        }
-                    }
+                    "skip_serializing_if" => function("Option::is_none"),
+                    "deserialize_with" => function("present"),
                     other => Err(meta.error(format!("unexpected serde argument {other}"))),
                 }
             })
@@ -285,56 +361,28 @@ fn check_attr(attr: &Attribute) -> Result<(), String> {
     }
 }
 
-/// A function body: `let name = value;` statements and a final value.
+/// A function body: one value.
 fn block(stmts: &[Stmt]) -> Result<(), String> {
-    let Some((last, init)) = stmts.split_last() else {
-        return Err("an empty function body".into());
-    };
-    for stmt in init {
-        match stmt {
-            Stmt::Local(local) => {
-                if !local.attrs.is_empty() {
-                    return Err("an attribute on a let".into());
-                }
-                match &local.pat {
-                    syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {}
-                    _ => return Err("a let with a pattern".into()),
-                }
-                let init = local.init.as_ref().ok_or("a let without a value")?;
-                if init.diverge.is_some() {
-                    return Err("let … else".into());
-                }
-                value(&init.expr)?;
-            }
-            _ => return Err("a statement other than `let`".into()),
-        }
-    }
-    match last {
-        Stmt::Expr(e, None) => value(e),
-        _ => Err("a body that does not end in a value".into()),
+    match stmts {
+        [Stmt::Expr(e, None)] => value(e),
+        _ => Err("a body that is not one value".into()),
     }
 }
 
-/// Calls to these build data and do nothing else.
+/// Calls to these build data and do nothing else (`from_json` is the fixed helper that reads a
+/// default's JSON text, `CozeTime` and `CozeFile` the helper newtypes).
 const CONSTRUCTORS: &[&str] = &[
     "Some",
-    "Vec::new",
-    "Vec::from",
     "String::new",
+    "CozeTime",
     "CozeFile",
-    "CozeFile::from",
-    "serde_json::Value::from",
-    "serde_json::Value::String",
-    "serde_json::Value::Bool",
-    "serde_json::Value::Array",
-    "serde_json::Value::Object",
+    "from_json",
     "serde_json::Map::new",
-    "serde_json::Map::from_iter",
 ];
 
-/// An expression that builds a value: literals, paths, struct literals, arrays, tuples, the
-/// constructors above, calls of a type's own `default_…` functions, and `to_owned`/`into`/
-/// `to_string` conversions.
+/// An expression that builds a value: literals, paths, struct literals, the constructors above
+/// with literal or value arguments, calls of a type's own `default_…` functions, and
+/// `to_owned` on a string literal.
 fn value(expr: &Expr) -> Result<(), String> {
     let no_attrs = |attrs: &[Attribute]| {
         if attrs.is_empty() {
@@ -350,7 +398,12 @@ fn value(expr: &Expr) -> Result<(), String> {
             if e.qself.is_some() {
                 return Err("a qualified path".into());
             }
-            path_text(&e.path).map(drop)
+            let name = path_text(&e.path)?;
+            if name == "None" {
+                Ok(())
+            } else {
+                Err(format!("a path `{name}` as a value"))
+            }
         }
         Expr::Call(e) => {
             no_attrs(&e.attrs)?;
@@ -369,16 +422,13 @@ fn value(expr: &Expr) -> Result<(), String> {
         }
         Expr::MethodCall(e) => {
             no_attrs(&e.attrs)?;
-            if e.turbofish.is_some() || !e.args.is_empty() {
-                return Err("a method call with arguments".into());
-            }
-            if !matches!(
-                e.method.to_string().as_str(),
-                "to_owned" | "into" | "to_string"
-            ) {
+            if e.turbofish.is_some() || !e.args.is_empty() || e.method != "to_owned" {
                 return Err(format!("a call of method `{}`", e.method));
             }
-            value(&e.receiver)
+            match &*e.receiver {
+                Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_)) => Ok(()),
+                _ => Err("`to_owned` of something other than a string literal".into()),
+            }
         }
         Expr::Struct(e) => {
             no_attrs(&e.attrs)?;
@@ -386,34 +436,17 @@ fn value(expr: &Expr) -> Result<(), String> {
                 return Err("a struct literal with `..`".into());
             }
             let name = path_text(&e.path)?;
-            if name.contains("::") {
+            if name != "Self" {
                 return Err(format!("a struct literal of `{name}`"));
             }
             e.fields.iter().try_for_each(|f| value(&f.expr))
         }
-        Expr::Array(e) => {
-            no_attrs(&e.attrs)?;
-            e.elems.iter().try_for_each(value)
-        }
-        Expr::Tuple(e) => {
-            no_attrs(&e.attrs)?;
-            e.elems.iter().try_for_each(value)
-        }
         Expr::Unary(e) if matches!(e.op, syn::UnOp::Neg(_)) => {
             no_attrs(&e.attrs)?;
-            value(&e.expr)
-        }
-        Expr::Reference(e) if e.mutability.is_none() => {
-            no_attrs(&e.attrs)?;
-            value(&e.expr)
-        }
-        Expr::Field(e) => {
-            no_attrs(&e.attrs)?;
-            value(&e.base)
-        }
-        Expr::Paren(e) => {
-            no_attrs(&e.attrs)?;
-            value(&e.expr)
+            match &*e.expr {
+                Expr::Lit(_) => Ok(()),
+                _ => Err("a negation of something other than a literal".into()),
+            }
         }
         _ => Err("an expression that is not data".into()),
     }

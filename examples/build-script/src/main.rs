@@ -35,7 +35,7 @@ fn main() {
         priority: Some(OrderInput::default_priority()),
         discount: None,
         deliver_at: None,
-        invoice: Some(CozeFile::file_id("7351234567890")),
+        invoice: Some(CozeFile::file_id("7351234567890").expect("an upload id")),
         photos: None,
         notes: None,
     };
@@ -64,12 +64,24 @@ mod tests {
     #[test]
     fn files_are_sent_as_coze_expects() {
         assert_eq!(
-            serde_json::to_string(&CozeFile::file_id("42")).expect("serializes"),
+            serde_json::to_string(&CozeFile::file_id("42").expect("an id")).expect("serializes"),
             r#""{\"file_id\":\"42\"}""#
         );
         assert_eq!(
-            serde_json::to_string(&CozeFile::url("https://example.com/a.pdf")).expect("serializes"),
+            serde_json::to_string(&CozeFile::url("https://example.com/a.pdf").expect("a URL"))
+                .expect("serializes"),
             r#""https://example.com/a.pdf""#
         );
+    }
+
+    #[test]
+    fn values_that_break_the_workflow_rules_are_refused() {
+        assert!(CozeFile::url("not a url").is_err());
+        assert!(CozeFile::file_id("").is_err());
+        let null_email = r#"{"customer": {"name": "A", "email": null,
+            "address": {"street": "s", "city": "c"}}, "lines": []}"#;
+        assert!(serde_json::from_str::<OrderInput>(null_email).is_err());
+        let bad_time = SAMPLE.replace("2025-07-01 09:30:00", "2025-07-01 9:30");
+        assert!(serde_json::from_str::<OrderInput>(&bad_time).is_err());
     }
 }

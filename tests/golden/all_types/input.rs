@@ -16,95 +16,115 @@ pub struct AllTypesInput {
     ///
     /// Default: `3` (see [`AllTypesInput::default_count`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub count: Option<i64>,
     /// Default: `0.7` (see [`AllTypesInput::default_temperature`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub temperature: Option<f64>,
     /// Default: `false` (see [`AllTypesInput::default_dry_run`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub dry_run: Option<bool>,
     /// Scheduled time
     ///
-    /// Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form.
+    /// Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time; see [`CozeTime`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub when: Option<String>,
+    #[serde(deserialize_with = "present")]
+    pub when: Option<CozeTime>,
     /// Extra options
     ///
     /// Default: `{"mode":"fast"}` (see [`AllTypesInput::default_options`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub options: Option<AllTypesInputOptions>,
     /// Default: `["a","b"]` (see [`AllTypesInput::default_keywords`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub keywords: Option<Vec<String>>,
     /// A file parameter
     ///
-    /// Coze file type `file`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `file`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub file_input: Option<CozeFile>,
     /// A default parameter
     ///
-    /// Coze file type `file`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `file`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub default_input: Option<CozeFile>,
     /// A image parameter
     ///
-    /// Coze file type `image`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub image_input: Option<CozeFile>,
     /// A svg parameter
     ///
-    /// Coze file type `svg`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `svg`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub svg_input: Option<CozeFile>,
     /// A doc parameter
     ///
-    /// Coze file type `doc`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `doc`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub doc_input: Option<CozeFile>,
     /// A excel parameter
     ///
-    /// Coze file type `excel`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `excel`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub excel_input: Option<CozeFile>,
     /// A ppt parameter
     ///
-    /// Coze file type `ppt`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `ppt`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub ppt_input: Option<CozeFile>,
     /// A txt parameter
     ///
-    /// Coze file type `txt`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `txt`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub txt_input: Option<CozeFile>,
     /// A code parameter
     ///
-    /// Coze file type `code`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `code`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub code_input: Option<CozeFile>,
     /// A audio parameter
     ///
-    /// Coze file type `audio`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `audio`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub audio_input: Option<CozeFile>,
     /// A voice parameter
     ///
-    /// Coze file type `voice`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `voice`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub voice_input: Option<CozeFile>,
     /// A video parameter
     ///
-    /// Coze file type `video`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `video`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub video_input: Option<CozeFile>,
     /// A zip parameter
     ///
-    /// Coze file type `zip`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `zip`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub zip_input: Option<CozeFile>,
     /// Several images
     ///
-    /// Elements: Coze file type `image`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Elements: Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub gallery: Option<Vec<CozeFile>>,
 }
 
@@ -143,17 +163,14 @@ impl AllTypesInput {
     ///
     /// Usable as `#[serde(default = "AllTypesInput::default_options")]` in a struct of your own.
     pub fn default_options() -> AllTypesInputOptions {
-        AllTypesInputOptions {
-            mode: "fast".to_owned(),
-            limits: None,
-        }
+        from_json(r#"{"mode":"fast"}"#)
     }
 
     /// The default of `keywords`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "AllTypesInput::default_keywords")]` in a struct of your own.
     pub fn default_keywords() -> Vec<String> {
-        Vec::from(["a".to_owned(), "b".to_owned()])
+        from_json(r#"["a","b"]"#)
     }
 }
 
@@ -196,6 +213,7 @@ pub struct AllTypesInputOptions {
     /// Default: `"fast"` (see [`AllTypesInputOptions::default_mode`]); Coze applies it when the parameter is absent.
     pub mode: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub limits: Option<AllTypesInputOptionsLimits>,
 }
 
@@ -220,12 +238,13 @@ impl Default for AllTypesInputOptions {
     }
 }
 
-/// The `options.limits` parameter of [`AllTypesInput`].
+/// The `limits` parameter of [`AllTypesInputOptions`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllTypesInputOptionsLimits {
     /// Default: `100` (see [`AllTypesInputOptionsLimits::default_max_items`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub max_items: Option<i64>,
 }
 
@@ -249,43 +268,228 @@ impl Default for AllTypesInputOptionsLimits {
     }
 }
 
-/// A file parameter, as Coze's run endpoint takes it: the text of a URL Coze can download, or the
-/// JSON text `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
+/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
+/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// A default of an array, object or any type, from the JSON text cozegen checked against the
+/// parameter's type.
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).expect("cozegen checked this default against its type")
+}
+
+/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
+/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+///
+/// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct CozeTime(String);
+
+#[allow(dead_code)]
+impl CozeTime {
+    /// The time written as `text`, e.g. `2025-07-01 09:30:00`.
+    pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
+        let text = text.into();
+        if Self::is_valid(&text) {
+            Ok(CozeTime(text))
+        } else {
+            Err(CozeValueError {
+                text,
+                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+            })
+        }
+    }
+
+    /// The text sent to Coze.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// cozegen's rule for `time` values.
+    fn is_valid(s: &str) -> bool {
+        let b = s.as_bytes();
+        if b.len() != 19 {
+            return false;
+        }
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let shape = digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10)
+            && b[10] == b' '
+            && digits(11..13)
+            && b[13] == b':'
+            && digits(14..16)
+            && b[16] == b':'
+            && digits(17..19);
+        if !shape {
+            return false;
+        }
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        year >= 1
+            && (1..=days).contains(&day)
+            && num(11..13) < 24
+            && num(14..16) < 60
+            && num(17..19) < 60
+    }
+}
+
+impl<'de> Deserialize<'de> for CozeTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CozeTime::new(text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<String> for CozeTime {
+    type Error = CozeValueError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CozeTime::new(text)
+    }
+}
+
+impl TryFrom<&str> for CozeTime {
+    type Error = CozeValueError;
+
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        CozeTime::new(text)
+    }
+}
+
+impl AsRef<str> for CozeTime {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CozeTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
+/// URL Coze can download (without spaces or control characters), or the JSON text
+/// `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
 /// (`POST /v1/files/upload`).
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct CozeFile(String);
+
 #[allow(dead_code)]
 impl CozeFile {
+    /// A file value given as its text: a URL or `{"file_id":"…"}`.
+    pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
+        let text = text.into();
+        if Self::is_valid(&text) {
+            Ok(CozeFile(text))
+        } else {
+            Err(CozeValueError {
+                text,
+                expected: "a Coze file: an http(s) URL or the JSON text {\"file_id\":\"…\"}",
+            })
+        }
+    }
+
     /// A file Coze downloads from `url`.
-    pub fn url(url: impl Into<String>) -> Self {
-        CozeFile(url.into())
+    pub fn url(url: impl Into<String>) -> Result<Self, CozeValueError> {
+        let url = url.into();
+        if url.starts_with("http") && Self::is_valid(&url) {
+            Ok(CozeFile(url))
+        } else {
+            Err(CozeValueError {
+                text: url,
+                expected: "an http(s) URL without spaces or control characters",
+            })
+        }
     }
 
     /// A file uploaded to Coze, by the `id` its upload returned.
-    pub fn file_id(id: &str) -> Self {
+    pub fn file_id(id: &str) -> Result<Self, CozeValueError> {
         let id = serde_json::Value::String(id.to_owned());
         let object = serde_json::Map::from_iter([("file_id".to_owned(), id)]);
-        CozeFile(serde_json::Value::Object(object).to_string())
+        CozeFile::new(serde_json::Value::Object(object).to_string())
     }
 
     /// The text sent to Coze: a URL or `{"file_id":"…"}`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
 
-impl From<String> for CozeFile {
-    fn from(text: String) -> Self {
-        CozeFile(text)
+    /// cozegen's rule for file values.
+    fn is_valid(s: &str) -> bool {
+        if let Some(rest) = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+        {
+            return !rest.is_empty() && rest.chars().all(|c| c > ' ' && c != '\x7f');
+        }
+        let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+        let Some(rest) = s.trim_matches(ws).strip_prefix('{') else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix("\"file_id\"") else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix(':') else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix('"') else {
+            return false;
+        };
+        let Some(end) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') else {
+            return false;
+        };
+        let (id, rest) = rest.split_at(end);
+        !id.is_empty()
+            && rest
+                .strip_prefix('"')
+                .is_some_and(|rest| rest.trim_start_matches(ws) == "}")
     }
 }
 
-impl From<&str> for CozeFile {
-    fn from(text: &str) -> Self {
-        CozeFile(text.to_owned())
+impl<'de> Deserialize<'de> for CozeFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CozeFile::new(text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<String> for CozeFile {
+    type Error = CozeValueError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CozeFile::new(text)
+    }
+}
+
+impl TryFrom<&str> for CozeFile {
+    type Error = CozeValueError;
+
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        CozeFile::new(text)
     }
 }
 
@@ -294,3 +498,32 @@ impl AsRef<str> for CozeFile {
         &self.0
     }
 }
+
+impl std::fmt::Display for CozeFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a text is not a Coze `time` or file value (of `CozeTime` or `CozeFile`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CozeValueError {
+    text: String,
+    expected: &'static str,
+}
+
+#[allow(dead_code)]
+impl CozeValueError {
+    /// The text that was refused.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for CozeValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not {}", self.text, self.expected)
+    }
+}
+
+impl std::error::Error for CozeValueError {}

@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 pub struct OrderRowsInput {
     /// Order rows
     pub rows: Vec<OrderRowsInputRowsItem>,
-    /// Default: `[[0.5,1],[2,3.25]]` (see [`OrderRowsInput::default_grid`]); Coze applies it when the parameter is absent.
+    /// Default: `[[0.5,1.0],[2.0,3.25]]` (see [`OrderRowsInput::default_grid`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub grid: Option<Vec<Vec<f64>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub flags: Option<Vec<bool>>,
 }
 
@@ -22,9 +24,8 @@ impl OrderRowsInput {
     /// The default of `grid`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OrderRowsInput::default_grid")]` in a struct of your own.
-    #[allow(clippy::approx_constant)]
     pub fn default_grid() -> Vec<Vec<f64>> {
-        Vec::from([Vec::from([0.5, 1.0]), Vec::from([2.0, 3.25])])
+        from_json(r#"[[0.5,1.0],[2.0,3.25]]"#)
     }
 }
 
@@ -36,6 +37,7 @@ pub struct OrderRowsInputRowsItem {
     /// Default: `1` (see [`OrderRowsInputRowsItem::default_qty`]); Coze applies it when the parameter is absent.
     pub qty: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -47,4 +49,20 @@ impl OrderRowsInputRowsItem {
     pub fn default_qty() -> i64 {
         1
     }
+}
+
+/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
+/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// A default of an array, object or any type, from the JSON text cozegen checked against the
+/// parameter's type.
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).expect("cozegen checked this default against its type")
 }

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 pub struct DeepNestingInput {
     /// array level 12
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub root: Option<Vec<DeepNestingInputRootItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub matrix: Option<Vec<Vec<Vec<DeepNestingInputMatrixItemItemItem>>>>,
 }
 
@@ -21,78 +23,99 @@ pub struct DeepNestingInput {
 pub struct DeepNestingInputRootItem {
     /// array level 10
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub level11: Option<Vec<DeepNestingInputRootItemLevel11Item>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub sibling: Option<i64>,
 }
 
 /// object level 9
 ///
-/// An element of the `root[].level11` parameter of [`DeepNestingInput`].
+/// An element of the `level11` parameter of [`DeepNestingInputRootItem`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputRootItemLevel11Item {
     /// array level 8
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub level9: Option<Vec<DeepNestingInputRootItemLevel11ItemLevel9Item>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub sibling: Option<i64>,
 }
 
 /// object level 7
 ///
-/// An element of the `root[].level11[].level9` parameter of [`DeepNestingInput`].
+/// An element of the `level9` parameter of [`DeepNestingInputRootItemLevel11Item`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputRootItemLevel11ItemLevel9Item {
     /// array level 6
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub level7: Option<Vec<DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub sibling: Option<i64>,
 }
 
 /// object level 5
 ///
-/// An element of the `root[].level11[].level9[].level7` parameter of [`DeepNestingInput`].
+/// An element of the `level7` parameter of [`DeepNestingInputRootItemLevel11ItemLevel9Item`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item {
     /// array level 4
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub level5: Option<Vec<DeepNestingInputItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub sibling: Option<i64>,
 }
 
 /// object level 3
 ///
-/// An element of the `root[].level11[].level9[].level7[].level5` parameter of [`DeepNestingInput`].
+/// An element of the `level5` parameter of [`DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputItem {
     /// array level 2
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub level3: Option<Vec<DeepNestingInputItemLevel3Item>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub sibling: Option<i64>,
 }
 
 /// object level 1
 ///
-/// An element of the `root[].level11[].level9[].level7[].level5[].level3` parameter of [`DeepNestingInput`].
+/// An element of the `level3` parameter of [`DeepNestingInputItem`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputItemLevel3Item {
     /// leaf
     pub level1: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub sibling: Option<i64>,
 }
 
-/// An element of the `matrix[][]` parameter of [`DeepNestingInput`].
+/// An element of the `matrix` parameter of [`DeepNestingInput`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputMatrixItemItemItem {
     pub v: f64,
+}
+
+/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
+/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }

@@ -16,52 +16,65 @@ pub struct HostileScriptScriptAlert1ScriptInput {
     /// Default: `7` (see [`HostileScriptScriptAlert1ScriptInput::default_self_`]); Coze applies it when the parameter is absent.
     #[serde(rename = "self")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub self_: Option<i64>,
     #[serde(rename = "Self")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub self_2: Option<bool>,
     #[serde(rename = "crate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub crate_: Option<String>,
     #[serde(rename = "_")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub field_5: Option<f64>,
     /// Default: `9.99` (see [`HostileScriptScriptAlert1ScriptInput::default_price`]); Coze applies it when the parameter is absent.
     #[serde(rename = "$price")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub price: Option<f64>,
     #[serde(rename = "1st")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub field_1st: Option<String>,
     /// dash
     #[serde(rename = "first-name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub first_name: Option<String>,
     /// space
     #[serde(rename = "first name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub first_name_2: Option<String>,
     /// camel
     #[serde(rename = "firstName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub first_name_3: Option<String>,
     /// snake
     #[serde(rename = "first_name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub first_name_4: Option<String>,
     /// 非 ASCII 名称
     #[serde(rename = "名称")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub field_12: Option<String>,
     /// \<img src=x onerror=alert(1)\>
     ///
     /// Default: `"</textarea><script>alert(2)</script>"` (see [`HostileScriptScriptAlert1ScriptInput::default_script_script_alert_1_script`]); Coze applies it when the parameter is absent.
     #[serde(rename = "</script><script>alert(1)</script>")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub script_script_alert_1_script: Option<String>,
     /// quote " and backslash \\ in name
     #[serde(rename = "a\"b\\c")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub a_b_c: Option<String>,
     /// line one
     ///
@@ -75,23 +88,28 @@ pub struct HostileScriptScriptAlert1ScriptInput {
     ///
     /// Default: `"\"#]; fn evil() {} //"` (see [`HostileScriptScriptAlert1ScriptInput::default_doc_attack`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub doc_attack: Option<String>,
     /// an object named like a prelude type
     #[serde(rename = "Option")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub option: Option<HostileScriptScriptAlert1ScriptInputOption>,
     /// collides with Option after case conversion
     #[serde(rename = "option")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub option_2: Option<HostileScriptScriptAlert1ScriptInputOption2>,
     /// right-to-left override \u{202e} in name
     #[serde(rename = "bidi\u{202e}name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub bidi_name: Option<String>,
     /// " onmouseover="alert(3)
     ///
     /// Default: `"' autofocus onfocus='alert(4)"` (see [`HostileScriptScriptAlert1ScriptInput::default_onclick`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub onclick: Option<String>,
 }
 
@@ -144,6 +162,7 @@ pub struct HostileScriptScriptAlert1ScriptInputOption {
     pub vec: String,
     #[serde(rename = "String")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub string: Option<i64>,
 }
 
@@ -157,5 +176,16 @@ pub struct HostileScriptScriptAlert1ScriptInputOption {
 pub struct HostileScriptScriptAlert1ScriptInputOption2 {
     #[serde(rename = "box")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub box_: Option<bool>,
+}
+
+/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
+/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }

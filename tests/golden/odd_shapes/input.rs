@@ -11,16 +11,20 @@ pub struct OddShapesInput {
     /// No Coze type given: any JSON value.
     pub no_type: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub inferred_object: Option<OddShapesInputInferredObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub inferred_array: Option<Vec<i64>>,
     /// object without properties
     ///
     /// Any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub bare_object: Option<serde_json::Map<String, serde_json::Value>>,
     /// Any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub empty_object: Option<serde_json::Map<String, serde_json::Value>>,
     /// Elements: No Coze type given: any JSON value.
     pub bare_array: Vec<serde_json::Value>,
@@ -28,50 +32,66 @@ pub struct OddShapesInput {
     ///
     /// Default: `["x"]` (see [`OddShapesInput::default_unknown`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub unknown: Option<serde_json::Value>,
     pub required_as_text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub required_odd: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub bad_int_default: Option<i64>,
     /// Default: `2` (see [`OddShapesInput::default_float_for_int`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub float_for_int: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub bad_bool_default: Option<bool>,
-    /// Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form.
+    /// Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time; see [`CozeTime`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bad_time_default: Option<String>,
-    /// Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form.
+    #[serde(deserialize_with = "present")]
+    pub bad_time_default: Option<CozeTime>,
+    /// Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time; see [`CozeTime`].
     ///
     /// Default: `"2025-07-01 09:30:00"` (see [`OddShapesInput::default_good_time_default`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub good_time_default: Option<String>,
+    #[serde(deserialize_with = "present")]
+    pub good_time_default: Option<CozeTime>,
     /// Default: `5` (see [`OddShapesInput::default_typed_default`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub typed_default: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub null_fields: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub upper_type: Option<String>,
-    /// Coze file type `image`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     ///
     /// Default: `"https://example.com/a.png"` (see [`OddShapesInput::default_file_default`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub file_default: Option<CozeFile>,
-    /// Elements: Coze file type `image`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Elements: Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     ///
     /// Default: `["https://example.com/a.png","https://example.com/b.png"]` (see [`OddShapesInput::default_files_default`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub files_default: Option<Vec<CozeFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub obj_default_extra_key: Option<OddShapesInputObjDefaultExtraKey>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub obj_default_missing_required: Option<OddShapesInputObjDefaultMissingRequired>,
     /// Default: `{"a":1,"b":"x"}` (see [`OddShapesInput::default_obj_default_ok`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub obj_default_ok: Option<OddShapesInputObjDefaultOk>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub unknown_keys_ignored: Option<String>,
 }
 
@@ -81,7 +101,7 @@ impl OddShapesInput {
     ///
     /// Usable as `#[serde(default = "OddShapesInput::default_unknown")]` in a struct of your own.
     pub fn default_unknown() -> serde_json::Value {
-        serde_json::Value::Array(Vec::from([serde_json::Value::String("x".to_owned())]))
+        from_json(r#"["x"]"#)
     }
 
     /// The default of `float_for_int`, which Coze applies when the parameter is absent.
@@ -94,8 +114,8 @@ impl OddShapesInput {
     /// The default of `good_time_default`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OddShapesInput::default_good_time_default")]` in a struct of your own.
-    pub fn default_good_time_default() -> String {
-        "2025-07-01 09:30:00".to_owned()
+    pub fn default_good_time_default() -> CozeTime {
+        CozeTime("2025-07-01 09:30:00".to_owned())
     }
 
     /// The default of `typed_default`, which Coze applies when the parameter is absent.
@@ -109,27 +129,21 @@ impl OddShapesInput {
     ///
     /// Usable as `#[serde(default = "OddShapesInput::default_file_default")]` in a struct of your own.
     pub fn default_file_default() -> CozeFile {
-        CozeFile::from("https://example.com/a.png")
+        CozeFile("https://example.com/a.png".to_owned())
     }
 
     /// The default of `files_default`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OddShapesInput::default_files_default")]` in a struct of your own.
     pub fn default_files_default() -> Vec<CozeFile> {
-        Vec::from([
-            CozeFile::from("https://example.com/a.png"),
-            CozeFile::from("https://example.com/b.png"),
-        ])
+        from_json(r#"["https://example.com/a.png","https://example.com/b.png"]"#)
     }
 
     /// The default of `obj_default_ok`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OddShapesInput::default_obj_default_ok")]` in a struct of your own.
     pub fn default_obj_default_ok() -> OddShapesInputObjDefaultOk {
-        OddShapesInputObjDefaultOk {
-            a: 1,
-            b: Some("x".to_owned()),
-        }
+        from_json(r#"{"a":1,"b":"x"}"#)
     }
 }
 
@@ -138,6 +152,7 @@ impl OddShapesInput {
 #[serde(deny_unknown_fields)]
 pub struct OddShapesInputInferredObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub x: Option<String>,
 }
 
@@ -161,46 +176,232 @@ pub struct OddShapesInputObjDefaultMissingRequired {
 pub struct OddShapesInputObjDefaultOk {
     pub a: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub b: Option<String>,
 }
 
-/// A file parameter, as Coze's run endpoint takes it: the text of a URL Coze can download, or the
-/// JSON text `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
+/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
+/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// A default of an array, object or any type, from the JSON text cozegen checked against the
+/// parameter's type.
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).expect("cozegen checked this default against its type")
+}
+
+/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
+/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+///
+/// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct CozeTime(String);
+
+#[allow(dead_code)]
+impl CozeTime {
+    /// The time written as `text`, e.g. `2025-07-01 09:30:00`.
+    pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
+        let text = text.into();
+        if Self::is_valid(&text) {
+            Ok(CozeTime(text))
+        } else {
+            Err(CozeValueError {
+                text,
+                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+            })
+        }
+    }
+
+    /// The text sent to Coze.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// cozegen's rule for `time` values.
+    fn is_valid(s: &str) -> bool {
+        let b = s.as_bytes();
+        if b.len() != 19 {
+            return false;
+        }
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let shape = digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10)
+            && b[10] == b' '
+            && digits(11..13)
+            && b[13] == b':'
+            && digits(14..16)
+            && b[16] == b':'
+            && digits(17..19);
+        if !shape {
+            return false;
+        }
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        year >= 1
+            && (1..=days).contains(&day)
+            && num(11..13) < 24
+            && num(14..16) < 60
+            && num(17..19) < 60
+    }
+}
+
+impl<'de> Deserialize<'de> for CozeTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CozeTime::new(text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<String> for CozeTime {
+    type Error = CozeValueError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CozeTime::new(text)
+    }
+}
+
+impl TryFrom<&str> for CozeTime {
+    type Error = CozeValueError;
+
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        CozeTime::new(text)
+    }
+}
+
+impl AsRef<str> for CozeTime {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CozeTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
+/// URL Coze can download (without spaces or control characters), or the JSON text
+/// `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
 /// (`POST /v1/files/upload`).
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct CozeFile(String);
+
 #[allow(dead_code)]
 impl CozeFile {
+    /// A file value given as its text: a URL or `{"file_id":"…"}`.
+    pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
+        let text = text.into();
+        if Self::is_valid(&text) {
+            Ok(CozeFile(text))
+        } else {
+            Err(CozeValueError {
+                text,
+                expected: "a Coze file: an http(s) URL or the JSON text {\"file_id\":\"…\"}",
+            })
+        }
+    }
+
     /// A file Coze downloads from `url`.
-    pub fn url(url: impl Into<String>) -> Self {
-        CozeFile(url.into())
+    pub fn url(url: impl Into<String>) -> Result<Self, CozeValueError> {
+        let url = url.into();
+        if url.starts_with("http") && Self::is_valid(&url) {
+            Ok(CozeFile(url))
+        } else {
+            Err(CozeValueError {
+                text: url,
+                expected: "an http(s) URL without spaces or control characters",
+            })
+        }
     }
 
     /// A file uploaded to Coze, by the `id` its upload returned.
-    pub fn file_id(id: &str) -> Self {
+    pub fn file_id(id: &str) -> Result<Self, CozeValueError> {
         let id = serde_json::Value::String(id.to_owned());
         let object = serde_json::Map::from_iter([("file_id".to_owned(), id)]);
-        CozeFile(serde_json::Value::Object(object).to_string())
+        CozeFile::new(serde_json::Value::Object(object).to_string())
     }
 
     /// The text sent to Coze: a URL or `{"file_id":"…"}`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
 
-impl From<String> for CozeFile {
-    fn from(text: String) -> Self {
-        CozeFile(text)
+    /// cozegen's rule for file values.
+    fn is_valid(s: &str) -> bool {
+        if let Some(rest) = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+        {
+            return !rest.is_empty() && rest.chars().all(|c| c > ' ' && c != '\x7f');
+        }
+        let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+        let Some(rest) = s.trim_matches(ws).strip_prefix('{') else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix("\"file_id\"") else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix(':') else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix('"') else {
+            return false;
+        };
+        let Some(end) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') else {
+            return false;
+        };
+        let (id, rest) = rest.split_at(end);
+        !id.is_empty()
+            && rest
+                .strip_prefix('"')
+                .is_some_and(|rest| rest.trim_start_matches(ws) == "}")
     }
 }
 
-impl From<&str> for CozeFile {
-    fn from(text: &str) -> Self {
-        CozeFile(text.to_owned())
+impl<'de> Deserialize<'de> for CozeFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CozeFile::new(text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<String> for CozeFile {
+    type Error = CozeValueError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CozeFile::new(text)
+    }
+}
+
+impl TryFrom<&str> for CozeFile {
+    type Error = CozeValueError;
+
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        CozeFile::new(text)
     }
 }
 
@@ -209,3 +410,32 @@ impl AsRef<str> for CozeFile {
         &self.0
     }
 }
+
+impl std::fmt::Display for CozeFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a text is not a Coze `time` or file value (of `CozeTime` or `CozeFile`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CozeValueError {
+    text: String,
+    expected: &'static str,
+}
+
+#[allow(dead_code)]
+impl CozeValueError {
+    /// The text that was refused.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for CozeValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not {}", self.text, self.expected)
+    }
+}
+
+impl std::error::Error for CozeValueError {}

@@ -16,27 +16,33 @@ pub struct OrderIntakeInput {
     ///
     /// Default: `3` (see [`OrderIntakeInput::default_priority`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub priority: Option<i64>,
     /// Default: `0.0` (see [`OrderIntakeInput::default_discount`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub discount: Option<f64>,
     /// Requested delivery time
     ///
-    /// Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form.
+    /// Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time; see [`CozeTime`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deliver_at: Option<String>,
+    #[serde(deserialize_with = "present")]
+    pub deliver_at: Option<CozeTime>,
     /// Purchase order as a document
     ///
-    /// Coze file type `doc`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Coze file type `doc`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub invoice: Option<CozeFile>,
     /// Photos of the delivery spot
     ///
-    /// Elements: Coze file type `image`: a URL or an uploaded file's id, see [`CozeFile`].
+    /// Elements: Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub photos: Option<Vec<CozeFile>>,
     /// Anything the courier should know
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub notes: Option<String>,
 }
 
@@ -67,17 +73,19 @@ pub struct OrderIntakeInputCustomer {
     pub name: String,
     /// Where to send the receipt
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub email: Option<String>,
     pub address: OrderIntakeInputCustomerAddress,
 }
 
-/// The `customer.address` parameter of [`OrderIntakeInput`].
+/// The `address` parameter of [`OrderIntakeInputCustomer`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderIntakeInputCustomerAddress {
     pub street: String,
     pub city: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub postcode: Option<String>,
 }
 
@@ -91,6 +99,7 @@ pub struct OrderIntakeInputLinesItem {
     pub qty: i64,
     /// Default: `false` (see [`OrderIntakeInputLinesItem::default_gift_wrap`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub gift_wrap: Option<bool>,
 }
 
@@ -111,43 +120,222 @@ impl OrderIntakeInputLinesItem {
     }
 }
 
-/// A file parameter, as Coze's run endpoint takes it: the text of a URL Coze can download, or the
-/// JSON text `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
+/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
+/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
+/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+///
+/// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct CozeTime(String);
+
+#[allow(dead_code)]
+impl CozeTime {
+    /// The time written as `text`, e.g. `2025-07-01 09:30:00`.
+    pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
+        let text = text.into();
+        if Self::is_valid(&text) {
+            Ok(CozeTime(text))
+        } else {
+            Err(CozeValueError {
+                text,
+                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+            })
+        }
+    }
+
+    /// The text sent to Coze.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// cozegen's rule for `time` values.
+    fn is_valid(s: &str) -> bool {
+        let b = s.as_bytes();
+        if b.len() != 19 {
+            return false;
+        }
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let shape = digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10)
+            && b[10] == b' '
+            && digits(11..13)
+            && b[13] == b':'
+            && digits(14..16)
+            && b[16] == b':'
+            && digits(17..19);
+        if !shape {
+            return false;
+        }
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        year >= 1
+            && (1..=days).contains(&day)
+            && num(11..13) < 24
+            && num(14..16) < 60
+            && num(17..19) < 60
+    }
+}
+
+impl<'de> Deserialize<'de> for CozeTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CozeTime::new(text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<String> for CozeTime {
+    type Error = CozeValueError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CozeTime::new(text)
+    }
+}
+
+impl TryFrom<&str> for CozeTime {
+    type Error = CozeValueError;
+
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        CozeTime::new(text)
+    }
+}
+
+impl AsRef<str> for CozeTime {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CozeTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
+/// URL Coze can download (without spaces or control characters), or the JSON text
+/// `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
 /// (`POST /v1/files/upload`).
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct CozeFile(String);
+
 #[allow(dead_code)]
 impl CozeFile {
+    /// A file value given as its text: a URL or `{"file_id":"…"}`.
+    pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
+        let text = text.into();
+        if Self::is_valid(&text) {
+            Ok(CozeFile(text))
+        } else {
+            Err(CozeValueError {
+                text,
+                expected: "a Coze file: an http(s) URL or the JSON text {\"file_id\":\"…\"}",
+            })
+        }
+    }
+
     /// A file Coze downloads from `url`.
-    pub fn url(url: impl Into<String>) -> Self {
-        CozeFile(url.into())
+    pub fn url(url: impl Into<String>) -> Result<Self, CozeValueError> {
+        let url = url.into();
+        if url.starts_with("http") && Self::is_valid(&url) {
+            Ok(CozeFile(url))
+        } else {
+            Err(CozeValueError {
+                text: url,
+                expected: "an http(s) URL without spaces or control characters",
+            })
+        }
     }
 
     /// A file uploaded to Coze, by the `id` its upload returned.
-    pub fn file_id(id: &str) -> Self {
+    pub fn file_id(id: &str) -> Result<Self, CozeValueError> {
         let id = serde_json::Value::String(id.to_owned());
         let object = serde_json::Map::from_iter([("file_id".to_owned(), id)]);
-        CozeFile(serde_json::Value::Object(object).to_string())
+        CozeFile::new(serde_json::Value::Object(object).to_string())
     }
 
     /// The text sent to Coze: a URL or `{"file_id":"…"}`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
 
-impl From<String> for CozeFile {
-    fn from(text: String) -> Self {
-        CozeFile(text)
+    /// cozegen's rule for file values.
+    fn is_valid(s: &str) -> bool {
+        if let Some(rest) = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+        {
+            return !rest.is_empty() && rest.chars().all(|c| c > ' ' && c != '\x7f');
+        }
+        let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+        let Some(rest) = s.trim_matches(ws).strip_prefix('{') else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix("\"file_id\"") else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix(':') else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches(ws).strip_prefix('"') else {
+            return false;
+        };
+        let Some(end) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') else {
+            return false;
+        };
+        let (id, rest) = rest.split_at(end);
+        !id.is_empty()
+            && rest
+                .strip_prefix('"')
+                .is_some_and(|rest| rest.trim_start_matches(ws) == "}")
     }
 }
 
-impl From<&str> for CozeFile {
-    fn from(text: &str) -> Self {
-        CozeFile(text.to_owned())
+impl<'de> Deserialize<'de> for CozeFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CozeFile::new(text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<String> for CozeFile {
+    type Error = CozeValueError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CozeFile::new(text)
+    }
+}
+
+impl TryFrom<&str> for CozeFile {
+    type Error = CozeValueError;
+
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        CozeFile::new(text)
     }
 }
 
@@ -156,3 +344,32 @@ impl AsRef<str> for CozeFile {
         &self.0
     }
 }
+
+impl std::fmt::Display for CozeFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a text is not a Coze `time` or file value (of `CozeTime` or `CozeFile`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CozeValueError {
+    text: String,
+    expected: &'static str,
+}
+
+#[allow(dead_code)]
+impl CozeValueError {
+    /// The text that was refused.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for CozeValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not {}", self.text, self.expected)
+    }
+}
+
+impl std::error::Error for CozeValueError {}

@@ -10,8 +10,20 @@ use serde::{Deserialize, Serialize};
 pub struct WorkflowImageInput {
     #[serde(rename = "CONVERSATION_NAME")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub conversation_name: Option<String>,
     #[serde(rename = "USER_INPUT")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
     pub user_input: Option<String>,
+}
+
+/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
+/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }

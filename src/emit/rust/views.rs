@@ -1,0 +1,503 @@
+//! The IR as view structs: one [`StructView`] per object of the node's table, in its order,
+//! with every line whose layout depends on widths already laid out ([`layout`]).
+//!
+//! Nothing here recurses. Derive capabilities are computed in one pass from the last object to
+//! the first (an object's nested objects come after it in the table), and everything else in
+//! one pass from the first to the last.
+
+use super::Node;
+use super::defaults::{self, string_literal};
+use super::derives::{self, Caps, Derive};
+use super::docs::{code_span, push_doc_lines};
+use super::layout::{self, Init, RustType};
+use crate::error::Warning;
+use crate::ir::path::printable;
+use crate::ir::rules::TIME_FORM;
+use crate::ir::{Object, ObjectId, Parent, Type, Types, Workflow};
+use std::borrow::Cow;
+
+/// Doc lines: each is written `/// line`, or `///` when empty.
+pub(super) type Docs<'a> = Vec<Cow<'a, str>>;
+
+pub(super) struct StructView<'a> {
+    pub docs: Docs<'a>,
+    /// The laid-out `#[derive(…)]` attribute.
+    pub derive: String,
+    /// `#[serde(deny_unknown_fields)]`: the object refuses undeclared keys.
+    pub closed: bool,
+    pub name: &'a str,
+    /// The laid-out `pub struct Name {` (`{}` when there are no fields).
+    pub header: String,
+    pub fields: Vec<FieldView<'a>>,
+    pub default_fns: Vec<DefaultFnView<'a>>,
+    /// The laid-out field lines of a hand-written `Default` impl.
+    pub default_impl: Option<String>,
+}
+
+pub(super) struct FieldView<'a> {
+    pub docs: Docs<'a>,
+    /// The laid-out `#[serde(rename = "…")]`, when the identifier differs from the wire name.
+    pub rename: Option<String>,
+    /// An `Option` that stays absent when `None` and refuses `null` for a declared type.
+    pub optional: bool,
+    /// The field holding an open object's undeclared keys.
+    pub flatten: bool,
+    /// The laid-out `pub ident: Type,`.
+    pub decl: String,
+}
+
+pub(super) struct DefaultFnView<'a> {
+    pub docs: Docs<'a>,
+    pub allow_approx: bool,
+    /// The laid-out signature, through the opening brace.
+    pub signature: String,
+    pub body: String,
+}
+
+/// What the module needs besides the structs.
+#[derive(Default)]
+pub(super) struct Helpers {
+    pub present: bool,
+    pub from_json: bool,
+    pub time: bool,
+    pub file: bool,
+}
+
+/// Every struct of the node, the helpers they use, and the warnings about derives and defaults.
+pub(super) fn structs<'a>(
+    workflow: &'a Workflow,
+    node: Node,
+    derives: &[Derive],
+) -> (Vec<StructView<'a>>, Helpers, Vec<Warning>) {
+    let types = node.types(workflow);
+    let mut helpers = Helpers::default();
+    let mut warnings = Vec::new();
+    let caps = capabilities(types, derives);
+    let mut root_docs = Some(root_docs(workflow, node));
+    let mut views = Vec::with_capacity(types.objects.len());
+    for (id, object) in types.objects() {
+        let mut docs = match root_docs.take() {
+            Some(docs) if id == Types::ROOT => docs,
+            _ => nested_docs(types, object),
+        };
+        let (object_caps, blockers) = &caps[id.0];
+        let mut skipped = Vec::new();
+        for (derive, field) in derives.iter().zip(blockers) {
+            if let Some(field) = field {
+                skipped.push((derive, *field));
+            }
+        }
+        if !skipped.is_empty() {
+            docs.push(Cow::Borrowed(""));
+            for (derive, field) in &skipped {
+                let ident = &object.fields[*field].ident;
+                docs.push(Cow::Owned(format!(
+                    "Does not derive `{}`: field `{ident}` cannot have it.",
+                    derive.name
+                )));
+                warnings.push(Warning {
+                    path: types.path(object.parent).display_with(node.name()),
+                    message: format!(
+                        "`{}` does not derive `{}`: field `{ident}` cannot have it",
+                        object.type_name, derive.name
+                    ),
+                });
+            }
+        }
+        if let Some(wanted) = &object.wanted_name {
+            docs.push(Cow::Borrowed(""));
+            docs.push(Cow::Owned(format!(
+                "Named `{}` because {} is already taken by another type of this module or by a \
+                 std or serde name.",
+                object.type_name,
+                code_span(wanted)
+            )));
+        }
+        let view = StructBuilder {
+            types,
+            id,
+            object,
+            helpers: &mut helpers,
+            warnings: &mut warnings,
+            node,
+        }
+        .build(docs, derives, *object_caps);
+        views.push(view);
+    }
+    (views, helpers, warnings)
+}
+
+/// Each object's capabilities, and for each requested derive the first field that keeps the
+/// object from having it.
+fn capabilities(types: &Types, derives: &[Derive]) -> Vec<(Caps, Vec<Option<usize>>)> {
+    let mut caps: Vec<(Caps, Vec<Option<usize>>)> =
+        vec![(Caps::ALL, Vec::new()); types.objects.len()];
+    for (id, object) in types.objects().collect::<Vec<_>>().into_iter().rev() {
+        let mut all = Caps::ALL;
+        let mut blockers = vec![None; derives.len()];
+        for (i, field) in object.fields.iter().enumerate() {
+            let field_caps = type_caps(types, &field.ty, &caps);
+            for (derive, blocker) in derives.iter().zip(&mut blockers) {
+                if blocker.is_none() && !derive.fits(field_caps) {
+                    *blocker = Some(i);
+                }
+            }
+            all = all.and(field_caps);
+        }
+        if !object.closed {
+            all = all.and(Caps::JSON);
+        }
+        caps[id.0] = (all, blockers);
+    }
+    caps
+}
+
+/// What a field of type `ty` can derive; nested objects' capabilities are already in `caps`.
+fn type_caps(types: &Types, ty: &Type, caps: &[(Caps, Vec<Option<usize>>)]) -> Caps {
+    let (base, arrays) = look_through_arrays(types, ty);
+    let base = match base {
+        Type::String | Type::Time | Type::File(_) => Caps::TEXT,
+        Type::Integer | Type::Boolean => Caps::ALL,
+        Type::Number => Caps::FLOAT,
+        Type::Map | Type::Any(_) => Caps::JSON,
+        Type::Object(id) => caps[id.0].0,
+        Type::Array(_) => Caps::JSON.vec(),
+    };
+    if arrays > 0 { base.vec() } else { base }
+}
+
+/// The type inside any arrays `ty` is, and how many arrays there are.
+fn look_through_arrays<'t>(types: &'t Types, ty: &'t Type) -> (&'t Type, usize) {
+    let (mut ty, mut arrays) = (ty, 0);
+    while let Type::Array(id) = ty {
+        ty = &types.array(*id).items;
+        arrays += 1;
+    }
+    (ty, arrays)
+}
+
+/// The Rust type of `ty`, in an `Option` when `optional`.
+fn rust_type(types: &Types, ty: &Type, optional: bool) -> RustType {
+    let (base, arrays) = look_through_arrays(types, ty);
+    let mut wrappers = Vec::with_capacity(arrays + 1);
+    if optional {
+        wrappers.push("Option");
+    }
+    wrappers.extend(std::iter::repeat_n("Vec", arrays));
+    let leaf = match base {
+        Type::String => "String",
+        Type::Integer => "i64",
+        Type::Number => "f64",
+        Type::Boolean => "bool",
+        Type::Time => "CozeTime",
+        Type::File(_) => "CozeFile",
+        Type::Object(id) => &types.object(*id).type_name,
+        Type::Map => layout::MAP,
+        Type::Any(_) | Type::Array(_) => "serde_json::Value",
+    };
+    RustType::new(wrappers, leaf)
+}
+
+struct StructBuilder<'a, 'h> {
+    types: &'a Types,
+    id: ObjectId,
+    object: &'a Object,
+    helpers: &'h mut Helpers,
+    warnings: &'h mut Vec<Warning>,
+    node: Node,
+}
+
+impl<'a> StructBuilder<'a, '_> {
+    fn build(self, docs: Docs<'a>, derives: &[Derive], caps: Caps) -> StructView<'a> {
+        let object = self.object;
+        let mut fields = Vec::with_capacity(object.fields.len() + 1);
+        let mut default_fns = Vec::new();
+        let mut inits = Vec::with_capacity(object.fields.len() + 1);
+        let mut defaultable = true;
+        for (index, field) in object.fields.iter().enumerate() {
+            let (base, _) = look_through_arrays(self.types, &field.ty);
+            self.helpers.time |= matches!(base, Type::Time);
+            self.helpers.file |= matches!(base, Type::File(_));
+            self.helpers.present |= !field.required;
+
+            let mut docs: Docs<'a> = Vec::new();
+            if let Some(text) = &field.description {
+                push_doc_lines(text, &mut docs);
+            }
+            if let Some(note) = type_note(self.types, &field.ty) {
+                separate(&mut docs);
+                docs.push(Cow::Owned(note));
+            }
+            if let Some(text) = array_items_description(self.types, &field.ty) {
+                separate(&mut docs);
+                let first = docs.len();
+                push_doc_lines(text, &mut docs);
+                if let Some(line) = docs.get_mut(first) {
+                    *line = Cow::Owned(format!("Each element: {line}"));
+                }
+            }
+            let fn_name = format!("default_{}", field.ident);
+            let mut has_fn = false;
+            if let Some(value) = field.default {
+                let json = self.types.value_json(value);
+                let shown = code_span(&printable(&json, 200));
+                let body = defaults::body(self.types, &field.ty, value, &json);
+                separate(&mut docs);
+                docs.push(Cow::Owned(match &body {
+                    Some(_) => format!(
+                        "Default: {shown} (see [`{}::{fn_name}`]); Coze applies it when the \
+                         parameter is absent.",
+                        object.type_name
+                    ),
+                    None => format!(
+                        "Default: {shown}; Coze applies it when the parameter is absent. It \
+                         nests too deeply for serde_json to read, so it has no default function."
+                    ),
+                }));
+                match body {
+                    Some(body) => {
+                        has_fn = true;
+                        self.helpers.from_json |= body.from_json;
+                        default_fns.push(self.default_fn(index, &fn_name, body));
+                    }
+                    None => self.warnings.push(Warning {
+                        path: self
+                            .types
+                            .field_path(self.id, index)
+                            .display_with(self.node.name()),
+                        message: format!(
+                            "the default nests deeper than serde_json reads ({} levels); \
+                             `{}` has no `{fn_name}` function",
+                            defaults::JSON_DEPTH_LIMIT,
+                            object.type_name
+                        ),
+                    }),
+                }
+            }
+            defaultable &= has_fn || !field.required;
+            let decl = lines(|out| {
+                layout::field(
+                    &field.ident,
+                    &rust_type(self.types, &field.ty, !field.required),
+                    out,
+                )
+            });
+            fields.push(FieldView {
+                docs,
+                rename: (field.name != field.ident)
+                    .then(|| lines(|out| layout::rename(&string_literal(&field.name), out))),
+                optional: !field.required,
+                flatten: false,
+                decl,
+            });
+            inits.push((
+                field.ident.as_str(),
+                match (has_fn, field.required) {
+                    (true, true) => Some(true),
+                    (true, false) => Some(false),
+                    (false, _) => None,
+                },
+                fn_name,
+            ));
+        }
+        if let Some(extra) = &object.extra_ident {
+            let decl =
+                lines(|out| layout::field(extra, &RustType::new(Vec::new(), layout::MAP), out));
+            fields.push(FieldView {
+                docs: vec![Cow::Borrowed(
+                    "The keys of this object that the workflow does not declare, kept as they \
+                     are so that they round-trip.",
+                )],
+                rename: None,
+                optional: false,
+                flatten: true,
+                decl,
+            });
+        }
+        let any_fn = !default_fns.is_empty();
+        let default_impl = (defaultable && any_fn).then(|| {
+            lines(|lines| {
+                for (ident, init, fn_name) in &inits {
+                    let value = match init {
+                        Some(true) => Init::Default(fn_name),
+                        Some(false) => Init::SomeDefault(fn_name),
+                        None => Init::Short("None"),
+                    };
+                    layout::init(ident, value, lines);
+                }
+                if let Some(extra) = &object.extra_ident {
+                    layout::init(extra, Init::Short("serde_json::Map::new()"), lines);
+                }
+            })
+        });
+        let derive = lines(|out| {
+            layout::derive(
+                &derives::list(derives::BASE, defaultable && !any_fn, derives, caps),
+                out,
+            )
+        });
+        StructView {
+            docs,
+            derive,
+            closed: object.closed,
+            name: &object.type_name,
+            header: lines(|out| layout::struct_header(&object.type_name, fields.is_empty(), out)),
+            fields,
+            default_fns,
+            default_impl,
+        }
+    }
+
+    fn default_fn(&self, index: usize, fn_name: &str, body: defaults::Body) -> DefaultFnView<'a> {
+        let field = &self.object.fields[index];
+        let owner = &self.object.type_name;
+        let docs = vec![
+            Cow::Owned(format!(
+                "The default of {}, which Coze applies when the parameter is absent.",
+                code_span(&field.name)
+            )),
+            Cow::Borrowed(""),
+            Cow::Owned(format!(
+                "Usable as `#[serde(default = \"{owner}::{fn_name}\")]` in a struct of your own."
+            )),
+        ];
+        let signature =
+            lines(|out| layout::signature(fn_name, &rust_type(self.types, &field.ty, false), out));
+        let mut body_lines = body.lines;
+        body_lines.pop();
+        DefaultFnView {
+            docs,
+            allow_approx: body.allow_approx,
+            signature,
+            body: body_lines,
+        }
+    }
+}
+
+/// Laid-out lines without the last line break (the templates write it).
+fn lines(write: impl FnOnce(&mut String)) -> String {
+    let mut out = String::new();
+    write(&mut out);
+    out.pop();
+    out
+}
+
+/// Paragraphs are separated by an empty doc line.
+fn separate(docs: &mut Docs<'_>) {
+    if !docs.is_empty() {
+        docs.push(Cow::Borrowed(""));
+    }
+}
+
+/// The docs of a nested object's struct: the description of what holds it, and where it is
+/// used, by its field name and owning struct (never its full path: docs stay the same size
+/// however deep the object is).
+fn nested_docs<'a>(types: &'a Types, object: &'a Object) -> Docs<'a> {
+    let mut docs = Vec::new();
+    let description = match object.parent {
+        Parent::Root => None,
+        Parent::Field {
+            object: parent,
+            field,
+        } => types.object(parent).fields[field].description.as_deref(),
+        Parent::Items(array) => types.array(array).description.as_deref(),
+    };
+    if let Some(text) = description {
+        push_doc_lines(text, &mut docs);
+        docs.push(Cow::Borrowed(""));
+    }
+    if let Some((parent, field)) = types.owning_field(object.parent) {
+        let name = code_span(&types.object(parent).fields[field].name);
+        let owner = &types.object(parent).type_name;
+        docs.push(Cow::Owned(match object.parent {
+            Parent::Items(_) => format!("An element of the {name} parameter of [`{owner}`]."),
+            _ => format!("The {name} parameter of [`{owner}`]."),
+        }));
+    }
+    docs
+}
+
+fn root_docs(workflow: &Workflow, node: Node) -> Docs<'_> {
+    let d = &workflow.details;
+    let what = match node {
+        Node::Input => "Input parameters",
+        Node::Output => "Output variables",
+    };
+    let mut first = match &d.name {
+        Some(name) => format!(
+            "{what} of the Coze workflow {}",
+            code_span(&printable(name, 200))
+        ),
+        None => format!("{what} of a Coze workflow"),
+    };
+    if let Some(id) = &d.id {
+        first.push_str(&format!(" (id {})", code_span(&printable(id, 80))));
+    }
+    first.push_str(match node {
+        Node::Input => ": the `parameters` of a run.",
+        Node::Output => ": what a run returns (the end node's `output.parameters`).",
+    });
+    let mut docs = vec![Cow::Owned(first)];
+    if let Some(description) = &d.description {
+        docs.push(Cow::Borrowed(""));
+        push_doc_lines(description, &mut docs);
+    }
+    if node == Node::Output {
+        if let Some(plan) = &workflow.terminate_plan {
+            docs.push(Cow::Borrowed(""));
+            docs.push(Cow::Owned(format!(
+                "`terminate_plan`: {} (`return_variables` returns these variables; \
+                 `use_answer_content` answers with the content template instead).",
+                code_span(&printable(plan, 80))
+            )));
+        }
+        if let Some(content) = &workflow.content {
+            docs.push(Cow::Borrowed(""));
+            docs.push(Cow::Borrowed("Answer content template:"));
+            docs.push(Cow::Borrowed(""));
+            push_doc_lines(content, &mut docs);
+        }
+    }
+    docs
+}
+
+/// What a value must be where the Rust type does not say it all, from the value rules.
+fn type_note(types: &Types, ty: &Type) -> Option<String> {
+    let (base, arrays) = look_through_arrays(types, ty);
+    let note = match base {
+        Type::Time => format!(
+            "Coze type `time`: text in `{TIME_FORM}` form, a real date and time; see [`CozeTime`]."
+        ),
+        Type::File(kind) => format!(
+            "Coze file type `{}`: an http(s) URL or the JSON text `{{\"file_id\":\"…\"}}` of an \
+             uploaded file; see [`CozeFile`].",
+            kind.coze_name()
+        ),
+        Type::Map => "Any JSON object.".to_owned(),
+        Type::Any(Some(name)) => format!(
+            "Coze type {} is not known to cozegen: any JSON value.",
+            code_span(&printable(name, 80))
+        ),
+        Type::Any(None) | Type::Array(_) => "No Coze type given: any JSON value.".to_owned(),
+        _ => return None,
+    };
+    Some(if arrays > 0 {
+        format!("Elements: {note}")
+    } else {
+        note
+    })
+}
+
+/// The description of an array's elements, unless they are objects (whose struct shows it).
+fn array_items_description<'a>(types: &'a Types, ty: &Type) -> Option<&'a str> {
+    match ty {
+        Type::Array(id) => {
+            let array = types.array(*id);
+            match array.items {
+                Type::Object(_) => None,
+                _ => array.description.as_deref(),
+            }
+        }
+        _ => None,
+    }
+}
