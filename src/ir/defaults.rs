@@ -226,9 +226,13 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
                     },
                 );
                 for (index, field) in fields.iter().enumerate().rev() {
-                    let takes_null = rules::accepts_null(&field.ty);
-                    match map.get(&field.name) {
-                        Some(Value::Null) | None if field.required && !takes_null => {
+                    // `null` for a type that does not take it means "not given".
+                    let given = match map.get(&field.name) {
+                        Some(Value::Null) if !rules::accepts_null(&field.ty) => None,
+                        other => other,
+                    };
+                    match given {
+                        None if field.required => {
                             return Err(describe(
                                 &contexts,
                                 task.context,
@@ -239,7 +243,6 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
                             ));
                         }
                         None => {}
-                        Some(Value::Null) if !takes_null => {}
                         Some(v) => {
                             contexts.push((task.context, Context::Property(&field.name)));
                             tasks.push(Task {
@@ -393,4 +396,139 @@ fn exact_integer(text: &str) -> Option<Result<i64, String>> {
 /// Untrusted text quoted for a message, cut short so one bad default cannot flood the output.
 fn shorten(s: &str) -> String {
     super::path::quote(&super::path::printable(s, 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{BuildOptions, build, load_slice};
+
+    /// The default of parameter `a` declared as `param` (JSON), as compact JSON, or the
+    /// warning that dropped it.
+    fn default_of(param: &str) -> Result<Option<String>, String> {
+        let doc = format!(r#"{{"input":{{"parameters":{{"a":{param}}}}}}}"#);
+        let info = load_slice(doc.as_bytes(), "d").expect("loads");
+        let (workflow, warnings) = build(&info, &BuildOptions::default()).expect("builds");
+        if let Some(w) = warnings
+            .iter()
+            .find(|w| w.message.starts_with("default dropped"))
+        {
+            return Err(w.message.clone());
+        }
+        let types = &workflow.input;
+        Ok(types.root().fields[0].default.map(|d| types.value_json(d)))
+    }
+
+    fn typed(ty: &str, default: &str) -> Result<Option<String>, String> {
+        default_of(&format!(
+            r#"{{"type":"{ty}","default_value":{}}}"#,
+            serde_json::Value::String(default.to_owned())
+        ))
+    }
+
+    #[test]
+    fn text_defaults_become_typed_values() {
+        assert_eq!(typed("integer", "42"), Ok(Some("42".into())));
+        assert_eq!(typed("integer", "3.0"), Ok(Some("3".into())));
+        assert_eq!(typed("number", "0.7"), Ok(Some("0.7".into())));
+        assert_eq!(typed("number", "3"), Ok(Some("3.0".into())));
+        assert_eq!(typed("boolean", "true"), Ok(Some("true".into())));
+        assert_eq!(typed("string", "[1]"), Ok(Some(r#""[1]""#.into())));
+        assert_eq!(
+            default_of(r#"{"type":"array","items":{"type":"integer"},"default_value":"[1,2.0]"}"#),
+            Ok(Some("[1,2]".into()))
+        );
+        assert_eq!(
+            typed("mystery", "not json"),
+            Ok(Some(r#""not json""#.into()))
+        );
+        assert_eq!(typed("integer", ""), Ok(None));
+    }
+
+    #[test]
+    fn defaults_that_break_a_rule_are_dropped() {
+        for (ty, default) in [
+            ("integer", "abc"),
+            ("integer", "1.5"),
+            ("integer", "18446744073709551615"),
+            ("number", "1e400"),
+            ("boolean", "yes"),
+            ("time", "tomorrow"),
+            ("time", "2025-02-29 00:00:00"),
+            ("time", "2025-07-01 09:30"),
+            ("image", "7351"),
+            ("image", ""),
+        ] {
+            let got = typed(ty, default);
+            assert!(
+                matches!(got, Err(_) | Ok(None)),
+                "{ty} {default:?}: {got:?}"
+            );
+        }
+        assert!(typed("image", "https://example.com/a.png").is_ok_and(|d| d.is_some()));
+        assert!(typed("time", "2024-02-29 23:59:59").is_ok_and(|d| d.is_some()));
+    }
+
+    #[test]
+    fn integer_text_is_read_exactly_or_refused() {
+        for (t, v) in [
+            ("42", "42"),
+            (" -7 ", "-7"),
+            ("1.5e3", "1500"),
+            ("-0", "0"),
+            ("0.000e999999999999999999999", "0"),
+            ("9007199254740993.0", "9007199254740993"),
+            ("9223372036854775807", "9223372036854775807"),
+            ("-9223372036854775808", "-9223372036854775808"),
+            ("1000e-3", "1"),
+        ] {
+            assert_eq!(typed("integer", t), Ok(Some(v.to_owned())), "{t}");
+        }
+        for t in [
+            "-9223372036854775809",
+            "9223372036854775808",
+            "1e19",
+            "1e999999999999999999999",
+            "0.5",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+        ] {
+            assert!(typed("integer", t).is_err(), "{t}");
+        }
+        let ints = r#"{"type":"array","items":{"type":"integer"},"default_value":"[3.0, 9007199254740993.0]"}"#;
+        let err = default_of(ints).expect_err("too large to read exactly");
+        assert!(err.contains("element 1: an integer this large"), "{err}");
+        let ints = r#"{"type":"array","items":{"type":"integer"},"default_value":"[9223372036854775808]"}"#;
+        let err = default_of(ints).expect_err("out of range");
+        assert!(err.contains("does not fit a 64-bit integer"), "{err}");
+    }
+
+    #[test]
+    fn object_defaults_follow_the_declared_properties() {
+        let object = |default: &str| {
+            default_of(&format!(
+                r#"{{"type":"object","properties":{{"x":{{"type":"string","required":true}},"y":{{"type":"mystery","required":true}},"z":{{"type":"integer"}}}},"default_value":{}}}"#,
+                serde_json::Value::String(default.to_owned())
+            ))
+        };
+        // Declared order, `null` for a declared type means not given, `null` stays for `any`.
+        assert_eq!(
+            object(r#"{"z":null,"y":null,"x":"a"}"#),
+            Ok(Some(r#"{"x":"a","y":null}"#.into()))
+        );
+        // A required property is required whatever its type.
+        let missing_any = object(r#"{"x":"a"}"#).expect_err("y is required");
+        assert!(
+            missing_any.contains(r#"required property "y" is missing"#),
+            "{missing_any}"
+        );
+        let missing = object(r#"{"y":1,"x":null}"#).expect_err("x is required");
+        assert!(
+            missing.contains(r#"required property "x" is missing"#),
+            "{missing}"
+        );
+        let extra = object(r#"{"x":"a","y":1,"w":2}"#).expect_err("w is not declared");
+        assert!(extra.contains(r#"property "w" is not declared"#), "{extra}");
+    }
 }

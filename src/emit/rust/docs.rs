@@ -140,7 +140,7 @@ fn autolink(line: &str, at: usize) -> Option<&str> {
 
 /// Untrusted text as an inline code span: rendered verbatim, on one line, with a fence longer
 /// than any run of backticks inside.
-pub(super) fn code_span(text: &str) -> String {
+pub(crate) fn code_span(text: &str) -> String {
     let text = printable(&text.replace(['\n', '\r', '\t'], " "), usize::MAX);
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);

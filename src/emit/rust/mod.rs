@@ -37,7 +37,7 @@
 
 mod defaults;
 mod derives;
-mod docs;
+pub(crate) mod docs;
 mod layout;
 mod views;
 
