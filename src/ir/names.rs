@@ -81,6 +81,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "CozeTime",
     "CozeValueError",
     "FileKind",
+    "ObjectOnly",
 ];
 
 /// Rust keywords (strict, reserved and edition-2024) that cannot be field names as they are.

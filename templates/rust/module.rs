@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 
 {% include "rust/present.rs" %}
 {%- endif %}
+
+{% include "rust/object_only.rs" %}
 {%- if from_json %}
 
 {% include "rust/from_json.rs" %}

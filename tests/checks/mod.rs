@@ -21,7 +21,8 @@ pub struct RustShape {
 
 /// The fixed helper items the Rust emitter may add, as its templates write them: the only code
 /// with control flow, generics or macros that a module may hold, accepted only token for token.
-const HELPER_TEMPLATES: [&str; 5] = [
+const HELPER_TEMPLATES: [&str; 6] = [
+    include_str!("../../templates/rust/object_only.rs"),
     include_str!("../../templates/rust/present.rs"),
     include_str!("../../templates/rust/from_json.rs"),
     include_str!("../../templates/rust/coze_time.rs"),
@@ -30,7 +31,8 @@ const HELPER_TEMPLATES: [&str; 5] = [
 ];
 
 /// The names the helper items define.
-const HELPER_NAMES: [&str; 5] = [
+const HELPER_NAMES: [&str; 6] = [
+    "ObjectOnly",
     "present",
     "from_json",
     "CozeTime",
@@ -90,6 +92,10 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
     }
     let mut helpers = helper_items();
     let mut shape = RustShape::default();
+    // Each generated struct is read by serde through a private copy of its fields: one copy
+    // and one `Deserialize` impl per struct, and nothing else of that shape.
+    let mut copies: Vec<String> = Vec::new();
+    let mut readers: Vec<String> = Vec::new();
     for item in &file.items {
         if helper_name(item).is_some() {
             if let Item::Struct(s) = item {
@@ -108,6 +114,14 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
                 }
                 None => return Err(format!("a helper item that is not cozegen's: {tokens}")),
             }
+            continue;
+        }
+        if let Some(target) = fields_copy(item)? {
+            copies.push(target);
+            continue;
+        }
+        if let Some(target) = deserialize_impl(item)? {
+            readers.push(target);
             continue;
         }
         check_tokens(item.to_token_stream())?;
@@ -179,7 +193,133 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
             _ => return Err("an item other than a use, a struct or an impl".into()),
         }
     }
+    let data: Vec<&String> = shape
+        .structs
+        .iter()
+        .filter(|s| !HELPER_NAMES.contains(&s.as_str()))
+        .collect();
+    for (what, names) in [("a field copy", &copies), ("a Deserialize impl", &readers)] {
+        let mut sorted: Vec<&String> = names.iter().collect();
+        sorted.sort();
+        let mut expected = data.clone();
+        expected.sort();
+        if sorted != expected {
+            return Err(format!(
+                "{what} for each generated struct: {names:?} against {data:?}"
+            ));
+        }
+    }
     Ok(shape)
+}
+
+/// The private copy of a struct's fields that serde's `remote` derive reads it with, exactly:
+/// `fields_<n>`, derived `Deserialize` only, `remote = "<struct>"`, the lints a private copy
+/// needs allowed, and fields checked like any struct's. Returns the struct it copies.
+fn fields_copy(item: &Item) -> Result<Option<String>, String> {
+    let Item::Struct(s) = item else {
+        return Ok(None);
+    };
+    let name = s.ident.to_string();
+    let Some(index) = name.strip_prefix("fields_") else {
+        return Ok(None);
+    };
+    if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("a struct named {name}"));
+    }
+    if !matches!(s.vis, Visibility::Inherited) {
+        return Err(format!("{name} is not private"));
+    }
+    no_generics(&s.generics)?;
+    let mut target = None;
+    for attr in &s.attrs {
+        let text = attr.to_token_stream().to_string();
+        match path_text(attr.path())?.as_str() {
+            "derive" if text == "# [derive (Deserialize)]" => {}
+            "allow" if text == "# [allow (dead_code , non_camel_case_types)]" => {}
+            "serde" => {
+                let mut remote = None;
+                attr.parse_nested_meta(|meta| {
+                    match path_text(&meta.path).map_err(|e| meta.error(e))?.as_str() {
+                        "remote" => {
+                            let lit: syn::LitStr = meta.value()?.parse()?;
+                            remote = Some(lit.value());
+                            Ok(())
+                        }
+                        "deny_unknown_fields" => Ok(()),
+                        other => Err(meta.error(format!("unexpected serde argument {other}"))),
+                    }
+                })
+                .map_err(|e| e.to_string())?;
+                if let Some(remote) = remote {
+                    let plain = remote.chars().all(|c| c.is_ascii_alphanumeric());
+                    if !plain || target.replace(remote).is_some() {
+                        return Err(format!("{name} copies something other than one struct"));
+                    }
+                }
+            }
+            _ => return Err(format!("unexpected attribute on {name}: {text}")),
+        }
+    }
+    let syn::Fields::Named(named) = &s.fields else {
+        return Err(format!("{name} is not a struct with named fields"));
+    };
+    for f in &named.named {
+        check_attrs(&f.attrs)?;
+        if f.attrs.iter().any(|a| a.path().is_ident("doc")) {
+            return Err(format!("a documented field in {name}"));
+        }
+    }
+    check_tokens(item.to_token_stream())?;
+    target
+        .map(Some)
+        .ok_or_else(|| format!("{name} copies no struct"))
+}
+
+/// A generated struct's `Deserialize` impl, exactly: it reads the struct through its copy of
+/// the fields and `ObjectOnly`. Returns the struct.
+fn deserialize_impl(item: &Item) -> Result<Option<String>, String> {
+    let Item::Impl(i) = item else {
+        return Ok(None);
+    };
+    let Some((path, _)) = &i.trait_ else {
+        return Ok(None);
+    };
+    if !path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "Deserialize")
+    {
+        return Ok(None);
+    }
+    let syn::Type::Path(ty) = &*i.self_ty else {
+        return Err("a Deserialize impl for something other than a struct".into());
+    };
+    let target = path_text(&ty.path)?;
+    let copy = match i.items.as_slice() {
+        [ImplItem::Fn(f)] => match f.block.stmts.as_slice() {
+            [Stmt::Expr(Expr::Call(call), None)] => match &*call.func {
+                Expr::Path(p) => path_text(&p.path)?
+                    .strip_suffix("::deserialize")
+                    .map(str::to_owned),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+    .ok_or_else(|| format!("an unexpected Deserialize impl for {target}"))?;
+    let expected: Item = syn::parse_str(&format!(
+        "impl<'de> Deserialize<'de> for {target} {{ fn deserialize<D: serde::Deserializer<'de>>(\
+         deserializer: D) -> Result<Self, D::Error> {{ {copy}::deserialize(ObjectOnly(\
+         deserializer)) }} }}"
+    ))
+    .map_err(|e| e.to_string())?;
+    if expected.to_token_stream().to_string() != item.to_token_stream().to_string()
+        || !copy.starts_with("fields_")
+    {
+        return Err(format!("an unexpected Deserialize impl for {target}"));
+    }
+    Ok(Some(target))
 }
 
 /// Keywords and punctuation that have no place in data declarations, wherever they are. Doc

@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 use crate::ir::path::printable;
 
 /// The derives every generated struct has.
-pub(super) const BASE: &str = "Debug, Clone, PartialEq, Serialize, Deserialize";
+/// (`Deserialize` is written out: a struct is read from a JSON object only.)
+pub(super) const BASE: &str = "Debug, Clone, PartialEq, Serialize";
 
 /// The derives of `CozeTime` and `CozeFile` (a `String` inside; `Deserialize` is written out,
 /// since it checks the value rule).
@@ -94,6 +95,7 @@ pub(super) fn parse(requested: &[String]) -> Result<Vec<Derive>> {
         let path = format!("{leading}{}", segments.join("::"));
         let name = segments.last().copied().unwrap_or_default().to_owned();
         if BASE.split(", ").any(|b| b == name)
+            || name == "Deserialize"
             || name == "Default"
             || out.iter().any(|d| d.path == path)
         {

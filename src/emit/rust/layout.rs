@@ -92,6 +92,33 @@ pub(super) fn struct_header(name: &str, empty: bool, out: &mut String) {
     push_line(out, &["pub struct ", name, sep, brace]);
 }
 
+/// `#[serde(remote = "name")]` on the private copy of a struct's fields: broken over lines as
+/// rustfmt does when it is too long.
+pub(super) fn remote(name: &str, out: &mut String) {
+    if "#[serde(remote = \"\")]".len() + name.len() <= MAX {
+        push_line(out, &["#[serde(remote = \"", name, "\")]"]);
+    } else {
+        out.push_str("#[serde(\n");
+        push_line(out, &["    remote = \"", name, "\""]);
+        out.push_str(")]\n");
+    }
+}
+
+/// `impl<'de> Deserialize<'de> for name {`: the type goes on a line of its own, and the brace
+/// on the next, when the line is too long; left as it is when even that does not fit.
+pub(super) fn deserialize_impl(name: &str, out: &mut String) {
+    const HEAD: &str = "impl<'de> Deserialize<'de>";
+    if HEAD.len() + " for ".len() + name.len() + " {".len() <= MAX
+        || "    for ".len() + name.len() > MAX
+    {
+        push_line(out, &[HEAD, " for ", name, " {"]);
+    } else {
+        push_line(out, &[HEAD]);
+        push_line(out, &["    for ", name]);
+        out.push_str("{\n");
+    }
+}
+
 /// `#[serde(rename = literal)]` on a field.
 pub(super) fn rename(literal: &str, out: &mut String) {
     if 4 + "#[serde(rename = )]".len() + width(literal) < MAX {

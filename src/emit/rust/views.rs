@@ -32,6 +32,13 @@ pub(super) struct StructView<'a> {
     pub default_fns: Vec<DefaultFnView<'a>>,
     /// The laid-out field lines of a hand-written `Default` impl.
     pub default_impl: Option<String>,
+    /// The private copy of the fields that serde's `remote` derive reads the struct with:
+    /// `fields_<index>`, a name no generated type can have (types are UpperCamelCase).
+    pub fields_name: String,
+    /// The laid-out `#[serde(remote = "Name")]` of that copy.
+    pub remote: String,
+    /// The laid-out header of the struct's `Deserialize` impl.
+    pub impl_header: String,
 }
 
 pub(super) struct FieldView<'a> {
@@ -345,6 +352,9 @@ impl<'a> StructBuilder<'a, '_> {
             fields,
             default_fns,
             default_impl,
+            fields_name: format!("fields_{}", self.id.0),
+            remote: lines(|out| layout::remote(&object.type_name, out)),
+            impl_header: lines(|out| layout::deserialize_impl(&object.type_name, out)),
         }
     }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Input parameters of the Coze workflow `all_types` (id `7350583675492311001`): the `parameters` of a run.
 ///
 /// Every parameter type of the API
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllTypesInput {
     /// Short title, as on <https://www.coze.cn/open/docs>.
@@ -128,6 +128,80 @@ pub struct AllTypesInput {
     pub gallery: Option<Vec<CozeFile>>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "AllTypesInput")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_0 {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub temperature: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub dry_run: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub when: Option<CozeTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub options: Option<AllTypesInputOptions>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub keywords: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub file_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub default_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub image_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub svg_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub doc_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub excel_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub ppt_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub txt_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub code_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub audio_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub voice_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub video_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub zip_input: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub gallery: Option<Vec<CozeFile>>,
+}
+
+impl<'de> Deserialize<'de> for AllTypesInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_0::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 #[allow(dead_code)]
 impl AllTypesInput {
     /// The default of `title`, which Coze applies when the parameter is absent.
@@ -207,7 +281,7 @@ impl Default for AllTypesInput {
 /// Extra options
 ///
 /// The `options` parameter of [`AllTypesInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllTypesInputOptions {
     /// Default: `"fast"` (see [`AllTypesInputOptions::default_mode`]); Coze applies it when the parameter is absent.
@@ -215,6 +289,23 @@ pub struct AllTypesInputOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub limits: Option<AllTypesInputOptionsLimits>,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "AllTypesInputOptions")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_1 {
+    pub mode: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub limits: Option<AllTypesInputOptionsLimits>,
+}
+
+impl<'de> Deserialize<'de> for AllTypesInputOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_1::deserialize(ObjectOnly(deserializer))
+    }
 }
 
 #[allow(dead_code)]
@@ -239,13 +330,29 @@ impl Default for AllTypesInputOptions {
 }
 
 /// The `limits` parameter of [`AllTypesInputOptions`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllTypesInputOptionsLimits {
     /// Default: `100` (see [`AllTypesInputOptionsLimits::default_max_items`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub max_items: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "AllTypesInputOptionsLimits")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_2 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub max_items: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for AllTypesInputOptionsLimits {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_2::deserialize(ObjectOnly(deserializer))
+    }
 }
 
 #[allow(dead_code)]
@@ -276,6 +383,27 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
+/// the struct's fields in order, which is not a value of a Coze object.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
+    where
+        V: serde::de::Visitor<'de>,
+    {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
 }
 
 /// A default of an array, object or any type, from the JSON text cozegen checked against the

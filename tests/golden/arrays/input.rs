@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Input parameters of the Coze workflow `order_rows` (id `7350583675492311002`): the `parameters` of a run.
 ///
 /// 数组与嵌套对象 (arrays and nested objects)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderRowsInput {
     /// Order rows
@@ -19,6 +19,26 @@ pub struct OrderRowsInput {
     pub flags: Option<Vec<bool>>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OrderRowsInput")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_0 {
+    pub rows: Vec<OrderRowsInputRowsItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub grid: Option<Vec<Vec<f64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub flags: Option<Vec<bool>>,
+}
+
+impl<'de> Deserialize<'de> for OrderRowsInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_0::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 #[allow(dead_code)]
 impl OrderRowsInput {
     /// The default of `grid`, which Coze applies when the parameter is absent.
@@ -30,7 +50,7 @@ impl OrderRowsInput {
 }
 
 /// An element of the `rows` parameter of [`OrderRowsInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderRowsInputRowsItem {
     pub sku: String,
@@ -39,6 +59,24 @@ pub struct OrderRowsInputRowsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "OrderRowsInputRowsItem")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_1 {
+    pub sku: String,
+    pub qty: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub tags: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for OrderRowsInputRowsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_1::deserialize(ObjectOnly(deserializer))
+    }
 }
 
 #[allow(dead_code)]
@@ -59,6 +97,27 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
+/// the struct's fields in order, which is not a value of a Coze object.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
+    where
+        V: serde::de::Visitor<'de>,
+    {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
 }
 
 /// A default of an array, object or any type, from the JSON text cozegen checked against the

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Input parameters of the Coze workflow `deep_nesting`: the `parameters` of a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInput {
     /// array level 12
@@ -15,10 +15,29 @@ pub struct DeepNestingInput {
     pub matrix: Option<Vec<Vec<Vec<DeepNestingInputMatrixItemItemItem>>>>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "DeepNestingInput")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_0 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub root: Option<Vec<DeepNestingInputRootItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub matrix: Option<Vec<Vec<Vec<DeepNestingInputMatrixItemItemItem>>>>,
+}
+
+impl<'de> Deserialize<'de> for DeepNestingInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_0::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// object level 11
 ///
 /// An element of the `root` parameter of [`DeepNestingInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputRootItem {
     /// array level 10
@@ -30,10 +49,29 @@ pub struct DeepNestingInputRootItem {
     pub sibling: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "DeepNestingInputRootItem")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_1 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub level11: Option<Vec<DeepNestingInputRootItemLevel11Item>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub sibling: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DeepNestingInputRootItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_1::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// object level 9
 ///
 /// An element of the `level11` parameter of [`DeepNestingInputRootItem`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputRootItemLevel11Item {
     /// array level 8
@@ -45,10 +83,29 @@ pub struct DeepNestingInputRootItemLevel11Item {
     pub sibling: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "DeepNestingInputRootItemLevel11Item")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_2 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub level9: Option<Vec<DeepNestingInputRootItemLevel11ItemLevel9Item>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub sibling: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11Item {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_2::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// object level 7
 ///
 /// An element of the `level9` parameter of [`DeepNestingInputRootItemLevel11Item`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputRootItemLevel11ItemLevel9Item {
     /// array level 6
@@ -60,10 +117,29 @@ pub struct DeepNestingInputRootItemLevel11ItemLevel9Item {
     pub sibling: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "DeepNestingInputRootItemLevel11ItemLevel9Item")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_3 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub level7: Option<Vec<DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub sibling: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11ItemLevel9Item {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_3::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// object level 5
 ///
 /// An element of the `level7` parameter of [`DeepNestingInputRootItemLevel11ItemLevel9Item`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item {
     /// array level 4
@@ -75,10 +151,29 @@ pub struct DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item {
     pub sibling: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_4 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub level5: Option<Vec<DeepNestingInputItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub sibling: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_4::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// object level 3
 ///
 /// An element of the `level5` parameter of [`DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputItem {
     /// array level 2
@@ -90,10 +185,29 @@ pub struct DeepNestingInputItem {
     pub sibling: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "DeepNestingInputItem")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_5 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub level3: Option<Vec<DeepNestingInputItemLevel3Item>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub sibling: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DeepNestingInputItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_5::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// object level 1
 ///
 /// An element of the `level3` parameter of [`DeepNestingInputItem`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputItemLevel3Item {
     /// leaf
@@ -103,11 +217,42 @@ pub struct DeepNestingInputItemLevel3Item {
     pub sibling: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "DeepNestingInputItemLevel3Item")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_6 {
+    pub level1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub sibling: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DeepNestingInputItemLevel3Item {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_6::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// An element of the `matrix` parameter of [`DeepNestingInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeepNestingInputMatrixItemItemItem {
     pub v: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "DeepNestingInputMatrixItemItemItem")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_7 {
+    pub v: f64,
+}
+
+impl<'de> Deserialize<'de> for DeepNestingInputMatrixItemItemItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_7::deserialize(ObjectOnly(deserializer))
+    }
 }
 
 /// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
@@ -118,4 +263,25 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
+/// the struct's fields in order, which is not a value of a Coze object.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
+    where
+        V: serde::de::Visitor<'de>,
+    {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// \*/ #!\[deny(x)\] "quotes"
 ///
 /// \<!-- {{ x }} {% raw %} --\>
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostileScriptScriptAlert1ScriptInput {
     /// keyword name
@@ -113,6 +113,91 @@ pub struct HostileScriptScriptAlert1ScriptInput {
     pub onclick: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "HostileScriptScriptAlert1ScriptInput")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_0 {
+    #[serde(rename = "type")]
+    pub type_: String,
+    #[serde(rename = "self")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub self_: Option<i64>,
+    #[serde(rename = "Self")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub self_2: Option<bool>,
+    #[serde(rename = "crate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub crate_: Option<String>,
+    #[serde(rename = "_")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub field_5: Option<f64>,
+    #[serde(rename = "$price")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub price: Option<f64>,
+    #[serde(rename = "1st")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub field_1st: Option<String>,
+    #[serde(rename = "first-name")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub first_name: Option<String>,
+    #[serde(rename = "first name")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub first_name_2: Option<String>,
+    #[serde(rename = "firstName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub first_name_3: Option<String>,
+    #[serde(rename = "first_name")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub first_name_4: Option<String>,
+    #[serde(rename = "名称")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub field_12: Option<String>,
+    #[serde(rename = "</script><script>alert(1)</script>")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub script_script_alert_1_script: Option<String>,
+    #[serde(rename = "a\"b\\c")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub a_b_c: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub doc_attack: Option<String>,
+    #[serde(rename = "Option")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub option: Option<HostileScriptScriptAlert1ScriptInputOption>,
+    #[serde(rename = "option")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub option_2: Option<HostileScriptScriptAlert1ScriptInputOption2>,
+    #[serde(rename = "bidi\u{202e}name")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub bidi_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub onclick: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for HostileScriptScriptAlert1ScriptInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_0::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 #[allow(dead_code)]
 impl HostileScriptScriptAlert1ScriptInput {
     /// The default of `self`, which Coze applies when the parameter is absent.
@@ -155,7 +240,7 @@ impl HostileScriptScriptAlert1ScriptInput {
 /// an object named like a prelude type
 ///
 /// The `Option` parameter of [`HostileScriptScriptAlert1ScriptInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostileScriptScriptAlert1ScriptInputOption {
     #[serde(rename = "Vec")]
@@ -166,18 +251,54 @@ pub struct HostileScriptScriptAlert1ScriptInputOption {
     pub string: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "HostileScriptScriptAlert1ScriptInputOption")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_1 {
+    #[serde(rename = "Vec")]
+    pub vec: String,
+    #[serde(rename = "String")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub string: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for HostileScriptScriptAlert1ScriptInputOption {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_1::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// collides with Option after case conversion
 ///
 /// The `option` parameter of [`HostileScriptScriptAlert1ScriptInput`].
 ///
 /// Named `HostileScriptScriptAlert1ScriptInputOption2` because `HostileScriptScriptAlert1ScriptInputOption` is already taken by another type of this module or by a std or serde name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct HostileScriptScriptAlert1ScriptInputOption2 {
     #[serde(rename = "box")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub box_: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "HostileScriptScriptAlert1ScriptInputOption2")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_2 {
+    #[serde(rename = "box")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub box_: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for HostileScriptScriptAlert1ScriptInputOption2 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_2::deserialize(ObjectOnly(deserializer))
+    }
 }
 
 /// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
@@ -188,4 +309,25 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
+/// the struct's fields in order, which is not a value of a Coze object.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
+    where
+        V: serde::de::Visitor<'de>,
+    {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Input parameters of the Coze workflow `odd shapes`: the `parameters` of a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OddShapesInput {
     /// no type at all
@@ -95,6 +95,82 @@ pub struct OddShapesInput {
     pub unknown_keys_ignored: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OddShapesInput")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_0 {
+    pub no_type: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub inferred_object: Option<OddShapesInputInferredObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub inferred_array: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub bare_object: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub empty_object: Option<serde_json::Map<String, serde_json::Value>>,
+    pub bare_array: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub unknown: Option<serde_json::Value>,
+    pub required_as_text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub required_odd: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub bad_int_default: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub float_for_int: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub bad_bool_default: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub bad_time_default: Option<CozeTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub good_time_default: Option<CozeTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub typed_default: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub null_fields: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub upper_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub file_default: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub files_default: Option<Vec<CozeFile>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub obj_default_extra_key: Option<OddShapesInputObjDefaultExtraKey>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub obj_default_missing_required: Option<OddShapesInputObjDefaultMissingRequired>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub obj_default_ok: Option<OddShapesInputObjDefaultOk>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub unknown_keys_ignored: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for OddShapesInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_0::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 #[allow(dead_code)]
 impl OddShapesInput {
     /// The default of `unknown`, which Coze applies when the parameter is absent.
@@ -148,7 +224,7 @@ impl OddShapesInput {
 }
 
 /// The `inferred_object` parameter of [`OddShapesInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct OddShapesInputInferredObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,28 +232,89 @@ pub struct OddShapesInputInferredObject {
     pub x: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OddShapesInputInferredObject")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_1 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub x: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for OddShapesInputInferredObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_1::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// The `obj_default_extra_key` parameter of [`OddShapesInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OddShapesInputObjDefaultExtraKey {
     pub a: i64,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OddShapesInputObjDefaultExtraKey")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_2 {
+    pub a: i64,
+}
+
+impl<'de> Deserialize<'de> for OddShapesInputObjDefaultExtraKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_2::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// The `obj_default_missing_required` parameter of [`OddShapesInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OddShapesInputObjDefaultMissingRequired {
     pub a: i64,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OddShapesInputObjDefaultMissingRequired")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_3 {
+    pub a: i64,
+}
+
+impl<'de> Deserialize<'de> for OddShapesInputObjDefaultMissingRequired {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_3::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// The `obj_default_ok` parameter of [`OddShapesInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OddShapesInputObjDefaultOk {
     pub a: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub b: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "OddShapesInputObjDefaultOk")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_4 {
+    pub a: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub b: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for OddShapesInputObjDefaultOk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_4::deserialize(ObjectOnly(deserializer))
+    }
 }
 
 /// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
@@ -188,6 +325,27 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
+/// the struct's fields in order, which is not a value of a Coze object.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
+    where
+        V: serde::de::Visitor<'de>,
+    {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
 }
 
 /// A default of an array, object or any type, from the JSON text cozegen checked against the

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Input parameters of the Coze workflow `order_intake` (id `7350583675492399001`): the `parameters` of a run.
 ///
 /// Takes a customer order and schedules its delivery
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderIntakeInput {
     /// Who is ordering
@@ -46,6 +46,39 @@ pub struct OrderIntakeInput {
     pub notes: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OrderIntakeInput")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_0 {
+    pub customer: OrderIntakeInputCustomer,
+    pub lines: Vec<OrderIntakeInputLinesItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub priority: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub discount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub deliver_at: Option<CozeTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub invoice: Option<CozeFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub photos: Option<Vec<CozeFile>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub notes: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for OrderIntakeInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_0::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 #[allow(dead_code)]
 impl OrderIntakeInput {
     /// The default of `priority`, which Coze applies when the parameter is absent.
@@ -66,7 +99,7 @@ impl OrderIntakeInput {
 /// Who is ordering
 ///
 /// The `customer` parameter of [`OrderIntakeInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderIntakeInputCustomer {
     /// Full name
@@ -78,8 +111,26 @@ pub struct OrderIntakeInputCustomer {
     pub address: OrderIntakeInputCustomerAddress,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OrderIntakeInputCustomer")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_1 {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub email: Option<String>,
+    pub address: OrderIntakeInputCustomerAddress,
+}
+
+impl<'de> Deserialize<'de> for OrderIntakeInputCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_1::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// The `address` parameter of [`OrderIntakeInputCustomer`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderIntakeInputCustomerAddress {
     pub street: String,
@@ -89,8 +140,26 @@ pub struct OrderIntakeInputCustomerAddress {
     pub postcode: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OrderIntakeInputCustomerAddress")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_2 {
+    pub street: String,
+    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub postcode: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for OrderIntakeInputCustomerAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_2::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// An element of the `lines` parameter of [`OrderIntakeInput`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderIntakeInputLinesItem {
     /// Stock keeping unit
@@ -101,6 +170,24 @@ pub struct OrderIntakeInputLinesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub gift_wrap: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "OrderIntakeInputLinesItem")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_3 {
+    pub sku: String,
+    pub qty: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub gift_wrap: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for OrderIntakeInputLinesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_3::deserialize(ObjectOnly(deserializer))
+    }
 }
 
 #[allow(dead_code)]
@@ -128,6 +215,27 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
+/// the struct's fields in order, which is not a value of a Coze object.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
+    where
+        V: serde::de::Visitor<'de>,
+    {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
 }
 
 /// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Takes a customer order and schedules its delivery
 ///
 /// `terminate_plan`: `return_variables` (`return_variables` returns these variables; `use_answer_content` answers with the content template instead).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct OrderIntakeOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,6 +19,25 @@ pub struct OrderIntakeOutput {
     pub eta: Option<CozeTime>,
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "OrderIntakeOutput")]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, non_camel_case_types)]
+struct fields_0 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "present")]
+    pub eta: Option<CozeTime>,
+}
+
+impl<'de> Deserialize<'de> for OrderIntakeOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fields_0::deserialize(ObjectOnly(deserializer))
+    }
+}
+
 /// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
 /// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
 fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
@@ -27,6 +46,27 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
+/// the struct's fields in order, which is not a value of a Coze object.
+struct ObjectOnly<D>(D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
+    where
+        V: serde::de::Visitor<'de>,
+    {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
 }
 
 /// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
