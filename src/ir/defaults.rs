@@ -122,6 +122,7 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
         objects,
         arrays,
         values,
+        ..
     } = types;
     let mut contexts: Vec<(Option<usize>, Context<'_>)> = Vec::new();
     let mut top = None;

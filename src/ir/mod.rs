@@ -79,6 +79,9 @@ pub struct Types {
     pub arrays: Vec<Array>,
     /// Typed default values; [`Field::default`] and compound values refer into this table.
     pub values: Vec<Literal>,
+    /// How deep the parameters nest: 0 for an empty parameter map, 1 for a flat one, one more
+    /// for each object or array level (the measure of [`MAX_DEPTH`]).
+    pub depth: usize,
 }
 
 /// A set of named parameters: a node's parameter map or an object's properties.
@@ -401,6 +404,7 @@ impl Types {
             }],
             arrays: Vec::new(),
             values: Vec::new(),
+            depth: 0,
         }
     }
 }
@@ -665,6 +669,7 @@ impl<'w, 'o> Builder<'w, 'o> {
         // The array whose elements the next level is.
         let mut enclosing: Option<ArrayId> = None;
         loop {
+            self.types.depth = self.types.depth.max(depth);
             if depth > MAX_DEPTH {
                 return Err(Error::TooDeep {
                     path: shorten_path(&self.path_text()),
