@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use serde_json::Value;
 use std::path::Path;
 
 fn html_for(doc: &Path, extra: &[&str]) -> String {
@@ -82,12 +83,19 @@ fn every_parameter_gets_a_control_named_by_its_path_in_document_order() {
 fn controls_follow_the_parameter_types() {
     let html = html_for(&corpus_doc("all_types"), &[]);
     for expected in [
-        r#"<input type="text" class="cz-control" id="cz-0" name="title" value="Untitled""#,
+        "<textarea class=\"cz-control cz-text\" id=\"cz-0\" name=\"title\" rows=\"1\" \
+         aria-describedby=\"cz-0-help cz-0-err\" required>\nUntitled</textarea>",
         r#"<input type="number" step="1" inputmode="numeric" class="cz-control" id="cz-1" name="count" value="3""#,
         r#"<input type="number" step="any" inputmode="decimal" class="cz-control" id="cz-2" name="temperature" value="0.7""#,
-        r#"<input type="checkbox" class="cz-control" id="cz-3" name="dry_run" value="true""#,
+        // An optional boolean can be left out; its default is chosen.
+        r#"<select class="cz-control" id="cz-3" name="dry_run""#,
+        r#"<option value="false" selected>false</option>"#,
         r#"<input type="datetime-local" step="1" class="cz-control" id="cz-4" name="when""#,
+        // An optional object with a default starts included; one without starts left out.
         r#"<fieldset class="cz-group cz-object" data-node="5" id="cz-5" name="options""#,
+        r#"<input type="checkbox" class="cz-include" id="cz-5-inc" checked> include"#,
+        r#"name="options.limits" aria-describedby="cz-7-err" data-excluded>"#,
+        r#"<input type="checkbox" class="cz-include" id="cz-7-inc"> include"#,
         r#"<fieldset class="cz-group cz-array" data-node="9" id="cz-9" name="keywords""#,
         r#"accept="image/*""#,
         r#"accept=".zip,application/zip""#,
@@ -97,13 +105,73 @@ fn controls_follow_the_parameter_types() {
     assert!(html.contains(
         r#"<p class="cz-help" id="cz-0-help">Short title, as on https://www.coze.cn/open/docs.</p>"#
     ));
-    assert!(html.contains(r#"aria-describedby="cz-0-help cz-0-err" required>"#));
+    // Every string is a text area, so that text with newlines can be entered.
+    assert!(!html.contains(r#"<input type="text" class="cz-control" id="cz-0""#));
     let odd = html_for(&corpus_doc("odd_shapes"), &[]);
     assert!(
         odd.contains(r#"value="2025-07-01T09:30:00""#),
         "time default"
     );
     assert!(odd.contains(r#"class="cz-control cz-json" id="cz-0" name="no_type""#));
+    // A required array is always sent, so it has no include box.
+    let arrays = html_for(&corpus_doc("arrays"), &[]);
+    let rows = &arrays[arrays.find(r#"name="rows""#).expect("rows")..];
+    assert!(!rows[..rows.find("</legend>").expect("legend")].contains("cz-include"));
+}
+
+/// The `<script type="application/json">` model of a page, parsed.
+fn model(html: &str) -> Value {
+    let start = html
+        .find(r#"<script type="application/json" class="cz-model">"#)
+        .expect("model block");
+    let text = &html[start..];
+    let text = &text[text.find('>').expect("tag end") + 1..text.find("</script>").expect("end")];
+    serde_json::from_str(text).expect("the model is JSON")
+}
+
+#[test]
+fn the_form_checks_values_with_the_irs_own_rules() {
+    use cozegen::ir::rules::{FILE_PATTERN, INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
+    let rules = &model(&html_for(&corpus_doc("all_types"), &[]))["rules"];
+    assert_eq!(rules["time"], TIME_PATTERN);
+    assert_eq!(rules["file"], FILE_PATTERN);
+    assert_eq!(rules["integer_min"], INTEGER_MIN.to_string());
+    assert_eq!(rules["integer_max"], INTEGER_MAX.to_string());
+    // The script has no rule of its own: no date, URL or integer bound is written in it.
+    let script = std::fs::read_to_string(root().join("templates/html/form.js")).expect("form.js");
+    for copied in ["9223372036854775807", "https?:", "0[13578]", "[0-5][0-9]"] {
+        assert!(
+            !script.contains(copied),
+            "form.js restates a rule: {copied}"
+        );
+    }
+}
+
+#[test]
+fn array_prefills_are_the_exact_json_of_the_defaults() {
+    let doc = r#"{"input":{"parameters":{
+        "ids":{"type":"array","items":{"type":"integer"},"default_value":"[9007199254740993,-9223372036854775808]"},
+        "one":{"type":"integer","default_value":"9223372036854775807"},
+        "blob":{"type":"object","default_value":"{\"n\":18446744073709551615,\"z\":[1.5]}"}}}}"#;
+    let html = html_from_stdin(doc, &[]);
+    let model = model(&html);
+    assert_eq!(
+        model["nodes"][0]["prefill"],
+        "[9007199254740993,-9223372036854775808]"
+    );
+    assert!(html.contains(r#"name="one" value="9223372036854775807""#));
+    assert!(
+        html.contains("\n  &#34;n&#34;: 18446744073709551615,"),
+        "a map default keeps its digits"
+    );
+}
+
+fn html_from_stdin(doc: &str, extra: &[&str]) -> String {
+    let mut args = vec!["html", "-", "--quiet"];
+    args.extend_from_slice(extra);
+    let out = cozegen_with_stdin(&args, doc.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
 }
 
 #[test]
@@ -248,7 +316,7 @@ fn forms_work_end_to_end_in_headless_chromium() {
         stderr(&out)
     );
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 12, "every scenario must run:\n{report}");
+    assert_eq!(passed, 18, "every scenario must run:\n{report}");
     eprintln!("{report}screenshots in {}", screenshots.display());
 }
 
