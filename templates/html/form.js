@@ -313,6 +313,8 @@
 
   // ---- Prefill ----------------------------------------------------------------------------
 
+  // The placeholder of a text box whose prefill is the empty text (which it sends as "").
+  const EMPTY_TEXT = "(empty text)";
   const prefills = new Map();
   function prefillOf(node) {
     if (node.prefill === undefined) return undefined;
@@ -359,6 +361,7 @@
     } else if (typeof value === "string") {
       control.value = node.kind === "time" ? value.replace(" ", "T") : value;
       control.czExact = value;
+      if (node.kind === "string" && value === "") control.placeholder = EMPTY_TEXT;
     }
   }
 
@@ -371,12 +374,13 @@
     return control.matches("textarea") ? t : t.replace(/\n/g, "");
   };
 
-  // The control's text; a prefilled text it cannot show exactly is read from the model while
-  // the control still shows it.
+  // The control's text; a prefilled text it cannot show exactly (or an empty one, which a
+  // blank box would not say) is the prefill while the control still shows it.
   function textOf(control, node) {
     const exact = control.czExact !== undefined ? control.czExact : node.exact;
     const value = control.value;
-    return exact !== undefined && shown(control, exact) === shown(control, value) ? exact : value;
+    const kept = exact !== undefined && shown(control, exact) === shown(control, value);
+    return { text: kept ? exact : value, kept };
   }
 
   const INTEGER_TEXT = /^[+-]?[0-9]+$/;
@@ -397,9 +401,10 @@
     if (control.validity && control.validity.badInput) {
       return bad(node.kind === "time" ? "Enter a complete date and time." : node.kind === "integer" ? "Enter a whole number." : "Enter a number.");
     }
-    const raw = node.kind === "string" || node.kind === "file" ? textOf(control, node) : control.value;
+    const text = node.kind === "string" || node.kind === "file" ? textOf(control, node) : { text: control.value };
+    const raw = text.text;
     // A blank box is no value: a string that is left empty is left out.
-    if (node.kind === "string") return ok(raw === "" ? undefined : raw);
+    if (node.kind === "string") return ok(raw === "" && !text.kept ? undefined : raw);
     const t = raw.trim();
     if (t === "") return ok(undefined);
     switch (node.kind) {

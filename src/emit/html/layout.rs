@@ -365,11 +365,12 @@ fn control<'a>(ty: &Type, value: Option<&'a Literal>, required: bool) -> Control
 }
 
 /// The exact text of a prefilled value that its control cannot show as it is: HTML turns a
-/// carriage return into a line feed and NUL into U+FFFD, and a one-line input drops line
-/// breaks. The script sends this text while the control still shows it.
+/// carriage return into a line feed and NUL into U+FFFD, a one-line input drops line breaks,
+/// and an empty text box means "no value". The script sends this text while the control still
+/// shows it.
 fn exact<'a>(control: &Control<'a>) -> Option<&'a str> {
     match *control {
-        Control::Text { value: Some(v) } if v.contains(['\r', '\0']) => Some(v),
+        Control::Text { value: Some(v) } if v.is_empty() || v.contains(['\r', '\0']) => Some(v),
         Control::File { value: Some(v), .. } if v.contains(['\r', '\n', '\0']) => Some(v),
         _ => None,
     }
@@ -446,6 +447,7 @@ mod tests {
         assert_eq!(exact(&text("a\r\nb")), Some("a\r\nb"));
         assert_eq!(exact(&text("nul \0")), Some("nul \0"));
         assert_eq!(exact(&text("a\nb")), None);
+        assert_eq!(exact(&text("")), Some(""), "an empty default is a value");
         let file = |v| Control::File {
             value: Some(v),
             kind: "file",
