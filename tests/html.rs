@@ -318,7 +318,7 @@ fn forms_work_end_to_end_in_headless_chromium() {
         stderr(&out)
     );
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 19, "every scenario must run:\n{report}");
+    assert_eq!(passed, 20, "every scenario must run:\n{report}");
     eprintln!("{report}screenshots in {}", screenshots.display());
 }
 
@@ -535,4 +535,42 @@ fn json_equality_is_by_value_for_numbers_and_exact_for_integers() {
     assert!(!same_json(&v(r#"{"a":1}"#), &v(r#"{"a":1,"b":2}"#)));
     assert!(!same_json(&v("[1]"), &v("[1,1]")));
     assert!(!same_json(&v(r#""1""#), &v("1")));
+}
+
+#[test]
+fn open_objects_take_undeclared_keys_through_the_form() {
+    if !chromium_available("the form's open objects") {
+        return;
+    }
+    let doc = corpus_doc("arrays");
+    let instance = serde_json::json!({
+        "rows": [{"sku": "A", "qty": 1, "note": {"z": [1.5]}}],
+        "grid": [],
+        "9": null,
+        "x": 9007199254740993u64
+    });
+    for open in [true, false] {
+        let build = cozegen::BuildOptions {
+            open_objects: open,
+            ..Default::default()
+        };
+        let (workflow, _) = cozegen::load_workflow(&doc, &build).expect("loads");
+        assert_eq!(
+            cozegen::validate::validate(&workflow.input, &instance).is_empty(),
+            open
+        );
+        let html = cozegen::emit::html::render(&workflow, &Default::default()).expect("renders");
+        let actions = plan(&workflow.input, &instance);
+        let outcome = run_form_cases(&html, &[("open".to_owned(), actions)]).remove(0);
+        match outcome {
+            FormOutcome::Submitted { json } if open => assert_eq!(
+                json,
+                r#"{"rows":[{"sku":"A","qty":1,"note":{"z":[1.5]}}],"grid":[],"9":null,"x":9007199254740993}"#
+            ),
+            FormOutcome::Unfillable { reason } if !open => {
+                assert!(reason.contains("no control"), "{reason}")
+            }
+            other => panic!("open objects {open}: {other:?}"),
+        }
+    }
 }

@@ -444,15 +444,17 @@
         return rules.file.test(wrapped) ? ok(wrapped) : bad("A file_id cannot hold quotes, backslashes or control characters.");
       }
       case "map":
+      case "extra":
       case "any": {
+        const object = node.kind !== "any";
         let v;
         try {
           v = parseJson(raw);
         } catch (e) {
           if (!(e instanceof JsonError)) throw e;
-          return bad((node.kind === "map" ? "Enter a JSON object" : "Enter JSON (text in double quotes)") + ": " + e.message + ".");
+          return bad((object ? "Enter a JSON object" : "Enter JSON (text in double quotes)") + ": " + e.message + ".");
         }
-        if (node.kind === "map" && !(v instanceof Map)) return bad('Enter a JSON object, e.g. {"key": "value"}.');
+        if (object && !(v instanceof Map)) return bad('Enter a JSON object, e.g. {"key": "value"}.');
         return ok(v);
       }
       default:
@@ -491,7 +493,17 @@
     ids.forEach((id, k) => {
       const before = errs.length;
       const v = collect(kids[k], errs);
-      if (v !== undefined) obj.set(nodes[id].key, v);
+      if (nodes[id].kind === "extra") {
+        // An open object's other keys come after its declared ones, which keep their fields.
+        const declared = v && v.size ? new Set(ids.map((i) => nodes[i].key)) : null;
+        for (const [key, value] of v || []) {
+          if (declared.has(key)) {
+            errs.push([kids[k], JSON.stringify(key) + " is a parameter of its own: enter it in its field."]);
+            break;
+          }
+          obj.set(key, value);
+        }
+      } else if (v !== undefined) obj.set(nodes[id].key, v);
       else if (nodes[id].required && errs.length === before) errs.push([kids[k], "This field is required."]);
     });
     return obj;

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// One UI action. `name` is the `name` attribute of the control (or of the `<fieldset>` of an
-/// object or array): the parameter's path with row indices, e.g. `rows[0].sku`, `["odd name"]`.
+/// object or array): the parameter's path with row indices, e.g. `rows[0].sku`, `["odd name"]`;
+/// an open object's "other keys" box is its path and `*` (`*` at the root, `rows[0].*`).
 ///
 /// As JSON: `{"op":"include","name":"opt"}`, `{"op":"text","name":"rows[0].sku","value":"A"}`,
 /// `{"op":"check","name":"flag","value":true}`, `{"op":"time","name":"when",
@@ -114,20 +115,39 @@ pub fn plan(types: &Types, instance: &Value) -> Vec<Action> {
                         }
                     }
                 }
-                for key in map.keys() {
-                    if !object.fields.iter().any(|f| &f.name == key) {
+                let mut other = Map::new();
+                for (key, value) in map {
+                    if object.fields.iter().any(|f| &f.name == key) {
+                        continue;
+                    }
+                    if object.closed {
                         let mut child = name.clone();
                         path::push_name(&mut child, key, !name.is_empty());
-                        let reason = if object.closed {
-                            "is not a parameter of this workflow: the form has no control for it"
-                        } else {
-                            "is not declared: the form has no control for undeclared keys"
-                        };
                         later.push(Task::Act(Action::Unfillable {
                             name: child,
-                            reason: reason.to_owned(),
+                            reason: "is not a parameter of this workflow: the form has no \
+                                     control for it"
+                                .to_owned(),
                         }));
+                    } else {
+                        other.insert(key.clone(), value.clone());
                     }
+                }
+                // An open object's undeclared keys go into its "other keys" box, as one object.
+                if !object.closed {
+                    let name = if name.is_empty() {
+                        "*".to_owned()
+                    } else {
+                        format!("{name}.*")
+                    };
+                    later.push(Task::Act(if other.is_empty() {
+                        Action::Clear { name }
+                    } else {
+                        Action::Text {
+                            name,
+                            value: cozegen::json::to_compact(&Value::Object(other)),
+                        }
+                    }));
                 }
                 tasks.extend(later.into_iter().rev());
             }

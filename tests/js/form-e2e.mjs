@@ -40,14 +40,15 @@ function assertEqual(actual, expected, what) {
 }
 
 // Writes a WorkflowInfo with these start parameters, generates its form (and schema), and
-// registers the schema under `name` for validate().
+// registers the schema under `name` for validate(). `extra` are `cozegen html` options; the
+// IR's own (--open-objects) go to the schema too.
 function generate(name, parameters, extra = []) {
   const doc = join(config.work, `${name}.json`);
   const file = join(config.work, `${name}.html`);
   const schema = join(config.work, `${name}.schema.json`);
   writeFileSync(doc, JSON.stringify({ data: { workflow_detail: { workflow_name: name }, input: { parameters } } }));
   execFileSync(config.bin, ["html", doc, "--quiet", "-o", file, ...extra]);
-  execFileSync(config.bin, ["schema", doc, "--quiet", "-o", schema]);
+  execFileSync(config.bin, ["schema", doc, "--quiet", "-o", schema, ...extra.filter((a) => a === "--open-objects")]);
   config.schemas[name] = schema;
   return file;
 }
@@ -607,6 +608,35 @@ scenario("strings: text areas that take newlines; a blank box is no value (left 
   assertEqual(sent.json, '{"req":"line 1\\nline 2\\n  indented","crlf":"a\\r\\nb\\rc"}', "strings");
   await control(page, "opt").fill(" ");
   assertEqual((await submit(page)).opt, " ", "a space is a value");
+  await finish(page);
+});
+
+scenario("open objects: an other-keys box per object sends undeclared keys exactly, and refuses declared ones", async () => {
+  const file = generate(
+    "open",
+    {
+      name: { type: "string", required: true },
+      rows: { type: "array", required: true, items: { type: "object", properties: { sku: { type: "string" } } } },
+    },
+    ["--open-objects"]
+  );
+  const page = await open(file);
+  assertEqual(await control(page, "*").evaluate((e) => e.tagName), "TEXTAREA", "the root's other keys");
+  await control(page, "name").fill("n");
+  await addRow(page, "rows");
+  await control(page, "rows[0].sku").fill("A");
+  await control(page, "rows[0].*").fill('{"qty": 9007199254740993, "tags": []}');
+  await control(page, "*").fill('{"zeta": null, "alpha": {"b": 1.0}}');
+  const sent = await submitRaw(page);
+  assertEqual(sent.json, '{"name":"n","rows":[{"sku":"A","qty":9007199254740993,"tags":[]}],"zeta":null,"alpha":{"b":1.0}}', "other keys, in order");
+  validate("open", JSON.parse(sent.json));
+  await control(page, "*").fill('{"name": "again"}');
+  assertEqual(await submit(page), undefined, "a declared key is refused");
+  assert(/parameter of its own/.test((await errorsByField(page))["*"] || ""), "the other keys' error");
+  await control(page, "*").fill("[1]");
+  assertEqual(await submit(page), undefined, "other keys are an object");
+  const { issues } = await structure(page);
+  assert(issues.length === 0, issues.join("; "));
   await finish(page);
 });
 

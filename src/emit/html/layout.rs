@@ -123,6 +123,8 @@ struct Place<'a> {
 
 enum Task<'a> {
     Place(Place<'a>),
+    /// The "other keys" box of an open object (`None`: the root), after its fields.
+    Extra(Option<usize>),
     Row(Row<'a>),
 }
 
@@ -141,28 +143,27 @@ pub(super) fn lay_out(types: &Types) -> Layout<'_> {
             root: Vec::with_capacity(types.root().fields.len()),
         },
     };
-    let mut stack: Vec<Task<'_>> = types
-        .root()
-        .fields
-        .iter()
-        .rev()
-        .map(|f| {
-            Task::Place(Place {
-                parent: None,
-                key: Some(&f.name),
-                label: &f.name,
-                trail: 0,
-                required: f.required,
-                description: f.description.as_deref(),
-                ty: &f.ty,
-                prefill: f.default,
-            })
+    let mut stack: Vec<Task<'_>> = Vec::with_capacity(types.root().fields.len() + 1);
+    if !types.root().closed {
+        stack.push(Task::Extra(None));
+    }
+    stack.extend(types.root().fields.iter().rev().map(|f| {
+        Task::Place(Place {
+            parent: None,
+            key: Some(&f.name),
+            label: &f.name,
+            trail: 0,
+            required: f.required,
+            description: f.description.as_deref(),
+            ty: &f.ty,
+            prefill: f.default,
         })
-        .collect();
+    }));
     while let Some(task) = stack.pop() {
         match task {
             Task::Row(row) => walk.layout.rows.push(row),
             Task::Place(place) => walk.place(place, &mut stack),
+            Task::Extra(parent) => walk.extra(parent),
         }
     }
     walk.layout
@@ -227,7 +228,11 @@ impl<'a> Walk<'a> {
             Type::Object(object) => {
                 self.layout.rows.push(Row::ObjectOpen(group(head)));
                 stack.push(Task::Row(Row::ObjectClose));
-                let fields = &types.object(*object).fields;
+                let object = types.object(*object);
+                if !object.closed {
+                    stack.push(Task::Extra(Some(id)));
+                }
+                let fields = &object.fields;
                 node.children.reserve_exact(fields.len());
                 let mut given = vec![None; fields.len()];
                 if let Some(Literal::Object { properties, .. }) = p.prefill.map(|v| types.value(v))
@@ -277,6 +282,63 @@ impl<'a> Walk<'a> {
         }
         self.layout.nodes.push(node);
     }
+}
+
+impl Walk<'_> {
+    /// The "other keys" box of an open object: a JSON object whose members are sent next to
+    /// the declared ones. Its name is the object's path and `*`, which no parameter's path is.
+    fn extra(&mut self, parent: Option<usize>) {
+        let id = self.layout.nodes.len();
+        let names = extra_names(match parent {
+            Some(parent) => &self.layout.nodes[parent].names,
+            None => &[Cow::Borrowed("")],
+        });
+        match parent {
+            Some(parent) => self.layout.nodes[parent].children.push(id),
+            None => self.layout.root.push(id),
+        }
+        let head = Head {
+            node: id,
+            name: Cow::Owned(names.concat()),
+            label: Cow::Borrowed("other keys"),
+            item: false,
+            badge: Cow::Borrowed("JSON object"),
+            required: false,
+            help: Some("Keys the workflow does not declare, as one JSON object, sent as they are."),
+        };
+        self.layout.rows.push(Row::Leaf(Leaf {
+            head,
+            control: Control::Json {
+                value: None,
+                object: true,
+            },
+        }));
+        self.layout.nodes.push(Node {
+            key: None,
+            kind: "extra",
+            required: false,
+            names,
+            label: None,
+            trail: 0,
+            children: Vec::new(),
+            item: None,
+            prefill: None,
+            exact: None,
+        });
+    }
+}
+
+/// The name pieces of an open object's "other keys" box: `*` at the root, `a.b.*` inside.
+fn extra_names<'a>(object: &[Cow<'a, str>]) -> Vec<Cow<'a, str>> {
+    let (last, rest) = object.split_last().expect("name pieces are never empty");
+    let mut pieces = Vec::with_capacity(object.len());
+    pieces.extend_from_slice(rest);
+    pieces.push(Cow::Owned(if last.is_empty() {
+        "*".to_owned()
+    } else {
+        format!("{last}.*")
+    }));
+    pieces
 }
 
 /// The name pieces of the member `name` of an object whose pieces are `parent`: the last piece
@@ -439,6 +501,10 @@ mod tests {
         let x = item_names(&field_names(&root, "x"));
         assert_eq!(field_names(&x, "first name"), ["x[", r#"]["first name"]"#]);
         assert_eq!(field_names(&field_names(&root, "a"), "b"), ["a.b"]);
+        assert_eq!(extra_names(&root), ["*"]);
+        assert_eq!(extra_names(&item_names(&rows)), ["rows[", "].*"]);
+        // A parameter named `*` is quoted, so it cannot take the box's name.
+        assert_eq!(field_names(&root, "*"), [r#"["*"]"#]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 /// `required` when false, `names` outside arrays (the page's `name` attributes are already
 /// whole there), and `label` and `trail` on members (whose labels the script never touches).
 pub(super) struct Node<'a> {
-    /// The member's wire name; `None` for array items.
+    /// The member's wire name; `None` for array items and an open object's other keys.
     pub key: Option<&'a str>,
     pub kind: &'static str,
     pub required: bool,
