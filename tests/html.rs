@@ -447,6 +447,10 @@ fn the_form_round_trips_every_corpus_instance() {
         for ((label, valid, instance), outcome) in expect.iter().zip(run_form_cases(&html, &cases))
         {
             checked += 1;
+            eprintln!(
+                "{label} ({}): {outcome:?}",
+                if *valid { "valid" } else { "invalid" }
+            );
             match (valid, outcome) {
                 (true, FormOutcome::Submitted { json }) => {
                     let sent: Value = serde_json::from_str(&json).expect("the payload is JSON");

@@ -282,9 +282,7 @@ impl<'a> Walk<'a> {
         }
         self.layout.nodes.push(node);
     }
-}
 
-impl Walk<'_> {
     /// The "other keys" box of an open object: a JSON object whose members are sent next to
     /// the declared ones. Its name is the object's path and `*`, which no parameter's path is.
     fn extra(&mut self, parent: Option<usize>) {
