@@ -1,9 +1,12 @@
 //! The HTML form artifact: goldens over the corpus, static checks on escaping and structure,
-//! and the end-to-end scenarios in headless Chromium (tests/js/form-e2e.mjs).
+//! the end-to-end scenarios in headless Chromium (tests/js/form-e2e.mjs), and the conformance
+//! round trip: every corpus instance entered through the form's UI (tests/common/form_plan.rs).
 
 mod common;
 
+use common::form_plan::{Action, FormOutcome, plan, run_form_cases};
 use common::*;
+use serde_json::Value;
 use std::path::Path;
 
 fn html_for(doc: &Path, extra: &[&str]) -> String {
@@ -82,12 +85,19 @@ fn every_parameter_gets_a_control_named_by_its_path_in_document_order() {
 fn controls_follow_the_parameter_types() {
     let html = html_for(&corpus_doc("all_types"), &[]);
     for expected in [
-        r#"<input type="text" class="cz-control" id="cz-0" name="title" value="Untitled""#,
+        "<textarea class=\"cz-control cz-text\" id=\"cz-0\" name=\"title\" rows=\"1\" \
+         aria-describedby=\"cz-0-help cz-0-err\" required>\nUntitled</textarea>",
         r#"<input type="number" step="1" inputmode="numeric" class="cz-control" id="cz-1" name="count" value="3""#,
         r#"<input type="number" step="any" inputmode="decimal" class="cz-control" id="cz-2" name="temperature" value="0.7""#,
-        r#"<input type="checkbox" class="cz-control" id="cz-3" name="dry_run" value="true""#,
+        // An optional boolean can be left out; its default is chosen.
+        r#"<select class="cz-control" id="cz-3" name="dry_run""#,
+        r#"<option value="false" selected>false</option>"#,
         r#"<input type="datetime-local" step="1" class="cz-control" id="cz-4" name="when""#,
+        // An optional object with a default starts included; one without starts left out.
         r#"<fieldset class="cz-group cz-object" data-node="5" id="cz-5" name="options""#,
+        r#"<input type="checkbox" class="cz-include" id="cz-5-inc" checked> include"#,
+        r#"name="options.limits" aria-describedby="cz-7-err" data-excluded>"#,
+        r#"<input type="checkbox" class="cz-include" id="cz-7-inc"> include"#,
         r#"<fieldset class="cz-group cz-array" data-node="9" id="cz-9" name="keywords""#,
         r#"accept="image/*""#,
         r#"accept=".zip,application/zip""#,
@@ -97,13 +107,73 @@ fn controls_follow_the_parameter_types() {
     assert!(html.contains(
         r#"<p class="cz-help" id="cz-0-help">Short title, as on https://www.coze.cn/open/docs.</p>"#
     ));
-    assert!(html.contains(r#"aria-describedby="cz-0-help cz-0-err" required>"#));
+    // Every string is a text area, so that text with newlines can be entered.
+    assert!(!html.contains(r#"<input type="text" class="cz-control" id="cz-0""#));
     let odd = html_for(&corpus_doc("odd_shapes"), &[]);
     assert!(
         odd.contains(r#"value="2025-07-01T09:30:00""#),
         "time default"
     );
     assert!(odd.contains(r#"class="cz-control cz-json" id="cz-0" name="no_type""#));
+    // A required array is always sent, so it has no include box.
+    let arrays = html_for(&corpus_doc("arrays"), &[]);
+    let rows = &arrays[arrays.find(r#"name="rows""#).expect("rows")..];
+    assert!(!rows[..rows.find("</legend>").expect("legend")].contains("cz-include"));
+}
+
+/// The `<script type="application/json">` model of a page, parsed.
+fn model(html: &str) -> Value {
+    let start = html
+        .find(r#"<script type="application/json" class="cz-model">"#)
+        .expect("model block");
+    let text = &html[start..];
+    let text = &text[text.find('>').expect("tag end") + 1..text.find("</script>").expect("end")];
+    serde_json::from_str(text).expect("the model is JSON")
+}
+
+#[test]
+fn the_form_checks_values_with_the_irs_own_rules() {
+    use cozegen::ir::rules::{FILE_PATTERN, INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
+    let rules = &model(&html_for(&corpus_doc("all_types"), &[]))["rules"];
+    assert_eq!(rules["time"], TIME_PATTERN);
+    assert_eq!(rules["file"], FILE_PATTERN);
+    assert_eq!(rules["integer_min"], INTEGER_MIN.to_string());
+    assert_eq!(rules["integer_max"], INTEGER_MAX.to_string());
+    // The script has no rule of its own: no date, URL or integer bound is written in it.
+    let script = std::fs::read_to_string(root().join("templates/html/form.js")).expect("form.js");
+    for copied in ["9223372036854775807", "https?:", "0[13578]", "[0-5][0-9]"] {
+        assert!(
+            !script.contains(copied),
+            "form.js restates a rule: {copied}"
+        );
+    }
+}
+
+#[test]
+fn array_prefills_are_the_exact_json_of_the_defaults() {
+    let doc = r#"{"input":{"parameters":{
+        "ids":{"type":"array","items":{"type":"integer"},"default_value":"[9007199254740993,-9223372036854775808]"},
+        "one":{"type":"integer","default_value":"9223372036854775807"},
+        "blob":{"type":"object","default_value":"{\"n\":18446744073709551615,\"z\":[1.5]}"}}}}"#;
+    let html = html_from_stdin(doc, &[]);
+    let model = model(&html);
+    assert_eq!(
+        model["nodes"][0]["prefill"],
+        "[9007199254740993,-9223372036854775808]"
+    );
+    assert!(html.contains(r#"name="one" value="9223372036854775807""#));
+    assert!(
+        html.contains("\n  &#34;n&#34;: 18446744073709551615,"),
+        "a map default keeps its digits"
+    );
+}
+
+fn html_from_stdin(doc: &str, extra: &[&str]) -> String {
+    let mut args = vec!["html", "-", "--quiet"];
+    args.extend_from_slice(extra);
+    let out = cozegen_with_stdin(&args, doc.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
 }
 
 #[test]
@@ -248,7 +318,7 @@ fn forms_work_end_to_end_in_headless_chromium() {
         stderr(&out)
     );
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 12, "every scenario must run:\n{report}");
+    assert_eq!(passed, 20, "every scenario must run:\n{report}");
     eprintln!("{report}screenshots in {}", screenshots.display());
 }
 
@@ -257,4 +327,254 @@ fn html_help_matches_golden() {
     let out = cozegen(&["html", "--help"]);
     assert!(out.status.success());
     assert_golden("cli/html-help.txt", &stdout(&out));
+}
+
+#[test]
+fn a_plan_sets_every_parameter_and_includes_what_the_instance_gives() {
+    let (workflow, _) =
+        cozegen::load_workflow(corpus_doc("arrays"), &Default::default()).expect("loads");
+    let instance = serde_json::json!({
+        "rows": [{"sku": "A", "qty": 9007199254740993u64, "tags": ["x"]}],
+        "flags": [true]
+    });
+    let text = |name: &str, value: &str| Action::Text {
+        name: name.to_owned(),
+        value: value.to_owned(),
+    };
+    let name = |op: fn(String) -> Action, n: &str| op(n.to_owned());
+    assert_eq!(
+        plan(&workflow.input, &instance),
+        [
+            name(|name| Action::Empty { name }, "rows"),
+            name(|name| Action::Add { name }, "rows"),
+            text("rows[0].sku", "A"),
+            text("rows[0].qty", "9007199254740993"),
+            name(|name| Action::Include { name }, "rows[0].tags"),
+            name(|name| Action::Empty { name }, "rows[0].tags"),
+            name(|name| Action::Add { name }, "rows[0].tags"),
+            text("rows[0].tags[0]", "x"),
+            name(|name| Action::Exclude { name }, "grid"),
+            name(|name| Action::Include { name }, "flags"),
+            name(|name| Action::Empty { name }, "flags"),
+            name(|name| Action::Add { name }, "flags"),
+            Action::Check {
+                name: "flags[0]".to_owned(),
+                value: true
+            },
+        ]
+    );
+    let json = serde_json::to_value(&plan(&workflow.input, &instance)[..3]).expect("json");
+    assert_eq!(
+        json,
+        serde_json::json!([
+            {"op": "empty", "name": "rows"},
+            {"op": "add", "name": "rows"},
+            {"op": "text", "name": "rows[0].sku", "value": "A"}
+        ])
+    );
+    // A value of the wrong JSON type, or an undeclared key, cannot be entered.
+    let bad = plan(
+        &workflow.input,
+        &serde_json::json!({"rows": [{"qty": "3"}], "x": 1}),
+    );
+    assert!(matches!(&bad[3], Action::Unfillable { name, .. } if name == "rows[0].qty"));
+    assert!(matches!(bad.last(), Some(Action::Unfillable { name, .. }) if name == "x"));
+}
+
+/// Instances whose file name (valid/invalid) disagrees with `validate` under the IR's rules.
+/// They are wrong, not the form; the lead owns tests/instances and fixes them.
+const WRONG_INSTANCES: &[&str] = &["all_types/valid-full.json"];
+
+#[test]
+fn the_form_round_trips_every_corpus_instance() {
+    if !chromium_available("the form's conformance round trip") {
+        return;
+    }
+    let mut wrong = Vec::new();
+    let mut skipped = Vec::new();
+    let mut checked = 0;
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("tests/instances"))
+        .expect("tests/instances")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let doc = stem(&dir);
+        let (workflow, _) =
+            cozegen::load_workflow(corpus_doc(&doc), &Default::default()).expect("loads");
+        let html = cozegen::emit::html::render(&workflow, &Default::default()).expect("renders");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("instances")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        let mut cases = Vec::new();
+        let mut expect = Vec::new();
+        for file in files {
+            let label = format!(
+                "{doc}/{}",
+                file.file_name().expect("name").to_string_lossy()
+            );
+            let text = std::fs::read_to_string(&file).expect("instance");
+            let instance: Value = serde_json::from_str(&text).expect("instance JSON");
+            let problems = cozegen::validate::validate(&workflow.input, &instance);
+            let valid = problems.is_empty();
+            if valid != stem(&file).starts_with("valid") {
+                let says: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                wrong.push(format!(
+                    "{label}: validate says {}",
+                    if valid {
+                        "valid".to_owned()
+                    } else {
+                        says.join("; ")
+                    }
+                ));
+            }
+            let actions = plan(&workflow.input, &instance);
+            // A blank text box is no value: the form cannot send "" for a string.
+            let empty_text = actions
+                .iter()
+                .any(|a| matches!(a, Action::Text { value, .. } if value.is_empty()));
+            if valid && empty_text {
+                skipped.push(format!(
+                    "{label}: holds \"\" for a string (a blank box is no value)"
+                ));
+                continue;
+            }
+            cases.push((label.clone(), actions));
+            expect.push((label, valid, instance));
+        }
+        for ((label, valid, instance), outcome) in expect.iter().zip(run_form_cases(&html, &cases))
+        {
+            checked += 1;
+            eprintln!(
+                "{label} ({}): {outcome:?}",
+                if *valid { "valid" } else { "invalid" }
+            );
+            match (valid, outcome) {
+                (true, FormOutcome::Submitted { json }) => {
+                    let sent: Value = serde_json::from_str(&json).expect("the payload is JSON");
+                    assert!(
+                        same_json(&sent, instance),
+                        "{label}: the form sent {json}, not the instance {instance}"
+                    );
+                }
+                (true, other) => panic!("{label}: a valid instance was not submitted: {other:?}"),
+                (false, FormOutcome::Submitted { json }) => {
+                    let sent: Value = serde_json::from_str(&json).expect("the payload is JSON");
+                    assert!(
+                        !same_json(&sent, instance),
+                        "{label}: the form sent an invalid instance as it is: {json}"
+                    );
+                }
+                (false, FormOutcome::Blocked { errors }) => {
+                    assert!(!errors.is_empty(), "{label}: blocked without a message");
+                }
+                (false, FormOutcome::Unfillable { .. }) => {}
+            }
+        }
+    }
+    eprintln!("round trip: {checked} instances through the form");
+    for s in &skipped {
+        eprintln!("skipped {s}");
+    }
+    for w in &wrong {
+        eprintln!("WRONG INSTANCE {w}");
+    }
+    let unknown: Vec<&String> = wrong
+        .iter()
+        .filter(|w| {
+            !WRONG_INSTANCES
+                .iter()
+                .any(|known| w.starts_with(&format!("{known}:")))
+        })
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "instances that disagree with validate: {unknown:#?}"
+    );
+    assert!(checked > 20, "the corpus instances ran");
+}
+
+/// JSON equality with numbers equal by value (`1` equals `1.0`), integers exactly.
+fn same_json(a: &Value, b: &Value) -> bool {
+    let mut pairs = vec![(a, b)];
+    while let Some((a, b)) = pairs.pop() {
+        let same = match (a, b) {
+            (Value::Number(x), Value::Number(y)) => match (x.as_i128(), y.as_i128()) {
+                (Some(x), Some(y)) => x == y,
+                _ => x.as_f64() == y.as_f64(),
+            },
+            (Value::Array(x), Value::Array(y)) => {
+                pairs.extend(x.iter().zip(y));
+                x.len() == y.len()
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len()
+                    && x.iter().all(|(k, v)| match y.get(k) {
+                        Some(w) => {
+                            pairs.push((v, w));
+                            true
+                        }
+                        None => false,
+                    })
+            }
+            (x, y) => x == y,
+        };
+        if !same {
+            return false;
+        }
+    }
+    true
+}
+
+#[test]
+fn json_equality_is_by_value_for_numbers_and_exact_for_integers() {
+    let v = |t: &str| serde_json::from_str::<Value>(t).expect("json");
+    assert!(same_json(
+        &v(r#"{"a":[1,{"b":2.5}],"c":1}"#),
+        &v(r#"{"c":1.0,"a":[1.0,{"b":2.50}]}"#)
+    ));
+    assert!(!same_json(&v("9007199254740993"), &v("9007199254740992")));
+    assert!(!same_json(&v(r#"{"a":1}"#), &v(r#"{"a":1,"b":2}"#)));
+    assert!(!same_json(&v("[1]"), &v("[1,1]")));
+    assert!(!same_json(&v(r#""1""#), &v("1")));
+}
+
+#[test]
+fn open_objects_take_undeclared_keys_through_the_form() {
+    if !chromium_available("the form's open objects") {
+        return;
+    }
+    let doc = corpus_doc("arrays");
+    let instance = serde_json::json!({
+        "rows": [{"sku": "A", "qty": 1, "note": {"z": [1.5]}}],
+        "grid": [],
+        "9": null,
+        "x": 9007199254740993u64
+    });
+    for open in [true, false] {
+        let build = cozegen::BuildOptions {
+            open_objects: open,
+            ..Default::default()
+        };
+        let (workflow, _) = cozegen::load_workflow(&doc, &build).expect("loads");
+        assert_eq!(
+            cozegen::validate::validate(&workflow.input, &instance).is_empty(),
+            open
+        );
+        let html = cozegen::emit::html::render(&workflow, &Default::default()).expect("renders");
+        let actions = plan(&workflow.input, &instance);
+        let outcome = run_form_cases(&html, &[("open".to_owned(), actions)]).remove(0);
+        match outcome {
+            FormOutcome::Submitted { json } if open => assert_eq!(
+                json,
+                r#"{"rows":[{"sku":"A","qty":1,"note":{"z":[1.5]}}],"grid":[],"9":null,"x":9007199254740993}"#
+            ),
+            FormOutcome::Unfillable { reason } if !open => {
+                assert!(reason.contains("no control"), "{reason}")
+            }
+            other => panic!("open objects {open}: {other:?}"),
+        }
+    }
 }

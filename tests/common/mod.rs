@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod api;
+pub mod form_plan;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,5 +1,6 @@
 // End-to-end tests of cozegen's HTML form in headless Chromium (Debian's /usr/bin/chromium,
-// driven by playwright-core). Run by tests/html.rs, which generates the pages first.
+// driven by playwright-core). Run by tests/html.rs, which generates the corpus pages first;
+// scenarios that need other documents write them and run the cozegen binary themselves.
 //
 // usage: node form-e2e.mjs CONFIG.json
 // CONFIG: {"bin": cozegen binary, "corpus": dir, "pages": {doc: html}, "schemas": {doc: json},
@@ -36,6 +37,20 @@ function assertEqual(actual, expected, what) {
   if (!isDeepStrictEqual(actual, expected)) {
     throw new Error(`${what}:\n  expected ${JSON.stringify(expected)}\n    actual ${JSON.stringify(actual)}`);
   }
+}
+
+// Writes a WorkflowInfo with these start parameters, generates its form (and schema), and
+// registers the schema under `name` for validate(). `extra` are `cozegen html` options; the
+// IR's own (--open-objects) go to the schema too.
+function generate(name, parameters, extra = []) {
+  const doc = join(config.work, `${name}.json`);
+  const file = join(config.work, `${name}.html`);
+  const schema = join(config.work, `${name}.schema.json`);
+  writeFileSync(doc, JSON.stringify({ data: { workflow_detail: { workflow_name: name }, input: { parameters } } }));
+  execFileSync(config.bin, ["html", doc, "--quiet", "-o", file, ...extra]);
+  execFileSync(config.bin, ["schema", doc, "--quiet", "-o", schema, ...extra.filter((a) => a === "--open-objects")]);
+  config.schemas[name] = schema;
+  return file;
 }
 
 const profile = mkdtempSync(join(tmpdir(), "cozegen-chromium-"));
@@ -75,7 +90,8 @@ async function open(file, options = {}) {
   await page.evaluate(() => {
     window.__submits = [];
     document.addEventListener("cozegen:submit", (e) => {
-      window.__submits.push(JSON.parse(JSON.stringify(e.detail.parameters)));
+      // The exact text, and the plain values as a listener's JSON.stringify writes them.
+      window.__submits.push({ json: e.detail.json, stringified: JSON.stringify(e.detail.parameters) });
     });
   });
   page.problems = problems;
@@ -89,13 +105,21 @@ async function finish(page) {
 }
 
 const control = (page, name) => page.locator(`#cozegen-form [name=${JSON.stringify(name)}]`);
+const includeBox = (page, name) => control(page, name).locator(":scope > legend .cz-include");
 
-async function submit(page) {
+// Submits; returns the last `cozegen:submit` ({json, stringified}) or undefined when blocked.
+async function submitRaw(page) {
   const before = await page.evaluate(() => window.__submits.length);
   await page.locator(".cz-submit").click();
   await page.waitForTimeout(50);
   const submits = await page.evaluate(() => window.__submits);
   return submits.length > before ? submits[submits.length - 1] : undefined;
+}
+
+// Submits; returns the parameters (parsed from the exact JSON) or undefined when blocked.
+async function submit(page) {
+  const s = await submitRaw(page);
+  return s === undefined ? undefined : JSON.parse(s.json);
 }
 
 async function addRow(page, arrayName) {
@@ -123,9 +147,7 @@ async function structure(page) {
         issues.push(`node ${holder.dataset.node} has no control`);
         continue;
       }
-      const label = holder.matches("fieldset")
-        ? holder.querySelector(":scope > legend")
-        : el.labels && el.labels[0];
+      const label = holder.matches("fieldset") ? holder.querySelector(":scope > legend") : el.labels && el.labels[0];
       if (!label) issues.push(`${el.getAttribute("name")} has no label`);
       const text = label ? label.textContent : "";
       const expected = node.key !== undefined ? node.key : null;
@@ -133,9 +155,13 @@ async function structure(page) {
       for (const id of (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean)) {
         if (!document.getElementById(id)) issues.push(`${el.getAttribute("name")}: aria-describedby ${id} is missing`);
       }
+      const optionalGroup = holder.matches("fieldset") && node.key !== undefined && !node.required;
+      const box = holder.matches("fieldset") ? holder.querySelector(":scope > legend .cz-include") : null;
+      if (optionalGroup !== !!box) issues.push(`${el.getAttribute("name")}: include box ${box ? "on a required group" : "missing"}`);
       if (node.required && !holder.matches("fieldset") && el.type !== "checkbox" && !el.required) {
         issues.push(`${el.getAttribute("name")} is required but lacks the attribute`);
       }
+      if (node.kind === "string" && !el.matches("textarea")) issues.push(`${el.getAttribute("name")}: a string is not a textarea`);
     }
     const ids = Array.from(document.querySelectorAll("[id]"), (e) => e.id);
     const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
@@ -157,10 +183,14 @@ async function visibleErrors(page) {
   );
 }
 
+async function errorsByField(page) {
+  return Object.fromEntries((await visibleErrors(page)).map((e) => [e.field, e.message]));
+}
+
 const scenarios = [];
 const scenario = (name, fn) => scenarios.push({ name, fn });
 
-scenario("every corpus form loads cleanly, labels every control, and submits a valid payload or says why not", async () => {
+scenario("every corpus form loads cleanly, labels every control, and untouched submits its defaults or asks only for required fields", async () => {
   for (const [doc, file] of Object.entries(config.pages)) {
     const page = await open(file);
     const { issues } = await structure(page);
@@ -169,8 +199,10 @@ scenario("every corpus form loads cleanly, labels every control, and submits a v
     if (payload !== undefined) {
       validate(doc, payload);
     } else {
+      // Every default the IR accepts is accepted by the untouched form: only blanks block it.
       const errors = await visibleErrors(page);
       assert(errors.length > 0 && errors.every((e) => e.visible && e.message), `${doc}: blocked without a visible message`);
+      assert(errors.every((e) => e.message === "This field is required."), `${doc}: untouched form blocked by a value: ${JSON.stringify(errors)}`);
       assert(await page.locator(".cz-summary").isVisible(), `${doc}: no summary`);
     }
     await finish(page);
@@ -185,12 +217,12 @@ scenario("all_types: every control type fills in and submits exactly the expecte
   assertEqual(await control(page, "options.limits.max_items").inputValue(), "100", "nested default");
   assertEqual(await rowCount(page, "keywords"), 2, "keywords rows from the default");
   assertEqual(await control(page, "keywords[1]").inputValue(), "b", "keywords[1]");
-  assertEqual(await control(page, "dry_run").isChecked(), false, "dry_run default");
+  assertEqual(await control(page, "dry_run").inputValue(), "false", "dry_run default");
 
-  await control(page, "title").fill("Quarterly report");
+  await control(page, "title").fill("Quarterly\nreport");
   await control(page, "count").fill("12");
   await control(page, "temperature").fill("0.25");
-  await control(page, "dry_run").check();
+  await control(page, "dry_run").selectOption("true");
   await control(page, "when").fill("2025-07-01T09:30:15");
   await control(page, "options.mode").fill("slow");
   await control(page, "options.limits.max_items").fill("5");
@@ -210,35 +242,35 @@ scenario("all_types: every control type fills in and submits exactly the expecte
   const note = await page.locator("#cozegen-form [name=image_input] ~ .cz-pick .cz-note").textContent();
   assert(note.includes("photo.png") && note.includes("not uploaded"), `picker note: ${note}`);
 
-  const payload = await submit(page);
-  assertEqual(
-    payload,
-    {
-      title: "Quarterly report",
-      count: 12,
-      temperature: 0.25,
-      dry_run: true,
-      when: "2025-07-01 09:30:15",
-      options: { mode: "slow", limits: { max_items: 5 } },
-      keywords: ["b", "c"],
-      file_input: "https://example.com/f.pdf",
-      default_input: '{"file_id":"7351234567890"}',
-      image_input: '{"file_id":"img-1"}',
-      gallery: ["https://example.com/a.png"],
-    },
-    "all_types payload"
-  );
-  validate("all_types", payload);
+  const sent = await submitRaw(page);
+  const expected = {
+    title: "Quarterly\nreport",
+    count: 12,
+    temperature: 0.25,
+    dry_run: true,
+    when: "2025-07-01 09:30:15",
+    options: { mode: "slow", limits: { max_items: 5 } },
+    keywords: ["b", "c"],
+    file_input: "https://example.com/f.pdf",
+    default_input: '{"file_id":"7351234567890"}',
+    image_input: '{"file_id":"img-1"}',
+    gallery: ["https://example.com/a.png"],
+  };
+  assertEqual(sent.json, JSON.stringify(expected), "all_types payload, exactly");
+  assertEqual(sent.stringified, sent.json, "detail.parameters says the same");
+  validate("all_types", expected);
   const shown = JSON.parse(await page.locator(".cz-out").textContent());
-  assertEqual(shown, payload, "the page shows the payload it sent");
+  assertEqual(shown, expected, "the page shows the payload it sent");
   await page.screenshot({ path: join(config.screenshots, "all_types-light.png"), fullPage: true });
   await finish(page);
 });
 
-scenario("arrays: rows of objects, nested arrays and arrays of arrays add, remove and renumber", async () => {
+scenario("arrays: rows of objects, nested arrays and arrays of arrays add, remove and renumber; a required array may be empty", async () => {
   const page = await open(config.pages.arrays);
   assertEqual(await rowCount(page, "grid"), 2, "grid rows from the default");
   assertEqual(await control(page, "grid[1][1]").inputValue(), "3.25", "grid[1][1] default");
+  // Untouched: the required array goes as [], the optional one with a default as its rows.
+  assertEqual((await submitRaw(page)).json, '{"rows":[],"grid":[[0.5,1.0],[2.0,3.25]]}', "untouched");
 
   await addRow(page, "rows");
   await addRow(page, "rows");
@@ -253,10 +285,12 @@ scenario("arrays: rows of objects, nested arrays and arrays of arrays add, remov
   await control(page, "rows[1].tags[1]").fill("big");
   await control(page, "rows[2].sku").fill("B-2");
   await removeRow(page, "rows", 0);
-  // After the removal, what was rows[1] is rows[0], names and labels included.
+  // After the removal, what was rows[1] is rows[0], names, ids and labels included.
   assertEqual(await control(page, "rows[0].tags[1]").inputValue(), "big", "renamed after removal");
   const legend = await control(page, "rows[0]").locator(":scope > legend .cz-name").textContent();
   assertEqual(legend, "rows[0]", "item legend renumbered");
+  assertEqual(await includeBox(page, "rows[0].tags").isChecked(), true, "adding a row included the optional array");
+  assertEqual(await includeBox(page, "rows[1].tags").isChecked(), false, "an untouched row's optional array is left out");
 
   await addRow(page, "grid[0]");
   await control(page, "grid[0][2]").fill("7");
@@ -294,13 +328,13 @@ scenario("order_intake: nested objects by path, and a missing required field blo
   const page = await open(config.pages.order_intake);
   await control(page, "customer.name").fill("Ada");
   await control(page, "customer.address.street").fill("1 Main St");
-  // customer.address.city left empty; lines has no row.
+  // customer.address.city left empty; lines has no row, which is fine.
   let payload = await submit(page);
   assertEqual(payload, undefined, "submission is blocked");
   const errors = await visibleErrors(page);
   const byField = Object.fromEntries(errors.map((e) => [e.field, e]));
   assert(byField["customer.address.city"]?.visible, `no visible error at customer.address.city: ${JSON.stringify(errors)}`);
-  assert(byField["lines"]?.message.includes("at least one"), `no visible error at lines: ${JSON.stringify(errors)}`);
+  assertEqual(Object.keys(byField), ["customer.address.city"], "the only error");
   assertEqual(await control(page, "customer.address.city").getAttribute("aria-invalid"), "true", "aria-invalid");
   assert(await page.locator(".cz-summary").isVisible(), "summary is shown");
   const focused = await page.evaluate(() => document.activeElement.getAttribute("name"));
@@ -308,6 +342,10 @@ scenario("order_intake: nested objects by path, and a missing required field blo
   await page.screenshot({ path: join(config.screenshots, "order_intake-errors.png"), fullPage: true });
 
   await control(page, "customer.address.city").fill("Springfield");
+  assertEqual(await visibleErrors(page), [], "the error clears as soon as the field is valid");
+  assert(!(await page.locator(".cz-summary").isVisible()), "the summary goes with the last error");
+  payload = await submit(page);
+  assertEqual(payload.lines, [], "a required array may be sent empty");
   await addRow(page, "lines");
   await control(page, "lines[0].sku").fill("SKU-9");
   await control(page, "priority").fill("");
@@ -316,50 +354,322 @@ scenario("order_intake: nested objects by path, and a missing required field blo
   assertEqual(payload.customer, { name: "Ada", address: { street: "1 Main St", city: "Springfield" } }, "customer");
   assertEqual(payload.lines, [{ sku: "SKU-9", qty: 1, gift_wrap: false }], "lines");
   assert(!("priority" in payload), "an emptied optional field is omitted");
-  assertEqual(await visibleErrors(page), [], "errors clear once fixed");
   validate("order_intake", payload);
   await finish(page);
 });
 
-scenario("odd_shapes: bad JSON is reported next to their fields", async () => {
+scenario("odd_shapes: bad JSON is reported next to its field; map needs an object, any takes null", async () => {
   const page = await open(config.pages.odd_shapes);
   await control(page, "no_type").fill("not json");
   await control(page, "bare_object").fill("[1]");
+  await control(page, "unknown").fill('{"a": 1,}');
   await control(page, "required_as_text").fill("x");
   await control(page, "required_odd").fill("x");
   await addRow(page, "bare_array");
   const payload = await submit(page);
   assertEqual(payload, undefined, "blocked");
-  const errors = Object.fromEntries((await visibleErrors(page)).map((e) => [e.field, e.message]));
+  const errors = await errorsByField(page);
   assert(/JSON/.test(errors.no_type || ""), `no_type: ${JSON.stringify(errors)}`);
   assert(/object/.test(errors.bare_object || ""), `bare_object: ${JSON.stringify(errors)}`);
+  assert(/line 1, column 9/.test(errors.unknown || ""), `unknown: the position of the problem: ${JSON.stringify(errors)}`);
   assert(/remove/.test(errors["bare_array[0]"] || ""), `bare_array[0]: ${JSON.stringify(errors)}`);
-  await control(page, "no_type").fill('"text"');
-  await control(page, "bare_object").fill('{"k": [1, 2]}');
+  await control(page, "no_type").fill("null");
+  await control(page, "bare_object").fill('{"k": [1, 2], "__proto__": {"x": 1}}');
+  await control(page, "unknown").fill('{"z": 1, "a": 2}');
   await control(page, "bare_array[0]").fill("null");
-  const ok = await submit(page);
+  const ok = await submitRaw(page);
   assert(ok !== undefined, `blocked: ${JSON.stringify(await visibleErrors(page))}`);
-  assertEqual(ok.no_type, "text", "any");
-  assertEqual(ok.bare_object, { k: [1, 2] }, "map");
-  assertEqual(ok.bare_array, [null], "array of any");
-  validate("odd_shapes", ok);
+  const sent = JSON.parse(ok.json);
+  assertEqual(sent.no_type, null, "any takes null");
+  assert(ok.json.includes('"bare_object":{"k":[1,2],"__proto__":{"x":1}}'), `map keeps its keys and order: ${ok.json}`);
+  assert(ok.json.includes('"unknown":{"z":1,"a":2}'), `any keeps its key order: ${ok.json}`);
+  assertEqual(sent.bare_array, [null], "array of any");
+  validate("odd_shapes", sent);
   await finish(page);
 });
 
-scenario("optional booleans start unset and are omitted until touched; an untouched optional object is omitted", async () => {
+scenario("optional objects and arrays: an include box, ticked by a change inside; left out unticked, whatever they hold", async () => {
+  const file = generate("groups", {
+    name: { type: "string", required: true },
+    opt: { type: "object", properties: { flag: { type: "boolean", required: true }, note: { type: "string" } } },
+    loose: { type: "object", properties: { a: { type: "string" }, b: { type: "integer" } } },
+    tags: { type: "array", items: { type: "string" } },
+    req_list: { type: "array", required: true, items: { type: "integer" } },
+    outer: { type: "object", properties: { inner: { type: "object", properties: { n: { type: "integer", required: true } } } } },
+  });
+  let page = await open(file);
+  for (const group of ["opt", "loose", "tags", "outer", "outer.inner"]) {
+    assertEqual(await includeBox(page, group).isChecked(), false, `${group} starts left out`);
+  }
+  assertEqual(await includeBox(page, "req_list").count(), 0, "a required array has no include box");
+  await control(page, "name").fill("x");
+  // The untouched optional object whose child is a required boolean is neither blocked nor
+  // sent as {"flag": false}; the required array is sent empty.
+  assertEqual((await submitRaw(page)).json, '{"name":"x","req_list":[]}', "untouched");
+
+  // Typing inside ticks the group, and every group around it.
+  await control(page, "outer.inner.n").fill("1.5");
+  assertEqual(await includeBox(page, "outer.inner").isChecked(), true, "inner ticked by typing");
+  assertEqual(await includeBox(page, "outer").isChecked(), true, "outer ticked by typing inside inner");
+  assertEqual(await submit(page), undefined, "a bad value in an included group blocks");
+  assert(/whole number/.test((await errorsByField(page))["outer.inner.n"] || ""), "the error is shown");
+  // Unticked, the group is left out and its errors are ignored.
+  await includeBox(page, "outer").uncheck();
+  assertEqual(await visibleErrors(page), [], "unticking clears the errors inside");
+  assertEqual((await submitRaw(page)).json, '{"name":"x","req_list":[]}', "outer left out, however it is filled");
+
+  // Ticked with nothing inside: {} and [].
+  await includeBox(page, "loose").check();
+  await includeBox(page, "tags").check();
+  await includeBox(page, "opt").check();
+  assertEqual((await submitRaw(page)).json, '{"name":"x","opt":{"flag":false},"loose":{},"tags":[],"req_list":[]}', "ticked, empty");
+  await includeBox(page, "opt").uncheck();
+  await control(page, "opt.note").fill("n");
+  assertEqual(await includeBox(page, "opt").isChecked(), true, "typing in opt ticks it again");
+  // Ticking an inner group ticks the outer one; unticking it does not.
+  await includeBox(page, "outer.inner").uncheck();
+  await includeBox(page, "outer.inner").check();
+  assertEqual(await includeBox(page, "outer").isChecked(), true, "ticking inner ticks outer");
+  await includeBox(page, "outer").uncheck();
+  await includeBox(page, "outer.inner").uncheck();
+  assertEqual(await includeBox(page, "outer").isChecked(), false, "unticking inner leaves outer as it was");
+  assertEqual(
+    (await submitRaw(page)).json,
+    '{"name":"x","opt":{"flag":false,"note":"n"},"loose":{},"tags":[],"req_list":[]}',
+    "groups as ticked"
+  );
+  await finish(page);
+
+  // Adding a row is a change inside; removing every row leaves an included empty array.
+  page = await open(file);
+  await control(page, "name").fill("x");
+  await addRow(page, "tags");
+  assertEqual(await includeBox(page, "tags").isChecked(), true, "Add item ticks the array");
+  await removeRow(page, "tags", 0);
+  await addRow(page, "req_list");
+  await control(page, "req_list[0]").fill("-3");
+  const sent = await submitRaw(page);
+  assertEqual(sent.json, '{"name":"x","tags":[],"req_list":[-3]}', "rows");
+  validate("groups", JSON.parse(sent.json));
+  await page.screenshot({ path: join(config.screenshots, "groups.png"), fullPage: true });
+  await finish(page);
+});
+
+scenario("integers are exact: defaults beyond 2^53 go untouched with their digits, bounds are the IR's, JSON keeps its numbers", async () => {
+  const file = generate("exact", {
+    big: { type: "integer", default_value: "9007199254740993" },
+    ids: { type: "array", items: { type: "integer" }, default_value: "[9223372036854775807,-9223372036854775808]" },
+    blob: { type: "object", default_value: '{"n":18446744073709551615,"f":1.0}' },
+    ratio: { type: "number", default_value: "0.1" },
+    n: { type: "integer" },
+    x: { type: "number" },
+    free: { type: "any" },
+  });
+  const page = await open(file);
+  const untouched = await submitRaw(page);
+  const exact = '{"big":9007199254740993,"ids":[9223372036854775807,-9223372036854775808],"blob":{"n":18446744073709551615,"f":1.0},"ratio":0.1}';
+  assertEqual(untouched.json, exact, "every default goes untouched, exactly");
+  // Listeners get the same digits from detail.parameters (JSON.rawJSON beyond 2^53).
+  assertEqual(untouched.stringified, exact.replace("1.0}", "1}"), "detail.parameters");
+  const raw = await page.evaluate(() => typeof JSON.rawJSON === "function");
+  assert(raw, "this Chromium has JSON.rawJSON");
+
+  for (const [text, message] of [
+    ["9223372036854775808", /from -9223372036854775808 to 9223372036854775807/],
+    ["-9223372036854775809", /from -9223372036854775808 to 9223372036854775807/],
+    ["1.0", /without a fraction or exponent/],
+    ["1e3", /without a fraction or exponent/],
+  ]) {
+    await control(page, "n").fill(text);
+    assertEqual(await submit(page), undefined, `${text} is blocked`);
+    const errors = await errorsByField(page);
+    assert(message.test(errors.n || ""), `${text}: ${JSON.stringify(errors)}`);
+  }
+  await control(page, "n").fill("-9223372036854775808");
+  await control(page, "x").fill("1e400");
+  assertEqual(await submit(page), undefined, "an infinite number is blocked");
+  assert((await errorsByField(page)).x, "the number's error is shown");
+  await control(page, "x").fill("2.50");
+  await control(page, "free").fill('{"a": 123456789012345678901234567890, "b": [1.50, -0, 1E+2]}');
+  const sent = await submitRaw(page);
+  assert(sent, `blocked: ${JSON.stringify(await visibleErrors(page))}`);
+  assertEqual(
+    sent.json,
+    exact.slice(0, -1) + ',"n":-9223372036854775808,"x":2.50,"free":{"a":123456789012345678901234567890,"b":[1.50,-0,1E+2]}}',
+    "typed numbers keep their digits"
+  );
+  await finish(page);
+});
+
+scenario("every default the IR accepts is sent untouched, exactly, wherever it is prefilled", async () => {
+  const file = generate("defaults", {
+    s_rows: { type: "array", items: { type: "string" }, default_value: JSON.stringify(["", "x\r\ny", "nul\u0000"]) },
+    obj: {
+      type: "object",
+      required: true,
+      default_value: '{"name":"","when":"2024-02-29 23:59:59","n":1e300,"flag":false,"blob":{"k":[1.0]}}',
+      properties: {
+        name: { type: "string", required: true },
+        when: { type: "time" },
+        n: { type: "number" },
+        flag: { type: "boolean", required: true },
+        blob: { type: "object" },
+      },
+    },
+    items: {
+      type: "array",
+      items: { type: "object", properties: { when: { type: "time" }, opt: { type: "boolean" }, m: { type: "object" }, big: { type: "integer" }, any: {} } },
+      default_value: '[{"when":"2025-07-01 09:30:00","opt":true,"m":{},"big":-9007199254740993,"any":null}]',
+    },
+    num: { type: "number", default_value: "-0.0" },
+    text: { type: "string", default_value: "nul\u0000 and cr\r" },
+    file: { type: "file", default_value: ' {"file_id":"a b"}' },
+  });
+  const page = await open(file);
+  assertEqual(await control(page, "obj.name").getAttribute("placeholder"), "(empty text)", "an empty default says so");
+  assertEqual(await control(page, "s_rows[0]").getAttribute("placeholder"), "(empty text)", "in a row too");
+  const sent = await submitRaw(page);
+  assert(sent, `the untouched form is blocked: ${JSON.stringify(await visibleErrors(page))}`);
+  assertEqual(
+    sent.json,
+    '{"s_rows":["","x\\r\\ny","nul\\u0000"],"obj":{"name":"","when":"2024-02-29 23:59:59","n":1e+300,"flag":false,"blob":{"k":[1.0]}},' +
+      '"items":[{"when":"2025-07-01 09:30:00","opt":true,"m":{},"big":-9007199254740993,"any":null}],"num":-0.0,"text":"nul\\u0000 and cr\\r","file":" {\\"file_id\\":\\"a b\\"}"}',
+    "every default, exactly"
+  );
+  validate("defaults", JSON.parse(sent.json));
+  // Typing over a prefilled text ends the exception: a box emptied by the user is no value.
+  await control(page, "s_rows[1]").fill("");
+  assertEqual(await submit(page), undefined, "an emptied row is flagged");
+  await finish(page);
+});
+
+scenario("time: a datetime-local with seconds, sent as yyyy-MM-dd HH:mm:ss and checked with the IR's TIME_PATTERN", async () => {
+  const file = generate("times", {
+    when: { type: "time", default_value: "2024-02-29 23:59:59" },
+    at: { type: "time" },
+  });
+  const page = await open(file);
+  assertEqual(await control(page, "at").getAttribute("step"), "1", "seconds are enterable");
+  assertEqual(await control(page, "at").getAttribute("type"), "datetime-local", "a date and time picker");
+  assertEqual((await submitRaw(page)).json, '{"when":"2024-02-29 23:59:59"}', "the default goes untouched");
+  await control(page, "at").fill("2025-07-01T09:30");
+  assertEqual((await submit(page)).at, "2025-07-01 09:30:00", "always with seconds");
+  await control(page, "at").fill("0001-01-01T00:00:01");
+  assertEqual((await submit(page)).at, "0001-01-01 00:00:01", "year 0001");
+  // The picker takes years past 9999; the rule does not.
+  await control(page, "at").fill("10000-01-01T00:00:00");
+  assertEqual(await submit(page), undefined, "year 10000 is blocked");
+  assert(/real date and time/.test((await errorsByField(page)).at || ""), "the time's error");
+  validate("times", { when: "2024-02-29 23:59:59", at: "2025-07-01 09:30:00" });
+  await finish(page);
+});
+
+scenario("file: an http(s) URL or {\"file_id\"} JSON goes as typed, a bare id is wrapped, anything else is refused", async () => {
+  const file = generate("files", {
+    doc: { type: "doc" },
+    pic: { type: "image", default_value: '{"file_id":"kept"}\n' },
+  });
+  const page = await open(file);
+  assertEqual((await submitRaw(page)).json, '{"pic":"{\\"file_id\\":\\"kept\\"}\\n"}', "a default the input cannot show goes exactly");
+  for (const [typed, sent] of [
+    ["https://例子.cn/文件.pdf", "https://例子.cn/文件.pdf"],
+    [' { "file_id" : "7351" } ', ' { "file_id" : "7351" } '],
+    ["7351234567890", '{"file_id":"7351234567890"}'],
+    ["  abc-1  ", '{"file_id":"abc-1"}'],
+  ]) {
+    await control(page, "doc").fill(typed);
+    const payload = await submit(page);
+    assert(payload, `${typed} is blocked: ${JSON.stringify(await visibleErrors(page))}`);
+    assertEqual(payload.doc, sent, `file ${typed}`);
+    validate("files", payload);
+  }
+  for (const typed of ["ftp://x/y", "HTTPS://x", "https://a b", '{"file_id": 7}', 'a"b']) {
+    await control(page, "doc").fill(typed);
+    assertEqual(await submit(page), undefined, `${typed} is refused`);
+    assert((await errorsByField(page)).doc, `${typed}: no error shown`);
+  }
+  await finish(page);
+});
+
+scenario("strings: text areas that take newlines; a blank box is no value (left out, or flagged when required)", async () => {
+  const file = generate("strings", {
+    req: { type: "string", required: true },
+    opt: { type: "string" },
+    crlf: { type: "string", default_value: "a\r\nb\rc" },
+  });
+  const page = await open(file);
+  assertEqual(await control(page, "opt").evaluate((e) => e.tagName), "TEXTAREA", "a text area");
+  assertEqual(await submit(page), undefined, "a blank required string is flagged");
+  assertEqual(await errorsByField(page), { req: "This field is required." }, "required");
+  await control(page, "req").fill("line 1\nline 2\n  indented");
+  await control(page, "opt").fill("");
+  const sent = await submitRaw(page);
+  // A default with carriage returns goes exactly while the box still shows it.
+  assertEqual(sent.json, '{"req":"line 1\\nline 2\\n  indented","crlf":"a\\r\\nb\\rc"}', "strings");
+  await control(page, "opt").fill(" ");
+  assertEqual((await submit(page)).opt, " ", "a space is a value");
+  await finish(page);
+});
+
+scenario("open objects: an other-keys box per object sends undeclared keys exactly, and refuses declared ones", async () => {
+  const file = generate(
+    "open",
+    {
+      name: { type: "string", required: true },
+      rows: { type: "array", required: true, items: { type: "object", properties: { sku: { type: "string" } } } },
+    },
+    ["--open-objects"]
+  );
+  const page = await open(file);
+  assertEqual(await control(page, "*").evaluate((e) => e.tagName), "TEXTAREA", "the root's other keys");
+  await control(page, "name").fill("n");
+  await addRow(page, "rows");
+  await control(page, "rows[0].sku").fill("A");
+  await control(page, "rows[0].*").fill('{"qty": 9007199254740993, "tags": []}');
+  await control(page, "*").fill('{"zeta": null, "alpha": {"b": 1.0}}');
+  const sent = await submitRaw(page);
+  assertEqual(sent.json, '{"name":"n","rows":[{"sku":"A","qty":9007199254740993,"tags":[]}],"zeta":null,"alpha":{"b":1.0}}', "other keys, in order");
+  validate("open", JSON.parse(sent.json));
+  await control(page, "*").fill('{"name": "again"}');
+  assertEqual(await submit(page), undefined, "a declared key is refused");
+  assert(/parameter of its own/.test((await errorsByField(page))["*"] || ""), "the other keys' error");
+  await control(page, "*").fill("[1]");
+  assertEqual(await submit(page), undefined, "other keys are an object");
+  const { issues } = await structure(page);
+  assert(issues.length === 0, issues.join("; "));
+  await finish(page);
+});
+
+scenario("live validation: a committed bad value is flagged before submitting and clears when fixed", async () => {
+  const page = await open(config.pages.all_types);
+  await control(page, "count").fill("1.5");
+  await control(page, "count").blur();
+  assert(/whole number/.test((await errorsByField(page)).count || ""), "flagged on change");
+  await control(page, "count").fill("2");
+  assertEqual(await visibleErrors(page), [], "cleared once valid");
+  await control(page, "when").fill("2025-07-01T09:30:00");
+  await control(page, "file_input").fill("ftp://x");
+  await control(page, "file_input").blur();
+  assert((await errorsByField(page)).file_input, "file flagged on change");
+  await control(page, "file_input").fill("https://x/y");
+  assertEqual(await visibleErrors(page), [], "file error cleared");
+  await finish(page);
+});
+
+scenario("optional booleans: (not sent) until chosen, and can be unset again", async () => {
   const page = await open(config.pages.hostile_names);
   await control(page, "type").fill("t");
-  const unset = await control(page, "Self").evaluate((e) => e.indeterminate);
-  assertEqual(unset, true, "optional boolean without a default starts indeterminate");
+  assertEqual(await control(page, "Self").inputValue(), "", "an optional boolean without a default starts unset");
   let payload = await submit(page);
   assert(!("Self" in payload) && !("option" in payload) && !("Option" in payload), `omitted: ${JSON.stringify(payload)}`);
-  await control(page, "Self").check();
-  await control(page, "Self").uncheck();
-  await control(page, "option.box").check();
+  await control(page, "Self").selectOption("false");
+  await control(page, "option.box").selectOption("true");
   payload = await submit(page);
-  assertEqual(payload.Self, false, "touched and unticked is false");
-  assertEqual(payload.option, { box: true }, "option");
+  assertEqual(payload.Self, false, "chosen false is false");
+  assertEqual(payload.option, { box: true }, "choosing inside an optional object includes it");
   validate("hostile_names", payload);
+  await control(page, "Self").selectOption("");
+  assert(!("Self" in (await submit(page))), "unset again");
   await finish(page);
 });
 
@@ -414,7 +724,7 @@ scenario("the page enforces its own Content-Security-Policy", async () => {
   await finish(page);
 });
 
-scenario("--action POSTs {parameters} as JSON to the given URL and shows the answer", async () => {
+scenario("--action POSTs the exact {\"parameters\":…} text to the given URL and shows the answer", async () => {
   const received = [];
   const server = createServer((req, res) => {
     const cors = {
@@ -443,14 +753,15 @@ scenario("--action POSTs {parameters} as JSON to the given URL and shows the ans
     const page = await open(file);
     await addRow(page, "rows");
     await control(page, "rows[0].sku").fill("X");
-    const payload = await submit(page);
+    await control(page, "rows[0].qty").fill("9223372036854775807");
+    const sent = await submitRaw(page);
     await page.waitForFunction(() => document.querySelector(".cz-status").dataset.state, null, { timeout: 5000 });
     assertEqual(received.length, 1, "one POST");
     assertEqual(received[0].method, "POST", "method");
     assertEqual(received[0].url, "/run", "path");
     assertEqual(received[0].type, "application/json", "content type");
-    assertEqual(JSON.parse(received[0].body), { parameters: payload }, "body");
-    assertEqual(payload, { rows: [{ sku: "X", qty: 1 }], grid: [[0.5, 1], [2, 3.25]] }, "payload");
+    assertEqual(received[0].body, '{"parameters":' + sent.json + "}", "body, exactly");
+    assertEqual(sent.json, '{"rows":[{"sku":"X","qty":9223372036854775807}],"grid":[[0.5,1.0],[2.0,3.25]]}', "payload");
     const statusText = await page.locator(".cz-status").textContent();
     assert(statusText.includes("200"), `status: ${statusText}`);
     assertEqual(await page.locator(".cz-response-body").textContent(), '{"code":0,"data":"<b>done</b>"}', "response shown as text");
@@ -495,25 +806,16 @@ scenario("deep forms submit the whole path, and past the browser's nesting limit
     writeFileSync(doc, JSON.stringify(nestedDoc(levels)));
     execFileSync(config.bin, ["html", doc, "--quiet", "-o", file]);
     const page = await open(file);
-    await page.locator("input.cz-control").fill("bottom");
-    // As text: Playwright cannot pass an object this deep out of the page.
-    await page.locator(".cz-submit").click();
-    await page.waitForTimeout(50);
-    const text = await page.evaluate(() => (window.__submits.length ? JSON.stringify(window.__submits.at(-1)) : null));
-    const payload = text === null ? undefined : JSON.parse(text);
+    await page.locator("textarea.cz-control").fill("bottom");
+    const sent = await submitRaw(page);
     const summary = await page.locator(".cz-summary");
     if (readable) {
-      let value = payload;
-      for (let i = 0; i < levels; i++) {
-        assert(value && typeof value === "object", `${levels} deep: no object at level ${i}: ${JSON.stringify(payload)}`);
-        assertEqual(Object.keys(value), ["l" + i], `${levels} deep: keys at level ${i}`);
-        value = value["l" + i];
-      }
-      assertEqual(value, "bottom", `${levels} deep: the value at the bottom`);
+      const path = Array.from({ length: levels }, (_, i) => `{"l${i}":`).join("");
+      assertEqual(sent && sent.json, path + '"bottom"' + "}".repeat(levels), `${levels} deep: the whole path`);
     } else {
       // Chromium flattens markup nested about 500 elements deep: the form must not send a
       // payload built from a broken tree, and must say why.
-      assertEqual(payload, undefined, `${levels} deep: nothing is submitted`);
+      assertEqual(sent, undefined, `${levels} deep: nothing is submitted`);
       assert(await summary.isVisible(), `${levels} deep: the summary is shown`);
       const message = await summary.textContent();
       assert(message.includes("could not be read") && message.includes("nested too deeply"), `${levels} deep: ${message}`);
@@ -522,16 +824,25 @@ scenario("deep forms submit the whole path, and past the browser's nesting limit
   }
 });
 
-scenario("screenshots: light, dark and narrow", async () => {
+scenario("screenshots: light, dark, and no horizontal scroll at 375 px", async () => {
   for (const [name, options] of [
     ["order_intake-light", { colorScheme: "light" }],
     ["order_intake-dark", { colorScheme: "dark" }],
-    ["order_intake-mobile", { colorScheme: "light", viewport: { width: 390, height: 844 } }],
+    ["order_intake-mobile", { colorScheme: "light", viewport: { width: 375, height: 812 } }],
+    ["arrays-mobile", { colorScheme: "light", viewport: { width: 375, height: 812 } }],
+    ["all_types-mobile", { colorScheme: "dark", viewport: { width: 375, height: 812 } }],
+    ["hostile_names-mobile", { colorScheme: "light", viewport: { width: 375, height: 812 } }],
     ["all_types-dark", { colorScheme: "dark" }],
   ]) {
     const doc = name.split("-")[0];
     const page = await open(config.pages[doc], options);
     if (doc === "order_intake") await addRow(page, "lines");
+    if (doc === "arrays") {
+      await addRow(page, "rows");
+      await addRow(page, "rows[0].tags");
+      await submit(page);
+    }
+    if (doc === "all_types") await submit(page);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     const viewport = page.viewportSize().width;
     assert(width <= viewport, `${name}: page is ${width}px wide in a ${viewport}px viewport`);

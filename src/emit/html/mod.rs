@@ -1,0 +1,233 @@
+//! An HTML form for the start node: one self-contained page (or, with
+//! [`HtmlOptions::fragment`], just the `<form>` and its script) whose script collects exactly the
+//! `parameters` object Coze's run-workflow call takes, checked by the IR's value rules.
+//!
+//! [`layout`] walks the IR's tables into rows for `templates/html/form.html` and nodes for the
+//! script's [`model`]. The script (`templates/html/form.js`) is static: what it needs to know
+//! about the parameters, and the value rules themselves, come from a JSON model in a
+//! `<script type="application/json">` block, so no workflow data is ever executable, and the
+//! page can pin its one script and one style sheet by hash in a `Content-Security-Policy`.
+
+mod layout;
+mod model;
+
+use crate::error::{Error, Result};
+use crate::ir::{Workflow, path};
+use askama::Template;
+use layout::{Control, Row};
+
+/// The form's behaviour; hashed into the page's Content-Security-Policy.
+const SCRIPT: &str = include_str!("../../../templates/html/form.js");
+/// The page's look; hashed into the page's Content-Security-Policy.
+const STYLE: &str = include_str!("../../../templates/html/form.css");
+
+/// Choices for the HTML artifact.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlOptions {
+    /// Emit only the `<form id="cozegen-form">` and its script, for embedding in a page.
+    pub fragment: bool,
+    /// Also POST `{"parameters": …}` as JSON to this absolute http(s) URL on submit.
+    pub action: Option<String>,
+}
+
+/// Checks an `--action` URL and returns its origin (for the page's `connect-src`).
+///
+/// The page is often opened from disk, so only absolute `http`/`https` URLs make sense; and
+/// since the origin goes into a Content-Security-Policy, characters that would end or split a
+/// CSP source expression are refused rather than escaped.
+pub fn check_action(url: &str) -> std::result::Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must be an absolute http:// or https:// URL")?;
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "\"'`;,<>\\^{}|".contains(*c))
+    {
+        return Err(format!("must not contain {:?}", c));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() {
+        return Err("has no host".to_owned());
+    }
+    if authority.contains('@') {
+        return Err("must not carry credentials (user@host)".to_owned());
+    }
+    // A browser drops a CSP source whose port is not a port, and the POST would be blocked.
+    let port = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((_, "")) => None,
+            Some((_, rest)) => Some(rest.strip_prefix(':').ok_or("has a malformed port")?),
+            None => return Err("has an unclosed `[` in its host".to_owned()),
+        },
+        None => authority.split_once(':').map(|(_, port)| port),
+    };
+    if let Some(port) = port
+        && (!(1..=5).contains(&port.len())
+            || !port.bytes().all(|b| b.is_ascii_digit())
+            || port.parse::<u32>().map_or(true, |p| p > 65_535))
+    {
+        return Err(format!("has an invalid port {port:?}"));
+    }
+    let scheme_len = url.len() - rest.len();
+    Ok(format!("{}{}", &url[..scheme_len], authority))
+}
+
+/// The form as HTML text, ending in a newline.
+pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
+    let origin = match &options.action {
+        Some(url) => Some(check_action(url).map_err(|reason| Error::InvalidAction {
+            url: path::printable(url, 200),
+            reason,
+        })?),
+        None => None,
+    };
+    let layout = layout::lay_out(&workflow.input);
+    let form = FormView {
+        empty: layout.root.is_empty(),
+        model_json: model::write(&layout.nodes, &layout.root, options.action.as_deref()),
+        rows: layout.rows,
+    };
+    // Sized from the form so that a large page is not copied again and again as it grows
+    // (rows average a few hundred bytes). Capped: a wrong guess only costs one more growth.
+    let estimate = form.rows.len().saturating_mul(320).min(1 << 30)
+        + form.model_json.len()
+        + SCRIPT.len()
+        + STYLE.len()
+        + 8192;
+    let mut text = String::with_capacity(estimate);
+    let script_hash = sha256_base64(SCRIPT.as_bytes());
+    if options.fragment {
+        FragmentView {
+            form: &form,
+            script: SCRIPT,
+            script_hash,
+        }
+        .render_into(&mut text)?;
+    } else {
+        let connect = origin.unwrap_or_else(|| "'none'".to_owned());
+        let csp = format!(
+            "default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'sha256-{}'; \
+             connect-src {connect}; form-action 'none'; base-uri 'none'",
+            sha256_base64(STYLE.as_bytes()),
+        );
+        let details = &workflow.details;
+        PageView {
+            form: &form,
+            script: SCRIPT,
+            style: STYLE,
+            csp,
+            title: details.name.as_deref().unwrap_or("Workflow"),
+            description: details.description.as_deref(),
+            workflow_id: details.id.as_deref(),
+        }
+        .render_into(&mut text)?;
+    }
+    text.push('\n');
+    // NUL is the one character HTML cannot carry: parsers report it and drop it from text or
+    // turn it into U+FFFD in attribute values. It can only come from the document (the JSON
+    // model escapes it, and keeps the exact text of such a default), so write what a browser
+    // would read.
+    if text.contains('\0') {
+        text = text.replace('\0', "\u{FFFD}");
+    }
+    Ok(text)
+}
+
+#[derive(Template)]
+#[template(path = "html/page.html")]
+struct PageView<'a> {
+    form: &'a FormView<'a>,
+    script: &'static str,
+    style: &'static str,
+    csp: String,
+    title: &'a str,
+    description: Option<&'a str>,
+    workflow_id: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "html/fragment.html")]
+struct FragmentView<'a> {
+    form: &'a FormView<'a>,
+    script: &'static str,
+    script_hash: String,
+}
+
+/// What `templates/html/form.html` prints. Text is borrowed from the IR wherever it is used
+/// as it is, so a large form costs few allocations beyond its output.
+struct FormView<'a> {
+    rows: Vec<Row<'a>>,
+    /// The script's model, as JSON escaped for a `<script>` block.
+    model_json: String,
+    empty: bool,
+}
+
+/// SHA-256 of `data`, base64-encoded: a CSP hash source. The browser tests check it end to end
+/// (a wrong hash would stop the page's script).
+fn sha256_base64(data: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_matches_the_standard_test_vectors() {
+        assert_eq!(
+            sha256_base64(b""),
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        );
+        assert_eq!(
+            sha256_base64(b"abc"),
+            "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+        );
+        // Two blocks.
+        assert_eq!(
+            sha256_base64(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "JI1qYdIGOLjlwCaTDD5gOaM85Flk/yFn9uzt1BnbBsE="
+        );
+    }
+
+    #[test]
+    fn the_script_and_style_cannot_end_their_elements_early() {
+        assert!(!SCRIPT.to_ascii_lowercase().contains("</script"));
+        assert!(!SCRIPT.contains("<!--"));
+        assert!(!STYLE.to_ascii_lowercase().contains("</style"));
+    }
+
+    #[test]
+    fn action_urls_must_be_absolute_http_and_csp_safe() {
+        assert_eq!(
+            check_action("http://127.0.0.1:8080/run?x=1").as_deref(),
+            Ok("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            check_action("https://example.com").as_deref(),
+            Ok("https://example.com")
+        );
+        assert_eq!(
+            check_action("http://[::1]:65535/run").as_deref(),
+            Ok("http://[::1]:65535")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "/run",
+            "https://",
+            "https://a b",
+            "https://x;script-src *",
+            "https://u:p@host/",
+            "https://x/'unsafe-inline'",
+            "https://a.com:99999/",
+            "https://a.com:/",
+            "https://a.com:8o/",
+            "http://[::1:8080/",
+            "http://[::1]x/",
+        ] {
+            assert!(check_action(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+// Fills cozegen's HTML form with UI action plans in headless Chromium (Debian's
+// /usr/bin/chromium, driven by playwright-core) and reports what the form did. Run by the Rust
+// conformance hooks (tests/common/form_plan.rs), which write the plans.
+//
+// usage: node form-fill.mjs CASES.json
+// CASES: {"page": form.html, "cases": [{"name": "...", "actions": [{"op": ..., "name": ...}, ...]}]}
+// Prints a JSON array with one outcome per case, in order:
+//   {"outcome": "submitted", "json": detail.json of cozegen:submit}
+//   {"outcome": "blocked", "errors": ["name: message", ...]}
+//   {"outcome": "unfillable", "reason": "..."}
+// Every case gets a fresh page. Actions are real UI actions (typing, clicks, choosing an
+// option); the form's internals are never called. A page that reports an error (a console
+// error, an uncaught exception, a dialog) fails the whole run with exit code 1.
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+
+class Unfillable extends Error {}
+
+const profile = mkdtempSync(join(tmpdir(), "cozegen-chromium-"));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+  viewport: { width: 900, height: 900 },
+});
+context.setDefaultTimeout(5000);
+
+// A CSS string for an attribute selector: names are paths, which may hold quotes and
+// backslashes (never raw control characters: cozegen escapes them in paths).
+const css = (s) => '"' + s.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\a ") + '"';
+
+// The one element of the form named `name`: a control, or the fieldset of an object or array.
+async function named(page, name, what) {
+  const found = page.locator(`#cozegen-form [name=${css(name)}]`);
+  const count = await found.count();
+  if (count !== 1) throw new Unfillable(`no ${what} named ${JSON.stringify(name)} (${count} elements have that name)`);
+  return found;
+}
+
+async function group(page, name) {
+  const el = await named(page, name, "object or array");
+  if (!(await el.evaluate((e) => e.matches("fieldset.cz-group")))) throw new Unfillable(`${JSON.stringify(name)} is not an object or array`);
+  return el;
+}
+
+async function leaf(page, name) {
+  const el = await named(page, name, "control");
+  const kind = await el.evaluate((e) => (e.matches("select") ? "select" : e.matches("textarea") ? "textarea" : e.matches("input") ? e.type : e.tagName.toLowerCase()));
+  return { el, kind };
+}
+
+// Clicks `box` until it shows `want` (a checkbox flips once per click).
+async function clickUntil(box, want) {
+  for (let i = 0; i < 2 && (await box.isChecked()) !== want; i++) await box.click();
+  if ((await box.isChecked()) !== want) throw new Unfillable(`the checkbox does not become ${want}`);
+}
+
+async function act(page, a) {
+  switch (a.op) {
+    case "include":
+    case "exclude": {
+      const box = (await group(page, a.name)).locator(":scope > legend .cz-include");
+      if ((await box.count()) !== 1) throw new Unfillable(`${JSON.stringify(a.name)} has no include box (it is always sent)`);
+      await clickUntil(box, a.op === "include");
+      return;
+    }
+    case "empty": {
+      const rows = (await group(page, a.name)).locator(":scope > .cz-rows > .cz-row");
+      while ((await rows.count()) > 0) await rows.first().locator(":scope > .cz-remove").click();
+      return;
+    }
+    case "add": {
+      const add = (await group(page, a.name)).locator(":scope > .cz-add");
+      if ((await add.count()) !== 1) throw new Unfillable(`${JSON.stringify(a.name)} is not an array`);
+      await add.click();
+      return;
+    }
+    case "text": {
+      const { el, kind } = await leaf(page, a.name);
+      if (!["textarea", "text", "number"].includes(kind)) throw new Unfillable(`text cannot be typed into the ${kind} ${JSON.stringify(a.name)}`);
+      await el.fill(a.value);
+      return;
+    }
+    case "time": {
+      const { el, kind } = await leaf(page, a.name);
+      if (kind !== "datetime-local") throw new Unfillable(`${JSON.stringify(a.name)} is a ${kind}, not a date and time picker`);
+      await el.fill(a.value);
+      return;
+    }
+    case "clear": {
+      const { el, kind } = await leaf(page, a.name);
+      if (kind === "select") await el.selectOption("");
+      else if (kind === "checkbox") throw new Unfillable(`the checkbox ${JSON.stringify(a.name)} always has a value`);
+      else await el.fill("");
+      return;
+    }
+    case "check": {
+      const { el, kind } = await leaf(page, a.name);
+      if (kind === "select") await el.selectOption(String(a.value));
+      else if (kind === "checkbox") await clickUntil(el, a.value);
+      else throw new Unfillable(`${JSON.stringify(a.name)} is a ${kind}, not a boolean`);
+      return;
+    }
+    case "unfillable":
+      throw new Unfillable(`${a.name || "the parameters"}: ${a.reason}`);
+    default:
+      throw new Error(`unknown op ${JSON.stringify(a.op)}`);
+  }
+}
+
+async function runCase(c) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("dialog", (d) => {
+    problems.push(`dialog ${d.type()}: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  try {
+    await page.goto(pathToFileURL(config.page).href);
+    await page.waitForSelector("#cozegen-form[data-cz-ready=ready]", { state: "attached" });
+    await page.evaluate(() => {
+      document.addEventListener("cozegen:submit", (e) => {
+        window.__czJson = e.detail.json;
+      });
+    });
+    for (const a of c.actions) {
+      try {
+        await act(page, a);
+      } catch (e) {
+        if (e instanceof Unfillable) return { outcome: "unfillable", reason: e.message };
+        // Playwright refuses what a control cannot take (text in a number box, a date that
+        // does not exist): the value cannot be entered.
+        const first = String(e.message).split("\n")[0];
+        return { outcome: "unfillable", reason: `${a.op} ${JSON.stringify(a.name)}: ${first}` };
+      }
+    }
+    await page.locator("#cozegen-form .cz-submit").click();
+    const json = await page.evaluate(() => window.__czJson);
+    if (typeof json === "string") return { outcome: "submitted", json };
+    const errors = await page.evaluate(() => {
+      const out = Array.from(document.querySelectorAll("#cozegen-form .cz-error:not([hidden])"), (e) => {
+        const holder = e.parentElement;
+        const el = holder.matches("fieldset") ? holder : holder.querySelector(".cz-control");
+        return el.getAttribute("name") + ": " + e.textContent;
+      });
+      const summary = document.querySelector("#cozegen-form .cz-summary");
+      if (!out.length && summary && !summary.hidden) out.push(summary.textContent);
+      return out;
+    });
+    return { outcome: "blocked", errors };
+  } finally {
+    await page.close();
+    if (problems.length) throw new Error(`case ${c.name}: the page reported problems:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+let status = 0;
+try {
+  const outcomes = [];
+  for (const c of config.cases) outcomes.push(await runCase(c));
+  console.log(JSON.stringify(outcomes));
+} catch (e) {
+  console.error(e.stack || String(e));
+  status = 1;
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(status);
