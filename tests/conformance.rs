@@ -168,6 +168,10 @@ const LEGS: &[Leg] = &[
         name: "rust",
         run: rust_leg,
     },
+    Leg {
+        name: "form",
+        run: form_leg,
+    },
 ];
 
 /// Every leg an exception may name, including the legs still to come.
@@ -979,6 +983,50 @@ fn write_if_changed(path: &std::path::Path, text: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
         std::fs::write(path, text).expect("write scratch file");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The HTML form.
+
+/// The form of every document in headless Chromium: each case is typed in through the form's
+/// controls (`tests/common/form_plan.rs` turns it into UI actions), then submitted. Valid when
+/// the form sends exactly the case; a blocked submit, a case the controls cannot take, or a
+/// payload that differs from the case is a refusal.
+fn form_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
+    use common::form_plan::{FormOutcome, plan, run_form_cases};
+    if !common::chromium_available("the conformance suite's form leg") {
+        return None;
+    }
+    Some(
+        docs.iter()
+            .map(|doc| {
+                let html = cozegen::emit::html::render(&doc.workflow, &Default::default())
+                    .expect("the form renders");
+                let cases: Vec<(String, _)> = doc
+                    .cases
+                    .iter()
+                    .map(|case| (case.name.clone(), plan(&doc.workflow.input, case.value())))
+                    .collect();
+                run_form_cases(&html, &cases)
+                    .into_iter()
+                    .zip(&doc.cases)
+                    .map(|(outcome, case)| match outcome {
+                        FormOutcome::Submitted { json } => match json.parse::<Deep>() {
+                            Ok(sent) if json_equal(sent.value(), case.value()) => {
+                                Verdict::accepted()
+                            }
+                            Ok(_) => Verdict::refused(format!("submitted {json}")),
+                            Err(e) => {
+                                Verdict::broken(format!("submitted text that is not JSON: {e}"))
+                            }
+                        },
+                        FormOutcome::Blocked { errors } => Verdict::refused(errors.join("; ")),
+                        FormOutcome::Unfillable { reason } => Verdict::refused(reason),
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -260,7 +260,10 @@ fn fifty_thousand_parameters_go_through_every_emitter() {
     let workflow = workflow_of(&doc);
     let code = rust::render(&workflow, &Default::default()).expect("rust renders");
     let shape = rust_is_data_only(&code).expect("data only");
-    assert_eq!(shape.structs, ["WideInput", "ObjectOnly", "CozeFile", "CozeValueError"]);
+    assert_eq!(
+        shape.structs,
+        ["WideInput", "ObjectOnly", "CozeFile", "CozeValueError"]
+    );
     assert_eq!(shape.fields, WIDE);
     assert!(code.contains("pub fn default_p49996() -> i64 {\n        49996\n    }"));
 
@@ -285,7 +288,9 @@ fn fifty_thousand_parameters_go_through_every_emitter() {
 
     let ir: Value =
         serde_json::from_str(&ir_json::render(&workflow).expect("ir renders")).expect("IR is JSON");
-    let fields = ir["input"]["objects"][0]["fields"].as_array().expect("fields");
+    let fields = ir["input"]["objects"][0]["fields"]
+        .as_array()
+        .expect("fields");
     assert_eq!(fields.len(), WIDE);
     assert_eq!(fields[WIDE - 4]["default"], 49996);
 }
