@@ -325,6 +325,11 @@ fn the_rust_checker_rejects_code() {
     let ok = "use serde::{Deserialize, Serialize};\n\
               #[derive(Debug, Serialize)]\n#[serde(deny_unknown_fields)]\n\
               pub struct A { #[doc = \" x\"] pub a: i64 }\n\
+              #[derive(Deserialize)]\n#[serde(remote = \"A\")]\n#[serde(deny_unknown_fields)]\n\
+              #[allow(dead_code, non_camel_case_types)]\nstruct fields_0 { pub a: i64 }\n\
+              impl<'de> Deserialize<'de> for A { fn deserialize<D: serde::Deserializer<'de>>(\
+              deserializer: D) -> Result<Self, D::Error> { fields_0::deserialize(ObjectOnly(\
+              deserializer)) } }\n\
               impl A { pub fn default_a() -> i64 { 1 } }\n";
     assert!(rust_is_data_only(ok).is_ok(), "{:?}", rust_is_data_only(ok));
     for bad in [
@@ -359,6 +364,12 @@ fn the_rust_checker_rejects_code() {
         "#![allow(dead_code)] pub struct A { pub a: i64 }",
         "trait T {}",
         "pub struct A { pub a: i64 } impl A { pub fn f() -> A { A { ..Default::default() } } }",
+        // The serde field copy and its impl, and nothing that merely looks like them.
+        "struct fields_0 { pub a: i64 }",
+        "#[derive(Deserialize)] #[serde(remote = \"A\")] pub struct fields_0 { pub a: i64 }",
+        "#[derive(Deserialize)] #[serde(remote = \"std::process::Command\")] struct fields_0 { pub a: i64 }",
+        "impl<'de> Deserialize<'de> for A { fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> { std::process::exit(1) } }",
+        "impl<'de> Deserialize<'de> for A { fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> { evil::deserialize(ObjectOnly(deserializer)) } }",
     ] {
         assert!(rust_is_data_only(bad).is_err(), "accepted: {bad}");
     }

@@ -1132,3 +1132,71 @@ fn rust_help_matches_golden() {
     assert!(out.status.success());
     assert_golden("cli/rust-help.txt", &stdout(&out));
 }
+
+/// A document nested as deep as the loader accepts compiles, with exactly what cozegen's
+/// warning (and the root struct's docs) tell the user to add: rustc's defaults stop at about a
+/// hundred levels of types.
+#[test]
+fn the_deepest_accepted_document_compiles_with_the_advice_it_gives() {
+    let mut param = r#"{"type": "integer", "required": true}"#.to_owned();
+    for level in (1..cozegen::ir::MAX_DEPTH).rev() {
+        param = format!(
+            r#"{{"type": "object", "required": true, "properties": {{"l{level}": {param}}}}}"#
+        );
+    }
+    let doc = format!(r#"{{"input": {{"parameters": {{"l0": {param}}}}}}}"#);
+    let (code, warnings) = on_small_stack(|| {
+        let info = cozegen::load_slice(doc.as_bytes(), "deep.json").expect("loads");
+        let (workflow, _) = cozegen::build(&info, &BuildOptions::default()).expect("builds");
+        render_with_warnings(&workflow, &RustOptions::default()).expect("renders")
+    });
+    let advice = warnings
+        .iter()
+        .find(|w| w.message.contains("recursion_limit"))
+        .expect("a warning says what the crate needs")
+        .to_string();
+    assert!(
+        advice.contains("#![recursion_limit = \"4096\"]") && advice.contains("RUST_MIN_STACK"),
+        "{advice}"
+    );
+    assert!(
+        code.contains("recursion_limit = \"4096\""),
+        "the root's docs say it too"
+    );
+    let dir = root().join("target/cozegen-deep-check");
+    std::fs::create_dir_all(dir.join("src")).expect("scratch crate");
+    write_if_changed(
+        &dir.join("Cargo.toml"),
+        "[package]\nname = \"cozegen-deep-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\
+         serde_json = \"1\"\n\n[workspace]\n",
+    );
+    if !dir.join("Cargo.lock").exists() {
+        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
+    }
+    write_if_changed(&dir.join("src/deep.rs"), &code);
+    write_if_changed(
+        &dir.join("src/main.rs"),
+        "#![recursion_limit = \"4096\"]\n\nmod deep {\n    include!(\"deep.rs\");\n}\n\n\
+         fn main() {\n    let text = std::env::args().nth(1).unwrap_or_default();\n    \
+         let value: Result<deep::WorkflowInput, _> = serde_json::from_str(&text);\n    \
+         println!(\"{}\", value.is_ok());\n}\n",
+    );
+    let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["build", "--offline", "--quiet"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("RUST_MIN_STACK", "268435456")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_MAKEFLAGS")
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run cargo");
+    assert!(
+        build.status.success(),
+        "the 2,000-level module does not compile with the advice:\n{}",
+        stderr(&build)
+    );
+}

@@ -17,7 +17,7 @@ fn ts_for(doc: &Path, extra: &[&str]) -> String {
 fn root_type_name(doc: &Path) -> String {
     let out = cozegen(&["ir", doc.to_str().expect("utf-8"), "--quiet"]);
     let ir: serde_json::Value = serde_json::from_slice(&out.stdout).expect("IR is JSON");
-    ir["input"]["type_name"]
+    ir["input"]["objects"][0]["type_name"]
         .as_str()
         .expect("type name")
         .to_owned()

@@ -284,11 +284,7 @@ fn deserialize_impl(item: &Item) -> Result<Option<String>, String> {
     let Some((path, _)) = &i.trait_ else {
         return Ok(None);
     };
-    if !path
-        .segments
-        .last()
-        .is_some_and(|s| s.ident == "Deserialize")
-    {
+    if path.segments.last().is_none_or(|s| s.ident != "Deserialize") {
         return Ok(None);
     }
     let syn::Type::Path(ty) = &*i.self_ty else {
@@ -597,7 +593,7 @@ fn value(expr: &Expr) -> Result<(), String> {
 pub struct HtmlShape {
     /// The JSON model of the `<script type="application/json">` block.
     pub model: serde_json::Value,
-    /// How many form controls (`input`, `textarea`) there are, templates included.
+    /// How many form controls (`input`, `textarea`, `select`) there are, templates included.
     pub controls: usize,
     /// How many `<fieldset>`s there are.
     pub fieldsets: usize,
@@ -610,7 +606,7 @@ pub const FORM_SCRIPT: &str = include_str!("../../templates/html/form.js");
 const ELEMENTS: &[&str] = &[
     "html", "head", "body", "meta", "title", "style", "main", "header", "p", "h1", "h2", "bdi",
     "code", "form", "div", "input", "label", "span", "abbr", "textarea", "fieldset", "legend",
-    "ol", "li", "template", "button", "section", "pre", "script",
+    "ol", "li", "template", "button", "section", "pre", "script", "select", "option",
 ];
 
 /// Parses `html` with html5ever (through scraper) and checks that its only scripts are
@@ -660,7 +656,7 @@ pub fn html_is_inert(html: &str) -> Result<HtmlShape, String> {
                 let attrs: Vec<(&str, &str)> = element.attrs().collect();
                 scripts.push((attrs, text));
             }
-            "input" | "textarea" => controls += 1,
+            "input" | "textarea" | "select" => controls += 1,
             "fieldset" => fieldsets += 1,
             _ => {}
         }

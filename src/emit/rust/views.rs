@@ -81,6 +81,16 @@ pub(super) fn structs<'a>(
     let mut warnings = Vec::new();
     let caps = capabilities(types, derives);
     let mut root_docs = Some(root_docs(workflow, node));
+    if let Some(advice) = deep_types_advice(types.depth) {
+        if let Some(docs) = root_docs.as_mut() {
+            docs.push(Cow::Borrowed(""));
+            docs.push(Cow::Owned(advice.clone()));
+        }
+        warnings.push(Warning {
+            path: node.name().to_owned(),
+            message: advice,
+        });
+    }
     let mut views = Vec::with_capacity(types.objects.len());
     for (id, object) in types.objects() {
         let mut docs = match root_docs.take() {
@@ -425,6 +435,37 @@ fn nested_docs<'a>(types: &'a Types, object: &'a Object) -> Docs<'a> {
         }));
     }
     docs
+}
+
+/// The nesting depth from which rustc's defaults stop compiling the types: its recursion
+/// limit (128) counts the levels of a type when it checks drops, auto traits and layouts, and
+/// a level of parameters is a level of types or more. Measured with rustc 1.95: 110 levels
+/// compile, 124 do not.
+const RUSTC_DEPTH: usize = 100;
+
+/// Beyond this depth rustc's own stack runs out too (measured: 700 levels compile, 1,000 do
+/// not, whatever the recursion limit).
+const RUSTC_STACK_DEPTH: usize = 600;
+
+/// What a crate must do to compile types nested `depth` levels, if rustc's defaults will not.
+fn deep_types_advice(depth: usize) -> Option<String> {
+    if depth <= RUSTC_DEPTH {
+        return None;
+    }
+    let limit = (2 * depth).next_power_of_two().max(256);
+    let mut advice = format!(
+        "These types nest {depth} levels deep, more than rustc's defaults compile: add \
+         `#![recursion_limit = \"{limit}\"]` at the top of the crate root (`lib.rs` or \
+         `main.rs`) of the crate that includes this module"
+    );
+    if depth > RUSTC_STACK_DEPTH {
+        advice.push_str(
+            ", and give rustc a bigger stack: build with `RUST_MIN_STACK=268435456` in the \
+             environment",
+        );
+    }
+    advice.push('.');
+    Some(advice)
 }
 
 fn root_docs(workflow: &Workflow, node: Node) -> Docs<'_> {
