@@ -102,6 +102,15 @@ pub enum Error {
     )]
     MissingInput { source_name: String },
 
+    /// The answer of a self-hosted Coze Studio server: a chatflow's `role`, and no start node.
+    #[error(
+        "{source_name}: this is a Coze Studio server's answer (a chatflow's `role`, no `input`): \
+         Coze Studio's OpenAPI does not serve a workflow's start node, so cozegen cannot read the \
+         workflow from it; use the Coze cloud API (api.coze.cn or api.coze.com) for workflows \
+         published there"
+    )]
+    StudioAnswer { source_name: String },
+
     /// Parameters nested deeper than [`crate::ir::MAX_DEPTH`].
     #[error("parameter `{path}`: nested deeper than {limit} levels, the most cozegen accepts")]
     TooDeep { path: String, limit: usize },

@@ -759,6 +759,9 @@ fn scrub_error(error: Error, token: Option<&Token>) -> Error {
         Error::MissingInput { source_name } => Error::MissingInput {
             source_name: s(source_name),
         },
+        Error::StudioAnswer { source_name } => Error::StudioAnswer {
+            source_name: s(source_name),
+        },
         other => other,
     }
 }

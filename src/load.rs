@@ -165,27 +165,35 @@ fn check_not_empty(bytes: &[u8], source_name: &str) -> Result<()> {
 }
 
 /// Rejects JSON nested deeper than [`MAX_JSON_DEPTH`] before any recursive parsing starts.
+/// Every document goes through here, so strings are skipped in a tight loop, and the line and
+/// column of the error are only worked out when there is one.
 fn check_depth(bytes: &[u8], source_name: &str) -> Result<()> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let (mut line, mut line_start) = (1usize, 0usize);
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() {
+                    i = skip_plain_string_bytes(bytes, i);
+                    match bytes.get(i) {
+                        Some(b'"') | None => break,
+                        // An escape: the next byte is part of it (an escaped quote included).
+                        Some(b'\\') => i += 2,
+                        Some(_) => i += 1,
+                    }
+                }
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_JSON_DEPTH {
+                    let line_start = bytes[..i]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |p| p + 1);
                     return Err(Error::JsonTooDeep {
                         source_name: source_name.to_owned(),
-                        line,
+                        line: 1 + bytes[..i].iter().filter(|&&b| b == b'\n').count(),
                         column: i - line_start + 1,
                         limit: MAX_JSON_DEPTH,
                         param_limit: crate::ir::MAX_DEPTH,
@@ -193,11 +201,33 @@ fn check_depth(bytes: &[u8], source_name: &str) -> Result<()> {
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
-            b'\n' => (line, line_start) = (line + 1, i + 1),
             _ => {}
         }
+        i += 1;
     }
     Ok(())
+}
+
+/// The index of the first `"` or `\\` at or after `from` (or the length): eight bytes at a
+/// time, since most of a document is the text inside its strings.
+fn skip_plain_string_bytes(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if has_zero_byte(word ^ (ONES * u64::from(b'"')))
+            || has_zero_byte(word ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !matches!(bytes[i], b'"' | b'\\') {
+        i += 1;
+    }
+    i
 }
 
 /// The envelope's `code` as shown in an error, or `None` when it means success: absent, `null`,
@@ -239,6 +269,7 @@ fn unwrap_envelope(document: Document, source_name: &str) -> Result<WorkflowInfo
             || document.output.is_some() =>
         {
             WorkflowInfo {
+                role: None,
                 input: document.input,
                 output: document.output,
                 workflow_detail: document.workflow_detail,
@@ -251,6 +282,11 @@ fn unwrap_envelope(document: Document, source_name: &str) -> Result<WorkflowInfo
         }
         None => WorkflowInfo::default(),
     };
+    if info.input.is_none() && info.role.is_some() {
+        return Err(Error::StudioAnswer {
+            source_name: source_name.to_owned(),
+        });
+    }
     if info.input.is_none() {
         return Err(Error::MissingInput {
             source_name: source_name.to_owned(),
@@ -303,6 +339,39 @@ mod tests {
         assert_eq!(known_segments("data.?[2]"), "data");
         assert_eq!(known_segments("?"), "");
         assert_eq!(known_segments("."), ".");
+    }
+
+    #[test]
+    fn a_coze_studio_answer_is_named_for_what_it_is() {
+        let studio = r#"{"code":0,"msg":"","data":{"role":{"name":"bot"},"workflow_detail":{"workflow_id":"7"}}}"#;
+        let err = load(studio).expect_err("no start node");
+        assert!(matches!(err, Error::StudioAnswer { .. }), "{err:?}");
+        assert!(err.to_string().contains("Coze Studio"), "{err}");
+        let cloud = r#"{"code":0,"msg":"","data":{"workflow_detail":{"workflow_id":"7"}}}"#;
+        assert!(matches!(load(cloud), Err(Error::MissingInput { .. })));
+    }
+
+    #[test]
+    fn string_scans_stop_at_every_quote_and_backslash() {
+        let text = "abcdefghijklmnop\"qrstuvwx\\yz0123456789é漢字";
+        let bytes = text.as_bytes();
+        for from in 0..bytes.len() {
+            let expected = (from..bytes.len())
+                .find(|&i| matches!(bytes[i], b'"' | b'\\'))
+                .unwrap_or(bytes.len());
+            assert_eq!(
+                skip_plain_string_bytes(bytes, from),
+                expected,
+                "from {from}"
+            );
+        }
+        // Depth counts ignore brackets in strings, escaped quotes included.
+        let nested = format!(
+            "{{\"a\":\"\\\"[[[[\",\"b\":{}0{}}}",
+            "[".repeat(10),
+            "]".repeat(10)
+        );
+        assert!(check_depth(nested.as_bytes(), "x").is_ok());
     }
 
     #[test]

@@ -78,6 +78,9 @@ pub struct Document {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct WorkflowInfo {
+    /// A chatflow's `role`, which a self-hosted Coze Studio answers with in place of the start
+    /// node; only its presence matters.
+    pub role: Option<serde::de::IgnoredAny>,
     #[serde(deserialize_with = "object")]
     pub input: Option<NodeParams>,
     #[serde(deserialize_with = "object")]

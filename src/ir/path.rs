@@ -131,8 +131,13 @@ pub(crate) fn push_escaped(out: &mut String, c: char) {
 /// Control characters, and the invisible formatting characters that can reorder or hide text
 /// (bidi overrides, zero-width joiners, the BOM).
 pub(crate) fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c as u32,
+    let u = c as u32;
+    // Every character of every description goes through here: ASCII is settled first.
+    if u < 0x80 {
+        return u < 0x20 || u == 0x7f;
+    }
+    u < 0xa0
+        || matches!(u,
             0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F
             | 0xFEFF | 0xFFF9..=0xFFFB
             // Tag characters: invisible, and used to smuggle text past readers.
@@ -154,6 +159,17 @@ mod tests {
     fn odd_names_are_quoted_and_escaped() {
         let p = Path::default().child("a.b").child("x\u{1b}[31m\"");
         assert_eq!(p.to_string(), r#"["a.b"]["x\u{1b}[31m\""]"#);
+    }
+
+    #[test]
+    fn escapes_are_exactly_controls_and_invisible_formatting() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let expected = c.is_control()
+                || matches!(c as u32,
+                    0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x2028..=0x202E
+                    | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE0000..=0xE007F);
+            assert_eq!(needs_escape(c), expected, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -284,7 +284,11 @@ fn deserialize_impl(item: &Item) -> Result<Option<String>, String> {
     let Some((path, _)) = &i.trait_ else {
         return Ok(None);
     };
-    if path.segments.last().is_none_or(|s| s.ident != "Deserialize") {
+    if path
+        .segments
+        .last()
+        .is_none_or(|s| s.ident != "Deserialize")
+    {
         return Ok(None);
     }
     let syn::Type::Path(ty) = &*i.self_ty else {

@@ -26,7 +26,7 @@ pub(super) struct Body {
 /// The body of the default function of a field of type `ty` whose default is `value`, whose
 /// compact JSON text is `json`. `None` when serde_json could not read the text back.
 pub(super) fn body(types: &Types, ty: &Type, value: ValueId, json: &str) -> Option<Body> {
-    let mut lines = String::new();
+    let mut lines = String::with_capacity(json.len() + 48);
     let mut allow_approx = false;
     let mut from_json = false;
     match (ty, types.value(value)) {
@@ -100,7 +100,7 @@ fn json_depth(json: &str) -> usize {
 /// or invisible formatting character (which rustc rejects in literals, or which would hide
 /// text) written as `\u{…}`.
 pub(super) fn string_literal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+    let mut out = String::with_capacity(s.len() + 8);
     out.push('"');
     for c in s.chars() {
         match c {

@@ -5,7 +5,7 @@
 //! code (every line is a `///` comment), open a doctest or a code span, write HTML, nor hide
 //! reordered text. Names shown inside cozegen's own sentences go in [`code_span`]s.
 
-use crate::ir::path::{needs_escape, printable, push_escaped};
+use crate::ir::path::{needs_escape, push_escaped};
 use std::borrow::Cow;
 
 /// Untrusted text as Markdown doc lines that render as the text and nothing else.
@@ -53,39 +53,94 @@ fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
         .filter(|line| !line.is_empty())
 }
 
-/// One trimmed line of untrusted text, escaped as [`doc_lines`] describes.
+/// One trimmed line of untrusted text, escaped as [`doc_lines`] describes. One pass over the
+/// line's bytes, copying plain runs whole; a line that needs nothing escaped (most) is returned
+/// as it is, without a copy.
 fn escape_line(line: &str) -> Cow<'_, str> {
-    if list_number(line).is_none()
-        && !line.contains("http://")
-        && !line.contains("https://")
-        && !line
-            .char_indices()
-            .any(|(i, c)| markdown_special(i, c) || needs_escape(c))
-    {
-        return Cow::Borrowed(line);
-    }
-    let mut escaped = String::with_capacity(line.len() + 8);
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if let Some(url) = autolink(line, i) {
-            escaped.push('<');
-            escaped.push_str(url);
-            escaped.push('>');
-            while chars.next_if(|(j, _)| *j < i + url.len()).is_some() {}
-        } else if markdown_special(i, c) {
-            escaped.push('\\');
-            escaped.push(c);
-        } else if needs_escape(c) {
-            push_escaped(&mut escaped, c);
+    let bytes = line.as_bytes();
+    let mut out: Option<String> = None;
+    // Where the run of plain text not yet copied into `out` starts.
+    let mut plain = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (len, edit) = if b < 0x80 {
+            let c = b as char;
+            let edit = if b == b'h' {
+                autolink(line, i).map(Edit::Link)
+            } else if markdown_special(i, c) {
+                Some(Edit::Backslash(c))
+            } else if b < 0x20 || b == 0x7f {
+                Some(Edit::Escape(c))
+            } else {
+                None
+            };
+            (1, edit)
+        } else if matches!(b, 0xC2 | 0xD8 | 0xE1 | 0xE2 | 0xEF | 0xF3) {
+            // The lead bytes of every character `needs_escape` is about (C1 controls, the soft
+            // hyphen, bidi and zero-width marks, the BOM, tags): only those are decoded.
+            let c = line[i..].chars().next().unwrap_or_default();
+            (c.len_utf8(), needs_escape(c).then_some(Edit::Escape(c)))
         } else {
-            escaped.push(c);
+            (utf8_len(b), None)
+        };
+        let Some(edit) = edit else {
+            i += len;
+            continue;
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(line.len() + 16));
+        out.push_str(&line[plain..i]);
+        match edit {
+            Edit::Link(url) => {
+                // `<https://…>`: rustdoc's `bare_urls` lint warns about a URL left bare.
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                i += url.len();
+            }
+            Edit::Backslash(c) => {
+                out.push('\\');
+                out.push(c);
+                i += len;
+            }
+            Edit::Escape(c) => {
+                push_escaped(out, c);
+                i += len;
+            }
         }
+        plain = i;
+    }
+    if let Some(out) = out.as_mut() {
+        out.push_str(&line[plain..]);
     }
     // `12. x` → `12\. x`, so a line is never an ordered list item.
-    if let Some(digits) = list_number(&escaped) {
-        escaped.insert(digits, '\\');
+    if let Some(digits) = list_number(line) {
+        let out = out.get_or_insert_with(|| line.to_owned());
+        out.insert(digits, '\\');
     }
-    Cow::Owned(escaped)
+    match out {
+        Some(escaped) => Cow::Owned(escaped),
+        None => Cow::Borrowed(line),
+    }
+}
+
+/// The length of the UTF-8 sequence that starts with the lead byte `b`.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    }
+}
+
+/// What [`escape_line`] writes in place of a piece of a line.
+enum Edit<'a> {
+    /// A web address as an autolink.
+    Link(&'a str),
+    /// A Markdown character, backslash-escaped.
+    Backslash(char),
+    /// A control or invisible character, as `\u{…}`.
+    Escape(char),
 }
 
 /// Whether Markdown reads `c` at byte `i` of a line as syntax: code spans and fences, HTML,
@@ -141,15 +196,52 @@ fn autolink(line: &str, at: usize) -> Option<&str> {
 /// Untrusted text as an inline code span: rendered verbatim, on one line, with a fence longer
 /// than any run of backticks inside.
 pub(crate) fn code_span(text: &str) -> String {
-    let text = printable(&text.replace(['\n', '\r', '\t'], " "), usize::MAX);
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') || text.starts_with(' ') {
+    code_span_cut(text, usize::MAX)
+}
+
+/// [`code_span`] of at most `max` characters of `text` (then `…`), in one pass: line breaks and
+/// tabs become spaces, control and invisible characters `\u{…}` escapes.
+pub(crate) fn code_span_cut(text: &str, max: usize) -> String {
+    let mut inner = String::with_capacity(text.len().min(max.saturating_mul(4)) + 4);
+    let (mut run, mut longest) = (0, 0);
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            inner.push('…');
+            break;
+        }
+        let c = if matches!(c, '\n' | '\r' | '\t') {
+            ' '
+        } else {
+            c
+        };
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+        if needs_escape(c) {
+            push_escaped(&mut inner, c);
+        } else {
+            inner.push(c);
+        }
+    }
+    let pad = if inner.starts_with('`') || inner.ends_with('`') || inner.starts_with(' ') {
         " "
     } else {
         ""
     };
-    format!("{fence}{pad}{text}{pad}{fence}")
+    let mut out = String::with_capacity(inner.len() + 2 * (longest + 2));
+    for _ in 0..=longest {
+        out.push('`');
+    }
+    out.push_str(pad);
+    out.push_str(&inner);
+    out.push_str(pad);
+    for _ in 0..=longest {
+        out.push('`');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -168,6 +260,20 @@ mod tests {
         assert_eq!(doc_lines("a\u{202e}b\tc"), ["a\\u{202e}b c"]);
         assert_eq!(doc_lines("a\rb\u{2028}c"), ["a", "", "b\\u{2028}c"]);
         assert_eq!(doc_lines(" \r\n "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_invisible_character_is_escaped_whatever_its_lead_byte() {
+        for c in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            let line = format!("a{c}b");
+            let escaped = escape_line(&line);
+            assert_eq!(
+                escaped.contains("\\u{"),
+                needs_escape(c),
+                "U+{:04X}: {escaped}",
+                c as u32
+            );
+        }
     }
 
     #[test]

@@ -112,7 +112,25 @@ pub fn render_with_warnings(
         file_derive: helpers.file.then(text_derive),
         value_error: helpers.time || helpers.file,
     };
-    let mut code = view.render()?;
+    // Sized from the views, so that a large module is not copied again and again as it grows.
+    let estimate: usize = view
+        .structs
+        .iter()
+        .map(|s| {
+            1024 + s
+                .fields
+                .iter()
+                .map(|f| 2 * f.decl.len() + 96 * f.docs.len() + 96)
+                .sum::<usize>()
+                + s.default_fns
+                    .iter()
+                    .map(|d| 256 + d.body.len())
+                    .sum::<usize>()
+        })
+        .sum::<usize>()
+        + 8192;
+    let mut code = String::with_capacity(estimate);
+    view.render_into(&mut code)?;
     code.push('\n');
     Ok((code, warnings))
 }

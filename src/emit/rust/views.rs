@@ -8,10 +8,9 @@
 use super::Node;
 use super::defaults::{self, string_literal};
 use super::derives::{self, Caps, Derive};
-use super::docs::{code_span, push_doc_lines};
+use super::docs::{code_span, code_span_cut, push_doc_lines};
 use super::layout::{self, Init, RustType};
 use crate::error::Warning;
-use crate::ir::path::printable;
 use crate::ir::rules::TIME_FORM;
 use crate::ir::{Object, ObjectId, Parent, Type, Types, Workflow};
 use std::borrow::Cow;
@@ -97,6 +96,7 @@ pub(super) fn structs<'a>(
             Some(docs) if id == Types::ROOT => docs,
             _ => nested_docs(types, object),
         };
+        debug_assert!(TIME_NOTE.contains(TIME_FORM));
         let (object_caps, blockers) = &caps[id.0];
         let mut skipped = Vec::new();
         for (derive, field) in derives.iter().zip(blockers) {
@@ -237,7 +237,7 @@ impl<'a> StructBuilder<'a, '_> {
             self.helpers.file |= matches!(base, Type::File(_));
             self.helpers.present |= !field.required;
 
-            let mut docs: Docs<'a> = Vec::new();
+            let mut docs: Docs<'a> = Vec::with_capacity(8);
             if let Some(text) = &field.description {
                 push_doc_lines(text, &mut docs);
             }
@@ -253,11 +253,16 @@ impl<'a> StructBuilder<'a, '_> {
                     *line = Cow::Owned(format!("Each element: {line}"));
                 }
             }
-            let fn_name = format!("default_{}", field.ident);
+            // Named only where a default may give the field a function.
+            let fn_name = if field.default.is_some() {
+                format!("default_{}", field.ident)
+            } else {
+                String::new()
+            };
             let mut has_fn = false;
             if let Some(value) = field.default {
                 let json = self.types.value_json(value);
-                let shown = code_span(&printable(&json, 200));
+                let shown = code_span_cut(&json, 200);
                 let body = defaults::body(self.types, &field.ty, value, &json);
                 separate(&mut docs);
                 docs.push(Cow::Owned(match &body {
@@ -396,7 +401,8 @@ impl<'a> StructBuilder<'a, '_> {
 
 /// Laid-out lines without the last line break (the templates write it).
 fn lines(write: impl FnOnce(&mut String)) -> String {
-    let mut out = String::new();
+    // Most laid-out items are one line: room for it, so it is not regrown byte by byte.
+    let mut out = String::with_capacity(128);
     write(&mut out);
     out.pop();
     out
@@ -475,14 +481,11 @@ fn root_docs(workflow: &Workflow, node: Node) -> Docs<'_> {
         Node::Output => "Output variables",
     };
     let mut first = match &d.name {
-        Some(name) => format!(
-            "{what} of the Coze workflow {}",
-            code_span(&printable(name, 200))
-        ),
+        Some(name) => format!("{what} of the Coze workflow {}", code_span_cut(name, 200)),
         None => format!("{what} of a Coze workflow"),
     };
     if let Some(id) = &d.id {
-        first.push_str(&format!(" (id {})", code_span(&printable(id, 80))));
+        first.push_str(&format!(" (id {})", code_span_cut(id, 80)));
     }
     first.push_str(match node {
         Node::Input => ": the `parameters` of a run.",
@@ -499,7 +502,7 @@ fn root_docs(workflow: &Workflow, node: Node) -> Docs<'_> {
             docs.push(Cow::Owned(format!(
                 "`terminate_plan`: {} (`return_variables` returns these variables; \
                  `use_answer_content` answers with the content template instead).",
-                code_span(&printable(plan, 80))
+                code_span_cut(plan, 80)
             )));
         }
         if let Some(content) = &workflow.content {
@@ -516,9 +519,7 @@ fn root_docs(workflow: &Workflow, node: Node) -> Docs<'_> {
 fn type_note(types: &Types, ty: &Type) -> Option<String> {
     let (base, arrays) = look_through_arrays(types, ty);
     let note = match base {
-        Type::Time => format!(
-            "Coze type `time`: text in `{TIME_FORM}` form, a real date and time; see [`CozeTime`]."
-        ),
+        Type::Time => TIME_NOTE.to_owned(),
         Type::File(kind) => format!(
             "Coze file type `{}`: an http(s) URL or the JSON text `{{\"file_id\":\"…\"}}` of an \
              uploaded file; see [`CozeFile`].",
@@ -527,7 +528,7 @@ fn type_note(types: &Types, ty: &Type) -> Option<String> {
         Type::Map => "Any JSON object.".to_owned(),
         Type::Any(Some(name)) => format!(
             "Coze type {} is not known to cozegen: any JSON value.",
-            code_span(&printable(name, 80))
+            code_span_cut(name, 80)
         ),
         Type::Any(None) | Type::Array(_) => "No Coze type given: any JSON value.".to_owned(),
         _ => return None,
@@ -538,6 +539,10 @@ fn type_note(types: &Types, ty: &Type) -> Option<String> {
         note
     })
 }
+
+/// The note of a `time` field (its form is [`TIME_FORM`]).
+const TIME_NOTE: &str =
+    "Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time; see [`CozeTime`].";
 
 /// The description of an array's elements, unless they are objects (whose struct shows it).
 fn array_items_description<'a>(types: &'a Types, ty: &Type) -> Option<&'a str> {

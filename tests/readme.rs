@@ -1,0 +1,89 @@
+//! The README's build.rs section, pasted into a new crate as a reader would paste it: its
+//! `Cargo.toml` lines (with the path pointing at this repository), `build.rs` and `src/main.rs`
+//! build and run against the bundled example workflow.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+/// The fenced code blocks of the README section headed `heading`, in order.
+fn code_blocks(readme: &str, heading: &str) -> Vec<String> {
+    let start = readme
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("README has no section {heading:?}"));
+    let section = &readme[start + heading.len() + 2..];
+    let end = section.find("\n## ").unwrap_or(section.len());
+    let section = &section[..end];
+    let mut blocks = Vec::new();
+    let mut lines = section.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with("```") {
+            let body: Vec<&str> = lines
+                .by_ref()
+                .take_while(|l| !l.starts_with("```"))
+                .collect();
+            blocks.push(body.join("\n") + "\n");
+        }
+    }
+    blocks
+}
+
+fn write(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+#[test]
+fn the_build_rs_section_works_when_pasted_into_a_new_crate() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let blocks = code_blocks(&readme, "### From build.rs");
+    let [toml, build_rs, main_rs] = blocks.as_slice() else {
+        panic!("expected Cargo.toml, build.rs and main.rs blocks, got {blocks:#?}");
+    };
+    assert!(toml.contains(r#"path = "../cozegen""#), "{toml}");
+    let dir = root().join("target/cozegen-readme-check");
+    std::fs::create_dir_all(dir.join("src")).expect("crate dir");
+    let root_path = root().display().to_string();
+    write(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"readme-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+             publish = false\n\n{}\n# Not a member of the cozegen workspace.\n[workspace]\n",
+            toml.replace(r#"path = "../cozegen""#, &format!("path = {root_path:?}"))
+        ),
+    );
+    if !dir.join("Cargo.lock").exists() {
+        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
+    }
+    write(&dir.join("build.rs"), build_rs);
+    write(&dir.join("src/main.rs"), main_rs);
+    write(
+        &dir.join("order.json"),
+        &std::fs::read_to_string(root().join("examples/workflows/order_intake.json"))
+            .expect("example workflow"),
+    );
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["run", "--offline", "--quiet"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS")
+        // The outer cargo's jobserver file descriptors mean nothing in this process.
+        .env_remove("CARGO_MAKEFLAGS")
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "the README's build.rs section does not build as written:\n{}",
+        stderr(&out)
+    );
+    let printed: serde_json::Value =
+        serde_json::from_str(stdout(&out).trim()).expect("main prints the parameters as JSON");
+    assert_eq!(printed["customer"]["address"]["city"], "Paris");
+    assert_eq!(printed["deliver_at"], "2025-07-01 09:30:00");
+}
