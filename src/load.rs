@@ -34,6 +34,13 @@ pub fn read_json(path: impl AsRef<Path>) -> Result<Deep> {
 
 /// Parses any JSON document held in memory, with the limits of [`read_json`].
 pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Deep> {
+    check_limits(bytes, source_name)?;
+    Deep::from_slice(bytes).map_err(|e| json_error(e, String::new(), source_name))
+}
+
+/// What every document is checked for before it is parsed: its size, that it holds something,
+/// and its nesting.
+fn check_limits(bytes: &[u8], source_name: &str) -> Result<()> {
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
         return Err(Error::TooLarge {
             source_name: source_name.to_owned(),
@@ -41,8 +48,7 @@ pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Deep> {
         });
     }
     check_not_empty(bytes, source_name)?;
-    check_depth(bytes, source_name)?;
-    Deep::from_slice(bytes).map_err(|e| json_error(e, String::new(), source_name))
+    check_depth(bytes, source_name)
 }
 
 fn read_source(path: &Path) -> Result<(String, Vec<u8>)> {
@@ -82,14 +88,7 @@ fn read_limited(reader: impl Read, name: &str) -> Result<Vec<u8>> {
 
 /// Parses a document held in memory; `source_name` names it in error messages.
 pub fn load_slice(bytes: &[u8], source_name: &str) -> Result<WorkflowInfo> {
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(Error::TooLarge {
-            source_name: source_name.to_owned(),
-            limit: MAX_DOCUMENT_BYTES,
-        });
-    }
-    check_not_empty(bytes, source_name)?;
-    check_depth(bytes, source_name)?;
+    check_limits(bytes, source_name)?;
     let document = parse(bytes, source_name)?;
     unwrap_envelope(document, source_name)
 }

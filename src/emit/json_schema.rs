@@ -168,7 +168,7 @@ impl SchemaWriter<'_> {
     /// The keywords of `ty` in the schema object being written; what nests is left as tasks.
     fn ty(&mut self, ty: &Type) {
         if self.options.coze_keywords {
-            self.tasks.push(Task::CozeType(coze_keyword(ty)));
+            self.tasks.push(Task::CozeType(ty.coze_name()));
         }
         match ty {
             Type::String => self.out.entry_str("type", "string"),
@@ -252,20 +252,6 @@ impl SchemaWriter<'_> {
         }
         self.tasks.push(Task::End);
         self.ty(&array.items);
-    }
-}
-
-fn coze_keyword(ty: &Type) -> &'static str {
-    match ty {
-        Type::String => "string",
-        Type::Integer => "integer",
-        Type::Number => "number",
-        Type::Boolean => "boolean",
-        Type::Time => "time",
-        Type::File(kind) => kind.coze_name(),
-        Type::Object(_) | Type::Map => "object",
-        Type::Array(_) => "array",
-        Type::Any(_) => "any",
     }
 }
 

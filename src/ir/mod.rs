@@ -260,7 +260,7 @@ impl FileKind {
 
 impl Type {
     /// The type's name in the API's vocabulary (`any` for unknown types).
-    pub fn coze_name(&self) -> &str {
+    pub fn coze_name(&self) -> &'static str {
         match self {
             Type::String => "string",
             Type::Integer => "integer",
