@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{js_tools_available, root};
+use common::{js_tools_available, nested_cargo, root};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::json::Deep;
 use cozegen::{BuildOptions, Workflow};
@@ -908,16 +908,7 @@ fn main() {{
 "#
     );
     write_if_changed(&src.join("main.rs"), &main);
-    let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["build", "--offline", "--quiet"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env_remove("RUSTFLAGS")
-        // The outer cargo's jobserver file descriptors mean nothing in this process.
-        .env_remove("CARGO_MAKEFLAGS")
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
-        .stdin(Stdio::null())
+    let build = nested_cargo("build", &dir, &dir.join("target"))
         .output()
         .expect("run cargo");
     if !build.status.success() {

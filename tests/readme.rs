@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::process::Command;
 
 /// The fenced code blocks of the README section headed `heading`, in order.
 fn code_blocks(readme: &str, heading: &str) -> Vec<String> {
@@ -65,16 +64,7 @@ fn the_build_rs_section_works_when_pasted_into_a_new_crate() {
         &std::fs::read_to_string(root().join("examples/workflows/order_intake.json"))
             .expect("example workflow"),
     );
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["run", "--offline", "--quiet"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env_remove("RUSTFLAGS")
-        // The outer cargo's jobserver file descriptors mean nothing in this process.
-        .env_remove("CARGO_MAKEFLAGS")
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
-        .stdin(std::process::Stdio::null())
+    let out = nested_cargo("run", &dir, &dir.join("target"))
         .output()
         .expect("run cargo");
     assert!(

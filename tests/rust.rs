@@ -513,19 +513,9 @@ fn main() {{
     }
 
     fn cargo_with(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-            .arg(args[0])
-            .args(["--offline", "--quiet"])
+        nested_cargo(args[0], &self.dir, &self.dir.join("target"))
             .args(&args[1..])
-            .current_dir(&self.dir)
-            .env("CARGO_TARGET_DIR", self.dir.join("target"))
-            .env_remove("RUSTFLAGS")
-            // The outer cargo's jobserver file descriptors mean nothing in this process.
-            .env_remove("CARGO_MAKEFLAGS")
-            .env_remove("MAKEFLAGS")
-            .env_remove("MFLAGS")
             .envs(env.iter().copied())
-            .stdin(std::process::Stdio::null())
             .output()
             .expect("run cargo")
     }
@@ -1182,16 +1172,8 @@ fn the_deepest_accepted_document_compiles_with_the_advice_it_gives() {
          let value: Result<deep::WorkflowInput, _> = serde_json::from_str(&text);\n    \
          println!(\"{}\", value.is_ok());\n}\n",
     );
-    let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["build", "--offline", "--quiet"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
+    let build = nested_cargo("build", &dir, &dir.join("target"))
         .env("RUST_MIN_STACK", "268435456")
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_MAKEFLAGS")
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
-        .stdin(std::process::Stdio::null())
         .output()
         .expect("run cargo");
     assert!(

@@ -10,7 +10,6 @@ use common::api::*;
 use common::*;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const WORKSPACE: &str = "7500000000000000001";
 
@@ -559,20 +558,9 @@ fn workspace_mod_rs_compiles_in_a_crate() {
         ),
     )
     .expect("lib.rs");
-    let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["build", "--offline", "--quiet"])
-        .current_dir(&krate)
-        // Shares the Rust compile test's target directory: serde is built once.
-        .env(
-            "CARGO_TARGET_DIR",
-            root().join("target/cozegen-rust-check/target"),
-        )
-        .env_remove("RUSTFLAGS")
-        // The outer cargo's jobserver file descriptors mean nothing in this process.
-        .env_remove("CARGO_MAKEFLAGS")
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
-        .stdin(std::process::Stdio::null())
+    // Shares the Rust compile test's target directory: serde is built once.
+    let target = root().join("target/cozegen-rust-check/target");
+    let build = nested_cargo("build", &krate, &target)
         .output()
         .expect("run cargo");
     assert!(
