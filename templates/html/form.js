@@ -546,14 +546,15 @@
 
   // Live validation: a leaf is checked when the user commits a change, and its error goes
   // away as soon as what is typed is valid. A blank required field is flagged on submit.
-  function recheck(holder, committed) {
+  // `flagOnly`: only show a new error (a submit since the change may have shown others).
+  function recheck(holder, committed, flagOnly) {
     if (isGroup(holder) || !own(holder, ".cz-control")) return;
     const slot = own(holder, ".cz-error");
-    if (!committed && slot.hidden) return;
+    if (flagOnly ? !slot.hidden : !committed && slot.hidden) return;
     const r = readLeaf(holder, nodeOf(holder));
     if (r.error) {
       if (committed) showError(holder, r.error);
-    } else {
+    } else if (!flagOnly) {
       clearError(holder);
     }
   }
@@ -656,10 +657,29 @@
     const holder = target.closest("[data-node]");
     if (!holder) return;
     includeAround(holder);
-    recheck(holder, event.type === "change");
+    if (event.type === "change" && pressing) checkAfterPress.add(holder);
+    else recheck(holder, event.type === "change");
   }
   form.addEventListener("input", touched);
   form.addEventListener("change", touched);
+
+  // A change committed by pressing something (leaving a field for the Submit button) is checked
+  // once the press is over: an error shown on pointerdown would push the button from under the
+  // pointer, and the click would be lost.
+  let pressing = false;
+  const checkAfterPress = new Set();
+  window.addEventListener("pointerdown", () => (pressing = true), true);
+  const released = () => {
+    pressing = false;
+    // After the click that ends the press has been handled; only to flag a value (typing has
+    // cleared what was fixed, and a submit may have flagged more than the value itself).
+    setTimeout(() => {
+      for (const holder of checkAfterPress) if (holder.isConnected) recheck(holder, true, true);
+      checkAfterPress.clear();
+    }, 0);
+  };
+  window.addEventListener("pointerup", released, true);
+  window.addEventListener("pointercancel", released, true);
 
   // Picking a file cannot upload it (that takes an API token, which this page never holds):
   // it only says which file was picked and what to do with it.
