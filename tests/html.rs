@@ -93,9 +93,9 @@ fn controls_follow_the_parameter_types() {
         r#"<select class="cz-control" id="cz-3" name="dry_run""#,
         r#"<option value="false" selected>false</option>"#,
         r#"<input type="datetime-local" step="1" class="cz-control" id="cz-4" name="when""#,
-        // An optional object with a default starts included; one without starts left out.
+        // An optional top-level object shows its default but starts left out: Coze applies it.
         r#"<fieldset class="cz-group cz-object" data-node="5" id="cz-5" name="options""#,
-        r#"<input type="checkbox" class="cz-include" id="cz-5-inc" checked> include"#,
+        r#"<input type="checkbox" class="cz-include" id="cz-5-inc"> include"#,
         r#"name="options.limits" aria-describedby="cz-7-err" data-excluded>"#,
         r#"<input type="checkbox" class="cz-include" id="cz-7-inc"> include"#,
         r#"<fieldset class="cz-group cz-array" data-node="9" id="cz-9" name="keywords""#,
@@ -119,6 +119,111 @@ fn controls_follow_the_parameter_types() {
     let arrays = html_for(&corpus_doc("arrays"), &[]);
     let rows = &arrays[arrays.find(r#"name="rows""#).expect("rows")..];
     assert!(!rows[..rows.find("</legend>").expect("legend")].contains("cz-include"));
+}
+
+#[test]
+fn labels_are_titles_with_the_wire_name_beside_them_and_a_type_chip_in_plain_words() {
+    let html = html_for(&corpus_doc("order_intake"), &[]);
+    for expected in [
+        r#"<bdi class="cz-name">Deliver at</bdi> <code class="cz-wire">deliver_at</code> <span class="cz-badge" title="Coze type: time">date and time</span>"#,
+        r#"<bdi class="cz-name">Invoice</bdi> <code class="cz-wire">invoice</code> <span class="cz-badge" title="Coze type: doc">document</span>"#,
+        r#"<bdi class="cz-name">Lines</bdi> <code class="cz-wire">lines</code> <span class="cz-badge" title="Coze type: array of object">list of groups</span> <abbr class="cz-req" title="required">*</abbr>"#,
+        // A row's title is the array's in the singular; the script numbers it from 1.
+        r#"<legend class="cz-legend"><bdi class="cz-name" data-item>Line</bdi></legend>"#,
+        r#"<button type="button" class="cz-add">Add line</button>"#,
+        r#"<bdi class="cz-name">SKU</bdi> <code class="cz-wire">sku</code>"#,
+        r#"<label class="cz-pick-label" for="cz-15-pick">Check a local document (it is not uploaded)</label>"#,
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+    // The name attribute and the JSON key are the wire name, untouched.
+    assert!(html.contains(r#"name="deliver_at""#));
+    let model = model(&html);
+    assert_eq!(model["nodes"][14]["key"], "deliver_at");
+    assert_eq!(model["nodes"][8]["label"], "Line");
+    assert_eq!(model["nodes"][8]["trail"], 1);
+
+    let seed = html_for(&corpus_doc("seed_example"), &[]);
+    assert!(seed.contains(
+        r#"<bdi class="cz-name">Conversation name</bdi> <code class="cz-wire">CONVERSATION_NAME</code>"#
+    ));
+    let hostile = html_for(&corpus_doc("hostile_names"), &[]);
+    // A name that is not ASCII words is its own title, shown once.
+    assert!(hostile.contains(
+        r#"<bdi class="cz-name">名称</bdi> <span class="cz-badge" title="Coze type: string">text</span>"#
+    ));
+    assert!(hostile.contains(
+        r#"<bdi class="cz-name">First name</bdi> <code class="cz-wire">firstName</code>"#
+    ));
+    let arrays = html_for(&corpus_doc("arrays"), &[]);
+    assert!(arrays.contains(
+        r#"title="Coze type: array of array of number">list of lists of numbers</span>"#
+    ));
+    assert!(arrays.contains(r#"<button type="button" class="cz-add">Add grid item</button>"#));
+}
+
+#[test]
+fn a_top_level_optional_default_is_marked_as_coze_s_and_a_required_or_nested_one_is_not() {
+    let doc = r#"{"input":{"parameters":{
+        "count":{"type":"integer","default_value":"3"},
+        "keep":{"type":"integer","required":true,"default_value":"7"},
+        "opts":{"type":"object","default_value":"{\"n\":1}","properties":{"n":{"type":"integer","default_value":"2"}}},
+        "tags":{"type":"array","items":{"type":"string"},"default_value":"[\"a\"]"}}}}"#;
+    let html = html_from_stdin(doc, &[]);
+    let model = model(&html);
+    let fallback = |i: usize| model["nodes"][i]["fallback"] == true;
+    assert!(fallback(0), "an optional top-level default");
+    assert!(!fallback(1), "a required parameter is always sent");
+    assert!(fallback(2), "an optional object's default");
+    assert!(!fallback(3), "a default inside an object is sent as shown");
+    assert!(fallback(4), "an optional array's default");
+    assert!(html.contains(r#"<div class="cz-field" data-node="0" data-default>"#));
+    assert!(html.contains(r#"<div class="cz-field" data-node="1">"#));
+    assert!(html.contains(r#"<p class="cz-default" id="cz-0-def">Default: Coze applies it by itself, so it is sent only if you change it.</p>"#));
+    assert!(html.contains(r#"name="count" value="3" aria-describedby="cz-0-def cz-0-err""#));
+    // A group shows its default but starts left out; a change inside (or the box) includes it.
+    assert!(html.contains(r#"<input type="checkbox" class="cz-include" id="cz-2-inc"> include"#));
+    assert!(html.contains(r#"<input type="checkbox" class="cz-include" id="cz-4-inc"> include"#));
+    assert!(html.contains(r#"<p class="cz-default" id="cz-2-def">Default shown: "#));
+    assert!(
+        html.contains(r#"name="opts.n" value="1""#),
+        "the enclosing default wins"
+    );
+    assert_eq!(
+        model["nodes"][4]["prefill"], r#"["a"]"#,
+        "its rows are still drawn"
+    );
+}
+
+#[test]
+fn the_result_panel_has_a_copy_button_with_announced_feedback() {
+    let html = html_for(&corpus_doc("bare_info"), &[]);
+    assert!(html.contains(
+        "<button type=\"button\" class=\"cz-copy\">Copy JSON</button>\n<span class=\"cz-copied\" role=\"status\"></span>"
+    ));
+    assert!(html.contains(r#"<pre class="cz-out" tabindex="0"></pre>"#));
+    assert!(html.contains(r#"<p class="cz-left-out" hidden></p>"#));
+}
+
+#[test]
+fn the_script_keeps_its_sentences_in_one_place_and_explains_cors() {
+    let script = std::fs::read_to_string(root().join("templates/html/form.js")).expect("form.js");
+    let text = &script[script.find("const TEXT = {").expect("TEXT")..];
+    let text = &text[..text.find("\n  };").expect("end of TEXT")];
+    for sentence in [
+        "Could not reach ",
+        "it must allow this page's origin with CORS ",
+        "(Access-Control-Allow-Origin; a page opened from disk sends Origin: null)",
+        "for Content-Type: application/json.",
+        "This field is required.",
+    ] {
+        assert!(text.contains(sentence), "TEXT lacks {sentence:?}");
+    }
+    // Outside TEXT, the script writes no sentence of its own: every message is a TEXT entry.
+    let code = script.replace(text, "");
+    for stray in ["\"Enter ", "\"This ", "\"Could ", "\"Copied", "\"Left out"] {
+        assert!(!code.contains(stray), "a message outside TEXT: {stray}");
+    }
 }
 
 /// The `<script type="application/json">` model of a page, parsed.
@@ -318,7 +423,7 @@ fn forms_work_end_to_end_in_headless_chromium() {
         stderr(&out)
     );
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 20, "every scenario must run:\n{report}");
+    assert_eq!(passed, 25, "every scenario must run:\n{report}");
     eprintln!("{report}screenshots in {}", screenshots.display());
 }
 

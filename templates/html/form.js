@@ -1,13 +1,57 @@
 // cozegen form script. Static: what it knows about the parameters, and the value rules it
 // checks them with, come from the JSON model inside the form (the IR's own TIME_PATTERN,
 // FILE_PATTERN and integer bounds; nothing here restates a rule). It numbers array rows, keeps
-// optional groups in or out, collects the Coze `parameters` object, shows errors next to their
-// fields, and dispatches `cozegen:submit` (then POSTs when the form has an action). Values are
-// kept exact: numbers as their JSON text, objects in their key order, and the payload is
-// written by the form's own JSON writer. No inline handlers, no eval, no HTML parsing of data:
-// strict-CSP friendly.
+// optional groups in or out, leaves untouched top-level defaults to Coze, collects the Coze
+// `parameters` object, shows errors next to their fields and links them from a summary, and
+// dispatches `cozegen:submit` (then POSTs when the form has an action). Values are kept exact:
+// numbers as their JSON text, objects in their key order, and the payload is written by the
+// form's own JSON writer. No inline handlers, no eval, no HTML parsing of data: strict-CSP
+// friendly. Titles and type words come from the page (decided in Rust); every sentence the
+// script writes is in TEXT below.
 (() => {
   "use strict";
+
+  // Everything the script says to the people filling the form, in one place.
+  const TEXT = {
+    row: (stem, numbers) => stem + " " + numbers.join("."),
+    required: "This field is required.",
+    emptyRow: "Enter a value or remove this item.",
+    ownKey: (key) => JSON.stringify(key) + " is a parameter of its own: enter it in its field.",
+    badTime: "Enter a complete date and time.",
+    badInteger: "Enter a whole number.",
+    badNumber: "Enter a number.",
+    integerForm: "Enter a whole number, without a fraction or exponent.",
+    integerRange: (min, max) => "Enter a whole number from " + min + " to " + max + ".",
+    numberRange: "This number is too large: it must fit a 64-bit float.",
+    dateTime: "Enter a date and time.",
+    wholeSeconds: "Enter whole seconds.",
+    realDate: "Enter a real date and time, from year 0001 to 9999.",
+    fileHint: 'Enter an http(s) URL, a file_id, or {"file_id": "…"}.',
+    fileId: "A file_id cannot hold quotes, backslashes or control characters.",
+    json: (object, detail) => (object ? "Enter a JSON object" : "Enter JSON (text in double quotes)") + ": " + detail + ".",
+    jsonObject: 'Enter a JSON object, e.g. {"key": "value"}.',
+    summary: (n) => (n === 1 ? "One field needs attention before submitting:" : n + " fields need attention before submitting:"),
+    // A field in the summary: its title after its groups' ("Customer › Address › City").
+    path: (titles) => titles.join(" › "),
+    elided: "…",
+    problem: (message) => ": " + message,
+    more: (n) => "… and " + n + " more.",
+    unreadable: (why) => "This form could not be read (" + why + "); is it nested too deeply for the browser?",
+    defaultChanged: "Changed: your value is sent instead of the default.",
+    leftOut: (titles, more) => "Left out, so Coze applies the workflow's defaults: " + titles.join(", ") + (more ? ", and " + more + " more" : "") + ".",
+    collected: "Collected the parameters.",
+    sending: (url) => "Sending to " + url + " …",
+    answered: (url, status, text) => "POST " + url + ": " + status + (text ? " " + text : ""),
+    unreachable: (url, why) =>
+      "Could not reach " + url + ". If the server is up, it must allow this page's origin with CORS " +
+      "(Access-Control-Allow-Origin; a page opened from disk sends Origin: null) and answer the preflight " +
+      "for Content-Type: application/json. (The browser said: " + why + ")",
+    copied: "Copied.",
+    selected: "Selected: press Ctrl+C (⌘C on a Mac) to copy.",
+    picked: (name, size, type) =>
+      "Picked " + name + " (" + size + (type ? ", " + type : "") + "). It is not uploaded: " +
+      "upload it with Coze's file upload API and paste the file_id above, or paste a URL to it.",
+  };
   const form = document.getElementById("cozegen-form");
   if (!form || form.dataset.czReady) return;
   form.dataset.czReady = "1";
@@ -23,6 +67,8 @@
   const summary = form.querySelector(":scope > .cz-summary");
   const status = form.querySelector(".cz-status");
   const result = form.querySelector(".cz-result");
+  // Whether the summary lists the fields' errors (and follows them as they change).
+  let listing = false;
 
   // ---- Exact JSON -------------------------------------------------------------------------
   // Values inside the form: null, booleans, strings, Num (a number as its JSON text), arrays,
@@ -287,7 +333,7 @@
         el.setAttribute("name", name);
       }
       if (el.classList.contains("cz-name") && el.hasAttribute("data-item")) {
-        el.textContent = node.label + idx.slice(idx.length - node.trail).map((i) => "[" + i + "]").join("");
+        el.textContent = TEXT.row(node.label, idx.slice(idx.length - node.trail).map((i) => i + 1));
       }
     }
   }
@@ -305,7 +351,10 @@
     if (!box) return;
     box.checked = on;
     el.toggleAttribute("data-excluded", !on);
-    if (!on) for (const slot of el.querySelectorAll(".cz-error:not([hidden])")) clearError(slot.parentElement);
+    if (!on) {
+      for (const slot of el.querySelectorAll(".cz-error:not([hidden])")) clearError(slot.parentElement, true);
+      if (listing) renderSummary();
+    }
   }
 
   // A change inside optional groups includes them, from the innermost out.
@@ -349,7 +398,8 @@
     if (node.kind === "array") {
       const rows = value === undefined ? prefillOf(node) : value;
       if (!Array.isArray(rows)) return;
-      setIncluded(el, true);
+      // A top-level default is shown but left to Coze (the page starts it unticked).
+      if (!(value === undefined && node.fallback)) setIncluded(el, true);
       rowsOf(el).replaceChildren();
       for (const v of rows) addRow(el, v);
       return;
@@ -392,7 +442,6 @@
   const NUMBER_TEXT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
   const DATETIME = /^([0-9]{4,}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?$/;
   const URLISH = /^[a-z][a-z0-9+.-]*:/i;
-  const FILE_HINT = 'Enter an http(s) URL, a file_id, or {"file_id": "…"}.';
 
   // A leaf's value: {v} with v undefined when the control gives none, or {error}.
   function readLeaf(el, node) {
@@ -404,7 +453,7 @@
       return ok(control.value === "" ? undefined : control.value === "true");
     }
     if (control.validity && control.validity.badInput) {
-      return bad(node.kind === "time" ? "Enter a complete date and time." : node.kind === "integer" ? "Enter a whole number." : "Enter a number.");
+      return bad(node.kind === "time" ? TEXT.badTime : node.kind === "integer" ? TEXT.badInteger : TEXT.badNumber);
     }
     const text = node.kind === "string" || node.kind === "file" ? textOf(control, node) : { text: control.value };
     const raw = text.text;
@@ -414,15 +463,15 @@
     if (t === "") return ok(undefined);
     switch (node.kind) {
       case "integer": {
-        if (!INTEGER_TEXT.test(t)) return bad("Enter a whole number, without a fraction or exponent.");
+        if (!INTEGER_TEXT.test(t)) return bad(TEXT.integerForm);
         const n = BigInt(t);
-        if (n < rules.min || n > rules.max) return bad("Enter a whole number from " + rules.min + " to " + rules.max + ".");
+        if (n < rules.min || n > rules.max) return bad(TEXT.integerRange(rules.min, rules.max));
         return ok(new Num(n.toString()));
       }
       case "number": {
-        if (!NUMBER_TEXT.test(t)) return bad("Enter a number.");
+        if (!NUMBER_TEXT.test(t)) return bad(TEXT.badNumber);
         const n = Number(t);
-        if (!Number.isFinite(n)) return bad("This number is too large: it must fit a 64-bit float.");
+        if (!Number.isFinite(n)) return bad(TEXT.numberRange);
         // JSON number text goes as typed; other spellings (".5", "+1") as the number they are.
         NUMBER.lastIndex = 0;
         const json = NUMBER.test(t) && NUMBER.lastIndex === t.length;
@@ -430,18 +479,18 @@
       }
       case "time": {
         const m = DATETIME.exec(t);
-        if (!m) return bad("Enter a date and time.");
-        if (m[4] && /[1-9]/.test(m[4])) return bad("Enter whole seconds.");
+        if (!m) return bad(TEXT.dateTime);
+        if (m[4] && /[1-9]/.test(m[4])) return bad(TEXT.wholeSeconds);
         const value = m[1] + " " + m[2] + ":" + (m[3] || "00");
-        return rules.time.test(value) ? ok(value) : bad("Enter a real date and time, from year 0001 to 9999.");
+        return rules.time.test(value) ? ok(value) : bad(TEXT.realDate);
       }
       case "file": {
         // A URL or {"file_id": …} JSON goes as typed; a bare file_id is wrapped for Coze.
         if (rules.file.test(raw)) return ok(raw);
         if (rules.file.test(t)) return ok(t);
-        if (t.startsWith("{") || URLISH.test(t)) return bad(FILE_HINT);
+        if (t.startsWith("{") || URLISH.test(t)) return bad(TEXT.fileHint);
         const wrapped = '{"file_id":' + JSON.stringify(t) + "}";
-        return rules.file.test(wrapped) ? ok(wrapped) : bad("A file_id cannot hold quotes, backslashes or control characters.");
+        return rules.file.test(wrapped) ? ok(wrapped) : bad(TEXT.fileId);
       }
       case "map":
       case "extra":
@@ -452,9 +501,9 @@
           v = parseJson(raw);
         } catch (e) {
           if (!(e instanceof JsonError)) throw e;
-          return bad((object ? "Enter a JSON object" : "Enter JSON (text in double quotes)") + ": " + e.message + ".");
+          return bad(TEXT.json(object, e.message));
         }
-        if (object && !(v instanceof Map)) return bad('Enter a JSON object, e.g. {"key": "value"}.');
+        if (object && !(v instanceof Map)) return bad(TEXT.jsonObject);
         return ok(v);
       }
       default:
@@ -477,11 +526,13 @@
         const itemEl = itemOf(row);
         const before = errs.length;
         const v = collect(itemEl, errs);
-        if (v === undefined && errs.length === before) errs.push([itemEl, "Enter a value or remove this item."]);
+        if (v === undefined && errs.length === before) errs.push([itemEl, TEXT.emptyRow]);
         values.push(v);
       }
       return values;
     }
+    // An untouched top-level default is left out: Coze applies it when the parameter is absent.
+    if (node.fallback && el.hasAttribute("data-default")) return undefined;
     const r = readLeaf(el, node);
     if (r.error) errs.push([el, r.error]);
     return r.v;
@@ -498,13 +549,13 @@
         const declared = v && v.size ? new Set(ids.map((i) => nodes[i].key)) : null;
         for (const [key, value] of v || []) {
           if (declared.has(key)) {
-            errs.push([kids[k], JSON.stringify(key) + " is a parameter of its own: enter it in its field."]);
+            errs.push([kids[k], TEXT.ownKey(key)]);
             break;
           }
           obj.set(key, value);
         }
       } else if (v !== undefined) obj.set(nodes[id].key, v);
-      else if (nodes[id].required && errs.length === before) errs.push([kids[k], "This field is required."]);
+      else if (nodes[id].required && errs.length === before) errs.push([kids[k], TEXT.required]);
     });
     return obj;
   }
@@ -514,6 +565,57 @@
   const focusable = (el) => (isGroup(el) ? el.querySelector("input, textarea, select, button") : controlOf(el)) || el;
   const marked = (el) => (isGroup(el) ? el : controlOf(el));
 
+  // The title the page shows for a parameter (row titles numbered).
+  function titleOf(el) {
+    const label = isGroup(el) ? el.firstElementChild : own(el, "label");
+    const name = label && label.querySelector(".cz-name");
+    return name ? name.textContent : "";
+  }
+
+  // A parameter's title after those of the groups around it: "Customer › Address › City". An
+  // array adds nothing, its rows' titles say it ("Line 2 › SKU"); a deep path keeps both ends.
+  function pathTitle(el) {
+    const parts = [titleOf(el)];
+    for (let g = el.parentElement.closest("fieldset.cz-group"); g; g = g.parentElement.closest("fieldset.cz-group")) {
+      if (!g.classList.contains("cz-array")) parts.unshift(titleOf(g));
+    }
+    return TEXT.path(parts.length > 4 ? [parts[0], TEXT.elided, ...parts.slice(-2)] : parts);
+  }
+
+  const SUMMARY_MAX = 20;
+
+  // Rewrites the summary from the errors on the page, in document order: a link to each field,
+  // named by its title. Returns the first field with an error, or null.
+  function renderSummary() {
+    const slots = form.querySelectorAll(".cz-error:not([hidden])");
+    if (!slots.length) {
+      listing = false;
+      summary.hidden = true;
+      summary.replaceChildren();
+      return null;
+    }
+    const intro = document.createElement("p");
+    intro.textContent = TEXT.summary(slots.length);
+    const list = document.createElement("ul");
+    for (let k = 0; k < slots.length && k < SUMMARY_MAX; k++) {
+      const holder = slots[k].parentElement;
+      const link = document.createElement("a");
+      link.setAttribute("href", "#" + marked(holder).id);
+      link.textContent = pathTitle(holder);
+      const item = document.createElement("li");
+      item.append(link, TEXT.problem(slots[k].textContent));
+      list.append(item);
+    }
+    summary.replaceChildren(intro, list);
+    if (slots.length > SUMMARY_MAX) {
+      const more = document.createElement("p");
+      more.textContent = TEXT.more(slots.length - SUMMARY_MAX);
+      summary.append(more);
+    }
+    summary.hidden = false;
+    return slots[0].parentElement;
+  }
+
   function showError(el, message) {
     const slot = own(el, ".cz-error");
     slot.textContent = message;
@@ -521,39 +623,58 @@
     marked(el).setAttribute("aria-invalid", "true");
   }
 
-  function clearError(el) {
+  // `quiet`: the caller updates the summary once, after clearing many.
+  function clearError(el, quiet) {
     const slot = own(el, ".cz-error");
     if (!slot || slot.hidden) return;
     slot.hidden = true;
     slot.textContent = "";
     marked(el).removeAttribute("aria-invalid");
-    if (!form.querySelector(".cz-error:not([hidden])")) summary.hidden = true;
+    if (listing && !quiet) renderSummary();
   }
 
   function clearErrors() {
-    for (const slot of form.querySelectorAll(".cz-error:not([hidden])")) clearError(slot.parentElement);
+    listing = false;
+    for (const slot of form.querySelectorAll(".cz-error:not([hidden])")) clearError(slot.parentElement, true);
     summary.hidden = true;
-    summary.textContent = "";
+    summary.replaceChildren();
   }
 
+  // Shows every error, lists them in the summary, and moves focus to the first one on the
+  // page (not the first one found: the summary's order is the page's).
   function showErrors(errs) {
     for (const [el, message] of errs) showError(el, message);
-    summary.textContent =
-      errs.length === 1 ? "One field needs attention before submitting." : errs.length + " fields need attention before submitting.";
-    summary.hidden = false;
-    focusable(errs[0][0]).focus();
+    listing = true;
+    const first = renderSummary();
+    if (first) focusable(first).focus();
   }
+
+  // A summary link focuses its field's control (the page's address stays as it is, which
+  // matters when the form is embedded in a page with its own routing).
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    if (!link) return;
+    const target = document.getElementById(link.getAttribute("href").slice(1));
+    const holder = target && target.closest("[data-node]");
+    if (!holder || !form.contains(holder)) return;
+    event.preventDefault();
+    focusable(holder).focus();
+  });
 
   // Live validation: a leaf is checked when the user commits a change, and its error goes
   // away as soon as what is typed is valid. A blank required field is flagged on submit.
-  function recheck(holder, committed) {
+  // `flagOnly`: only show a new error (a submit since the change may have shown others).
+  function recheck(holder, committed, flagOnly) {
     if (isGroup(holder) || !own(holder, ".cz-control")) return;
     const slot = own(holder, ".cz-error");
-    if (!committed && slot.hidden) return;
+    if (flagOnly ? !slot.hidden : !committed && slot.hidden) return;
     const r = readLeaf(holder, nodeOf(holder));
     if (r.error) {
-      if (committed) showError(holder, r.error);
-    } else {
+      if (committed) {
+        showError(holder, r.error);
+        if (listing) renderSummary();
+      }
+    } else if (!flagOnly) {
       clearError(holder);
     }
   }
@@ -568,7 +689,7 @@
   async function post(json) {
     const response = own(result, ".cz-response");
     response.hidden = true;
-    status.textContent = "Sending to " + model.action + " …";
+    status.textContent = TEXT.sending(model.action);
     try {
       const res = await fetch(model.action, {
         method: "POST",
@@ -576,19 +697,58 @@
         body: '{"parameters":' + json + "}",
       });
       const body = await res.text();
-      status.textContent = "POST " + model.action + ": " + res.status + (res.statusText ? " " + res.statusText : "");
+      status.textContent = TEXT.answered(model.action, res.status, res.statusText);
       status.dataset.state = res.ok ? "ok" : "error";
       show(own(response, ".cz-response-body"), body);
       response.hidden = false;
     } catch (e) {
-      status.textContent = "POST " + model.action + " failed: " + e.message;
+      // A refused CORS check and a server that is down look the same from here.
+      status.textContent = TEXT.unreachable(model.action, e.message);
       status.dataset.state = "error";
     }
   }
 
+  // The titles of the top-level parameters left to Coze's defaults by this payload.
+  function leftOut(value) {
+    const titles = [];
+    let count = 0;
+    const els = members(fields, model.root);
+    model.root.forEach((id, k) => {
+      const node = nodes[id];
+      if (!node.fallback || value.has(node.key)) return;
+      count++;
+      if (titles.length < 10) titles.push(titleOf(els[k]));
+    });
+    return count ? TEXT.leftOut(titles, count - titles.length) : "";
+  }
+
+  // Copies the shown payload; where the clipboard is not available (or refuses), selects it.
+  async function copyResult() {
+    const out = own(result, ".cz-out");
+    const note = result.querySelector(".cz-copied");
+    let copied = false;
+    if (navigator.clipboard && typeof navigator.clipboard.writeText === "function") {
+      try {
+        await navigator.clipboard.writeText(out.textContent);
+        copied = true;
+      } catch (e) {
+        copied = false;
+      }
+    }
+    if (!copied) {
+      const range = document.createRange();
+      range.selectNodeContents(out);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+    note.textContent = copied ? TEXT.copied : TEXT.selected;
+  }
+
   let broken = null;
   const unreadable = (e) => {
-    summary.textContent = "This form could not be read (" + e.message + "); is it nested too deeply for the browser?";
+    listing = false;
+    summary.textContent = TEXT.unreadable(e.message);
     summary.hidden = false;
   };
 
@@ -615,12 +775,16 @@
     }
     const json = writeJson(value, false);
     show(own(result, ".cz-out"), writeJson(value, true));
+    const note = own(result, ".cz-left-out");
+    note.textContent = leftOut(value);
+    note.hidden = !note.textContent;
+    result.querySelector(".cz-copied").textContent = "";
     result.hidden = false;
     const go = form.dispatchEvent(
       new CustomEvent("cozegen:submit", { detail: { parameters: toPlain(value), json }, bubbles: true, cancelable: true })
     );
     if (model.action && go) post(json);
-    else status.textContent = "Collected the parameters.";
+    else status.textContent = TEXT.collected;
   });
 
   form.addEventListener("click", (event) => {
@@ -641,8 +805,17 @@
       row.remove();
       relabel(list);
       (next ? next.querySelector(".cz-remove") : own(arrayEl, ".cz-add")).focus();
+    } else if (button.classList.contains("cz-copy")) {
+      copyResult();
     }
   });
+
+  // The first change to a top-level default makes it the user's value, sent from then on.
+  function changedDefault(holder) {
+    holder.removeAttribute("data-default");
+    const note = own(holder, ".cz-default");
+    if (note) note.textContent = TEXT.defaultChanged;
+  }
 
   function touched(event) {
     const target = event.target;
@@ -655,11 +828,31 @@
     }
     const holder = target.closest("[data-node]");
     if (!holder) return;
+    if (holder.hasAttribute("data-default")) changedDefault(holder);
     includeAround(holder);
-    recheck(holder, event.type === "change");
+    if (event.type === "change" && pressing) checkAfterPress.add(holder);
+    else recheck(holder, event.type === "change");
   }
   form.addEventListener("input", touched);
   form.addEventListener("change", touched);
+
+  // A change committed by pressing something (leaving a field for the Submit button) is checked
+  // once the press is over: an error shown on pointerdown would push the button from under the
+  // pointer, and the click would be lost.
+  let pressing = false;
+  const checkAfterPress = new Set();
+  window.addEventListener("pointerdown", () => (pressing = true), true);
+  const released = () => {
+    pressing = false;
+    // After the click that ends the press has been handled; only to flag a value (typing has
+    // cleared what was fixed, and a submit may have flagged more than the value itself).
+    setTimeout(() => {
+      for (const holder of checkAfterPress) if (holder.isConnected) recheck(holder, true, true);
+      checkAfterPress.clear();
+    }, 0);
+  };
+  window.addEventListener("pointerup", released, true);
+  window.addEventListener("pointercancel", released, true);
 
   // Picking a file cannot upload it (that takes an API token, which this page never holds):
   // it only says which file was picked and what to do with it.
@@ -673,11 +866,7 @@
       return;
     }
     const size = file.size < 1024 ? file.size + " B" : Math.round(file.size / 1024) + " KB";
-    show(
-      note,
-      "Picked " + file.name + " (" + size + (file.type ? ", " + file.type : "") + "). It is not uploaded: " +
-        "upload it with Coze's file upload API and paste the file_id above, or paste a URL to it."
-    );
+    show(note, TEXT.picked(file.name, size, file.type));
   });
 
   try {

@@ -110,10 +110,24 @@ const includeBox = (page, name) => control(page, name).locator(":scope > legend 
 // Submits; returns the last `cozegen:submit` ({json, stringified}) or undefined when blocked.
 async function submitRaw(page) {
   const before = await page.evaluate(() => window.__submits.length);
-  await page.locator(".cz-submit").click();
-  await page.waitForTimeout(50);
+  await clickSubmit(page);
   const submits = await page.evaluate(() => window.__submits);
   return submits.length > before ? submits[submits.length - 1] : undefined;
+}
+
+// Clicks Submit until the form gets the submit event: a click the layout moved the button from
+// under (a form whose fields render as they scroll into view) must not pass for a refusal.
+async function clickSubmit(page) {
+  for (let tries = 0; tries < 3; tries++) {
+    await page.evaluate(() => {
+      window.__handled = false;
+      document.getElementById("cozegen-form").addEventListener("submit", () => (window.__handled = true), { once: true });
+    });
+    await page.locator(".cz-submit").click();
+    await page.waitForTimeout(50);
+    if (await page.evaluate(() => window.__handled)) return;
+  }
+  throw new Error("the Submit button could not be clicked");
 }
 
 // Submits; returns the parameters (parsed from the exact JSON) or undefined when blocked.
@@ -149,9 +163,15 @@ async function structure(page) {
       }
       const label = holder.matches("fieldset") ? holder.querySelector(":scope > legend") : el.labels && el.labels[0];
       if (!label) issues.push(`${el.getAttribute("name")} has no label`);
-      const text = label ? label.textContent : "";
-      const expected = node.key !== undefined ? node.key : null;
-      if (expected !== null && !text.startsWith(expected)) issues.push(`label ${JSON.stringify(text)} does not start with ${JSON.stringify(expected)}`);
+      // A member's label is its title, with the exact wire name after it where the two differ.
+      const title = label ? label.querySelector(".cz-name") : null;
+      if (!title || !title.textContent) issues.push(`${el.getAttribute("name")}: the label has no title`);
+      if (node.key !== undefined && title) {
+        const wire = label.querySelector(".cz-wire");
+        const shown = wire ? wire.textContent : title.textContent;
+        if (shown !== node.key) issues.push(`label ${JSON.stringify(label.textContent)} does not show the wire name ${JSON.stringify(node.key)}`);
+        if (!label.querySelector(".cz-badge")) issues.push(`${el.getAttribute("name")}: no type chip`);
+      }
       for (const id of (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean)) {
         if (!document.getElementById(id)) issues.push(`${el.getAttribute("name")}: aria-describedby ${id} is missing`);
       }
@@ -190,7 +210,7 @@ async function errorsByField(page) {
 const scenarios = [];
 const scenario = (name, fn) => scenarios.push({ name, fn });
 
-scenario("every corpus form loads cleanly, labels every control, and untouched submits its defaults or asks only for required fields", async () => {
+scenario("every corpus form loads cleanly, labels every control, and untouched submits (leaving top-level defaults to Coze) or asks only for required fields", async () => {
   for (const [doc, file] of Object.entries(config.pages)) {
     const page = await open(file);
     const { issues } = await structure(page);
@@ -198,10 +218,16 @@ scenario("every corpus form loads cleanly, labels every control, and untouched s
     const payload = await submit(page);
     if (payload !== undefined) {
       validate(doc, payload);
+      // No optional top-level default goes out untouched: Coze applies it by itself.
+      const fallbacks = await page.evaluate(() => {
+        const model = JSON.parse(document.querySelector("#cozegen-form script.cz-model").textContent);
+        return model.root.map((id) => model.nodes[id]).filter((n) => n.fallback).map((n) => n.key);
+      });
+      for (const key of fallbacks) assert(!(key in payload), `${doc}: the untouched default ${key} was sent`);
     } else {
       // Every default the IR accepts is accepted by the untouched form: only blanks block it.
       const errors = await visibleErrors(page);
-      assert(errors.length > 0 && errors.every((e) => e.visible && e.message), `${doc}: blocked without a visible message`);
+      assert(errors.length > 0 && errors.every((e) => e.visible && e.message), `${doc}: blocked without a visible message: ${JSON.stringify(errors)}`);
       assert(errors.every((e) => e.message === "This field is required."), `${doc}: untouched form blocked by a value: ${JSON.stringify(errors)}`);
       assert(await page.locator(".cz-summary").isVisible(), `${doc}: no summary`);
     }
@@ -269,8 +295,8 @@ scenario("arrays: rows of objects, nested arrays and arrays of arrays add, remov
   const page = await open(config.pages.arrays);
   assertEqual(await rowCount(page, "grid"), 2, "grid rows from the default");
   assertEqual(await control(page, "grid[1][1]").inputValue(), "3.25", "grid[1][1] default");
-  // Untouched: the required array goes as [], the optional one with a default as its rows.
-  assertEqual((await submitRaw(page)).json, '{"rows":[],"grid":[[0.5,1.0],[2.0,3.25]]}', "untouched");
+  // Untouched: the required array goes as [], the optional one's default is Coze's to apply.
+  assertEqual((await submitRaw(page)).json, '{"rows":[]}', "untouched");
 
   await addRow(page, "rows");
   await addRow(page, "rows");
@@ -288,7 +314,7 @@ scenario("arrays: rows of objects, nested arrays and arrays of arrays add, remov
   // After the removal, what was rows[1] is rows[0], names, ids and labels included.
   assertEqual(await control(page, "rows[0].tags[1]").inputValue(), "big", "renamed after removal");
   const legend = await control(page, "rows[0]").locator(":scope > legend .cz-name").textContent();
-  assertEqual(legend, "rows[0]", "item legend renumbered");
+  assertEqual(legend, "Row 1", "item legend renumbered");
   assertEqual(await includeBox(page, "rows[0].tags").isChecked(), true, "adding a row included the optional array");
   assertEqual(await includeBox(page, "rows[1].tags").isChecked(), false, "an untouched row's optional array is left out");
 
@@ -456,11 +482,12 @@ scenario("optional objects and arrays: an include box, ticked by a change inside
 });
 
 scenario("integers are exact: defaults beyond 2^53 go untouched with their digits, bounds are the IR's, JSON keeps its numbers", async () => {
+  // Required, so that their defaults go out (Coze applies an optional one's itself).
   const file = generate("exact", {
-    big: { type: "integer", default_value: "9007199254740993" },
-    ids: { type: "array", items: { type: "integer" }, default_value: "[9223372036854775807,-9223372036854775808]" },
-    blob: { type: "object", default_value: '{"n":18446744073709551615,"f":1.0}' },
-    ratio: { type: "number", default_value: "0.1" },
+    big: { type: "integer", required: true, default_value: "9007199254740993" },
+    ids: { type: "array", required: true, items: { type: "integer" }, default_value: "[9223372036854775807,-9223372036854775808]" },
+    blob: { type: "object", required: true, default_value: '{"n":18446744073709551615,"f":1.0}' },
+    ratio: { type: "number", required: true, default_value: "0.1" },
     n: { type: "integer" },
     x: { type: "number" },
     free: { type: "any" },
@@ -501,9 +528,10 @@ scenario("integers are exact: defaults beyond 2^53 go untouched with their digit
   await finish(page);
 });
 
-scenario("every default the IR accepts is sent untouched, exactly, wherever it is prefilled", async () => {
+scenario("every default the IR accepts that the form sends (required, or nested) goes untouched, exactly", async () => {
+  // Required or nested: an optional top-level default is Coze's to apply, and is left out.
   const file = generate("defaults", {
-    s_rows: { type: "array", items: { type: "string" }, default_value: JSON.stringify(["", "x\r\ny", "nul\u0000"]) },
+    s_rows: { type: "array", required: true, items: { type: "string" }, default_value: JSON.stringify(["", "x\r\ny", "nul\u0000"]) },
     obj: {
       type: "object",
       required: true,
@@ -518,12 +546,13 @@ scenario("every default the IR accepts is sent untouched, exactly, wherever it i
     },
     items: {
       type: "array",
+      required: true,
       items: { type: "object", properties: { when: { type: "time" }, opt: { type: "boolean" }, m: { type: "object" }, big: { type: "integer" }, any: {} } },
       default_value: '[{"when":"2025-07-01 09:30:00","opt":true,"m":{},"big":-9007199254740993,"any":null}]',
     },
-    num: { type: "number", default_value: "-0.0" },
-    text: { type: "string", default_value: "nul\u0000 and cr\r" },
-    file: { type: "file", default_value: ' {"file_id":"a b"}' },
+    num: { type: "number", required: true, default_value: "-0.0" },
+    text: { type: "string", required: true, default_value: "nul\u0000 and cr\r" },
+    file: { type: "file", required: true, default_value: ' {"file_id":"a b"}' },
   });
   const page = await open(file);
   assertEqual(await control(page, "obj.name").getAttribute("placeholder"), "(empty text)", "an empty default says so");
@@ -545,7 +574,7 @@ scenario("every default the IR accepts is sent untouched, exactly, wherever it i
 
 scenario("time: a datetime-local with seconds, sent as yyyy-MM-dd HH:mm:ss and checked with the IR's TIME_PATTERN", async () => {
   const file = generate("times", {
-    when: { type: "time", default_value: "2024-02-29 23:59:59" },
+    when: { type: "time", required: true, default_value: "2024-02-29 23:59:59" },
     at: { type: "time" },
   });
   const page = await open(file);
@@ -567,7 +596,7 @@ scenario("time: a datetime-local with seconds, sent as yyyy-MM-dd HH:mm:ss and c
 scenario("file: an http(s) URL or {\"file_id\"} JSON goes as typed, a bare id is wrapped, anything else is refused", async () => {
   const file = generate("files", {
     doc: { type: "doc" },
-    pic: { type: "image", default_value: '{"file_id":"kept"}\n' },
+    pic: { type: "image", required: true, default_value: '{"file_id":"kept"}\n' },
   });
   const page = await open(file);
   assertEqual((await submitRaw(page)).json, '{"pic":"{\\"file_id\\":\\"kept\\"}\\n"}', "a default the input cannot show goes exactly");
@@ -595,7 +624,7 @@ scenario("strings: text areas that take newlines; a blank box is no value (left 
   const file = generate("strings", {
     req: { type: "string", required: true },
     opt: { type: "string" },
-    crlf: { type: "string", default_value: "a\r\nb\rc" },
+    crlf: { type: "string", required: true, default_value: "a\r\nb\rc" },
   });
   const page = await open(file);
   assertEqual(await control(page, "opt").evaluate((e) => e.tagName), "TEXTAREA", "a text area");
@@ -640,8 +669,8 @@ scenario("open objects: an other-keys box per object sends undeclared keys exact
   await finish(page);
 });
 
-scenario("live validation: a committed bad value is flagged before submitting and clears when fixed", async () => {
-  const page = await open(config.pages.all_types);
+scenario("live validation: a committed bad value is flagged before submitting and clears when fixed, and never costs the Submit click", async () => {
+  let page = await open(config.pages.all_types);
   await control(page, "count").fill("1.5");
   await control(page, "count").blur();
   assert(/whole number/.test((await errorsByField(page)).count || ""), "flagged on change");
@@ -653,6 +682,22 @@ scenario("live validation: a committed bad value is flagged before submitting an
   assert((await errorsByField(page)).file_input, "file flagged on change");
   await control(page, "file_input").fill("https://x/y");
   assertEqual(await visibleErrors(page), [], "file error cleared");
+  await finish(page);
+
+  // Leaving a bad value for the Submit button: the error waits for the press to end, so the
+  // button does not move from under the pointer (a short form: nothing scrolls to make up for
+  // it) and one click submits.
+  page = await open(generate("press", { count: { type: "integer" } }));
+  await control(page, "count").fill("2.5");
+  await page.evaluate(() => {
+    window.__handled = 0;
+    document.getElementById("cozegen-form").addEventListener("submit", () => window.__handled++);
+  });
+  await page.locator(".cz-submit").click();
+  await page.waitForTimeout(50);
+  assertEqual(await page.evaluate(() => window.__handled), 1, "one click, one submit");
+  assert(/whole number/.test((await errorsByField(page)).count || ""), "and the value is flagged");
+  assertEqual(await page.evaluate(() => document.activeElement.getAttribute("name")), "count", "with the focus on it");
   await finish(page);
 });
 
@@ -702,6 +747,9 @@ scenario("hostile names, descriptions and defaults stay inert text", async () =>
   await control(page, "onclick").focus();
   await control(page, "type").fill("x");
   await control(page, '["a\\"b\\\\c"]').fill("q");
+  assert(!(evil in (await submit(page))), "an untouched default is Coze's to apply");
+  // Entered by the user (the same text), it is theirs and goes out.
+  await control(page, evilName).fill("</textarea><script>alert(2)</script>");
   const payload = await submit(page);
   assertEqual(payload[evil], "</textarea><script>alert(2)</script>", "hostile key and default round-trip");
   assertEqual(payload['a"b\\c'], "q", "quote and backslash key");
@@ -761,7 +809,7 @@ scenario("--action POSTs the exact {\"parameters\":…} text to the given URL an
     assertEqual(received[0].url, "/run", "path");
     assertEqual(received[0].type, "application/json", "content type");
     assertEqual(received[0].body, '{"parameters":' + sent.json + "}", "body, exactly");
-    assertEqual(sent.json, '{"rows":[{"sku":"X","qty":9223372036854775807}],"grid":[[0.5,1.0],[2.0,3.25]]}', "payload");
+    assertEqual(sent.json, '{"rows":[{"sku":"X","qty":9223372036854775807}]}', "payload");
     const statusText = await page.locator(".cz-status").textContent();
     assert(statusText.includes("200"), `status: ${statusText}`);
     assertEqual(await page.locator(".cz-response-body").textContent(), '{"code":0,"data":"<b>done</b>"}', "response shown as text");
@@ -790,6 +838,235 @@ scenario("--fragment embeds in a host page and still submits", async () => {
   await page.waitForTimeout(50);
   assertEqual(bubbled, 1, "the event bubbles to the host");
   await finish(page);
+});
+
+// What a parameter's label says: its title, the wire name beside it, the type chip and the
+// chip's tooltip (null where the label has none).
+async function labelParts(page, name) {
+  return control(page, name).evaluate((el) => {
+    const label = el.matches("fieldset") ? el.querySelector(":scope > legend") : el.labels[0];
+    const text = (selector) => {
+      const e = label.querySelector(selector);
+      return e ? e.textContent : null;
+    };
+    const chip = label.querySelector(".cz-badge");
+    return { title: text(".cz-name"), wire: text(".cz-wire"), chip: text(".cz-badge"), tip: chip && chip.getAttribute("title") };
+  });
+}
+
+const rowTitles = (page, arrayName) =>
+  control(page, arrayName).locator(":scope > .cz-rows > .cz-row > [data-node]").evaluateAll((items) =>
+    items.map((e) => (e.matches("fieldset") ? e.querySelector(":scope > legend .cz-name") : e.querySelector(":scope > label .cz-name")).textContent)
+  );
+
+scenario("labels speak to people: a title made from the wire name, the wire name beside it, plain type chips, rows numbered from 1", async () => {
+  let page = await open(config.pages.order_intake);
+  assertEqual(await labelParts(page, "deliver_at"), { title: "Deliver at", wire: "deliver_at", chip: "date and time", tip: "Coze type: time" }, "deliver_at");
+  assertEqual(await labelParts(page, "lines"), { title: "Lines", wire: "lines", chip: "list of groups", tip: "Coze type: array of object" }, "lines");
+  assertEqual((await labelParts(page, "invoice")).chip, "document", "a doc file is a document");
+  assertEqual((await labelParts(page, "customer")).chip, "group", "an object is a group");
+  // Row titles come from the array's title, 1-based, and renumber after a removal.
+  assertEqual(await control(page, "lines").locator(":scope > .cz-add").textContent(), "Add line", "the Add button");
+  for (let i = 0; i < 3; i++) await addRow(page, "lines");
+  assertEqual(await rowTitles(page, "lines"), ["Line 1", "Line 2", "Line 3"], "rows");
+  assertEqual((await labelParts(page, "lines[2].sku")).title, "SKU", "an acronym");
+  await removeRow(page, "lines", 0);
+  assertEqual(await rowTitles(page, "lines"), ["Line 1", "Line 2"], "renumbered after Remove");
+  // The picker is the native file button, restyled by the style sheet (no inline style).
+  const picker = await page.locator("#cozegen-form [name=invoice] ~ .cz-pick .cz-picker").evaluate((e) => {
+    const button = getComputedStyle(e, "::file-selector-button");
+    return { radius: button.borderRadius, weight: button.fontWeight, style: e.getAttribute("style") };
+  });
+  assertEqual(picker, { radius: "8px", weight: "600", style: null }, "the file button is styled");
+  await finish(page);
+
+  page = await open(config.pages.all_types);
+  for (const [name, chip] of [
+    ["title", "text"],
+    ["count", "whole number"],
+    ["temperature", "number"],
+    ["dry_run", "yes/no"],
+    ["image_input", "image file"],
+    ["keywords", "list of texts"],
+    ["gallery", "list of image files"],
+  ]) {
+    assertEqual((await labelParts(page, name)).chip, chip, `${name}'s chip`);
+  }
+  assertEqual((await labelParts(page, "image_input")).tip, "Coze type: image", "the Coze type is the tooltip");
+  assertEqual(await rowTitles(page, "keywords"), ["Keyword 1", "Keyword 2"], "prefilled rows are numbered too");
+  await finish(page);
+
+  page = await open(config.pages.arrays);
+  assertEqual(await rowTitles(page, "grid[1]"), ["Grid item 2.1", "Grid item 2.2"], "rows of rows");
+  assertEqual((await labelParts(page, "grid")).chip, "list of lists of numbers", "nested lists");
+  await finish(page);
+
+  page = await open(config.pages.seed_example);
+  assertEqual((await labelParts(page, "CONVERSATION_NAME")).title, "Conversation name", "capitals");
+  await finish(page);
+
+  page = await open(config.pages.hostile_names);
+  assertEqual(await labelParts(page, "firstName"), { title: "First name", wire: "firstName", chip: "text", tip: "Coze type: string" }, "camelCase");
+  assertEqual((await labelParts(page, "self")).wire, "self", "self and Self are told apart by the wire name");
+  assertEqual((await labelParts(page, "Self")).wire, null, "a title that is the wire name");
+  assertEqual((await labelParts(page, '["名称"]')).title, "名称", "a Chinese name stays as it is");
+  assertEqual((await labelParts(page, '["名称"]')).wire, null, "with no second copy");
+  await finish(page);
+});
+
+scenario("defaults: an untouched top-level default is left to Coze; a changed, required or nested one is sent; the result says which were left out", async () => {
+  const file = generate("fallbacks", {
+    name: { type: "string", required: true },
+    count: { type: "integer", default_value: "3" },
+    mode: { type: "string", default_value: "fast" },
+    flag: { type: "boolean", default_value: "true" },
+    when: { type: "time", default_value: "2025-07-01 09:30:00" },
+    keep: { type: "integer", required: true, default_value: "7" },
+    opts: { type: "object", default_value: '{"level":2}', properties: { level: { type: "integer" }, note: { type: "string" } } },
+    tags: { type: "array", items: { type: "string" }, default_value: '["a"]' },
+    box: { type: "object", properties: { size: { type: "integer", default_value: "5" } } },
+    rows: { type: "array", required: true, items: { type: "object", properties: { qty: { type: "integer", required: true, default_value: "1" } } } },
+  });
+  const page = await open(file);
+  const notes = await page.locator("#cozegen-form .cz-default").evaluateAll((ps) => ps.map((p) => p.id));
+  assertEqual(notes.length, 6, `a note on each top-level optional default: ${notes}`);
+  assertEqual(await control(page, "count").getAttribute("aria-describedby"), (await control(page, "count").getAttribute("id")) + "-def " + (await control(page, "count").getAttribute("id")) + "-err", "the note describes its control");
+  assertEqual(await control(page, "count").inputValue(), "3", "the default is shown");
+  assertEqual(await includeBox(page, "opts").isChecked(), false, "a group's default is shown, not included");
+  assertEqual(await rowCount(page, "tags"), 1, "an array's default rows are shown");
+  assertEqual(await includeBox(page, "tags").isChecked(), false, "and not included");
+  await control(page, "name").fill("x");
+  assertEqual((await submitRaw(page)).json, '{"name":"x","keep":7,"rows":[]}', "untouched: only the required default");
+  const leftOut = await page.locator(".cz-left-out").textContent();
+  assertEqual(leftOut, "Left out, so Coze applies the workflow's defaults: Count, Mode, Flag, When, Opts, Tags.", "the result says so");
+
+  // A change makes a default the user's: sent, even when typed back to the same text.
+  await control(page, "count").fill("4");
+  assert((await page.locator("#cozegen-form [name=count]").evaluate((e) => e.parentElement.querySelector(".cz-default").textContent)).startsWith("Changed"), "the note follows");
+  await control(page, "mode").fill("fast");
+  await control(page, "opts.level").fill("5");
+  assertEqual(await includeBox(page, "opts").isChecked(), true, "a change inside includes the group");
+  // Nested defaults go out as shown: absence would not bring them back.
+  await includeBox(page, "box").check();
+  await addRow(page, "rows");
+  const sent = await submitRaw(page);
+  assertEqual(sent.json, '{"name":"x","count":4,"mode":"fast","keep":7,"opts":{"level":5},"box":{"size":5},"rows":[{"qty":1}]}', "changed, required and nested defaults");
+  validate("fallbacks", JSON.parse(sent.json));
+  assertEqual(await page.locator(".cz-left-out").textContent(), "Left out, so Coze applies the workflow's defaults: Flag, When, Tags.", "what is still Coze's");
+  // Emptied, a changed default is left to Coze again.
+  await control(page, "count").fill("");
+  assert(!("count" in (await submit(page))), "an emptied box is no value");
+  await finish(page);
+});
+
+scenario("errors: focus goes to the first invalid field on the page; the summary names each by its title and links to it", async () => {
+  const file = generate("errs", {
+    first: { type: "integer", required: true },
+    group: { type: "object", required: true, properties: { inner_text: { type: "string", required: true } } },
+    items: { type: "array", required: true, items: { type: "object", properties: { sku: { type: "string", required: true } } } },
+    last_one: { type: "integer" },
+  });
+  const page = await open(file);
+  await addRow(page, "items");
+  await addRow(page, "items");
+  // A later field already flagged live does not take the focus from the first one.
+  await control(page, "last_one").fill("1.5");
+  await control(page, "last_one").blur();
+  assert((await errorsByField(page)).last_one, "flagged live");
+  assertEqual(await page.locator(".cz-summary").isVisible(), false, "no summary before submitting");
+  assertEqual(await submit(page), undefined, "blocked");
+  assertEqual(await page.evaluate(() => document.activeElement.getAttribute("name")), "first", "focus on the first field with an error");
+  const summary = page.locator(".cz-summary");
+  assertEqual(await summary.getAttribute("role"), "alert", "announced");
+  const links = () => summary.locator("a").evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href")]));
+  const ids = await Promise.all(["first", "group.inner_text", "items[0].sku", "items[1].sku", "last_one"].map((n) => control(page, n).getAttribute("id")));
+  assertEqual(
+    await links(),
+    [
+      ["First", "#" + ids[0]],
+      ["Group › Inner text", "#" + ids[1]],
+      ["Item 1 › SKU", "#" + ids[2]],
+      ["Item 2 › SKU", "#" + ids[3]],
+      ["Last one", "#" + ids[4]],
+    ],
+    "every field, by title, in page order"
+  );
+  assert((await summary.textContent()).startsWith("5 fields need attention"), "the count");
+  await summary.locator("a").nth(3).click();
+  assertEqual(await page.evaluate(() => document.activeElement.getAttribute("name")), "items[1].sku", "a link focuses its field");
+  assertEqual(await page.evaluate(() => location.hash), "", "without touching the address");
+  await control(page, "items[1].sku").fill("k");
+  assertEqual((await links()).map((l) => l[0]), ["First", "Group › Inner text", "Item 1 › SKU", "Last one"], "a fixed field leaves the summary");
+  await control(page, "first").fill("1");
+  assertEqual(await submit(page), undefined, "still blocked");
+  assertEqual(await page.evaluate(() => document.activeElement.getAttribute("name")), "group.inner_text", "focus on the new first");
+  await page.screenshot({ path: join(config.screenshots, "errors-summary.png"), fullPage: true });
+  await finish(page);
+});
+
+scenario("the result has a Copy button: to the clipboard where the browser allows it, otherwise the JSON is selected", async () => {
+  const page = await open(config.pages.all_types);
+  assert(await submit(page), "submits");
+  const shown = await page.locator(".cz-out").textContent();
+  await page.evaluate(() => {
+    window.__clip = [];
+    const clipboard = { writeText: (t) => (window.__clip.push(t), Promise.resolve()) };
+    Object.defineProperty(navigator, "clipboard", { configurable: true, value: clipboard });
+  });
+  const copied = page.locator(".cz-copied");
+  await page.locator(".cz-copy").click();
+  await page.waitForFunction(() => document.querySelector(".cz-copied").textContent !== "");
+  assertEqual(await page.evaluate(() => window.__clip), [shown], "the shown JSON is copied");
+  assertEqual(await copied.textContent(), "Copied.", "and it says so");
+  assertEqual(await copied.getAttribute("role"), "status", "politely announced");
+  for (const clipboard of ["refuses", "missing"]) {
+    await page.evaluate((how) => {
+      const value = how === "missing" ? undefined : { writeText: () => Promise.reject(new Error("denied")) };
+      Object.defineProperty(navigator, "clipboard", { configurable: true, value });
+      getSelection().removeAllRanges();
+    }, clipboard);
+    assert(await submit(page), "submits again");
+    assertEqual(await copied.textContent(), "", "a new result clears the feedback");
+    await page.locator(".cz-copy").click();
+    await page.waitForFunction(() => document.querySelector(".cz-copied").textContent !== "");
+    assertEqual(await page.evaluate(() => String(getSelection())), shown, `clipboard ${clipboard}: the JSON is selected`);
+    assert((await copied.textContent()).includes("Ctrl+C"), `clipboard ${clipboard}: says how to copy`);
+  }
+  await finish(page);
+});
+
+scenario("--action: when the endpoint cannot be reached, the status says what CORS needs instead of a bare 'Failed to fetch'", async () => {
+  const received = [];
+  // An endpoint that answers, but without CORS headers: the browser refuses to send the POST.
+  const server = createServer((req, res) => {
+    received.push({ method: req.method, origin: req.headers.origin });
+    res.writeHead(200, { "Content-Type": "text/plain" });
+    res.end("no CORS here");
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const url = `http://127.0.0.1:${server.address().port}/run`;
+    const file = join(config.work, "arrays-no-cors.html");
+    execFileSync(config.bin, ["html", join(config.corpus, "arrays.json"), "--quiet", "--action", url, "-o", file]);
+    const page = await open(file);
+    assert(await submitRaw(page), "the payload is collected");
+    await page.waitForFunction(() => document.querySelector(".cz-status").dataset.state, null, { timeout: 5000 });
+    const status = await page.locator(".cz-status").textContent();
+    for (const part of [
+      `Could not reach ${url}.`,
+      "it must allow this page's origin with CORS (Access-Control-Allow-Origin; a page opened from disk sends Origin: null)",
+      "answer the preflight for Content-Type: application/json",
+    ]) {
+      assert(status.includes(part), `status lacks ${JSON.stringify(part)}: ${status}`);
+    }
+    assertEqual(await page.locator(".cz-status").getAttribute("data-state"), "error", "shown as an error");
+    assertEqual(received, [{ method: "OPTIONS", origin: "null" }], "only the preflight arrived, from Origin: null");
+    // The browser reports the refused request on the console: that is the case under test.
+    page.problems = page.problems.filter((p) => !/CORS|Failed to load resource/.test(p));
+    await finish(page);
+  } finally {
+    server.close();
+  }
 });
 
 // One required string `levels` objects deep: l0.l1.….l{levels-1}.
@@ -824,7 +1101,25 @@ scenario("deep forms submit the whole path, and past the browser's nesting limit
   }
 });
 
-scenario("screenshots: light, dark, and no horizontal scroll at 375 px", async () => {
+// A text field inside `objects` objects, two of which are rows of arrays (required, so their rows
+// are added by hand): objects + 2 groups around it. Every name and value is long and unbroken.
+function deepLongParameters(objects) {
+  const url = "https://example.com/" + "x".repeat(150);
+  const name = (i) => `level_${i}_` + "unbrokenparametername".repeat(3);
+  let p = {
+    type: "string",
+    required: true,
+    description: `See ${url}`,
+    default_value: url + "?q=" + "v".repeat(120),
+  };
+  for (let i = objects; i > 0; i--) {
+    const object = { type: "object", required: true, description: `Level ${i}: ${url}`, properties: { [name(i)]: p } };
+    p = i === 4 || i === 11 ? { type: "array", required: true, items: object } : object;
+  }
+  return { [name(0)]: p, ["top_" + "unbrokenparametername".repeat(6)]: { type: "image", default_value: url } };
+}
+
+scenario("screenshots: light, dark, and no horizontal scroll at 375 px, 20 levels deep and with long unbroken names and values", async () => {
   for (const [name, options] of [
     ["order_intake-light", { colorScheme: "light" }],
     ["order_intake-dark", { colorScheme: "dark" }],
@@ -847,6 +1142,33 @@ scenario("screenshots: light, dark, and no horizontal scroll at 375 px", async (
     const viewport = page.viewportSize().width;
     assert(width <= viewport, `${name}: page is ${width}px wide in a ${viewport}px viewport`);
     await page.screenshot({ path: join(config.screenshots, `${name}.png`), fullPage: true });
+    await finish(page);
+  }
+
+  // 17 objects and 2 arrays around the field: 20 levels.
+  const deep = generate("deep_long", deepLongParameters(17));
+  for (const colorScheme of ["light", "dark"]) {
+    const page = await open(deep, { colorScheme, viewport: { width: 375, height: 812 } });
+    // Add a row to every array without one, outermost first, until the deepest field shows.
+    const empty = page.locator("fieldset.cz-array:not(:has(> .cz-rows > li)) > .cz-add");
+    while ((await empty.count()) > 0) await empty.first().click();
+    assertEqual(await page.locator("#cozegen-form textarea.cz-control").count(), 1, "the deepest field is there");
+    await page.locator("#cozegen-form textarea.cz-control").fill("");
+    assertEqual(await submit(page), undefined, "an error at the bottom, with a long summary line");
+    const fit = await page.evaluate(() => {
+      const deepest = document.querySelector("#cozegen-form textarea.cz-control");
+      let depth = 0;
+      for (let g = deepest.closest("fieldset"); g; g = g.parentElement.closest("fieldset")) depth++;
+      const overflowing = Array.from(document.querySelectorAll("#cozegen-form *"))
+        .filter((e) => e.getClientRects().length && e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .map((e) => e.tagName + "." + e.className);
+      return { page: document.documentElement.scrollWidth, depth, control: deepest.getBoundingClientRect().width, overflowing };
+    });
+    assertEqual(fit.depth, 19, "nested 20 levels deep (19 groups around the field)");
+    assert(fit.page <= 375, `the deep form is ${fit.page}px wide in a 375px viewport`);
+    assertEqual(fit.overflowing, [], "nothing sticks out to the right");
+    assert(fit.control >= 120, `the deepest field is still usable: ${fit.control}px wide`);
+    await page.screenshot({ path: join(config.screenshots, `deep_long-mobile-${colorScheme}.png`), fullPage: true });
     await finish(page);
   }
 });

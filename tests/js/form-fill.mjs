@@ -122,6 +122,22 @@ async function act(page, a) {
   }
 }
 
+// Clicks Submit until the form gets the submit event: a click the layout moved the button from
+// under must not pass for a refusal.
+async function clickSubmit(page) {
+  for (let tries = 0; tries < 3; tries++) {
+    await page.evaluate(() => {
+      window.__czHandled = false;
+      document.getElementById("cozegen-form").addEventListener("submit", () => (window.__czHandled = true), { once: true });
+    });
+    await page.locator("#cozegen-form .cz-submit").click();
+    if (await page.evaluate(() => window.__czHandled)) return;
+    await page.waitForTimeout(50);
+    if (await page.evaluate(() => window.__czHandled)) return;
+  }
+  throw new Error("the Submit button could not be clicked");
+}
+
 async function runCase(c) {
   const page = await context.newPage();
   const problems = [];
@@ -155,7 +171,7 @@ async function runCase(c) {
         return { outcome: "unfillable", reason: `${a.op} ${JSON.stringify(a.name)}: ${first}` };
       }
     }
-    await page.locator("#cozegen-form .cz-submit").click();
+    await clickSubmit(page);
     const json = await page.evaluate(() => window.__czJson);
     if (typeof json === "string") return { outcome: "submitted", json };
     const errors = await page.evaluate(() => {

@@ -8,10 +8,12 @@
 //!
 //! Prefill rule, shared with the script: a value given by an enclosing default (an object's or
 //! an array row's) wins; otherwise a parameter shows its own default. An optional object or
-//! array starts included (its "include" box ticked) exactly when it has such a value.
+//! array starts included (its "include" box ticked) exactly when it has such a value, except
+//! where Coze applies that value itself (see [`Head::fallback`]).
 
+use super::human;
 use super::model::Node;
-use crate::ir::{FileKind, Literal, Type, Types, ValueId, path};
+use crate::ir::{Literal, Type, Types, ValueId, path};
 use crate::json::{Writer, float_text};
 use std::borrow::Cow;
 
@@ -35,8 +37,8 @@ pub(super) enum Row<'a> {
     TemplateOpen,
     /// Closes the row (with its Remove button) and the `<template>`.
     TemplateClose,
-    /// The Add button and the end of the array's fieldset.
-    ArrayClose,
+    /// The Add button (its text: "Add line") and the end of the array's fieldset.
+    ArrayClose(String),
 }
 
 /// What every parameter's wrapper shows.
@@ -45,14 +47,28 @@ pub(super) struct Head<'a> {
     pub node: usize,
     /// The `name` attribute: the path, with `[]` where the script fills in row indices.
     pub name: Cow<'a, str>,
-    /// Label text: the parameter name (or `name[]` for an array item).
-    pub label: Cow<'a, str>,
+    /// What the label says: the title made from the wire name ("Deliver at"); for an array
+    /// item, the stem of its row titles ("Line"), which the script numbers.
+    pub title: Cow<'a, str>,
+    /// The exact wire name, shown after the title where the two differ.
+    pub wire: Option<&'a str>,
     /// An array item, whose label the script numbers.
     pub item: bool,
-    /// The type, as shown next to the label.
-    pub badge: Cow<'static, str>,
+    /// The type next to the label; `None` for array items (their array's chip says it).
+    pub chip: Option<Chip>,
     pub required: bool,
     pub help: Option<&'a str>,
+    /// A top-level optional parameter shown with its own default. Coze applies a default
+    /// when the parameter is absent from the run, so the form leaves it out until the user
+    /// changes it. (Inside an object or array row an absent value would not come back, and
+    /// a required parameter must be present: those defaults are sent as shown.)
+    pub fallback: bool,
+}
+
+/// A type as people read it, and as Coze names it (for the tooltip).
+pub(super) struct Chip {
+    pub words: Cow<'static, str>,
+    pub coze: Option<Cow<'static, str>>,
 }
 
 /// An object or array parameter.
@@ -60,7 +76,8 @@ pub(super) struct Group<'a> {
     pub head: Head<'a>,
     /// An optional member: its legend holds an "include" box, and it is sent only when ticked.
     pub optional: bool,
-    /// Whether the include box starts ticked (only for optional groups).
+    /// Whether the include box starts ticked (only for optional groups): when the group shows
+    /// a value that Coze would not apply by itself.
     pub included: bool,
 }
 
@@ -95,7 +112,8 @@ pub(super) enum Control<'a> {
     },
     File {
         value: Option<&'a str>,
-        kind: &'static str,
+        /// What the picker checks, in words: "image file".
+        noun: &'static str,
         accept: Option<&'static str>,
     },
     /// JSON text; `object` when only a JSON object will do.
@@ -192,37 +210,50 @@ impl<'a> Walk<'a> {
                 self.layout.nodes[parent.expect("an item's array")].item = Some(id);
             }
         }
-        let head = Head {
-            node: id,
-            name: match names.as_slice() {
-                [one] => one.clone(),
-                pieces => Cow::Owned(pieces.concat()),
-            },
-            label: match p.trail {
-                0 => Cow::Borrowed(p.label),
-                n => Cow::Owned(format!("{}{}", p.label, "[]".repeat(n))),
-            },
-            item: p.key.is_none(),
-            badge: badge(types, p.ty),
-            required: p.required,
-            help: p.description,
+        let fallback = p.parent.is_none() && !p.required && p.prefill.is_some();
+        let (title, wire, chip) = match p.key {
+            Some(key) => {
+                let title = human::title(key);
+                let wire = (title != key).then_some(key);
+                let chip = Chip {
+                    words: human::chip(types, p.ty),
+                    coze: Some(human::coze_type(types, p.ty)),
+                };
+                (title, wire, Some(chip))
+            }
+            None => (Cow::Owned(human::row_stem(p.label)), None, None),
         };
         let mut node = Node {
             key: p.key,
             kind: kind(p.ty),
             required: p.required,
+            fallback,
             names,
-            label: p.key.is_none().then_some(p.label),
+            label: p.key.is_none().then(|| title.clone()),
             trail: p.trail,
             children: Vec::new(),
             item: None,
             prefill: None,
             exact: None,
         };
+        let head = Head {
+            node: id,
+            name: match node.names.as_slice() {
+                [one] => one.clone(),
+                pieces => Cow::Owned(pieces.concat()),
+            },
+            title,
+            wire,
+            item: p.key.is_none(),
+            chip,
+            required: p.required,
+            help: p.description,
+            fallback,
+        };
         let group = |head| Group {
             head,
             optional: !p.required,
-            included: p.prefill.is_some(),
+            included: p.prefill.is_some() && !fallback,
         };
         match p.ty {
             Type::Object(object) => {
@@ -257,7 +288,8 @@ impl<'a> Walk<'a> {
             Type::Array(array) => {
                 self.layout.rows.push(Row::ArrayOpen(group(head)));
                 self.layout.rows.push(Row::TemplateOpen);
-                stack.push(Task::Row(Row::ArrayClose));
+                let add = human::add_label(&human::row_stem(p.label));
+                stack.push(Task::Row(Row::ArrayClose(add)));
                 stack.push(Task::Row(Row::TemplateClose));
                 let array = types.array(*array);
                 stack.push(Task::Place(Place {
@@ -298,11 +330,16 @@ impl<'a> Walk<'a> {
         let head = Head {
             node: id,
             name: Cow::Owned(names.concat()),
-            label: Cow::Borrowed("other keys"),
+            title: Cow::Borrowed("Other keys"),
+            wire: None,
             item: false,
-            badge: Cow::Borrowed("JSON object"),
+            chip: Some(Chip {
+                words: Cow::Borrowed("JSON object"),
+                coze: None,
+            }),
             required: false,
             help: Some("Keys the workflow does not declare, as one JSON object, sent as they are."),
+            fallback: false,
         };
         self.layout.rows.push(Row::Leaf(Leaf {
             head,
@@ -315,6 +352,7 @@ impl<'a> Walk<'a> {
             key: None,
             kind: "extra",
             required: false,
+            fallback: false,
             names,
             label: None,
             trail: 0,
@@ -407,7 +445,7 @@ fn control<'a>(ty: &Type, value: Option<&'a Literal>, required: bool) -> Control
         },
         Type::File(kind) => Control::File {
             value: text(),
-            kind: kind.coze_name(),
+            noun: human::nouns(ty).0,
             accept: kind.accept(),
         },
         Type::Map | Type::Any(_) | Type::Object(_) | Type::Array(_) => Control::Json {
@@ -452,35 +490,6 @@ fn kind(ty: &Type) -> &'static str {
     }
 }
 
-/// Array levels a badge spells out; deeper ones are counted, so that a deep array of arrays
-/// does not repeat its whole depth at every level.
-const BADGE_LEVELS: usize = 3;
-
-/// The type as the user reads it next to the label: `array of array of number`.
-fn badge(types: &Types, ty: &Type) -> Cow<'static, str> {
-    let mut levels = 0;
-    let mut inner = ty;
-    while let Type::Array(id) = inner {
-        levels += 1;
-        inner = &types.array(*id).items;
-    }
-    let base: Cow<'static, str> = match inner {
-        Type::Map => Cow::Borrowed("JSON object"),
-        Type::Any(Some(declared)) => {
-            Cow::Owned(format!("{} (JSON)", path::printable(declared, 40)))
-        }
-        Type::Any(None) => Cow::Borrowed("any JSON"),
-        Type::File(FileKind::Generic) => Cow::Borrowed("file"),
-        Type::File(kind) => Cow::Owned(format!("{} file", kind.coze_name())),
-        other => Cow::Borrowed(kind(other)),
-    };
-    match levels {
-        0 => base,
-        n if n <= BADGE_LEVELS => Cow::Owned(format!("{}{base}", "array of ".repeat(n))),
-        n => Cow::Owned(format!("array ({n} levels) of {base}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -514,7 +523,7 @@ mod tests {
         assert_eq!(exact(&text("")), Some(""), "an empty default is a value");
         let file = |v| Control::File {
             value: Some(v),
-            kind: "file",
+            noun: "file",
             accept: None,
         };
         assert_eq!(

@@ -13,18 +13,21 @@ use std::borrow::Cow;
 /// The script's view of one parameter or array item.
 ///
 /// What the script can do without is left out, since a large form has one node per parameter:
-/// `required` when false, `names` outside arrays (the page's `name` attributes are already
-/// whole there), and `label` and `trail` on members (whose labels the script never touches).
+/// `required` and `fallback` when false, `names` outside arrays (the page's `name` attributes
+/// are already whole there), and `label` and `trail` on members (whose labels the script never
+/// touches).
 pub(super) struct Node<'a> {
     /// The member's wire name; `None` for array items and an open object's other keys.
     pub key: Option<&'a str>,
     pub kind: &'static str,
     pub required: bool,
+    /// A top-level parameter whose default Coze applies itself: sent only once changed.
+    pub fallback: bool,
     /// The `name` attribute split where row indices go: `["rows[", "].sku"]`.
     pub names: Vec<Cow<'a, str>>,
-    /// For an array item: the nearest member name, and how many row indices follow it in the
-    /// item's label.
-    pub label: Option<&'a str>,
+    /// For an array item: the stem of its title ("Line"), and how many 1-based row numbers
+    /// the script appends to it ("Line 2", "Grid item 1.3").
+    pub label: Option<Cow<'a, str>>,
     pub trail: usize,
     /// An object's members.
     pub children: Vec<usize>,
@@ -66,6 +69,10 @@ pub(super) fn write(nodes: &[Node<'_>], root: &[usize], action: Option<&str>) ->
             w.key("required");
             w.bool(true);
         }
+        if node.fallback {
+            w.key("fallback");
+            w.bool(true);
+        }
         if node.names.len() > 1 {
             w.key("names");
             w.begin_array();
@@ -74,7 +81,7 @@ pub(super) fn write(nodes: &[Node<'_>], root: &[usize], action: Option<&str>) ->
             }
             w.end_array();
         }
-        if let Some(label) = node.label {
+        if let Some(label) = &node.label {
             w.entry_str("label", label);
         }
         if node.trail > 0 {
