@@ -21,7 +21,9 @@
 //! # Ok::<(), cozegen::Error>(())
 //! ```
 
+#[cfg(feature = "bundle")]
 pub mod bundle;
+#[cfg(feature = "diff")]
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -32,7 +34,9 @@ pub mod json;
 pub mod load;
 pub mod model;
 pub mod output;
+#[cfg(feature = "validate")]
 pub mod validate;
+#[cfg(feature = "bundle")]
 pub mod workspace;
 
 pub use error::{Error, Result, Warning};
@@ -64,11 +68,24 @@ pub fn generate_rust_file(
     build: &BuildOptions,
     options: &emit::rust::RustOptions,
 ) -> Result<Vec<Warning>> {
-    let (workflow, mut warnings) = load_workflow(input, build)?;
-    let (code, derive_warnings) = emit::rust::render_with_warnings(&workflow, options)?;
-    warnings.extend(derive_warnings);
+    let (code, warnings) = generate_rust(input, build, options)?;
     output::write_atomic(out.as_ref(), code.as_bytes())?;
     Ok(warnings)
+}
+
+/// Generates the Rust module for a saved WorkflowInfo (`-` for stdin) and returns it as text,
+/// with every warning: the IR's fallbacks first, then the emitter's (derives some types cannot
+/// take, a nesting deeper than rustc's default recursion limit). This is exactly what
+/// `cozegen rust` writes, and what `cozegen_macros::import_workflow!` expands to.
+pub fn generate_rust(
+    input: impl AsRef<std::path::Path>,
+    build: &BuildOptions,
+    options: &emit::rust::RustOptions,
+) -> Result<(String, Vec<Warning>)> {
+    let (workflow, mut warnings) = load_workflow(input, build)?;
+    let (code, emit_warnings) = emit::rust::render_with_warnings(&workflow, options)?;
+    warnings.extend(emit_warnings);
+    Ok((code, warnings))
 }
 
 /// Loads a WorkflowInfo file (`-` for stdin) and builds its IR in one step.

@@ -28,6 +28,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 /// If staging any of them fails, the temporary files are removed and no existing file is
 /// touched. A rename failing once others have been done (hardly possible: the temporary files
 /// sit beside their targets) is reported with the files that were already replaced.
+#[cfg(feature = "bundle")]
 pub(crate) fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
     // On an error, the files staged so far are dropped, which removes their temporaries.
     let staged = files
@@ -38,6 +39,7 @@ pub(crate) fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
 }
 
 /// Commits staged files, devices first: a failed write to one then comes before any rename.
+#[cfg(feature = "bundle")]
 fn commit_all(staged: Vec<Staged<'_>>) -> Result<()> {
     let (direct, renamed): (Vec<_>, Vec<_>) = staged
         .into_iter()

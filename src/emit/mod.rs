@@ -1,10 +1,14 @@
 //! Emitters: one module per artifact, each translating the IR into a view struct that an
 //! askama template in `templates/` lays out.
 
+#[cfg(feature = "html")]
 pub mod html;
+#[cfg(feature = "ir-json")]
 pub mod ir_json;
+#[cfg(feature = "schema")]
 pub mod json_schema;
 pub mod rust;
+#[cfg(feature = "typescript")]
 pub mod typescript;
 
 /// Which node of the workflow an artifact describes.

@@ -89,6 +89,13 @@ pub fn render(workflow: &Workflow, options: &RustOptions) -> Result<String> {
     render_with_warnings(workflow, options).map(|(code, _)| code)
 }
 
+/// Checks requested derives the way [`render`] does, without a workflow: each must be a Rust
+/// path (`Eq`, `schemars::JsonSchema`). Front ends call it to report a bad derive as a usage
+/// error before any document is read.
+pub fn check_derives(derives: &[String]) -> Result<()> {
+    derives::parse(derives).map(|_| ())
+}
+
 /// The generated module, and the warnings about requested derives that some types cannot have
 /// and defaults that cannot get a function.
 pub fn render_with_warnings(

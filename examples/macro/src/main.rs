@@ -1,0 +1,109 @@
+//! Uses the structs that `import_workflow!` generated at compile time: reads an order's
+//! parameters as JSON, checks them by deserializing, builds a request in code, and reads a run's
+//! output. No build.rs: editing `workflow/order_intake.json` rebuilds the crate by itself.
+#![deny(warnings)]
+
+/// The start node: the `parameters` of a run.
+mod order {
+    cozegen_macros::import_workflow!("workflow/order_intake.json", type_name = "OrderInput");
+}
+
+/// The end node: what a run returns, with an extra derive.
+mod order_output {
+    cozegen_macros::import_workflow!(
+        "workflow/order_intake.json",
+        node = output,
+        output_type_name = "OrderOutput",
+        derive = [Eq, Hash],
+    );
+}
+
+use order::{
+    CozeFile, OrderInput, OrderInputCustomer, OrderInputCustomerAddress, OrderInputLinesItem,
+};
+use order_output::OrderOutput;
+
+const SAMPLE: &str = r#"{
+  "customer": {"name": "Grace Hopper", "address": {"street": "42 Harbor Road", "city": "Arlington"}},
+  "lines": [{"sku": "BOOK-001", "qty": 2, "gift_wrap": true}],
+  "deliver_at": "2025-07-01 09:30:00",
+  "invoice": "https://example.com/po-1234.pdf"
+}"#;
+
+fn main() {
+    let input: OrderInput = serde_json::from_str(SAMPLE).expect("the sample fits the workflow");
+    println!("{input:#?}");
+
+    // Built in code: optional parameters left out stay out of the request.
+    let built = OrderInput {
+        customer: OrderInputCustomer {
+            name: "Ada".to_owned(),
+            email: None,
+            address: OrderInputCustomerAddress {
+                street: "1 Main St".to_owned(),
+                city: "Springfield".to_owned(),
+                postcode: None,
+            },
+        },
+        lines: vec![OrderInputLinesItem {
+            sku: "SKU-1".to_owned(),
+            qty: OrderInputLinesItem::default_qty(),
+            gift_wrap: None,
+        }],
+        priority: Some(OrderInput::default_priority()),
+        discount: None,
+        deliver_at: None,
+        invoice: Some(CozeFile::file_id("7351234567890").expect("an upload id")),
+        photos: None,
+        notes: None,
+    };
+    println!("{}", serde_json::to_string(&built).expect("serializes"));
+
+    // A run's `data` is JSON text holding the end node's variables.
+    let data = r#"{"order_id": "A-17", "eta": "2025-07-02 10:00:00"}"#;
+    let output: OrderOutput = serde_json::from_str(data).expect("the run's output");
+    println!("{output:?}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_sample_round_trips() {
+        let input: OrderInput = serde_json::from_str(SAMPLE).expect("deserializes");
+        let back = serde_json::to_value(&input).expect("serializes");
+        let original: serde_json::Value = serde_json::from_str(SAMPLE).expect("JSON");
+        assert_eq!(back, original);
+    }
+
+    #[test]
+    fn a_missing_required_parameter_is_an_error() {
+        let err = serde_json::from_str::<OrderInput>(r#"{"lines": []}"#).expect_err("no customer");
+        assert!(err.to_string().contains("customer"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_parameter_is_an_error() {
+        let err = serde_json::from_str::<OrderInput>(
+            r#"{"customer": {"name": "A", "address": {"street": "s", "city": "c"}}, "lines": [], "prioriti": 1}"#,
+        )
+        .expect_err("a typo");
+        assert!(err.to_string().contains("prioriti"), "{err}");
+    }
+
+    #[test]
+    fn the_output_takes_the_extra_derives() {
+        let a: OrderOutput = serde_json::from_str(r#"{"order_id": "A-17"}"#).expect("output");
+        let b = a.clone();
+        // Eq and Hash, as asked with `derive = [Eq, Hash]`.
+        assert_eq!(HashSet::from([a, b]).len(), 1);
+    }
+
+    #[test]
+    fn an_invalid_time_in_the_output_is_an_error() {
+        let err = serde_json::from_str::<OrderOutput>(r#"{"eta": "tomorrow"}"#).expect_err("time");
+        assert!(err.to_string().contains("tomorrow"), "{err}");
+    }
+}

@@ -1,0 +1,5 @@
+mod survey {
+    cozegen_macros::import_workflow!("workflows/survey.json", deny_warnings = true);
+}
+
+fn main() {}
