@@ -51,7 +51,8 @@ enum Command {
     All(AllArgs),
     /// Check a `parameters` object against the start node before a run.
     Validate(ValidateArgs),
-    /// Compare the start nodes of two WorkflowInfo versions; exit 1 on breaking changes.
+    /// Compare two WorkflowInfo versions: the start node for callers, the end node for
+    /// consumers of the result; exit 1 on breaking changes.
     Diff(DiffArgs),
     /// Save a workflow's WorkflowInfo from the Coze API as pretty-printed JSON, to commit and
     /// generate from offline.
@@ -573,7 +574,7 @@ fn diff(args: &DiffArgs) -> Result<(), Error> {
     }
     let (old, _) = cozegen::build(&diff_source(args, &args.old)?, &BuildOptions::default())?;
     let (new, _) = cozegen::build(&diff_source(args, &args.new)?, &BuildOptions::default())?;
-    let changes = cozegen::diff::diff(&old.input, &new.input);
+    let changes = cozegen::diff::diff(&old, &new);
     let breaking = changes
         .iter()
         .filter(|c| c.impact == Impact::Breaking)
