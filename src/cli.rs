@@ -614,8 +614,10 @@ fn diff(args: &DiffArgs) -> Result<(), Error> {
             "OLD and NEW cannot both come from stdin".into(),
         ));
     }
-    let (old, _) = cozegen::build(&diff_source(args, &args.old)?, &BuildOptions::default())?;
-    let (new, _) = cozegen::build(&diff_source(args, &args.new)?, &BuildOptions::default())?;
+    // Both arguments are checked before either is read or fetched.
+    let (old_side, new_side) = (diff_side(&args.old)?, diff_side(&args.new)?);
+    let (old, _) = cozegen::build(&diff_source(args, old_side)?, &BuildOptions::default())?;
+    let (new, _) = cozegen::build(&diff_source(args, new_side)?, &BuildOptions::default())?;
     let changes = cozegen::diff::diff(&old, &new);
     let breaking = changes
         .iter()
@@ -825,13 +827,30 @@ fn progress_bar(done: usize, total: usize, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
 }
 
-/// Reads one side of `diff`: a file, or with the `id:` prefix, a workflow from the API
-/// (`id:ID@VERSION`: one of its published versions).
-fn diff_source(args: &DiffArgs, source: &std::path::Path) -> Result<WorkflowInfo, Error> {
-    let Some(rest) = source.to_str().and_then(|s| s.strip_prefix(ID_PREFIX)) else {
-        return cozegen::load_path(source);
+/// One side of `diff`: a file, or a workflow ID and perhaps one of its published versions.
+enum DiffSide<'a> {
+    File(&'a std::path::Path),
+    Id(&'a str, Option<&'a str>),
+}
+
+/// Reads an argument of `diff`: a file, or with the `id:` prefix, `ID` or `ID@VERSION`.
+fn diff_side(source: &std::path::Path) -> Result<DiffSide<'_>, Error> {
+    match source.to_str().and_then(|s| s.strip_prefix(ID_PREFIX)) {
+        Some(rest) => {
+            let (id, version) = split_id_source(rest)?;
+            Ok(DiffSide::Id(id, version))
+        }
+        None => Ok(DiffSide::File(source)),
+    }
+}
+
+/// Reads one side of `diff`: a file, or a workflow (or one of its published versions) from
+/// the API.
+fn diff_source(args: &DiffArgs, side: DiffSide<'_>) -> Result<WorkflowInfo, Error> {
+    let (id, version) = match side {
+        DiffSide::File(path) => return cozegen::load_path(path),
+        DiffSide::Id(id, version) => (id, version),
     };
-    let (id, version) = split_id_source(rest)?;
     #[cfg(feature = "fetch")]
     {
         let options = args.api.options();
@@ -842,10 +861,11 @@ fn diff_source(args: &DiffArgs, source: &std::path::Path) -> Result<WorkflowInfo
     }
     #[cfg(not(feature = "fetch"))]
     {
-        let _ = (args, id, version);
+        let _ = (args, version);
         Err(Error::Usage(format!(
-            "`{}` names a workflow ID, but this cozegen was built without the `fetch` feature",
-            source.display()
+            "`{ID_PREFIX}{}` names a workflow ID, but this cozegen was built without the `fetch` \
+             feature",
+            cozegen::ir::path::printable(id, 40)
         )))
     }
 }

@@ -987,7 +987,6 @@ pub fn check_version(version: &str) -> Result<()> {
 fn checked_answer(url: &str, body: &[u8], token: Option<&Token>) -> Result<crate::json::Deep> {
     let source_name = format!("the response from {url}");
     let deep = crate::load::parse_json(body, &source_name).map_err(|e| scrub_error(e, token))?;
-    refuse_echo(url, body, token)?;
     let value = deep.value();
     let text = |v: Option<&serde_json::Value>| match v {
         Some(serde_json::Value::String(s)) => Some(s.clone()),
@@ -1003,6 +1002,8 @@ fn checked_answer(url: &str, body: &[u8], token: Option<&Token>) -> Result<crate
             logid: text(value.pointer("/detail/logid")).map(|l| printable(&s(l), 120)),
         });
     }
+    // An error answer is quoted scrubbed (above); a successful one holding the token is refused.
+    refuse_echo(url, body, token)?;
     if !value.get("data").is_some_and(serde_json::Value::is_object) {
         return Err(Error::MissingData {
             source_name: scrub(&source_name, token),

@@ -353,7 +353,12 @@ fn bad_version_syntax_is_a_usage_error_before_any_request() {
     std::fs::write(dir.path().join("a.json"), r#"{"input":{"parameters":{}}}"#).expect("write");
     for (args, message) in [
         (
-            vec!["diff".to_owned(), "a.json".to_owned(), format!("id:{ID}@")],
+            // Checked before the other side is read: missing.json does not exist.
+            vec![
+                "diff".to_owned(),
+                "missing.json".to_owned(),
+                format!("id:{ID}@"),
+            ],
             "names no version",
         ),
         (
@@ -388,4 +393,38 @@ fn bad_version_syntax_is_a_usage_error_before_any_request() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
     assert_eq!(api.count(), 0);
+}
+
+#[test]
+fn the_token_never_leaves_through_a_version_page() {
+    // Echoed in an error envelope on page 2: quoted scrubbed (expect_exit checks the output).
+    let mut routes = pages();
+    routes[2].1 = Reply::new(
+        200,
+        format!(r#"{{"code":4100,"msg":"bad token {TOKEN}","detail":{{"logid":"L2"}}}}"#),
+    );
+    let api = Api::routes(routes);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        &api,
+        dir.path(),
+        &["fetch", ID, "--workflow-version", "v0.0.1"],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert!(stderr.contains("bad token <redacted>"), "{stderr}");
+
+    // Echoed inside a successful page: refused, nothing saved.
+    let mut routes = pages();
+    routes[2].1 = Reply::new(
+        200,
+        page(&[item("v0.0.1", INPUT_1, OUTPUT_1)], false, TOKEN),
+    );
+    let api = Api::routes(routes);
+    let out = run(
+        &api,
+        dir.path(),
+        &["fetch", ID, "--workflow-version", "v0.0.1", "-o", "v1.json"],
+    );
+    expect_exit(&out, 1);
+    assert!(!dir.path().join("v1.json").exists());
 }
