@@ -51,7 +51,8 @@ enum Command {
     All(AllArgs),
     /// Check a `parameters` object against the start node before a run.
     Validate(ValidateArgs),
-    /// Compare the start nodes of two WorkflowInfo versions; exit 1 on breaking changes.
+    /// Compare two WorkflowInfo versions: the start node for callers, the end node for
+    /// consumers of the result; exit 1 on breaking changes.
     Diff(DiffArgs),
     /// Save a workflow's WorkflowInfo from the Coze API as pretty-printed JSON, to commit and
     /// generate from offline.
@@ -86,6 +87,12 @@ struct AllArgs {
     #[cfg(feature = "fetch")]
     #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
     workflow_id: Option<String>,
+
+    /// With --workflow-id: that workflow's published version VERSION (e.g. v0.0.2, as the
+    /// version list shows it) instead of the latest.
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "VERSION", requires = "workflow_id")]
+    workflow_version: Option<String>,
 
     /// Generate every workflow of this workspace: a directory per workflow, plus `mod.rs` and
     /// `index.json` (the digits after `/space/` in the Coze URL).
@@ -165,6 +172,12 @@ struct ValidateArgs {
     #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
     workflow_id: Option<String>,
 
+    /// With --workflow-id: that workflow's published version VERSION (e.g. v0.0.2, as the
+    /// version list shows it) instead of the latest.
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "VERSION", requires = "workflow_id")]
+    workflow_version: Option<String>,
+
     /// The `parameters` object to check (a JSON file, or `-` for stdin).
     #[arg(long, value_name = "PARAMS.json")]
     params: PathBuf,
@@ -185,11 +198,13 @@ struct ValidateArgs {
 #[derive(Debug, Args)]
 #[command(after_help = DIFF_SOURCES)]
 struct DiffArgs {
-    /// The WorkflowInfo callers use today: a file, `-` for stdin, or `id:<WORKFLOW_ID>`.
+    /// The WorkflowInfo callers use today: a file, `-` for stdin, `id:<WORKFLOW_ID>` or
+    /// `id:<WORKFLOW_ID>@<VERSION>`.
     #[arg(value_name = "OLD")]
     old: PathBuf,
 
-    /// The WorkflowInfo about to replace it: a file, `-` for stdin, or `id:<WORKFLOW_ID>`.
+    /// The WorkflowInfo about to replace it: a file, `-` for stdin, `id:<WORKFLOW_ID>` or
+    /// `id:<WORKFLOW_ID>@<VERSION>`.
     #[arg(value_name = "NEW")]
     new: PathBuf,
 
@@ -200,10 +215,21 @@ struct DiffArgs {
 
 const DIFF_SOURCES: &str = "\
 OLD and NEW are files, unless they start with `id:`: `id:7350583675492388916` fetches that
-workflow from the Coze API (token in COZE_API_TOKEN). Write `./id:x` for a file named `id:x`.
+workflow from the Coze API (token in COZE_API_TOKEN), `id:7350583675492388916@v0.0.2` its
+published version v0.0.2 (from the version list; the token needs the listVersion permission).
+Write `./id:x` for a file named `id:x`.
 
-Example: cozegen diff workflow.json id:7350583675492388916   (the committed snapshot against
-         the published workflow; exit 1 on breaking changes)";
+Each change names its node: the start node (what callers send) or the end node (what consumers
+of the run's result read: a removed or retyped output variable, or a changed terminate_plan,
+is breaking).
+
+Examples:
+  cozegen diff workflow.json id:7350583675492388916    the committed snapshot against the
+                                                       published workflow
+  cozegen diff id:7350583675492388916@v0.0.1 id:7350583675492388916@v0.0.2
+                                                       two published versions
+
+Exit codes: 0 nothing breaks, 1 breaking changes (or an error), 2 usage error.";
 
 /// What `diff` writes before a workflow ID.
 const ID_PREFIX: &str = "id:";
@@ -220,6 +246,12 @@ struct Common {
     #[cfg(feature = "fetch")]
     #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
     workflow_id: Option<String>,
+
+    /// With --workflow-id: that workflow's published version VERSION (e.g. v0.0.2, as the
+    /// version list shows it) instead of the latest.
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "VERSION", requires = "workflow_id")]
+    workflow_version: Option<String>,
 
     /// Write the artifact to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "OUT")]
@@ -336,6 +368,11 @@ struct FetchArgs {
     /// The workflow ID: the digits after `workflow_id=` in the workflow editor's URL.
     #[arg(value_name = "ID")]
     workflow_id: String,
+
+    /// Save this published version (e.g. v0.0.2, as the version list shows it) instead of the
+    /// latest: its input and output from the version list, the workflow's details beside them.
+    #[arg(long, value_name = "VERSION")]
+    workflow_version: Option<String>,
 
     /// Write the JSON to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "OUT")]
@@ -499,7 +536,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         #[cfg(feature = "fetch")]
         Command::Fetch(args) => {
-            let text = cozegen::fetch::snapshot(&args.api.options(), &args.workflow_id)?;
+            let options = args.api.options();
+            let text = match &args.workflow_version {
+                Some(version) => {
+                    cozegen::fetch::snapshot_version(&options, &args.workflow_id, version)?
+                }
+                None => cozegen::fetch::snapshot(&options, &args.workflow_id)?,
+            };
             emit(args.output.as_deref(), &text)
         }
     }
@@ -521,7 +564,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
     }
     #[cfg(feature = "fetch")]
     let info = match &args.workflow_id {
-        Some(id) => cozegen::fetch::fetch_workflow(&args.api.options(), id)?,
+        Some(id) => fetch_info(&args.api, id, args.workflow_version.as_deref())?,
         None => cozegen::load_path(document_path(&args.file)?)?,
     };
     #[cfg(not(feature = "fetch"))]
@@ -571,9 +614,11 @@ fn diff(args: &DiffArgs) -> Result<(), Error> {
             "OLD and NEW cannot both come from stdin".into(),
         ));
     }
-    let (old, _) = cozegen::build(&diff_source(args, &args.old)?, &BuildOptions::default())?;
-    let (new, _) = cozegen::build(&diff_source(args, &args.new)?, &BuildOptions::default())?;
-    let changes = cozegen::diff::diff(&old.input, &new.input);
+    // Both arguments are checked before either is read or fetched.
+    let (old_side, new_side) = (diff_side(&args.old)?, diff_side(&args.new)?);
+    let (old, _) = cozegen::build(&diff_source(args, old_side)?, &BuildOptions::default())?;
+    let (new, _) = cozegen::build(&diff_source(args, new_side)?, &BuildOptions::default())?;
+    let changes = cozegen::diff::diff(&old, &new);
     let breaking = changes
         .iter()
         .filter(|c| c.impact == Impact::Breaking)
@@ -606,7 +651,7 @@ fn all(args: &AllArgs) -> Result<(), Error> {
     }
     #[cfg(feature = "fetch")]
     let info = match &args.workflow_id {
-        Some(id) => cozegen::fetch::fetch_workflow(&args.api.options(), id)?,
+        Some(id) => fetch_info(&args.api, id, args.workflow_version.as_deref())?,
         None => cozegen::load_path(document_path(&args.file)?)?,
     };
     #[cfg(not(feature = "fetch"))]
@@ -782,23 +827,77 @@ fn progress_bar(done: usize, total: usize, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
 }
 
-/// Reads one side of `diff`: a file, or with the `id:` prefix, a workflow from the API.
-fn diff_source(args: &DiffArgs, source: &std::path::Path) -> Result<WorkflowInfo, Error> {
-    let Some(id) = source.to_str().and_then(|s| s.strip_prefix(ID_PREFIX)) else {
-        return cozegen::load_path(source);
+/// One side of `diff`: a file, or a workflow ID and perhaps one of its published versions.
+enum DiffSide<'a> {
+    File(&'a std::path::Path),
+    Id(&'a str, Option<&'a str>),
+}
+
+/// Reads an argument of `diff`: a file, or with the `id:` prefix, `ID` or `ID@VERSION`.
+fn diff_side(source: &std::path::Path) -> Result<DiffSide<'_>, Error> {
+    match source.to_str().and_then(|s| s.strip_prefix(ID_PREFIX)) {
+        Some(rest) => {
+            let (id, version) = split_id_source(rest)?;
+            Ok(DiffSide::Id(id, version))
+        }
+        None => Ok(DiffSide::File(source)),
+    }
+}
+
+/// Reads one side of `diff`: a file, or a workflow (or one of its published versions) from
+/// the API.
+fn diff_source(args: &DiffArgs, side: DiffSide<'_>) -> Result<WorkflowInfo, Error> {
+    let (id, version) = match side {
+        DiffSide::File(path) => return cozegen::load_path(path),
+        DiffSide::Id(id, version) => (id, version),
     };
     #[cfg(feature = "fetch")]
     {
-        cozegen::fetch::fetch_workflow(&args.api.options(), id)
+        let options = args.api.options();
+        match version {
+            Some(version) => cozegen::fetch::fetch_version(&options, id, version),
+            None => cozegen::fetch::fetch_workflow(&options, id),
+        }
     }
     #[cfg(not(feature = "fetch"))]
     {
-        let _ = (args, id);
+        let _ = (args, version);
         Err(Error::Usage(format!(
-            "`{}` names a workflow ID, but this cozegen was built without the `fetch` feature",
-            source.display()
+            "`{ID_PREFIX}{}` names a workflow ID, but this cozegen was built without the `fetch` \
+             feature",
+            cozegen::ir::path::printable(id, 40)
         )))
     }
+}
+
+/// `ID` or `ID@VERSION` (what follows `id:`), split; an empty ID or version is a usage error.
+fn split_id_source(rest: &str) -> Result<(&str, Option<&str>), Error> {
+    use cozegen::ir::path::printable;
+    let shown = || printable(&format!("{ID_PREFIX}{rest}"), 80);
+    let (id, version) = match rest.split_once('@') {
+        Some((id, version)) => (id, Some(version)),
+        None => (rest, None),
+    };
+    if id.is_empty() {
+        return Err(Error::Usage(format!(
+            "`{}` names no workflow: write id:<WORKFLOW_ID>, or id:<WORKFLOW_ID>@<VERSION> for a \
+             published version",
+            shown()
+        )));
+    }
+    if version.is_some_and(str::is_empty) {
+        return Err(Error::Usage(format!(
+            "`{}` names no version: write id:{}@<VERSION> (e.g. @v0.0.1), or drop the `@` for \
+             the latest",
+            shown(),
+            printable(id, 40)
+        )));
+    }
+    #[cfg(feature = "fetch")]
+    if let Some(version) = version {
+        cozegen::fetch::check_version(version)?;
+    }
+    Ok((id, version))
 }
 
 /// The IR choices every generating command shares.
@@ -845,9 +944,19 @@ fn print_warnings(warnings: &[Warning]) {
 fn load(common: &Common) -> Result<WorkflowInfo, Error> {
     #[cfg(feature = "fetch")]
     if let Some(id) = &common.workflow_id {
-        return cozegen::fetch::fetch_workflow(&common.api.options(), id);
+        return fetch_info(&common.api, id, common.workflow_version.as_deref());
     }
     cozegen::load_path(document_path(&common.file)?)
+}
+
+/// Fetches a workflow: its latest definition, or the published `version`.
+#[cfg(feature = "fetch")]
+fn fetch_info(api: &ApiArgs, id: &str, version: Option<&str>) -> Result<WorkflowInfo, Error> {
+    let options = api.options();
+    match version {
+        Some(version) => cozegen::fetch::fetch_version(&options, id, version),
+        None => cozegen::fetch::fetch_workflow(&options, id),
+    }
 }
 
 /// Where the WorkflowInfo comes from: FILE, or stdin when FILE is `-` or not given. A

@@ -23,7 +23,8 @@ impl Error {
             Error::Usage(_)
             | Error::InvalidTypeName { .. }
             | Error::InvalidDerive { .. }
-            | Error::InvalidAction { .. } => 2,
+            | Error::InvalidAction { .. }
+            | Error::InvalidVersion { .. } => 2,
             _ => 1,
         }
     }
@@ -186,6 +187,40 @@ pub enum Error {
          `workflow_id=` in the workflow editor's URL"
     )]
     InvalidWorkflowId { id: String, max_len: usize },
+
+    /// A workflow version name that cannot be one, so nothing is fetched for it.
+    #[error(
+        "{version} is not a workflow version: give a published version's name as Coze shows it, \
+         such as v0.0.1 (1 to {max_len} characters, no spaces or control characters)"
+    )]
+    InvalidVersion { version: String, max_len: usize },
+
+    /// The version list of a workflow was read to its end without the version asked for.
+    /// `available` lists the first published versions seen (quoted, escaped), `total` counts
+    /// them all.
+    #[error(
+        "workflow {workflow_id} has no published version {version}{}",
+        match .total {
+            0 => " (it has no published versions; publish it in Coze first)".to_owned(),
+            n if *n > .available.len() => format!(
+                "; its published versions: {}, and {} more",
+                .available.join(", "),
+                n - .available.len()
+            ),
+            _ => format!("; its published versions: {}", .available.join(", ")),
+        }
+    )]
+    VersionNotFound {
+        workflow_id: String,
+        version: String,
+        available: Vec<String>,
+        total: usize,
+    },
+
+    /// The version list of a workflow could not be paged to its end: the server repeated a
+    /// page token, promised more without a token, or sent more pages than cozegen reads.
+    #[error("cannot list the versions of workflow {workflow_id}: {reason}")]
+    VersionListing { workflow_id: String, reason: String },
 
     /// Fetching was asked for, but no API token was given.
     #[error(

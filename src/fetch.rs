@@ -1,5 +1,7 @@
 //! Where WorkflowInfo documents come from over the network: Coze's "get workflow info" API,
-//! `GET {base}/v1/workflows/{workflow_id}?include_input_output=true`.
+//! `GET {base}/v1/workflows/{workflow_id}?include_input_output=true`, and for a published
+//! version, its version list, `GET {base}/v1/workflows/{workflow_id}/versions` (see
+//! [`snapshot_version`]).
 //!
 //! The client is [`ureq`] over rustls (no system OpenSSL). Every request has a connect timeout
 //! and an overall timeout; connection failures, HTTP 429 and 5xx are retried a bounded number
@@ -25,7 +27,7 @@
 //! ```
 
 use crate::error::{Error, FetchFailure, Result};
-use crate::ir::path::printable;
+use crate::ir::path::{printable, quote};
 use crate::model::{ResponseDetail, Scalar, WorkflowInfo};
 use std::fmt;
 use std::time::Duration;
@@ -918,6 +920,244 @@ fn parse_list_page(body: &[u8], source_name: &str) -> Result<(Vec<ListedWorkflow
     ))
 }
 
+/// The page size asked of the version list: the most the API allows.
+pub const VERSION_PAGE_SIZE: u32 = 30;
+
+/// The most pages of a version list read before giving up (6,000 versions).
+pub const MAX_VERSION_PAGES: u32 = 200;
+
+/// The longest version name accepted.
+pub const MAX_VERSION_LEN: usize = 100;
+
+/// How many published versions a "no such version" error names.
+const VERSIONS_NAMED: usize = 10;
+
+/// The URL of one page of a workflow's published versions, with their inputs and outputs:
+/// `GET {base}/v1/workflows/{id}/versions?publish_status=published_online&include_input_output=true&page_size=30`,
+/// plus `&page_token=…` (percent-encoded) after the first page.
+pub fn versions_url(
+    options: &FetchOptions,
+    workflow_id: &str,
+    page_token: Option<&str>,
+) -> Result<String> {
+    let token = options.token.as_ref();
+    check_workflow_id(workflow_id, token)?;
+    let base = check_base_url(&options.base_url, options.allow_insecure_http, token)?;
+    let mut url = format!(
+        "{base}/v1/workflows/{workflow_id}/versions?publish_status=published_online\
+         &include_input_output=true&page_size={VERSION_PAGE_SIZE}"
+    );
+    if let Some(page_token) = page_token {
+        url.push_str("&page_token=");
+        url.push_str(&percent_encode(page_token));
+    }
+    Ok(url)
+}
+
+/// Every byte but the unreserved ones (RFC 3986) as `%XX`: a page token is server text and
+/// must not add query parameters.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Checks a version name given by the user (it is only compared, never sent).
+pub fn check_version(version: &str) -> Result<()> {
+    if version.is_empty()
+        || version.chars().count() > MAX_VERSION_LEN
+        || version.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::InvalidVersion {
+            version: quote(&printable(version, 60)),
+            max_len: MAX_VERSION_LEN,
+        });
+    }
+    Ok(())
+}
+
+/// A successful answer's body parsed (with the document limits) and checked: an error
+/// envelope is [`Error::Api`], an answer without a `data` object [`Error::MissingData`].
+fn checked_answer(url: &str, body: &[u8], token: Option<&Token>) -> Result<crate::json::Deep> {
+    let source_name = format!("the response from {url}");
+    let deep = crate::load::parse_json(body, &source_name).map_err(|e| scrub_error(e, token))?;
+    let value = deep.value();
+    let text = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let code = text(value.get("code")).unwrap_or_else(|| "0".to_owned());
+    if code.trim() != "0" && code.parse::<f64>() != Ok(0.0) {
+        let s = |t: String| scrub(&t, token);
+        return Err(Error::Api {
+            code: printable(&s(code), 40),
+            msg: printable(&s(text(value.get("msg")).unwrap_or_default()), 500),
+            logid: text(value.pointer("/detail/logid")).map(|l| printable(&s(l), 120)),
+        });
+    }
+    // An error answer is quoted scrubbed (above); a successful one holding the token is refused.
+    refuse_echo(url, body, token)?;
+    if !value.get("data").is_some_and(serde_json::Value::is_object) {
+        return Err(Error::MissingData {
+            source_name: scrub(&source_name, token),
+        });
+    }
+    Ok(deep)
+}
+
+/// A published version's definition as a WorkflowInfo document that the loader reads like any
+/// other: `workflow_detail` from the workflow itself (`GET /v1/workflows/{id}`: its name, ID
+/// and icon), `input` and `output` from the version list's item for `version`, and that item's
+/// other fields (`version`, `description`, `created_at`, `updated_at`, `creator`) under
+/// `workflow_version`. Returned pretty-printed, ending in a newline.
+///
+/// The list (`GET /v1/workflows/{id}/versions`, see [`versions_url`]; it needs the token's
+/// `listVersion` permission) is read page by page until the version is found. A version that is
+/// not there is [`Error::VersionNotFound`], naming the versions that are; a server that repeats
+/// a page token, says `has_more` without a token, or sends more than [`MAX_VERSION_PAGES`]
+/// pages is [`Error::VersionListing`]. (The "get workflow info" endpoint takes no version: Coze
+/// documents only `include_input_output` for it.)
+pub fn snapshot_version(
+    options: &FetchOptions,
+    workflow_id: &str,
+    version: &str,
+) -> Result<String> {
+    check_version(version)?;
+    let token = options.token.as_ref();
+    let (detail_url, detail_body) = fetch(options, workflow_id)?;
+    let detail = checked_answer(&detail_url, &detail_body, token)?;
+    let (page_url, page, index) = find_version(options, workflow_id, version)?;
+    let item = &page.value()["data"]["items"][index];
+    let empty = serde_json::Value::Object(serde_json::Map::new());
+    let workflow_detail = detail
+        .value()
+        .pointer("/data/workflow_detail")
+        .filter(|d| d.is_object())
+        .unwrap_or(&empty);
+    let mut writer = crate::json::Writer::pretty(detail_body.len() + 4096);
+    writer.begin_object();
+    writer.key("workflow_detail");
+    writer.value(workflow_detail);
+    writer.key("workflow_version");
+    writer.begin_object();
+    if let Some(fields) = item.as_object() {
+        for (key, value) in fields {
+            if key != "input" && key != "output" {
+                writer.key(key);
+                writer.value(value);
+            }
+        }
+    }
+    writer.end_object();
+    for key in ["input", "output"] {
+        if let Some(value) = item.get(key) {
+            writer.key(key);
+            writer.value(value);
+        }
+    }
+    writer.end_object();
+    let mut text = writer.finish();
+    text.push('\n');
+    let source_name = format!(
+        "version {} of workflow {workflow_id} from {page_url}",
+        quote(&printable(version, 60))
+    );
+    crate::load::load_slice(text.as_bytes(), &source_name).map_err(|e| scrub_error(e, token))?;
+    Ok(text)
+}
+
+/// [`snapshot_version`], loaded.
+pub fn fetch_version(
+    options: &FetchOptions,
+    workflow_id: &str,
+    version: &str,
+) -> Result<WorkflowInfo> {
+    let text = snapshot_version(options, workflow_id, version)?;
+    crate::load::load_slice(text.as_bytes(), "the fetched version")
+}
+
+/// Pages through the published versions until `version`; returns the page's URL, the page,
+/// and the item's index in its `data.items`.
+fn find_version(
+    options: &FetchOptions,
+    workflow_id: &str,
+    version: &str,
+) -> Result<(String, crate::json::Deep, usize)> {
+    let token = options.token.as_ref();
+    let listing = |reason: String| Error::VersionListing {
+        workflow_id: workflow_id.to_owned(),
+        reason,
+    };
+    let mut page_token: Option<String> = None;
+    let mut tokens_seen = std::collections::HashSet::new();
+    let mut available = Vec::new();
+    let mut total = 0;
+    for _ in 0..MAX_VERSION_PAGES {
+        let url = versions_url(options, workflow_id, page_token.as_deref())?;
+        let (url, body) = get(options, url)?;
+        let page = checked_answer(&url, &body, token)?;
+        let data = &page.value()["data"];
+        let items = data["items"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let found = items.iter().position(|item| {
+            item.get("version").and_then(serde_json::Value::as_str) == Some(version)
+        });
+        if let Some(index) = found {
+            return Ok((url, page, index));
+        }
+        for name in items
+            .iter()
+            .filter_map(|item| item.get("version").and_then(serde_json::Value::as_str))
+        {
+            total += 1;
+            if available.len() < VERSIONS_NAMED {
+                available.push(clean_opt(name, token));
+            }
+        }
+        if data.get("has_more").and_then(serde_json::Value::as_bool) != Some(true) {
+            return Err(Error::VersionNotFound {
+                workflow_id: workflow_id.to_owned(),
+                version: quote(&printable(version, 60)),
+                available,
+                total,
+            });
+        }
+        let next = match data.get("next_page_token") {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => {
+                return Err(listing(
+                    "the server said has_more but sent no next_page_token".to_owned(),
+                ));
+            }
+        };
+        if !tokens_seen.insert(next.clone()) {
+            return Err(listing(format!(
+                "the server sent the page token {} again, so paging would never end",
+                clean_opt(&next, token)
+            )));
+        }
+        page_token = Some(next);
+    }
+    Err(listing(format!(
+        "it has more than {MAX_VERSION_PAGES} pages, the most cozegen reads"
+    )))
+}
+
+/// Server text for a message: scrubbed of the token, escaped, quoted, shortened.
+fn clean_opt(text: &str, token: Option<&Token>) -> String {
+    quote(&printable(&scrub(text, token), 60))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1112,6 +1352,37 @@ mod tests {
                 list_url(&options, bad, 1, 30),
                 Err(Error::InvalidWorkspaceId { .. })
             ));
+        }
+    }
+
+    #[test]
+    fn versions_url_asks_for_published_versions_with_inputs_and_encodes_the_page_token() {
+        let options = options("https://api.coze.cn/");
+        assert_eq!(
+            versions_url(&options, "75", None).expect("valid"),
+            "https://api.coze.cn/v1/workflows/75/versions?publish_status=published_online\
+             &include_input_output=true&page_size=30"
+        );
+        let url = versions_url(&options, "75", Some("17&page_size=1 é")).expect("valid");
+        assert!(
+            url.ends_with("&page_size=30&page_token=17%26page_size%3D1%20%C3%A9"),
+            "{url}"
+        );
+        assert!(matches!(
+            versions_url(&options, "7/../1", None),
+            Err(Error::InvalidWorkflowId { .. })
+        ));
+    }
+
+    #[test]
+    fn version_names_are_checked() {
+        for good in ["v0.0.1", "1.2", "release-2025_08"] {
+            assert!(check_version(good).is_ok(), "{good}");
+        }
+        for bad in ["", "v 1", "v1\n", &"v".repeat(MAX_VERSION_LEN + 1)] {
+            let err = check_version(bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidVersion { .. }), "{bad}: {err}");
+            assert_eq!(err.exit_code(), 2);
         }
     }
 

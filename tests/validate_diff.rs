@@ -89,7 +89,7 @@ fn diff_classifies_changes_and_exits_1_only_when_something_breaks() {
         (
             r#"{"a":{"type":"string","required":true},"b":{"type":"integer"},"c":{"type":"boolean"}}"#,
             &[
-                "compatible: c: new optional parameter",
+                "compatible: start node: c: new optional parameter",
                 "0 breaking, 1 compatible change",
             ],
             0,
@@ -97,8 +97,8 @@ fn diff_classifies_changes_and_exits_1_only_when_something_breaks() {
         (
             r#"{"a":{"type":"string","required":true},"b":{"type":"string","required":true}}"#,
             &[
-                "breaking: b: optional parameter became required",
-                "breaking: b: type changed from integer to string",
+                "breaking: start node: b: optional parameter became required",
+                "breaking: start node: b: type changed from integer to string",
                 "2 breaking, 0 compatible changes",
             ],
             1,
@@ -106,8 +106,8 @@ fn diff_classifies_changes_and_exits_1_only_when_something_breaks() {
         (
             r#"{"b":{"type":"integer","default_value":"4"}}"#,
             &[
-                "breaking: a: parameter removed",
-                "compatible: b: default changed from none to 4",
+                "breaking: start node: a: parameter removed",
+                "compatible: start node: b: default changed from none to 4",
                 "1 breaking, 1 compatible change",
             ],
             1,
@@ -120,6 +120,66 @@ fn diff_classifies_changes_and_exits_1_only_when_something_breaks() {
         let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
         assert_eq!(lines, *expected, "{new_params}");
         assert_eq!(out.status.code(), Some(*code), "{new_params}");
+    }
+}
+
+#[test]
+fn diff_judges_the_end_node_for_consumers_and_names_each_node() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = |input: &str, plan: &str, output: &str| {
+        format!(
+            r#"{{"input":{{"parameters":{input}}},"output":{{"terminate_plan":"{plan}","parameters":{output}}}}}"#
+        )
+    };
+    let input = r#"{"q":{"type":"string","required":true}}"#;
+    let output = r#"{"answer":{"type":"string"},"score":{"type":"integer"},"meta":{"type":"object","properties":{"lang":{"type":"string"}}}}"#;
+    let cases: &[(&str, &str, &str, &[&str], i32)] = &[
+        (
+            input,
+            "return_variables",
+            r#"{"answer":{"type":"string"},"score":{"type":"integer"},"meta":{"type":"object","properties":{"lang":{"type":"string"}}},"extra":{"type":"boolean"}}"#,
+            &[
+                "compatible: end node: extra: new output variable",
+                "0 breaking, 1 compatible change",
+            ],
+            0,
+        ),
+        (
+            input,
+            "return_variables",
+            r#"{"answer":{"type":"string"},"score":{"type":"number"},"meta":{"type":"object","properties":{"code":{"type":"string"}}}}"#,
+            &[
+                "breaking: end node: score: type changed from integer to number",
+                "breaking: end node: meta.lang: output variable removed",
+                "compatible: end node: meta.code: new output variable",
+                "2 breaking, 1 compatible change",
+            ],
+            1,
+        ),
+        (
+            r#"{"q":{"type":"string","required":true},"n":{"type":"integer"}}"#,
+            "use_answer_content",
+            r#"{"answer":{"type":"string"},"meta":{"type":"object","properties":{"lang":{"type":"string"}}}}"#,
+            &[
+                "compatible: start node: n: new optional parameter",
+                "breaking: end node: terminate_plan changed from \"return_variables\" to \"use_answer_content\": the run's result changes shape",
+                "breaking: end node: score: output variable removed",
+                "2 breaking, 1 compatible change",
+            ],
+            1,
+        ),
+    ];
+    let old = write(
+        dir.path(),
+        "old.json",
+        &doc(input, "return_variables", output),
+    );
+    for (new_input, plan, new_output, expected, code) in cases {
+        let new = write(dir.path(), "new.json", &doc(new_input, plan, new_output));
+        let out = cozegen(&["diff", &old, &new]);
+        let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+        assert_eq!(lines, *expected, "{new_output}");
+        assert_eq!(out.status.code(), Some(*code), "{new_output}");
     }
 }
 

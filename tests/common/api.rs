@@ -112,6 +112,18 @@ impl Api {
         }))
     }
 
+    /// Serves `routes`: request target to a reply (for replies `start` cannot make, such as a
+    /// body cut short). Unknown targets get a 404.
+    pub fn routes(routes: Vec<(String, Reply)>) -> Api {
+        Api::serve(Arc::new(move |seen: &Seen, _| {
+            routes
+                .iter()
+                .find(|(target, _)| target == seen.target())
+                .map(|(_, reply)| reply.clone())
+                .unwrap_or_else(|| Reply::new(404, r#"{"code":4200,"msg":"no such route"}"#))
+        }))
+    }
+
     /// Answers the n-th request with `replies[n]`; the last reply repeats.
     pub fn scripted(replies: Vec<Reply>) -> Api {
         Api::serve(Arc::new(move |_: &Seen, n| {
@@ -159,6 +171,19 @@ impl Api {
 /// The target of the get-workflow request for `id`.
 pub fn workflow_target(id: &str) -> String {
     format!("/v1/workflows/{id}?include_input_output=true")
+}
+
+/// The target of one page of a workflow's published versions (`page_token` as sent, already
+/// percent-encoded).
+pub fn versions_target(id: &str, page_token: Option<&str>) -> String {
+    let mut target = format!(
+        "/v1/workflows/{id}/versions?publish_status=published_online&include_input_output=true&page_size=30"
+    );
+    if let Some(page_token) = page_token {
+        target.push_str("&page_token=");
+        target.push_str(page_token);
+    }
+    target
 }
 
 /// The target of the list request for one page.
