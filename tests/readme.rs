@@ -1,19 +1,24 @@
-//! The README's build.rs section, pasted into a new crate as a reader would paste it: its
-//! `Cargo.toml` lines (with the path pointing at this repository), `build.rs` and `src/main.rs`
-//! build and run against the bundled example workflow.
+//! The README's macro and build.rs sections, each pasted into a new crate as a reader would
+//! paste it: its `Cargo.toml` lines (with the path pointing at this repository), `build.rs` and
+//! `src/main.rs` build and run against the bundled example workflow.
 
 mod common;
 
 use common::*;
 use std::path::Path;
 
-/// The fenced code blocks of the README section headed `heading`, in order.
+/// The fenced code blocks of the README section headed `heading` (a `###` heading), in order.
 fn code_blocks(readme: &str, heading: &str) -> Vec<String> {
     let start = readme
         .find(&format!("\n{heading}\n"))
         .unwrap_or_else(|| panic!("README has no section {heading:?}"));
     let section = &readme[start + heading.len() + 2..];
-    let end = section.find("\n## ").unwrap_or(section.len());
+    // The section ends at the next heading of its level or above.
+    let end = ["\n## ", "\n### "]
+        .iter()
+        .filter_map(|h| section.find(h))
+        .min()
+        .unwrap_or(section.len());
     let section = &section[..end];
     let mut blocks = Vec::new();
     let mut lines = section.lines();
@@ -43,37 +48,72 @@ fn the_build_rs_section_works_when_pasted_into_a_new_crate() {
         panic!("expected Cargo.toml, build.rs and main.rs blocks, got {blocks:#?}");
     };
     assert!(toml.contains(r#"path = "../cozegen""#), "{toml}");
-    let dir = root().join("target/cozegen-readme-check");
+    let toml = toml.replace(
+        r#"path = "../cozegen""#,
+        &format!("path = {:?}", root().display().to_string()),
+    );
+    let printed = paste_and_run("readme-build-rs", &toml, Some(build_rs), main_rs);
+    assert_eq!(printed["customer"]["address"]["city"], "Paris");
+    assert_eq!(printed["deliver_at"], "2025-07-01 09:30:00");
+}
+
+#[test]
+fn the_macro_section_works_when_pasted_into_a_new_crate() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let blocks = code_blocks(&readme, "### With the macro: `import_workflow!`");
+    // Cargo.toml, main.rs, then the sample error message.
+    let [toml, main_rs, error, ..] = blocks.as_slice() else {
+        panic!("expected Cargo.toml and main.rs blocks, got {blocks:#?}");
+    };
+    assert!(toml.contains(r#"path = "../cozegen/macros""#), "{toml}");
+    assert!(error.contains("error: cozegen: "), "{error}");
+    let toml = toml.replace(
+        r#"path = "../cozegen/macros""#,
+        &format!("path = {:?}", root().join("macros").display().to_string()),
+    );
+    let printed = paste_and_run("readme-macro", &toml, None, main_rs);
+    assert_eq!(printed["customer"]["address"]["city"], "Paris");
+    assert_eq!(printed["lines"][0]["qty"], 2);
+}
+
+/// Builds and runs a new crate named `name` from the README's blocks, with the bundled example
+/// workflow as `order.json`, and returns what it printed as JSON. The crates share a target
+/// directory, so serde is built once.
+fn paste_and_run(
+    name: &str,
+    toml: &str,
+    build_rs: Option<&String>,
+    main_rs: &str,
+) -> serde_json::Value {
+    let dir = root().join("target/cozegen-readme-check").join(name);
     std::fs::create_dir_all(dir.join("src")).expect("crate dir");
-    let root_path = root().display().to_string();
     write(
         &dir.join("Cargo.toml"),
         &format!(
-            "[package]\nname = \"readme-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-             publish = false\n\n{}\n# Not a member of the cozegen workspace.\n[workspace]\n",
-            toml.replace(r#"path = "../cozegen""#, &format!("path = {root_path:?}"))
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+             publish = false\n\n{toml}\n# Not a member of the cozegen workspace.\n[workspace]\n"
         ),
     );
     if !dir.join("Cargo.lock").exists() {
         std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
     }
-    write(&dir.join("build.rs"), build_rs);
+    if let Some(build_rs) = build_rs {
+        write(&dir.join("build.rs"), build_rs);
+    }
     write(&dir.join("src/main.rs"), main_rs);
     write(
         &dir.join("order.json"),
         &std::fs::read_to_string(root().join("examples/workflows/order_intake.json"))
             .expect("example workflow"),
     );
-    let out = nested_cargo("run", &dir, &dir.join("target"))
+    let target = root().join("target/cozegen-readme-check/target");
+    let out = nested_cargo("run", &dir, &target)
         .output()
         .expect("run cargo");
     assert!(
         out.status.success(),
-        "the README's build.rs section does not build as written:\n{}",
+        "the README's {name} section does not build as written:\n{}",
         stderr(&out)
     );
-    let printed: serde_json::Value =
-        serde_json::from_str(stdout(&out).trim()).expect("main prints the parameters as JSON");
-    assert_eq!(printed["customer"]["address"]["city"], "Paris");
-    assert_eq!(printed["deliver_at"], "2025-07-01 09:30:00");
+    serde_json::from_str(stdout(&out).trim()).expect("main prints the parameters as JSON")
 }
