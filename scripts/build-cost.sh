@@ -23,6 +23,11 @@ trap 'rm -rf "$work"' EXIT
 workflow=examples/workflows/order_intake.json
 
 cargo run -q --release -- schema --draft 07 "$workflow" -o "$work/order.schema.json"
+# The working tree as it is now (committed or not), so that edits during a long run do not
+# change what is measured.
+mkdir -p "$work/cozegen-now"
+git ls-files -co --exclude-standard -z | tar --null -T - -c | tar -x -C "$work/cozegen-now"
+src="$work/cozegen-now"
 
 # A crate: name, [dependencies] lines, [build-dependencies] lines, build.rs body or "", main.rs.
 crate() {
@@ -48,17 +53,12 @@ cozegen_build_rs='fn main() {
 include_main='mod order { include!(concat!(env!("OUT_DIR"), "/order.rs")); }
 fn main() { let o: order::Order = serde_json::from_str("{}").unwrap_or_else(|e| panic!("{e}")); println!("{o:?}"); }'
 
-crate cozegen-build-rs "" "cozegen = { path = \"$repo\", default-features = false }" \
+crate cozegen-build-rs "" "cozegen = { path = \"$src\", default-features = false }" \
   "$cozegen_build_rs" "$include_main"
-crate cozegen-macro "cozegen-macros = { path = \"$repo/macros\" }" "" "" \
+crate cozegen-macro "cozegen-macros = { path = \"$src/macros\" }" "" "" \
   'mod order { cozegen_macros::import_workflow!("workflow.json", type_name = "Order"); }
 fn main() { let o: order::Order = serde_json::from_str("{}").unwrap_or_else(|e| panic!("{e}")); println!("{o:?}"); }'
-# typify's generated code checks string patterns at run time with regress.
-crate typify-build-rs 'regress = "0.12"' 'typify = { version = "0.8", default-features = false }
-prettyplease = "0.3"
-schemars = "0.8"
-serde_json = "1"
-syn = "3"' 'fn main() {
+typify_build_rs='fn main() {
     println!("cargo::rerun-if-changed=order.schema.json");
     let text = std::fs::read_to_string("order.schema.json").unwrap();
     let schema = serde_json::from_str::<schemars::schema::RootSchema>(&text).unwrap();
@@ -69,10 +69,22 @@ syn = "3"' 'fn main() {
     let code = prettyplease::unparse(&syn::parse2::<syn::File>(space.to_stream()).unwrap());
     let out = std::path::Path::new(&std::env::var_os("OUT_DIR").unwrap()).join("order.rs");
     std::fs::write(out, code).unwrap();
-}' '#[allow(dead_code)]
+}'
+typify_main='#[allow(dead_code)]
 mod order { include!(concat!(env!("OUT_DIR"), "/order.rs")); }
 fn main() {}'
-variants=(typify-build-rs cozegen-build-rs cozegen-macro)
+typify_deps='prettyplease = "0.3"
+schemars = "0.8"
+serde_json = "1"
+syn = "3"'
+# typify's generated code checks string patterns at run time with regress. Its README's
+# build.rs takes typify with default features (which add its macro crate); the lean way, as
+# cozegen is taken, has them off. Both are measured.
+crate typify-build-rs 'regress = "0.12"' "typify = { version = \"0.8\", default-features = false }
+$typify_deps" "$typify_build_rs" "$typify_main"
+crate typify-default 'regress = "0.12"' "typify = \"0.8\"
+$typify_deps" "$typify_build_rs" "$typify_main"
+variants=(typify-build-rs typify-default cozegen-build-rs cozegen-macro)
 
 if [ -n "$before" ]; then
   mkdir -p "$work/cozegen-at-rev"
