@@ -31,6 +31,10 @@ cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 # The library must stay clean without the CLI and HTTP client, as build.rs users take it.
 cargo clippy --lib --no-default-features -- -D warnings
+# Each artifact's feature alone, as a library user would pick it.
+for feature in schema html typescript ir-json validate diff bundle fetch; do
+  cargo clippy --lib --no-default-features --features "$feature" -- -D warnings
+done
 cargo test
 # CI also fuzzes the whole pipeline for a minute (about 2.5 minutes with the sanitizer build on
 # 2 cores, plus ~1.5 to install cargo-fuzz on a fresh machine).
