@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual, inspect } from "node:util";
 import { chromium } from "playwright-core";
 import Ajv2020 from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 mkdirSync(config.screenshots, { recursive: true });
@@ -1347,6 +1348,36 @@ scenario("--upload-action: a picked file is POSTed (multipart, field `file`) to 
     }
   } finally {
     server.close();
+  }
+});
+
+// axe-core's engine, run in the page through the DevTools protocol (the page's CSP would refuse
+// a script tag): its serious and critical violations, as "rule: target" lines.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+async function axeProblems(page) {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")}`));
+}
+
+scenario("accessibility: no serious or critical axe-core violations, in English and Chinese, untouched, with errors shown and after an upload", async () => {
+  const pages = [
+    ["order_intake", config.pages.order_intake],
+    ["all_types", config.pages.all_types],
+    ["arrays", config.pages.arrays],
+    ["zh_order", zhOrder("zh_order_axe", ["--upload-action", "http://127.0.0.1:9/upload"])],
+  ];
+  for (const [name, file] of pages) {
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await open(file, { colorScheme });
+      if (name === "arrays") await addRow(page, "rows");
+      assertEqual(await axeProblems(page), [], `${name} (${colorScheme})`);
+      await submit(page);
+      assertEqual(await axeProblems(page), [], `${name} after submitting (${colorScheme})`);
+      await finish(page);
+    }
   }
 });
 
