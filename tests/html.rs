@@ -388,6 +388,14 @@ fn auto_picks_chinese_for_a_workflow_described_in_chinese_and_english_otherwise(
     assert_eq!(model(&en)["text"]["js.required"], "This field is required.");
     let zh = html_for(&corpus_doc("order_intake"), &["--lang", "zh-CN"]);
     assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains(">提交</button>"));
+    // An embedded form says its language itself, whatever the host page's.
+    let fragment = html_for(
+        &corpus_doc("order_intake"),
+        &["--lang", "zh-CN", "--fragment"],
+    );
+    assert!(
+        fragment.contains(r#"<form id="cozegen-form" class="cz-form" lang="zh-CN" novalidate>"#)
+    );
 }
 
 #[test]
