@@ -3,8 +3,8 @@
 //!
 //! The file names are part of cozegen's interface (build scripts and CI point at them) and do
 //! not change: see [`FILE_NAMES`]. Each artifact is rendered by its emitter with default
-//! options, except the Rust root type names ([`crate::BuildOptions`]) and derives
-//! ([`BundleOptions::derives`]).
+//! options, except the Rust root type names ([`crate::BuildOptions`]), derives
+//! ([`BundleOptions::derives`]) and the form's language and uploads.
 
 use crate::emit::html::{self, HtmlOptions};
 use crate::emit::json_schema::{self, SchemaOptions};
@@ -33,6 +33,10 @@ pub const FILE_NAMES: [&str; 8] = [
 pub struct BundleOptions {
     /// Extra derives for the Rust structs (see [`RustOptions::derives`]).
     pub derives: Vec<String>,
+    /// The form's language (see [`HtmlOptions::lang`]); `None` picks it per workflow.
+    pub lang: Option<html::i18n::Lang>,
+    /// Where the form uploads files (see [`HtmlOptions::upload_action`]).
+    pub upload_action: Option<String>,
 }
 
 /// One rendered file of a bundle.
@@ -77,7 +81,14 @@ pub fn render(
         rust(Node::Output)?,
         typescript::render(workflow, &TsOptions { node: Node::Input })?,
         typescript::render(workflow, &TsOptions { node: Node::Output })?,
-        html::render(workflow, &HtmlOptions::default())?,
+        html::render(
+            workflow,
+            &HtmlOptions {
+                lang: options.lang,
+                upload_action: options.upload_action.clone(),
+                ..HtmlOptions::default()
+            },
+        )?,
         ir_json::render(workflow)?,
     ];
     let artifacts = FILE_NAMES

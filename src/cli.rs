@@ -138,6 +138,9 @@ struct AllArgs {
     #[arg(long)]
     open_objects: bool,
 
+    #[command(flatten)]
+    form: FormArgs,
+
     /// Workflows per page when listing a workspace.
     #[cfg(feature = "fetch")]
     #[arg(
@@ -435,6 +438,47 @@ struct HtmlArgs {
     /// endpoint, which adds the API token; the page never holds one).
     #[arg(long, value_name = "URL", value_parser = parse_action)]
     action: Option<String>,
+
+    #[command(flatten)]
+    form: FormArgs,
+}
+
+/// The form's choices that `all` passes through too.
+#[derive(Debug, Args)]
+struct FormArgs {
+    /// The language of every word the form writes. `auto` picks zh-CN when the workflow's
+    /// name and descriptions are mainly Chinese (at least as many Han characters as Latin
+    /// words), else en.
+    #[arg(long, value_enum, value_name = "LANG", default_value_t = LangArg::Auto)]
+    lang: LangArg,
+
+    /// Give file parameters an upload button: the chosen file is POSTed (multipart, field
+    /// `file`) to this absolute http(s) URL, your own endpoint that uploads it to Coze with the
+    /// API token, and its JSON answer (`{"url": …}` or `{"file_id": …}`) becomes the value.
+    #[arg(long, value_name = "URL", value_parser = parse_upload_action)]
+    upload_action: Option<String>,
+}
+
+impl FormArgs {
+    fn lang(&self) -> Option<html::i18n::Lang> {
+        match self.lang {
+            LangArg::Auto => None,
+            LangArg::En => Some(html::i18n::Lang::En),
+            LangArg::ZhCn => Some(html::i18n::Lang::ZhCn),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Auto,
+    En,
+    #[value(name = "zh-CN")]
+    ZhCn,
+}
+
+fn parse_upload_action(url: &str) -> Result<String, String> {
+    html::check_action(url).map(|_| url.to_owned())
 }
 
 fn parse_action(url: &str) -> Result<String, String> {
@@ -493,6 +537,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let options = HtmlOptions {
                 fragment: args.fragment,
                 action: args.action,
+                lang: args.form.lang(),
+                upload_action: args.form.upload_action.clone(),
             };
             generate(&args.common, &build_options(&args.common), |w| {
                 html::render(w, &options)
@@ -644,6 +690,8 @@ fn all(args: &AllArgs) -> Result<(), Error> {
     };
     let bundle = cozegen::bundle::BundleOptions {
         derives: args.derives.clone(),
+        lang: args.form.lang(),
+        upload_action: args.form.upload_action.clone(),
     };
     #[cfg(feature = "fetch")]
     if let Some(workspace_id) = &args.workspace_id {

@@ -24,7 +24,8 @@ impl Error {
             | Error::InvalidTypeName { .. }
             | Error::InvalidDerive { .. }
             | Error::InvalidAction { .. }
-            | Error::InvalidVersion { .. } => 2,
+            | Error::InvalidVersion { .. }
+            | Error::InvalidUploadAction { .. } => 2,
             _ => 1,
         }
     }
@@ -321,6 +322,10 @@ pub enum Error {
     /// The `--action` URL of the HTML form is not one the page can post to.
     #[error("--action {url}: {reason}")]
     InvalidAction { url: String, reason: String },
+
+    /// The `--upload-action` URL of the HTML form is not one the page can upload files to.
+    #[error("--upload-action {url}: {reason}")]
+    InvalidUploadAction { url: String, reason: String },
 
     /// A template failed to render. This is a bug in cozegen, not in the input.
     #[error("internal error (a bug in cozegen, please report it): {0}")]

@@ -452,3 +452,25 @@ fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+#[test]
+fn all_passes_the_form_language_and_upload_url_through() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = all(
+        &order_intake(),
+        dir.path(),
+        &[
+            "--lang",
+            "zh-CN",
+            "--upload-action",
+            "https://example.com/upload",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let form = std::fs::read_to_string(dir.path().join("form.html")).expect("form.html");
+    assert!(form.contains("<html lang=\"zh-CN\">"));
+    assert!(form.contains("connect-src https://example.com;"));
+    assert!(form.contains(r#""upload":"https://example.com/upload""#));
+    let bad = all(&order_intake(), dir.path(), &["--lang", "xx"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -143,7 +143,7 @@ fn labels_are_titles_with_the_wire_name_beside_them_and_a_type_chip_in_plain_wor
     assert_eq!(model["nodes"][8]["label"], "Line");
     assert_eq!(model["nodes"][8]["trail"], 1);
 
-    let seed = html_for(&corpus_doc("seed_example"), &[]);
+    let seed = html_for(&corpus_doc("seed_example"), &["--lang", "en"]);
     assert!(seed.contains(
         r#"<bdi class="cz-name">Conversation name</bdi> <code class="cz-wire">CONVERSATION_NAME</code>"#
     ));
@@ -205,25 +205,292 @@ fn the_result_panel_has_a_copy_button_with_announced_feedback() {
     assert!(html.contains(r#"<p class="cz-left-out" hidden></p>"#));
 }
 
+/// The message tables, `templates/html/i18n/<lang>.json`, as key → message.
+fn message_tables() -> Vec<(String, serde_json::Map<String, Value>)> {
+    cozegen::emit::html::i18n::Lang::ALL
+        .iter()
+        .map(|lang| {
+            let table: Value = serde_json::from_str(lang.source()).expect("a table is JSON");
+            let Value::Object(table) = table else {
+                panic!("{} is not an object", lang.tag())
+            };
+            for (key, message) in &table {
+                assert!(
+                    message.as_str().is_some_and(|m| !m.trim().is_empty()),
+                    "{}: {key} is not a message",
+                    lang.tag()
+                );
+            }
+            (lang.tag().to_owned(), table)
+        })
+        .collect()
+}
+
+/// The `{name}` placeholders of a message.
+fn placeholders(message: &str) -> std::collections::BTreeSet<&str> {
+    message
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase()))
+        .collect()
+}
+
 #[test]
-fn the_script_keeps_its_sentences_in_one_place_and_explains_cors() {
+fn every_language_has_every_message_with_no_placeholder_english_lacks() {
+    let tables = message_tables();
+    let (_, en) = &tables[0];
+    for (lang, table) in &tables[1..] {
+        let missing: Vec<_> = en.keys().filter(|k| !table.contains_key(*k)).collect();
+        let extra: Vec<_> = table.keys().filter(|k| !en.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        assert!(extra.is_empty(), "{lang} has keys English lacks: {extra:?}");
+        for (key, message) in table {
+            let theirs = placeholders(message.as_str().expect("text"));
+            let ours = placeholders(en[key].as_str().expect("text"));
+            assert!(
+                theirs.is_subset(&ours),
+                "{lang} {key}: placeholders {theirs:?}, English has {ours:?}"
+            );
+            // A sentence the script fills in must keep every argument.
+            if key.starts_with("js.") && key != "js.row" {
+                assert_eq!(theirs, ours, "{lang} {key}");
+            }
+        }
+    }
+    // Chinese messages are Chinese (those that are words at all).
+    let zh = &tables[1].1;
+    for key in [
+        "form.submit",
+        "form.add",
+        "js.required",
+        "js.summaryMany",
+        "js.uploadFailed",
+    ] {
+        assert!(
+            zh[key]
+                .as_str()
+                .expect("text")
+                .chars()
+                .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
+            "{key}"
+        );
+    }
+    assert_eq!(zh["form.submit"], "提交");
+    assert_eq!(zh["form.add"], "添加一项");
+    assert_eq!(zh["js.required"], "此项为必填。");
+}
+
+#[test]
+fn every_message_is_used_and_every_key_used_has_a_message() {
+    let tables = message_tables();
+    let keys: std::collections::BTreeSet<&str> = tables[0].1.keys().map(String::as_str).collect();
+    let mut sources = String::new();
+    for dir in ["templates/html", "src/emit/html"] {
+        for entry in std::fs::read_dir(root().join(dir)).expect("dir") {
+            let path = entry.expect("entry").path();
+            // The tables themselves, and the tests of the table module, do not count as uses.
+            if path.is_file() && path.file_name().is_some_and(|n| n != "i18n.rs") {
+                sources.push_str(&std::fs::read_to_string(&path).expect("source"));
+            }
+        }
+    }
+    let mut used = std::collections::BTreeSet::new();
+    for piece in sources.split('"') {
+        if matches!(
+            piece.split_once('.'),
+            Some(("page" | "form" | "chip" | "coze" | "noun" | "js", rest)) if !rest.is_empty()
+        ) && piece.len() < 40
+            && piece
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        {
+            used.insert(piece);
+        }
+    }
+    let unused: Vec<_> = keys.iter().filter(|k| !used.contains(*k)).collect();
+    let unknown: Vec<_> = used.iter().filter(|k| !keys.contains(*k)).collect();
+    assert!(unused.is_empty(), "messages nothing uses: {unused:?}");
+    assert!(unknown.is_empty(), "keys with no message: {unknown:?}");
+}
+
+#[test]
+fn the_script_writes_no_sentence_of_its_own_and_explains_cors() {
     let script = std::fs::read_to_string(root().join("templates/html/form.js")).expect("form.js");
-    let text = &script[script.find("const TEXT = {").expect("TEXT")..];
-    let text = &text[..text.find("\n  };").expect("end of TEXT")];
+    for stray in [
+        "\"Enter ",
+        "\"This ",
+        "\"Could ",
+        "\"Copied",
+        "\"Left out",
+        "\" at line ",
+        "\"unexpected",
+        "\"expected",
+        "\"Picked",
+        "\"Upload",
+        " KB\"",
+        "\"(empty",
+    ] {
+        assert!(
+            !script.contains(stray),
+            "a message outside the tables: {stray}"
+        );
+    }
+    let tables = message_tables();
+    let unreachable = tables[0].1["js.unreachable"].as_str().expect("text");
     for sentence in [
-        "Could not reach ",
+        "Could not reach {url}. ",
         "it must allow this page's origin with CORS ",
         "(Access-Control-Allow-Origin; a page opened from disk sends Origin: null)",
         "for Content-Type: application/json.",
-        "This field is required.",
     ] {
-        assert!(text.contains(sentence), "TEXT lacks {sentence:?}");
+        assert!(
+            unreachable.contains(sentence),
+            "js.unreachable lacks {sentence:?}"
+        );
     }
-    // Outside TEXT, the script writes no sentence of its own: every message is a TEXT entry.
-    let code = script.replace(text, "");
-    for stray in ["\"Enter ", "\"This ", "\"Could ", "\"Copied", "\"Left out"] {
-        assert!(!code.contains(stray), "a message outside TEXT: {stray}");
+    assert!(
+        tables[1].1["js.uploadUnreachable"]
+            .as_str()
+            .expect("text")
+            .contains("CORS")
+    );
+}
+
+#[test]
+fn auto_picks_chinese_for_a_workflow_described_in_chinese_and_english_otherwise() {
+    let lang = |doc: &Path| {
+        let html = html_for(doc, &[]);
+        let start = html.find("<html lang=\"").expect("lang") + "<html lang=\"".len();
+        html[start..start + html[start..].find('"').expect("end")].to_owned()
+    };
+    assert_eq!(lang(&root().join("tests/i18n/zh_order.json")), "zh-CN");
+    // A Latin identifier as the name, and a Chinese description.
+    assert_eq!(lang(&corpus_doc("seed_example")), "zh-CN");
+    for doc in ["order_intake", "arrays", "hostile_names", "no_inputs"] {
+        assert_eq!(lang(&corpus_doc(doc)), "en", "{doc}");
     }
+    let zh = html_for(&root().join("tests/i18n/zh_order.json"), &[]);
+    for expected in [
+        "<title>order_intake_cn · 开始节点参数</title>",
+        r#"<p class="cz-kicker">扣子工作流 · 开始节点</p>"#,
+        r#"<button type="submit" class="cz-submit">提交</button>"#,
+        r#"<button type="button" class="cz-add">添加一项</button>"#,
+        r#"<bdi class="cz-name">customer_name</bdi> <span class="cz-badge" title="扣子类型：string">文本</span> <abbr class="cz-req" title="必填">*</abbr>"#,
+        r#"title="扣子类型：array of image">图片列表</span>"#,
+    ] {
+        assert!(zh.contains(expected), "missing {expected}");
+    }
+    assert_eq!(model(&zh)["text"]["js.required"], "此项为必填。");
+    // --lang overrides the detection, both ways.
+    let en = html_for(&root().join("tests/i18n/zh_order.json"), &["--lang", "en"]);
+    assert!(en.contains("<html lang=\"en\">") && en.contains(">Submit</button>"));
+    assert_eq!(model(&en)["text"]["js.required"], "This field is required.");
+    let zh = html_for(&corpus_doc("order_intake"), &["--lang", "zh-CN"]);
+    assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains(">提交</button>"));
+    // An embedded form says its language itself, whatever the host page's.
+    let fragment = html_for(
+        &corpus_doc("order_intake"),
+        &["--lang", "zh-CN", "--fragment"],
+    );
+    assert!(
+        fragment.contains(r#"<form id="cozegen-form" class="cz-form" lang="zh-CN" novalidate>"#)
+    );
+}
+
+#[test]
+fn an_unknown_language_is_a_usage_error() {
+    let doc = corpus_doc("arrays");
+    for bad in ["fr", "zh", "chinese", ""] {
+        let out = cozegen(&["html", doc.to_str().expect("utf-8"), "--lang", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(stderr(&out).contains("--lang"), "{}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn upload_action_gives_file_parameters_an_upload_picker_and_the_csp_its_origin() {
+    let doc = root().join("tests/i18n/zh_order.json");
+    let html = html_for(
+        &doc,
+        &[
+            "--upload-action",
+            "https://files.example.com:8443/coze/upload?x=1",
+            "--action",
+            "https://run.example.com/run",
+            "--lang",
+            "en",
+        ],
+    );
+    assert!(html.contains(
+        "connect-src https://run.example.com https://files.example.com:8443; form-action"
+    ));
+    assert_eq!(
+        model(&html)["upload"],
+        "https://files.example.com:8443/coze/upload?x=1"
+    );
+    assert!(
+        html.contains(r#"<label class="cz-pick-label" for="cz-6-pick">Upload a document</label>"#)
+    );
+    // An upload picker for every file parameter, even where no file type narrows the choice.
+    assert_eq!(
+        html.matches(r#"<div class="cz-pick cz-upload">"#).count(),
+        2
+    );
+    // One origin for both is listed once.
+    let same = html_for(
+        &doc,
+        &[
+            "--upload-action",
+            "http://127.0.0.1:9/up",
+            "--action",
+            "http://127.0.0.1:9/run",
+        ],
+    );
+    assert!(same.contains("connect-src http://127.0.0.1:9; form-action"));
+    // Without it, files stay text inputs with a local check, as before.
+    let plain = html_for(&doc, &[]);
+    assert!(!plain.contains("cz-upload"));
+    assert!(model(&plain).get("upload").is_none());
+    assert!(plain.contains("connect-src &#39;none&#39;"));
+}
+
+#[test]
+fn bad_upload_action_urls_are_usage_errors() {
+    let doc = corpus_doc("all_types");
+    for bad in [
+        "ftp://files.example.com/up",
+        "/upload",
+        "https://user:secret@files.example.com/up",
+        "https://x/;script-src *",
+        "https://a.com:99999/",
+    ] {
+        let out = cozegen(&["html", doc.to_str().expect("utf-8"), "--upload-action", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(stderr(&out).contains("--upload-action"), "{}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+    // The library refuses it too.
+    let (workflow, _) =
+        cozegen::load_workflow(corpus_doc("all_types"), &Default::default()).expect("loads");
+    let options = cozegen::emit::html::HtmlOptions {
+        upload_action: Some("javascript:alert(1)".into()),
+        ..Default::default()
+    };
+    let err = cozegen::emit::html::render(&workflow, &options).expect_err("refused");
+    assert!(err.to_string().starts_with("--upload-action"), "{err}");
+}
+
+#[test]
+fn golden_chinese_form_with_uploads() {
+    assert_golden(
+        "i18n/zh_order.html",
+        &html_for(
+            &root().join("tests/i18n/zh_order.json"),
+            &["--upload-action", "https://example.com/coze/upload"],
+        ),
+    );
 }
 
 /// The `<script type="application/json">` model of a page, parsed.
@@ -408,6 +675,7 @@ fn forms_work_end_to_end_in_headless_chromium() {
         "fragment": fragment,
         "work": scratch.path(),
         "screenshots": screenshots,
+        "zh_order": root().join("tests/i18n/zh_order.json"),
     });
     let config_path = scratch.path().join("config.json");
     std::fs::write(&config_path, config.to_string()).expect("write config");
@@ -423,7 +691,7 @@ fn forms_work_end_to_end_in_headless_chromium() {
         stderr(&out)
     );
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 25, "every scenario must run:\n{report}");
+    assert_eq!(passed, 28, "every scenario must run:\n{report}");
     eprintln!("{report}screenshots in {}", screenshots.display());
 }
 

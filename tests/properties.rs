@@ -274,7 +274,12 @@ proptest! {
 
         for options in [
             html::HtmlOptions::default(),
-            html::HtmlOptions { fragment: true, action: Some("https://example.com/run".into()) },
+            html::HtmlOptions { fragment: true, action: Some("https://example.com/run".into()), ..Default::default() },
+            html::HtmlOptions {
+                lang: Some(html::i18n::Lang::ZhCn),
+                upload_action: Some("https://example.com/upload".into()),
+                ..Default::default()
+            },
         ] {
             let page = html::render(&workflow, &options).expect("renders");
             prop_assert_eq!(&page, &html::render(&again, &options).expect("renders"));

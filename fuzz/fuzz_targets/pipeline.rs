@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for options in [
         html::HtmlOptions::default(),
-        html::HtmlOptions { fragment: true, action: None },
+        html::HtmlOptions { fragment: true, ..Default::default() },
     ] {
         html::render(&workflow, &options).expect("html renders");
     }

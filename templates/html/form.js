@@ -7,56 +7,87 @@
 // numbers as their JSON text, objects in their key order, and the payload is written by the
 // form's own JSON writer. No inline handlers, no eval, no HTML parsing of data: strict-CSP
 // friendly. Titles and type words come from the page (decided in Rust); every sentence the
-// script writes is in TEXT below.
+// script writes comes from the page's message table, through TEXT below. With an upload
+// URL in the model, a file parameter's picker uploads the chosen file there.
 (() => {
   "use strict";
 
-  // Everything the script says to the people filling the form, in one place.
-  const TEXT = {
-    row: (stem, numbers) => stem + " " + numbers.join("."),
-    required: "This field is required.",
-    emptyRow: "Enter a value or remove this item.",
-    ownKey: (key) => JSON.stringify(key) + " is a parameter of its own: enter it in its field.",
-    badTime: "Enter a complete date and time.",
-    badInteger: "Enter a whole number.",
-    badNumber: "Enter a number.",
-    integerForm: "Enter a whole number, without a fraction or exponent.",
-    integerRange: (min, max) => "Enter a whole number from " + min + " to " + max + ".",
-    numberRange: "This number is too large: it must fit a 64-bit float.",
-    dateTime: "Enter a date and time.",
-    wholeSeconds: "Enter whole seconds.",
-    realDate: "Enter a real date and time, from year 0001 to 9999.",
-    fileHint: 'Enter an http(s) URL, a file_id, or {"file_id": "…"}.',
-    fileId: "A file_id cannot hold quotes, backslashes or control characters.",
-    json: (object, detail) => (object ? "Enter a JSON object" : "Enter JSON (text in double quotes)") + ": " + detail + ".",
-    jsonObject: 'Enter a JSON object, e.g. {"key": "value"}.',
-    summary: (n) => (n === 1 ? "One field needs attention before submitting:" : n + " fields need attention before submitting:"),
-    // A field in the summary: its title after its groups' ("Customer › Address › City").
-    path: (titles) => titles.join(" › "),
-    elided: "…",
-    problem: (message) => ": " + message,
-    more: (n) => "… and " + n + " more.",
-    unreadable: (why) => "This form could not be read (" + why + "); is it nested too deeply for the browser?",
-    defaultChanged: "Changed: your value is sent instead of the default.",
-    leftOut: (titles, more) => "Left out, so Coze applies the workflow's defaults: " + titles.join(", ") + (more ? ", and " + more + " more" : "") + ".",
-    collected: "Collected the parameters.",
-    sending: (url) => "Sending to " + url + " …",
-    answered: (url, status, text) => "POST " + url + ": " + status + (text ? " " + text : ""),
-    unreachable: (url, why) =>
-      "Could not reach " + url + ". If the server is up, it must allow this page's origin with CORS " +
-      "(Access-Control-Allow-Origin; a page opened from disk sends Origin: null) and answer the preflight " +
-      "for Content-Type: application/json. (The browser said: " + why + ")",
-    copied: "Copied.",
-    selected: "Selected: press Ctrl+C (⌘C on a Mac) to copy.",
-    picked: (name, size, type) =>
-      "Picked " + name + " (" + size + (type ? ", " + type : "") + "). It is not uploaded: " +
-      "upload it with Coze's file upload API and paste the file_id above, or paste a URL to it.",
-  };
   const form = document.getElementById("cozegen-form");
   if (!form || form.dataset.czReady) return;
   form.dataset.czReady = "1";
   const model = JSON.parse(form.querySelector(":scope > script.cz-model").textContent);
   const nodes = model.nodes;
+
+  // Every sentence the script writes, from the page's message table (model.text, one per
+  // language, chosen when the page was generated): `{name}` placeholders are filled here.
+  const say = (key, args) => {
+    const message = Object.prototype.hasOwnProperty.call(model.text, key) ? model.text[key] : key;
+    return message.replace(/\{([a-z]+)\}/g, (whole, name) => (args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : whole));
+  };
+  const TEXT = {
+    row: (stem, numbers) => say("js.row", { stem, n: numbers.join(".") }),
+    required: say("js.required"),
+    emptyRow: say("js.emptyRow"),
+    ownKey: (key) => say("js.ownKey", { key: JSON.stringify(key) }),
+    badTime: say("js.badTime"),
+    badInteger: say("js.badInteger"),
+    badNumber: say("js.badNumber"),
+    integerForm: say("js.integerForm"),
+    integerRange: (min, max) => say("js.integerRange", { min, max }),
+    numberRange: say("js.numberRange"),
+    dateTime: say("js.dateTime"),
+    wholeSeconds: say("js.wholeSeconds"),
+    realDate: say("js.realDate"),
+    fileHint: say("js.fileHint"),
+    fileId: say("js.fileId"),
+    json: (object, detail) => say(object ? "js.jsonObjectDetail" : "js.json", { detail }),
+    jsonObject: say("js.jsonObject"),
+    jsonAt: (what, line, column) => say("js.jsonAt", { what, line, column }),
+    jsonProblem: {
+      unterminated: say("js.jsonUnterminated"),
+      control: say("js.jsonControl"),
+      escape: say("js.jsonEscape"),
+      key: say("js.jsonKey"),
+      colon: say("js.jsonColon"),
+      value: say("js.jsonValue"),
+      big: say("js.jsonBig"),
+      trailing: say("js.jsonTrailing"),
+      objectEnd: say("js.jsonObjectEnd"),
+      arrayEnd: say("js.jsonArrayEnd"),
+    },
+    jsonUnexpected: (c) => say("js.jsonUnexpected", { char: c }),
+    summary: (n) => (n === 1 ? say("js.summaryOne") : say("js.summaryMany", { n })),
+    // A field in the summary: its title after its groups' ("Customer › Address › City").
+    path: (titles) => titles.join(say("js.pathSep")),
+    elided: say("js.elided"),
+    problem: (message) => say("js.problem", { message }),
+    more: (n) => say("js.more", { n }),
+    unreadable: (why) => say("js.unreadable", { why }),
+    broken: {
+      place: say("js.brokenPlace"),
+      missing: say("js.brokenMissing"),
+      row: say("js.brokenRow"),
+      rows: say("js.brokenRows"),
+    },
+    defaultChanged: say("js.defaultChanged"),
+    leftOut: (titles, more) => say(more ? "js.leftOutMore" : "js.leftOut", { names: titles.join(say("js.listSep")), n: more }),
+    collected: say("js.collected"),
+    sending: (url) => say("js.sending", { url }),
+    answered: (url, status, text) => say("js.answered", { url, status, text }).trimEnd(),
+    unreachable: (url, why) => say("js.unreachable", { url, why }),
+    copied: say("js.copied"),
+    selected: say("js.selected"),
+    emptyText: say("js.emptyText"),
+    size: (bytes) => (bytes < 1024 ? say("js.bytes", { n: bytes }) : say("js.kilobytes", { n: Math.round(bytes / 1024) })),
+    fileInfo: (size, type) => (type ? say("js.fileInfo", { size, type }) : size),
+    picked: (name, info) => say("js.picked", { name, info }),
+    uploading: (name, info, percent) => say("js.uploading", { name, info, percent }),
+    uploaded: (name, isId) => say(isId ? "js.uploadedId" : "js.uploadedUrl", { name }),
+    uploadFailed: (name, url, status, text) => say("js.uploadFailed", { name, url, status, text }).trimEnd(),
+    uploadBadAnswer: (name, url) => say("js.uploadBadAnswer", { name, url }),
+    uploadUnreachable: (name, url) => say("js.uploadUnreachable", { name, url }),
+    uploadPending: say("js.uploadPending"),
+  };
   const rules = {
     time: new RegExp(model.rules.time, "u"),
     file: new RegExp(model.rules.file, "u"),
@@ -95,7 +126,7 @@
       const before = text.slice(0, i);
       const line = before.split("\n").length;
       const column = i - before.lastIndexOf("\n");
-      throw new JsonError(what + " at line " + line + ", column " + column);
+      throw new JsonError(TEXT.jsonAt(what, line, column));
     };
     const space = () => {
       for (;;) {
@@ -117,7 +148,7 @@
           i++;
           return out;
         }
-        if (c !== "\\") fail(c === undefined ? "unterminated string" : "a control character in a string");
+        if (c !== "\\") fail(c === undefined ? TEXT.jsonProblem.unterminated : TEXT.jsonProblem.control);
         const e = text[i + 1];
         if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
           out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
@@ -126,16 +157,16 @@
           out += ESCAPES[e];
           i += 2;
         } else {
-          fail("a bad escape in a string");
+          fail(TEXT.jsonProblem.escape);
         }
       }
     };
     const key = () => {
       space();
-      if (text[i] !== '"') fail('expected a "quoted" key');
+      if (text[i] !== '"') fail(TEXT.jsonProblem.key);
       const k = string();
       space();
-      if (text[i] !== ":") fail("expected : after a key");
+      if (text[i] !== ":") fail(TEXT.jsonProblem.colon);
       i++;
       return k;
     };
@@ -167,9 +198,9 @@
         i += 4;
       } else {
         NUMBER.lastIndex = i;
-        if (!NUMBER.test(text)) fail(c === undefined ? "expected a value" : "unexpected " + JSON.stringify(c));
+        if (!NUMBER.test(text)) fail(c === undefined ? TEXT.jsonProblem.value : TEXT.jsonUnexpected(JSON.stringify(c)));
         value = new Num(text.slice(i, NUMBER.lastIndex));
-        if (!Number.isFinite(Number(value.text))) fail("a number too large for a 64-bit float");
+        if (!Number.isFinite(Number(value.text))) fail(TEXT.jsonProblem.big);
         i = NUMBER.lastIndex;
       }
       // Put the value in its container; close every container that ends here.
@@ -177,7 +208,7 @@
         const top = open[open.length - 1];
         if (!top) {
           space();
-          if (i < text.length) fail("unexpected text after the value");
+          if (i < text.length) fail(TEXT.jsonProblem.trailing);
           return value;
         }
         const isMap = top.box instanceof Map;
@@ -189,7 +220,7 @@
           if (isMap) top.key = key();
           break;
         }
-        if (text[i] !== (isMap ? "}" : "]")) fail(isMap ? "expected , or }" : "expected , or ]");
+        if (text[i] !== (isMap ? "}" : "]")) fail(isMap ? TEXT.jsonProblem.objectEnd : TEXT.jsonProblem.arrayEnd);
         i++;
         open.pop();
         value = top.box;
@@ -284,20 +315,20 @@
     const out = [];
     for (const c of container.children) {
       if (c.dataset.node === undefined) continue;
-      if (Number(c.dataset.node) !== ids[out.length]) throw new Broken("a parameter is out of place");
+      if (Number(c.dataset.node) !== ids[out.length]) throw new Broken(TEXT.broken.place);
       out.push(c);
     }
-    if (out.length !== ids.length) throw new Broken("a parameter is missing");
+    if (out.length !== ids.length) throw new Broken(TEXT.broken.missing);
     return out;
   }
   const itemOf = (row) => {
     const el = own(row, "[data-node]");
-    if (!el) throw new Broken("an array row is empty");
+    if (!el) throw new Broken(TEXT.broken.row);
     return el;
   };
   const rowsOf = (arrayEl) => {
     const list = own(arrayEl, ".cz-rows");
-    if (!list) throw new Broken("an array has no rows");
+    if (!list) throw new Broken(TEXT.broken.rows);
     return list;
   };
 
@@ -368,7 +399,7 @@
   // ---- Prefill ----------------------------------------------------------------------------
 
   // The placeholder of a text box whose prefill is the empty text (which it sends as "").
-  const EMPTY_TEXT = "(empty text)";
+  const EMPTY_TEXT = TEXT.emptyText;
   const prefills = new Map();
   function prefillOf(node) {
     if (node.prefill === undefined) return undefined;
@@ -448,6 +479,7 @@
     const control = controlOf(el);
     const ok = (v) => ({ v });
     const bad = (error) => ({ error });
+    if (el.hasAttribute("data-uploading")) return bad(TEXT.uploadPending);
     if (node.kind === "boolean") {
       if (control.type === "checkbox") return ok(control.checked);
       return ok(control.value === "" ? undefined : control.value === "true");
@@ -854,20 +886,75 @@
   window.addEventListener("pointerup", released, true);
   window.addEventListener("pointercancel", released, true);
 
-  // Picking a file cannot upload it (that takes an API token, which this page never holds):
-  // it only says which file was picked and what to do with it.
+  // Without an upload URL, picking a file cannot upload it (that takes an API token, which this
+  // page never holds): it only says which file was picked and what to do with it. With one,
+  // the file goes to that URL (the page's own backend, which holds the token) and its answer
+  // becomes the value.
   form.addEventListener("change", (event) => {
     const picker = event.target;
     if (!picker.matches("input.cz-picker")) return;
     const note = picker.parentElement.querySelector(".cz-note");
     const file = picker.files && picker.files[0];
     if (!file) {
-      note.hidden = true;
+      if (!model.upload) note.hidden = true;
       return;
     }
-    const size = file.size < 1024 ? file.size + " B" : Math.round(file.size / 1024) + " KB";
-    show(note, TEXT.picked(file.name, size, file.type));
+    const info = TEXT.fileInfo(TEXT.size(file.size), file.type);
+    if (model.upload) upload(picker.closest("[data-node]"), note, file, info);
+    else show(note, TEXT.picked(file.name, info));
   });
+
+  // Uploads `file` for the file parameter at `holder`, saying how it goes in `note`. While it
+  // is on its way the parameter has no value to submit (readLeaf says to wait).
+  function upload(holder, note, file, info) {
+    const control = controlOf(holder);
+    const url = model.upload;
+    const id = (holder.czUpload || 0) + 1;
+    holder.czUpload = id;
+    holder.setAttribute("data-uploading", "");
+    note.dataset.state = "busy";
+    show(note, TEXT.uploading(file.name, info, 0));
+    const data = new FormData();
+    data.append("file", file, file.name);
+    const xhr = new XMLHttpRequest();
+    const done = (message, state, value) => {
+      if (holder.czUpload !== id) return; // a later pick replaced this upload
+      holder.removeAttribute("data-uploading");
+      note.dataset.state = state;
+      show(note, message);
+      if (value !== undefined) {
+        control.value = value;
+        control.czExact = undefined;
+        control.dispatchEvent(new Event("change", { bubbles: true }));
+      } else if (own(holder, ".cz-error") && !own(holder, ".cz-error").hidden) {
+        recheck(holder, true);
+      }
+    };
+    xhr.upload.addEventListener("progress", (e) => {
+      if (holder.czUpload === id && e.lengthComputable) show(note, TEXT.uploading(file.name, info, Math.floor((100 * e.loaded) / e.total)));
+    });
+    xhr.addEventListener("load", () => {
+      if (xhr.status < 200 || xhr.status > 299) {
+        done(TEXT.uploadFailed(file.name, url, xhr.status, xhr.statusText), "error");
+        return;
+      }
+      let answer = null;
+      try {
+        answer = JSON.parse(xhr.responseText);
+      } catch (e) {
+        answer = null;
+      }
+      const fileId = answer && typeof answer.file_id === "string" && answer.file_id ? answer.file_id : null;
+      const link = answer && typeof answer.url === "string" && answer.url ? answer.url : null;
+      if (fileId !== null) done(TEXT.uploaded(file.name, true), "ok", JSON.stringify({ file_id: fileId }));
+      else if (link !== null) done(TEXT.uploaded(file.name, false), "ok", link);
+      else done(TEXT.uploadBadAnswer(file.name, url), "error");
+    });
+    // A refused CORS check and a server that is down look the same from here.
+    xhr.addEventListener("error", () => done(TEXT.uploadUnreachable(file.name, url), "error"));
+    xhr.open("POST", url);
+    xhr.send(data);
+  }
 
   try {
     for (const arrayEl of fields.querySelectorAll(".cz-array")) {

@@ -4,7 +4,8 @@
 //
 // usage: node form-e2e.mjs CONFIG.json
 // CONFIG: {"bin": cozegen binary, "corpus": dir, "pages": {doc: html}, "schemas": {doc: json},
-//          "fragment": html fragment file, "work": scratch dir, "screenshots": dir}
+//          "fragment": html fragment file, "work": scratch dir, "screenshots": dir,
+//          "zh_order": a WorkflowInfo described in Chinese}
 // Prints one line per passed scenario ("ok NAME") and exits 1 after the first failure.
 import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -15,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual, inspect } from "node:util";
 import { chromium } from "playwright-core";
 import Ajv2020 from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 mkdirSync(config.screenshots, { recursive: true });
@@ -901,7 +903,11 @@ scenario("labels speak to people: a title made from the wire name, the wire name
   assertEqual((await labelParts(page, "grid")).chip, "list of lists of numbers", "nested lists");
   await finish(page);
 
+  // seed_example is described in Chinese: its form is, and calls parameters by their names.
   page = await open(config.pages.seed_example);
+  assertEqual(await labelParts(page, "CONVERSATION_NAME"), { title: "CONVERSATION_NAME", wire: null, chip: "文本", tip: "扣子类型：string" }, "Chinese");
+  await finish(page);
+  page = await open(generate("seed_en", { CONVERSATION_NAME: { type: "string" } }, ["--lang", "en"]));
   assertEqual((await labelParts(page, "CONVERSATION_NAME")).title, "Conversation name", "capitals");
   await finish(page);
 
@@ -1170,6 +1176,208 @@ scenario("screenshots: light, dark, and no horizontal scroll at 375 px, 20 level
     assert(fit.control >= 120, `the deepest field is still usable: ${fit.control}px wide`);
     await page.screenshot({ path: join(config.screenshots, `deep_long-mobile-${colorScheme}.png`), fullPage: true });
     await finish(page);
+  }
+});
+
+// Generates the form of tests/i18n/zh_order.json (described in Chinese) with `extra` options.
+function zhOrder(name, extra = []) {
+  const file = join(config.work, `${name}.html`);
+  const schema = join(config.work, `${name}.schema.json`);
+  execFileSync(config.bin, ["html", config.zh_order, "--quiet", "-o", file, ...extra]);
+  execFileSync(config.bin, ["schema", config.zh_order, "--quiet", "-o", schema]);
+  config.schemas[name] = schema;
+  return file;
+}
+
+// The visible words of the form that are not the workflow's own (names, descriptions, values).
+const ENGLISH = ["Submit", "Add ", "Remove", "This field", "Copy JSON", "Parameters", "include", "Check a local", "Enter ", "Upload", "required", "Coze type", "start node", "fields need"];
+
+scenario("zh-CN: a workflow described in Chinese gets a Chinese form (lang, labels, chips, rows, messages, result), validated live and without horizontal scroll at 375 px", async () => {
+  const file = zhOrder("zh_order");
+  const page = await open(file, { viewport: { width: 375, height: 812 } });
+  assertEqual(await page.evaluate(() => document.documentElement.lang), "zh-CN", "<html lang>");
+  assertEqual(await page.title(), "order_intake_cn · 开始节点参数", "title");
+  assertEqual(await labelParts(page, "customer_name"), { title: "customer_name", wire: null, chip: "文本", tip: "扣子类型：string" }, "customer_name");
+  assertEqual((await labelParts(page, "lines")).chip, "对象列表", "a list of objects");
+  assertEqual((await labelParts(page, "photos")).chip, "图片列表", "a list of images");
+  assertEqual(await page.locator(".cz-submit").textContent(), "提交", "Submit");
+  assertEqual(await control(page, "lines").locator(":scope > .cz-add").textContent(), "添加一项", "Add");
+  await addRow(page, "lines");
+  await addRow(page, "lines");
+  assertEqual(await rowTitles(page, "lines"), ["lines 第 1 项", "lines 第 2 项"], "row titles");
+  assertEqual(await control(page, "lines").locator(".cz-remove").first().textContent(), "删除", "Remove");
+  // Live validation in Chinese: a committed bad value is flagged, and clears when fixed.
+  await control(page, "quantity").fill("1.5");
+  await control(page, "quantity").press("Tab");
+  assertEqual((await errorsByField(page)).quantity, "请输入整数，不要带小数或指数。", "live error");
+  await control(page, "quantity").fill("3");
+  assertEqual((await errorsByField(page)).quantity, undefined, "cleared");
+  // Required fields, in the field and in the summary.
+  assertEqual(await submit(page), undefined, "blocked");
+  const errors = await errorsByField(page);
+  assertEqual(errors.customer_name, "此项为必填。", "required");
+  assertEqual(errors["lines[0].sku"], "此项为必填。", "required in a row");
+  const summary = await page.locator(".cz-summary").innerText();
+  assert(summary.startsWith("提交前，有 3 项需要修改："), `summary: ${summary}`);
+  assert(summary.includes("lines 第 2 项 › sku：此项为必填。"), `summary: ${summary}`);
+  assert(summary.includes("customer_name：此项为必填。"), `summary: ${summary}`);
+  assert(summary.includes("lines 第 1 项 › sku：此项为必填。"), `summary: ${summary}`);
+  await page.screenshot({ path: join(config.screenshots, "zh_order-errors-mobile.png"), fullPage: true });
+  await control(page, "customer_name").fill("张三");
+  await control(page, "lines[0].sku").fill("SKU-1");
+  await control(page, "lines[0].qty").fill("2");
+  await removeRow(page, "lines", 1);
+  await control(page, "contract").fill("https://example.com/合同.pdf");
+  const payload = await submit(page);
+  assertEqual(payload, { customer_name: "张三", quantity: 3, lines: [{ sku: "SKU-1", qty: 2 }], contract: "https://example.com/合同.pdf" }, "payload");
+  validate("zh_order", payload);
+  assertEqual(await page.locator(".cz-status").textContent(), "已收集参数。", "status");
+  assertEqual(await page.locator(".cz-result .cz-result-title").first().textContent(), "参数", "result heading");
+  assert((await page.locator(".cz-out").textContent()).includes('"customer_name": "张三"'), "the submitted parameters are shown");
+  const text = await page.locator("body").innerText();
+  for (const word of ENGLISH) assert(!text.includes(word), `English on the Chinese page: ${JSON.stringify(word)}`);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(width <= 375, `the Chinese form is ${width}px wide at 375 px`);
+  await page.screenshot({ path: join(config.screenshots, "zh_order-mobile.png"), fullPage: true });
+  await finish(page);
+
+  // --lang en overrides the detection: the same workflow, in English.
+  const en = await open(zhOrder("zh_order_en", ["--lang", "en"]));
+  assertEqual(await en.evaluate(() => document.documentElement.lang), "en", "<html lang> en");
+  assertEqual((await labelParts(en, "customer_name")).title, "Customer name", "English title");
+  assertEqual(await submit(en), undefined, "blocked");
+  assertEqual((await errorsByField(en)).customer_name, "This field is required.", "English message");
+  await finish(en);
+});
+
+scenario("--upload-action: a picked file is POSTed (multipart, field `file`) to the backend, and its file_id or url becomes the value; progress and failures show next to the field", async () => {
+  const received = [];
+  let mode = "id";
+  let release = null;
+  const server = createServer((req, res) => {
+    const cors = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type" };
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ method: req.method, url: req.url, type: req.headers["content-type"] || "", body: Buffer.concat(chunks).toString("latin1") });
+      const answer = () => {
+        if (mode === "fail") {
+          res.writeHead(500, { ...cors, "Content-Type": "application/json" });
+          res.end('{"error":"coze said no"}');
+        } else {
+          res.writeHead(200, { ...cors, "Content-Type": "application/json" });
+          res.end(JSON.stringify(mode === "url" ? { url: "https://cdn.example.com/p/1.png" } : { file_id: "F1" }));
+        }
+      };
+      if (mode === "slow") release = answer;
+      else answer();
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    for (const lang of ["en", "zh-CN"]) {
+      received.length = 0;
+      mode = "id";
+      const file = zhOrder(`zh_order_upload_${lang}`, ["--lang", lang, "--upload-action", `${origin}/upload?kind=coze`]);
+      const csp = readFileSync(file, "utf8").match(/connect-src ([^;]*);/)[1];
+      assertEqual(csp, origin, "the CSP allows exactly the upload origin");
+      const zh = lang === "zh-CN";
+      const page = await open(file);
+      assertEqual(await page.locator("label[for='cz-6-pick']").textContent(), zh ? "上传文档" : "Upload a document", "the picker's label");
+      const note = (name) => control(page, name).locator("xpath=..").locator(".cz-note");
+      const picker = (name) => control(page, name).locator("xpath=..").locator("input.cz-picker");
+      // file_id: the answer becomes Coze's {"file_id": …} JSON text.
+      await picker("contract").setInputFiles({ name: "合同.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 contract") });
+      await page.waitForFunction(() => document.querySelector("#cz-6-note").dataset.state === "ok", null, { timeout: 5000 });
+      assertEqual(await control(page, "contract").inputValue(), '{"file_id":"F1"}', "the file_id as the value");
+      assertEqual(await note("contract").textContent(), zh ? "已上传 合同.pdf：file_id 已填入上方。" : "Uploaded 合同.pdf: its file_id is filled in above.", "the note");
+      assertEqual(received.length, 1, "one upload");
+      assertEqual([received[0].method, received[0].url], ["POST", "/upload?kind=coze"], "POSTed to the URL");
+      assert(received[0].type.startsWith("multipart/form-data; boundary="), `multipart: ${received[0].type}`);
+      assert(received[0].body.includes('Content-Disposition: form-data; name="file"; filename="'), "field `file`");
+      assert(received[0].body.includes("%PDF-1.4 contract"), "the file's bytes");
+      // url: in an array row.
+      mode = "url";
+      await addRow(page, "photos");
+      await picker("photos[0]").setInputFiles({ name: "p.png", mimeType: "image/png", buffer: Buffer.from("png!") });
+      await page.waitForFunction(() => document.querySelector("#cz-8-note_0").dataset.state === "ok", null, { timeout: 5000 });
+      assertEqual(await control(page, "photos[0]").inputValue(), "https://cdn.example.com/p/1.png", "the url as the value");
+      // A failure shows next to the field and leaves the value as it was.
+      mode = "fail";
+      await picker("contract").setInputFiles({ name: "b.pdf", mimeType: "application/pdf", buffer: Buffer.from("b") });
+      await page.waitForFunction(() => document.querySelector("#cz-6-note").dataset.state === "error", null, { timeout: 5000 });
+      const failure = await note("contract").textContent();
+      assert(failure.includes("500") && failure.includes(zh ? "b.pdf 上传失败" : "Could not upload b.pdf"), `failure: ${failure}`);
+      assertEqual(await control(page, "contract").inputValue(), '{"file_id":"F1"}', "the value is kept");
+      // While a file is on its way, submitting asks to wait for it.
+      mode = "slow";
+      await addRow(page, "photos");
+      await picker("photos[1]").setInputFiles({ name: "slow.png", mimeType: "image/png", buffer: Buffer.from("slow") });
+      await page.waitForFunction(() => document.querySelector("#cz-8-note_1").dataset.state === "busy", null, { timeout: 5000 });
+      const busy = await page.locator("#cz-8-note_1").textContent();
+      assert(busy.includes(zh ? "正在上传 slow.png" : "Uploading slow.png"), `progress: ${busy}`);
+      await control(page, "customer_name").fill("Ada");
+      await addRow(page, "lines");
+      await control(page, "lines[0].sku").fill("S");
+      for (let i = 0; i < 50 && !release; i++) await new Promise((r) => setTimeout(r, 50));
+      assertEqual(await submit(page), undefined, "blocked while uploading");
+      assertEqual((await errorsByField(page))["photos[1]"], zh ? "请等待文件上传完成。" : "Wait until the file has been uploaded.", "wait");
+      mode = "url";
+      release();
+      release = null;
+      await page.waitForFunction(() => document.querySelector("#cz-8-note_1").dataset.state === "ok", null, { timeout: 5000 });
+      assertEqual((await errorsByField(page))["photos[1]"], undefined, "the wait message clears");
+      const sent = await submitRaw(page);
+      assert(sent, "submits once uploaded");
+      assert(sent.json.includes('"contract":"{\\"file_id\\":\\"F1\\"}"'), `payload: ${sent.json}`);
+      const payload = JSON.parse(sent.json);
+      assertEqual(payload.photos, ["https://cdn.example.com/p/1.png", "https://cdn.example.com/p/1.png"], "urls");
+      validate(`zh_order_upload_${lang}`, payload);
+      await page.screenshot({ path: join(config.screenshots, `upload-${lang}.png`), fullPage: true });
+      // The browser logs the failed upload's 500 itself; anything else is a problem.
+      const logged = page.problems.filter((p) => p.includes("status of 500"));
+      assertEqual(logged.length, 1, "the one failed upload");
+      page.problems.splice(0, page.problems.length, ...page.problems.filter((p) => !logged.includes(p)));
+      await finish(page);
+    }
+  } finally {
+    server.close();
+  }
+});
+
+// axe-core's engine, run in the page through the DevTools protocol (the page's CSP would refuse
+// a script tag): its serious and critical violations, as "rule: target" lines.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+async function axeProblems(page) {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")}`));
+}
+
+scenario("accessibility: no serious or critical axe-core violations, in English and Chinese, untouched, with errors shown and after an upload", async () => {
+  const pages = [
+    ["order_intake", config.pages.order_intake],
+    ["all_types", config.pages.all_types],
+    ["arrays", config.pages.arrays],
+    ["zh_order", zhOrder("zh_order_axe", ["--upload-action", "http://127.0.0.1:9/upload"])],
+  ];
+  for (const [name, file] of pages) {
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await open(file, { colorScheme });
+      if (name === "arrays") await addRow(page, "rows");
+      assertEqual(await axeProblems(page), [], `${name} (${colorScheme})`);
+      await submit(page);
+      assertEqual(await axeProblems(page), [], `${name} after submitting (${colorScheme})`);
+      await finish(page);
+    }
   }
 });
 

@@ -3,9 +3,11 @@
 //! chips in plain words ("whole number", "list of image files").
 //!
 //! Decided here, once, so the template only prints and the script only numbers rows. The
-//! words are English, and every word the view adds is in this module (the template and the
-//! script hold theirs in one place each), so a translation has three places to look.
+//! words come from the language's message table ([`super::i18n`]). Titles made from wire
+//! names are English words, so only the English form makes them: in Chinese, as in Coze's own
+//! editor, a parameter is called by its wire name, and its rows by that name and a number.
 
+use super::i18n::{Lang, Messages};
 use crate::ir::{FileKind, Type, Types, path};
 use std::borrow::Cow;
 
@@ -18,9 +20,9 @@ const ACRONYMS: &[&str] = &[
 /// The title of a parameter named `name`: its words in sentence case, split at `_`, `-`, `$`,
 /// spaces and camelCase humps. A name that is not made of ASCII words (Chinese, punctuation,
 /// no letter at all) is its own title: guessing at it would only garble it.
-pub(super) fn title(name: &str) -> Cow<'_, str> {
+pub(super) fn title<'a>(m: &Messages, name: &'a str) -> Cow<'a, str> {
     let words = words(name);
-    if words.is_empty() {
+    if words.is_empty() || m.lang != Lang::En {
         return Cow::Borrowed(name);
     }
     // A name in capitals (`CONVERSATION_NAME`) is shouting, not a run of acronyms.
@@ -42,12 +44,15 @@ pub(super) fn title(name: &str) -> Cow<'_, str> {
 /// The stem of the row titles of the array `name` (the nearest member name): its title in the
 /// singular ("Lines" → "Line"), or with " item" where the last word is not a plain plural
 /// ("Gallery item"). The script appends the 1-based row numbers.
-pub(super) fn row_stem(name: &str) -> String {
+pub(super) fn row_stem(m: &Messages, name: &str) -> String {
+    if m.lang != Lang::En {
+        return name.to_owned();
+    }
     let mut words = words(name);
     let shouting = !name.bytes().any(|b| b.is_ascii_lowercase());
     let singular = words.last().and_then(|w| singular(w));
     let Some(singular) = singular else {
-        return format!("{} item", title(name));
+        return format!("{} item", title(m, name));
     };
     words.pop();
     let mut out = String::with_capacity(name.len() + 2);
@@ -60,17 +65,19 @@ pub(super) fn row_stem(name: &str) -> String {
     out
 }
 
-/// The Add button of an array whose rows are titled `stem`: "Add line", "Add SKU".
-pub(super) fn add_label(stem: &str) -> String {
+/// The Add button of an array whose rows are titled `stem`: "Add line", "Add SKU" (in
+/// English, where the stem is made of words).
+pub(super) fn add_label(m: &Messages, stem: &str) -> String {
     let mut chars = stem.chars();
     let first = chars.next().unwrap_or(' ');
     // Lower-case the first letter unless the first word is an acronym ("SKU").
     let acronym = chars.next().is_some_and(char::is_uppercase);
-    if acronym || !first.is_ascii_uppercase() {
-        format!("Add {stem}")
+    let stem = if m.lang != Lang::En || acronym || !first.is_ascii_uppercase() {
+        Cow::Borrowed(stem)
     } else {
-        format!("Add {}{}", first.to_ascii_lowercase(), &stem[1..])
-    }
+        Cow::Owned(format!("{}{}", first.to_ascii_lowercase(), &stem[1..]))
+    };
+    m.format("form.add", &[("stem", &stem)])
 }
 
 /// The words of an ASCII name, or none when the name is not made of ASCII words.
@@ -154,27 +161,27 @@ fn singular(word: &str) -> Option<String> {
 const CHIP_LEVELS: usize = 2;
 
 /// The type as the people filling the form read it: "whole number", "list of image files".
-pub(super) fn chip(types: &Types, ty: &Type) -> Cow<'static, str> {
+pub(super) fn chip(m: &'static Messages, types: &Types, ty: &Type) -> Cow<'static, str> {
     let (levels, inner) = unwrap_arrays(types, ty);
-    let (one, many) = nouns(inner);
+    let (one, many) = nouns(m, inner);
     match levels {
         0 => Cow::Borrowed(one),
-        1 => Cow::Owned(format!("list of {many}")),
-        n if n <= CHIP_LEVELS => Cow::Owned(format!("{}{many}", "list of lists of ".repeat(n - 1))),
-        n => Cow::Owned(format!("nested lists ({n} levels) of {many}")),
+        1 => Cow::Owned(m.format("chip.list", &[("many", many)])),
+        n if n <= CHIP_LEVELS => Cow::Owned(m.format("chip.lists", &[("many", many)])),
+        n => Cow::Owned(m.format("chip.nested", &[("n", &n.to_string()), ("many", many)])),
     }
 }
 
 /// The type in Coze's words, for the chip's tooltip: `array of array of number`.
-pub(super) fn coze_type(types: &Types, ty: &Type) -> Cow<'static, str> {
+pub(super) fn coze_type(m: &'static Messages, types: &Types, ty: &Type) -> Cow<'static, str> {
     let (levels, inner) = unwrap_arrays(types, ty);
     let base: Cow<'static, str> = match inner {
-        Type::Any(Some(declared)) => Cow::Owned(format!(
-            "{} (unknown: any JSON)",
-            path::printable(declared, 40)
+        Type::Any(Some(declared)) => Cow::Owned(m.format(
+            "coze.unknown",
+            &[("declared", &path::printable(declared, 40))],
         )),
-        Type::Any(None) => Cow::Borrowed("none given (any JSON)"),
-        Type::Map => Cow::Borrowed("object without properties"),
+        Type::Any(None) => Cow::Borrowed(m.get("coze.none")),
+        Type::Map => Cow::Borrowed(m.get("coze.map")),
         Type::File(kind) => Cow::Borrowed(kind.coze_name()),
         Type::String => Cow::Borrowed("string"),
         Type::Integer => Cow::Borrowed("integer"),
@@ -201,37 +208,41 @@ fn unwrap_arrays<'t>(types: &'t Types, ty: &'t Type) -> (usize, &'t Type) {
 }
 
 /// One value of the type, and many.
-pub(super) fn nouns(ty: &Type) -> (&'static str, &'static str) {
-    match ty {
-        Type::String => ("text", "texts"),
-        Type::Integer => ("whole number", "whole numbers"),
-        Type::Number => ("number", "numbers"),
-        Type::Boolean => ("yes/no", "yes/no values"),
-        Type::Time => ("date and time", "dates and times"),
+pub(super) fn nouns(m: &'static Messages, ty: &Type) -> (&'static str, &'static str) {
+    m.noun(match ty {
+        Type::String => "noun.text",
+        Type::Integer => "noun.integer",
+        Type::Number => "noun.number",
+        Type::Boolean => "noun.boolean",
+        Type::Time => "noun.time",
         Type::File(kind) => match kind {
-            FileKind::Generic => ("file", "files"),
-            FileKind::Image => ("image file", "image files"),
-            FileKind::Svg => ("SVG image", "SVG images"),
-            FileKind::Doc => ("document", "documents"),
-            FileKind::Excel => ("spreadsheet", "spreadsheets"),
-            FileKind::Ppt => ("presentation", "presentations"),
-            FileKind::Txt => ("text file", "text files"),
-            FileKind::Code => ("code file", "code files"),
-            FileKind::Audio => ("audio file", "audio files"),
-            FileKind::Voice => ("voice recording", "voice recordings"),
-            FileKind::Video => ("video file", "video files"),
-            FileKind::Zip => ("ZIP archive", "ZIP archives"),
+            FileKind::Generic => "noun.file",
+            FileKind::Image => "noun.image",
+            FileKind::Svg => "noun.svg",
+            FileKind::Doc => "noun.doc",
+            FileKind::Excel => "noun.excel",
+            FileKind::Ppt => "noun.ppt",
+            FileKind::Txt => "noun.txt",
+            FileKind::Code => "noun.code",
+            FileKind::Audio => "noun.audio",
+            FileKind::Voice => "noun.voice",
+            FileKind::Video => "noun.video",
+            FileKind::Zip => "noun.zip",
         },
-        Type::Object(_) => ("group", "groups"),
-        Type::Map => ("JSON object", "JSON objects"),
-        Type::Any(_) => ("JSON value", "JSON values"),
-        Type::Array(_) => ("list", "lists"),
-    }
+        Type::Object(_) => "noun.object",
+        Type::Map => "noun.map",
+        Type::Any(_) => "noun.any",
+        Type::Array(_) => "noun.array",
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> &'static Messages {
+        Lang::En.messages()
+    }
 
     #[test]
     fn titles_are_the_words_of_the_wire_name_in_sentence_case() {
@@ -252,7 +263,7 @@ mod tests {
             ("max_items", "Max items"),
             ("Self", "Self"),
         ] {
-            assert_eq!(title(name), expected, "{name}");
+            assert_eq!(title(en(), name), expected, "{name}");
         }
     }
 
@@ -269,7 +280,7 @@ mod tests {
             "a.b",
         ] {
             assert!(
-                matches!(title(name), Cow::Borrowed(t) if t == name),
+                matches!(title(en(), name), Cow::Borrowed(t) if t == name),
                 "{name:?}"
             );
         }
@@ -290,10 +301,21 @@ mod tests {
             ("data", "Data item"),
             ("列表", "列表 item"),
         ] {
-            assert_eq!(row_stem(name), expected, "{name}");
+            assert_eq!(row_stem(en(), name), expected, "{name}");
         }
-        assert_eq!(add_label("Line"), "Add line");
-        assert_eq!(add_label("SKU"), "Add SKU");
-        assert_eq!(add_label("列表 item"), "Add 列表 item");
+        assert_eq!(add_label(en(), "Line"), "Add line");
+        assert_eq!(add_label(en(), "SKU"), "Add SKU");
+        assert_eq!(add_label(en(), "列表 item"), "Add 列表 item");
+    }
+
+    #[test]
+    fn in_chinese_names_are_titles_and_row_stems_as_they_are() {
+        let zh = Lang::ZhCn.messages();
+        assert!(matches!(
+            title(zh, "deliver_at"),
+            Cow::Borrowed("deliver_at")
+        ));
+        assert_eq!(row_stem(zh, "lines"), "lines");
+        assert_eq!(add_label(zh, "lines"), "添加一项");
     }
 }

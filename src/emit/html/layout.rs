@@ -12,6 +12,7 @@
 //! where Coze applies that value itself (see [`Head::fallback`]).
 
 use super::human;
+use super::i18n::Messages;
 use super::model::Node;
 use crate::ir::{Literal, Type, Types, ValueId, path};
 use crate::json::{Writer, float_text};
@@ -147,7 +148,7 @@ enum Task<'a> {
 }
 
 /// Lays out the parameters of `types`.
-pub(super) fn lay_out(types: &Types) -> Layout<'_> {
+pub(super) fn lay_out<'a>(types: &'a Types, m: &'static Messages) -> Layout<'a> {
     let members: usize = types.objects.iter().map(|o| o.fields.len()).sum();
     // Every field is one node and every array adds one for its item; an object takes two rows,
     // an array four and a leaf one. Allocated once: a large form would copy them as they grow.
@@ -155,6 +156,7 @@ pub(super) fn lay_out(types: &Types) -> Layout<'_> {
     let rows = members + types.objects.len() + 4 * types.arrays.len();
     let mut walk = Walk {
         types,
+        m,
         layout: Layout {
             rows: Vec::with_capacity(rows),
             nodes: Vec::with_capacity(nodes),
@@ -189,6 +191,7 @@ pub(super) fn lay_out(types: &Types) -> Layout<'_> {
 
 struct Walk<'a> {
     types: &'a Types,
+    m: &'static Messages,
     layout: Layout<'a>,
 }
 
@@ -213,15 +216,18 @@ impl<'a> Walk<'a> {
         let fallback = p.parent.is_none() && !p.required && p.prefill.is_some();
         let (title, wire, chip) = match p.key {
             Some(key) => {
-                let title = human::title(key);
+                let title = human::title(self.m, key);
                 let wire = (title != key).then_some(key);
                 let chip = Chip {
-                    words: human::chip(types, p.ty),
-                    coze: Some(human::coze_type(types, p.ty)),
+                    words: human::chip(self.m, types, p.ty),
+                    coze: Some(Cow::Owned(self.m.format(
+                        "form.cozeType",
+                        &[("type", &human::coze_type(self.m, types, p.ty))],
+                    ))),
                 };
                 (title, wire, Some(chip))
             }
-            None => (Cow::Owned(human::row_stem(p.label)), None, None),
+            None => (Cow::Owned(human::row_stem(self.m, p.label)), None, None),
         };
         let mut node = Node {
             key: p.key,
@@ -288,7 +294,7 @@ impl<'a> Walk<'a> {
             Type::Array(array) => {
                 self.layout.rows.push(Row::ArrayOpen(group(head)));
                 self.layout.rows.push(Row::TemplateOpen);
-                let add = human::add_label(&human::row_stem(p.label));
+                let add = human::add_label(self.m, &human::row_stem(self.m, p.label));
                 stack.push(Task::Row(Row::ArrayClose(add)));
                 stack.push(Task::Row(Row::TemplateClose));
                 let array = types.array(*array);
@@ -307,7 +313,7 @@ impl<'a> Walk<'a> {
             }
             ty => {
                 let prefill = p.prefill.map(|v| types.value(v));
-                let control = control(ty, prefill, p.required);
+                let control = control(self.m, ty, prefill, p.required);
                 node.exact = exact(&control);
                 self.layout.rows.push(Row::Leaf(Leaf { head, control }));
             }
@@ -330,15 +336,15 @@ impl<'a> Walk<'a> {
         let head = Head {
             node: id,
             name: Cow::Owned(names.concat()),
-            title: Cow::Borrowed("Other keys"),
+            title: Cow::Borrowed(self.m.get("form.otherKeys")),
             wire: None,
             item: false,
             chip: Some(Chip {
-                words: Cow::Borrowed("JSON object"),
+                words: Cow::Borrowed(self.m.noun("noun.map").0),
                 coze: None,
             }),
             required: false,
-            help: Some("Keys the workflow does not declare, as one JSON object, sent as they are."),
+            help: Some(self.m.get("form.otherKeysHelp")),
             fallback: false,
         };
         self.layout.rows.push(Row::Leaf(Leaf {
@@ -407,7 +413,12 @@ fn item_names<'a>(array: &[Cow<'a, str>]) -> Vec<Cow<'a, str>> {
 
 /// The control for a leaf of type `ty` showing `value`. An optional boolean without a value
 /// starts on "left out"; a required one or an array item always has a value.
-fn control<'a>(ty: &Type, value: Option<&'a Literal>, required: bool) -> Control<'a> {
+fn control<'a>(
+    m: &'static Messages,
+    ty: &Type,
+    value: Option<&'a Literal>,
+    required: bool,
+) -> Control<'a> {
     let text = || match value {
         Some(Literal::Text(s)) => Some(s.as_str()),
         _ => None,
@@ -445,7 +456,7 @@ fn control<'a>(ty: &Type, value: Option<&'a Literal>, required: bool) -> Control
         },
         Type::File(kind) => Control::File {
             value: text(),
-            noun: human::nouns(ty).0,
+            noun: human::nouns(m, ty).0,
             accept: kind.accept(),
         },
         Type::Map | Type::Any(_) | Type::Object(_) | Type::Array(_) => Control::Json {

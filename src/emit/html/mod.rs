@@ -8,14 +8,19 @@
 //! about the parameters, and the value rules themselves, come from a JSON model in a
 //! `<script type="application/json">` block, so no workflow data is ever executable, and the
 //! page can pin its one script and one style sheet by hash in a `Content-Security-Policy`.
+//!
+//! Every word the page writes comes from one message table per language ([`i18n`]); the
+//! script gets its messages in the model, so it stays one static, hashed file.
 
 mod human;
+pub mod i18n;
 mod layout;
 mod model;
 
 use crate::error::{Error, Result};
 use crate::ir::{Workflow, path};
 use askama::Template;
+use i18n::{Lang, Messages};
 use layout::{Control, Row};
 
 /// The form's behaviour; hashed into the page's Content-Security-Policy.
@@ -30,6 +35,13 @@ pub struct HtmlOptions {
     pub fragment: bool,
     /// Also POST `{"parameters": …}` as JSON to this absolute http(s) URL on submit.
     pub action: Option<String>,
+    /// The language of every word the form writes; `None` picks it from the workflow's own
+    /// words ([`i18n::detect`]).
+    pub lang: Option<Lang>,
+    /// Give file parameters a picker that POSTs the chosen file (multipart, field `file`) to
+    /// this absolute http(s) URL, whose JSON answer (`{"url": …}` or `{"file_id": …}`) becomes
+    /// the parameter's value.
+    pub upload_action: Option<String>,
 }
 
 /// Checks an `--action` URL and returns its origin (for the page's `connect-src`).
@@ -84,11 +96,30 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
         })?),
         None => None,
     };
-    let layout = layout::lay_out(&workflow.input);
+    let upload_origin = match &options.upload_action {
+        Some(url) => Some(
+            check_action(url).map_err(|reason| Error::InvalidUploadAction {
+                url: path::printable(url, 200),
+                reason,
+            })?,
+        ),
+        None => None,
+    };
+    let lang = options.lang.unwrap_or_else(|| i18n::detect(workflow));
+    let t = lang.messages();
+    let layout = layout::lay_out(&workflow.input, t);
     let form = FormView {
         empty: layout.root.is_empty(),
-        model_json: model::write(&layout.nodes, &layout.root, options.action.as_deref()),
+        model_json: model::write(
+            &layout.nodes,
+            &layout.root,
+            options.action.as_deref(),
+            options.upload_action.as_deref(),
+            t,
+        ),
         rows: layout.rows,
+        t,
+        upload: options.upload_action.is_some(),
     };
     // Sized from the form so that a large page is not copied again and again as it grows
     // (rows average a few hundred bytes). Capped: a wrong guess only costs one more growth.
@@ -107,7 +138,12 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
         }
         .render_into(&mut text)?;
     } else {
-        let connect = origin.unwrap_or_else(|| "'none'".to_owned());
+        let mut origins: Vec<String> = origin.into_iter().collect();
+        origins.extend(upload_origin.filter(|o| !origins.contains(o)));
+        let connect = match origins.is_empty() {
+            true => "'none'".to_owned(),
+            false => origins.join(" "),
+        };
         let csp = format!(
             "default-src 'none'; script-src 'sha256-{script_hash}'; style-src 'sha256-{}'; \
              connect-src {connect}; form-action 'none'; base-uri 'none'",
@@ -119,6 +155,11 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
             script: SCRIPT,
             style: STYLE,
             csp,
+            lang: lang.tag(),
+            page_title: t.format(
+                "page.title",
+                &[("title", details.name.as_deref().unwrap_or("Workflow"))],
+            ),
             title: details.name.as_deref().unwrap_or("Workflow"),
             description: details.description.as_deref(),
             workflow_id: details.id.as_deref(),
@@ -143,6 +184,10 @@ struct PageView<'a> {
     script: &'static str,
     style: &'static str,
     csp: String,
+    /// `<html lang>`.
+    lang: &'static str,
+    /// The `<title>`: the workflow's name and what the page is.
+    page_title: String,
     title: &'a str,
     description: Option<&'a str>,
     workflow_id: Option<&'a str>,
@@ -163,6 +208,10 @@ struct FormView<'a> {
     /// The script's model, as JSON escaped for a `<script>` block.
     model_json: String,
     empty: bool,
+    /// The messages of the form's language.
+    t: &'static Messages,
+    /// Whether file parameters get an upload picker (`--upload-action`).
+    upload: bool,
 }
 
 /// SHA-256 of `data`, base64-encoded: a CSP hash source. The browser tests check it end to end

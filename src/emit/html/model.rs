@@ -6,6 +6,7 @@
 //! what the schema and `validate` check. Prefilled array rows are the exact JSON text of their
 //! values (big integers included), which the script reads with its own exact parser.
 
+use super::i18n::Messages;
 use crate::ir::rules::{FILE_PATTERN, INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
 use crate::json::Writer;
 use std::borrow::Cow;
@@ -41,7 +42,13 @@ pub(super) struct Node<'a> {
 }
 
 /// The model as JSON that is inert inside a `<script>` block.
-pub(super) fn write(nodes: &[Node<'_>], root: &[usize], action: Option<&str>) -> String {
+pub(super) fn write(
+    nodes: &[Node<'_>],
+    root: &[usize],
+    action: Option<&str>,
+    upload: Option<&str>,
+    messages: &Messages,
+) -> String {
     let mut w = Writer::compact(256 + nodes.len() * 48);
     w.begin_object();
     w.key("rules");
@@ -55,6 +62,19 @@ pub(super) fn write(nodes: &[Node<'_>], root: &[usize], action: Option<&str>) ->
     if let Some(action) = action {
         w.entry_str("action", action);
     }
+    if let Some(upload) = upload {
+        w.entry_str("upload", upload);
+    }
+    w.entry_str("lang", messages.lang.tag());
+    w.key("text");
+    w.begin_object();
+    // The script's messages (the `js.*` keys) only: the page's own are in its markup.
+    for (key, message) in &messages.table {
+        if key.starts_with("js.") {
+            w.entry_str(key, message);
+        }
+    }
+    w.end_object();
     w.key("root");
     ids(&mut w, root);
     w.key("nodes");
@@ -162,7 +182,13 @@ mod tests {
 
     #[test]
     fn the_model_carries_the_irs_rules() {
-        let text = write(&[], &[], None);
+        let text = write(
+            &[],
+            &[],
+            None,
+            None,
+            super::super::i18n::Lang::En.messages(),
+        );
         let model: serde_json::Value = serde_json::from_str(&text).expect("json");
         let rules = &model["rules"];
         assert_eq!(rules["time"], TIME_PATTERN);
