@@ -35,6 +35,8 @@ cargo clippy --lib --no-default-features -- -D warnings
 for feature in schema html typescript ir-json validate diff bundle fetch; do
   cargo clippy --lib --no-default-features --features "$feature" -- -D warnings
 done
+# The crate docs as docs.rs builds them (every feature): no broken or private links.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features --workspace
 cargo test
 # CI also fuzzes the whole pipeline for a minute (about 2.5 minutes with the sanitizer build on
 # 2 cores, plus ~1.5 to install cargo-fuzz on a fresh machine).

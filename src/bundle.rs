@@ -44,6 +44,7 @@ pub struct BundleOptions {
 pub struct Artifact {
     /// One of [`FILE_NAMES`].
     pub file_name: &'static str,
+    /// The file's contents.
     pub text: String,
 }
 

@@ -25,7 +25,10 @@ use std::fmt;
 /// How a change affects existing callers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Impact {
+    /// Callers written against the old version may fail or misread the new one (a new
+    /// required parameter, a removed output variable).
     Breaking,
+    /// Callers written against the old version keep working (a new optional parameter).
     Compatible,
 }
 
@@ -42,6 +45,7 @@ impl Impact {
 /// One difference between two versions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// Whether existing callers are affected.
     pub impact: Impact,
     /// The node the change is in: the start node ([`Node::Input`]) or the end node
     /// ([`Node::Output`]).
@@ -49,6 +53,7 @@ pub struct Change {
     /// The parameter's path, e.g. `lines[].qty`; empty for a change to the node itself (its
     /// `terminate_plan` or answer template).
     pub path: String,
+    /// What changed, for a person to read.
     pub message: String,
 }
 

@@ -43,18 +43,28 @@ pub enum Error {
     // Paths come from the command line or a workspace listing: escaped like any untrusted text.
     #[error("cannot read {}: {source}", printable(.source_name, 300))]
     Read {
+        /// The file the document came from, as given (`-` for stdin).
         source_name: String,
+        /// The I/O error reading it.
         #[source]
         source: std::io::Error,
     },
 
     /// The document holds no JSON at all (an empty file, or only whitespace).
     #[error("{} is empty: it holds no JSON at all", printable(.source_name, 300))]
-    Empty { source_name: String },
+    Empty {
+        /// The file the document came from, as given (`-` for stdin).
+        source_name: String,
+    },
 
     /// The document is larger than [`crate::load::MAX_DOCUMENT_BYTES`].
     #[error("{source_name} is larger than the {limit} bytes cozegen accepts")]
-    TooLarge { source_name: String, limit: u64 },
+    TooLarge {
+        /// The file the document came from, as given (`-` for stdin).
+        source_name: String,
+        /// The most bytes accepted.
+        limit: u64,
+    },
 
     /// The JSON nests deeper than [`crate::load::MAX_JSON_DEPTH`].
     #[error(
@@ -62,21 +72,31 @@ pub enum Error {
          cozegen accepts parameters nested up to {param_limit} levels"
     )]
     JsonTooDeep {
+        /// Where the document came from: a file as given (`-` for stdin), or the fetched URL.
         source_name: String,
+        /// The 1-based line of the bracket that went too deep.
         line: usize,
+        /// The 1-based column (in bytes) of that bracket.
         column: usize,
+        /// The JSON nesting limit, [`crate::load::MAX_JSON_DEPTH`].
         limit: usize,
+        /// The parameter nesting limit, [`crate::ir::MAX_DEPTH`], which is what a user
+        /// can act on.
         param_limit: usize,
     },
 
     /// The document is not JSON, or not shaped like a WorkflowInfo where shape matters.
     #[error("{source_name}: line {line}, column {column}: {message}{}", at_path(.path))]
     Json {
+        /// Where the document came from: a file as given (`-` for stdin), or the fetched URL.
         source_name: String,
+        /// The 1-based line of the error.
         line: usize,
+        /// The 1-based column of the error.
         column: usize,
         /// Where in the document, e.g. `data.input.parameters.rows.items` (empty at the top).
         path: String,
+        /// What is wrong there, as serde_json describes it.
         message: String,
     },
 
@@ -87,14 +107,20 @@ pub enum Error {
         api_hint(None, Some(code.as_str()))
     )]
     Api {
+        /// The envelope's `code`, as text.
         code: String,
+        /// The envelope's `msg`, escaped and shortened.
         msg: String,
+        /// The `detail.logid` Coze support asks for, when the envelope has one.
         logid: Option<String>,
     },
 
     /// A successful envelope without a `data` object.
     #[error("{source_name}: the response has no `data` object, so there is no workflow to read")]
-    MissingData { source_name: String },
+    MissingData {
+        /// Where the document came from: a file as given (`-` for stdin), or the fetched URL.
+        source_name: String,
+    },
 
     /// A WorkflowInfo fetched without `include_input_output=true`.
     #[error(
@@ -102,7 +128,10 @@ pub enum Error {
          `include_input_output=true`; fetch it again with \
          `GET /v1/workflows/<id>?include_input_output=true`"
     )]
-    MissingInput { source_name: String },
+    MissingInput {
+        /// Where the document came from: a file as given (`-` for stdin), or the fetched URL.
+        source_name: String,
+    },
 
     /// The answer of a self-hosted Coze Studio server: a chatflow's `role`, and no start node.
     #[error(
@@ -111,11 +140,19 @@ pub enum Error {
          workflow from it; use the Coze cloud API (api.coze.cn or api.coze.com) for workflows \
          published there"
     )]
-    StudioAnswer { source_name: String },
+    StudioAnswer {
+        /// Where the document came from: a file as given (`-` for stdin), or the fetched URL.
+        source_name: String,
+    },
 
     /// Parameters nested deeper than [`crate::ir::MAX_DEPTH`].
     #[error("parameter `{path}`: nested deeper than {limit} levels, the most cozegen accepts")]
-    TooDeep { path: String, limit: usize },
+    TooDeep {
+        /// The parameter that goes too deep, e.g. `rows[].tags[]`.
+        path: String,
+        /// The most levels accepted.
+        limit: usize,
+    },
 
     /// A parameter name longer than [`crate::ir::MAX_NAME_BYTES`].
     #[error(
@@ -123,8 +160,11 @@ pub enum Error {
          (compilers choke on such names in generated code)"
     )]
     NameTooLong {
+        /// The parameter with the long name.
         path: String,
+        /// The name's length in bytes.
         len: usize,
+        /// The most bytes accepted.
         limit: usize,
     },
 
@@ -133,51 +173,89 @@ pub enum Error {
         "`{name}` cannot be used as a type name: it must be an ASCII UpperCamelCase identifier \
          that does not shadow a std or serde name"
     )]
-    InvalidTypeName { name: String },
+    InvalidTypeName {
+        /// The name as given.
+        name: String,
+    },
 
     /// A derive requested for the Rust artifact (`--derive`) cannot be used.
     #[error("cannot derive `{derive}`: {reason}")]
-    InvalidDerive { derive: String, reason: String },
+    InvalidDerive {
+        /// The derive as given.
+        derive: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
 
     /// `--deny-warnings` was given and building produced warnings.
     #[error("{} denied by --deny-warnings", plural(*.count, "warning"))]
-    DeniedWarnings { count: usize },
+    DeniedWarnings {
+        /// How many warnings there were.
+        count: usize,
+    },
 
     /// `cozegen validate` found problems (listed separately).
     #[error("the parameters do not fit the workflow: {}", plural(*.count, "problem"))]
-    InvalidParameters { count: usize },
+    InvalidParameters {
+        /// How many problems were found.
+        count: usize,
+    },
 
     /// `cozegen diff` found breaking changes (listed separately).
     #[error("{}", plural(*.count, "breaking change"))]
-    BreakingChanges { count: usize },
+    BreakingChanges {
+        /// How many breaking changes were found.
+        count: usize,
+    },
 
     /// `--check` found artifacts that are missing or differ from what would be generated.
     #[error("{} would change: {}", if .paths.len() == 1 { "1 file" } else { "files" }, .paths.join(", "))]
-    Drift { paths: Vec<String> },
+    Drift {
+        /// The artifacts that would change, as paths.
+        paths: Vec<String>,
+    },
 
     /// `--check` found artifacts that are missing or differ; they were listed one per line.
     #[error("{} would change (listed on stdout)", plural(*.count, "file"))]
-    DriftCount { count: usize },
+    DriftCount {
+        /// How many artifacts would change.
+        count: usize,
+    },
 
     /// `cozegen all --workspace-id`: some workflows could not be generated (each was reported).
     #[error("{failed} of {} failed (see above and index.json)", plural(*.total, "workflow"))]
-    WorkflowsFailed { failed: usize, total: usize },
+    WorkflowsFailed {
+        /// How many workflows failed.
+        failed: usize,
+        /// How many workflows the workspace listed.
+        total: usize,
+    },
 
     /// The workspace ID is not a Coze workspace ID, so it is never put into a request.
     #[error(
         "`{id}` is not a Coze workspace ID: IDs are 1 to {max_len} digits, as after \
          `/space/` in the Coze URL"
     )]
-    InvalidWorkspaceId { id: String, max_len: usize },
+    InvalidWorkspaceId {
+        /// The ID as given, escaped and shortened.
+        id: String,
+        /// The most digits an ID has.
+        max_len: usize,
+    },
 
     /// The workspace lists more workflows (or pages) than cozegen reads.
     #[error("the workspace lists more than {limit} workflows, the most cozegen reads")]
-    TooManyWorkflows { limit: usize },
+    TooManyWorkflows {
+        /// The most workflows read.
+        limit: usize,
+    },
 
     /// An output file could not be written; the previous file, if any, is untouched.
     #[error("cannot write {}: {source}", printable(.path, 300))]
     Write {
+        /// The output file.
         path: String,
+        /// The I/O error writing it.
         #[source]
         source: std::io::Error,
     },
@@ -187,14 +265,24 @@ pub enum Error {
         "`{id}` is not a Coze workflow ID: IDs are 1 to {max_len} digits, as after \
          `workflow_id=` in the workflow editor's URL"
     )]
-    InvalidWorkflowId { id: String, max_len: usize },
+    InvalidWorkflowId {
+        /// The ID as given, escaped and shortened.
+        id: String,
+        /// The most digits an ID has.
+        max_len: usize,
+    },
 
     /// A workflow version name that cannot be one, so nothing is fetched for it.
     #[error(
         "{version} is not a workflow version: give a published version's name as Coze shows it, \
          such as v0.0.1 (1 to {max_len} characters, no spaces or control characters)"
     )]
-    InvalidVersion { version: String, max_len: usize },
+    InvalidVersion {
+        /// The version as given, escaped and shortened.
+        version: String,
+        /// The most characters a version name has.
+        max_len: usize,
+    },
 
     /// The version list of a workflow was read to its end without the version asked for.
     /// `available` lists the first published versions seen (quoted, escaped), `total` counts
@@ -212,16 +300,25 @@ pub enum Error {
         }
     )]
     VersionNotFound {
+        /// The workflow whose versions were listed.
         workflow_id: String,
+        /// The version asked for.
         version: String,
+        /// The first published versions seen, quoted and escaped.
         available: Vec<String>,
+        /// How many published versions the workflow has.
         total: usize,
     },
 
     /// The version list of a workflow could not be paged to its end: the server repeated a
     /// page token, promised more without a token, or sent more pages than cozegen reads.
     #[error("cannot list the versions of workflow {workflow_id}: {reason}")]
-    VersionListing { workflow_id: String, reason: String },
+    VersionListing {
+        /// The workflow whose versions were listed.
+        workflow_id: String,
+        /// What went wrong with the paging.
+        reason: String,
+    },
 
     /// Fetching was asked for, but no API token was given.
     #[error(
@@ -239,7 +336,12 @@ pub enum Error {
 
     /// The API base URL is not an absolute http(s) URL without query or fragment.
     #[error("cannot use `{url}` as the Coze API base URL: {reason}")]
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        /// The base URL as given, with the token scrubbed, escaped and shortened.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 
     /// Plain `http://` to a host that is not loopback, without `--allow-insecure-http`.
     #[error(
@@ -247,15 +349,22 @@ pub enum Error {
          --allow-insecure-http if the network is trusted (plain http is allowed without it \
          only for loopback hosts)"
     )]
-    InsecureHttp { host: String },
+    InsecureHttp {
+        /// The host the token would have gone to.
+        host: String,
+    },
 
     /// The request failed before a complete answer arrived: timeout, connection, TLS, a
     /// truncated body. `attempts` counts the requests made, retries included.
     #[error("GET {url}: {message}{}", attempts_suffix(*.attempts))]
     Fetch {
+        /// The request URL, with the token scrubbed, escaped and shortened.
         url: String,
+        /// What kind of failure it was, for callers that retry or report differently.
         failure: FetchFailure,
+        /// The HTTP client's description, with the token scrubbed.
         message: String,
+        /// The requests made, retries included.
         attempts: u32,
     },
 
@@ -270,13 +379,19 @@ pub enum Error {
         api_hint(Some(*.status), .code.as_deref())
     )]
     HttpStatus {
+        /// The request URL, with the token scrubbed, escaped and shortened.
         url: String,
+        /// The HTTP status code.
         status: u16,
         /// The status's standard reason phrase (`Not Found`), or empty.
         reason: &'static str,
+        /// The envelope's `code`, when the body has one.
         code: Option<String>,
+        /// The envelope's `msg`, or an excerpt of a body without an envelope.
         msg: Option<String>,
+        /// The envelope's `detail.logid`, when there is one.
         logid: Option<String>,
+        /// The requests made, retries included.
         attempts: u32,
     },
 
@@ -287,8 +402,11 @@ pub enum Error {
          set --base-url (or COZE_API_BASE) to the address the API is really served from"
     )]
     Redirect {
+        /// The request URL, with the token scrubbed, escaped and shortened.
         url: String,
+        /// The redirect status (301, 302, 307, ...).
         status: u16,
+        /// The `Location` header, scrubbed and escaped, or `(no Location header)`.
         location: String,
     },
 
@@ -299,14 +417,22 @@ pub enum Error {
          genuine Coze API answer never does, so it is not used (check --base-url or \
          COZE_API_BASE: is it really the Coze API?)"
     )]
-    TokenEchoed { url: String },
+    TokenEchoed {
+        /// The request URL, with the token scrubbed, escaped and shortened.
+        url: String,
+    },
 
     /// The response is larger than the configured cap.
     #[error(
         "GET {url}: the response is larger than {} ({limit} bytes), the most cozegen accepts",
         human_bytes(*.limit)
     )]
-    ResponseTooLarge { url: String, limit: u64 },
+    ResponseTooLarge {
+        /// The request URL, with the token scrubbed, escaped and shortened.
+        url: String,
+        /// The most bytes accepted.
+        limit: u64,
+    },
 
     /// A successful HTTP status with a body that is not a JSON object.
     #[error(
@@ -314,18 +440,32 @@ pub enum Error {
          `{excerpt}`; is the base URL a Coze API?"
     )]
     NotJson {
+        /// The request URL, with the token scrubbed, escaped and shortened.
         url: String,
+        /// The HTTP status code.
         status: u16,
+        /// The `Content-Type` header, or `none`.
         content_type: String,
+        /// The start of the body, scrubbed and escaped.
         excerpt: String,
     },
     /// The `--action` URL of the HTML form is not one the page can post to.
     #[error("--action {url}: {reason}")]
-    InvalidAction { url: String, reason: String },
+    InvalidAction {
+        /// The action URL as given, escaped and shortened.
+        url: String,
+        /// Why the form cannot post to it.
+        reason: String,
+    },
 
     /// The `--upload-action` URL of the HTML form is not one the page can upload files to.
     #[error("--upload-action {url}: {reason}")]
-    InvalidUploadAction { url: String, reason: String },
+    InvalidUploadAction {
+        /// The upload URL as given, escaped and shortened.
+        url: String,
+        /// Why the form cannot upload to it.
+        reason: String,
+    },
 
     /// A template failed to render. This is a bug in cozegen, not in the input.
     #[error("internal error (a bug in cozegen, please report it): {0}")]

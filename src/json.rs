@@ -2,7 +2,7 @@
 //!
 //! cozegen reads documents nested thousands of levels deep and writes schemas as deep. serde's
 //! visitors recurse once per level (8–16 KiB a level in a debug build), so the few places that
-//! must recurse over JSON — reading it — go through [`grow`], which moves to a fresh stack
+//! must recurse over JSON — reading it — go through `grow`, which moves to a fresh stack
 //! segment when the current one runs low. Everything else walks JSON with explicit stacks:
 //! [`Writer`] writes nested JSON, [`Deep`] holds a parsed value and drops it level by level,
 //! and [`Text`] keeps a nested wire value as compact JSON text. No caller needs a big thread,
@@ -386,22 +386,26 @@ impl Writer {
         }
     }
 
+    /// Opens an object, as the next element or the value of the last [`Writer::key`].
     pub fn begin_object(&mut self) {
         self.element();
         self.out.push('{');
         self.open.push(false);
     }
 
+    /// Closes the innermost object.
     pub fn end_object(&mut self) {
         self.close('}');
     }
 
+    /// Opens an array, as the next element or the value of the last [`Writer::key`].
     pub fn begin_array(&mut self) {
         self.element();
         self.out.push('[');
         self.open.push(false);
     }
 
+    /// Closes the innermost array.
     pub fn end_array(&mut self) {
         self.close(']');
     }
@@ -422,21 +426,25 @@ impl Writer {
         self.after_key = true;
     }
 
+    /// A string, escaped as JSON.
     pub fn string(&mut self, s: &str) {
         self.element();
         push_string(&mut self.out, s);
     }
 
+    /// `true` or `false`.
     pub fn bool(&mut self, b: bool) {
         self.element();
         self.out.push_str(if b { "true" } else { "false" });
     }
 
+    /// `null`.
     pub fn null(&mut self) {
         self.element();
         self.out.push_str("null");
     }
 
+    /// An integer of any primitive type, written exactly.
     pub fn integer(&mut self, i: impl Into<i128>) {
         self.element();
         push_display(&mut self.out, i.into());

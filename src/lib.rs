@@ -1,3 +1,5 @@
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //! cozegen turns a Coze workflow's WorkflowInfo (the answer of
 //! `GET /v1/workflows/:workflow_id?include_input_output=true`) into artifacts: JSON Schema,
 //! Rust input structs, an HTML form.
@@ -12,14 +14,39 @@
 //! With the `fetch` feature (on by default), the `fetch` module gets the document from the Coze
 //! API instead of a file; build scripts turn default features off and load a committed snapshot.
 //!
-//! ```no_run
-//! let (workflow, warnings) = cozegen::load_workflow("workflow.json", &Default::default())?;
+//! ```
+//! let (workflow, warnings) =
+//!     cozegen::load_workflow("examples/workflows/order_intake.json", &Default::default())?;
 //! for w in &warnings {
 //!     eprintln!("warning: {w}");
 //! }
+//! // The Rust emitter is always there; the other artifacts are features.
+//! let code = cozegen::emit::rust::render(&workflow, &Default::default())?;
+//! assert!(code.contains("pub struct"));
+//! #[cfg(feature = "schema")]
 //! let schema = cozegen::emit::json_schema::render(&workflow, &Default::default())?;
+//! #[cfg(feature = "schema")]
+//! assert!(schema.contains("\"customer\""));
 //! # Ok::<(), cozegen::Error>(())
 //! ```
+//!
+//! # Features
+//!
+//! With default features off, the library is the loader, the IR and the Rust emitter: what a
+//! `build.rs` or the `cozegen-macros` crate's `import_workflow!` needs, and nothing else to
+//! compile. Each feature adds one piece:
+//!
+//! - `schema`: JSON Schema (draft 2020-12 and draft-07), built on schemars' `Schema`.
+//! - `html`: the self-contained HTML form (its CSP hashes the inline script and style).
+//! - `typescript`: TypeScript declarations.
+//! - `ir-json`: the IR as JSON, for custom generators.
+//! - `validate`: checking a run's `parameters` against the start node.
+//! - `diff`: comparing two versions of a workflow.
+//! - `bundle`: every artifact of a workflow under stable file names (`cozegen all`), and
+//!   workspaces; implies `schema`, `html`, `typescript` and `ir-json`.
+//! - `cli` (default): the `cozegen` binary; implies `bundle`, `validate` and `diff`.
+//! - `fetch` (default): fetching WorkflowInfo from the Coze API (ureq over rustls; no system
+//!   OpenSSL).
 
 #[cfg(feature = "bundle")]
 pub mod bundle;

@@ -60,16 +60,23 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Document {
+    /// The envelope's `code`: 0 on success, a Coze error code otherwise.
     pub code: Option<Scalar>,
+    /// The envelope's `msg`: the error message, empty on success.
     pub msg: Option<Scalar>,
+    /// The envelope's `detail`, which carries the `logid`.
     #[serde(deserialize_with = "object")]
     pub detail: Option<ResponseDetail>,
+    /// The envelope's `data`: the WorkflowInfo itself.
     #[serde(deserialize_with = "object")]
     pub data: Option<WorkflowInfo>,
+    /// The start node, when the document is a bare WorkflowInfo.
     #[serde(deserialize_with = "object")]
     pub input: Option<NodeParams>,
+    /// The end node, when the document is a bare WorkflowInfo.
     #[serde(deserialize_with = "object")]
     pub output: Option<OutputNode>,
+    /// The workflow's metadata, when the document is a bare WorkflowInfo.
     #[serde(deserialize_with = "object")]
     pub workflow_detail: Option<WorkflowBasic>,
 }
@@ -81,10 +88,13 @@ pub struct WorkflowInfo {
     /// A chatflow's `role`, which a self-hosted Coze Studio answers with in place of the start
     /// node; only its presence matters.
     pub role: Option<serde::de::IgnoredAny>,
+    /// The start node: the parameters a run takes.
     #[serde(deserialize_with = "object")]
     pub input: Option<NodeParams>,
+    /// The end node: the variables a run returns.
     #[serde(deserialize_with = "object")]
     pub output: Option<OutputNode>,
+    /// The workflow's ID, name, timestamps and creator.
     #[serde(deserialize_with = "object")]
     pub workflow_detail: Option<WorkflowBasic>,
 }
@@ -93,6 +103,7 @@ pub struct WorkflowInfo {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct NodeParams {
+    /// The start node's parameters, by name.
     pub parameters: Option<Params>,
 }
 
@@ -100,8 +111,11 @@ pub struct NodeParams {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct OutputNode {
+    /// The end node's variables, by name.
     pub parameters: Option<Params>,
+    /// `return_variables` or `use_answer_content`.
     pub terminate_plan: Option<Scalar>,
+    /// The answer template, for `use_answer_content`.
     pub content: Option<Scalar>,
 }
 
@@ -109,13 +123,21 @@ pub struct OutputNode {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct WorkflowBasic {
+    /// The workflow ID, the digits after `workflow_id=` in the editor's URL.
     pub workflow_id: Option<Scalar>,
+    /// The workflow's name.
     pub workflow_name: Option<Scalar>,
+    /// The workflow's description.
     pub description: Option<Scalar>,
+    /// The ID of the Coze app the workflow belongs to, if it is part of one.
     pub app_id: Option<Scalar>,
+    /// The URL of the workflow's icon.
     pub icon_url: Option<Scalar>,
+    /// When the workflow was created, in Unix seconds (a number or a string).
     pub created_at: Option<Scalar>,
+    /// When the workflow was last changed, in Unix seconds (a number or a string).
     pub updated_at: Option<Scalar>,
+    /// Who created the workflow.
     #[serde(deserialize_with = "object")]
     pub creator: Option<UserInfo>,
 }
@@ -124,7 +146,9 @@ pub struct WorkflowBasic {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct UserInfo {
+    /// The user's ID.
     pub id: Option<Scalar>,
+    /// The user's name.
     pub name: Option<Scalar>,
 }
 
@@ -132,6 +156,7 @@ pub struct UserInfo {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ResponseDetail {
+    /// The request's log ID, which Coze support asks for.
     pub logid: Option<Scalar>,
 }
 
@@ -177,16 +202,23 @@ impl<'de> Deserialize<'de> for Params {
 // fields out of a default value, which a type with `Drop` forbids.
 #[derive(Debug, Default, Deserialize)]
 pub struct Param {
+    /// The parameter's type (JSON key `type`): `string`, `integer`, `number`, `boolean`,
+    /// `object`, `array`, `time`, or a file kind such as `image`.
     #[serde(default, rename = "type")]
     pub ty: Option<Scalar>,
+    /// For an `array`: the element type.
     #[serde(default, deserialize_with = "boxed_object")]
     pub items: Option<Box<Param>>,
+    /// For an `object`: the properties, by name.
     #[serde(default)]
     pub properties: Option<Params>,
+    /// Whether a run must give the parameter: a bool, or `"true"`/`"false"`.
     #[serde(default)]
     pub required: Option<Scalar>,
+    /// The description shown in the Coze editor.
     #[serde(default)]
     pub description: Option<Scalar>,
+    /// The default: JSON text in a string, or sometimes the JSON value itself.
     #[serde(default)]
     pub default_value: Option<Scalar>,
 }
@@ -219,9 +251,13 @@ fn take_children(param: &mut Param, out: &mut Vec<Param>) {
 /// that a nested value costs no recursion to hold or drop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scalar {
+    /// A JSON boolean.
     Bool(bool),
+    /// A JSON number.
     Number(serde_json::Number),
+    /// A JSON string.
     String(String),
+    /// An object, an array or `null`, as compact JSON text.
     Json(String),
 }
 

@@ -31,6 +31,7 @@ pub const MAX_NAME_LEN: usize = 200;
 
 /// The index files written next to the workflow directories.
 pub const MOD_RS: &str = "mod.rs";
+/// The manifest: the workspace ID and every workflow's [`Entry`] (see [`index_json`]).
 pub const INDEX_JSON: &str = "index.json";
 
 /// What happened to one workflow.
@@ -56,6 +57,7 @@ pub struct Entry {
     /// The files generated in `directory`, or kept there from an earlier run; empty when the
     /// workflow failed with nothing kept.
     pub files: Vec<String>,
+    /// Whether the workflow was generated.
     pub status: Status,
     /// The workflow failed, but `directory` holds a complete earlier generation, which was left
     /// as it was and stays declared in `mod.rs`.
@@ -195,11 +197,15 @@ pub fn mod_rs(entries: &[Entry]) -> Result<String> {
 #[cfg(feature = "fetch")]
 #[derive(Debug, Clone)]
 pub struct WorkspaceOptions {
+    /// The API base URL, token and limits for listing and fetching.
     pub fetch: crate::fetch::FetchOptions,
+    /// The workspace to list, as after `/space/` in the Coze URL.
     pub workspace_id: String,
     /// The page size asked of the list endpoint.
     pub page_size: u32,
+    /// How each workflow's IR is built.
     pub build: crate::BuildOptions,
+    /// Choices for each workflow's artifacts.
     pub bundle: crate::bundle::BundleOptions,
     /// Where the workflow directories and the index go.
     pub dir: std::path::PathBuf,
@@ -214,18 +220,28 @@ pub struct WorkspaceOptions {
 #[derive(Debug)]
 pub enum Event<'a> {
     /// The workspace was listed.
-    Listed { total: usize },
+    Listed {
+        /// How many workflows it lists.
+        total: usize,
+    },
     /// Workflow `index` (from 0) of `total` is about to be fetched.
     Started {
+        /// The workflow's position in the sorted list, from 0.
         index: usize,
+        /// How many workflows the workspace lists.
         total: usize,
+        /// The workflow's entry as listed: ID, name and directory; its status is not settled yet.
         entry: &'a Entry,
     },
     /// Workflow `index` is done; `warnings` are its build and Rust warnings.
     Finished {
+        /// The workflow's position in the sorted list, from 0.
         index: usize,
+        /// How many workflows the workspace lists.
         total: usize,
+        /// The workflow's entry as it goes into the index.
         entry: &'a Entry,
+        /// The workflow's build and Rust warnings.
         warnings: &'a [crate::Warning],
     },
 }
@@ -235,7 +251,9 @@ pub enum Event<'a> {
 #[cfg(feature = "fetch")]
 #[derive(Debug)]
 pub struct Outcome {
+    /// One per listed workflow, sorted by ID.
     pub entries: Vec<Entry>,
+    /// With `check`: the files that are missing or would change.
     pub drift: Vec<std::path::PathBuf>,
 }
 

@@ -42,7 +42,9 @@ impl Draft {
 /// ([`crate::BuildOptions::open_objects`]), not a choice of this artifact.
 #[derive(Debug, Clone, Default)]
 pub struct SchemaOptions {
+    /// The JSON Schema dialect: 2020-12 (the default) or draft-07.
     pub draft: Draft,
+    /// The node to describe: the start node (the default) or the end node.
     pub node: Node,
     /// Add an `x-coze-type` keyword to every parameter. Strict validators reject unknown
     /// keywords, so this is off by default.

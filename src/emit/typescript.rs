@@ -17,6 +17,7 @@ use askama::Template;
 /// Choices for the TypeScript artifact.
 #[derive(Debug, Clone, Default)]
 pub struct TsOptions {
+    /// The node to describe: the start node (the default) or the end node.
     pub node: Node,
 }
 

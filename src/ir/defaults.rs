@@ -5,7 +5,7 @@
 //! `"42"` is 42 for an integer (read digit by digit, so no digit is lost), `"true"` is true for
 //! a boolean, `"[1,2]"` is an array, object JSON text is an object, and strings (text, time,
 //! file URLs) stay text. An empty default means no default. The value must then follow the
-//! same [`rules`](super::rules) as any value of a run: a `time` default is a real date, a file
+//! same [`rules`] as any value of a run: a `time` default is a real date, a file
 //! default a URL or file_id, a number a 64-bit float. A default that does not fit is dropped by
 //! the caller with a warning.
 //!

@@ -30,6 +30,7 @@ pub const MAX_NAME_BYTES: usize = 1_024;
 /// A workflow's start and end nodes, normalized.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workflow {
+    /// The workflow's metadata (`workflow_detail`).
     pub details: Details,
     /// The start node: what a run takes as `parameters`.
     pub input: Types,
@@ -45,14 +46,23 @@ pub struct Workflow {
 /// `workflow_detail`, as text (the API sends numbers or strings for the timestamps).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Details {
+    /// The workflow ID (`workflow_id`).
     pub id: Option<String>,
+    /// The workflow name (`workflow_name`).
     pub name: Option<String>,
+    /// The workflow's description.
     pub description: Option<String>,
+    /// The ID of the Coze app the workflow belongs to, if it is part of one.
     pub app_id: Option<String>,
+    /// The URL of the workflow's icon.
     pub icon_url: Option<String>,
+    /// When the workflow was created, in Unix seconds.
     pub created_at: Option<String>,
+    /// When the workflow was last changed, in Unix seconds.
     pub updated_at: Option<String>,
+    /// The creator's user ID (`creator.id`).
     pub creator_id: Option<String>,
+    /// The creator's name (`creator.name`).
     pub creator_name: Option<String>,
 }
 
@@ -116,6 +126,7 @@ pub struct Field {
     pub required: bool,
     /// `None` when absent or blank.
     pub description: Option<String>,
+    /// What values the parameter takes.
     pub ty: Type,
     /// Typed and checked against the rules of `ty`; `None` when absent, empty or dropped.
     pub default: Option<ValueId>,
@@ -124,6 +135,7 @@ pub struct Field {
 /// The element type of an array.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Array {
+    /// The type of every element.
     pub items: Type,
     /// The description the document gives the elements (`items.description`).
     pub description: Option<String>,
@@ -137,7 +149,12 @@ pub enum Parent {
     /// It is the node's parameter map itself.
     Root,
     /// It is the type of `fields[field]` of `object`.
-    Field { object: ObjectId, field: usize },
+    Field {
+        /// The object the field belongs to.
+        object: ObjectId,
+        /// The field's index in that object's [`Object::fields`].
+        field: usize,
+    },
     /// It is the element type of an array.
     Items(ArrayId),
 }
@@ -145,17 +162,23 @@ pub enum Parent {
 /// The type of a parameter. What values each type accepts is in [`rules`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Type {
+    /// `string`: any text.
     String,
+    /// `integer`: a whole number that fits an `i64`.
     Integer,
+    /// `number`: a 64-bit float.
     Number,
+    /// `boolean`.
     Boolean,
     /// Text in Coze's `yyyy-MM-dd HH:mm:ss` form.
     Time,
     /// A file, passed to a run as a string: a URL, or the JSON text `{"file_id":"…"}`.
     File(FileKind),
+    /// An `object` with declared properties.
     Object(ObjectId),
     /// An `object` without declared properties: any JSON object.
     Map,
+    /// An `array`, with its element type.
     Array(ArrayId),
     /// An unknown or missing type: any JSON value. Holds the declared type name, if any.
     Any(Option<String>),
@@ -166,16 +189,20 @@ pub enum Type {
 pub enum Literal {
     /// The value of a `string`, `time` or file parameter.
     Text(String),
+    /// The value of an `integer` parameter.
     Integer(i64),
     /// A `number`: a 64-bit float, as Coze reads it.
     Number(f64),
+    /// The value of a `boolean` parameter.
     Boolean(bool),
     /// An array's elements.
     Array(Vec<ValueId>),
     /// The properties of an object that the value gives, in declared order, as
     /// `(index in fields, value)`.
     Object {
+        /// The object type the value is for.
         object: ObjectId,
+        /// The properties the value gives.
         properties: Vec<(usize, ValueId)>,
     },
     /// The value of a `map` or `any` parameter, as compact JSON text.
@@ -185,17 +212,29 @@ pub enum Literal {
 /// The Coze file kinds. `file` and `default` are both [`FileKind::Generic`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
+    /// `file` (or `default`): any file.
     Generic,
+    /// `image`.
     Image,
+    /// `svg`.
     Svg,
+    /// `doc`: a document (Word, PDF, ...).
     Doc,
+    /// `excel`: a spreadsheet.
     Excel,
+    /// `ppt`: a presentation.
     Ppt,
+    /// `txt`: plain text.
     Txt,
+    /// `code`: a source file.
     Code,
+    /// `audio`.
     Audio,
+    /// `voice`: a voice recording.
     Voice,
+    /// `video`.
     Video,
+    /// `zip`: an archive.
     Zip,
 }
 
@@ -284,14 +323,17 @@ impl Types {
         &self.objects[Types::ROOT.0]
     }
 
+    /// The object type `id` refers to.
     pub fn object(&self, id: ObjectId) -> &Object {
         &self.objects[id.0]
     }
 
+    /// The array type `id` refers to.
     pub fn array(&self, id: ArrayId) -> &Array {
         &self.arrays[id.0]
     }
 
+    /// The value `id` refers to.
     pub fn value(&self, id: ValueId) -> &Literal {
         &self.values[id.0]
     }

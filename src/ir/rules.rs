@@ -137,6 +137,7 @@ pub fn accepts_null(ty: &Type) -> bool {
 /// What a JSON number is as an integer value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntegerCheck {
+    /// An integer literal within 64 bits, with its value.
     Valid(i64),
     /// Written with a fraction or an exponent (`1.0`, `1e3`), even if its value is whole.
     NotInteger,
@@ -162,6 +163,7 @@ pub fn integer(n: &Number) -> IntegerCheck {
 pub struct Problem {
     /// Where, e.g. `lines[2].qty`; empty for the parameters object itself.
     pub path: String,
+    /// What is wrong, for a person to read.
     pub message: String,
 }
 

@@ -3,7 +3,7 @@
 //!
 //! A table maps a key to a message whose arguments are `{name}` placeholders. Keys say where a
 //! message is used: `page.*` and `form.*` by the templates, `chip.*`, `coze.*` and `noun.*` by
-//! [`super::human`] (a noun is `one|many`, or one form for both), `js.*` by the script (and
+//! `super::human` (a noun is `one|many`, or one form for both), `js.*` by the script (and
 //! `js.emptyText` by the template too), which receives those in its JSON model and fills the
 //! placeholders itself. The tables
 //! are checked for completeness by the tests: every key in every language, every key used.

@@ -2,8 +2,8 @@
 //! [`HtmlOptions::fragment`], just the `<form>` and its script) whose script collects exactly the
 //! `parameters` object Coze's run-workflow call takes, checked by the IR's value rules.
 //!
-//! [`layout`] walks the IR's tables into rows for `templates/html/form.html` and nodes for the
-//! script's [`model`], in the words [`human`] chooses (titles from wire names, row titles, type
+//! `layout` walks the IR's tables into rows for `templates/html/form.html` and nodes for the
+//! script's `model`, in the words `human` chooses (titles from wire names, row titles, type
 //! chips). The script (`templates/html/form.js`) is static: what it needs to know
 //! about the parameters, and the value rules themselves, come from a JSON model in a
 //! `<script type="application/json">` block, so no workflow data is ever executable, and the

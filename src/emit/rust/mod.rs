@@ -19,9 +19,9 @@
 //! struct whose every field has a default or is optional implements `Default` with them.
 //!
 //! Everything from the document reaches the output as data: identifiers are settled by
-//! [`crate::ir::names`], wire names and defaults are string literals ([`defaults`]), and
-//! descriptions are escaped doc lines ([`docs`]). The askama templates in `templates/rust/`
-//! write the final text: no formatter runs afterwards, and [`layout`] breaks the few lines that
+//! [`crate::ir::names`], wire names and defaults are string literals (`defaults`), and
+//! descriptions are escaped doc lines (`docs`). The askama templates in `templates/rust/`
+//! write the final text: no formatter runs afterwards, and `layout` breaks the few lines that
 //! can grow as rustfmt does, so the output is rustfmt-clean as it is.
 //!
 //! ```
