@@ -25,6 +25,7 @@ impl Error {
             | Error::InvalidDerive { .. }
             | Error::InvalidAction { .. }
             | Error::InvalidVersion { .. } => 2,
+            Error::Interrupted { .. } => 3,
             _ => 1,
         }
     }
@@ -318,6 +319,51 @@ pub enum Error {
         content_type: String,
         excerpt: String,
     },
+    /// A run (or resume) request that Coze did not start: it could not be sent, or Coze
+    /// refused it with an HTTP error. Only failures before sending and HTTP 429 with
+    /// `Retry-After` are retried; `attempts` counts the requests made.
+    #[error("POST {url}: {message}{}", attempts_suffix(*.attempts))]
+    RunRequest {
+        url: String,
+        message: String,
+        attempts: u32,
+    },
+
+    /// A run (or resume) request was sent, but no complete answer came back (a timeout, a
+    /// dropped connection, a 5xx, a stream cut short): the run may have started, so it is
+    /// never sent again. `execute_id` is the run's, when it is known.
+    #[error(
+        "POST {url}: {message}; the run may have started on Coze, so cozegen did not send it \
+         again: {}",
+        match .execute_id {
+            Some(id) => format!(
+                "its execute id is {id}; check its result in the workflow's run history \
+                 before running it again"
+            ),
+            None => "no execute id is known; check the workflow's run history on Coze before \
+                     running it again"
+                .to_owned(),
+        }
+    )]
+    RunUnconfirmed {
+        url: String,
+        message: String,
+        execute_id: Option<String>,
+    },
+
+    /// The output of a run does not fit the end node (the problems were listed separately).
+    #[error(
+        "the run's output does not fit the end node: {} (listed above; the raw output is on \
+         stdout)",
+        plural(*.count, "problem")
+    )]
+    OutputMismatch { count: usize },
+
+    /// The run stopped at a question or input node and waits for an answer (how to resume
+    /// was printed separately). The CLI exits 3.
+    #[error("the run is waiting for an answer to interrupt {event_id} (resume it as shown above)")]
+    Interrupted { event_id: String },
+
     /// The `--action` URL of the HTML form is not one the page can post to.
     #[error("--action {url}: {reason}")]
     InvalidAction { url: String, reason: String },
