@@ -641,3 +641,47 @@ fn run_arguments_that_cannot_work_are_usage_errors() {
         expect_exit(&out, 2);
     }
 }
+
+#[test]
+fn run_with_an_id_fetches_the_definition_then_runs_that_workflow() {
+    let info = std::fs::read(root().join(WORKFLOW)).expect("example workflow");
+    let server = Api::routes(vec![
+        (workflow_target("42"), Reply::new(200, info)),
+        (RUN_TARGET.to_owned(), answer(OUTPUT)),
+    ]);
+    let (_dir, path) = params_file(&valid_params());
+    let url = server.url();
+    let out = run_in(
+        &root(),
+        &["run", "-w", "42", "--params", &path, "--base-url", &url],
+    );
+    expect_exit(&out, 0);
+    let requests = server.requests();
+    assert_eq!(
+        requests,
+        [
+            format!("GET {} HTTP/1.1", workflow_target("42")),
+            "POST /v1/workflow/run HTTP/1.1".to_owned()
+        ]
+    );
+    assert_eq!(server.seen()[1].json()["workflow_id"], "42");
+}
+
+#[test]
+fn the_token_is_scrubbed_from_streamed_messages() {
+    let server = Api::routes(vec![(
+        STREAM_RUN_TARGET.to_owned(),
+        Reply::events(vec![
+            (
+                Duration::ZERO,
+                message(0, &format!("echo {TOKEN}"), 0, true, "Message"),
+            ),
+            (Duration::ZERO, sse(1, "Done", "{}")),
+        ]),
+    )]);
+    for extra in [&["--stream"][..], &["--stream", "--json"]] {
+        let out = run_valid(&server, extra);
+        let (stdout, _) = expect_exit(&out, 0);
+        assert_contains(&stdout, &["echo <redacted>"]);
+    }
+}
