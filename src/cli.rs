@@ -23,8 +23,11 @@ Examples:
   cozegen schema -w 7350583675492388916                fetch and generate in one step
   cozegen rust workflow.json -o src/order.rs           Rust input structs (serde) for the start node
   cozegen html workflow.json -o form.html              an HTML form for the start node
+  cozegen run workflow.json --params params.json       run the published workflow: check the
+                                                       parameters, print the checked output
 
-Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error.";
+Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error
+(`cozegen run`: 3 when the run is interrupted and waits for an answer).";
 
 /// Generate JSON Schema, Rust input structs and more from a Coze workflow's WorkflowInfo.
 #[derive(Debug, Parser)]
@@ -58,6 +61,10 @@ enum Command {
     /// generate from offline.
     #[cfg(feature = "fetch")]
     Fetch(FetchArgs),
+    /// Run a published workflow through the Coze API: check the parameters against the start
+    /// node, send them, check the output against the end node (or stream the run's events).
+    #[cfg(feature = "fetch")]
+    Run(RunArgs),
     /// Print a shell completion script (e.g. `cozegen completions bash > /etc/bash_completion.d/cozegen`).
     Completions {
         /// The shell to complete for.
@@ -385,6 +392,148 @@ struct FetchArgs {
     api: ApiArgs,
 }
 
+#[cfg(feature = "fetch")]
+const RUN_NOTES: &str = "\
+The parameters are checked against the start node first; if they do not fit, the problems are
+listed and nothing is sent. The output (the answer's `data`, JSON text holding the end node's
+variables) is printed as JSON on stdout and checked against the end node; execute_id,
+debug_url and usage go to stderr. An end node that answers with its content template returns
+text that is not JSON: it is printed as it is, unchecked.
+
+A run is never sent twice: after a timeout or a dropped connection the run may have started,
+so cozegen says so (with the execute id if known) instead of retrying. Only failures before
+the request was sent, and HTTP 429 with Retry-After, are retried.
+
+With --stream, events are printed as they arrive: message content on stdout (one JSON object
+per event with --json), errors on stderr. A run that stops at a question or input node prints
+the interrupt's event id, type and question, and how to answer it with --resume and --answer.
+
+Examples:
+  cozegen run workflow.json --params params.json           run the saved workflow's latest version
+  cozegen run -w 7350583675492388916 --params params.json  fetch the definition, then run it
+  cozegen run workflow.json --params params.json --stream  print the run's messages as they come
+  cozegen run workflow.json --stream --resume 7404830425073352713/2769808280134765896 \\
+      --answer 'Hangzhou, 2024-08-20'                      answer a question node's interrupt
+
+Exit codes: 0 success, 1 error (invalid parameters, API error, output mismatch, run failed),
+2 usage error, 3 the run is interrupted and waits for an answer (--resume).";
+
+/// `cozegen run`.
+#[cfg(feature = "fetch")]
+#[derive(Debug, Args)]
+#[command(after_help = RUN_NOTES)]
+struct RunArgs {
+    /// A saved WorkflowInfo of the workflow to run (its `workflow_detail.workflow_id` is run),
+    /// or `-` for stdin.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+
+    /// Run this workflow, fetching its WorkflowInfo from the Coze API to check the parameters
+    /// and the output (not fetched with --resume).
+    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
+    workflow_id: Option<String>,
+
+    /// Run this published version (e.g. v0.0.2) instead of the latest; with -w, the checks use
+    /// that version's definition.
+    #[arg(long, value_name = "VERSION")]
+    workflow_version: Option<String>,
+
+    /// The `parameters` object to send (a JSON file, or `-` for stdin).
+    #[arg(long, value_name = "PARAMS.json", required_unless_present = "resume")]
+    params: Option<PathBuf>,
+
+    /// The ID of the Coze app the workflow belongs to (only for workflows of an app).
+    #[arg(long, value_name = "ID", conflicts_with = "bot_id")]
+    app_id: Option<String>,
+
+    /// The agent to run the workflow with (for workflows with database or variable nodes).
+    #[arg(long, value_name = "ID")]
+    bot_id: Option<String>,
+
+    /// Stream the run (`/v1/workflow/stream_run`): print its events as they arrive.
+    #[arg(long)]
+    stream: bool,
+
+    /// With --stream: print every event as one line of JSON (`{"id","event","data"}`).
+    #[arg(long, requires = "stream")]
+    json: bool,
+
+    /// Answer the interrupt with this event id instead of starting a run (with --stream
+    /// through `/v1/workflow/stream_resume`, else `/v1/workflows/resume`).
+    #[arg(long, value_name = "EVENT_ID", requires = "answer", conflicts_with_all = ["params", "app_id", "bot_id", "workflow_version"])]
+    resume: Option<String>,
+
+    /// With --resume: the answer to the question (`resume_data`).
+    #[arg(long, value_name = "TEXT", requires = "resume")]
+    answer: Option<String>,
+
+    /// With --resume: the interrupt's type, as printed with its event id (2 question node, 5
+    /// input node, 6 device plugin, 7 OAuth plugin).
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "resume")]
+    interrupt_type: i64,
+
+    /// Do not print warnings about the WorkflowInfo.
+    #[arg(short, long)]
+    quiet: bool,
+
+    /// Accept keys the workflow does not declare (by default they are problems).
+    #[arg(long)]
+    open_objects: bool,
+
+    /// Access token with the run permission (and getMetaData for -w). Prefer the environment
+    /// variable: arguments are visible to other users of the machine.
+    #[arg(
+        help_heading = API,
+        long,
+        env = "COZE_API_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        value_parser = parse_token
+    )]
+    token: Option<cozegen::fetch::Token>,
+
+    /// API address: https://api.coze.cn (coze.cn), https://api.coze.com (coze.com), or a
+    /// self-hosted Coze Studio.
+    #[arg(
+        help_heading = API,
+        long,
+        env = "COZE_API_BASE",
+        hide_env_values = true,
+        value_name = "URL",
+        default_value = cozegen::fetch::DEFAULT_BASE_URL
+    )]
+    base_url: String,
+
+    /// The longest wait for the run's answer (or the whole stream), in seconds.
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 600,
+        value_parser = clap::value_parser!(u64).range(1..=86400)
+    )]
+    timeout: u64,
+
+    /// Retries after failures before the request was sent and HTTP 429 with Retry-After (a
+    /// run that may have started is never sent again).
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u32).range(0..=10)
+    )]
+    retries: u32,
+
+    /// The wait before the first retry, in milliseconds (doubling after); for tests.
+    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 500, hide = true)]
+    retry_delay_ms: u64,
+
+    /// Allow plain http:// to hosts other than loopback (the token travels unencrypted).
+    #[arg(help_heading = API, long)]
+    allow_insecure_http: bool,
+}
+
 #[derive(Debug, Args)]
 struct SchemaArgs {
     #[command(flatten)]
@@ -581,6 +730,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             emit(None, &String::from_utf8_lossy(&script))
         }
         #[cfg(feature = "fetch")]
+        Command::Run(args) => run_workflow(&args),
+        #[cfg(feature = "fetch")]
         Command::Fetch(args) => {
             let options = args.api.options();
             let text = match &args.workflow_version {
@@ -637,6 +788,278 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
     match problems.len() {
         0 => Ok(()),
         count => Err(Error::InvalidParameters { count }),
+    }
+}
+
+/// `cozegen run`: check, send, check, print; or answer an interrupt.
+#[cfg(feature = "fetch")]
+fn run_workflow(args: &RunArgs) -> Result<(), Error> {
+    use cozegen::run::{self, ResumeRequest, RunRequest};
+    let options = cozegen::fetch::FetchOptions {
+        base_url: args.base_url.clone(),
+        token: args.token.clone(),
+        timeout: std::time::Duration::from_secs(args.timeout),
+        retries: args.retries,
+        retry_delay: std::time::Duration::from_millis(args.retry_delay_ms),
+        allow_insecure_http: args.allow_insecure_http,
+        ..Default::default()
+    };
+    let stdin = std::path::Path::new("-");
+    if args.workflow_id.is_none()
+        && args.file.as_deref().is_none_or(|f| f == stdin)
+        && args.params.as_deref() == Some(stdin)
+    {
+        return Err(Error::Usage(
+            "the WorkflowInfo and --params cannot both come from stdin".into(),
+        ));
+    }
+    if let Some(version) = &args.workflow_version {
+        cozegen::fetch::check_version(version)?;
+    }
+    let invocation = match &args.workflow_id {
+        Some(id) => format!("cozegen run -w {id}"),
+        None => format!(
+            "cozegen run {}",
+            args.file.as_deref().unwrap_or(stdin).display()
+        ),
+    } + if args.stream { " --stream" } else { "" };
+
+    // Answering an interrupt needs only the workflow's ID.
+    if let (Some(event_id), Some(answer)) = (&args.resume, &args.answer) {
+        let workflow_id = match &args.workflow_id {
+            Some(id) => id.clone(),
+            None => run_target(&cozegen::load_path(document_path(&args.file)?)?)?,
+        };
+        let request = ResumeRequest {
+            workflow_id,
+            event_id: event_id.clone(),
+            interrupt_type: args.interrupt_type,
+            answer: answer.clone(),
+        };
+        return if args.stream {
+            let mut print = event_printer(args.json);
+            let end = run::stream_resume(&options, &request, &mut print);
+            stream_finished(end, &invocation)
+        } else {
+            let answer = run::resume(&options, &request)?;
+            print_answer(&answer, &invocation, None)
+        };
+    }
+
+    let info = match &args.workflow_id {
+        Some(id) => fetch_info_with(&options, id, args.workflow_version.as_deref())?,
+        None => cozegen::load_path(document_path(&args.file)?)?,
+    };
+    let workflow_id = match &args.workflow_id {
+        Some(id) => id.clone(),
+        None => run_target(&info)?,
+    };
+    let build = BuildOptions {
+        open_objects: args.open_objects,
+        ..BuildOptions::default()
+    };
+    let (workflow, warnings) = cozegen::build(&info, &build)?;
+    if !args.quiet {
+        print_warnings(&warnings);
+    }
+    let params_path = args.params.as_deref().unwrap_or(stdin);
+    let params = cozegen::load::read_json(params_path)?;
+    let problems = cozegen::validate::validate(&workflow.input, params.value());
+    if !problems.is_empty() {
+        let mut stderr = std::io::stderr().lock();
+        for p in &problems {
+            let _ = writeln!(stderr, "{p}");
+        }
+        let _ = writeln!(stderr, "nothing was sent");
+        return Err(Error::InvalidParameters {
+            count: problems.len(),
+        });
+    }
+    let request = RunRequest {
+        workflow_id,
+        parameters: params.value().as_object().cloned().unwrap_or_default(),
+        workflow_version: args.workflow_version.clone(),
+        app_id: args.app_id.clone(),
+        bot_id: args.bot_id.clone(),
+    };
+    if args.stream {
+        let mut print = event_printer(args.json);
+        let end = run::stream(&options, &request, &mut print);
+        return stream_finished(end, &invocation);
+    }
+    let answer = run::run(&options, &request)?;
+    print_answer(&answer, &invocation, Some(&workflow))
+}
+
+/// The workflow a saved WorkflowInfo describes (`workflow_detail.workflow_id`).
+#[cfg(feature = "fetch")]
+fn run_target(info: &WorkflowInfo) -> Result<String, Error> {
+    let (workflow, _) = cozegen::build(info, &BuildOptions::default())?;
+    workflow
+        .details
+        .id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| {
+            Error::Usage(
+            "the WorkflowInfo has no workflow_detail.workflow_id, so cozegen does not know which \
+             workflow to run: run it with -w ID"
+                .into(),
+        )
+        })
+}
+
+#[cfg(feature = "fetch")]
+fn fetch_info_with(
+    options: &cozegen::fetch::FetchOptions,
+    id: &str,
+    version: Option<&str>,
+) -> Result<WorkflowInfo, Error> {
+    match version {
+        Some(version) => cozegen::fetch::fetch_version(options, id, version),
+        None => cozegen::fetch::fetch_workflow(options, id),
+    }
+}
+
+/// Prints a run's answer: the output on stdout, the rest on stderr; then checks the output
+/// against the end node (when the workflow is known) and reports an interrupt.
+#[cfg(feature = "fetch")]
+fn print_answer(
+    answer: &cozegen::run::RunAnswer,
+    invocation: &str,
+    workflow: Option<&Workflow>,
+) -> Result<(), Error> {
+    use cozegen::ir::path::printable;
+    use cozegen::run::Output;
+    let text = match &answer.output {
+        Output::Json(value) => {
+            serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()) + "\n"
+        }
+        Output::Text(text) if text.ends_with('\n') => text.clone(),
+        Output::Text(text) => format!("{text}\n"),
+        Output::None => String::new(),
+    };
+    emit(None, &text)?;
+    let mut stderr = std::io::stderr().lock();
+    for (name, value) in [
+        ("execute_id", &answer.execute_id),
+        ("debug_url", &answer.debug_url),
+        ("logid", &answer.logid),
+    ] {
+        if let Some(value) = value {
+            let _ = writeln!(stderr, "{name}: {}", printable(value, 500));
+        }
+    }
+    if let Some(usage) = &answer.usage {
+        let _ = writeln!(stderr, "usage: {}", serde_json::json!(usage));
+    }
+    if matches!(answer.output, Output::Text(_)) {
+        let _ = writeln!(
+            stderr,
+            "note: the output is not JSON (an end node that answers with its content template), \
+             so it is printed as it is and not checked"
+        );
+    }
+    if let Some(interrupt) = &answer.interrupt {
+        print_interrupt(&mut stderr, interrupt, invocation);
+        return Err(Error::Interrupted {
+            event_id: printable(&interrupt.event_id, 200),
+        });
+    }
+    if let Some(workflow) = workflow {
+        let problems = cozegen::run::check_output(workflow, &answer.output);
+        for p in &problems {
+            let _ = writeln!(stderr, "output {p}");
+        }
+        if !problems.is_empty() {
+            return Err(Error::OutputMismatch {
+                count: problems.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(feature = "fetch")]
+fn print_interrupt(out: &mut impl Write, interrupt: &cozegen::run::Interrupt, invocation: &str) {
+    use cozegen::ir::path::printable;
+    let _ = writeln!(
+        out,
+        "interrupted: event_id {} (type {}, {}){}",
+        printable(&interrupt.event_id, 200),
+        interrupt
+            .interrupt_type
+            .map_or("?".to_owned(), |t| t.to_string()),
+        interrupt.type_name(),
+        interrupt
+            .node_title
+            .as_deref()
+            .map(|t| format!(" at node {}", printable(t, 100)))
+            .unwrap_or_default()
+    );
+    if let Some(question) = &interrupt.question {
+        let _ = writeln!(out, "question: {}", printable(question, 2000));
+    }
+    let _ = writeln!(
+        out,
+        "resume with: {}",
+        printable(&cozegen::run::resume_command(invocation, interrupt), 600)
+    );
+}
+
+/// Prints stream events as they arrive: message content on stdout (a newline after a node's
+/// last chunk), or each event as a line of JSON.
+#[cfg(feature = "fetch")]
+fn event_printer(json: bool) -> impl FnMut(&cozegen::run::Event) {
+    let mut ended_line = true;
+    move |event| {
+        let mut stdout = std::io::stdout().lock();
+        if json {
+            let _ = writeln!(stdout, "{}", event.to_json_line());
+        } else if let Some(content) = event.content() {
+            let _ = stdout.write_all(content.as_bytes());
+            if !content.is_empty() {
+                ended_line = content.ends_with('\n');
+            }
+            let finished = event
+                .data
+                .get("node_is_finish")
+                .and_then(serde_json::Value::as_bool)
+                == Some(true);
+            if finished && !ended_line {
+                let _ = stdout.write_all(b"\n");
+                ended_line = true;
+            }
+        }
+        // A closed stdout is the reader's choice; the run goes on.
+        let _ = stdout.flush();
+    }
+}
+
+/// Reports how a stream ended on stderr.
+#[cfg(feature = "fetch")]
+fn stream_finished(
+    end: Result<cozegen::run::StreamEnd, Error>,
+    invocation: &str,
+) -> Result<(), Error> {
+    use cozegen::ir::path::printable;
+    use cozegen::run::StreamEnd;
+    let mut stderr = std::io::stderr().lock();
+    match end? {
+        StreamEnd::Done { debug_url, usage } => {
+            if let Some(url) = debug_url {
+                let _ = writeln!(stderr, "debug_url: {}", printable(&url, 500));
+            }
+            if let Some(usage) = usage {
+                let _ = writeln!(stderr, "usage: {}", serde_json::json!(usage));
+            }
+            Ok(())
+        }
+        StreamEnd::Interrupted(interrupt) => {
+            print_interrupt(&mut stderr, &interrupt, invocation);
+            Err(Error::Interrupted {
+                event_id: printable(&interrupt.event_id, 200),
+            })
+        }
     }
 }
 

@@ -26,6 +26,7 @@ impl Error {
             | Error::InvalidAction { .. }
             | Error::InvalidVersion { .. }
             | Error::InvalidUploadAction { .. } => 2,
+            Error::Interrupted { .. } => 3,
             _ => 1,
         }
     }
@@ -449,6 +450,63 @@ pub enum Error {
         /// The start of the body, scrubbed and escaped.
         excerpt: String,
     },
+    /// A run (or resume) request that Coze did not start: it could not be sent, or Coze
+    /// refused it with an HTTP error. Only failures before sending and HTTP 429 with
+    /// `Retry-After` are retried; `attempts` counts the requests made.
+    #[error("POST {url}: {message}{}", attempts_suffix(*.attempts))]
+    RunRequest {
+        /// The request URL, with the token scrubbed.
+        url: String,
+        /// What went wrong, scrubbed.
+        message: String,
+        /// How many requests were made.
+        attempts: u32,
+    },
+
+    /// A run (or resume) request was sent, but no complete answer came back (a timeout, a
+    /// dropped connection, a 5xx, a stream cut short): the run may have started, so it is
+    /// never sent again. `execute_id` is the run's, when it is known.
+    #[error(
+        "POST {url}: {message}; the run may have started on Coze, so cozegen did not send it \
+         again: {}",
+        match .execute_id {
+            Some(id) => format!(
+                "its execute id is {id}; check its result in the workflow's run history \
+                 before running it again"
+            ),
+            None => "no execute id is known; check the workflow's run history on Coze before \
+                     running it again"
+                .to_owned(),
+        }
+    )]
+    RunUnconfirmed {
+        /// The request URL, with the token scrubbed.
+        url: String,
+        /// What went wrong, scrubbed.
+        message: String,
+        /// The run's execute id, when Coze sent it before the answer broke off.
+        execute_id: Option<String>,
+    },
+
+    /// The output of a run does not fit the end node (the problems were listed separately).
+    #[error(
+        "the run's output does not fit the end node: {} (listed above; the raw output is on \
+         stdout)",
+        plural(*.count, "problem")
+    )]
+    OutputMismatch {
+        /// How many problems were found.
+        count: usize,
+    },
+
+    /// The run stopped at a question or input node and waits for an answer (how to resume
+    /// was printed separately). The CLI exits 3.
+    #[error("the run is waiting for an answer to interrupt {event_id} (resume it as shown above)")]
+    Interrupted {
+        /// The interrupt's event id, which `--resume` takes.
+        event_id: String,
+    },
+
     /// The `--action` URL of the HTML form is not one the page can post to.
     #[error("--action {url}: {reason}")]
     InvalidAction {

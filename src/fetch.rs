@@ -49,7 +49,7 @@ pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 pub const MAX_TOTAL_RETRY_WAIT: Duration = Duration::from_secs(60);
 
 /// The most read of an error answer's body: enough for any Coze envelope.
-const MAX_ERROR_BODY_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_ERROR_BODY_BYTES: u64 = 1 << 20;
 
 const USER_AGENT: &str = concat!("cozegen/", env!("CARGO_PKG_VERSION"));
 
@@ -73,7 +73,7 @@ impl Token {
         self.0.is_empty()
     }
 
-    fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -157,7 +157,7 @@ pub fn snapshot(options: &FetchOptions, workflow_id: &str) -> Result<String> {
 /// An answer that was read as a success but holds the token that was sent is refused, so the
 /// token never reaches generated files, snapshots or messages. (Error answers are quoted with
 /// the token scrubbed instead; see [`scrub_error`].)
-fn refuse_echo(url: &str, body: &[u8], token: Option<&Token>) -> Result<()> {
+pub(crate) fn refuse_echo(url: &str, body: &[u8], token: Option<&Token>) -> Result<()> {
     match token {
         Some(t) if echoes(body, t.expose()) => Err(Error::TokenEchoed {
             url: clean(url, 300, t),
@@ -179,7 +179,7 @@ pub fn request_url(options: &FetchOptions, workflow_id: &str) -> Result<String> 
     ))
 }
 
-fn check_workflow_id(id: &str, token: Option<&Token>) -> Result<()> {
+pub(crate) fn check_workflow_id(id: &str, token: Option<&Token>) -> Result<()> {
     check_id(id, token, |id, max_len| Error::InvalidWorkflowId {
         id,
         max_len,
@@ -195,7 +195,11 @@ fn check_id(id: &str, token: Option<&Token>, error: fn(String, usize) -> Error) 
 }
 
 /// Checks the base URL and returns it without a trailing `/`.
-fn check_base_url(base: &str, allow_insecure_http: bool, token: Option<&Token>) -> Result<String> {
+pub(crate) fn check_base_url(
+    base: &str,
+    allow_insecure_http: bool,
+    token: Option<&Token>,
+) -> Result<String> {
     let invalid = |reason: &str| Error::InvalidBaseUrl {
         url: printable(&scrub(base, token), 200),
         reason: reason.to_owned(),
@@ -245,10 +249,10 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// One attempt's failure, and whether another attempt may help.
-struct Failure {
-    error: Error,
-    retry: bool,
-    retry_after: Option<Duration>,
+pub(crate) struct Failure {
+    pub(crate) error: Error,
+    pub(crate) retry: bool,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl Failure {
@@ -269,15 +273,7 @@ fn fetch(options: &FetchOptions, workflow_id: &str) -> Result<(String, Vec<u8>)>
 
 /// Runs a GET of `url` (already checked) with retries; returns the URL and the body.
 fn get(options: &FetchOptions, url: String) -> Result<(String, Vec<u8>)> {
-    let token = options
-        .token
-        .as_ref()
-        .filter(|t| !t.is_empty())
-        .ok_or(Error::MissingToken)?;
-    // Visible ASCII only: anything else either cannot go into a header or could inject one.
-    if !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::InvalidToken);
-    }
+    let token = usable_token(options)?;
     let agent = agent(options);
     let mut waited = Duration::ZERO;
     let mut attempt = 0u32;
@@ -294,6 +290,20 @@ fn get(options: &FetchOptions, url: String) -> Result<(String, Vec<u8>)> {
         std::thread::sleep(wait);
         waited += wait;
     }
+}
+
+/// The token, if it is there and can be sent in a header.
+pub(crate) fn usable_token(options: &FetchOptions) -> Result<&Token> {
+    let token = options
+        .token
+        .as_ref()
+        .filter(|t| !t.is_empty())
+        .ok_or(Error::MissingToken)?;
+    // Visible ASCII only: anything else either cannot go into a header or could inject one.
+    if !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::InvalidToken);
+    }
+    Ok(token)
 }
 
 /// Whether a JSON body holds `token` anywhere: in its raw bytes, or inside a string once its
@@ -340,7 +350,7 @@ fn echoes(body: &[u8], token: &str) -> bool {
     false
 }
 
-fn agent(options: &FetchOptions) -> ureq::Agent {
+pub(crate) fn agent(options: &FetchOptions) -> ureq::Agent {
     ureq::Agent::config_builder()
         // Error statuses are answers too: their bodies carry Coze's code, msg and logid.
         .http_status_as_error(false)
@@ -467,13 +477,13 @@ fn attempt_once(
 /// The `{code, msg, detail}` of an error answer, read leniently.
 #[derive(Default, serde::Deserialize)]
 #[serde(default)]
-struct ErrorEnvelope {
-    code: Option<Scalar>,
-    msg: Option<Scalar>,
-    detail: Option<ResponseDetail>,
+pub(crate) struct ErrorEnvelope {
+    pub(crate) code: Option<Scalar>,
+    pub(crate) msg: Option<Scalar>,
+    pub(crate) detail: Option<ResponseDetail>,
 }
 
-fn transport_failure(
+pub(crate) fn transport_failure(
     e: ureq::Error,
     url: &str,
     options: &FetchOptions,
@@ -583,7 +593,7 @@ fn transport_failure(
 /// form every current server sends (`Wed, 21 Oct 2015 07:28:00 GMT`); a date already past
 /// means no wait. Anything else (including the obsolete date forms) is `None`, and the usual
 /// backoff applies.
-fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // Beyond u64 is still "a long time": the cap applies, not the backoff.
@@ -646,7 +656,7 @@ fn http_date(value: &str) -> Option<u64> {
 
 /// The wait before retry number `retry` (0 for the first): the server's `Retry-After` if it
 /// gave one, else `delay` doubled per retry; never more than [`MAX_RETRY_WAIT`].
-fn retry_wait(delay: Duration, retry: u32, retry_after: Option<Duration>) -> Duration {
+pub(crate) fn retry_wait(delay: Duration, retry: u32, retry_after: Option<Duration>) -> Duration {
     retry_after
         .unwrap_or_else(|| delay.saturating_mul(2u32.saturating_pow(retry.min(16))))
         .min(MAX_RETRY_WAIT)
@@ -692,7 +702,7 @@ fn looks_like_json_object(body: &[u8]) -> bool {
 }
 
 /// The start of an unexpected body, for a message.
-fn excerpt(body: &[u8], token: &Token) -> String {
+pub(crate) fn excerpt(body: &[u8], token: &Token) -> String {
     let head = &body[..body.len().min(1000)];
     let text = String::from_utf8_lossy(head);
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -705,11 +715,11 @@ fn excerpt(body: &[u8], token: &Token) -> String {
 
 /// Removes the token from untrusted text, then escapes it for the terminal and shortens it.
 /// Scrubbing comes first so that shortening cannot leave part of the token behind.
-fn clean(text: &str, max: usize, token: &Token) -> String {
+pub(crate) fn clean(text: &str, max: usize, token: &Token) -> String {
     printable(&scrub(text, Some(token)), max)
 }
 
-fn scrub(text: &str, token: Option<&Token>) -> String {
+pub(crate) fn scrub(text: &str, token: Option<&Token>) -> String {
     match token.map(Token::expose) {
         Some(t) if !t.is_empty() => text.replace(t, REDACTED),
         _ => text.to_owned(),
@@ -717,7 +727,7 @@ fn scrub(text: &str, token: Option<&Token>) -> String {
 }
 
 /// Scrubs the token from the texts of an error raised while reading a fetched body.
-fn scrub_error(error: Error, token: Option<&Token>) -> Error {
+pub(crate) fn scrub_error(error: Error, token: Option<&Token>) -> Error {
     let s = |text: String| scrub(&text, token);
     match error {
         Error::Api { code, msg, logid } => Error::Api {

@@ -12,7 +12,8 @@
 //! 3. the emitters in [`emit`] translate those tables into text through askama templates.
 //!
 //! With the `fetch` feature (on by default), the `fetch` module gets the document from the Coze
-//! API instead of a file; build scripts turn default features off and load a committed snapshot.
+//! API instead of a file, and the `run` module runs a published workflow (and streams its
+//! events); build scripts turn default features off and load a committed snapshot.
 //!
 //! ```
 //! let (workflow, warnings) =
@@ -61,6 +62,8 @@ pub mod json;
 pub mod load;
 pub mod model;
 pub mod output;
+#[cfg(feature = "fetch")]
+pub mod run;
 #[cfg(feature = "validate")]
 pub mod validate;
 #[cfg(feature = "bundle")]

@@ -33,6 +33,12 @@ pub struct Reply {
     length: Length,
     /// Read the request, then say nothing for this long.
     hang: Option<Duration>,
+    /// Read the request, then close the connection without a word.
+    drop: bool,
+    /// Send the body as these chunks (`Transfer-Encoding: chunked`), each after its delay.
+    chunks: Option<Vec<(Duration, Vec<u8>)>>,
+    /// With `chunks`: close after the last chunk without the terminating empty chunk.
+    cut: bool,
 }
 
 impl Reply {
@@ -43,7 +49,38 @@ impl Reply {
             body: body.into(),
             length: Length::Exact,
             hang: None,
+            drop: false,
+            chunks: None,
+            cut: false,
         }
+    }
+
+    /// Reads the request, then closes the connection without answering.
+    pub fn drop_connection() -> Self {
+        Reply {
+            drop: true,
+            ..Reply::new(200, "")
+        }
+    }
+
+    /// A `text/event-stream` answer: each event text is sent as its own chunk after its delay.
+    pub fn events(events: Vec<(Duration, String)>) -> Self {
+        Reply {
+            chunks: Some(
+                events
+                    .into_iter()
+                    .map(|(delay, text)| (delay, text.into_bytes()))
+                    .collect(),
+            ),
+            ..Reply::new(200, "")
+        }
+        .header("Content-Type", "text/event-stream")
+    }
+
+    /// With `events`: the stream breaks off after the last event (no end of the chunked body).
+    pub fn cut(mut self) -> Self {
+        self.cut = true;
+        self
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -69,6 +106,8 @@ impl Reply {
 pub struct Seen {
     /// The request line and headers, as sent.
     head: String,
+    /// The request body (read by its Content-Length).
+    pub body: Vec<u8>,
     pub at: Instant,
 }
 
@@ -80,6 +119,11 @@ impl Seen {
     /// The request target: path and query.
     pub fn target(&self) -> &str {
         self.request_line().split(' ').nth(1).unwrap_or_default()
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("a JSON request body")
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -186,6 +230,12 @@ pub fn versions_target(id: &str, page_token: Option<&str>) -> String {
     target
 }
 
+/// The target of a run, a streamed run, and their resumes.
+pub const RUN_TARGET: &str = "/v1/workflow/run";
+pub const STREAM_RUN_TARGET: &str = "/v1/workflow/stream_run";
+pub const RESUME_TARGET: &str = "/v1/workflows/resume";
+pub const STREAM_RESUME_TARGET: &str = "/v1/workflow/stream_resume";
+
 /// The target of the list request for one page.
 pub fn list_target(workspace: &str, page: u32, size: u32) -> String {
     format!("/v1/workflows?workspace_id={workspace}&page_num={page}&page_size={size}")
@@ -202,10 +252,24 @@ fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>) {
             Ok(_) => head.push_str(&line),
         }
     }
+    let length = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())
+                .flatten()
+        })
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
     let reply = {
         let mut log = log.lock().expect("request log");
         let seen = Seen {
             head,
+            body,
             at: Instant::now(),
         };
         let reply = answer(&seen, log.len());
@@ -217,12 +281,46 @@ fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>) {
         std::thread::sleep(duration);
         return;
     }
+    if reply.drop {
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        return;
+    }
     let mut out = format!(
         "HTTP/1.1 {} Scripted\r\nConnection: close\r\n",
         reply.status
     );
     for (name, value) in &reply.headers {
         out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if let Some(chunks) = &reply.chunks {
+        out.push_str("Transfer-Encoding: chunked\r\n\r\n");
+        if stream.write_all(out.as_bytes()).is_err() {
+            return;
+        }
+        let _ = stream.flush();
+        for (delay, chunk) in chunks {
+            std::thread::sleep(*delay);
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(chunk);
+            framed.extend_from_slice(b"\r\n");
+            if stream
+                .write_all(&framed)
+                .and_then(|()| stream.flush())
+                .is_err()
+            {
+                return;
+            }
+        }
+        if reply.cut {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        let _ = stream.write_all(b"0\r\n\r\n");
+        let _ = stream.flush();
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = stream.read_to_end(&mut Vec::new());
+        return;
     }
     match reply.length {
         Length::Exact => out.push_str(&format!("Content-Length: {}\r\n", reply.body.len())),

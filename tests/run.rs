@@ -1,0 +1,687 @@
+//! `cozegen run`, against a fake Coze API on 127.0.0.1: the parameters are checked before
+//! anything is sent, the output after; error envelopes; what is retried and what never is (a
+//! run that may have started); streamed events, interrupts and resumes. Every test also checks
+//! that the token never reaches stdout or stderr.
+
+mod common;
+
+use common::api::*;
+use common::*;
+use serde_json::{Value, json};
+use std::io::Read;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+/// The workflow of `examples/workflows/order_intake.json`.
+const WORKFLOW: &str = "examples/workflows/order_intake.json";
+const ID: &str = "7350583675492399001";
+
+fn valid_params() -> Value {
+    json!({
+        "customer": {"name": "Ada", "address": {"street": "1 Main St", "city": "Paris"}},
+        "lines": [{"sku": "A1", "qty": 2}]
+    })
+}
+
+/// Writes `params` to a fresh file and returns its directory (kept alive) and path.
+fn params_file(params: &Value) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("params.json");
+    std::fs::write(&path, params.to_string()).expect("write params");
+    let path = path.display().to_string();
+    (dir, path)
+}
+
+/// `cozegen run WORKFLOW --params <valid> --base-url <server>` plus `extra`.
+fn run_valid(server: &Api, extra: &[&str]) -> Output {
+    run_with(server, &valid_params(), extra)
+}
+
+fn run_with(server: &Api, params: &Value, extra: &[&str]) -> Output {
+    let (_dir, path) = params_file(params);
+    let url = server.url();
+    let mut args = vec![
+        "run",
+        WORKFLOW,
+        "--params",
+        &path,
+        "--base-url",
+        &url,
+        "--retry-delay-ms",
+        "10",
+    ];
+    args.extend_from_slice(extra);
+    run_in(&root(), &args)
+}
+
+/// A successful run answer whose `data` is `data`.
+fn answer(data: &str) -> Reply {
+    Reply::new(
+        200,
+        json!({
+            "code": 0,
+            "msg": "",
+            "data": data,
+            "execute_id": "741364789030728",
+            "debug_url": "https://www.coze.cn/work_flow?execute_id=741364789030728&space_id=1",
+            "usage": {"input_count": 50, "token_count": 150, "output_count": 100},
+            "detail": {"logid": "20241210152726467C48D89D6DB2"}
+        })
+        .to_string(),
+    )
+}
+
+const OUTPUT: &str = r#"{"order_id":"A-17","eta":"2025-07-01 09:30:00"}"#;
+
+fn assert_contains(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "expected {part:?} in: {text}");
+    }
+}
+
+#[test]
+fn run_help_matches_golden() {
+    let out = run_in(&root(), &["run", "--help"]);
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_golden("cli/run-help.txt", &stdout);
+}
+
+#[test]
+fn a_run_prints_the_output_on_stdout_and_its_details_on_stderr() {
+    let server = Api::routes(vec![(RUN_TARGET.to_owned(), answer(OUTPUT))]);
+    let out = run_valid(&server, &[]);
+    let (stdout, stderr) = expect_exit(&out, 0);
+    let printed: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!(printed, serde_json::from_str::<Value>(OUTPUT).unwrap());
+    assert_contains(
+        &stderr,
+        &[
+            "execute_id: 741364789030728",
+            "debug_url: https://www.coze.cn/work_flow?execute_id=741364789030728&space_id=1",
+            r#"usage: {"input_count":50,"output_count":100,"token_count":150}"#,
+            "logid: 20241210152726467C48D89D6DB2",
+        ],
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].request_line(), "POST /v1/workflow/run HTTP/1.1");
+    assert_eq!(
+        seen[0].header("Authorization"),
+        Some(format!("Bearer {TOKEN}"))
+    );
+    assert_eq!(
+        seen[0].header("Content-Type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        seen[0].json(),
+        json!({"workflow_id": ID, "parameters": valid_params()})
+    );
+}
+
+#[test]
+fn version_app_and_bot_go_into_the_request_body() {
+    let server = Api::routes(vec![(RUN_TARGET.to_owned(), answer(OUTPUT))]);
+    let out = run_valid(
+        &server,
+        &["--workflow-version", "v0.0.2", "--app-id", "744"],
+    );
+    expect_exit(&out, 0);
+    let out = run_valid(&server, &["--bot-id", "734"]);
+    expect_exit(&out, 0);
+    let seen = server.seen();
+    assert_eq!(
+        seen[0].json(),
+        json!({"workflow_id": ID, "parameters": valid_params(), "workflow_version": "v0.0.2", "app_id": "744"})
+    );
+    assert_eq!(
+        seen[1].json(),
+        json!({"workflow_id": ID, "parameters": valid_params(), "bot_id": "734"})
+    );
+}
+
+#[test]
+fn invalid_parameters_are_listed_by_path_and_nothing_is_sent() {
+    let server = Api::routes(vec![(RUN_TARGET.to_owned(), answer(OUTPUT))]);
+    let params = json!({"customer": {"name": "Ada"}, "lines": [{"sku": "A1", "qty": "2"}]});
+    let out = run_with(&server, &params, &[]);
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(stdout, "");
+    assert_contains(
+        &stderr,
+        &[
+            "customer.address: required parameter is missing",
+            "lines[0].qty: expected an integer, got \"2\"",
+            "nothing was sent",
+            "2 problems",
+        ],
+    );
+    assert_eq!(server.count(), 0, "a request was sent");
+}
+
+#[test]
+fn an_output_that_does_not_fit_the_end_node_names_the_field_and_is_still_shown() {
+    let server = Api::routes(vec![(
+        RUN_TARGET.to_owned(),
+        answer(r#"{"order_id":17,"eta":"2025-07-01 09:30:00"}"#),
+    )]);
+    let out = run_valid(&server, &[]);
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_contains(&stdout, &[r#""order_id": 17"#]);
+    assert_contains(
+        &stderr,
+        &[
+            "output order_id: expected a string, got 17",
+            "the run's output does not fit the end node: 1 problem",
+            "execute_id: 741364789030728",
+        ],
+    );
+}
+
+#[test]
+fn data_that_is_not_json_is_printed_as_it_is_and_not_checked() {
+    let server = Api::routes(vec![(
+        RUN_TARGET.to_owned(),
+        answer("Your order A-17 arrives tomorrow."),
+    )]);
+    let out = run_valid(&server, &[]);
+    let (stdout, stderr) = expect_exit(&out, 0);
+    assert_eq!(stdout, "Your order A-17 arrives tomorrow.\n");
+    assert_contains(&stderr, &["the output is not JSON", "not checked"]);
+}
+
+#[test]
+fn an_error_envelope_quotes_code_msg_and_logid() {
+    let server = Api::routes(vec![(
+        RUN_TARGET.to_owned(),
+        Reply::new(
+            200,
+            format!(
+                r#"{{"code":4200,"msg":"workflow not published (sent {TOKEN})","detail":{{"logid":"2024LOGID"}}}}"#
+            ),
+        ),
+    )]);
+    let out = run_valid(&server, &[]);
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(stdout, "");
+    assert_contains(
+        &stderr,
+        &[
+            "error 4200",
+            "workflow not published (sent <redacted>)",
+            "logid 2024LOGID",
+        ],
+    );
+}
+
+#[test]
+fn a_429_with_retry_after_is_retried() {
+    let server = Api::scripted(vec![
+        Reply::new(429, r#"{"code":4013,"msg":"too many requests"}"#).header("Retry-After", "1"),
+        answer(OUTPUT),
+    ]);
+    let out = run_valid(&server, &[]);
+    expect_exit(&out, 0);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(seen[1].at - seen[0].at >= Duration::from_millis(900));
+}
+
+#[test]
+fn a_429_without_retry_after_and_other_4xx_are_not_retried() {
+    for reply in [
+        Reply::new(429, r#"{"code":4013,"msg":"too many requests"}"#),
+        Reply::new(400, r#"{"code":4000,"msg":"bad parameter"}"#),
+    ] {
+        let server = Api::scripted(vec![reply, answer(OUTPUT)]);
+        let out = run_valid(&server, &[]);
+        let (_, stderr) = expect_exit(&out, 1);
+        assert_contains(&stderr, &["POST ", "the run was not started"]);
+        assert_eq!(server.count(), 1);
+    }
+}
+
+#[test]
+fn a_dropped_connection_is_not_retried_because_the_run_may_have_started() {
+    let server = Api::scripted(vec![Reply::drop_connection(), answer(OUTPUT)]);
+    let out = run_valid(&server, &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &[
+            "the run may have started",
+            "did not send it again",
+            "no execute id is known",
+        ],
+    );
+    assert_eq!(server.count(), 1, "the run was sent again");
+}
+
+#[test]
+fn a_server_error_is_not_retried_because_the_run_may_have_started() {
+    let server = Api::scripted(vec![
+        Reply::new(502, r#"{"code":5000,"msg":"upstream"}"#),
+        answer(OUTPUT),
+    ]);
+    let out = run_valid(&server, &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["HTTP 502", "the run may have started"]);
+    assert_eq!(server.count(), 1, "the run was sent again");
+}
+
+#[test]
+fn a_timeout_is_not_retried_because_the_run_may_have_started() {
+    let server = Api::scripted(vec![Reply::hang(Duration::from_secs(4)), answer(OUTPUT)]);
+    let started = Instant::now();
+    let out = run_valid(&server, &["--timeout", "1"]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "--timeout 1 was not honoured"
+    );
+    assert_contains(&stderr, &["timed out", "the run may have started"]);
+    assert_eq!(server.count(), 1, "the run was sent again");
+}
+
+#[test]
+fn connection_refused_is_retried_then_reported_as_not_sent() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let (_dir, path) = params_file(&valid_params());
+    let url = format!("http://127.0.0.1:{port}");
+    let out = run_in(
+        &root(),
+        &[
+            "run",
+            WORKFLOW,
+            "--params",
+            &path,
+            "--base-url",
+            &url,
+            "--retries",
+            "2",
+            "--retry-delay-ms",
+            "10",
+        ],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &[
+            "connection refused",
+            "nothing was sent",
+            "gave up after 3 attempts",
+        ],
+    );
+}
+
+fn sse(id: usize, event: &str, data: &str) -> String {
+    format!("id: {id}\nevent: {event}\ndata: {data}\n\n")
+}
+
+fn message(id: usize, content: &str, seq: usize, finish: bool, node: &str) -> String {
+    sse(
+        id,
+        "Message",
+        &json!({"content": content, "node_is_finish": finish, "node_seq_id": seq.to_string(), "node_title": node})
+            .to_string(),
+    )
+}
+
+/// A stream of two chunks of a message node, a gap, the end node's output, and Done.
+fn joke_stream(gap: Duration) -> Reply {
+    let ms = Duration::from_millis(20);
+    Reply::events(vec![
+        (ms, message(0, "Why did the ", 0, false, "Message")),
+        (ms, sse(1, "PING", "{}")),
+        (ms, message(2, "ruler go?", 1, true, "Message")),
+        (gap, message(3, OUTPUT, 0, true, "")),
+        (
+            ms,
+            sse(
+                4,
+                "Done",
+                r#"{"debug_url":"https://www.coze.cn/work_flow?execute_id=7429&space_id=1"}"#,
+            ),
+        ),
+    ])
+}
+
+/// Runs cozegen with stdout piped and returns each piece of stdout with the time it arrived,
+/// plus the exit status and stderr.
+fn run_timed(args: &[&str]) -> (Vec<(Instant, String)>, std::process::ExitStatus, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cozegen"))
+        .args(args)
+        .current_dir(root())
+        .env("COZE_API_TOKEN", TOKEN)
+        .env_remove("COZE_API_BASE")
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn cozegen");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut pieces = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stdout.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => pieces.push((
+                Instant::now(),
+                String::from_utf8_lossy(&buf[..n]).into_owned(),
+            )),
+        }
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let all: String = pieces.iter().map(|(_, p)| p.as_str()).collect();
+    assert!(
+        !all.contains(TOKEN) && !stderr.contains(TOKEN),
+        "token leaked"
+    );
+    (pieces, out.status, stderr)
+}
+
+#[test]
+fn a_stream_prints_messages_in_order_as_they_arrive() {
+    let server = Api::routes(vec![(
+        STREAM_RUN_TARGET.to_owned(),
+        joke_stream(Duration::from_millis(1500)),
+    )]);
+    let (_dir, path) = params_file(&valid_params());
+    let url = server.url();
+    let (pieces, status, stderr) = run_timed(&[
+        "run",
+        WORKFLOW,
+        "--params",
+        &path,
+        "--base-url",
+        &url,
+        "--stream",
+    ]);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let all: String = pieces.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(all, format!("Why did the ruler go?\n{OUTPUT}\n"));
+    // The first message was on stdout well before the end node's output was even sent.
+    let first = pieces.first().expect("some output").0;
+    let last = pieces.last().expect("some output").0;
+    assert!(
+        last - first >= Duration::from_millis(1000),
+        "the messages were not printed as they arrived: {pieces:?}"
+    );
+    assert_contains(
+        &stderr,
+        &["debug_url: https://www.coze.cn/work_flow?execute_id=7429&space_id=1"],
+    );
+    let seen = server.seen();
+    assert_eq!(
+        seen[0].request_line(),
+        "POST /v1/workflow/stream_run HTTP/1.1"
+    );
+    assert_eq!(
+        seen[0].json(),
+        json!({"workflow_id": ID, "parameters": valid_params()})
+    );
+}
+
+#[test]
+fn stream_json_prints_one_event_per_line() {
+    let server = Api::routes(vec![(
+        STREAM_RUN_TARGET.to_owned(),
+        joke_stream(Duration::from_millis(20)),
+    )]);
+    let out = run_valid(&server, &["--stream", "--json"]);
+    let (stdout, _) = expect_exit(&out, 0);
+    let events: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Message", "PING", "Message", "Message", "Done"]);
+    assert_eq!(events[0]["id"], "0");
+    assert_eq!(events[0]["data"]["content"], "Why did the ");
+    assert_eq!(events[3]["data"]["content"], OUTPUT);
+}
+
+#[test]
+fn an_error_event_fails_the_run() {
+    let server = Api::routes(vec![(
+        STREAM_RUN_TARGET.to_owned(),
+        Reply::events(vec![
+            (Duration::ZERO, message(0, "Working", 0, true, "Message")),
+            (
+                Duration::from_millis(20),
+                sse(
+                    1,
+                    "Error",
+                    r#"{"error_code":4000,"error_message":"Request parameter error"}"#,
+                ),
+            ),
+        ]),
+    )]);
+    let out = run_valid(&server, &["--stream"]);
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(stdout, "Working\n");
+    assert_contains(&stderr, &["error 4000", "Request parameter error"]);
+}
+
+#[test]
+fn a_stream_cut_short_is_not_retried_because_the_run_may_have_started() {
+    let server = Api::scripted(vec![
+        Reply::events(vec![(
+            Duration::ZERO,
+            message(0, "Half", 0, false, "Message"),
+        )])
+        .cut(),
+        joke_stream(Duration::ZERO),
+    ]);
+    let out = run_valid(&server, &["--stream"]);
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(stdout, "Half");
+    assert_contains(&stderr, &["the run may have started"]);
+    assert_eq!(server.count(), 1, "the run was sent again");
+}
+
+#[test]
+fn an_interrupt_prints_its_event_id_question_and_how_to_resume() {
+    // As in Coze's documentation: the question node's message, then the interrupt, whose
+    // `data` is empty.
+    let server = Api::routes(vec![(
+        STREAM_RUN_TARGET.to_owned(),
+        Reply::events(vec![
+            (
+                Duration::ZERO,
+                message(0, "Which city, and which day?", 0, true, "Question"),
+            ),
+            (
+                Duration::from_millis(20),
+                sse(
+                    1,
+                    "Interrupt",
+                    r#"{"interrupt_data":{"data":"","event_id":"7404830425073352713/2769808280134765896","type":2},"node_title":"Question"}"#,
+                ),
+            ),
+        ]),
+    )]);
+    let out = run_valid(&server, &["--stream"]);
+    let (stdout, stderr) = expect_exit(&out, 3);
+    assert_eq!(stdout, "Which city, and which day?\n");
+    assert_contains(
+        &stderr,
+        &[
+            "interrupted: event_id 7404830425073352713/2769808280134765896 (type 2, question node) at node Question",
+            "question: Which city, and which day?",
+            &format!(
+                "resume with: cozegen run {WORKFLOW} --stream --resume \
+                 '7404830425073352713/2769808280134765896' --interrupt-type 2 --answer 'YOUR ANSWER'"
+            ),
+        ],
+    );
+}
+
+#[test]
+fn resume_with_stream_posts_the_answer_to_stream_resume() {
+    let server = Api::routes(vec![(
+        STREAM_RESUME_TARGET.to_owned(),
+        Reply::events(vec![
+            (Duration::ZERO, message(0, OUTPUT, 0, true, "End")),
+            (Duration::ZERO, sse(1, "Done", "{}")),
+        ]),
+    )]);
+    let url = server.url();
+    let out = run_in(
+        &root(),
+        &[
+            "run",
+            WORKFLOW,
+            "--base-url",
+            &url,
+            "--stream",
+            "--resume",
+            "7404830425073352713/2769808280134765896",
+            "--interrupt-type",
+            "5",
+            "--answer",
+            "Hangzhou, 2024-08-20",
+        ],
+    );
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_eq!(stdout, format!("{OUTPUT}\n"));
+    let seen = server.seen();
+    assert_eq!(
+        seen[0].request_line(),
+        "POST /v1/workflow/stream_resume HTTP/1.1"
+    );
+    assert_eq!(
+        seen[0].json(),
+        json!({
+            "workflow_id": ID,
+            "event_id": "7404830425073352713/2769808280134765896",
+            "resume_data": "Hangzhou, 2024-08-20",
+            "interrupt_type": 5
+        })
+    );
+}
+
+#[test]
+fn resume_without_stream_posts_to_workflows_resume_and_prints_the_output() {
+    let server = Api::routes(vec![(RESUME_TARGET.to_owned(), answer(OUTPUT))]);
+    let url = server.url();
+    let out = run_in(
+        &root(),
+        &[
+            "run",
+            "-w",
+            ID,
+            "--base-url",
+            &url,
+            "--resume",
+            "74/1",
+            "--answer",
+            "Paris",
+        ],
+    );
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap(),
+        serde_json::from_str::<Value>(OUTPUT).unwrap()
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "-w with --resume fetches nothing");
+    assert_eq!(seen[0].request_line(), "POST /v1/workflows/resume HTTP/1.1");
+    assert_eq!(
+        seen[0].json(),
+        json!({"workflow_id": ID, "event_id": "74/1", "resume_data": "Paris", "interrupt_type": 2})
+    );
+}
+
+#[test]
+fn an_interrupt_in_a_run_answer_prints_how_to_resume() {
+    let server = Api::routes(vec![(
+        RUN_TARGET.to_owned(),
+        Reply::new(
+            200,
+            r#"{"code":0,"msg":"","execute_id":"75","interrupt_data":{"data":"{\"content_type\":\"text\",\"content\":\"Your name?\"}","type":5,"event_id":"7404/1"}}"#,
+        ),
+    )]);
+    let out = run_valid(&server, &[]);
+    let (stdout, stderr) = expect_exit(&out, 3);
+    assert_eq!(stdout, "");
+    assert_contains(
+        &stderr,
+        &[
+            "interrupted: event_id 7404/1 (type 5, input node)",
+            "question: Your name?",
+            "--resume '7404/1' --interrupt-type 5",
+            "execute_id: 75",
+        ],
+    );
+}
+
+#[test]
+fn run_arguments_that_cannot_work_are_usage_errors() {
+    for args in [
+        &["run", WORKFLOW][..],
+        &["run", WORKFLOW, "--params", "p.json", "--json"],
+        &["run", WORKFLOW, "--resume", "1/2"],
+        &[
+            "run", WORKFLOW, "--params", "p.json", "--app-id", "1", "--bot-id", "2",
+        ],
+    ] {
+        let out = run_in(&root(), args);
+        expect_exit(&out, 2);
+    }
+}
+
+#[test]
+fn run_with_an_id_fetches_the_definition_then_runs_that_workflow() {
+    let info = std::fs::read(root().join(WORKFLOW)).expect("example workflow");
+    let server = Api::routes(vec![
+        (workflow_target("42"), Reply::new(200, info)),
+        (RUN_TARGET.to_owned(), answer(OUTPUT)),
+    ]);
+    let (_dir, path) = params_file(&valid_params());
+    let url = server.url();
+    let out = run_in(
+        &root(),
+        &["run", "-w", "42", "--params", &path, "--base-url", &url],
+    );
+    expect_exit(&out, 0);
+    let requests = server.requests();
+    assert_eq!(
+        requests,
+        [
+            format!("GET {} HTTP/1.1", workflow_target("42")),
+            "POST /v1/workflow/run HTTP/1.1".to_owned()
+        ]
+    );
+    assert_eq!(server.seen()[1].json()["workflow_id"], "42");
+}
+
+#[test]
+fn the_token_is_scrubbed_from_streamed_messages() {
+    let server = Api::routes(vec![(
+        STREAM_RUN_TARGET.to_owned(),
+        Reply::events(vec![
+            (
+                Duration::ZERO,
+                message(0, &format!("echo {TOKEN}"), 0, true, "Message"),
+            ),
+            (Duration::ZERO, sse(1, "Done", "{}")),
+        ]),
+    )]);
+    for extra in [&["--stream"][..], &["--stream", "--json"]] {
+        let out = run_valid(&server, extra);
+        let (stdout, _) = expect_exit(&out, 0);
+        assert_contains(&stdout, &["echo <redacted>"]);
+    }
+}
