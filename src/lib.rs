@@ -22,6 +22,7 @@
 //! ```
 
 pub mod bundle;
+pub mod canvas;
 pub mod diff;
 pub mod emit;
 pub mod error;

@@ -28,6 +28,7 @@
     realDate: "Enter a real date and time, from year 0001 to 9999.",
     fileHint: 'Enter an http(s) URL, a file_id, or {"file_id": "…"}.',
     fileId: "A file_id cannot hold quotes, backslashes or control characters.",
+    fileUrl: "Enter an http(s) URL: Coze Studio takes files by URL only, not by file_id.",
     json: (object, detail) => (object ? "Enter a JSON object" : "Enter JSON (text in double quotes)") + ": " + detail + ".",
     jsonObject: 'Enter a JSON object, e.g. {"key": "value"}.',
     summary: (n) => (n === 1 ? "One field needs attention before submitting:" : n + " fields need attention before submitting:"),
@@ -51,6 +52,9 @@
     picked: (name, size, type) =>
       "Picked " + name + " (" + size + (type ? ", " + type : "") + "). It is not uploaded: " +
       "upload it with Coze's file upload API and paste the file_id above, or paste a URL to it.",
+    pickedUrl: (name, size, type) =>
+      "Picked " + name + " (" + size + (type ? ", " + type : "") + "). It is not uploaded: " +
+      "put it where the Coze Studio server can download it and paste its URL above.",
   };
   const form = document.getElementById("cozegen-form");
   if (!form || form.dataset.czReady) return;
@@ -488,6 +492,7 @@
         // A URL or {"file_id": …} JSON goes as typed; a bare file_id is wrapped for Coze.
         if (rules.file.test(raw)) return ok(raw);
         if (rules.file.test(t)) return ok(t);
+        if (model.rules.file_url_only) return bad(TEXT.fileUrl);
         if (t.startsWith("{") || URLISH.test(t)) return bad(TEXT.fileHint);
         const wrapped = '{"file_id":' + JSON.stringify(t) + "}";
         return rules.file.test(wrapped) ? ok(wrapped) : bad(TEXT.fileId);
@@ -866,7 +871,7 @@
       return;
     }
     const size = file.size < 1024 ? file.size + " B" : Math.round(file.size / 1024) + " KB";
-    show(note, TEXT.picked(file.name, size, file.type));
+    show(note, (model.rules.file_url_only ? TEXT.pickedUrl : TEXT.picked)(file.name, size, file.type));
   });
 
   try {

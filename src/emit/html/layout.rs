@@ -13,6 +13,7 @@
 
 use super::human;
 use super::model::Node;
+use crate::ir::rules::FileValues;
 use crate::ir::{Literal, Type, Types, ValueId, path};
 use crate::json::{Writer, float_text};
 use std::borrow::Cow;
@@ -115,6 +116,8 @@ pub(super) enum Control<'a> {
         /// What the picker checks, in words: "image file".
         noun: &'static str,
         accept: Option<&'static str>,
+        /// What the text box asks for: a URL, or also a file_id where the platform takes one.
+        placeholder: &'static str,
     },
     /// JSON text; `object` when only a JSON object will do.
     Json {
@@ -307,7 +310,7 @@ impl<'a> Walk<'a> {
             }
             ty => {
                 let prefill = p.prefill.map(|v| types.value(v));
-                let control = control(ty, prefill, p.required);
+                let control = control(ty, prefill, p.required, types.files);
                 node.exact = exact(&control);
                 self.layout.rows.push(Row::Leaf(Leaf { head, control }));
             }
@@ -407,7 +410,12 @@ fn item_names<'a>(array: &[Cow<'a, str>]) -> Vec<Cow<'a, str>> {
 
 /// The control for a leaf of type `ty` showing `value`. An optional boolean without a value
 /// starts on "left out"; a required one or an array item always has a value.
-fn control<'a>(ty: &Type, value: Option<&'a Literal>, required: bool) -> Control<'a> {
+fn control<'a>(
+    ty: &Type,
+    value: Option<&'a Literal>,
+    required: bool,
+    files: FileValues,
+) -> Control<'a> {
     let text = || match value {
         Some(Literal::Text(s)) => Some(s.as_str()),
         _ => None,
@@ -447,6 +455,10 @@ fn control<'a>(ty: &Type, value: Option<&'a Literal>, required: bool) -> Control
             value: text(),
             noun: human::nouns(ty).0,
             accept: kind.accept(),
+            placeholder: match files {
+                FileValues::UrlOrFileId => "https://… or a file_id",
+                FileValues::UrlOnly => "https://…",
+            },
         },
         Type::Map | Type::Any(_) | Type::Object(_) | Type::Array(_) => Control::Json {
             value: match value {
@@ -525,6 +537,7 @@ mod tests {
             value: Some(v),
             noun: "file",
             accept: None,
+            placeholder: "https://…",
         };
         assert_eq!(
             exact(&file("{\"file_id\":\"1\"}\n")),

@@ -87,7 +87,12 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
     let layout = layout::lay_out(&workflow.input);
     let form = FormView {
         empty: layout.root.is_empty(),
-        model_json: model::write(&layout.nodes, &layout.root, options.action.as_deref()),
+        model_json: model::write(
+            &layout.nodes,
+            &layout.root,
+            options.action.as_deref(),
+            workflow.input.files,
+        ),
         rows: layout.rows,
     };
     // Sized from the form so that a large page is not copied again and again as it grows
