@@ -85,8 +85,8 @@ struct TsArgs {
 
 #[derive(Debug, Args)]
 struct AllArgs {
-    /// A saved WorkflowInfo (full API response or bare `data`), or `-` for stdin (the default
-    /// when stdin is not a terminal).
+    /// A saved WorkflowInfo (full API response or bare `data`), a Coze Studio canvas (or
+    /// Studio's canvas answer), or `-` for stdin (the default when stdin is not a terminal).
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
 
@@ -173,7 +173,8 @@ struct IrArgs {
 
 #[derive(Debug, Args)]
 struct ValidateArgs {
-    /// A saved WorkflowInfo, or `-` for stdin (the default when stdin is not a terminal).
+    /// A saved WorkflowInfo or Coze Studio canvas, or `-` for stdin (the default when stdin is
+    /// not a terminal).
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
 
@@ -247,8 +248,8 @@ const ID_PREFIX: &str = "id:";
 /// Where the document comes from and where the artifact goes.
 #[derive(Debug, Args)]
 struct Common {
-    /// A saved WorkflowInfo (full API response or bare `data`), or `-` for stdin (the default
-    /// when stdin is not a terminal).
+    /// A saved WorkflowInfo (full API response or bare `data`), a Coze Studio canvas (or
+    /// Studio's canvas answer), or `-` for stdin (the default when stdin is not a terminal).
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
 

@@ -136,14 +136,29 @@ pub enum Error {
 
     /// The answer of a self-hosted Coze Studio server: a chatflow's `role`, and no start node.
     #[error(
-        "{source_name}: this is a Coze Studio server's answer (a chatflow's `role`, no `input`): \
-         Coze Studio's OpenAPI does not serve a workflow's start node, so cozegen cannot read the \
-         workflow from it; use the Coze cloud API (api.coze.cn or api.coze.com) for workflows \
-         published there"
+        "{source_name}: this is a Coze Studio server (the self-hosted, open-source Coze): it \
+         answered with a chatflow's `role` and no `input`, because Coze Studio's OpenAPI does not \
+         serve a workflow's start node.\n  hint: get the workflow's canvas instead: signed in to \
+         Studio, `POST /api/workflow_api/canvas` with {{\"workflow_id\":\"…\",\"space_id\":\"…\"}} \
+         (what the workflow editor loads; copy it from the browser's network tab) answers with it. \
+         Save that answer, or the canvas JSON in its `data.workflow.schema_json`, to a file: every \
+         cozegen command reads it in place of a WorkflowInfo"
     )]
     StudioAnswer {
         /// Where the document came from: a file as given (`-` for stdin), or the fetched URL.
         source_name: String,
+    },
+
+    /// A Coze Studio canvas that cannot be read: no start node, variables that are not lists
+    /// of named objects. `path` is the place in the canvas (`nodes[0].data.outputs[2]`).
+    #[error("{}: {message}{}", printable(.source_name, 300), at_path(.path))]
+    Canvas {
+        /// The file the canvas came from, as given.
+        source_name: String,
+        /// Where in the canvas, e.g. `nodes[0].data.outputs[2]`.
+        path: String,
+        /// What is wrong there.
+        message: String,
     },
 
     /// Parameters nested deeper than [`crate::ir::MAX_DEPTH`].
@@ -242,6 +257,18 @@ pub enum Error {
         id: String,
         /// The most digits an ID has.
         max_len: usize,
+    },
+
+    /// The workspace list endpoint is not there (HTTP 404 without a Coze error).
+    #[error(
+        "GET {url}: HTTP 404: this server has no workspace list endpoint; a self-hosted Coze \
+         Studio server has none (and its OpenAPI does not serve a workflow's start node either).\n  \
+         hint: for Coze Studio, save each workflow's canvas (`POST /api/workflow_api/canvas`) and \
+         give the files to cozegen; for Coze's cloud, check --base-url"
+    )]
+    NoWorkflowList {
+        /// The list request's URL, with the token scrubbed.
+        url: String,
     },
 
     /// The workspace lists more workflows (or pages) than cozegen reads.

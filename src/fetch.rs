@@ -856,7 +856,15 @@ pub fn list_workflows(
     let mut seen = std::collections::HashSet::new();
     for page_num in 1..=MAX_LIST_PAGES {
         let url = list_url(options, workspace_id, page_num, page_size)?;
-        let (url, body) = get(options, url)?;
+        let (url, body) = match get(options, url) {
+            Err(Error::HttpStatus {
+                url,
+                status: 404,
+                code: None,
+                ..
+            }) => return Err(Error::NoWorkflowList { url }),
+            other => other?,
+        };
         let (items, has_more) = parse_list_page(&body, &format!("the response from {url}"))
             .map_err(|e| scrub_error(e, token))?;
         refuse_echo(&url, &body, token)?;

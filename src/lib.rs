@@ -51,6 +51,7 @@
 
 #[cfg(feature = "bundle")]
 pub mod bundle;
+pub mod canvas;
 #[cfg(feature = "diff")]
 pub mod diff;
 pub mod emit;

@@ -261,17 +261,23 @@ fn unwrap_envelope(document: Document, source_name: &str) -> Result<WorkflowInfo
                 .map(|l| printable(&l, 120)),
         });
     }
+    if let Some(nodes) = &document.nodes {
+        return crate::canvas::to_info(nodes.value(), "nodes", source_name, None, None);
+    }
     let info = match document.data {
+        Some(data) if data.input.is_none() && data.workflow.is_some() => {
+            return canvas_answer(data, source_name);
+        }
         Some(data) => data,
         None if document.input.is_some()
             || document.workflow_detail.is_some()
             || document.output.is_some() =>
         {
             WorkflowInfo {
-                role: None,
                 input: document.input,
                 output: document.output,
                 workflow_detail: document.workflow_detail,
+                ..WorkflowInfo::default()
             }
         }
         None if document.code.is_some() => {
@@ -292,6 +298,51 @@ fn unwrap_envelope(document: Document, source_name: &str) -> Result<WorkflowInfo
         });
     }
     Ok(info)
+}
+
+/// Coze Studio's `GetCanvasInfo` answer: the canvas is JSON text in `data.workflow.schema_json`.
+fn canvas_answer(data: WorkflowInfo, source_name: &str) -> Result<WorkflowInfo> {
+    const AT: &str = "data.workflow.schema_json";
+    let workflow = data.workflow.unwrap_or_default();
+    let text = match &workflow.schema_json {
+        Some(Scalar::String(text)) => text.clone(),
+        // A canvas given as JSON rather than as JSON text is read all the same.
+        Some(Scalar::Json(text)) if text != "null" => text.clone(),
+        _ => {
+            return Err(Error::Canvas {
+                source_name: source_name.to_owned(),
+                path: AT.to_owned(),
+                message: "Coze Studio's canvas answer holds no canvas: `schema_json` is missing \
+                          or not JSON text"
+                    .to_owned(),
+            });
+        }
+    };
+    let inner_name = format!("{source_name} ({AT})");
+    let canvas = parse_json(text.as_bytes(), &inner_name)?;
+    let Some(nodes) = canvas.value().get("nodes") else {
+        return Err(Error::Canvas {
+            source_name: source_name.to_owned(),
+            path: AT.to_owned(),
+            message: "the canvas has no `nodes`".to_owned(),
+        });
+    };
+    let creator = workflow.creator.map(|c| crate::model::UserInfo {
+        id: c.id,
+        name: c.name,
+    });
+    let flow_mode = workflow.flow_mode.as_ref().and_then(Scalar::as_text);
+    let basic = crate::model::WorkflowBasic {
+        workflow_id: workflow.workflow_id,
+        workflow_name: workflow.name,
+        description: workflow.desc,
+        app_id: workflow.project_id,
+        icon_url: workflow.url.or(workflow.icon_uri),
+        created_at: workflow.create_time,
+        updated_at: workflow.update_time,
+        creator,
+    };
+    crate::canvas::to_info(nodes, "nodes", &inner_name, Some(basic), flow_mode)
 }
 
 #[cfg(test)]

@@ -79,6 +79,8 @@ pub struct Document {
     /// The workflow's metadata, when the document is a bare WorkflowInfo.
     #[serde(deserialize_with = "object")]
     pub workflow_detail: Option<WorkflowBasic>,
+    /// A Coze Studio canvas's nodes: present, the document is a canvas (see [`crate::canvas`]).
+    pub nodes: Option<crate::json::Deep>,
 }
 
 /// `WorkflowInfo`: the `data` of a successful response.
@@ -97,6 +99,75 @@ pub struct WorkflowInfo {
     /// The workflow's ID, name, timestamps and creator.
     #[serde(deserialize_with = "object")]
     pub workflow_detail: Option<WorkflowBasic>,
+    /// The `workflow` of Coze Studio's `GetCanvasInfo` answer (`data.workflow`), which holds
+    /// the canvas as JSON text.
+    #[serde(deserialize_with = "object")]
+    pub workflow: Option<CanvasWorkflow>,
+    /// Where the document came from; set by [`crate::load`], not read from the wire.
+    #[serde(skip)]
+    pub origin: Origin,
+    /// What reading the document decided on the user's behalf before the IR was built (a
+    /// canvas's unknown assist types, say); [`crate::ir::build`] reports them first.
+    #[serde(skip)]
+    pub notes: Vec<crate::error::Warning>,
+}
+
+/// The platform a document came from, which decides what some values may be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Platform {
+    /// Coze's cloud (api.coze.cn, api.coze.com): a WorkflowInfo.
+    #[default]
+    Cloud,
+    /// A self-hosted Coze Studio: a canvas, or its `GetCanvasInfo` answer.
+    Studio,
+}
+
+/// Where a document came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Coze's cloud or a Coze Studio.
+    pub platform: Platform,
+    /// A Studio canvas's `flow_mode` as its answer gave it (`0` workflow, `3` chatflow).
+    pub flow_mode: Option<String>,
+}
+
+/// `Workflow` in Coze Studio's `GetCanvasInfo` answer: the fields cozegen reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CanvasWorkflow {
+    /// The workflow's ID.
+    pub workflow_id: Option<Scalar>,
+    /// The workflow's name.
+    pub name: Option<Scalar>,
+    /// The workflow's description.
+    pub desc: Option<Scalar>,
+    /// The storage key of its icon.
+    pub icon_uri: Option<Scalar>,
+    /// Its icon's URL.
+    pub url: Option<Scalar>,
+    /// When it was created (Unix seconds, as Studio sends it).
+    pub create_time: Option<Scalar>,
+    /// When it was last changed (Unix seconds, as Studio sends it).
+    pub update_time: Option<Scalar>,
+    /// `0` a workflow, `3` a chatflow.
+    pub flow_mode: Option<Scalar>,
+    /// The canvas, as JSON text.
+    pub schema_json: Option<Scalar>,
+    /// The Studio project (app) it belongs to, if any.
+    pub project_id: Option<Scalar>,
+    /// Who made it.
+    #[serde(deserialize_with = "object")]
+    pub creator: Option<CanvasCreator>,
+}
+
+/// `Creator` in Coze Studio's answers.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CanvasCreator {
+    /// The creator's user ID.
+    pub id: Option<Scalar>,
+    /// The creator's name.
+    pub name: Option<Scalar>,
 }
 
 /// `OpenAPIWorkflowInput`: the start node's parameters.

@@ -8,8 +8,9 @@
 //! says where it is used (`parent`), which gives them.
 
 use crate::error::Result;
-use crate::ir::rules::{FILE_PATTERN, INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
-use crate::ir::{Parent, Type, Types, Workflow};
+use crate::ir::rules::FileValues;
+use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
+use crate::ir::{Parent, Platform, Type, Types, Workflow};
 use crate::json::Writer;
 use askama::Template;
 
@@ -59,8 +60,16 @@ fn write(workflow: &Workflow) -> String {
     ] {
         w.entry_opt(key, value.as_deref());
     }
+    w.entry_str(
+        "platform",
+        match d.platform {
+            Platform::Cloud => "coze_cloud",
+            Platform::Studio => "coze_studio",
+        },
+    );
+    w.entry_opt("flow_mode", d.flow_mode.as_deref());
     w.end_object();
-    rules(&mut w);
+    rules(&mut w, workflow.input.files);
     w.key("input");
     types(&mut w, &workflow.input);
     w.key("output");
@@ -75,7 +84,7 @@ fn write(workflow: &Workflow) -> String {
 }
 
 /// The value rules every artifact follows (see the README's policy table).
-fn rules(w: &mut Writer) {
+fn rules(w: &mut Writer, files: FileValues) {
     w.key("rules");
     w.begin_object();
     w.key("integer_minimum");
@@ -91,7 +100,7 @@ fn rules(w: &mut Writer) {
         "any JSON number, read as the nearest 64-bit float",
     );
     w.entry_str("time_pattern", TIME_PATTERN);
-    w.entry_str("file_pattern", FILE_PATTERN);
+    w.entry_str("file_pattern", files.pattern());
     w.entry_str(
         "null",
         "a value only of `any`; an optional parameter is left out instead",

@@ -13,7 +13,7 @@
 
 use super::Node;
 use crate::error::Result;
-use crate::ir::rules::{FILE_PATTERN, INTEGER_MAX, INTEGER_MIN, TIME_FORM, TIME_PATTERN};
+use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM, TIME_PATTERN};
 use crate::ir::{ArrayId, FileKind, ObjectId, Type, Types, Workflow};
 use crate::json::Writer;
 use askama::Template;
@@ -193,8 +193,9 @@ impl SchemaWriter<'_> {
             }
             Type::File(kind) => {
                 self.out.entry_str("type", "string");
-                self.out.entry_str("pattern", FILE_PATTERN);
-                self.out.entry_str("$comment", &file_comment(*kind));
+                self.out.entry_str("pattern", self.types.files.pattern());
+                self.out
+                    .entry_str("$comment", &file_comment(*kind, self.types.files));
             }
             Type::Object(id) => self.object(*id),
             Type::Map => self.out.entry_str("type", "object"),
@@ -257,9 +258,15 @@ impl SchemaWriter<'_> {
     }
 }
 
-fn file_comment(kind: FileKind) -> String {
-    format!(
-        "Coze file type `{}`: an http(s) URL, or the JSON text {{\"file_id\":\"…\"}} returned by the upload endpoint",
-        kind.coze_name()
-    )
+fn file_comment(kind: FileKind, files: FileValues) -> String {
+    match files {
+        FileValues::UrlOrFileId => format!(
+            "Coze file type `{}`: an http(s) URL, or the JSON text {{\"file_id\":\"…\"}} returned by the upload endpoint",
+            kind.coze_name()
+        ),
+        FileValues::UrlOnly => format!(
+            "Coze file type `{}`: an http(s) URL (Coze Studio resolves URLs only)",
+            kind.coze_name()
+        ),
+    }
 }

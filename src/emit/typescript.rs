@@ -10,7 +10,7 @@
 use super::Node;
 use crate::error::Result;
 use crate::ir::path::{is_plain, needs_escape, push_escaped, quote};
-use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_FORM};
+use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM};
 use crate::ir::{Parent, Type, Types, Workflow};
 use askama::Template;
 
@@ -169,11 +169,17 @@ fn type_note(types: &Types, ty: &Type) -> Option<String> {
         Type::Time => {
             format!("Coze `time`: text in `{TIME_FORM}` form, a real date and time.")
         }
-        Type::File(kind) => format!(
-            "Coze file (`{}`): an http(s) URL, or the JSON text `{{\"file_id\":\"…\"}}` from the \
-             upload endpoint.",
-            kind.coze_name()
-        ),
+        Type::File(kind) => match types.files {
+            FileValues::UrlOrFileId => format!(
+                "Coze file (`{}`): an http(s) URL, or the JSON text `{{\"file_id\":\"…\"}}` from \
+                 the upload endpoint.",
+                kind.coze_name()
+            ),
+            FileValues::UrlOnly => format!(
+                "Coze file (`{}`): an http(s) URL (Coze Studio resolves URLs only).",
+                kind.coze_name()
+            ),
+        },
         Type::Any(Some(name)) => {
             doc_lines(&format!("Coze type `{name}`, unknown to cozegen.")).join(" ")
         }

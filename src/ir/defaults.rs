@@ -30,7 +30,7 @@ pub fn parse(raw: &Scalar, ty: &Type, types: &mut Types) -> Result<Option<ValueI
         Scalar::String(s) => match ty {
             // Text types take the string as it is, even when it looks like JSON.
             Type::String | Type::Time | Type::File(_) => {
-                check_text(s, ty)?;
+                check_text(s, ty, types.files)?;
                 return Ok(Some(push(types, Literal::Text(s.clone()))));
             }
             // Read from the text itself, so no digit is lost to floating point on the way.
@@ -80,17 +80,16 @@ fn push(types: &mut Types, literal: Literal) -> ValueId {
 }
 
 /// The rule of a text type, for a default given as text.
-fn check_text(s: &str, ty: &Type) -> Result<(), String> {
+fn check_text(s: &str, ty: &Type, files: rules::FileValues) -> Result<(), String> {
     match ty {
         Type::Time if !rules::is_time(s) => Err(format!(
             "{} is not a time in Coze's `{}` form",
             shorten(s),
             rules::TIME_FORM
         )),
-        Type::File(_) if !rules::is_file_value(s) => Err(format!(
-            "{} is not a file value (an http(s) URL or {{\"file_id\":\"…\"}} JSON text)",
-            shorten(s)
-        )),
+        Type::File(_) if !files.accepts(s) => {
+            Err(format!("{} is not {}", shorten(s), files.expected()))
+        }
         _ => Ok(()),
     }
 }
@@ -122,8 +121,10 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
         objects,
         arrays,
         values,
+        files,
         ..
     } = types;
+    let files = *files;
     let mut contexts: Vec<(Option<usize>, Context<'_>)> = Vec::new();
     let mut top = None;
     let mut tasks = vec![Task {
@@ -138,7 +139,7 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
             (Type::Any(_), v) => Literal::Json(crate::json::to_compact(v)),
             (Type::String, Value::String(s)) => Literal::Text(s.clone()),
             (Type::Time | Type::File(_), Value::String(s)) => {
-                check_text(s, task.ty).map_err(|m| describe(&contexts, task.context, m))?;
+                check_text(s, task.ty, files).map_err(|m| describe(&contexts, task.context, m))?;
                 Literal::Text(s.clone())
             }
             (Type::Boolean, Value::Bool(b)) => Literal::Boolean(*b),

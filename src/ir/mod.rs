@@ -13,6 +13,7 @@ pub mod path;
 pub mod rules;
 
 use crate::error::{Error, Result, Warning};
+pub use crate::model::Platform;
 use crate::model::{self, Scalar};
 use names::{FieldIdents, TypeNames};
 pub use path::{Path, Segment};
@@ -64,6 +65,11 @@ pub struct Details {
     pub creator_id: Option<String>,
     /// The creator's name (`creator.name`).
     pub creator_name: Option<String>,
+    /// The platform the document came from: a Coze cloud WorkflowInfo, or a Coze Studio
+    /// canvas. It decides what a file value may be ([`rules::FileValues`]).
+    pub platform: Platform,
+    /// A Studio canvas answer's `flow_mode`, as given (`0` workflow, `3` chatflow).
+    pub flow_mode: Option<String>,
 }
 
 /// Index of an object type in [`Types::objects`].
@@ -89,6 +95,8 @@ pub struct Types {
     pub arrays: Vec<Array>,
     /// Typed default values; [`Field::default`] and compound values refer into this table.
     pub values: Vec<Literal>,
+    /// What a file parameter's value may be: decided by the platform the document came from.
+    pub files: rules::FileValues,
     /// How deep the parameters nest: 0 for an empty parameter map, 1 for a flat one, one more
     /// for each object or array level (the measure of [`MAX_DEPTH`]).
     pub depth: usize,
@@ -172,7 +180,8 @@ pub enum Type {
     Boolean,
     /// Text in Coze's `yyyy-MM-dd HH:mm:ss` form.
     Time,
-    /// A file, passed to a run as a string: a URL, or the JSON text `{"file_id":"…"}`.
+    /// A file, passed to a run as a string: a URL, or the JSON text `{"file_id":"…"}` (URLs
+    /// only for a Coze Studio document: see [`Types::files`]).
     File(FileKind),
     /// An `object` with declared properties.
     Object(ObjectId),
@@ -446,6 +455,7 @@ impl Types {
             }],
             arrays: Vec::new(),
             values: Vec::new(),
+            files: rules::FileValues::default(),
             depth: 0,
         }
     }
@@ -468,8 +478,10 @@ pub fn build(
     info: &model::WorkflowInfo,
     options: &BuildOptions,
 ) -> Result<(Workflow, Vec<Warning>)> {
-    let details = details(info.workflow_detail.as_ref());
-    let mut warnings = Vec::new();
+    let mut details = details(info.workflow_detail.as_ref());
+    details.platform = info.origin.platform;
+    details.flow_mode = info.origin.flow_mode.clone();
+    let mut warnings = info.notes.clone();
 
     let input_name = root_name(
         options.input_type_name.as_deref(),
@@ -477,7 +489,9 @@ pub fn build(
         "Input",
     )?;
     let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
-    let input = Builder::new("input", input_name, options, &mut warnings).run(input_params)?;
+    let files = rules::FileValues::of(details.platform);
+    let input =
+        Builder::new("input", input_name, options, files, &mut warnings).run(input_params)?;
 
     let output_name = root_name(
         options.output_type_name.as_deref(),
@@ -486,7 +500,8 @@ pub fn build(
     )?;
     let output_node = info.output.as_ref();
     let output_params = output_node.and_then(|n| n.parameters.as_ref());
-    let output = Builder::new("output", output_name, options, &mut warnings).run(output_params)?;
+    let output =
+        Builder::new("output", output_name, options, files, &mut warnings).run(output_params)?;
     Ok((
         Workflow {
             details,
@@ -524,6 +539,7 @@ fn details(basic: Option<&model::WorkflowBasic>) -> Details {
         updated_at: text(b.updated_at.as_ref()),
         creator_id: creator.and_then(|c| text(c.id.as_ref())),
         creator_name: creator.and_then(|c| text(c.name.as_ref())),
+        ..Details::default()
     }
 }
 
@@ -601,13 +617,16 @@ impl<'w, 'o> Builder<'w, 'o> {
         node: &'static str,
         root_name: String,
         options: &'o BuildOptions,
+        files: rules::FileValues,
         warnings: &'w mut Vec<Warning>,
     ) -> Self {
         let mut type_names = TypeNames::default();
         let (root_name, _) = type_names.claim(root_name);
+        let mut types = Types::empty(root_name.clone());
+        types.files = files;
         Builder {
             node,
-            types: Types::empty(root_name.clone()),
+            types,
             root_name,
             options,
             type_names,

@@ -13,7 +13,7 @@
 //! | `number` | any JSON number, read as the nearest 64-bit float (as Coze reads it) |
 //! | `boolean` | `true` or `false` |
 //! | `time` | a string matching [`TIME_PATTERN`]: `yyyy-MM-dd HH:mm:ss`, a real date and time |
-//! | file kinds | a string matching [`FILE_PATTERN`]: an `http(s)://` URL, or the JSON text `{"file_id":"…"}` |
+//! | file kinds | a string matching [`FILE_PATTERN`]: an `http(s)://` URL, or the JSON text `{"file_id":"…"}`; for a Coze Studio document, [`FILE_URL_PATTERN`]: a URL only ([`FileValues`]) |
 //! | object with properties | a JSON object; required properties present; other keys refused unless the object is open |
 //! | object without properties | any JSON object |
 //! | array | a JSON array, possibly empty, of values of the element type |
@@ -55,6 +55,66 @@ pub const FILE_PATTERN: &str = concat!(
     "|[\\t\\n\\r ]*\\{[\\t\\n\\r ]*\"file_id\"[\\t\\n\\r ]*:[\\t\\n\\r ]*",
     "\"[^\"\\\\\\x00-\\x1f]+\"[\\t\\n\\r ]*\\}[\\t\\n\\r ]*)$"
 );
+
+/// A file value for Coze Studio, which resolves URLs only: the URL half of [`FILE_PATTERN`].
+pub const FILE_URL_PATTERN: &str = "^https?://[^\\x00-\\x20\\x7f]+$";
+
+/// What a file parameter's value may be. The platform decides: Coze's cloud takes a URL or the
+/// `{"file_id":"…"}` text of an uploaded file; a self-hosted Coze Studio resolves URLs only
+/// (it has no `file_id` lookup for workflow inputs), so there a `file_id` is refused before a run
+/// rather than failing inside it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum FileValues {
+    /// Coze's cloud: [`FILE_PATTERN`].
+    #[default]
+    UrlOrFileId,
+    /// Coze Studio: [`FILE_URL_PATTERN`].
+    UrlOnly,
+}
+
+impl FileValues {
+    /// The rule of documents from `platform`.
+    pub fn of(platform: crate::model::Platform) -> FileValues {
+        match platform {
+            crate::model::Platform::Cloud => FileValues::UrlOrFileId,
+            crate::model::Platform::Studio => FileValues::UrlOnly,
+        }
+    }
+
+    /// The rule as an ECMAScript and Rust regular expression.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            FileValues::UrlOrFileId => FILE_PATTERN,
+            FileValues::UrlOnly => FILE_URL_PATTERN,
+        }
+    }
+
+    /// Whether `s` is a file value under this rule.
+    pub fn accepts(self, s: &str) -> bool {
+        match self {
+            FileValues::UrlOrFileId => is_file_value(s),
+            FileValues::UrlOnly => is_file_url(s),
+        }
+    }
+
+    /// What a file value is, for messages and documentation.
+    pub fn expected(self) -> &'static str {
+        match self {
+            FileValues::UrlOrFileId => {
+                "a file: an http(s) URL or the JSON text {\"file_id\":\"…\"}"
+            }
+            FileValues::UrlOnly => "a file URL: an http(s) URL (Coze Studio resolves URLs only)",
+        }
+    }
+}
+
+/// Whether `s` is an `http://` or `https://` URL without spaces or control characters:
+/// [`FILE_URL_PATTERN`] in code.
+pub fn is_file_url(s: &str) -> bool {
+    s.strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c > ' ' && c != '\x7f'))
+}
 
 /// How a `time` value is written, for messages and documentation.
 pub const TIME_FORM: &str = "yyyy-MM-dd HH:mm:ss";
@@ -100,11 +160,8 @@ pub fn is_time(s: &str) -> bool {
 
 /// Whether `s` is a file value: [`FILE_PATTERN`] in code.
 pub fn is_file_value(s: &str) -> bool {
-    if let Some(rest) = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))
-    {
-        return !rest.is_empty() && rest.chars().all(|c| c > ' ' && c != '\x7f');
+    if s.starts_with("https://") || s.starts_with("http://") {
+        return is_file_url(s);
     }
     let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
     let Some(rest) = s.trim_matches(ws).strip_prefix('{') else {
@@ -321,7 +378,18 @@ impl<'a> Checker<'a> {
             (Type::Number, Value::Number(_)) => return,
             (Type::Boolean, Value::Bool(_)) => return,
             (Type::Time, Value::String(s)) if is_time(s) => return,
-            (Type::File(_), Value::String(s)) if is_file_value(s) => return,
+            (Type::File(_), Value::String(s)) if self.types.files.accepts(s) => return,
+            (Type::File(_), Value::String(s)) if is_file_value(s) => format!(
+                "expected {}, got {}: a file_id is for Coze's cloud; upload the file somewhere \
+                 the Studio server can download it and give its URL",
+                self.types.files.expected(),
+                shown(value)
+            ),
+            (Type::File(_), _) => format!(
+                "expected {}, got {}",
+                self.types.files.expected(),
+                shown(value)
+            ),
             (Type::Map, Value::Object(_)) => return,
             (Type::Object(id), Value::Object(map)) => {
                 let object = self.types.object(*id);
@@ -516,6 +584,25 @@ mod tests {
     }
 
     #[test]
+    fn studio_file_values_are_urls_only() {
+        for ok in [
+            "https://example.com/a.png",
+            "http://x",
+            "https://例子.cn/文件.pdf",
+        ] {
+            assert!(FileValues::UrlOnly.accepts(ok), "{ok}");
+            assert!(FileValues::UrlOrFileId.accepts(ok), "{ok}");
+        }
+        for cloud_only in [r#"{"file_id":"7351"}"#, " { \"file_id\" : \"abc-1\" }\n"] {
+            assert!(!FileValues::UrlOnly.accepts(cloud_only), "{cloud_only}");
+            assert!(FileValues::UrlOrFileId.accepts(cloud_only), "{cloud_only}");
+        }
+        for bad in ["", "7351", "https://", "https://a b", "ftp://x/y"] {
+            assert!(!FileValues::UrlOnly.accepts(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn integers_are_integer_literals_in_range() {
         let n = |t: &str| integer(&serde_json::from_str::<Number>(t).expect("number"));
         assert_eq!(n("42"), IntegerCheck::Valid(42));
@@ -540,6 +627,14 @@ mod tests {
             let file = regex::Regex::new(FILE_PATTERN).expect("file pattern");
             proptest::prop_assert_eq!(is_time(&s), time.is_match(&s), "time {:?}", s);
             proptest::prop_assert_eq!(is_file_value(&s), file.is_match(&s), "file {:?}", s);
+            let url = regex::Regex::new(FILE_URL_PATTERN).expect("file URL pattern");
+            proptest::prop_assert_eq!(is_file_url(&s), url.is_match(&s), "file URL {:?}", s);
+            proptest::prop_assert_eq!(
+                FileValues::UrlOnly.accepts(&s),
+                is_file_value(&s) && s.starts_with("http"),
+                "a Studio file value is a cloud file value that is a URL: {:?}",
+                s
+            );
         }
     }
 }

@@ -40,6 +40,7 @@
     realDate: say("js.realDate"),
     fileHint: say("js.fileHint"),
     fileId: say("js.fileId"),
+    fileUrl: say("js.fileUrl"),
     json: (object, detail) => say(object ? "js.jsonObjectDetail" : "js.json", { detail }),
     jsonObject: say("js.jsonObject"),
     jsonAt: (what, line, column) => say("js.jsonAt", { what, line, column }),
@@ -81,6 +82,7 @@
     size: (bytes) => (bytes < 1024 ? say("js.bytes", { n: bytes }) : say("js.kilobytes", { n: Math.round(bytes / 1024) })),
     fileInfo: (size, type) => (type ? say("js.fileInfo", { size, type }) : size),
     picked: (name, info) => say("js.picked", { name, info }),
+    pickedUrl: (name, info) => say("js.pickedUrl", { name, info }),
     uploading: (name, info, percent) => say("js.uploading", { name, info, percent }),
     uploaded: (name, isId) => say(isId ? "js.uploadedId" : "js.uploadedUrl", { name }),
     uploadFailed: (name, url, status, text) => say("js.uploadFailed", { name, url, status, text }).trimEnd(),
@@ -520,6 +522,7 @@
         // A URL or {"file_id": …} JSON goes as typed; a bare file_id is wrapped for Coze.
         if (rules.file.test(raw)) return ok(raw);
         if (rules.file.test(t)) return ok(t);
+        if (model.rules.file_url_only) return bad(TEXT.fileUrl);
         if (t.startsWith("{") || URLISH.test(t)) return bad(TEXT.fileHint);
         const wrapped = '{"file_id":' + JSON.stringify(t) + "}";
         return rules.file.test(wrapped) ? ok(wrapped) : bad(TEXT.fileId);
@@ -901,7 +904,7 @@
     }
     const info = TEXT.fileInfo(TEXT.size(file.size), file.type);
     if (model.upload) upload(picker.closest("[data-node]"), note, file, info);
-    else show(note, TEXT.picked(file.name, info));
+    else show(note, (model.rules.file_url_only ? TEXT.pickedUrl : TEXT.picked)(file.name, info));
   });
 
   // Uploads `file` for the file parameter at `holder`, saying how it goes in `note`. While it
@@ -946,8 +949,9 @@
       }
       const fileId = answer && typeof answer.file_id === "string" && answer.file_id ? answer.file_id : null;
       const link = answer && typeof answer.url === "string" && answer.url ? answer.url : null;
-      if (fileId !== null) done(TEXT.uploaded(file.name, true), "ok", JSON.stringify({ file_id: fileId }));
-      else if (link !== null) done(TEXT.uploaded(file.name, false), "ok", link);
+      // Coze Studio takes files by URL only: a file_id answer is of no use there.
+      if (link !== null && (fileId === null || model.rules.file_url_only)) done(TEXT.uploaded(file.name, false), "ok", link);
+      else if (fileId !== null && !model.rules.file_url_only) done(TEXT.uploaded(file.name, true), "ok", JSON.stringify({ file_id: fileId }));
       else done(TEXT.uploadBadAnswer(file.name, url), "error");
     });
     // A refused CORS check and a server that is down look the same from here.

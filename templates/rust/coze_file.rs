@@ -1,8 +1,11 @@
-/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
+{% if file_url_only %}/// A file parameter, as a Coze Studio run takes it: the text of an `http://` or `https://` URL
+/// the Studio server can download (without spaces or control characters). Coze Studio resolves
+/// URLs only: the cloud's `{"file_id":"…"}` text is refused.
+{% else %}/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
 /// URL Coze can download (without spaces or control characters), or the JSON text
 /// `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
 /// (`POST /v1/files/upload`).
-///
+{% endif %}///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
 /// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
 {{ derive }}
@@ -11,6 +14,20 @@ pub struct CozeFile(String);
 
 #[allow(dead_code)]
 impl CozeFile {
+{%- if file_url_only %}
+    /// A file value given as its text: a URL.
+    pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
+        let text = text.into();
+        if Self::is_valid(&text) {
+            Ok(CozeFile(text))
+        } else {
+            Err(CozeValueError {
+                text,
+                expected: "a Coze Studio file: an http(s) URL (Coze Studio resolves URLs only)",
+            })
+        }
+    }
+{%- else %}
     /// A file value given as its text: a URL or `{"file_id":"…"}`.
     pub fn new(text: impl Into<String>) -> Result<Self, CozeValueError> {
         let text = text.into();
@@ -23,6 +40,7 @@ impl CozeFile {
             })
         }
     }
+{%- endif %}
 
     /// A file Coze downloads from `url`.
     pub fn url(url: impl Into<String>) -> Result<Self, CozeValueError> {
@@ -37,14 +55,17 @@ impl CozeFile {
         }
     }
 
+{%- if !file_url_only %}
+
     /// A file uploaded to Coze, by the `id` its upload returned.
     pub fn file_id(id: &str) -> Result<Self, CozeValueError> {
         let id = serde_json::Value::String(id.to_owned());
         let object = serde_json::Map::from_iter([("file_id".to_owned(), id)]);
         CozeFile::new(serde_json::Value::Object(object).to_string())
     }
+{%- endif %}
 
-    /// The text sent to Coze: a URL or `{"file_id":"…"}`.
+    /// The text sent to Coze: a URL{% if !file_url_only %} or `{"file_id":"…"}`{% endif %}.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -57,6 +78,11 @@ impl CozeFile {
         {
             return !rest.is_empty() && rest.chars().all(|c| c > ' ' && c != '\x7f');
         }
+{%- if file_url_only %}
+        false
+    }
+}
+{%- else %}
         let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
         let Some(rest) = s.trim_matches(ws).strip_prefix('{') else {
             return false;
@@ -80,6 +106,7 @@ impl CozeFile {
                 .is_some_and(|rest| rest.trim_start_matches(ws) == "}")
     }
 }
+{%- endif %}
 
 impl<'de> Deserialize<'de> for CozeFile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -45,12 +45,44 @@ const HELPER_NAMES: [&str; 6] = [
 fn helper_items() -> Vec<String> {
     HELPER_TEMPLATES
         .iter()
+        .flat_map(|text| [rendered(text, true), rendered(text, false)])
         .flat_map(|text| {
             let file = syn::parse_file(&text.replace("{{ derive }}", ""))
                 .expect("the helper templates are Rust");
             file.items.into_iter().map(|item| without_derives(&item))
         })
         .collect()
+}
+
+/// A helper template with its one flag, `file_url_only` (Coze Studio's `CozeFile`), set to
+/// `flag`: the `{% if %}`/`{% else %}`/`{% endif %}` tags (not nested) kept or dropped. The
+/// items compare token by token, so the tags' whitespace control does not matter.
+fn rendered(text: &str, flag: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut keep = vec![true];
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        if keep.iter().all(|k| *k) {
+            out.push_str(&rest[..start]);
+        }
+        let end = start + rest[start..].find("%}").expect("a closed tag") + 2;
+        let tag = rest[start + 2..end - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        match tag {
+            "if file_url_only" => keep.push(flag),
+            "if !file_url_only" => keep.push(!flag),
+            "else" => {
+                let top = keep.last_mut().expect("an if before else");
+                *top = !*top;
+            }
+            "endif" => {
+                keep.pop();
+            }
+            other => panic!("a helper template tag the checker does not know: {other}"),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn without_derives(item: &Item) -> String {

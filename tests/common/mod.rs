@@ -12,10 +12,23 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every corpus document that describes a workflow (error envelopes excluded), sorted.
+/// Every corpus document that describes a workflow (error envelopes excluded), sorted: the
+/// WorkflowInfo documents in `tests/corpus`, then the Coze Studio canvases in
+/// `tests/corpus/studio`.
 pub fn corpus() -> Vec<PathBuf> {
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/corpus"))
-        .expect("tests/corpus exists")
+    let mut docs = json_files(&root().join("tests/corpus"));
+    docs.extend(json_files(&root().join("tests/corpus/studio")));
+    docs
+}
+
+/// The Coze Studio canvases (and canvas answers) of the corpus, sorted.
+pub fn studio_corpus() -> Vec<PathBuf> {
+    json_files(&root().join("tests/corpus/studio"))
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("corpus directory exists")
         .map(|e| e.expect("readable corpus entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .filter(|p| !stem(p).starts_with("error_"))
@@ -24,11 +37,23 @@ pub fn corpus() -> Vec<PathBuf> {
     docs
 }
 
+/// A corpus document's name for golden directories and Rust modules: its file stem, with
+/// `studio_` in front for a Coze Studio canvas (`tests/corpus/studio/…`).
 pub fn stem(path: &Path) -> String {
-    path.file_stem()
+    let stem = path
+        .file_stem()
         .expect("file name")
         .to_string_lossy()
-        .into_owned()
+        .into_owned();
+    let in_studio = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == "studio");
+    if in_studio {
+        format!("studio_{stem}")
+    } else {
+        stem
+    }
 }
 
 /// Compares `actual` with `tests/golden/<rel>`. With `COZEGEN_BLESS=1` the golden file is

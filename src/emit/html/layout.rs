@@ -14,6 +14,7 @@
 use super::human;
 use super::i18n::Messages;
 use super::model::Node;
+use crate::ir::rules::FileValues;
 use crate::ir::{Literal, Type, Types, ValueId, path};
 use crate::json::{Writer, float_text};
 use std::borrow::Cow;
@@ -116,6 +117,9 @@ pub(super) enum Control<'a> {
         /// What the picker checks, in words: "image file".
         noun: &'static str,
         accept: Option<&'static str>,
+        /// The message key of what the text box asks for: a URL, or also a file_id where the
+        /// platform takes one.
+        placeholder: &'static str,
     },
     /// JSON text; `object` when only a JSON object will do.
     Json {
@@ -313,7 +317,7 @@ impl<'a> Walk<'a> {
             }
             ty => {
                 let prefill = p.prefill.map(|v| types.value(v));
-                let control = control(self.m, ty, prefill, p.required);
+                let control = control(self.m, ty, prefill, p.required, types.files);
                 node.exact = exact(&control);
                 self.layout.rows.push(Row::Leaf(Leaf { head, control }));
             }
@@ -418,6 +422,7 @@ fn control<'a>(
     ty: &Type,
     value: Option<&'a Literal>,
     required: bool,
+    files: FileValues,
 ) -> Control<'a> {
     let text = || match value {
         Some(Literal::Text(s)) => Some(s.as_str()),
@@ -458,6 +463,10 @@ fn control<'a>(
             value: text(),
             noun: human::nouns(m, ty).0,
             accept: kind.accept(),
+            placeholder: match files {
+                FileValues::UrlOrFileId => "form.filePlaceholder",
+                FileValues::UrlOnly => "form.fileUrlPlaceholder",
+            },
         },
         Type::Map | Type::Any(_) | Type::Object(_) | Type::Array(_) => Control::Json {
             value: match value {
@@ -536,6 +545,7 @@ mod tests {
             value: Some(v),
             noun: "file",
             accept: None,
+            placeholder: "form.fileUrlPlaceholder",
         };
         assert_eq!(
             exact(&file("{\"file_id\":\"1\"}\n")),

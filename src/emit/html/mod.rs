@@ -116,6 +116,7 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
             options.action.as_deref(),
             options.upload_action.as_deref(),
             t,
+            workflow.input.files,
         ),
         rows: layout.rows,
         t,

@@ -7,7 +7,7 @@
 //! values (big integers included), which the script reads with its own exact parser.
 
 use super::i18n::Messages;
-use crate::ir::rules::{FILE_PATTERN, INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
+use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
 use crate::json::Writer;
 use std::borrow::Cow;
 
@@ -48,6 +48,7 @@ pub(super) fn write(
     action: Option<&str>,
     upload: Option<&str>,
     messages: &Messages,
+    files: FileValues,
 ) -> String {
     let mut w = Writer::compact(256 + nodes.len() * 48);
     w.begin_object();
@@ -57,7 +58,12 @@ pub(super) fn write(
     w.entry_str("integer_min", &INTEGER_MIN.to_string());
     w.entry_str("integer_max", &INTEGER_MAX.to_string());
     w.entry_str("time", TIME_PATTERN);
-    w.entry_str("file", FILE_PATTERN);
+    w.entry_str("file", files.pattern());
+    if files == FileValues::UrlOnly {
+        // Coze Studio: a file is a URL, never a file_id to wrap.
+        w.key("file_url_only");
+        w.bool(true);
+    }
     w.end_object();
     if let Some(action) = action {
         w.entry_str("action", action);
@@ -182,18 +188,18 @@ mod tests {
 
     #[test]
     fn the_model_carries_the_irs_rules() {
-        let text = write(
-            &[],
-            &[],
-            None,
-            None,
-            super::super::i18n::Lang::En.messages(),
-        );
+        let en = super::super::i18n::Lang::En.messages();
+        let text = write(&[], &[], None, None, en, FileValues::UrlOrFileId);
         let model: serde_json::Value = serde_json::from_str(&text).expect("json");
         let rules = &model["rules"];
         assert_eq!(rules["time"], TIME_PATTERN);
-        assert_eq!(rules["file"], FILE_PATTERN);
+        assert_eq!(rules["file"], crate::ir::rules::FILE_PATTERN);
+        assert_eq!(rules["file_url_only"], serde_json::Value::Null);
         assert_eq!(rules["integer_min"], "-9223372036854775808");
         assert_eq!(rules["integer_max"], "9223372036854775807");
+        let studio = write(&[], &[], None, None, en, FileValues::UrlOnly);
+        let model: serde_json::Value = serde_json::from_str(&studio).expect("json");
+        assert_eq!(model["rules"]["file"], crate::ir::rules::FILE_URL_PATTERN);
+        assert_eq!(model["rules"]["file_url_only"], true);
     }
 }

@@ -81,6 +81,9 @@ struct ModuleView<'a> {
     time_derive: Option<String>,
     /// The laid-out `#[derive(…)]` of `CozeFile`, when it is used.
     file_derive: Option<String>,
+    /// `CozeFile` takes URLs only (a Coze Studio document: see
+    /// [`crate::ir::rules::FileValues`]).
+    file_url_only: bool,
     value_error: bool,
 }
 
@@ -117,6 +120,7 @@ pub fn render_with_warnings(
         from_json: helpers.from_json,
         time_derive: helpers.time.then(text_derive),
         file_derive: helpers.file.then(text_derive),
+        file_url_only: workflow.input.files == crate::ir::rules::FileValues::UrlOnly,
         value_error: helpers.time || helpers.file,
     };
     // Sized from the views, so that a large module is not copied again and again as it grows.

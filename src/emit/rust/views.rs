@@ -11,7 +11,7 @@ use super::derives::{self, Caps, Derive};
 use super::docs::{code_span, code_span_cut, push_doc_lines};
 use super::layout::{self, Init, RustType};
 use crate::error::Warning;
-use crate::ir::rules::TIME_FORM;
+use crate::ir::rules::{FileValues, TIME_FORM};
 use crate::ir::{Object, ObjectId, Parent, Type, Types, Workflow};
 use std::borrow::Cow;
 
@@ -520,11 +520,18 @@ fn type_note(types: &Types, ty: &Type) -> Option<String> {
     let (base, arrays) = look_through_arrays(types, ty);
     let note = match base {
         Type::Time => TIME_NOTE.to_owned(),
-        Type::File(kind) => format!(
-            "Coze file type `{}`: an http(s) URL or the JSON text `{{\"file_id\":\"…\"}}` of an \
-             uploaded file; see [`CozeFile`].",
-            kind.coze_name()
-        ),
+        Type::File(kind) => match types.files {
+            FileValues::UrlOrFileId => format!(
+                "Coze file type `{}`: an http(s) URL or the JSON text `{{\"file_id\":\"…\"}}` of \
+                 an uploaded file; see [`CozeFile`].",
+                kind.coze_name()
+            ),
+            FileValues::UrlOnly => format!(
+                "Coze file type `{}`: an http(s) URL (Coze Studio resolves URLs only); see \
+                 [`CozeFile`].",
+                kind.coze_name()
+            ),
+        },
         Type::Map => "Any JSON object.".to_owned(),
         Type::Any(Some(name)) => format!(
             "Coze type {} is not known to cozegen: any JSON value.",
