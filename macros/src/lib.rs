@@ -1,12 +1,20 @@
 //! `import_workflow!`: the Rust input structs of a Coze workflow, generated at compile time
 //! from a saved WorkflowInfo by [cozegen](https://crates.io/crates/cozegen), with no `build.rs`.
 //!
-//! ```ignore
-//! // src/order.rs
-//! cozegen_macros::import_workflow!("workflows/order_intake.json", type_name = "OrderInput");
+//! ```
+//! mod order {
+//!     // The path is relative to the crate's directory (this crate's own test workflow here).
+//!     cozegen_macros::import_workflow!("tests/workflows/order_intake.json", type_name = "OrderInput");
+//! }
 //!
-//! // anywhere in the crate
-//! let input: order::OrderInput = serde_json::from_str(r#"{"customer": …}"#)?;
+//! let input: order::OrderInput = serde_json::from_str(
+//!     r#"{"customer": {"name": "Ada", "address": {"street": "1 Main St", "city": "Paris"}},
+//!         "lines": [{"sku": "A-1", "qty": 2}]}"#,
+//! )?;
+//! assert_eq!(input.lines[0].qty, 2);
+//! // Unknown keys are refused: the workflow's objects are closed.
+//! assert!(serde_json::from_str::<order::OrderInput>(r#"{"lines": [], "colour": "red"}"#).is_err());
+//! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
 //! The macro expands, in the module where it is called, to exactly what `cozegen rust` writes for
