@@ -713,6 +713,35 @@ pub(crate) fn excerpt(body: &[u8], token: &Token) -> String {
     }
 }
 
+/// Strings as they are, numbers in their JSON spelling: how an answer's ids and codes read.
+pub(crate) fn scalar_text(v: Option<&serde_json::Value>) -> Option<String> {
+    match v? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The error a parsed answer's envelope stands for, or `None` when its `code` means success,
+/// by the loader's rule: absent, `null`, a number equal to zero (`0`, `0.0`, `-0`) or the text
+/// `"0"`. Its `code`, `msg` and `detail.logid` are quoted scrubbed of the token and escaped.
+pub(crate) fn envelope_error(value: &serde_json::Value, token: Option<&Token>) -> Option<Error> {
+    use serde_json::Value;
+    let code = match value.get("code")? {
+        Value::Null => return None,
+        Value::Number(n) if n.as_f64() == Some(0.0) => return None,
+        Value::String(s) if s.trim() == "0" => return None,
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let s = |t: String| scrub(&t, token);
+    Some(Error::Api {
+        code: printable(&s(code), 40),
+        msg: printable(&s(scalar_text(value.get("msg")).unwrap_or_default()), 500),
+        logid: scalar_text(value.pointer("/detail/logid")).map(|l| printable(&s(l), 120)),
+    })
+}
+
 /// Removes the token from untrusted text, then escapes it for the terminal and shortens it.
 /// Scrubbing comes first so that shortening cannot leave part of the token behind.
 pub(crate) fn clean(text: &str, max: usize, token: &Token) -> String {
@@ -903,18 +932,9 @@ fn parse_list_page(body: &[u8], source_name: &str) -> Result<(Vec<ListedWorkflow
         path: String::new(),
         message: e.to_string(),
     })?;
-    let text = |v: Option<&serde_json::Value>| match v {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    let code = text(value.get("code")).unwrap_or_else(|| "0".to_owned());
-    if code.trim() != "0" {
-        return Err(Error::Api {
-            code: printable(&code, 40),
-            msg: printable(&text(value.get("msg")).unwrap_or_default(), 500),
-            logid: text(value.pointer("/detail/logid")).map(|l| printable(&l, 120)),
-        });
+    let text = scalar_text;
+    if let Some(error) = envelope_error(&value, None) {
+        return Err(error);
     }
     let Some(data) = value.get("data").filter(|d| d.is_object()) else {
         return Err(Error::MissingData {
@@ -1006,19 +1026,8 @@ fn checked_answer(url: &str, body: &[u8], token: Option<&Token>) -> Result<crate
     let source_name = format!("the response from {url}");
     let deep = crate::load::parse_json(body, &source_name).map_err(|e| scrub_error(e, token))?;
     let value = deep.value();
-    let text = |v: Option<&serde_json::Value>| match v {
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    let code = text(value.get("code")).unwrap_or_else(|| "0".to_owned());
-    if code.trim() != "0" && code.parse::<f64>() != Ok(0.0) {
-        let s = |t: String| scrub(&t, token);
-        return Err(Error::Api {
-            code: printable(&s(code), 40),
-            msg: printable(&s(text(value.get("msg")).unwrap_or_default()), 500),
-            logid: text(value.pointer("/detail/logid")).map(|l| printable(&s(l), 120)),
-        });
+    if let Some(error) = envelope_error(value, token) {
+        return Err(error);
     }
     // An error answer is quoted scrubbed (above); a successful one holding the token is refused.
     refuse_echo(url, body, token)?;

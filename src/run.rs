@@ -18,7 +18,7 @@
 //! scrubbed of it.
 
 use crate::error::{Error, Result};
-use crate::fetch::{self, FetchOptions, Token};
+use crate::fetch::{self, FetchOptions, Token, scalar_text};
 use crate::ir::Workflow;
 use crate::ir::rules::Problem;
 use crate::model::Scalar;
@@ -442,18 +442,8 @@ fn sync_call(options: &FetchOptions, url: &str, body: &[u8]) -> Result<RunAnswer
         }
     };
     let text = |v: Option<&Value>| scalar_text(v).map(|t| fetch::scrub(&t, Some(token)));
-    let code = scalar_text(value.get("code")).unwrap_or_else(|| "0".to_owned());
-    if code.trim() != "0" && code.parse::<f64>() != Ok(0.0) {
-        return Err(Error::Api {
-            code: fetch::clean(&code, 40, token),
-            msg: fetch::clean(
-                &scalar_text(value.get("msg")).unwrap_or_default(),
-                500,
-                token,
-            ),
-            logid: scalar_text(value.pointer("/detail/logid"))
-                .map(|l| fetch::clean(&l, 120, token)),
-        });
+    if let Some(error) = fetch::envelope_error(&value, Some(token)) {
+        return Err(error);
     }
     let raw = text(value.get("data"));
     let output = match &raw {
@@ -474,15 +464,6 @@ fn sync_call(options: &FetchOptions, url: &str, body: &[u8]) -> Result<RunAnswer
             .get("interrupt_data")
             .and_then(|i| interrupt(i, None, None, token)),
     })
-}
-
-/// Strings as they are, numbers in their JSON spelling.
-fn scalar_text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 fn usage(v: &Value) -> Option<Usage> {
@@ -558,18 +539,8 @@ fn stream_call(
             .read_to_vec()
             .unwrap_or_default();
         let value: Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        let code = scalar_text(value.get("code"));
-        if let Some(code) = code.filter(|c| c.trim() != "0") {
-            return Err(Error::Api {
-                code: fetch::clean(&code, 40, token),
-                msg: fetch::clean(
-                    &scalar_text(value.get("msg")).unwrap_or_default(),
-                    500,
-                    token,
-                ),
-                logid: scalar_text(value.pointer("/detail/logid"))
-                    .map(|l| fetch::clean(&l, 120, token)),
-            });
+        if let Some(error) = fetch::envelope_error(&value, Some(token)) {
+            return Err(error);
         }
         let message = format!(
             "the answer is not an event stream (Content-Type: {}): `{}`",
