@@ -304,16 +304,14 @@ impl Reader<'_> {
                 }
                 _ => (item, at),
             };
-            let param = crate::json::grow(|| {
-                self.variable(
-                    spec,
-                    item,
-                    &Place {
-                        at: spec_at,
-                        param: param_path,
-                    },
-                )
-            })?;
+            let param = self.variable(
+                spec,
+                item,
+                &Place {
+                    at: spec_at,
+                    param: param_path,
+                },
+            )?;
             out.insert(name, param);
         }
         Ok(Params(out))
@@ -436,7 +434,7 @@ impl Reader<'_> {
                     at: format!("{}.schema", place.at),
                     param: format!("{}[]", place.param),
                 };
-                let param = crate::json::grow(|| self.variable(item, item, &place))?;
+                let param = self.variable(item, item, &place)?;
                 Ok(Some(Box::new(param)))
             }
             Some(_) => Err(self.error(

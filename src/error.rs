@@ -86,6 +86,23 @@ pub enum Error {
         param_limit: usize,
     },
 
+    /// The system would not start a thread with the stack to read a document this deep (see
+    /// [`crate::load::MAX_JSON_DEPTH`]): a resource limit of the machine, not a fault of the
+    /// document.
+    #[error(
+        "{}: cannot start a thread with the stack to read JSON nested {depth} levels deep: {source}",
+        printable(.source_name, 300)
+    )]
+    ReaderThread {
+        /// Where the document came from: a file as given (`-` for stdin), or the fetched URL.
+        source_name: String,
+        /// How deep the document nests.
+        depth: usize,
+        /// Why the thread did not start.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The document is not JSON, or not shaped like a WorkflowInfo where shape matters.
     #[error("{source_name}: line {line}, column {column}: {message}{}", at_path(.path))]
     Json {

@@ -1,27 +1,113 @@
 //! JSON without deep recursion on the caller's stack.
 //!
 //! cozegen reads documents nested thousands of levels deep and writes schemas as deep. serde's
-//! visitors recurse once per level (8–16 KiB a level in a debug build), so the few places that
-//! must recurse over JSON — reading it — go through `grow`, which moves to a fresh stack
-//! segment when the current one runs low. Everything else walks JSON with explicit stacks:
-//! [`Writer`] writes nested JSON, [`Deep`] holds a parsed value and drops it level by level,
-//! and [`Text`] keeps a nested wire value as compact JSON text. No caller needs a big thread,
-//! and memory follows the document's actual depth.
+//! visitors recurse once per level (kilobytes a level in a debug build), so the few places that
+//! must recurse over JSON — reading it, and turning a Coze Studio canvas into parameters — run
+//! through [`with_stack`], which measures nothing itself but is handed the depth [`depth`]
+//! measured, and gives the reader a thread whose stack is sized to it. Everything else walks
+//! JSON with explicit stacks: [`Writer`] writes nested JSON, [`Deep`] holds a parsed value and
+//! drops it level by level, and [`Text`] keeps a nested wire value as compact JSON text. No
+//! caller needs a big thread, and memory follows the document's actual depth.
+//!
+//! A thread sized per document, rather than a stack that grows on demand (the `stacker`
+//! crate), keeps a lean build of cozegen free of the C toolchain and the three crates that
+//! stack switching takes to build.
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
-/// Stack left below which a recursion level moves to a new segment: enough for the largest
-/// chain of frames between two calls of [`grow`] (serde's derived visitors in a debug build).
-const RED_ZONE: usize = 256 << 10;
-/// Size of each new stack segment.
-const SEGMENT: usize = 4 << 20;
+/// Nesting read on the caller's own stack: any thread a caller runs cozegen on has room for
+/// this many levels, even in a debug build.
+const INLINE_DEPTH: usize = 24;
+/// Stack a reader thread takes besides its levels: the frames above the first one.
+const STACK_BASE: usize = 1 << 20;
+/// Stack one level of JSON nesting may take while it is read: four times the most measured in
+/// a debug build (a parameter object, or a canvas variable, read at the deepest nesting
+/// allowed needs between 3 and 4 KiB a level). Only what a read touches is committed, so the
+/// margin costs address space, not memory.
+const STACK_PER_LEVEL: usize = 16 << 10;
 
-/// Runs `f`, on a new stack segment if the current stack is nearly used up. Call it once per
-/// level of anything that recurses over a document.
-pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
-    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
+/// Runs `f`, which recurses once per level of JSON nested `depth` deep: on the caller's stack
+/// when that is shallow, on a thread with room for every level otherwise. The error is the
+/// system's refusal to start that thread.
+pub(crate) fn with_stack<R: Send>(
+    depth: usize,
+    f: impl FnOnce() -> R + Send,
+) -> std::io::Result<R> {
+    if depth <= INLINE_DEPTH {
+        return Ok(f());
+    }
+    let size = STACK_BASE.saturating_add(depth.saturating_mul(STACK_PER_LEVEL));
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new()
+            .name("cozegen-reader".to_owned())
+            .stack_size(size)
+            .spawn_scoped(scope, f)?;
+        match reader.join() {
+            Ok(result) => Ok(result),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The deepest nesting of `{` and `[` in JSON text, brackets inside strings not counted; or,
+/// when it goes deeper than `limit`, `Err` with the offset of the bracket that did. Every
+/// document goes through here before it is parsed, so strings are skipped eight bytes at a
+/// time.
+pub(crate) fn depth(bytes: &[u8], limit: usize) -> Result<usize, usize> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() {
+                    i = skip_plain_string_bytes(bytes, i);
+                    match bytes.get(i) {
+                        Some(b'"') | None => break,
+                        // An escape: the next byte is part of it (an escaped quote included).
+                        Some(b'\\') => i += 2,
+                        Some(_) => i += 1,
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return Err(i);
+                }
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(deepest)
+}
+
+/// The index of the first `"` or `\\` at or after `from` (or the length): eight bytes at a
+/// time, since most of a document is the text inside its strings.
+fn skip_plain_string_bytes(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if has_zero_byte(word ^ (ONES * u64::from(b'"')))
+            || has_zero_byte(word ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !matches!(bytes[i], b'"' | b'\\') {
+        i += 1;
+    }
+    i
 }
 
 /// A parsed JSON value that is dropped level by level, however deep it is.
@@ -29,13 +115,25 @@ pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
 pub struct Deep(Value);
 
 impl Deep {
-    /// Parses JSON text of any depth (the caller bounds it; see [`crate::load`]).
+    /// Parses JSON text nested up to [`crate::load::MAX_JSON_DEPTH`] levels, on a thread sized
+    /// to its depth when it is deep.
     pub fn from_slice(bytes: &[u8]) -> serde_json::Result<Deep> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        de.disable_recursion_limit();
-        let value = Deep::deserialize(&mut de)?;
-        de.end()?;
-        Ok(value)
+        let limit = crate::load::MAX_JSON_DEPTH;
+        let depth = depth(bytes, limit).map_err(|_| {
+            de::Error::custom(format_args!("JSON nested deeper than {limit} levels"))
+        })?;
+        let parse = || {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            de.disable_recursion_limit();
+            let value = Deep::deserialize(&mut de)?;
+            de.end()?;
+            Ok(value)
+        };
+        with_stack(depth, parse).unwrap_or_else(|e| {
+            Err(de::Error::custom(format_args!(
+                "cannot start a thread to read JSON nested {depth} levels deep: {e}"
+            )))
+        })
     }
 
     /// The value.
@@ -47,7 +145,7 @@ impl Deep {
 impl std::str::FromStr for Deep {
     type Err = serde_json::Error;
 
-    /// Parses JSON text of any depth.
+    /// Parses JSON text, as [`Deep::from_slice`] does.
     fn from_str(text: &str) -> serde_json::Result<Deep> {
         Deep::from_slice(text.as_bytes())
     }
@@ -65,6 +163,8 @@ impl Drop for Deep {
     }
 }
 
+/// Reading a `Deep` as part of a larger value recurses once per level on the caller's stack:
+/// [`Deep::from_slice`] sizes a thread for it.
 impl<'de> Deserialize<'de> for Deep {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ValueSeed.deserialize(deserializer).map(Deep)
@@ -103,14 +203,14 @@ impl Drop for PartialMap {
     }
 }
 
-/// Reads a [`Value`], growing the stack at every level.
+/// Reads a [`Value`] (one level of recursion per level of nesting).
 struct ValueSeed;
 
 impl<'de> DeserializeSeed<'de> for ValueSeed {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        grow(|| deserializer.deserialize_any(ValueVisitor))
+        deserializer.deserialize_any(ValueVisitor)
     }
 }
 
@@ -191,14 +291,14 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// Writes the value it reads onto a string, growing the stack at every level.
+/// Writes the value it reads onto a string (one level of recursion per level of nesting).
 struct TextSeed<'a>(&'a mut String);
 
 impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        grow(|| deserializer.deserialize_any(TextVisitor(self.0)))
+        deserializer.deserialize_any(TextVisitor(self.0))
     }
 }
 
@@ -543,6 +643,33 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn string_scans_stop_at_every_quote_and_backslash() {
+        let text = "abcdefghijklmnop\"qrstuvwx\\yz0123456789é漢字";
+        let bytes = text.as_bytes();
+        for from in 0..bytes.len() {
+            let expected = (from..bytes.len())
+                .find(|&i| matches!(bytes[i], b'"' | b'\\'))
+                .unwrap_or(bytes.len());
+            assert_eq!(
+                skip_plain_string_bytes(bytes, from),
+                expected,
+                "from {from}"
+            );
+        }
+        // Depth counts ignore brackets in strings, escaped quotes included.
+        let nested = format!(
+            "{{\"a\":\"\\\"[[[[\",\"b\":{}0{}}}",
+            "[".repeat(10),
+            "]".repeat(10)
+        );
+        assert_eq!(depth(nested.as_bytes(), 11), Ok(11));
+        assert_eq!(
+            depth(nested.as_bytes(), 10),
+            Err(nested.rfind("[0").unwrap())
+        );
+    }
+
+    #[test]
     fn the_writer_lays_out_json_as_serde_json_does() {
         let value = json!({
             "a": [1, 2.5, "x\u{1}\"\\\n", null, true, {}, []],
@@ -576,7 +703,8 @@ mod tests {
 
     #[test]
     fn deep_values_parse_and_drop_on_a_small_stack() {
-        let depth = 20_000;
+        // Each repetition is two levels: as deep as a document may be.
+        let depth = crate::load::MAX_JSON_DEPTH / 2;
         let text = format!("{}1{}", "[{\"a\":".repeat(depth), "}]".repeat(depth));
         std::thread::Builder::new()
             .stack_size(256 << 10)
@@ -585,15 +713,22 @@ mod tests {
                 let mut writer = Writer::compact(text.len());
                 writer.value(deep.value());
                 assert_eq!(writer.finish(), text);
-                let captured: Text = {
+                let levels = super::depth(text.as_bytes(), usize::MAX).expect("measured");
+                assert_eq!(levels, 2 * depth);
+                let captured: Text = with_stack(levels, || {
                     let mut de = serde_json::Deserializer::from_str(&text);
                     de.disable_recursion_limit();
                     Text::deserialize(&mut de).expect("captures")
-                };
+                })
+                .expect("a reader thread");
                 assert_eq!(captured.0, text);
                 // A failure deep inside drops what was read so far without recursion.
                 let broken = format!("{}1{}", "[{\"a\":".repeat(depth), "}]".repeat(depth - 1));
                 assert!(broken.parse::<Deep>().is_err());
+                // Deeper than any document may be: an error, before any recursion.
+                let deeper = format!("[{text}]");
+                let err = deeper.parse::<Deep>().expect_err("too deep");
+                assert!(err.to_string().contains("nested deeper than"), "{err}");
             })
             .expect("thread")
             .join()

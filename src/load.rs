@@ -39,8 +39,8 @@ pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Deep> {
 }
 
 /// What every document is checked for before it is parsed: its size, that it holds something,
-/// and its nesting.
-fn check_limits(bytes: &[u8], source_name: &str) -> Result<()> {
+/// and its nesting, which it returns.
+fn check_limits(bytes: &[u8], source_name: &str) -> Result<usize> {
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
         return Err(Error::TooLarge {
             source_name: source_name.to_owned(),
@@ -88,18 +88,22 @@ fn read_limited(reader: impl Read, name: &str) -> Result<Vec<u8>> {
 
 /// Parses a document held in memory; `source_name` names it in error messages.
 pub fn load_slice(bytes: &[u8], source_name: &str) -> Result<WorkflowInfo> {
-    check_limits(bytes, source_name)?;
-    let document = parse(bytes, source_name)?;
-    unwrap_envelope(document, source_name)
+    let depth = check_limits(bytes, source_name)?;
+    // The canvas of a Coze Studio document is converted on the same stack: it is as deep as the
+    // document.
+    on_stack(depth, source_name, || {
+        let document = parse(bytes, source_name)?;
+        unwrap_envelope(document, source_name)
+    })
 }
 
 fn parse(bytes: &[u8], source_name: &str) -> Result<Document> {
     // The fast path parses without tracking where it is; only when that fails is the document
     // parsed again with serde_path_to_error, so the error can name the path.
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    // Depth is bounded by `check_depth`, and every level of the parameter tree may move to a
-    // new stack segment (`crate::json::grow`), so serde_json's own limit of 128 levels would
-    // only reject documents cozegen can handle.
+    // Depth is bounded by `check_depth`, and the caller gave this thread the stack for it
+    // (`on_stack`), so serde_json's own limit of 128 levels would only reject documents
+    // cozegen can handle.
     de.disable_recursion_limit();
     if let Ok(Object(document)) = Object::<Document>::deserialize(&mut de) {
         de.end()
@@ -163,70 +167,39 @@ fn check_not_empty(bytes: &[u8], source_name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Rejects JSON nested deeper than [`MAX_JSON_DEPTH`] before any recursive parsing starts.
-/// Every document goes through here, so strings are skipped in a tight loop, and the line and
-/// column of the error are only worked out when there is one.
-fn check_depth(bytes: &[u8], source_name: &str) -> Result<()> {
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() {
-                    i = skip_plain_string_bytes(bytes, i);
-                    match bytes.get(i) {
-                        Some(b'"') | None => break,
-                        // An escape: the next byte is part of it (an escaped quote included).
-                        Some(b'\\') => i += 2,
-                        Some(_) => i += 1,
-                    }
-                }
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > MAX_JSON_DEPTH {
-                    let line_start = bytes[..i]
-                        .iter()
-                        .rposition(|&b| b == b'\n')
-                        .map_or(0, |p| p + 1);
-                    return Err(Error::JsonTooDeep {
-                        source_name: source_name.to_owned(),
-                        line: 1 + bytes[..i].iter().filter(|&&b| b == b'\n').count(),
-                        column: i - line_start + 1,
-                        limit: MAX_JSON_DEPTH,
-                        param_limit: crate::ir::MAX_DEPTH,
-                    });
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
+/// Rejects JSON nested deeper than [`MAX_JSON_DEPTH`] before any recursive parsing starts,
+/// and otherwise gives its depth. The line and column of the error are only worked out when
+/// there is one.
+fn check_depth(bytes: &[u8], source_name: &str) -> Result<usize> {
+    crate::json::depth(bytes, MAX_JSON_DEPTH).map_err(|i| {
+        let line_start = bytes[..i]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        Error::JsonTooDeep {
+            source_name: source_name.to_owned(),
+            line: 1 + bytes[..i].iter().filter(|&&b| b == b'\n').count(),
+            column: i - line_start + 1,
+            limit: MAX_JSON_DEPTH,
+            param_limit: crate::ir::MAX_DEPTH,
         }
-        i += 1;
-    }
-    Ok(())
+    })
 }
 
-/// The index of the first `"` or `\\` at or after `from` (or the length): eight bytes at a
-/// time, since most of a document is the text inside its strings.
-fn skip_plain_string_bytes(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        if has_zero_byte(word ^ (ONES * u64::from(b'"')))
-            || has_zero_byte(word ^ (ONES * u64::from(b'\\')))
-        {
-            break;
-        }
-        i += 8;
-    }
-    while i < bytes.len() && !matches!(bytes[i], b'"' | b'\\') {
-        i += 1;
-    }
-    i
+/// Runs `read`, which recurses once per level of a document nested `depth` deep, where it has
+/// the stack for it (see [`crate::json::with_stack`]).
+pub(crate) fn on_stack<R: Send>(
+    depth: usize,
+    source_name: &str,
+    read: impl FnOnce() -> Result<R> + Send,
+) -> Result<R> {
+    crate::json::with_stack(depth, read).unwrap_or_else(|source| {
+        Err(Error::ReaderThread {
+            source_name: source_name.to_owned(),
+            depth,
+            source,
+        })
+    })
 }
 
 /// The envelope's `code` as shown in an error, or `None` when it means success: absent, `null`,
@@ -342,7 +315,11 @@ fn canvas_answer(data: WorkflowInfo, source_name: &str) -> Result<WorkflowInfo> 
         updated_at: workflow.update_time,
         creator,
     };
-    crate::canvas::to_info(nodes, "nodes", &inner_name, Some(basic), flow_mode)
+    // The canvas text is nested deeper than the answer that holds it as a string.
+    let depth = crate::json::depth(text.as_bytes(), MAX_JSON_DEPTH).unwrap_or(MAX_JSON_DEPTH);
+    on_stack(depth, &inner_name, || {
+        crate::canvas::to_info(nodes, "nodes", &inner_name, Some(basic), flow_mode)
+    })
 }
 
 #[cfg(test)]
@@ -399,29 +376,6 @@ mod tests {
         assert!(err.to_string().contains("Coze Studio"), "{err}");
         let cloud = r#"{"code":0,"msg":"","data":{"workflow_detail":{"workflow_id":"7"}}}"#;
         assert!(matches!(load(cloud), Err(Error::MissingInput { .. })));
-    }
-
-    #[test]
-    fn string_scans_stop_at_every_quote_and_backslash() {
-        let text = "abcdefghijklmnop\"qrstuvwx\\yz0123456789é漢字";
-        let bytes = text.as_bytes();
-        for from in 0..bytes.len() {
-            let expected = (from..bytes.len())
-                .find(|&i| matches!(bytes[i], b'"' | b'\\'))
-                .unwrap_or(bytes.len());
-            assert_eq!(
-                skip_plain_string_bytes(bytes, from),
-                expected,
-                "from {from}"
-            );
-        }
-        // Depth counts ignore brackets in strings, escaped quotes included.
-        let nested = format!(
-            "{{\"a\":\"\\\"[[[[\",\"b\":{}0{}}}",
-            "[".repeat(10),
-            "]".repeat(10)
-        );
-        assert!(check_depth(nested.as_bytes(), "x").is_ok());
     }
 
     #[test]

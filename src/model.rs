@@ -48,8 +48,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
                 T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Object)
             }
         }
-        // Objects are where the parameter tree nests: each level may need a new stack segment.
-        crate::json::grow(|| deserializer.deserialize_map(Visitor(std::marker::PhantomData)))
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
     }
 }
 

@@ -454,8 +454,8 @@ fn output_through_a_symlink_replaces_the_target_and_keeps_the_link() {
 }
 
 /// No command needs a thread with a huge stack: on a small document every one runs in a
-/// 400 MB address space, and on one nested to the limit (whose reading grows the stack on
-/// demand) so does every artifact whose size grows with the document's. A schema or a form of
+/// 400 MB address space, and on one nested to the limit (which is read on a thread whose stack
+/// is sized to its depth) so does every artifact whose size grows with the document's. A schema or a form of
 /// 2,000 levels is larger: its lines are indented, or its names spelled out, to their depth.
 #[test]
 fn every_command_runs_within_a_400_mb_address_space() {

@@ -344,11 +344,17 @@ fn deep_canvases_load_without_overflowing_the_stack_and_too_deep_ones_are_refuse
         }
         format!(r#"{{"nodes":[{{"type":"1","data":{{"outputs":[{text}]}}}}]}}"#)
     }
-    let run = |levels: usize| {
+    // The GetCanvasInfo answer holds the canvas as JSON text: the answer is shallow, the canvas
+    // in it as deep as the bare one.
+    let answer = |levels: usize| {
+        let canvas = serde_json::Value::String(nested(levels)).to_string();
+        format!(r#"{{"code":0,"msg":"","data":{{"workflow":{{"schema_json":{canvas}}}}}}}"#)
+    };
+    // Loaded on a thread far smaller than the document needs: the loader finds its own stack.
+    let depth_on_a_small_stack = |text: String| {
         std::thread::Builder::new()
             .stack_size(256 << 10)
             .spawn(move || {
-                let text = nested(levels);
                 let info = load_slice(text.as_bytes(), "deep.json")?;
                 build(&info, &BuildOptions::default()).map(|(w, _)| w.input.depth)
             })
@@ -356,11 +362,16 @@ fn deep_canvases_load_without_overflowing_the_stack_and_too_deep_ones_are_refuse
             .join()
             .expect("no stack overflow")
     };
-    assert_eq!(run(1_900).expect("loads"), 1_901);
-    assert!(matches!(
-        run(2_005),
-        Err(Error::TooDeep { .. } | Error::JsonTooDeep { .. })
-    ));
+    for document in [nested, answer] {
+        assert_eq!(
+            depth_on_a_small_stack(document(1_900)).expect("loads"),
+            1_901
+        );
+        assert!(matches!(
+            depth_on_a_small_stack(document(2_005)),
+            Err(Error::TooDeep { .. } | Error::JsonTooDeep { .. })
+        ));
+    }
 }
 
 #[test]
