@@ -1316,6 +1316,13 @@ fn tool(args: &ToolArgs) -> Result<(), Error> {
 /// `cozegen mcp`: loads the workflows, then serves them until the client hangs up.
 #[cfg(feature = "mcp")]
 fn mcp(args: &McpArgs) -> Result<(), Error> {
+    if args.sources.files.iter().any(|f| f.as_os_str() == "-") {
+        return Err(Error::Usage(
+            "cozegen mcp speaks the protocol on stdin, so it cannot read a WorkflowInfo from it: \
+             name a file"
+                .into(),
+        ));
+    }
     let (loaded, _failed) = load_sources(&args.sources)?;
     let mut served = Vec::with_capacity(loaded.len());
     for Loaded { workflow, id } in loaded {

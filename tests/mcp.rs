@@ -204,3 +204,14 @@ fn a_server_without_a_workflow_id_to_run_refuses_to_start() {
         stderr(&out)
     );
 }
+
+#[test]
+fn stdin_is_the_protocol_not_a_document() {
+    let out = cozegen(&["mcp", "-"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("protocol on stdin"),
+        "{}",
+        stderr(&out)
+    );
+}
