@@ -32,7 +32,7 @@ cargo clippy --all-targets -- -D warnings
 # The library must stay clean without the CLI and HTTP client, as build.rs users take it.
 cargo clippy --lib --no-default-features -- -D warnings
 # Each artifact's feature alone, as a library user would pick it.
-for feature in schema html typescript ir-json validate diff bundle fetch; do
+for feature in schema html typescript ir-json validate diff bundle fetch tool mcp; do
   cargo clippy --lib --no-default-features --features "$feature" -- -D warnings
 done
 # The crate docs as docs.rs builds them (every feature): no broken or private links.

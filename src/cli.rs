@@ -65,6 +65,15 @@ enum Command {
     /// node, send them, check the output against the end node (or stream the run's events).
     #[cfg(feature = "fetch")]
     Run(RunArgs),
+    /// Tool definitions for agents, one per workflow: OpenAI function tools (strict mode),
+    /// Anthropic tools or MCP tools, with the start node as the parameter schema.
+    #[command(after_help = TOOL_NOTES)]
+    Tool(ToolArgs),
+    /// Serve workflows as tools over the Model Context Protocol (stdio): each call is checked
+    /// against the start node, then runs the workflow through the Coze API.
+    #[cfg(feature = "mcp")]
+    #[command(after_help = MCP_NOTES)]
+    Mcp(McpArgs),
     /// Print a shell completion script (e.g. `cozegen completions bash > /etc/bash_completion.d/cozegen`).
     Completions {
         /// The shell to complete for.
@@ -163,6 +172,105 @@ struct AllArgs {
     #[cfg(feature = "fetch")]
     #[command(flatten)]
     api: ApiArgs,
+}
+
+const TOOL_NOTES: &str = "\
+The output is a JSON array of definitions, ready for a request's `tools` list (or, for mcp,
+what `cozegen mcp` lists). Names match ^[a-zA-Z0-9_-]{1,64}$: the workflow name with other
+characters made `_`; a name with non-ASCII letters (a Chinese name) becomes workflow_<id>;
+repeats get _2, _3... OpenAI definitions are strict when the start node fits strict mode
+(optional parameters nullable); otherwise `strict: false`, with a warning saying why.
+
+Examples:
+  cozegen tool workflow.json --format openai           OpenAI Responses API function tools
+  cozegen tool a.json b.json --format anthropic        Anthropic tools, one per workflow
+  cozegen tool --workspace-id 7350000000000000000 --format mcp -o tools.json";
+
+#[cfg(feature = "mcp")]
+const MCP_NOTES: &str = "\
+The token comes from COZE_API_TOKEN (or --token) and never appears in a message. Tool names
+are those of `cozegen tool --format mcp`. A call whose arguments do not fit the start node is
+a tool error listing the problems, and nothing is sent; `null` for an optional parameter is
+read as absent. A Coze error is a tool error with its code and logid.
+
+Example client configuration (Claude Desktop and other `mcpServers` clients):
+  {\"mcpServers\": {\"coze\": {\"command\": \"cozegen\",
+    \"args\": [\"mcp\", \"--workspace-id\", \"7350000000000000000\"],
+    \"env\": {\"COZE_API_TOKEN\": \"pat_...\"}}}}";
+
+/// Where `cozegen tool` and `cozegen mcp` get their workflows: files, fetched workflows, or a
+/// whole workspace.
+#[derive(Debug, Args)]
+struct Sources {
+    /// Saved WorkflowInfo files (or Coze Studio canvases); `-` for stdin.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Fetch this workflow from the Coze API (repeatable).
+    #[cfg(feature = "fetch")]
+    #[arg(short = 'w', long = "workflow-id", value_name = "ID")]
+    workflow_ids: Vec<String>,
+
+    /// Every workflow of this workspace (the digits after `/space/` in the Coze URL), sorted
+    /// by ID.
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["files", "workflow_ids"])]
+    workspace_id: Option<String>,
+
+    /// Accept keys a workflow does not declare (by default objects are closed).
+    #[arg(long)]
+    open_objects: bool,
+
+    /// Do not print warnings.
+    #[arg(short, long)]
+    quiet: bool,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    api: ApiArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ToolFormat {
+    /// OpenAI Responses API: {type, name, description, parameters, strict}.
+    Openai,
+    /// OpenAI Chat Completions: {type, function: {name, description, parameters, strict}}.
+    OpenaiChat,
+    /// Anthropic Messages API: {name, description, input_schema}.
+    Anthropic,
+    /// MCP: {name, title, description, inputSchema, outputSchema}.
+    Mcp,
+}
+
+#[derive(Debug, Args)]
+struct ToolArgs {
+    #[command(flatten)]
+    sources: Sources,
+
+    /// Which vendor's definitions to write.
+    #[arg(long, value_enum)]
+    format: ToolFormat,
+
+    /// Write the JSON to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+}
+
+#[cfg(feature = "mcp")]
+#[derive(Debug, Args)]
+struct McpArgs {
+    #[command(flatten)]
+    sources: Sources,
+
+    /// The longest wait for a run's answer, in seconds.
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 600,
+        value_parser = clap::value_parser!(u64).range(1..=86400)
+    )]
+    run_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -718,6 +826,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Command::All(args) => all(&args),
+        Command::Tool(args) => tool(&args),
+        #[cfg(feature = "mcp")]
+        Command::Mcp(args) => mcp(&args),
         Command::Validate(args) => validate(&args),
         Command::Diff(args) => diff(&args),
         Command::Completions { shell } => {
@@ -1103,6 +1214,150 @@ fn diff(args: &DiffArgs) -> Result<(), Error> {
         0 => Ok(()),
         count => Err(Error::BreakingChanges { count }),
     }
+}
+
+/// One workflow of [`Sources`]: its IR, and the ID its runs go to when it is known.
+struct Loaded {
+    workflow: Workflow,
+    id: Option<String>,
+}
+
+/// Loads every workflow [`Sources`] names, in order (a workspace sorted by ID), printing the
+/// build warnings. A workspace workflow that fails is reported and left out; the count of
+/// those is returned beside the workflows.
+fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Error> {
+    let build = BuildOptions {
+        open_objects: sources.open_objects,
+        ..BuildOptions::default()
+    };
+    let mut infos: Vec<(WorkflowInfo, Option<String>)> = Vec::new();
+    let mut failed = 0;
+    #[cfg(feature = "fetch")]
+    if let Some(workspace_id) = &sources.workspace_id {
+        let options = sources.api.options();
+        let mut listed = cozegen::fetch::list_workflows(
+            &options,
+            workspace_id,
+            cozegen::fetch::DEFAULT_PAGE_SIZE,
+        )?;
+        listed.sort_by(|a, b| cozegen::workspace::id_order(&a.id, &b.id));
+        for listed in listed {
+            match cozegen::fetch::fetch_workflow(&options, &listed.id) {
+                Ok(info) => infos.push((info, Some(listed.id))),
+                Err(e) => {
+                    failed += 1;
+                    eprintln!(
+                        "error: workflow {}: {e}",
+                        cozegen::ir::path::printable(&listed.id, 60)
+                    );
+                }
+            }
+        }
+    }
+    for file in &sources.files {
+        infos.push((cozegen::load_path(file)?, None));
+    }
+    #[cfg(feature = "fetch")]
+    for id in &sources.workflow_ids {
+        infos.push((fetch_info(&sources.api, id, None)?, Some(id.clone())));
+    }
+    #[cfg(feature = "fetch")]
+    let none = sources.workspace_id.is_none() && sources.workflow_ids.is_empty();
+    #[cfg(not(feature = "fetch"))]
+    let none = true;
+    if none && sources.files.is_empty() {
+        return Err(Error::Usage(
+            "no workflow given: name saved WorkflowInfo FILEs, fetch workflows with -w ID, or \
+             give --workspace-id ID"
+                .into(),
+        ));
+    }
+    let mut loaded = Vec::with_capacity(infos.len());
+    for (info, id) in infos {
+        let (workflow, warnings) = cozegen::build(&info, &build)?;
+        if !sources.quiet {
+            let name = workflow.details.name.as_deref().or(id.as_deref());
+            let label = cozegen::ir::path::printable(name.unwrap_or("workflow"), 60);
+            for w in &warnings {
+                eprintln!("warning: {label}: {w}");
+            }
+        }
+        let id = id.or_else(|| workflow.details.id.clone().filter(|id| !id.is_empty()));
+        loaded.push(Loaded { workflow, id });
+    }
+    Ok((loaded, failed))
+}
+
+/// `cozegen tool`: one definition per workflow, as a JSON array.
+fn tool(args: &ToolArgs) -> Result<(), Error> {
+    use cozegen::tool::Format;
+    let format = match args.format {
+        ToolFormat::Openai => Format::OpenAi,
+        ToolFormat::OpenaiChat => Format::OpenAiChat,
+        ToolFormat::Anthropic => Format::Anthropic,
+        ToolFormat::Mcp => Format::Mcp,
+    };
+    let (loaded, failed) = load_sources(&args.sources)?;
+    let workflows: Vec<&Workflow> = loaded.iter().map(|l| &l.workflow).collect();
+    let (text, warnings) = cozegen::tool::render(&workflows, format)?;
+    if !args.sources.quiet {
+        print_warnings(&warnings);
+    }
+    emit(args.output.as_deref(), &text)?;
+    match failed {
+        0 => Ok(()),
+        failed => Err(Error::WorkflowsFailed {
+            failed,
+            total: failed + loaded.len(),
+        }),
+    }
+}
+
+/// `cozegen mcp`: loads the workflows, then serves them until the client hangs up.
+#[cfg(feature = "mcp")]
+fn mcp(args: &McpArgs) -> Result<(), Error> {
+    if args.sources.files.iter().any(|f| f.as_os_str() == "-") {
+        return Err(Error::Usage(
+            "cozegen mcp speaks the protocol on stdin, so it cannot read a WorkflowInfo from it: \
+             name a file"
+                .into(),
+        ));
+    }
+    let (loaded, _failed) = load_sources(&args.sources)?;
+    let mut served = Vec::with_capacity(loaded.len());
+    for Loaded { workflow, id } in loaded {
+        let Some(workflow_id) = id else {
+            return Err(Error::Usage(format!(
+                "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
+                 nowhere to go: serve it with -w ID",
+                cozegen::ir::path::printable(
+                    workflow.details.name.as_deref().unwrap_or("a workflow"),
+                    60
+                )
+            )));
+        };
+        served.push(cozegen::mcp::Served {
+            workflow,
+            workflow_id,
+            workflow_version: None,
+        });
+    }
+    if served.is_empty() {
+        return Err(Error::Usage("no workflow to serve".into()));
+    }
+    let options = cozegen::fetch::FetchOptions {
+        timeout: std::time::Duration::from_secs(args.run_timeout),
+        ..args.sources.api.options()
+    };
+    let (server, warnings) = cozegen::mcp::Server::new(served, options)?;
+    if !args.sources.quiet {
+        print_warnings(&warnings);
+        eprintln!(
+            "cozegen mcp: serving {} on stdio",
+            cozegen::error::plural(server.tools().len(), "tool")
+        );
+    }
+    cozegen::mcp::serve(server)
 }
 
 /// `cozegen all`: every artifact of one workflow into a directory, or a whole workspace.

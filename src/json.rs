@@ -140,6 +140,12 @@ impl Deep {
     pub fn value(&self) -> &Value {
         &self.0
     }
+
+    /// The value, taken out: from here the caller drops it (with [`drop_value`] if it may be
+    /// deep).
+    pub fn into_value(mut self) -> Value {
+        std::mem::take(&mut self.0)
+    }
 }
 
 impl std::str::FromStr for Deep {

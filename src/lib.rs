@@ -48,6 +48,10 @@
 //! - `cli` (default): the `cozegen` binary; implies `bundle`, `validate` and `diff`.
 //! - `fetch` (default): fetching WorkflowInfo from the Coze API (ureq over rustls; no system
 //!   OpenSSL).
+//! - `tool`: tool definitions for agents (OpenAI, Anthropic, MCP), one per workflow; implies
+//!   `schema`.
+//! - `mcp` (default): the Model Context Protocol server behind `cozegen mcp` (the official
+//!   `rmcp` SDK on a small tokio runtime); implies `fetch`, `validate` and `tool`.
 
 #[cfg(feature = "bundle")]
 pub mod bundle;
@@ -61,10 +65,14 @@ pub mod fetch;
 pub mod ir;
 pub mod json;
 pub mod load;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod model;
 pub mod output;
 #[cfg(feature = "fetch")]
 pub mod run;
+#[cfg(feature = "tool")]
+pub mod tool;
 #[cfg(feature = "validate")]
 pub mod validate;
 #[cfg(feature = "bundle")]

@@ -9,7 +9,11 @@
 //!
 //! A leg is one artifact judging every case of every document ([`Leg`]). The legs today: Ajv
 //! (drafts 2020-12 and 07, strict), the `jsonschema` crate (both drafts) and `validate`. The
-//! generated Rust and the HTML form plug in as one function each: see [`LEGS`].
+//! generated Rust and the HTML form plug in as one function each: see [`LEGS`]. The tool
+//! definitions of `cozegen tool` are two more Ajv legs: `tool-mcp` judges the MCP (and
+//! Anthropic: the same schema) `inputSchema`, and `tool-openai` the OpenAI `parameters`, where
+//! a strict definition gets each case as a strict client sends it: every optional parameter it
+//! leaves out given as `null` (which `cozegen mcp` reads as absent).
 
 mod common;
 
@@ -172,6 +176,14 @@ const LEGS: &[Leg] = &[
         name: "form",
         run: form_leg,
     },
+    Leg {
+        name: "tool-mcp",
+        run: tool_mcp_leg,
+    },
+    Leg {
+        name: "tool-openai",
+        run: tool_openai_leg,
+    },
 ];
 
 /// Every leg an exception may name, including the legs still to come.
@@ -183,15 +195,25 @@ const LEG_NAMES: &[&str] = &[
     "validate",
     "rust",
     "form",
+    "tool-mcp",
+    "tool-openai",
 ];
 
 /// Shorthands an exception may use for several legs at once.
 const LEG_GROUPS: &[(&str, &[&str])] = &[
-    ("ajv", &["ajv-2020", "ajv-07"]),
+    // The tool legs are Ajv too, judging the tool definitions' schemas.
+    ("ajv", &["ajv-2020", "ajv-07", "tool-mcp", "tool-openai"]),
     ("jsonschema", &["jsonschema-2020", "jsonschema-07"]),
     (
         "schema",
-        &["ajv-2020", "ajv-07", "jsonschema-2020", "jsonschema-07"],
+        &[
+            "ajv-2020",
+            "ajv-07",
+            "jsonschema-2020",
+            "jsonschema-07",
+            "tool-mcp",
+            "tool-openai",
+        ],
     ),
 ];
 
@@ -687,8 +709,19 @@ fn ajv(docs: &[Doc], draft: Draft) -> Option<Vec<Vec<Verdict>>> {
             )
         })
         .collect();
+    Some(ajv_judge(docs, draft_name, "{}", &documents))
+}
+
+/// Runs `conformance-ajv.mjs` on `documents` (one JSON text per document, in the order of
+/// `docs`) with extra Ajv `options`, and reads its verdicts.
+fn ajv_judge(
+    docs: &[Doc],
+    draft_name: &str,
+    options: &str,
+    documents: &[String],
+) -> Vec<Vec<Verdict>> {
     let input = format!(
-        "{{\"draft\":\"{draft_name}\",\"documents\":[{}]}}",
+        "{{\"draft\":\"{draft_name}\",\"options\":{options},\"documents\":[{}]}}",
         documents.join(",")
     );
     let script = root().join("tests/js/conformance-ajv.mjs");
@@ -703,8 +736,7 @@ fn ajv(docs: &[Doc], draft: Draft) -> Option<Vec<Vec<Verdict>>> {
         .map(|l| serde_json::from_str(l).expect("a JSON line from conformance-ajv.mjs"))
         .collect();
     assert_eq!(lines.len(), docs.len(), "Ajv judges every document");
-    let verdicts = docs
-        .iter()
+    docs.iter()
         .zip(&lines)
         .map(|(doc, line)| {
             assert_eq!(line["document"], doc.name.as_str(), "Ajv's document order");
@@ -734,8 +766,101 @@ fn ajv(docs: &[Doc], draft: Draft) -> Option<Vec<Vec<Verdict>>> {
                 })
                 .collect()
         })
+        .collect()
+}
+
+fn tool_mcp_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
+    tool_leg(docs, cozegen::tool::Format::Mcp)
+}
+
+fn tool_openai_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
+    tool_leg(docs, cozegen::tool::Format::OpenAi)
+}
+
+/// Ajv (draft 2020-12, strict, union types allowed for OpenAI's nullable types) on the tool
+/// definition's parameter schema.
+fn tool_leg(docs: &[Doc], format: cozegen::tool::Format) -> Option<Vec<Vec<Verdict>>> {
+    if !js_tools_available("the conformance suite's tool legs") {
+        return None;
+    }
+    let documents: Vec<String> = docs
+        .iter()
+        .map(|doc| {
+            let (mut tools, _) =
+                cozegen::tool::tools(&[&doc.workflow], format).expect("tool definitions");
+            let tool = &mut tools[0];
+            let strict = tool.strict == Some(true);
+            let mut schema = Map::new();
+            schema.insert(
+                "$schema".into(),
+                "https://json-schema.org/draft/2020-12/schema".into(),
+            );
+            if let Value::Object(rest) = std::mem::take(&mut tool.input_schema) {
+                schema.extend(rest);
+            }
+            let cases: Vec<Value> = doc
+                .cases
+                .iter()
+                .map(|c| {
+                    let text = match strict {
+                        true => with_nulls(&doc.workflow.input, c.value())
+                            .map_or_else(|| c.text.clone(), |v| v.to_string()),
+                        false => c.text.clone(),
+                    };
+                    serde_json::json!({"name": c.name, "text": text})
+                })
+                .collect();
+            format!(
+                "{{\"name\":{},\"schema\":{},\"cases\":{}}}",
+                Value::from(doc.name.as_str()),
+                Value::Object(schema),
+                Value::Array(cases)
+            )
+        })
         .collect();
-    Some(verdicts)
+    Some(ajv_judge(
+        docs,
+        "2020-12",
+        r#"{"allowUnionTypes":true}"#,
+        &documents,
+    ))
+}
+
+/// `parameters` as an OpenAI strict client sends them: every optional parameter left out
+/// given as `null`, at every level. `None` when nothing is left out.
+fn with_nulls(types: &cozegen::ir::Types, parameters: &Value) -> Option<Value> {
+    use cozegen::ir::{ObjectId, Type, Types};
+    fn object(types: &Types, id: ObjectId, map: &mut Map<String, Value>) -> bool {
+        let mut changed = false;
+        for field in &types.object(id).fields {
+            match map.get_mut(&field.name) {
+                None if !field.required => {
+                    map.insert(field.name.clone(), Value::Null);
+                    changed = true;
+                }
+                None => {}
+                Some(value) => changed |= inside(types, &field.ty, value),
+            }
+        }
+        changed
+    }
+    fn inside(types: &Types, ty: &Type, value: &mut Value) -> bool {
+        match (ty, value) {
+            (Type::Object(id), Value::Object(map)) => object(types, *id, map),
+            (Type::Array(id), Value::Array(items)) => {
+                let element = &types.array(*id).items;
+                items.iter_mut().fold(false, |changed, item| {
+                    inside(types, element, item) | changed
+                })
+            }
+            _ => false,
+        }
+    }
+    let mut value = parameters.clone();
+    let Value::Object(map) = &mut value else {
+        return None;
+    };
+    object(types, Types::ROOT, map).then_some(value)
 }
 
 /// Ajv's errors, one `path: message` each.
@@ -1358,9 +1483,16 @@ fn exceptions_name_known_legs_and_keys() {
     // Loading checks every exception; this test pins the checks on made-up cases.
     let keys: ExceptionKeys = [(
         "integer-form".to_owned(),
-        ["ajv-2020", "ajv-07", "jsonschema-2020", "jsonschema-07"]
-            .map(str::to_owned)
-            .into(),
+        [
+            "ajv-2020",
+            "ajv-07",
+            "jsonschema-2020",
+            "jsonschema-07",
+            "tool-mcp",
+            "tool-openai",
+        ]
+        .map(str::to_owned)
+        .into(),
     )]
     .into();
     let case = |exceptions: Value| {
@@ -1373,7 +1505,7 @@ fn exceptions_name_known_legs_and_keys() {
         )
     };
     let ok = case(serde_json::json!({"schema": "[integer-form] 1.0"})).expect("a good exception");
-    assert_eq!(ok.exceptions.len(), 4);
+    assert_eq!(ok.exceptions.len(), 6);
     assert!(ok.expected("ajv-07") && !ok.expected("validate"));
     for (bad, why) in [
         (

@@ -59,18 +59,25 @@ struct SchemaView {
 
 /// The schema as a value, for callers that want to embed or inspect it.
 pub fn schema(workflow: &Workflow, options: &SchemaOptions) -> Result<Schema> {
-    let text = write(workflow, options);
-    let value = text
-        .parse::<crate::json::Deep>()
-        .map_err(|e| crate::Error::Internal(format!("cannot read the schema back: {e}")))?;
     // `Schema` holds a plain `Value`; the caller owns its depth from here.
-    Schema::try_from(value.value().clone())
+    Schema::try_from(value(workflow, options)?)
         .map_err(|e| crate::Error::Internal(format!("the schema is not an object: {e}")))
+}
+
+/// The schema as a plain value, read back level by level from compact text (pretty text of a
+/// deep schema is mostly indentation). The caller drops it with [`crate::json::drop_value`]
+/// if it may be deep.
+pub(crate) fn value(workflow: &Workflow, options: &SchemaOptions) -> Result<serde_json::Value> {
+    let text = write(workflow, options, false);
+    Ok(text
+        .parse::<crate::json::Deep>()
+        .map_err(|e| crate::Error::Internal(format!("cannot read the schema back: {e}")))?
+        .into_value())
 }
 
 /// The schema as pretty-printed JSON text, ending in a newline.
 pub fn render(workflow: &Workflow, options: &SchemaOptions) -> Result<String> {
-    let schema = write(workflow, options);
+    let schema = write(workflow, options, true);
     Ok(SchemaView { schema }.render()?)
 }
 
@@ -97,13 +104,17 @@ struct SchemaWriter<'a> {
     root_comment: Option<String>,
 }
 
-fn write(workflow: &Workflow, options: &SchemaOptions) -> String {
+fn write(workflow: &Workflow, options: &SchemaOptions, pretty: bool) -> String {
     let types = options.node.types(workflow);
     let estimate = 256 + types.objects.iter().map(|o| o.fields.len()).sum::<usize>() * 160;
     let mut w = SchemaWriter {
         types,
         options,
-        out: Writer::pretty(estimate),
+        out: if pretty {
+            Writer::pretty(estimate)
+        } else {
+            Writer::compact(estimate)
+        },
         tasks: Vec::new(),
         root_comment: None,
     };

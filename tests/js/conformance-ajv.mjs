@@ -1,7 +1,7 @@
 // The Ajv legs of the conformance suite (tests/conformance.rs). One run is one leg: one draft,
 // every document, every case.
 //
-// stdin:  {"draft": "2020-12" | "07",
+// stdin:  {"draft": "2020-12" | "07", "options": {extra Ajv options},
 //          "documents": [{"name": "...", "schema": {...}, "cases": [{"name": "...", "text": "..."}]}]}
 //         where `text` is a case's parameters as its exact JSON text (JSON.parse reads it here,
 //         as an application using Ajv would).
@@ -35,7 +35,7 @@ function judge({ name: document, schema, cases }) {
     return { document, schema_error: `draft ${input.draft} asked for, but the schema says ${JSON.stringify(schema.$schema)}` };
   }
   // A fresh instance per document: schemas without `$id` never collide, and nothing carries over.
-  const ajv = new dialect.Class({ strict: true, allErrors: true, ownProperties: true });
+  const ajv = new dialect.Class({ strict: true, allErrors: true, ownProperties: true, ...(input.options ?? {}) });
   let validate;
   try {
     validate = ajv.compile(schema);

@@ -1,0 +1,351 @@
+//! A Model Context Protocol server on stdio: one tool per workflow (`cozegen mcp`).
+//!
+//! `tools/list` lists exactly what `cozegen tool --format mcp` writes ([`crate::tool`]).
+//! `tools/call`:
+//!
+//! 1. reads a `null` given for an optional parameter as absent (strict clients send `null` for
+//!    what they leave out), at any depth;
+//! 2. checks the arguments against the start node ([`crate::validate`]); problems are a tool
+//!    error listing each with its path, and nothing is sent to Coze;
+//! 3. runs the workflow through [`crate::run::run`] (the same request, retry rule and token
+//!    scrubbing as `cozegen run`);
+//! 4. answers the output as `structuredContent` (when the tool has an `outputSchema`, and
+//!    only once the output is checked against the end node) plus a text block.
+//!
+//! A Coze error envelope is a tool error with its code, message and logid; a run that may have
+//! started ([`crate::Error::RunUnconfirmed`]) is a tool error saying so, with the execute id,
+//! so that an agent does not blindly run it again. The token never appears in a message: every
+//! text leaving the server is scrubbed of it once more.
+//!
+//! The protocol is the official Rust SDK's (`rmcp`); runs are blocking HTTP calls, made on
+//! tokio's blocking pool so that the server keeps answering while one runs.
+
+use crate::fetch::FetchOptions;
+use crate::ir::{Type, Types, Workflow};
+use crate::run::{self, Output, RunRequest};
+use crate::tool::{self, Format};
+use crate::{Error, Result, Warning};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// A workflow to serve: its IR and the ID runs go to.
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// The workflow, built from its WorkflowInfo.
+    pub workflow: Workflow,
+    /// The workflow ID sent with each run.
+    pub workflow_id: String,
+    /// The published version to run, when not the latest.
+    pub workflow_version: Option<String>,
+}
+
+/// One tool: its definition and what a call runs.
+#[derive(Debug)]
+struct Entry {
+    tool: rmcp::model::Tool,
+    served: Served,
+    /// Whether the tool has an `outputSchema` (and so answers `structuredContent`).
+    structured: bool,
+}
+
+/// The server's state: the tools, and how to reach Coze.
+#[derive(Debug, Clone)]
+pub struct Server {
+    entries: Arc<Vec<Entry>>,
+    options: Arc<FetchOptions>,
+}
+
+impl Server {
+    /// A server for `workflows`, named as `cozegen tool --format mcp` names them (in the
+    /// order given), running them with `options`. Returns the warnings of the tool definitions.
+    pub fn new(workflows: Vec<Served>, options: FetchOptions) -> Result<(Server, Vec<Warning>)> {
+        let refs: Vec<&Workflow> = workflows.iter().map(|s| &s.workflow).collect();
+        let (tools, warnings) = tool::tools(&refs, Format::Mcp)?;
+        let mut entries = Vec::with_capacity(tools.len());
+        for (mut t, served) in tools.into_iter().zip(workflows) {
+            let object = |v: Value| match v {
+                Value::Object(map) => Ok(Arc::new(map)),
+                _ => Err(Error::Internal("a tool schema is not an object".into())),
+            };
+            let mut definition = rmcp::model::Tool::new_with_raw(
+                std::mem::take(&mut t.name),
+                Some(std::mem::take(&mut t.description).into()),
+                object(std::mem::take(&mut t.input_schema))?,
+            );
+            if let Some(title) = t.title.take() {
+                definition = definition.with_title(title);
+            }
+            let structured = t.output_schema.is_some();
+            if let Some(output) = t.output_schema.take() {
+                definition = definition.with_raw_output_schema(object(output)?);
+            }
+            entries.push(Entry {
+                tool: definition,
+                served,
+                structured,
+            });
+        }
+        Ok((
+            Server {
+                entries: Arc::new(entries),
+                options: Arc::new(options),
+            },
+            warnings,
+        ))
+    }
+
+    /// The tools, as `tools/list` answers them.
+    pub fn tools(&self) -> Vec<rmcp::model::Tool> {
+        self.entries.iter().map(|e| e.tool.clone()).collect()
+    }
+
+    /// Handles one `tools/call`: checks, runs, answers. An unknown tool is `None` (a protocol
+    /// error); everything else, failures included, is a tool result. Blocks while the run
+    /// goes.
+    pub fn call(
+        &self,
+        name: &str,
+        arguments: Option<Map<String, Value>>,
+    ) -> Option<CallToolResult> {
+        let entry = self.entries.iter().find(|e| e.tool.name == name)?;
+        let result = self.call_entry(entry, arguments.unwrap_or_default());
+        Some(self.scrubbed(result))
+    }
+
+    fn call_entry(&self, entry: &Entry, mut arguments: Map<String, Value>) -> CallToolResult {
+        let workflow = &entry.served.workflow;
+        drop_optional_nulls(&workflow.input, Types::ROOT, &mut arguments);
+        let parameters = Value::Object(arguments);
+        let problems = crate::validate::validate(&workflow.input, &parameters);
+        if !problems.is_empty() {
+            let mut text = format!(
+                "The arguments do not fit the workflow's start node ({}); nothing was sent to \
+                 Coze:",
+                crate::error::plural(problems.len(), "problem")
+            );
+            for p in &problems {
+                text.push_str(&format!("\n- {p}"));
+            }
+            return error(text);
+        }
+        let Value::Object(parameters) = parameters else {
+            return error("the arguments are not an object".to_owned());
+        };
+        let request =
+            RunRequest {
+                workflow_id: entry.served.workflow_id.clone(),
+                parameters,
+                workflow_version: entry.served.workflow_version.clone(),
+                // A workflow outside an app has app ID `0`; one inside an app runs only with it.
+                app_id: workflow.details.app_id.clone().filter(|id| {
+                    id != "0" && !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+                }),
+                bot_id: None,
+            };
+        let answer = match run::run(&self.options, &request) {
+            Ok(answer) => answer,
+            Err(e) => return error(run_error(&e)),
+        };
+        let ids = || {
+            answer
+                .execute_id
+                .as_deref()
+                .map(|id| format!(" (execute_id {id})"))
+                .unwrap_or_default()
+        };
+        if let Some(interrupt) = &answer.interrupt {
+            let mut text = format!(
+                "The run stopped at a {} and waits for an answer (event_id {}, type {}){}; this \
+                 server cannot answer it: answer it with `cozegen run --resume`.",
+                interrupt.type_name(),
+                interrupt.event_id,
+                interrupt
+                    .interrupt_type
+                    .map_or("?".to_owned(), |t| t.to_string()),
+                ids()
+            );
+            if let Some(question) = &interrupt.question {
+                text.push_str(&format!("\nQuestion: {question}"));
+            }
+            return error(text);
+        }
+        match (&answer.output, entry.structured) {
+            (Output::Json(value), true) => {
+                let problems = run::check_output(workflow, &answer.output);
+                if problems.is_empty() && value.is_object() {
+                    return CallToolResult::structured(value.clone());
+                }
+                let mut text = format!(
+                    "The run finished{}, but its output does not fit the end node; do not run \
+                     it again only for this:",
+                    ids()
+                );
+                for p in &problems {
+                    text.push_str(&format!("\n- output {p}"));
+                }
+                if problems.is_empty() {
+                    text.push_str("\n- output: expected an object");
+                }
+                text.push_str(&format!("\nOutput: {value}"));
+                error(text)
+            }
+            (Output::Json(value), false) => CallToolResult::success(vec![ContentBlock::text(
+                serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()),
+            )]),
+            (Output::Text(text), false) => {
+                CallToolResult::success(vec![ContentBlock::text(text.clone())])
+            }
+            (Output::Text(text), true) => error(format!(
+                "The run finished{}, but its output is text, not the end node's variables: {text}",
+                ids()
+            )),
+            (Output::None, _) => CallToolResult::success(vec![ContentBlock::text(format!(
+                "The run finished without output{}.",
+                ids()
+            ))]),
+        }
+    }
+
+    /// `result` with the token taken out of every text, once more.
+    fn scrubbed(&self, mut result: CallToolResult) -> CallToolResult {
+        let token = self.options.token.as_ref();
+        for block in &mut result.content {
+            if let Some(text) = block.as_text().map(|t| t.text.clone()) {
+                let clean = crate::fetch::scrub(&text, token);
+                if clean != text {
+                    *block = ContentBlock::text(clean);
+                }
+            }
+        }
+        result
+    }
+}
+
+/// A failed run as the text of a tool error.
+fn run_error(e: &Error) -> String {
+    match e {
+        Error::Api { code, msg, logid } => format!(
+            "Coze refused the run: error code {code}: {msg}{}",
+            logid
+                .as_deref()
+                .map(|l| format!(" (logid {l})"))
+                .unwrap_or_default()
+        ),
+        Error::RunUnconfirmed { execute_id, .. } => format!(
+            "The run may have started on Coze, but no complete answer came back{}; it was not \
+             sent again. Check the run history before calling this tool again. {e}",
+            execute_id
+                .as_deref()
+                .map(|id| format!(" (execute_id {id})"))
+                .unwrap_or_default()
+        ),
+        other => format!("The run failed: {other}"),
+    }
+}
+
+fn error(text: String) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(text)])
+}
+
+/// Removes the `null`s given for optional fields of `object`, and of the objects nested in
+/// the arguments.
+fn drop_optional_nulls(types: &Types, object: crate::ir::ObjectId, map: &mut Map<String, Value>) {
+    for field in &types.object(object).fields {
+        match map.get_mut(&field.name) {
+            Some(Value::Null) if !field.required => {
+                map.remove(&field.name);
+            }
+            Some(value) => drop_nulls_in(types, &field.ty, value),
+            None => {}
+        }
+    }
+}
+
+fn drop_nulls_in(types: &Types, ty: &Type, value: &mut Value) {
+    crate::json::grow(|| match (ty, value) {
+        (Type::Object(id), Value::Object(map)) => drop_optional_nulls(types, *id, map),
+        (Type::Array(id), Value::Array(items)) => {
+            let element = &types.array(*id).items;
+            for item in items {
+                drop_nulls_in(types, element, item);
+            }
+        }
+        _ => {}
+    })
+}
+
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("cozegen", env!("CARGO_PKG_VERSION")))
+            .with_instructions(
+                "Each tool runs one Coze workflow. Arguments are checked against the workflow's \
+                 start node before anything is sent; a tool error lists the problems.",
+            )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> std::result::Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
+        self.entries
+            .iter()
+            .find(|e| e.tool.name == name)
+            .map(|e| e.tool.clone())
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> std::result::Result<CallToolResponse, ErrorData> {
+        let server = self.clone();
+        let name = request.name.to_string();
+        let arguments = request.arguments;
+        let answer = tokio::task::spawn_blocking(move || server.call(&name, arguments))
+            .await
+            .map_err(|e| {
+                ErrorData::internal_error(format!("the run's thread failed: {e}"), None)
+            })?;
+        match answer {
+            Some(result) => Ok(result.into()),
+            None => Err(ErrorData::invalid_params(
+                format!(
+                    "no tool named {}",
+                    crate::ir::path::printable(&request.name, 80)
+                ),
+                None,
+            )),
+        }
+    }
+}
+
+/// Serves `server` on stdin and stdout until the client closes stdin.
+pub fn serve(server: Server) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the MCP runtime: {e}")))?;
+    runtime.block_on(async move {
+        let service = server
+            .serve(rmcp::transport::stdio())
+            .await
+            .map_err(|e| Error::Internal(format!("the MCP client did not initialize: {e}")))?;
+        service
+            .waiting()
+            .await
+            .map_err(|e| Error::Internal(format!("the MCP server stopped: {e}")))?;
+        Ok(())
+    })
+}

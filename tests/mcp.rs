@@ -1,0 +1,217 @@
+//! `cozegen mcp`, driven by the official MCP TypeScript SDK client (`tests/js/mcp-client.mjs`)
+//! against a fake Coze API on 127.0.0.1: the tools it lists, a valid call, an invalid one, a
+//! Coze error, a run that may have started, and the token in no message.
+
+mod common;
+
+use common::api::{Api, RUN_TARGET, Reply, TOKEN};
+use common::*;
+use serde_json::{Value, json};
+use std::process::Command;
+
+const ORDER: &str = "tests/corpus/order_intake.json";
+const ORDER_ID: &str = "7350583675492399001";
+
+/// Runs the client against `cozegen mcp ARGS`, making `calls`; returns its report.
+fn session(api: &Api, args: &[&str], calls: Value) -> Value {
+    let mut command = vec![env!("CARGO_BIN_EXE_cozegen").to_owned(), "mcp".to_owned()];
+    command.extend(args.iter().map(|a| (*a).to_owned()));
+    let out = Command::new("node")
+        .arg(root().join("tests/js/mcp-client.mjs"))
+        .arg(serde_json::to_string(&command).expect("json"))
+        .arg(calls.to_string())
+        .current_dir(root())
+        .env("COZE_API_TOKEN", TOKEN)
+        .env("COZE_API_BASE", api.url())
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "mcp-client failed: {}\n{}",
+        stderr(&out),
+        stdout(&out)
+    );
+    let text = stdout(&out);
+    assert!(!text.contains(TOKEN), "the token is in a message: {text}");
+    serde_json::from_str(&text).expect("the client's report is JSON")
+}
+
+/// `value` with every number as a double, as JavaScript reads it (the integer bounds
+/// ±2^63 are not doubles).
+fn as_js(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => json!(n.as_f64().expect("a number")),
+        Value::Array(items) => Value::Array(items.iter().map(as_js).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), as_js(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+fn text_of(result: &Value) -> String {
+    result["content"]
+        .as_array()
+        .expect("content")
+        .iter()
+        .filter_map(|c| c["text"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn an_mcp_client_lists_calls_and_gets_checked_answers() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let output = json!({"order_id": "A-1", "eta": "2025-07-01 09:30:00"});
+    let api = Api::scripted(vec![
+        Reply::new(
+            200,
+            json!({"code": 0, "msg": "", "data": output.to_string(), "execute_id": "7401",
+                   "detail": {"logid": "LOG-OK"}})
+            .to_string(),
+        ),
+        Reply::new(
+            200,
+            json!({"code": 4200, "msg": format!("workflow not published (token {TOKEN})"),
+                   "detail": {"logid": "20250101LOGID"}})
+            .to_string(),
+        ),
+        Reply::drop_connection(),
+    ]);
+    let valid = json!({
+        "customer": {"name": "Ada", "email": null, "address": {"street": "1 Main St", "city": "Paris"}},
+        "lines": [{"sku": "A1", "qty": 2, "gift_wrap": null}],
+        "priority": null
+    });
+    let calls = json!([
+        {"name": "order_intake", "arguments": valid},
+        {"name": "order_intake", "arguments": {"customer": {"name": 7, "address": {"street": "s", "city": "c"}}, "extra": 1}},
+        {"name": "order_intake", "arguments": {"customer": {"name": "Ada", "address": {"street": "s", "city": "c"}}, "lines": []}},
+        {"name": "no_such_tool", "arguments": {}},
+        {"name": "order_intake", "arguments": {"customer": {"name": "Ada", "address": {"street": "s", "city": "c"}}, "lines": []}},
+    ]);
+    let report = session(&api, &[ORDER, "tests/corpus/arrays.json"], calls);
+
+    // tools/list: what `cozegen tool --format mcp` writes, for both workflows.
+    let listed = std::fs::read_to_string(root().join("tests/golden/order_intake/tool-mcp.json"))
+        .expect("golden");
+    let golden: Value = serde_json::from_str(&listed).expect("json");
+    let tools = report["tools"].as_array().expect("tools");
+    let names: Vec<&str> = tools
+        .iter()
+        .map(|t| t["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["order_intake", "order_rows"]);
+    assert_eq!(
+        as_js(&tools[0]["inputSchema"]),
+        as_js(&golden[0]["inputSchema"])
+    );
+    assert_eq!(
+        as_js(&tools[0]["outputSchema"]),
+        as_js(&golden[0]["outputSchema"])
+    );
+    assert_eq!(tools[0]["description"], golden[0]["description"]);
+    assert!(tools[1].get("outputSchema").is_none(), "{}", tools[1]);
+
+    let results = report["results"].as_array().expect("results");
+    // A valid call: the nulls of optional parameters left out, one request with the token.
+    let ok = &results[0]["result"];
+    assert_eq!(ok["isError"], false, "{ok}");
+    assert_eq!(ok["structuredContent"], output);
+    let text: Value = serde_json::from_str(&text_of(ok)).expect("the text block is the JSON");
+    assert_eq!(text, output);
+    {
+        let seen = api.seen();
+        assert_eq!(
+            seen[0].request_line(),
+            format!("POST {RUN_TARGET} HTTP/1.1")
+        );
+        assert_eq!(
+            seen[0].header("authorization"),
+            Some(format!("Bearer {TOKEN}"))
+        );
+        assert_eq!(
+            seen[0].json(),
+            json!({"workflow_id": ORDER_ID, "parameters": {
+                "customer": {"name": "Ada", "address": {"street": "1 Main St", "city": "Paris"}},
+                "lines": [{"sku": "A1", "qty": 2}]
+            }})
+        );
+    }
+
+    // An invalid call: every problem by path, and nothing sent.
+    let bad = &results[1]["result"];
+    assert_eq!(bad["isError"], true, "{bad}");
+    let text = text_of(bad);
+    for needle in [
+        "nothing was sent to Coze",
+        "customer.name: expected",
+        "lines: required parameter is missing",
+        "extra: is not a parameter of this workflow",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in {text}");
+    }
+
+    // A Coze error envelope: a tool error with the code and the logid, the token scrubbed.
+    let refused = &results[2]["result"];
+    assert_eq!(refused["isError"], true, "{refused}");
+    let text = text_of(refused);
+    assert!(
+        text.contains("4200") && text.contains("20250101LOGID"),
+        "{text}"
+    );
+    assert!(text.contains("workflow not published"), "{text}");
+
+    // An unknown tool is a protocol error, not a run.
+    assert!(
+        results[3]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no_such_tool")),
+        "{}",
+        results[3]
+    );
+    // A run whose answer broke off: a tool error saying it may have started, sent once.
+    let unconfirmed = &results[4]["result"];
+    assert_eq!(unconfirmed["isError"], true, "{unconfirmed}");
+    assert!(
+        text_of(unconfirmed).contains("may have started"),
+        "{unconfirmed}"
+    );
+    assert_eq!(api.count(), 3, "{:?}", api.requests());
+
+    let messages = report["messages"].to_string();
+    assert!(!messages.contains(TOKEN));
+    assert!(
+        !report["stderr"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(TOKEN)
+    );
+}
+
+#[test]
+fn a_server_without_a_workflow_id_to_run_refuses_to_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = dir.path().join("bare.json");
+    std::fs::write(&doc, r#"{"input":{"parameters":{"q":{"type":"string"}}}}"#).expect("write");
+    let out = cozegen(&["mcp", doc.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("serve it with -w ID"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn stdin_is_the_protocol_not_a_document() {
+    let out = cozegen(&["mcp", "-"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("protocol on stdin"),
+        "{}",
+        stderr(&out)
+    );
+}
