@@ -86,11 +86,11 @@ pub enum Error {
         param_limit: usize,
     },
 
-    /// The system would not start a thread with the stack to read a document this deep (see
+    /// The system would not start a thread with the stack to read or rewrite JSON this deep (see
     /// [`crate::load::MAX_JSON_DEPTH`]): a resource limit of the machine, not a fault of the
     /// document.
     #[error(
-        "{}: cannot start a thread with the stack to read JSON nested {depth} levels deep: {source}",
+        "{}: cannot start a thread with the stack for JSON nested {depth} levels deep: {source}",
         printable(.source_name, 300)
     )]
     ReaderThread {

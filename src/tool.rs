@@ -27,7 +27,7 @@ use crate::emit::Node;
 use crate::emit::json_schema::{self, Draft, SchemaOptions};
 use crate::error::{Result, Warning};
 use crate::ir::Workflow;
-use crate::json::{Writer, grow};
+use crate::json::Writer;
 use askama::Template;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -230,6 +230,19 @@ pub fn tool(
     format: Format,
     warnings: &mut Vec<Warning>,
 ) -> Result<Tool> {
+    // The schemas are rewritten recursively, a level of recursion per level of their JSON: two
+    // for each level of parameters (an object and its `properties`).
+    let depth = 2 * workflow.input.depth.max(workflow.output.depth) + 8;
+    let at = format!("tool {name}");
+    crate::load::on_stack(depth, &at, || build_tool(workflow, name, format, warnings))
+}
+
+fn build_tool(
+    workflow: &Workflow,
+    name: String,
+    format: Format,
+    warnings: &mut Vec<Warning>,
+) -> Result<Tool> {
     let cap = format.description_cap();
     let description = match workflow.details.description.as_deref().map(str::trim) {
         Some(d) if !d.is_empty() => cut(d, cap),
@@ -330,7 +343,7 @@ fn cut(text: &str, max: usize) -> String {
 
 /// A copy of `schema` with every `description` capped.
 fn capped(schema: &Value, cap: usize) -> Value {
-    grow(|| match schema {
+    match schema {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
@@ -351,7 +364,7 @@ fn capped(schema: &Value, cap: usize) -> Value {
                 .collect(),
         ),
         other => other.clone(),
-    })
+    }
 }
 
 /// Strict-mode bookkeeping over one schema.
@@ -409,7 +422,7 @@ fn openai_loose(schema: &Value, cap: usize) -> Value {
 impl Strict {
     /// One schema at nesting `depth` (objects and arrays counted), at `path` for messages.
     fn schema(&mut self, schema: &Value, path: &str, depth: usize, strict: bool) -> Value {
-        grow(|| {
+        {
             let Value::Object(map) = schema else {
                 return schema.clone();
             };
@@ -501,7 +514,7 @@ impl Strict {
                 out = with;
             }
             Value::Object(out)
-        })
+        }
     }
 }
 
