@@ -12,10 +12,6 @@ pub struct WorkflowImageInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub conversation_name: Option<String>,
-    #[serde(rename = "USER_INPUT")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "present")]
-    pub user_input: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -27,10 +23,6 @@ struct fields_0 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub conversation_name: Option<String>,
-    #[serde(rename = "USER_INPUT")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "present")]
-    pub user_input: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for WorkflowImageInput {

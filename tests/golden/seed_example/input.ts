@@ -6,5 +6,4 @@
  */
 export interface WorkflowImageInput {
   CONVERSATION_NAME?: string;
-  USER_INPUT?: string;
 }

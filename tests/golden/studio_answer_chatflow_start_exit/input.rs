@@ -8,10 +8,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChatStartExitInput {
-    #[serde(rename = "USER_INPUT")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "present")]
-    pub user_input: Option<String>,
     /// 本次请求绑定的会话，会自动写入消息、会从该会话读对话历史。
     ///
     /// Default: `"Default"` (see [`ChatStartExitInput::default_conversation_name`]); Coze applies it when the parameter is absent.
@@ -26,10 +22,6 @@ pub struct ChatStartExitInput {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code, non_camel_case_types)]
 struct fields_0 {
-    #[serde(rename = "USER_INPUT")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "present")]
-    pub user_input: Option<String>,
     #[serde(rename = "CONVERSATION_NAME")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
@@ -57,7 +49,6 @@ impl ChatStartExitInput {
 impl Default for ChatStartExitInput {
     fn default() -> Self {
         Self {
-            user_input: None,
             conversation_name: Some(Self::default_conversation_name()),
         }
     }

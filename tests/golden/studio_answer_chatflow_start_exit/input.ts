@@ -5,7 +5,6 @@
  * GetCanvasInfo answer of the chatflow_start_exit example
  */
 export interface ChatStartExitInput {
-  USER_INPUT?: string;
   /**
    * 本次请求绑定的会话，会自动写入消息、会从该会话读对话历史。
    * @default "Default"

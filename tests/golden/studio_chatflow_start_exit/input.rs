@@ -6,10 +6,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowInput {
-    #[serde(rename = "USER_INPUT")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "present")]
-    pub user_input: Option<String>,
     /// 本次请求绑定的会话，会自动写入消息、会从该会话读对话历史。
     ///
     /// Default: `"Default"` (see [`WorkflowInput::default_conversation_name`]); Coze applies it when the parameter is absent.
@@ -24,10 +20,6 @@ pub struct WorkflowInput {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code, non_camel_case_types)]
 struct fields_0 {
-    #[serde(rename = "USER_INPUT")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "present")]
-    pub user_input: Option<String>,
     #[serde(rename = "CONVERSATION_NAME")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
@@ -55,7 +47,6 @@ impl WorkflowInput {
 impl Default for WorkflowInput {
     fn default() -> Self {
         Self {
-            user_input: None,
             conversation_name: Some(Self::default_conversation_name()),
         }
     }
