@@ -517,15 +517,24 @@ With --stream, events are printed as they arrive: message content on stdout (one
 per event with --json), errors on stderr. A run that stops at a question or input node prints
 the interrupt's event id, type and question, and how to answer it with --resume and --answer.
 
+A chatflow (`cozegen ir` says \"kind\": \"chatflow\") is chatted with instead: --message is the
+user's message (the chatflow's USER_INPUT), sent in additional_messages to /v1/workflows/chat,
+which always streams; --params holds the other parameters (CONVERSATION_NAME and the custom
+ones), none when left out. The answer is printed as it arrives (one JSON object per event with
+--json); conversation_id, chat_id and debug_url go to stderr. A chatflow of an app is sent with
+the app_id of its WorkflowInfo unless --app-id or --bot-id is given.
+
 Examples:
   cozegen run workflow.json --params params.json           run the saved workflow's latest version
   cozegen run -w 7350583675492388916 --params params.json  fetch the definition, then run it
   cozegen run workflow.json --params params.json --stream  print the run's messages as they come
   cozegen run workflow.json --stream --resume 7404830425073352713/2769808280134765896 \\
       --answer 'Hangzhou, 2024-08-20'                      answer a question node's interrupt
+  cozegen run chatflow.json --message 'Hi' --params params.json  chat with a chatflow
 
 Exit codes: 0 success, 1 error (invalid parameters, API error, output mismatch, run failed),
-2 usage error, 3 the run is interrupted and waits for an answer (--resume).";
+2 usage error, 3 the run is interrupted and waits for an answer (--resume; a chatflow: the
+next --message in the same --conversation-id).";
 
 /// `cozegen run`.
 #[cfg(feature = "fetch")]
@@ -547,9 +556,21 @@ struct RunArgs {
     #[arg(long, value_name = "VERSION")]
     workflow_version: Option<String>,
 
-    /// The `parameters` object to send (a JSON file, or `-` for stdin).
-    #[arg(long, value_name = "PARAMS.json", required_unless_present = "resume")]
+    /// The `parameters` object to send (a JSON file, or `-` for stdin); for a chatflow, the
+    /// parameters besides the message (none when left out).
+    #[arg(long, value_name = "PARAMS.json", required_unless_present_any = ["resume", "message"])]
     params: Option<PathBuf>,
+
+    /// Chat with a chatflow (`/v1/workflows/chat`, streamed): the user's message, sent in
+    /// `additional_messages` (the chatflow's USER_INPUT). Required for a chatflow, refused for
+    /// a workflow.
+    #[arg(long, value_name = "TEXT")]
+    message: Option<String>,
+
+    /// With --message: file the chat under this conversation (`conversation_id`; it overrides
+    /// CONVERSATION_NAME). Continue a chat that waits for an answer with the id it printed.
+    #[arg(long, value_name = "ID", requires = "message")]
+    conversation_id: Option<String>,
 
     /// The ID of the Coze app the workflow belongs to (only for workflows of an app).
     #[arg(long, value_name = "ID", conflicts_with = "bot_id")]
@@ -563,13 +584,14 @@ struct RunArgs {
     #[arg(long)]
     stream: bool,
 
-    /// With --stream: print every event as one line of JSON (`{"id","event","data"}`).
-    #[arg(long, requires = "stream")]
+    /// With --stream or --message: print every event as one line of JSON
+    /// (`{"id","event","data"}`).
+    #[arg(long)]
     json: bool,
 
     /// Answer the interrupt with this event id instead of starting a run (with --stream
     /// through `/v1/workflow/stream_resume`, else `/v1/workflows/resume`).
-    #[arg(long, value_name = "EVENT_ID", requires = "answer", conflicts_with_all = ["params", "app_id", "bot_id", "workflow_version"])]
+    #[arg(long, value_name = "EVENT_ID", requires = "answer", conflicts_with_all = ["params", "app_id", "bot_id", "workflow_version", "message"])]
     resume: Option<String>,
 
     /// With --resume: the answer to the question (`resume_data`).
@@ -887,6 +909,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
         print_warnings(&warnings);
     }
     let params = cozegen::load::read_json(&args.params)?;
+    warn_message_in_parameters(&workflow, params.value());
     let problems = cozegen::validate::validate(&workflow.input, params.value());
     let report: String = problems.iter().map(|p| format!("{p}\n")).collect();
     emit(None, &report)?;
@@ -900,6 +923,18 @@ fn validate(args: &ValidateArgs) -> Result<(), Error> {
     match problems.len() {
         0 => Ok(()),
         count => Err(Error::InvalidParameters { count }),
+    }
+}
+
+/// A chatflow's message given among its parameters, where `--open-objects` accepts it: Coze
+/// drops it without a word, so say so (with closed objects it is a problem of its own).
+fn warn_message_in_parameters(workflow: &Workflow, params: &serde_json::Value) {
+    let message = cozegen::ir::MESSAGE_PARAM;
+    if workflow.is_chatflow() && !workflow.input.root().closed && params.get(message).is_some() {
+        eprintln!(
+            "warning: {message}: the chat API ignores it in `parameters`; a chatflow's message \
+             goes in `additional_messages` (cozegen run --message)"
+        );
     }
 }
 
@@ -923,6 +958,12 @@ fn run_workflow(args: &RunArgs) -> Result<(), Error> {
     {
         return Err(Error::Usage(
             "the WorkflowInfo and --params cannot both come from stdin".into(),
+        ));
+    }
+    if args.json && !args.stream && args.message.is_none() {
+        return Err(Error::Usage(
+            "--json prints the events of a stream: add --stream (or --message for a chatflow)"
+                .into(),
         ));
     }
     if let Some(version) = &args.workflow_version {
@@ -974,8 +1015,28 @@ fn run_workflow(args: &RunArgs) -> Result<(), Error> {
     if !args.quiet {
         print_warnings(&warnings);
     }
-    let params_path = args.params.as_deref().unwrap_or(stdin);
-    let params = cozegen::load::read_json(params_path)?;
+    match (&workflow.chat, &args.message) {
+        (Some(_), None) => {
+            return Err(Error::Usage(format!(
+                "this is a chatflow: it is called through /v1/workflows/chat with the user's \
+                 message; give it with --message TEXT (its {} is the message, not a parameter)",
+                cozegen::ir::MESSAGE_PARAM
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(Error::Usage(
+                "--message is for chatflows, and this is a workflow: give its parameters with \
+                 --params"
+                    .into(),
+            ));
+        }
+        _ => {}
+    }
+    let params = match (&args.params, &args.message) {
+        (None, Some(_)) => cozegen::load::parse_json(b"{}", "--params")?,
+        (params, _) => cozegen::load::read_json(params.as_deref().unwrap_or(stdin))?,
+    };
+    warn_message_in_parameters(&workflow, params.value());
     let problems = cozegen::validate::validate(&workflow.input, params.value());
     if !problems.is_empty() {
         let mut stderr = std::io::stderr().lock();
@@ -986,6 +1047,29 @@ fn run_workflow(args: &RunArgs) -> Result<(), Error> {
         return Err(Error::InvalidParameters {
             count: problems.len(),
         });
+    }
+    if let Some(message) = &args.message {
+        // Coze needs an app or an agent for a chat; a chatflow of an app names its app.
+        let app_id = args.app_id.clone().or_else(|| {
+            let chat = workflow.chat.as_ref()?;
+            chat.app_id.clone().filter(|_| args.bot_id.is_none())
+        });
+        let request = run::ChatRequest {
+            workflow_id,
+            message: message.clone(),
+            parameters: params.value().as_object().cloned().unwrap_or_default(),
+            workflow_version: args.workflow_version.clone(),
+            app_id,
+            bot_id: args.bot_id.clone(),
+            conversation_id: args.conversation_id.clone(),
+        };
+        let mut print = event_printer(args.json);
+        let end = run::chat(&options, &request, &mut print);
+        let invocation = match &args.params {
+            Some(path) => format!("{invocation} --params {}", path.display()),
+            None => invocation,
+        };
+        return chat_finished(end, &invocation);
     }
     let request = RunRequest {
         workflow_id,
@@ -1141,6 +1225,12 @@ fn event_printer(json: bool) -> impl FnMut(&cozegen::run::Event) {
                 let _ = stdout.write_all(b"\n");
                 ended_line = true;
             }
+        } else if event.ends_answer() {
+            let finished = true;
+            if finished && !ended_line {
+                let _ = stdout.write_all(b"\n");
+                ended_line = true;
+            }
         }
         // A closed stdout is the reader's choice; the run goes on.
         let _ = stdout.flush();
@@ -1173,6 +1263,49 @@ fn stream_finished(
             })
         }
     }
+}
+
+/// Reports how a chat ended on stderr: its ids, and how to answer a chatflow that waits.
+#[cfg(feature = "fetch")]
+fn chat_finished(end: Result<cozegen::run::ChatEnd, Error>, invocation: &str) -> Result<(), Error> {
+    use cozegen::ir::path::printable;
+    let end = end?;
+    let mut stderr = std::io::stderr().lock();
+    for (name, value) in [
+        ("conversation_id", &end.conversation_id),
+        ("chat_id", &end.chat_id),
+        ("debug_url", &end.debug_url),
+    ] {
+        if let Some(value) = value {
+            let _ = writeln!(stderr, "{name}: {}", printable(value, 500));
+        }
+    }
+    if let Some(usage) = &end.usage {
+        let _ = writeln!(stderr, "usage: {}", serde_json::json!(usage));
+    }
+    if !end.requires_action {
+        return Ok(());
+    }
+    let conversation = end.conversation_id.as_deref().unwrap_or("CONVERSATION_ID");
+    let _ = writeln!(
+        stderr,
+        "the chatflow waits for an answer (a question or input node): send it as the next \
+         message in the same conversation"
+    );
+    let _ = writeln!(
+        stderr,
+        "answer with: {}",
+        printable(
+            &format!(
+                "{invocation} --message 'YOUR ANSWER' --conversation-id '{}'",
+                conversation.replace('\'', r"'\''")
+            ),
+            600
+        )
+    );
+    Err(Error::Interrupted {
+        event_id: printable(end.chat_id.as_deref().unwrap_or(conversation), 200),
+    })
 }
 
 /// Whether `value` is a run request body (`{"workflow_id": …, "parameters": {…}}`) rather

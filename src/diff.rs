@@ -5,7 +5,8 @@
 //! with the new one:
 //!
 //! - start node: a parameter removed, its type changed, an optional parameter made required, a
-//!   new required parameter;
+//!   new required parameter; a workflow turned chatflow or back (a different endpoint and
+//!   request: the message in `additional_messages`);
 //! - end node: an output variable removed (also one nested in an object), its type changed, or
 //!   `terminate_plan` changed (`return_variables` ↔ `use_answer_content`: the run returns a
 //!   different shape).
@@ -75,12 +76,29 @@ impl fmt::Display for Change {
     }
 }
 
-/// Every change from `old` to `new`: the start node's, then the end node's (its
+/// Every change from `old` to `new`: a change of kind (workflow ↔ chatflow) first, then the
+/// start node's, then the end node's (its
 /// `terminate_plan` and answer template first, then its variables). Within a node, changes come
 /// in document order (old order for removals, new for the rest; a parameter's own changes before
 /// those inside it).
 pub fn diff(old: &Workflow, new: &Workflow) -> Vec<Change> {
-    let mut changes = diff_node(Node::Input, &old.input, &new.input);
+    let mut changes = Vec::new();
+    if old.is_chatflow() != new.is_chatflow() {
+        let message = if new.is_chatflow() {
+            "the workflow became a chatflow: it is called through /v1/workflows/chat with the \
+             user's message in additional_messages, and no longer through /v1/workflow/run"
+        } else {
+            "the chatflow became a workflow: it is called through /v1/workflow/run, no longer \
+             through /v1/workflows/chat with a message"
+        };
+        changes.push(change(
+            Impact::Breaking,
+            Node::Input,
+            String::new(),
+            message,
+        ));
+    }
+    changes.extend(diff_node(Node::Input, &old.input, &new.input));
     let plan = |w: &Workflow| {
         w.terminate_plan
             .as_deref()

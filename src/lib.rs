@@ -13,7 +13,12 @@
 //!
 //! With the `fetch` feature (on by default), the `fetch` module gets the document from the Coze
 //! API instead of a file, and the `run` module runs a published workflow (and streams its
-//! events); build scripts turn default features off and load a committed snapshot.
+//! events) or chats with a chatflow; build scripts turn default features off and load a
+//! committed snapshot.
+//!
+//! A chatflow (known from a Studio answer's `flow_mode`, or from a start node with both
+//! `USER_INPUT` and `CONVERSATION_NAME`) is decided once, in the IR ([`ir::Workflow::chat`]):
+//! its message is not a run parameter, and every artifact describes the chat request instead.
 //!
 //! ```
 //! let (workflow, warnings) =

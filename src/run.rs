@@ -9,6 +9,11 @@
 //! - [`resume`] and [`stream_resume`]: `POST {base}/v1/workflows/resume` and
 //!   `POST {base}/v1/workflow/stream_resume` with `{workflow_id, event_id, resume_data,
 //!   interrupt_type}`.
+//! - [`chat`]: `POST {base}/v1/workflows/chat`, a chat with a chatflow: the user's message in
+//!   `additional_messages`, the other parameters in `parameters`; the answer is a stream of chat
+//!   events (`conversation.chat.created`, `conversation.message.delta`,
+//!   `conversation.message.completed`, `conversation.chat.completed`, `conversation.chat.failed`,
+//!   `conversation.chat.requires_action`, `error`, `done`).
 //!
 //! **A run is never sent twice.** Once the request may have reached Coze, the run may have
 //! started; a timeout, a dropped connection, a 5xx or a stream cut short is
@@ -39,6 +44,26 @@ pub struct RunRequest {
     pub app_id: Option<String>,
     /// The agent to run it with (`bot_id`), for workflows with database or variable nodes.
     pub bot_id: Option<String>,
+}
+
+/// What to say to a chatflow: the body of `/v1/workflows/chat`.
+#[derive(Debug, Clone, Default)]
+pub struct ChatRequest {
+    /// The chatflow's ID (digits; checked before anything is sent).
+    pub workflow_id: String,
+    /// The user's message: the last of `additional_messages`, and the chatflow's `USER_INPUT`.
+    pub message: String,
+    /// The start node's other `parameters` (`CONVERSATION_NAME` and the custom ones).
+    pub parameters: Map<String, Value>,
+    /// A published version to run instead of the latest (`workflow_version`).
+    pub workflow_version: Option<String>,
+    /// The app to chat in (`app_id`): needed for a chatflow of an app.
+    pub app_id: Option<String>,
+    /// The agent to chat with (`bot_id`), for a chatflow of the resource library.
+    pub bot_id: Option<String>,
+    /// The conversation to file the chat under (`conversation_id`); it overrides
+    /// `CONVERSATION_NAME`.
+    pub conversation_id: Option<String>,
 }
 
 /// How to answer an interrupt: the body of `/v1/workflows/resume` and
@@ -153,11 +178,30 @@ impl Event {
         Value::Object(object).to_string()
     }
 
-    /// The content of a `Message` event.
+    /// The content of a `Message` event, or the text of a chat's answer delta
+    /// (`conversation.message.delta` of type `answer`).
     pub fn content(&self) -> Option<&str> {
-        (self.event == "Message")
+        let answer = || {
+            self.data
+                .get("type")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t == "answer")
+        };
+        let wanted = match self.event.as_str() {
+            "Message" => true,
+            "conversation.message.delta" => answer(),
+            _ => false,
+        };
+        wanted
             .then(|| self.data.get("content").and_then(Value::as_str))
             .flatten()
+    }
+
+    /// Whether the event ends a chat's answer message (`conversation.message.completed` of
+    /// type `answer`), after which a printer ends the line.
+    pub fn ends_answer(&self) -> bool {
+        self.event == "conversation.message.completed"
+            && self.data.get("type").and_then(Value::as_str) == Some("answer")
     }
 }
 
@@ -173,6 +217,24 @@ pub enum StreamEnd {
     },
     /// `Interrupt`: the run waits for an answer.
     Interrupted(Interrupt),
+}
+
+/// How a chat ended (with `done`, or with `conversation.chat.completed` when `done` did not
+/// follow).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChatEnd {
+    /// The chat's id (`id` of the chat events).
+    pub chat_id: Option<String>,
+    /// The conversation the chat's messages were filed under (`conversation_id`).
+    pub conversation_id: Option<String>,
+    /// A link to the chatflow's trace in the Coze editor (`debug_url` of `done`).
+    pub debug_url: Option<String>,
+    /// What the chat used, from `conversation.chat.completed`.
+    pub usage: Option<Usage>,
+    /// The chatflow stopped at a question or input node
+    /// (`conversation.chat.requires_action`): the answer is the next chat's message, in the
+    /// same conversation.
+    pub requires_action: bool,
 }
 
 /// The problems of a run's output against the end node, in document order. Text output (the
@@ -207,7 +269,32 @@ pub fn stream(
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<StreamEnd> {
     let url = endpoint(options, &request.workflow_id, "/v1/workflow/stream_run")?;
-    stream_call(options, &url, &run_body(request), on_event)
+    stream_call(
+        options,
+        &url,
+        &run_body(request),
+        on_event,
+        StreamState::default(),
+    )
+}
+
+/// `POST {base}/v1/workflows/chat`: chats with a chatflow, handing every event to `on_event`
+/// as it arrives. An `error` or `conversation.chat.failed` event is [`Error::Api`]; a stream
+/// that ends before the chat completed is [`Error::RunUnconfirmed`] (a chat is never sent
+/// twice either).
+pub fn chat(
+    options: &FetchOptions,
+    request: &ChatRequest,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<ChatEnd> {
+    let url = endpoint(options, &request.workflow_id, "/v1/workflows/chat")?;
+    stream_call(
+        options,
+        &url,
+        &chat_body(request),
+        on_event,
+        ChatState::default(),
+    )
 }
 
 /// `POST {base}/v1/workflow/stream_resume`: answers the interrupt of a streamed run, streaming
@@ -218,7 +305,13 @@ pub fn stream_resume(
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<StreamEnd> {
     let url = endpoint(options, &request.workflow_id, "/v1/workflow/stream_resume")?;
-    stream_call(options, &url, &resume_body(request), on_event)
+    stream_call(
+        options,
+        &url,
+        &resume_body(request),
+        on_event,
+        StreamState::default(),
+    )
 }
 
 fn endpoint(options: &FetchOptions, workflow_id: &str, path: &str) -> Result<String> {
@@ -240,6 +333,36 @@ pub fn run_body(request: &RunRequest) -> Vec<u8> {
         ("workflow_version", &request.workflow_version),
         ("app_id", &request.app_id),
         ("bot_id", &request.bot_id),
+    ] {
+        if let Some(value) = value {
+            body.insert(key.into(), value.clone().into());
+        }
+    }
+    Value::Object(body).to_string().into_bytes()
+}
+
+/// The JSON body of a chat: `workflow_id`, the message as the one user message of
+/// `additional_messages`, `parameters` as an object, and the options given.
+pub fn chat_body(request: &ChatRequest) -> Vec<u8> {
+    let mut message = Map::new();
+    message.insert("role".into(), "user".into());
+    message.insert("content".into(), request.message.clone().into());
+    message.insert("content_type".into(), "text".into());
+    let mut body = Map::new();
+    body.insert("workflow_id".into(), request.workflow_id.clone().into());
+    body.insert(
+        "additional_messages".into(),
+        Value::Array(vec![Value::Object(message)]),
+    );
+    body.insert(
+        "parameters".into(),
+        Value::Object(request.parameters.clone()),
+    );
+    for (key, value) in [
+        ("workflow_version", &request.workflow_version),
+        ("app_id", &request.app_id),
+        ("bot_id", &request.bot_id),
+        ("conversation_id", &request.conversation_id),
     ] {
         if let Some(value) = value {
             body.insert(key.into(), value.clone().into());
@@ -521,14 +644,16 @@ fn execute_id_of(debug_url: &str) -> Option<String> {
     })
 }
 
-fn stream_call(
+fn stream_call<P: Protocol>(
     options: &FetchOptions,
     url: &str,
     body: &[u8],
     on_event: &mut dyn FnMut(&Event),
-) -> Result<StreamEnd> {
+    mut state: P,
+) -> Result<P::End> {
     let token = fetch::usable_token(options)?;
     let mut response = post(options, url, body, "text/event-stream")?;
+    state.set_logid(header(&response, "x-tt-logid").map(|l| fetch::clean(&l, 120, token)));
     let content_type = header(&response, "content-type").unwrap_or_default();
     if !content_type.starts_with("text/event-stream") {
         // Coze refuses a stream with a JSON envelope (`code`, `msg`), sometimes with HTTP 200.
@@ -556,7 +681,6 @@ fn stream_call(
             .limit(options.max_bytes)
             .reader(),
     );
-    let mut state = StreamState::default();
     let mut pending = PendingEvent::default();
     let mut lines = reader.split(b'\n');
     loop {
@@ -564,8 +688,9 @@ fn stream_call(
             Some(Ok(line)) => line,
             Some(Err(e)) => {
                 let message = format!(
-                    "the event stream broke off before the run finished: {}",
-                    fetch::clean(&e.to_string(), 300, token)
+                    "the event stream broke off before the run finished: {}{}",
+                    fetch::clean(&e.to_string(), 300, token),
+                    state.progress()
                 );
                 return Err(unconfirmed(url, token, message, state.execute_id()));
             }
@@ -574,8 +699,10 @@ fn stream_call(
                 if let Some(end) = pending.dispatch(&mut state, on_event, url, token)? {
                     return Ok(end);
                 }
-                let message =
-                    "the event stream ended before the run finished (no Done event)".to_owned();
+                if let Some(end) = state.at_eof() {
+                    return Ok(end);
+                }
+                let message = state.unfinished();
                 return Err(unconfirmed(url, token, message, state.execute_id()));
             }
         };
@@ -617,6 +744,137 @@ fn stream_call(
     }
 }
 
+/// What the events of one kind of stream mean: which end it, which are errors.
+trait Protocol {
+    /// How the stream ends.
+    type End;
+    /// Reads one event (already handed to the caller); returns the end if it is one.
+    fn event(&mut self, event: &Event, url: &str, token: &Token) -> Result<Option<Self::End>>;
+    /// The run's execute id, when the stream has told it.
+    fn execute_id(&self) -> Option<String>;
+    /// How the stream ends when it stops without its last event, if that is an end.
+    fn at_eof(&mut self) -> Option<Self::End> {
+        None
+    }
+    /// Why a stream that stopped early leaves the run unconfirmed.
+    fn unfinished(&self) -> String;
+    /// What the stream said about the run before it stopped, for an error (`; chat id …`).
+    fn progress(&self) -> String {
+        String::new()
+    }
+    /// The response's `X-Tt-Logid` header, for errors.
+    fn set_logid(&mut self, _logid: Option<String>) {}
+}
+
+/// What a chat's stream has said so far.
+#[derive(Default)]
+struct ChatState {
+    end: ChatEnd,
+    completed: bool,
+    logid: Option<String>,
+}
+
+impl ChatState {
+    fn ids(&mut self, data: &Value, id_key: &str, token: &Token) {
+        let get = |k: &str| scalar_text(data.get(k)).map(|v| fetch::clean(&v, 120, token));
+        if let Some(id) = get(id_key) {
+            self.end.chat_id = Some(id);
+        }
+        if let Some(id) = get("conversation_id") {
+            self.end.conversation_id = Some(id);
+        }
+    }
+
+    fn api_error(&self, error: &Value, token: &Token) -> Error {
+        let code = scalar_text(error.get("code").or_else(|| error.get("error_code")));
+        let msg = scalar_text(error.get("msg").or_else(|| error.get("error_message")));
+        Error::Api {
+            code: fetch::clean(&code.unwrap_or_else(|| "?".to_owned()), 40, token),
+            msg: fetch::clean(&msg.unwrap_or_default(), 500, token),
+            logid: scalar_text(error.pointer("/detail/logid"))
+                .map(|l| fetch::clean(&l, 120, token))
+                .or_else(|| self.logid.clone()),
+        }
+    }
+}
+
+impl Protocol for ChatState {
+    type End = ChatEnd;
+
+    fn event(&mut self, event: &Event, _url: &str, token: &Token) -> Result<Option<ChatEnd>> {
+        let data = &event.data;
+        match event.event.as_str() {
+            "conversation.chat.created" | "conversation.chat.in_progress" => {
+                self.ids(data, "id", token);
+            }
+            "conversation.message.delta" | "conversation.message.completed" => {
+                self.ids(data, "chat_id", token);
+            }
+            "conversation.chat.completed" => {
+                self.ids(data, "id", token);
+                self.completed = true;
+                if let Some(u) = data.get("usage").and_then(usage) {
+                    self.end.usage = Some(u);
+                }
+            }
+            "conversation.chat.requires_action" => {
+                self.ids(data, "id", token);
+                self.completed = true;
+                self.end.requires_action = true;
+            }
+            "conversation.chat.failed" => {
+                // The chat object's `last_error`, or (as Coze's example shows) `code` and `msg`
+                // on the event itself.
+                let error = data
+                    .get("last_error")
+                    .filter(|e| e.get("code").is_some())
+                    .unwrap_or(data);
+                return Err(self.api_error(error, token));
+            }
+            "error" => return Err(self.api_error(data, token)),
+            "done" => {
+                self.end.debug_url =
+                    scalar_text(data.get("debug_url")).map(|u| fetch::clean(&u, 2_000, token));
+                return Ok(Some(std::mem::take(&mut self.end)));
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    fn execute_id(&self) -> Option<String> {
+        None
+    }
+
+    fn at_eof(&mut self) -> Option<ChatEnd> {
+        // The chat completed; only the closing `done` (and its debug link) is missing.
+        self.completed.then(|| std::mem::take(&mut self.end))
+    }
+
+    fn unfinished(&self) -> String {
+        format!(
+            "the event stream ended before the chat completed (no conversation.chat.completed \
+             or done event){}",
+            self.progress()
+        )
+    }
+
+    fn progress(&self) -> String {
+        let mut said = String::new();
+        if let Some(chat) = &self.end.chat_id {
+            said.push_str(&format!("; chat id {chat}"));
+        }
+        if let Some(conversation) = &self.end.conversation_id {
+            said.push_str(&format!(" in conversation {conversation}"));
+        }
+        said
+    }
+
+    fn set_logid(&mut self, logid: Option<String>) {
+        self.logid = logid;
+    }
+}
+
 /// What a stream has said so far that its end needs.
 #[derive(Default)]
 struct StreamState {
@@ -624,12 +882,6 @@ struct StreamState {
     said: std::collections::HashMap<String, String>,
     usage: Option<Usage>,
     debug_url: Option<String>,
-}
-
-impl StreamState {
-    fn execute_id(&self) -> Option<String> {
-        self.debug_url.as_deref().and_then(execute_id_of)
-    }
 }
 
 #[derive(Default)]
@@ -641,13 +893,13 @@ struct PendingEvent {
 
 impl PendingEvent {
     /// Hands the event gathered so far to `on_event`; returns how the stream ended if it did.
-    fn dispatch(
+    fn dispatch<P: Protocol>(
         &mut self,
-        state: &mut StreamState,
+        state: &mut P,
         on_event: &mut dyn FnMut(&Event),
         url: &str,
         token: &Token,
-    ) -> Result<Option<StreamEnd>> {
+    ) -> Result<Option<P::End>> {
         let pending = std::mem::take(self);
         if pending.event.is_none() && pending.data.is_none() {
             return Ok(None);
@@ -660,6 +912,23 @@ impl PendingEvent {
             data,
         };
         on_event(&event);
+        state.event(&event, url, token)
+    }
+}
+
+impl Protocol for StreamState {
+    type End = StreamEnd;
+
+    fn execute_id(&self) -> Option<String> {
+        self.debug_url.as_deref().and_then(execute_id_of)
+    }
+
+    fn unfinished(&self) -> String {
+        "the event stream ended before the run finished (no Done event)".to_owned()
+    }
+
+    fn event(&mut self, event: &Event, url: &str, token: &Token) -> Result<Option<StreamEnd>> {
+        let state = self;
         let title = || scalar_text(event.data.get("node_title"));
         match event.event.as_str() {
             "Message" => {

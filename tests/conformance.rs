@@ -1364,6 +1364,29 @@ fn every_leg_gives_every_case_its_expected_verdict() {
 }
 
 #[test]
+fn the_chatflow_documents_are_chatflows_from_both_sources() {
+    // Their cases are about what a chat takes as `parameters`: no USER_INPUT there.
+    let (docs, _) = suite();
+    for (name, platform) in [
+        ("chatflow_cloud", cozegen::ir::Platform::Cloud),
+        ("chatflow_studio", cozegen::ir::Platform::Studio),
+    ] {
+        let doc = docs.iter().find(|d| d.name == name).expect("in the suite");
+        assert!(doc.workflow.is_chatflow(), "{name}");
+        assert_eq!(doc.workflow.details.platform, platform, "{name}");
+        assert!(
+            doc.workflow
+                .input
+                .root()
+                .fields
+                .iter()
+                .all(|f| f.name != cozegen::ir::MESSAGE_PARAM),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn every_rule_has_valid_and_invalid_cases() {
     let (docs, _) = suite();
     let mut counts: BTreeMap<&str, [usize; 2]> = RULES.iter().map(|r| (*r, [0, 0])).collect();

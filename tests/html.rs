@@ -691,7 +691,7 @@ fn forms_work_end_to_end_in_headless_chromium() {
         stderr(&out)
     );
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 28, "every scenario must run:\n{report}");
+    assert_eq!(passed, 29, "every scenario must run:\n{report}");
     eprintln!("{report}screenshots in {}", screenshots.display());
 }
 

@@ -17,7 +17,7 @@ fn ir_goldens_match_for_every_corpus_document() {
 fn ir_shows_decisions_made_once() {
     let out = cozegen(&["ir", "tests/corpus/all_types.json", "--quiet"]);
     let ir: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(ir["cozegen_ir"], 2);
+    assert_eq!(ir["cozegen_ir"], 3);
     assert_eq!(ir["rules"]["integer_maximum"], i64::MAX);
     let objects = ir["input"]["objects"].as_array().expect("objects");
     let fields = objects[0]["fields"].as_array().expect("fields");
@@ -71,4 +71,142 @@ fn ir_of_a_deep_document_grows_linearly() {
         large < small * 5,
         "{small} bytes at 250 levels, {large} at 1000"
     );
+}
+
+fn build(doc: &serde_json::Value, open: bool) -> cozegen::Workflow {
+    let info = cozegen::load_slice(doc.to_string().as_bytes(), "doc").expect("loads");
+    let options = cozegen::BuildOptions {
+        open_objects: open,
+        ..Default::default()
+    };
+    cozegen::build(&info, &options).expect("builds").0
+}
+
+fn fields(w: &cozegen::Workflow) -> Vec<&str> {
+    w.input
+        .root()
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect()
+}
+
+#[test]
+fn a_chatflow_is_known_from_its_start_node_and_its_message_is_not_a_parameter() {
+    use cozegen::ir::ChatEvidence;
+    // The seed's own example: a cloud WorkflowInfo, no flow_mode.
+    let out = cozegen(&["ir", "tests/corpus/seed_example.json", "--quiet"]);
+    let ir: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(ir["workflow"]["kind"], "chatflow");
+    assert_eq!(ir["call"]["endpoint"], "/v1/workflows/chat");
+    assert_eq!(ir["call"]["decided_by"], "start_node");
+    assert_eq!(ir["call"]["message"]["parameter"], "USER_INPUT");
+    assert_eq!(ir["call"]["message"]["goes_in"], "additional_messages");
+    assert_eq!(ir["call"]["conversation_parameter"], "CONVERSATION_NAME");
+    // `app_id` "7493481****8294" is masked in the docs: not an id to send.
+    assert_eq!(ir["call"]["app_id"], serde_json::Value::Null);
+    let names: Vec<&str> = ir["input"]["objects"][0]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["CONVERSATION_NAME"]);
+
+    let doc = |params: serde_json::Value| {
+        serde_json::json!({"workflow_detail": {"workflow_name": "w", "app_id": "744208683"},
+                           "input": {"parameters": params}})
+    };
+    let w = build(
+        &doc(serde_json::json!({
+            "USER_INPUT": {"type": "string", "description": "The question"},
+            "CONVERSATION_NAME": {"type": "string"},
+            "city": {"type": "string", "required": true}
+        })),
+        false,
+    );
+    let chat = w.chat.as_ref().expect("a chatflow");
+    assert_eq!(chat.decided_by, ChatEvidence::StartNode);
+    assert_eq!(chat.message_description.as_deref(), Some("The question"));
+    assert_eq!(chat.app_id.as_deref(), Some("744208683"));
+    assert_eq!(fields(&w), ["CONVERSATION_NAME", "city"]);
+    // USER_INPUT alone is an ordinary parameter of an ordinary workflow.
+    let w = build(
+        &doc(serde_json::json!({"USER_INPUT": {"type": "string"}})),
+        false,
+    );
+    assert!(!w.is_chatflow());
+    assert_eq!(fields(&w), ["USER_INPUT"]);
+    // A hostile message parameter (an object, nested) leaves no types behind.
+    let w = build(
+        &doc(serde_json::json!({
+            "USER_INPUT": {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "object", "properties": {"b": {"type": "string"}}}}}},
+            "CONVERSATION_NAME": {"type": "string"}
+        })),
+        false,
+    );
+    assert!(w.is_chatflow());
+    assert_eq!(w.input.objects.len(), 1);
+    assert!(w.input.arrays.is_empty());
+}
+
+#[test]
+fn flow_mode_decides_when_the_answer_has_one() {
+    use cozegen::ir::ChatEvidence;
+    let text =
+        std::fs::read_to_string(root().join("tests/corpus/studio/answer_chatflow_start_exit.json"))
+            .expect("answer");
+    let mut answer: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let w = build(&answer, false);
+    assert_eq!(
+        w.chat.as_ref().map(|c| c.decided_by),
+        Some(ChatEvidence::FlowMode)
+    );
+    assert_eq!(fields(&w), ["CONVERSATION_NAME"]);
+    // flow_mode 0 (WorkflowMode.Workflow) says workflow, whatever the start node holds.
+    answer["data"]["workflow"]["flow_mode"] = serde_json::json!(0);
+    let w = build(&answer, false);
+    assert!(!w.is_chatflow());
+    assert_eq!(fields(&w), ["USER_INPUT", "CONVERSATION_NAME"]);
+}
+
+#[test]
+fn the_message_among_a_chatflows_parameters_is_a_problem_that_says_where_it_goes() {
+    let text = std::fs::read_to_string(root().join("tests/corpus/chatflow.json")).expect("doc");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let params = serde_json::json!({"city": "Paris", "USER_INPUT": "When?"});
+    let w = build(&doc, false);
+    let problems: Vec<String> = cozegen::validate::validate(&w.input, &params)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "USER_INPUT: is a chatflow's message, which the chat API ignores in `parameters`: \
+          send it as the user message in `additional_messages` (cozegen run --message)"
+        ]
+    );
+    // With open objects every undeclared key is accepted; the CLI warns about this one.
+    let w = build(&doc, true);
+    assert!(cozegen::validate::validate(&w.input, &params).is_empty());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("params.json");
+    std::fs::write(&path, params.to_string()).expect("write");
+    let path = path.to_str().expect("utf-8");
+    let out = cozegen(&[
+        "validate",
+        "tests/corpus/chatflow.json",
+        "--open-objects",
+        "--params",
+        path,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: USER_INPUT: the chat API ignores it in `parameters`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cozegen(&["validate", "tests/corpus/chatflow.json", "--params", path]);
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -685,3 +685,340 @@ fn the_token_is_scrubbed_from_streamed_messages() {
         assert_contains(&stdout, &["echo <redacted>"]);
     }
 }
+
+// Chatflows: `POST /v1/workflows/chat`, the message in `additional_messages`.
+
+/// A cloud chatflow of an app (`USER_INPUT`, `CONVERSATION_NAME`, `city`, `days`).
+const CHATFLOW: &str = "tests/corpus/chatflow.json";
+const CHATFLOW_ID: &str = "7507120000000091219";
+
+fn chat_event(event: &str, data: Value) -> String {
+    format!("event: {event}\ndata: {data}\n\n")
+}
+
+fn delta(content: &str) -> String {
+    chat_event(
+        "conversation.message.delta",
+        json!({"id": "122", "conversation_id": "456", "role": "assistant", "type": "answer",
+               "content": content, "content_type": "text", "chat_id": "567"}),
+    )
+}
+
+/// A chat as Coze's documentation shows it: created, in progress, two answer deltas (with
+/// `gap` before the second), the completed answer and a verbose message, completed, done.
+fn chat_stream(gap: Duration) -> Reply {
+    let ms = Duration::from_millis(20);
+    let chat = |status: &str| {
+        json!({"id": "567", "conversation_id": "456", "status": status,
+               "last_error": {"code": 0, "msg": ""},
+               "usage": {"token_count": 30, "output_count": 10, "input_count": 20}})
+    };
+    Reply::events(vec![
+        (ms, chat_event("conversation.chat.created", chat("created"))),
+        (
+            ms,
+            chat_event("conversation.chat.in_progress", chat("in_progress")),
+        ),
+        (ms, delta("Paris is best ")),
+        (gap, delta("in spring.")),
+        (
+            ms,
+            chat_event(
+                "conversation.message.completed",
+                json!({"id": "122", "conversation_id": "456", "role": "assistant", "type": "answer",
+                       "content": "Paris is best in spring.", "content_type": "text", "chat_id": "567"}),
+            ),
+        ),
+        (
+            ms,
+            chat_event(
+                "conversation.message.completed",
+                json!({"id": "125", "conversation_id": "456", "role": "assistant", "type": "verbose",
+                       "content": "{\"msg_type\":\"generate_answer_finish\",\"data\":\"\"}",
+                       "content_type": "text", "chat_id": "567"}),
+            ),
+        ),
+        (
+            ms,
+            chat_event("conversation.chat.completed", chat("completed")),
+        ),
+        (
+            ms,
+            chat_event(
+                "done",
+                json!({"debug_url": "https://www.coze.cn/work_flow?execute_id=7444&space_id=1"}),
+            ),
+        ),
+    ])
+}
+
+fn chat_with(server: &Api, params: Option<&Value>, extra: &[&str]) -> Output {
+    let (_dir, path) = params_file(params.unwrap_or(&json!({})));
+    let url = server.url();
+    let mut args = vec![
+        "run",
+        CHATFLOW,
+        "--base-url",
+        &url,
+        "--retry-delay-ms",
+        "10",
+    ];
+    if params.is_some() {
+        args.extend_from_slice(&["--params", &path]);
+    }
+    args.extend_from_slice(extra);
+    run_in(&root(), &args)
+}
+
+#[test]
+fn a_chatflow_run_posts_the_message_in_additional_messages_and_prints_the_answer() {
+    let server = Api::routes(vec![(CHAT_TARGET.to_owned(), chat_stream(Duration::ZERO))]);
+    let params = json!({"city": "Paris", "CONVERSATION_NAME": "trips"});
+    let out = chat_with(&server, Some(&params), &["--message", "When should I go?"]);
+    let (stdout, stderr) = expect_exit(&out, 0);
+    assert_eq!(stdout, "Paris is best in spring.\n");
+    assert_contains(
+        &stderr,
+        &[
+            "conversation_id: 456",
+            "chat_id: 567",
+            "debug_url: https://www.coze.cn/work_flow?execute_id=7444&space_id=1",
+            r#"usage: {"input_count":20,"output_count":10,"token_count":30}"#,
+        ],
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].request_line(), "POST /v1/workflows/chat HTTP/1.1");
+    assert_eq!(
+        seen[0].header("accept").as_deref(),
+        Some("text/event-stream")
+    );
+    // The app the chatflow belongs to comes from its WorkflowInfo: Coze needs an app or an
+    // agent for a chat.
+    assert_eq!(
+        seen[0].json(),
+        json!({
+            "workflow_id": CHATFLOW_ID,
+            "additional_messages": [
+                {"role": "user", "content": "When should I go?", "content_type": "text"}
+            ],
+            "parameters": {"city": "Paris", "CONVERSATION_NAME": "trips"},
+            "app_id": "7493481000000008294"
+        })
+    );
+}
+
+#[test]
+fn a_chat_takes_an_agent_a_conversation_and_a_version_instead() {
+    let server = Api::routes(vec![(CHAT_TARGET.to_owned(), chat_stream(Duration::ZERO))]);
+    let out = chat_with(
+        &server,
+        Some(&json!({"city": "Oslo"})),
+        &[
+            "--message",
+            "hi",
+            "--bot-id",
+            "7504921655593000",
+            "--conversation-id",
+            "7237029000",
+            "--workflow-version",
+            "v0.0.5",
+        ],
+    );
+    expect_exit(&out, 0);
+    let body = server.seen()[0].json();
+    assert_eq!(body["bot_id"], "7504921655593000");
+    assert_eq!(body["conversation_id"], "7237029000");
+    assert_eq!(body["workflow_version"], "v0.0.5");
+    assert!(body.get("app_id").is_none(), "{body}");
+}
+
+#[test]
+fn a_chat_prints_the_answer_as_it_arrives() {
+    let server = Api::routes(vec![(
+        CHAT_TARGET.to_owned(),
+        chat_stream(Duration::from_millis(1500)),
+    )]);
+    let (_dir, path) = params_file(&json!({"city": "Paris"}));
+    let url = server.url();
+    let (pieces, status, stderr) = run_timed(&[
+        "run",
+        CHATFLOW,
+        "--params",
+        &path,
+        "--message",
+        "When?",
+        "--base-url",
+        &url,
+    ]);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let all: String = pieces.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(all, "Paris is best in spring.\n");
+    let first = pieces.first().expect("some output");
+    assert_eq!(first.1, "Paris is best ");
+    let last = pieces.last().expect("some output").0;
+    assert!(
+        last - first.0 >= Duration::from_millis(1000),
+        "the answer was not printed as it arrived: {pieces:?}"
+    );
+}
+
+#[test]
+fn a_chat_with_json_prints_one_event_per_line() {
+    let server = Api::routes(vec![(CHAT_TARGET.to_owned(), chat_stream(Duration::ZERO))]);
+    let out = chat_with(
+        &server,
+        Some(&json!({"city": "Paris"})),
+        &["--message", "When?", "--json"],
+    );
+    let (stdout, _) = expect_exit(&out, 0);
+    let names: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            let event: Value = serde_json::from_str(l).expect("a JSON line");
+            event["event"].as_str().expect("event").to_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "conversation.chat.created",
+            "conversation.chat.in_progress",
+            "conversation.message.delta",
+            "conversation.message.delta",
+            "conversation.message.completed",
+            "conversation.message.completed",
+            "conversation.chat.completed",
+            "done"
+        ]
+    );
+}
+
+#[test]
+fn chat_errors_quote_code_msg_and_logid() {
+    let failed = Reply::events(vec![
+        (Duration::ZERO, delta("Let me ")),
+        (
+            Duration::from_millis(20),
+            chat_event(
+                "conversation.chat.failed",
+                json!({"code": "720702204", "msg": "会话名不存在"}),
+            ),
+        ),
+    ])
+    .header("X-Tt-Logid", "2025071621341000004D");
+    let error = Reply::events(vec![(
+        Duration::ZERO,
+        chat_event(
+            "error",
+            json!({"code": 4000, "msg": format!("bad token {TOKEN}")}),
+        ),
+    )]);
+    for (reply, parts) in [
+        (
+            failed,
+            &[
+                "error 720702204",
+                "会话名不存在",
+                "logid 2025071621341000004D",
+            ][..],
+        ),
+        (error, &["error 4000", "bad token <redacted>"][..]),
+    ] {
+        let server = Api::routes(vec![(CHAT_TARGET.to_owned(), reply)]);
+        let out = chat_with(
+            &server,
+            Some(&json!({"city": "Paris"})),
+            &["--message", "hi"],
+        );
+        let (_, stderr) = expect_exit(&out, 1);
+        assert_contains(&stderr, parts);
+        assert_eq!(server.count(), 1);
+    }
+}
+
+#[test]
+fn a_chat_cut_short_is_not_sent_again() {
+    let server = Api::scripted(vec![
+        Reply::events(vec![(Duration::ZERO, delta("Half"))]).cut(),
+        chat_stream(Duration::ZERO),
+    ]);
+    let out = chat_with(
+        &server,
+        Some(&json!({"city": "Paris"})),
+        &["--message", "hi"],
+    );
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(stdout, "Half");
+    assert_contains(
+        &stderr,
+        &["may have started", "chat id 567 in conversation 456"],
+    );
+    assert_eq!(server.count(), 1, "the chat was sent again");
+}
+
+#[test]
+fn a_chatflow_waiting_for_an_answer_says_how_to_continue() {
+    let server = Api::routes(vec![(
+        CHAT_TARGET.to_owned(),
+        Reply::events(vec![
+            (Duration::ZERO, delta("Which month?")),
+            (
+                Duration::ZERO,
+                chat_event(
+                    "conversation.chat.requires_action",
+                    json!({"id": "567", "conversation_id": "456", "status": "requires_action"}),
+                ),
+            ),
+            (Duration::ZERO, chat_event("done", json!({}))),
+        ]),
+    )]);
+    let out = chat_with(
+        &server,
+        Some(&json!({"city": "Paris"})),
+        &["--message", "hi"],
+    );
+    let (stdout, stderr) = expect_exit(&out, 3);
+    assert_eq!(stdout, "Which month?");
+    assert_contains(
+        &stderr,
+        &[
+            "the chatflow waits for an answer",
+            &format!("answer with: cozegen run {CHATFLOW} --params "),
+            "--message 'YOUR ANSWER' --conversation-id '456'",
+        ],
+    );
+}
+
+#[test]
+fn a_chatflow_needs_its_message_and_a_workflow_refuses_one() {
+    let server = Api::routes(vec![(CHAT_TARGET.to_owned(), chat_stream(Duration::ZERO))]);
+    let out = chat_with(&server, Some(&json!({"city": "Paris"})), &[]);
+    let (_, stderr) = expect_exit(&out, 2);
+    assert_contains(&stderr, &["this is a chatflow", "--message TEXT"]);
+    let out = run_valid(&server, &["--message", "hi"]);
+    let (_, stderr) = expect_exit(&out, 2);
+    assert_contains(&stderr, &["--message is for chatflows"]);
+    assert_eq!(server.count(), 0, "something was sent");
+}
+
+#[test]
+fn a_chat_checks_its_parameters_and_refuses_the_message_among_them() {
+    let server = Api::routes(vec![(CHAT_TARGET.to_owned(), chat_stream(Duration::ZERO))]);
+    let out = chat_with(
+        &server,
+        Some(&json!({"USER_INPUT": "hi", "days": "3"})),
+        &["--message", "hi"],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &[
+            "city: required parameter is missing",
+            "days: expected an integer",
+            "USER_INPUT: is a chatflow's message",
+            "nothing was sent",
+        ],
+    );
+    assert_eq!(server.count(), 0);
+}

@@ -386,6 +386,7 @@ fn the_get_canvas_info_answer_gives_the_canvas_and_the_workflow_details() {
     assert_eq!(d.name.as_deref(), Some("default_values"));
     assert_eq!(d.creator_name.as_deref(), Some("studio-user"));
     assert_eq!(d.flow_mode.as_deref(), Some("0"));
+    assert!(!from_answer.is_chatflow());
     assert_eq!(d.platform, Platform::Studio);
     assert_eq!(from_canvas.details.flow_mode, None);
     // The same start node, named after the workflow.
@@ -407,18 +408,32 @@ fn a_studio_chatflow_records_its_flow_mode_from_either_source() {
         .iter()
         .map(|f| f.name.as_str())
         .collect();
-    assert_eq!(names, ["USER_INPUT", "CONVERSATION_NAME"]);
+    // flow_mode 3 (WorkflowMode.ChatFlow) makes it a chatflow: USER_INPUT is its message, not a
+    // run parameter; CONVERSATION_NAME stays one.
+    assert_eq!(names, ["CONVERSATION_NAME"]);
+    let chat = w.chat.as_ref().expect("a chatflow");
+    assert_eq!(chat.decided_by, cozegen::ir::ChatEvidence::FlowMode);
+    assert!(chat.message_declared && chat.conversation_param);
     assert_eq!(w.terminate_plan.as_deref(), Some("use_answer_content"));
     assert_eq!(w.content.as_deref(), Some("{{output}}"));
+    let ir = cozegen::emit::ir_json::to_value(&w).expect("ir");
+    assert_eq!(ir.value()["workflow"]["kind"], "chatflow");
+    assert_eq!(ir.value()["call"]["endpoint"], "/v1/workflows/chat");
+    // The bare canvas has no flow_mode: its start node says it.
     let bare = root().join("tests/corpus/studio/chatflow_start_exit.json");
     let (w, _) = cozegen::load_workflow(&bare, &BuildOptions::default()).expect("canvas");
     assert_eq!(w.details.platform, Platform::Studio);
-    assert_eq!(w.input.root().fields.len(), 2);
+    assert_eq!(w.input.root().fields.len(), 1);
+    assert_eq!(
+        w.chat.as_ref().map(|c| c.decided_by),
+        Some(cozegen::ir::ChatEvidence::StartNode)
+    );
     // A cloud WorkflowInfo is the cloud's, whatever it holds.
     let cloud = root().join("tests/corpus/seed_example.json");
     let (w, _) = cozegen::load_workflow(&cloud, &BuildOptions::default()).expect("cloud");
     assert_eq!(w.details.platform, Platform::Cloud);
     assert_eq!(w.input.files, FileValues::UrlOrFileId);
+    assert!(w.is_chatflow(), "the seed's example is a chatflow");
 }
 
 #[test]

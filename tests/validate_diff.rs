@@ -242,3 +242,37 @@ fn empty_inputs_say_they_are_empty() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_workflow_turned_chatflow_or_back_breaks_its_callers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let answer =
+        std::fs::read_to_string(root().join("tests/corpus/studio/answer_chatflow_start_exit.json"))
+            .expect("answer");
+    let chatflow = write(dir.path(), "chatflow.json", &answer);
+    let mut value: serde_json::Value = serde_json::from_str(&answer).expect("JSON");
+    value["data"]["workflow"]["flow_mode"] = serde_json::json!(0);
+    let workflow = write(dir.path(), "workflow.json", &value.to_string());
+    let out = cozegen(&["diff", &workflow, &chatflow]);
+    assert_eq!(
+        stdout(&out).lines().collect::<Vec<_>>(),
+        [
+            "breaking: start node: the workflow became a chatflow: it is called through \
+             /v1/workflows/chat with the user's message in additional_messages, and no longer \
+             through /v1/workflow/run",
+            "breaking: start node: USER_INPUT: parameter removed",
+            "2 breaking, 0 compatible changes",
+        ]
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = cozegen(&["diff", &chatflow, &workflow]);
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("breaking: start node: the chatflow became a workflow"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // A chatflow compared with itself has no change.
+    let out = cozegen(&["diff", &chatflow, &chatflow]);
+    assert_eq!(out.status.code(), Some(0));
+}

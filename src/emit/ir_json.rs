@@ -10,12 +10,12 @@
 use crate::error::Result;
 use crate::ir::rules::FileValues;
 use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
-use crate::ir::{Parent, Platform, Type, Types, Workflow};
+use crate::ir::{CONVERSATION_PARAM, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
 use crate::json::Writer;
 use askama::Template;
 
 /// The version of the IR JSON format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Template)]
 #[template(path = "ir/ir.json", escape = "none")]
@@ -68,7 +68,16 @@ fn write(workflow: &Workflow) -> String {
         },
     );
     w.entry_opt("flow_mode", d.flow_mode.as_deref());
+    w.entry_str(
+        "kind",
+        if workflow.is_chatflow() {
+            "chatflow"
+        } else {
+            "workflow"
+        },
+    );
     w.end_object();
+    call(&mut w, workflow);
     rules(&mut w, workflow.input.files);
     w.key("input");
     types(&mut w, &workflow.input);
@@ -81,6 +90,45 @@ fn write(workflow: &Workflow) -> String {
     w.end_object();
     w.end_object();
     w.finish()
+}
+
+/// How a run is called: the endpoint, and for a chatflow where the user's message goes.
+fn call(w: &mut Writer, workflow: &Workflow) {
+    w.key("call");
+    w.begin_object();
+    match &workflow.chat {
+        None => {
+            w.entry_str("endpoint", "/v1/workflow/run");
+            w.entry_str("stream_endpoint", "/v1/workflow/stream_run");
+            w.key("message");
+            w.null();
+        }
+        Some(chat) => {
+            w.entry_str("endpoint", "/v1/workflows/chat");
+            w.entry_str("stream_endpoint", "/v1/workflows/chat");
+            w.entry_str("decided_by", chat.decided_by.name());
+            w.key("message");
+            w.begin_object();
+            w.entry_str("parameter", MESSAGE_PARAM);
+            w.key("declared");
+            w.bool(chat.message_declared);
+            w.entry_opt("description", chat.message_description.as_deref());
+            w.key("required");
+            w.bool(true);
+            w.entry_str("goes_in", "additional_messages");
+            w.entry_str("role", "user");
+            w.entry_str("content_type", "text");
+            w.end_object();
+            w.entry_opt("app_id", chat.app_id.as_deref());
+            w.key("conversation_parameter");
+            if chat.conversation_param {
+                w.string(CONVERSATION_PARAM);
+            } else {
+                w.null();
+            }
+        }
+    }
+    w.end_object();
 }
 
 /// The value rules every artifact follows (see the README's policy table).

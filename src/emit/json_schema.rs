@@ -14,7 +14,7 @@
 use super::Node;
 use crate::error::Result;
 use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM, TIME_PATTERN};
-use crate::ir::{ArrayId, FileKind, ObjectId, Type, Types, Workflow};
+use crate::ir::{ArrayId, FileKind, MESSAGE_PARAM, ObjectId, Type, Types, Workflow};
 use crate::json::Writer;
 use askama::Template;
 use schemars::Schema;
@@ -139,6 +139,21 @@ fn write(workflow: &Workflow, options: &SchemaOptions, pretty: bool) -> String {
         if let Some(content) = &workflow.content {
             comment.push_str(&format!("; answer content: {content}"));
         }
+        w.root_comment = Some(comment);
+    }
+    if let (Node::Input, Some(chat)) = (options.node, &workflow.chat) {
+        let mut comment = format!(
+            "The parameters of a chat with this chatflow (POST /v1/workflows/chat). The user's \
+             message ({MESSAGE_PARAM}"
+        );
+        if let Some(description) = &chat.message_description {
+            comment.push_str(&format!(": {description}"));
+        }
+        comment.push_str(
+            ") is not one of them: it goes in additional_messages, as \
+             [{\"role\":\"user\",\"content\":\"…\",\"content_type\":\"text\"}]; the chat API \
+             ignores it in parameters",
+        );
         w.root_comment = Some(comment);
     }
     w.run();

@@ -5,7 +5,8 @@
 //! are not identifiers are quoted; descriptions, defaults and the value rules a TypeScript type
 //! cannot state (integer range, `time` and file forms) become JSDoc, with `*/` neutralized so no
 //! text from the document can end a comment. With open objects, interfaces get an index
-//! signature for the extra keys the rules allow.
+//! signature for the extra keys the rules allow. A chatflow's start node also gets
+//! `ChatMessage` and `ChatRequest`, the body of its chat call.
 
 use super::Node;
 use crate::error::Result;
@@ -120,8 +121,82 @@ pub fn render(workflow: &Workflow, options: &TsOptions) -> Result<String> {
                 open: !object.closed,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut interfaces = interfaces;
+    if options.node == Node::Input {
+        interfaces.extend(chat_interfaces(workflow));
+    }
     Ok(ModuleView { interfaces }.render()?)
+}
+
+/// A chatflow's chat request, `ChatMessage` and `ChatRequest` (the body of
+/// `POST /v1/workflows/chat`): the user's message goes in `additional_messages`, and the IR
+/// leaves `USER_INPUT` out of the parameters. None for a workflow, or when a generated
+/// interface already has one of the names.
+fn chat_interfaces(workflow: &Workflow) -> Vec<InterfaceView> {
+    const NAMES: [&str; 2] = ["ChatMessage", "ChatRequest"];
+    if workflow.chat.is_none()
+        || workflow
+            .input
+            .objects
+            .iter()
+            .any(|o| NAMES.contains(&o.type_name.as_str()))
+    {
+        return Vec::new();
+    }
+    let field = |doc: &str, key: &str, optional: bool, ty: &str| FieldView {
+        doc: doc_lines(doc),
+        key: key.to_owned(),
+        optional,
+        ty: ty.to_owned(),
+    };
+    vec![
+        InterfaceView {
+            doc: doc_lines("One message of a chat request's `additional_messages`."),
+            name: NAMES[0].to_owned(),
+            fields: vec![
+                field(
+                    "Who says it: `user`, or `assistant` for an earlier answer given as history.",
+                    "role",
+                    false,
+                    "\"user\" | \"assistant\"",
+                ),
+                field("The message's text.", "content", false, "string"),
+                field("Always `text`.", "content_type", false, "\"text\""),
+            ],
+            open: false,
+        },
+        InterfaceView {
+            doc: doc_lines(
+                "The body of `POST /v1/workflows/chat` for this chatflow: the user's message in \
+                 `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores \
+                 in `parameters`), and the other parameters in `parameters`.",
+            ),
+            name: NAMES[1].to_owned(),
+            fields: vec![
+                field("The chatflow's ID.", "workflow_id", false, "string"),
+                field(
+                    "The app to chat in: Coze needs an app (`app_id`) or an agent (`bot_id`).",
+                    "app_id",
+                    true,
+                    "string",
+                ),
+                field(
+                    "The messages: the last is the user's message.",
+                    "additional_messages",
+                    false,
+                    "ChatMessage[]",
+                ),
+                field(
+                    "The chatflow's parameters besides the message.",
+                    "parameters",
+                    false,
+                    &workflow.input.root().type_name,
+                ),
+            ],
+            open: false,
+        },
+    ]
 }
 
 /// The TypeScript type of `ty`: arrays of arrays as `T[][]`, looked through without recursion.

@@ -42,6 +42,64 @@ pub struct Workflow {
     pub terminate_plan: Option<String>,
     /// The end node's answer template, for `use_answer_content`.
     pub content: Option<String>,
+    /// Set for a chatflow: it is called through `POST /v1/workflows/chat`, the user's message
+    /// goes in `additional_messages`, and its message parameter is not in [`Workflow::input`].
+    pub chat: Option<Chat>,
+}
+
+/// The name of a chatflow's message parameter: the start node declares it, but the chat API
+/// takes its value from the last user message of `additional_messages` and ignores it in
+/// `parameters`.
+pub const MESSAGE_PARAM: &str = "USER_INPUT";
+
+/// The name of a chatflow's conversation parameter. It stays a run parameter: the chat API
+/// files the chat's messages under the app conversation of that name (for a chatflow of an app,
+/// or one run with `app_id`), unless the request names a `conversation_id`.
+pub const CONVERSATION_PARAM: &str = "CONVERSATION_NAME";
+
+/// What makes a workflow a chatflow, and what its chat call takes besides the parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chat {
+    /// How cozegen knows it is a chatflow.
+    pub decided_by: ChatEvidence,
+    /// The message parameter's description, when the start node declares it with one.
+    pub message_description: Option<String>,
+    /// Whether the start node declares the message parameter ([`MESSAGE_PARAM`]).
+    pub message_declared: bool,
+    /// Whether the start node declares [`CONVERSATION_PARAM`] (then a run parameter).
+    pub conversation_param: bool,
+    /// The app to chat in (`app_id` of the chat request): the app the chatflow belongs to,
+    /// when the document names one (`workflow_detail.app_id`, digits, not `0`). Coze needs an
+    /// app or an agent (`bot_id`) for a chat, and a chatflow of an app needs its app.
+    pub app_id: Option<String>,
+}
+
+/// How cozegen knows a workflow is a chatflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatEvidence {
+    /// A Coze Studio answer's `flow_mode` is 3 (`WorkflowMode.ChatFlow` in Studio's IDL).
+    FlowMode,
+    /// No `flow_mode` (a cloud WorkflowInfo, a bare canvas): the start node declares both
+    /// [`MESSAGE_PARAM`] and [`CONVERSATION_PARAM`], the two parameters Coze gives every
+    /// chatflow's start node.
+    StartNode,
+}
+
+impl ChatEvidence {
+    /// The evidence's name in the IR JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChatEvidence::FlowMode => "flow_mode",
+            ChatEvidence::StartNode => "start_node",
+        }
+    }
+}
+
+impl Workflow {
+    /// Whether the workflow is a chatflow (called through `POST /v1/workflows/chat`).
+    pub fn is_chatflow(&self) -> bool {
+        self.chat.is_some()
+    }
 }
 
 /// `workflow_detail`, as text (the API sends numbers or strings for the timestamps).
@@ -100,6 +158,10 @@ pub struct Types {
     /// How deep the parameters nest: 0 for an empty parameter map, 1 for a flat one, one more
     /// for each object or array level (the measure of [`MAX_DEPTH`]).
     pub depth: usize,
+    /// A chatflow's start node: the key of the parameter map that is the chat message
+    /// ([`MESSAGE_PARAM`]), left out of the fields; a run that gives it in `parameters` is told
+    /// where it belongs.
+    pub message_param: Option<&'static str>,
 }
 
 /// A set of named parameters: a node's parameter map or an object's properties.
@@ -457,6 +519,7 @@ impl Types {
             values: Vec::new(),
             files: rules::FileValues::default(),
             depth: 0,
+            message_param: None,
         }
     }
 }
@@ -489,9 +552,22 @@ pub fn build(
         "Input",
     )?;
     let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
+    let mut chat = chat(details.flow_mode.as_deref(), input_params);
+    if let Some(chat) = &mut chat {
+        chat.app_id = details
+            .app_id
+            .clone()
+            .filter(|id| id != "0" && id.bytes().all(|b| b.is_ascii_digit()));
+    }
     let files = rules::FileValues::of(details.platform);
-    let input =
-        Builder::new("input", input_name, options, files, &mut warnings).run(input_params)?;
+    let mut input_builder = Builder::new("input", input_name, options, files, &mut warnings);
+    if chat.is_some() {
+        input_builder.skip_root = Some(MESSAGE_PARAM);
+    }
+    let mut input = input_builder.run(input_params)?;
+    if chat.is_some() {
+        input.message_param = Some(MESSAGE_PARAM);
+    }
 
     let output_name = root_name(
         options.output_type_name.as_deref(),
@@ -509,9 +585,31 @@ pub fn build(
             output,
             terminate_plan: output_node.and_then(|n| text(n.terminate_plan.as_ref())),
             content: output_node.and_then(|n| text(n.content.as_ref())),
+            chat,
         },
         warnings,
     ))
+}
+
+/// Whether the workflow is a chatflow: `flow_mode` decides when the document has a readable
+/// one; otherwise the start node's two chatflow parameters do.
+fn chat(flow_mode: Option<&str>, params: Option<&model::Params>) -> Option<Chat> {
+    let declared = |name: &str| params.and_then(|p| p.0.get(name));
+    let message = declared(MESSAGE_PARAM);
+    let conversation = declared(CONVERSATION_PARAM);
+    let decided_by = match flow_mode.map(|m| m.trim().parse::<i64>()) {
+        Some(Ok(3)) => ChatEvidence::FlowMode,
+        Some(Ok(_)) => return None,
+        _ if message.is_some() && conversation.is_some() => ChatEvidence::StartNode,
+        _ => return None,
+    };
+    Some(Chat {
+        decided_by,
+        message_description: message.and_then(|m| text(m.description.as_ref())),
+        message_declared: message.is_some(),
+        conversation_param: conversation.is_some(),
+        app_id: None,
+    })
 }
 
 fn root_name(chosen: Option<&str>, workflow_name: Option<&str>, suffix: &str) -> Result<String> {
@@ -587,6 +685,8 @@ struct Builder<'w, 'o> {
     types: Types,
     path: Vec<Step<'w>>,
     warnings: &'w mut Vec<Warning>,
+    /// A key of the parameter map that is not a parameter (a chatflow's message).
+    skip_root: Option<&'static str>,
 }
 
 /// What resolving a field's type left to do.
@@ -632,6 +732,7 @@ impl<'w, 'o> Builder<'w, 'o> {
             type_names,
             path: Vec::new(),
             warnings,
+            skip_root: None,
         }
     }
 
@@ -654,6 +755,9 @@ impl<'w, 'o> Builder<'w, 'o> {
                 continue;
             };
             frame.next += 1;
+            if frame.id == Types::ROOT && self.skip_root == Some(name.as_str()) {
+                continue;
+            }
             let (id, position, depth) = (frame.id, frame.next, frame.depth);
             self.path.truncate(frame.path_len);
             self.path.push(Step::Name(name));

@@ -335,7 +335,18 @@ impl<'a> Checker<'a> {
                     for key in map.keys() {
                         if self.field_index(object, key).is_none() {
                             let place = self.child(trail, Step::Key(key));
-                            self.report(place, "is not a parameter of this workflow".to_owned());
+                            let message = if object == Types::ROOT
+                                && self.types.message_param == Some(key.as_str())
+                            {
+                                // Coze would drop it without a word, and the chat would go on
+                                // without the user's message.
+                                "is a chatflow's message, which the chat API ignores in \
+                                 `parameters`: send it as the user message in \
+                                 `additional_messages` (cozegen run --message)"
+                            } else {
+                                "is not a parameter of this workflow"
+                            };
+                            self.report(place, message.to_owned());
                         }
                     }
                 }

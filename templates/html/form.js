@@ -3,9 +3,10 @@
 // FILE_PATTERN and integer bounds; nothing here restates a rule). It numbers array rows, keeps
 // optional groups in or out, leaves untouched top-level defaults to Coze, collects the Coze
 // `parameters` object, shows errors next to their fields and links them from a summary, and
-// dispatches `cozegen:submit` (then POSTs when the form has an action). Values are kept exact:
-// numbers as their JSON text, objects in their key order, and the payload is written by the
-// form's own JSON writer. No inline handlers, no eval, no HTML parsing of data: strict-CSP
+// dispatches `cozegen:submit` (then POSTs when the form has an action). A chatflow's form has a
+// message box too, and emits the whole chat request (`additional_messages` and `parameters`).
+// Values are kept exact: numbers as their JSON text, objects in their key order, and the
+// payload is written by the form's own JSON writer. No inline handlers, no eval, no HTML parsing of data: strict-CSP
 // friendly. Titles and type words come from the page (decided in Rust); every sentence the
 // script writes comes from the page's message table, through TEXT below. With an upload
 // URL in the model, a file parameter's picker uploads the chosen file there.
@@ -89,6 +90,7 @@
     uploadBadAnswer: (name, url) => say("js.uploadBadAnswer", { name, url }),
     uploadUnreachable: (name, url) => say("js.uploadUnreachable", { name, url }),
     uploadPending: say("js.uploadPending"),
+    messageRequired: say("js.messageRequired"),
   };
   const rules = {
     time: new RegExp(model.rules.time, "u"),
@@ -100,6 +102,9 @@
   const summary = form.querySelector(":scope > .cz-summary");
   const status = form.querySelector(".cz-status");
   const result = form.querySelector(".cz-result");
+  // A chatflow's message box: the user message of the chat request, not a parameter.
+  const messageHolder = model.chat ? form.querySelector(":scope > .cz-message") : null;
+  const messageBox = messageHolder && messageHolder.querySelector(":scope > .cz-control");
   // Whether the summary lists the fields' errors (and follows them as they change).
   let listing = false;
 
@@ -690,7 +695,7 @@
     const link = event.target.closest("a[href^='#']");
     if (!link) return;
     const target = document.getElementById(link.getAttribute("href").slice(1));
-    const holder = target && target.closest("[data-node]");
+    const holder = target && (target.closest("[data-node]") || target.closest(".cz-message"));
     if (!holder || !form.contains(holder)) return;
     event.preventDefault();
     focusable(holder).focus();
@@ -721,7 +726,7 @@
     el.hidden = false;
   }
 
-  async function post(json) {
+  async function post(payload) {
     const response = own(result, ".cz-response");
     response.hidden = true;
     status.textContent = TEXT.sending(model.action);
@@ -729,7 +734,7 @@
       const res = await fetch(model.action, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: '{"parameters":' + json + "}",
+        body: payload,
       });
       const body = await res.text();
       status.textContent = TEXT.answered(model.action, res.status, res.statusText);
@@ -803,22 +808,38 @@
       unreadable(e);
       return;
     }
+    // A chat sends a message; one of blanks only would reach the chatflow as nothing to answer.
+    if (messageBox && !messageBox.value.trim()) errs.unshift([messageHolder, TEXT.messageRequired]);
     if (errs.length) {
       result.hidden = true;
       showErrors(errs);
       return;
     }
     const json = writeJson(value, false);
-    show(own(result, ".cz-out"), writeJson(value, true));
+    // What is shown and POSTed: `{"parameters": …}`, or for a chatflow the whole chat request.
+    let shown = new Map([["parameters", value]]);
+    const detail = { parameters: toPlain(value), json };
+    if (messageBox) {
+      shown = new Map();
+      if (typeof model.chat.workflow_id === "string") shown.set("workflow_id", model.chat.workflow_id);
+      if (typeof model.chat.app_id === "string") shown.set("app_id", model.chat.app_id);
+      const message = new Map([["role", "user"], ["content", messageBox.value], ["content_type", "text"]]);
+      shown.set("additional_messages", [message]);
+      shown.set("parameters", value);
+      detail.message = messageBox.value;
+      detail.request = writeJson(shown, false);
+    }
+    const body = writeJson(shown, false);
+    show(own(result, ".cz-out"), writeJson(messageBox ? shown : value, true));
     const note = own(result, ".cz-left-out");
     note.textContent = leftOut(value);
     note.hidden = !note.textContent;
     result.querySelector(".cz-copied").textContent = "";
     result.hidden = false;
     const go = form.dispatchEvent(
-      new CustomEvent("cozegen:submit", { detail: { parameters: toPlain(value), json }, bubbles: true, cancelable: true })
+      new CustomEvent("cozegen:submit", { detail, bubbles: true, cancelable: true })
     );
-    if (model.action && go) post(json);
+    if (model.action && go) post(body);
     else status.textContent = TEXT.collected;
   });
 
@@ -859,6 +880,11 @@
       const group = target.closest("fieldset");
       setIncluded(group, target.checked);
       if (target.checked) includeAround(group.parentElement);
+      return;
+    }
+    if (target === messageBox) {
+      // Flagged blank on submit only; cleared as soon as there is something to send.
+      if (messageBox.value.trim()) clearError(messageHolder);
       return;
     }
     const holder = target.closest("[data-node]");

@@ -235,6 +235,7 @@ pub const RUN_TARGET: &str = "/v1/workflow/run";
 pub const STREAM_RUN_TARGET: &str = "/v1/workflow/stream_run";
 pub const RESUME_TARGET: &str = "/v1/workflows/resume";
 pub const STREAM_RESUME_TARGET: &str = "/v1/workflow/stream_resume";
+pub const CHAT_TARGET: &str = "/v1/workflows/chat";
 
 /// The target of the list request for one page.
 pub fn list_target(workspace: &str, page: u32, size: u32) -> String {

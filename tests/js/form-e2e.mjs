@@ -93,7 +93,7 @@ async function open(file, options = {}) {
     window.__submits = [];
     document.addEventListener("cozegen:submit", (e) => {
       // The exact text, and the plain values as a listener's JSON.stringify writes them.
-      window.__submits.push({ json: e.detail.json, stringified: JSON.stringify(e.detail.parameters) });
+      window.__submits.push({ json: e.detail.json, stringified: JSON.stringify(e.detail.parameters), message: e.detail.message, request: e.detail.request });
     });
   });
   page.problems = problems;
@@ -217,6 +217,8 @@ scenario("every corpus form loads cleanly, labels every control, and untouched s
     const page = await open(file);
     const { issues } = await structure(page);
     assert(issues.length === 0, `${doc}: ${issues.join("; ")}`);
+    // A chatflow's form asks for its message first (its own scenario checks that).
+    if (await page.locator("#cz-message").count()) await page.locator("#cz-message").fill("Hello");
     const payload = await submit(page);
     if (payload !== undefined) {
       validate(doc, payload);
@@ -1353,6 +1355,74 @@ scenario("--upload-action: a picked file is POSTed (multipart, field `file`) to 
 
 // axe-core's engine, run in the page through the DevTools protocol (the page's CSP would refuse
 // a script tag): its serious and critical violations, as "rule: target" lines.
+scenario("chatflow: a required message box; the form emits the chat request (workflow_id, app_id, additional_messages, parameters without USER_INPUT), and --action POSTs it", async () => {
+  const received = [];
+  const server = createServer((req, res) => {
+    const cors = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type" };
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ url: req.url, body });
+      res.writeHead(200, { ...cors, "Content-Type": "text/event-stream" });
+      res.end("event: done\ndata: {}\n\n");
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const url = `http://127.0.0.1:${server.address().port}/v1/workflows/chat`;
+    const file = join(config.work, "chatflow-action.html");
+    execFileSync(config.bin, ["html", join(config.corpus, "chatflow.json"), "--quiet", "--action", url, "-o", file]);
+    const page = await open(file);
+    const { issues, names } = await structure(page);
+    assertEqual(issues, [], "structure");
+    assertEqual(names, ["additional_messages", "CONVERSATION_NAME", "city", "days"], "controls: the message box first, no USER_INPUT parameter");
+    const box = page.locator("#cz-message");
+    assert(await box.evaluate((e) => e.matches("textarea[required]")), "the message box is a required textarea");
+    assertEqual((await box.evaluate((e) => e.labels[0].textContent)).replace(/\s+/g, " ").trim(), "Message USER_INPUT *", "the message box's label");
+    assert((await page.locator("#cz-message-help").textContent()).includes("The traveller's question"), "the message's description is its help");
+    // Nothing typed: the message and the required city are flagged, the message first.
+    assertEqual(await submitRaw(page), undefined, "an empty chat is refused");
+    assertEqual(await errorsByField(page), { additional_messages: "Write a message: a chat sends one.", city: "This field is required." }, "errors");
+    assertEqual(await page.evaluate(() => document.activeElement.id), "cz-message", "focus on the message box");
+    assertEqual(await page.locator(".cz-summary a").first().textContent(), "Message", "the summary names the message box");
+    // Blanks only are no message either; typing one clears the error.
+    await box.fill("  \n ");
+    await control(page, "city").fill("Paris");
+    assertEqual(await submitRaw(page), undefined, "a blank message is refused");
+    assertEqual(await errorsByField(page), { additional_messages: "Write a message: a chat sends one." }, "only the message is flagged");
+    await box.fill("When should I go?\nIn May?");
+    assertEqual(await errorsByField(page), {}, "the error clears as soon as there is a message");
+    await control(page, "days").fill("5");
+    const sent = await submitRaw(page);
+    assert(sent, "submitted");
+    assertEqual(sent.json, '{"city":"Paris","days":5}', "the parameters, without USER_INPUT");
+    validate("chatflow", JSON.parse(sent.json));
+    assertEqual(sent.message, "When should I go?\nIn May?", "the listener gets the message");
+    const request = {
+      workflow_id: "7507120000000091219",
+      app_id: "7493481000000008294",
+      additional_messages: [{ role: "user", content: "When should I go?\nIn May?", content_type: "text" }],
+      parameters: { city: "Paris", days: 5 },
+    };
+    assertEqual(JSON.parse(sent.request), request, "the chat request");
+    assertEqual(JSON.parse(await page.locator(".cz-out").textContent()), request, "the chat request is shown");
+    assertEqual(await page.locator(".cz-result-title").first().textContent(), "Chat request", "the result's title");
+    await page.waitForFunction(() => document.querySelector(".cz-status").dataset.state, null, { timeout: 5000 });
+    assertEqual(received.length, 1, "one POST");
+    assertEqual(received[0].url, "/v1/workflows/chat", "path");
+    assertEqual(received[0].body, sent.request, "the POST body is the chat request, exactly");
+    await page.screenshot({ path: join(config.screenshots, "chatflow.png"), fullPage: true });
+    await finish(page);
+  } finally {
+    server.close();
+  }
+});
+
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 async function axeProblems(page) {
   await page.evaluate(AXE);
@@ -1367,6 +1437,7 @@ scenario("accessibility: no serious or critical axe-core violations, in English 
     ["order_intake", config.pages.order_intake],
     ["all_types", config.pages.all_types],
     ["arrays", config.pages.arrays],
+    ["chatflow", config.pages.chatflow],
     ["zh_order", zhOrder("zh_order_axe", ["--upload-action", "http://127.0.0.1:9/upload"])],
   ];
   for (const [name, file] of pages) {

@@ -1,6 +1,8 @@
 //! An HTML form for the start node: one self-contained page (or, with
 //! [`HtmlOptions::fragment`], just the `<form>` and its script) whose script collects exactly the
-//! `parameters` object Coze's run-workflow call takes, checked by the IR's value rules.
+//! `parameters` object Coze's run-workflow call takes, checked by the IR's value rules. For a
+//! chatflow the form has a message box too, and emits the whole chat request
+//! (`{workflow_id, app_id, additional_messages, parameters}`).
 //!
 //! `layout` walks the IR's tables into rows for `templates/html/form.html` and nodes for the
 //! script's `model`, in the words `human` chooses (titles from wire names, row titles, type
@@ -108,8 +110,15 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
     let lang = options.lang.unwrap_or_else(|| i18n::detect(workflow));
     let t = lang.messages();
     let layout = layout::lay_out(&workflow.input, t);
+    let chat = workflow.chat.as_ref().map(|chat| model::ChatModel {
+        workflow_id: workflow.details.id.as_deref(),
+        app_id: chat.app_id.as_deref(),
+    });
     let form = FormView {
         empty: layout.root.is_empty(),
+        chat: workflow.chat.as_ref().map(|chat| ChatView {
+            help: chat.message_description.as_deref(),
+        }),
         model_json: model::write(
             &layout.nodes,
             &layout.root,
@@ -117,6 +126,7 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
             options.upload_action.as_deref(),
             t,
             workflow.input.files,
+            chat.as_ref(),
         ),
         rows: layout.rows,
         t,
@@ -157,6 +167,11 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
             style: STYLE,
             csp,
             lang: lang.tag(),
+            kicker: t.get(if workflow.is_chatflow() {
+                "page.kickerChat"
+            } else {
+                "page.kicker"
+            }),
             page_title: t.format(
                 "page.title",
                 &[("title", details.name.as_deref().unwrap_or("Workflow"))],
@@ -189,6 +204,8 @@ struct PageView<'a> {
     lang: &'static str,
     /// The `<title>`: the workflow's name and what the page is.
     page_title: String,
+    /// What the page is, above its title.
+    kicker: &'a str,
     title: &'a str,
     description: Option<&'a str>,
     workflow_id: Option<&'a str>,
@@ -213,6 +230,14 @@ struct FormView<'a> {
     t: &'static Messages,
     /// Whether file parameters get an upload picker (`--upload-action`).
     upload: bool,
+    /// For a chatflow: the message box.
+    chat: Option<ChatView<'a>>,
+}
+
+/// A chatflow's message box.
+struct ChatView<'a> {
+    /// The message parameter's description, shown as the box's help.
+    help: Option<&'a str>,
 }
 
 /// SHA-256 of `data`, base64-encoded: a CSP hash source. The browser tests check it end to end

@@ -41,6 +41,15 @@ pub(super) struct Node<'a> {
     pub exact: Option<&'a str>,
 }
 
+/// A chatflow's chat request, besides its parameters: the form emits
+/// `{workflow_id, app_id, additional_messages, parameters}`.
+pub(super) struct ChatModel<'a> {
+    /// The chatflow's ID, when the document has one.
+    pub workflow_id: Option<&'a str>,
+    /// The app the chat runs in ([`crate::ir::Chat::app_id`]).
+    pub app_id: Option<&'a str>,
+}
+
 /// The model as JSON that is inert inside a `<script>` block.
 pub(super) fn write(
     nodes: &[Node<'_>],
@@ -49,6 +58,7 @@ pub(super) fn write(
     upload: Option<&str>,
     messages: &Messages,
     files: FileValues,
+    chat: Option<&ChatModel<'_>>,
 ) -> String {
     let mut w = Writer::compact(256 + nodes.len() * 48);
     w.begin_object();
@@ -70,6 +80,13 @@ pub(super) fn write(
     }
     if let Some(upload) = upload {
         w.entry_str("upload", upload);
+    }
+    if let Some(chat) = chat {
+        w.key("chat");
+        w.begin_object();
+        w.entry_opt("workflow_id", chat.workflow_id);
+        w.entry_opt("app_id", chat.app_id);
+        w.end_object();
     }
     w.entry_str("lang", messages.lang.tag());
     w.key("text");
@@ -189,7 +206,7 @@ mod tests {
     #[test]
     fn the_model_carries_the_irs_rules() {
         let en = super::super::i18n::Lang::En.messages();
-        let text = write(&[], &[], None, None, en, FileValues::UrlOrFileId);
+        let text = write(&[], &[], None, None, en, FileValues::UrlOrFileId, None);
         let model: serde_json::Value = serde_json::from_str(&text).expect("json");
         let rules = &model["rules"];
         assert_eq!(rules["time"], TIME_PATTERN);
@@ -197,7 +214,7 @@ mod tests {
         assert_eq!(rules["file_url_only"], serde_json::Value::Null);
         assert_eq!(rules["integer_min"], "-9223372036854775808");
         assert_eq!(rules["integer_max"], "9223372036854775807");
-        let studio = write(&[], &[], None, None, en, FileValues::UrlOnly);
+        let studio = write(&[], &[], None, None, en, FileValues::UrlOnly, None);
         let model: serde_json::Value = serde_json::from_str(&studio).expect("json");
         assert_eq!(model["rules"]["file"], crate::ir::rules::FILE_URL_PATTERN);
         assert_eq!(model["rules"]["file_url_only"], true);

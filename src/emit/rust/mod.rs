@@ -35,6 +35,7 @@
 //! # Ok::<(), cozegen::Error>(())
 //! ```
 
+mod chat;
 mod defaults;
 mod derives;
 pub(crate) mod docs;
@@ -143,5 +144,9 @@ pub fn render_with_warnings(
     let mut code = String::with_capacity(estimate);
     view.render_into(&mut code)?;
     code.push('\n');
+    let mut warnings = warnings;
+    if options.node == Node::Input {
+        chat::append(workflow, &mut code, &mut warnings)?;
+    }
     Ok((code, warnings))
 }

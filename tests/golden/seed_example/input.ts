@@ -6,5 +6,44 @@
  */
 export interface WorkflowImageInput {
   CONVERSATION_NAME?: string;
-  USER_INPUT?: string;
+}
+
+/**
+ * One message of a chat request's `additional_messages`.
+ */
+export interface ChatMessage {
+  /**
+   * Who says it: `user`, or `assistant` for an earlier answer given as history.
+   */
+  role: "user" | "assistant";
+  /**
+   * The message's text.
+   */
+  content: string;
+  /**
+   * Always `text`.
+   */
+  content_type: "text";
+}
+
+/**
+ * The body of `POST /v1/workflows/chat` for this chatflow: the user's message in `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in `parameters`), and the other parameters in `parameters`.
+ */
+export interface ChatRequest {
+  /**
+   * The chatflow's ID.
+   */
+  workflow_id: string;
+  /**
+   * The app to chat in: Coze needs an app (`app_id`) or an agent (`bot_id`).
+   */
+  app_id?: string;
+  /**
+   * The messages: the last is the user's message.
+   */
+  additional_messages: ChatMessage[];
+  /**
+   * The chatflow's parameters besides the message.
+   */
+  parameters: WorkflowImageInput;
 }

@@ -6,10 +6,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowInput {
-    #[serde(rename = "USER_INPUT")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "present")]
-    pub user_input: Option<String>,
     /// 本次请求绑定的会话，会自动写入消息、会从该会话读对话历史。
     ///
     /// Default: `"Default"` (see [`WorkflowInput::default_conversation_name`]); Coze applies it when the parameter is absent.
@@ -24,10 +20,6 @@ pub struct WorkflowInput {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code, non_camel_case_types)]
 struct fields_0 {
-    #[serde(rename = "USER_INPUT")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "present")]
-    pub user_input: Option<String>,
     #[serde(rename = "CONVERSATION_NAME")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
@@ -55,7 +47,6 @@ impl WorkflowInput {
 impl Default for WorkflowInput {
     fn default() -> Self {
         Self {
-            user_input: None,
             conversation_name: Some(Self::default_conversation_name()),
         }
     }
@@ -89,5 +80,60 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
         option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
         identifier ignored_any
+    }
+}
+
+/// One message of a chat request's `additional_messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// Who says it: `user`, or `assistant` for an earlier answer given as history.
+    pub role: String,
+    /// The message's text.
+    pub content: String,
+    /// Always `text`.
+    pub content_type: String,
+}
+
+impl ChatMessage {
+    /// A user message: what the chatflow reads as its `USER_INPUT`.
+    pub fn user(content: impl Into<String>) -> Self {
+        ChatMessage {
+            role: "user".to_owned(),
+            content: content.into(),
+            content_type: "text".to_owned(),
+        }
+    }
+}
+
+/// The body of `POST /v1/workflows/chat` for this chatflow: the user's message in
+/// `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in
+/// `parameters`), and the other parameters in `parameters`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatRequest {
+    /// The chatflow's ID.
+    pub workflow_id: String,
+    /// The app to chat in: Coze needs an app (`app_id`) or an agent (`bot_id`) for a chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// The messages: the last is the user's message.
+    pub additional_messages: Vec<ChatMessage>,
+    /// The chatflow's parameters besides the message.
+    pub parameters: WorkflowInput,
+}
+
+impl ChatRequest {
+    /// A chat with the chatflow `workflow_id` (the document does not name it): `message` is
+    /// the user's message.
+    pub fn new(
+        workflow_id: impl Into<String>,
+        message: impl Into<String>,
+        parameters: WorkflowInput,
+    ) -> Self {
+        ChatRequest {
+            workflow_id: workflow_id.into(),
+            app_id: None,
+            additional_messages: vec![ChatMessage::user(message)],
+            parameters,
+        }
     }
 }

@@ -1,0 +1,63 @@
+{#- A chatflow's chat request (`POST /v1/workflows/chat`), after the input structs. Every
+    literal arrives escaped from src/emit/rust/chat.rs. -#}
+/// One message of a chat request's `additional_messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// Who says it: `user`, or `assistant` for an earlier answer given as history.
+    pub role: String,
+    /// The message's text.
+    pub content: String,
+    /// Always `text`.
+    pub content_type: String,
+}
+
+impl ChatMessage {
+    /// A user message: what the chatflow reads as its `USER_INPUT`.
+    pub fn user(content: impl Into<String>) -> Self {
+        ChatMessage {
+            role: "user".to_owned(),
+            content: content.into(),
+            content_type: "text".to_owned(),
+        }
+    }
+}
+
+/// The body of `POST /v1/workflows/chat` for this chatflow: the user's message in
+/// `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in
+/// `parameters`), and the other parameters in `parameters`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatRequest {
+    /// The chatflow's ID.
+    pub workflow_id: String,
+    /// The app to chat in: Coze needs an app (`app_id`) or an agent (`bot_id`) for a chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// The messages: the last is the user's message.
+    pub additional_messages: Vec<ChatMessage>,
+    /// The chatflow's parameters besides the message.
+    pub parameters: {{ input }},
+}
+
+impl ChatRequest {
+{%- if let Some(id) = workflow_id %}
+    /// A chat with this chatflow{% if app_id.is_some() %} in its app{% endif %}: `message` is the user's message.
+    pub fn new(message: impl Into<String>, parameters: {{ input }}) -> Self {
+        ChatRequest {
+            workflow_id: {{ id }}.to_owned(),
+{%- else %}
+    /// A chat with the chatflow `workflow_id` (the document does not name it): `message` is
+    /// the user's message.
+    pub fn new(
+        workflow_id: impl Into<String>,
+        message: impl Into<String>,
+        parameters: {{ input }},
+    ) -> Self {
+        ChatRequest {
+            workflow_id: workflow_id.into(),
+{%- endif %}
+            app_id: {% if let Some(app) = app_id %}Some({{ app }}.to_owned()){% else %}None{% endif %},
+            additional_messages: vec![ChatMessage::user(message)],
+            parameters,
+        }
+    }
+}
