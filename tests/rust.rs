@@ -729,6 +729,8 @@ fn generated_run_helpers_send_a_request_and_read_the_answers() {
         data("extra.json", json!({"customer": customer, "lines": [], "bogus": [1, {"a": 2}]})),
         data("array.json", json!([customer])),
         data("wide.json", json!({"customer": customer, "lines": [], "\"odd key\"": 1})),
+        data("time.json", json!({"customer": customer, "lines": [], "deliver_at": "tomorrow"})),
+        data("sku.json", json!({"customer": customer, "lines": [{"sku": "A-1", "qty": 1}, {"qty": 1}]})),
     ]);
     let results = krate.run(&lines);
     let results = &results[1..];
@@ -837,6 +839,13 @@ fn generated_run_helpers_send_a_request_and_read_the_answers() {
         "{text}"
     );
     assert_eq!(shape(12).0, "[\"\\\"odd key\\\"\"]");
+    // A value its type refuses after reading it (a time), and a missing field in an element.
+    let (path, text) = shape(13);
+    assert_eq!(path, "deliver_at");
+    assert!(text.contains("\"tomorrow\" is not a Coze time"), "{text}");
+    let (path, text) = shape(14);
+    assert_eq!(path, "lines[1]");
+    assert!(text.contains("missing field `sku`"), "{text}");
 }
 
 /// One test builds, lints and runs the scratch crate, since the steps share one build.

@@ -115,9 +115,14 @@ pub fn parse_output(data: &str) -> Result<RunOutput, RunError> {
     if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(data) {
         return Err(RunError::DataNotJson(error));
     }
-    serde_json::from_str(data).map_err(|error| RunError::Shape {
-        path: json_path_at(data, error.line(), error.column()),
-        error,
+    serde_json::from_str(data).map_err(|error| {
+        // serde_json says where it stopped: on the value that has the wrong type, or just past a
+        // value its type refused; for a missing field, past the object's `}`.
+        let whole_object = error.to_string().starts_with("missing field");
+        RunError::Shape {
+            path: json_path_at(data, error.line(), error.column(), whole_object),
+            error,
+        }
     })
 }
 {%- endif %}
@@ -176,12 +181,13 @@ pub fn parse_run_answer(body: &str) -> Result<RunAnswer, RunError> {
 {%- if !text_output %}
 
 /// The path in the JSON text `text` to the value at serde_json's error position (`line` and
-/// `column`, 1-based, in bytes): the object keys and array indexes open there, e.g.
-/// `items[2].qty`.
-fn json_path_at(text: &str, line: usize, column: usize) -> String {
+/// `column`, 1-based, in bytes: one past the byte it looked at last), e.g. `items[2].qty`: the
+/// object keys and array indexes open before that byte, or, for an error about a
+/// `whole_object` that byte closes, after it.
+fn json_path_at(text: &str, line: usize, column: usize, whole_object: bool) -> String {
     enum Open {
         Object(Option<String>),
-        Array(Option<usize>),
+        Array(usize),
     }
     let mut end = 0;
     for (number, content) in text.split('\n').enumerate() {
@@ -192,28 +198,24 @@ fn json_path_at(text: &str, line: usize, column: usize) -> String {
         end += content.len() + 1;
     }
     let bytes = text.as_bytes();
-    let end = end.min(bytes.len());
+    let back = usize::from(!whole_object);
+    let end = end.saturating_sub(back).min(bytes.len());
     let mut open: Vec<Open> = Vec::new();
     let mut expect_key = false;
     let mut i = 0;
     while i < end {
-        let byte = bytes[i];
-        let starts_value = !byte.is_ascii_whitespace() && byte != b']';
-        if let Some(Open::Array(index @ None)) = open.last_mut().filter(|_| starts_value) {
-            *index = Some(0);
-        }
-        match byte {
+        match bytes[i] {
             b'{' => {
                 open.push(Open::Object(None));
                 expect_key = true;
             }
-            b'[' => open.push(Open::Array(None)),
+            b'[' => open.push(Open::Array(0)),
             b'}' | b']' => {
                 open.pop();
                 expect_key = false;
             }
             b',' => match open.last_mut() {
-                Some(Open::Array(Some(index))) => *index += 1,
+                Some(Open::Array(index)) => *index += 1,
                 Some(Open::Object(_)) => expect_key = true,
                 _ => {}
             },
@@ -251,8 +253,8 @@ fn json_path_at(text: &str, line: usize, column: usize) -> String {
                     path.push_str(key);
                 }
             }
-            Open::Array(Some(index)) => path.push_str(&format!("[{index}]")),
-            Open::Object(None) | Open::Array(None) => break,
+            Open::Array(index) => path.push_str(&format!("[{index}]")),
+            Open::Object(None) => break,
         }
     }
     path
