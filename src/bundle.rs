@@ -70,6 +70,7 @@ pub fn render(
             &RustOptions {
                 derives: options.derives.clone(),
                 node,
+                ..RustOptions::default()
             },
         )?;
         warnings.extend(w);
@@ -80,8 +81,20 @@ pub fn render(
         schema(Node::Output)?,
         rust(Node::Input)?,
         rust(Node::Output)?,
-        typescript::render(workflow, &TsOptions { node: Node::Input })?,
-        typescript::render(workflow, &TsOptions { node: Node::Output })?,
+        typescript::render(
+            workflow,
+            &TsOptions {
+                node: Node::Input,
+                ..TsOptions::default()
+            },
+        )?,
+        typescript::render(
+            workflow,
+            &TsOptions {
+                node: Node::Output,
+                ..TsOptions::default()
+            },
+        )?,
         html::render(
             workflow,
             &HtmlOptions {

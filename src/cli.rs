@@ -90,6 +90,11 @@ struct TsArgs {
     /// Which node to describe.
     #[arg(long, value_enum, default_value_t = NodeArg::Input)]
     node: NodeArg,
+
+    /// Leave out the run helpers: `WORKFLOW_ID`, and `runRequest` (start node) or
+    /// `parseOutput`, `parseRunAnswer` and `RunError` (end node).
+    #[arg(long)]
+    no_run_helpers: bool,
 }
 
 #[derive(Debug, Args)]
@@ -703,6 +708,11 @@ struct RustArgs {
     /// have them, with a warning for the others.
     #[arg(long = "derive", value_name = "PATH")]
     derives: Vec<String>,
+
+    /// Leave out the run helpers: `WORKFLOW_ID`, and `RunRequest` (start node) or
+    /// `parse_output`, `parse_run_answer` and `RunError` (end node).
+    #[arg(long)]
+    no_run_helpers: bool,
 }
 
 #[derive(Debug, Args)]
@@ -807,6 +817,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Ts(args) => {
             let options = TsOptions {
                 node: args.node.into(),
+                run_helpers: !args.no_run_helpers,
             };
             generate(&args.common, &build_options(&args.common), |w| {
                 typescript::render(w, &options)
@@ -839,6 +850,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let options = RustOptions {
                 derives: args.derives.clone(),
                 node,
+                run_helpers: !args.no_run_helpers,
             };
             let common = &args.common;
             generate(common, &build, |w| {

@@ -241,7 +241,7 @@ pub struct ChatEnd {
 /// end node answers with its content template) is not checked: it has no variables.
 pub fn check_output(workflow: &Workflow, output: &Output) -> Vec<Problem> {
     match output {
-        Output::Json(value) if workflow.terminate_plan.as_deref() != Some("use_answer_content") => {
+        Output::Json(value) if !workflow.output_is_text() => {
             crate::ir::rules::check(&workflow.output, value)
         }
         _ => Vec::new(),

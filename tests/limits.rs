@@ -97,8 +97,9 @@ fn objects_nested_to_the_limit_go_through_every_other_emitter() {
 
     let code = rust::render(&workflow, &Default::default()).expect("rust renders");
     let shape = on_big_stack(|| rust_is_data_only(&code)).expect("data only");
-    // The root and one struct per object level, one field each; and the `ObjectOnly` helper.
-    assert_eq!(shape.structs.len(), MAX_DEPTH + 1);
+    // The root and one struct per object level, one field each; and the `RunRequest` and
+    // `ObjectOnly` helpers.
+    assert_eq!(shape.structs.len(), MAX_DEPTH + 2);
     assert_eq!(shape.fields, MAX_DEPTH);
     let last = format!("pub l{}: String,", MAX_DEPTH - 1);
     assert!(code.contains(&last), "the leaf field is there");
@@ -114,7 +115,8 @@ fn objects_nested_to_the_limit_go_through_every_other_emitter() {
     assert_eq!(shape.model["nodes"][MAX_DEPTH - 1]["kind"], "string");
 
     let ts = typescript::render(&workflow, &Default::default()).expect("ts renders");
-    assert_eq!(ts.matches("export interface ").count(), MAX_DEPTH);
+    // One interface per object, and the run helpers' `RunRequest` and `RunOptions`.
+    assert_eq!(ts.matches("export interface ").count(), MAX_DEPTH + 2);
     assert!(ts.contains(&format!("  l{}: string;", MAX_DEPTH - 1)));
 
     let ir = ir_json::render(&workflow).expect("ir renders");
@@ -131,7 +133,7 @@ fn arrays_nested_to_the_limit_go_through_every_other_emitter() {
 
     let code = rust::render(&workflow, &Default::default()).expect("rust renders");
     let shape = on_big_stack(|| rust_is_data_only(&code)).expect("data only");
-    assert_eq!(shape.structs, ["DeepInput", "ObjectOnly"]);
+    assert_eq!(shape.structs, ["DeepInput", "RunRequest", "ObjectOnly"]);
     assert!(code.contains("pub l0: Vec<"));
     // The field, and its copy that serde reads the struct with.
     assert_eq!(
@@ -262,7 +264,13 @@ fn fifty_thousand_parameters_go_through_every_emitter() {
     let shape = rust_is_data_only(&code).expect("data only");
     assert_eq!(
         shape.structs,
-        ["WideInput", "ObjectOnly", "CozeFile", "CozeValueError"]
+        [
+            "WideInput",
+            "RunRequest",
+            "ObjectOnly",
+            "CozeFile",
+            "CozeValueError"
+        ]
     );
     assert_eq!(shape.fields, WIDE);
     assert!(code.contains("pub fn default_p49996() -> i64 {\n        49996\n    }"));
@@ -283,7 +291,8 @@ fn fifty_thousand_parameters_go_through_every_emitter() {
 
     let ts = typescript::render(&workflow, &Default::default()).expect("ts renders");
     let members = ts.lines().filter(|l| l.starts_with("  p")).count();
-    assert_eq!(members, WIDE);
+    // The parameters, and the run helpers' `RunRequest.parameters`.
+    assert_eq!(members, WIDE + 1);
     assert!(ts.contains("  p49997?: number;"));
 
     let ir: Value =

@@ -223,7 +223,16 @@ proptest! {
         }
 
         for node in [Node::Input, Node::Output] {
-            let ts = typescript::render(&workflow, &typescript::TsOptions { node }).expect("renders");
+            // The declarations alone; the run helpers, cozegen's fixed code, come after them.
+            let ts = typescript::render(&workflow, &typescript::TsOptions { node, run_helpers: false }).expect("renders");
+            let with_helpers = typescript::render(&workflow, &typescript::TsOptions { node, run_helpers: true }).expect("renders");
+            prop_assert!(with_helpers.starts_with(ts.trim_end()), "the run helpers follow the declarations");
+            for line in with_helpers.lines() {
+                let body = line.trim_start();
+                if body.starts_with("* ") || body == "*" {
+                    prop_assert!(!body.contains("*/"), "comment closed early: {}", line);
+                }
+            }
             for line in ts.lines() {
                 let body = line.trim_start();
                 if body.starts_with("* ") || body == "*" {
@@ -244,7 +253,7 @@ proptest! {
 
         let code = rust::render(&workflow, &rust::RustOptions::default()).expect("renders");
         prop_assert_eq!(&code, &rust::render(&again, &rust::RustOptions::default()).expect("renders"));
-        let output = rust::RustOptions { node: Node::Output, derives: vec!["Eq".into(), "Hash".into()] };
+        let output = rust::RustOptions { node: Node::Output, derives: vec!["Eq".into(), "Hash".into()], ..Default::default() };
         let output_code = rust::render(&workflow, &output).expect("renders");
         rust_is_data_only(&output_code).map_err(|e| TestCaseError::fail(format!("{e}\n{output_code}")))?;
         let shape = rust_is_data_only(&code).map_err(|e| TestCaseError::fail(format!("{e}\n{code}")))?;
@@ -316,10 +325,12 @@ fn the_rust_checker_accepts_every_golden_module() {
     let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let mut seen = 0;
     for dir in std::fs::read_dir(golden).expect("goldens") {
-        let path = dir.expect("entry").path().join("input.rs");
-        if let Ok(code) = std::fs::read_to_string(&path) {
-            rust_is_data_only(&code).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            seen += 1;
+        let dir = dir.expect("entry").path();
+        for path in [dir.join("input.rs"), dir.join("output.rs")] {
+            if let Ok(code) = std::fs::read_to_string(&path) {
+                rust_is_data_only(&code).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                seen += 1;
+            }
         }
     }
     assert!(seen >= 5, "only {seen} golden modules");
@@ -356,6 +367,12 @@ fn the_rust_checker_rejects_code() {
         "extern crate std;",
         "static X: i64 = 1;",
         "const X: i64 = 1;",
+        "pub const WORKFLOW_ID: &str = \"1\\\"; fn x() {}\";",
+        "pub const WORKFLOW_ID: &str = \"12a\";",
+        "pub const WORKFLOW_ID: i64 = 1;",
+        "#[path = \"x\"] pub const WORKFLOW_ID: &str = \"1\";",
+        "pub type RunOutput = std::process::Command;",
+        "pub type Other = String;",
         "mod m {}",
         "fn main() -> i64 { 1 }",
         "use std::process::exit;",

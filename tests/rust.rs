@@ -32,6 +32,7 @@ fn rust_of(workflow: &Workflow, node: Node, derives: &[&str]) -> String {
     let options = RustOptions {
         derives: derives.iter().map(|d| (*d).to_owned()).collect(),
         node,
+        ..RustOptions::default()
     };
     render(workflow, &options).expect("renders")
 }
@@ -423,7 +424,8 @@ serde_json = "1"
              #![deny(warnings)]\n\n",
         );
         let mut dispatch = String::new();
-        let modules = corpus_modules();
+        let mut modules = corpus_modules();
+        modules.push(("run_nested_output".to_owned(), nested_output_module()));
         for (name, code) in &modules {
             write_if_changed(&generated.join(format!("{name}.rs")), code);
             lib.push_str(&format!(
@@ -441,6 +443,7 @@ serde_json = "1"
             ));
         }
         write_if_changed(&src.join("lib.rs"), &lib);
+        write_if_changed(&src.join("run_helpers.rs"), RUN_HELPERS_DRIVER);
 
         // The binary includes a module privately, as a build.rs user would, so dead-code and
         // other lints apply as they would in a user's crate.
@@ -453,6 +456,8 @@ serde_json = "1"
 use cozegen_rust_check::*;
 use serde::{{Serialize, de::DeserializeOwned}};
 use std::io::BufRead;
+
+mod run_helpers;
 
 mod private {{
     include!("../generated/all_types.rs");
@@ -494,6 +499,10 @@ fn main() {{
     for line in std::io::stdin().lock().lines() {{
         let line = line.expect("stdin");
         let (kind, path) = line.split_once(' ').expect("kind path");
+        if let Some(out) = run_helpers::check(kind, path) {{
+            println!("{{out}}");
+            continue;
+        }}
         let json = std::fs::read_to_string(path).unwrap_or_default();
         let out = match check(kind, &json) {{
             Ok(value) => serde_json::json!({{"ok": value}}),
@@ -552,6 +561,115 @@ fn main() {{
     }
 }
 
+/// A module whose end node is `order_intake`'s start node (nested objects, arrays of objects):
+/// the generated answer parser names paths inside it.
+fn nested_output_module() -> String {
+    let text =
+        std::fs::read_to_string(root().join("tests/corpus/order_intake.json")).expect("read");
+    let mut doc: Value = serde_json::from_str(&text).expect("JSON");
+    doc["data"]["output"] = json!({
+        "terminate_plan": "return_variables",
+        "parameters": doc["data"]["input"]["parameters"].clone(),
+    });
+    rust_of(&workflow_of(&doc), Node::Output, &[])
+}
+
+/// The scratch binary's run checks: a run of `order_intake` built with the generated
+/// `RunRequest`, sent by a minimal HTTP/1.1 POST to a fake Coze API, and its answer read by the
+/// generated `parse_run_answer`; and `parse_output` on end-node data with nested shapes.
+const RUN_HELPERS_DRIVER: &str = r##"//! The run helpers of the generated modules, used as a caller would use them.
+
+use cozegen_rust_check::{order_intake, order_intake_output, run_nested_output, seed_example, seed_example_output};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+
+/// A minimal HTTP/1.1 POST of `body` to `/v1/workflow/run` at `addr`; returns the answer's body.
+fn post(addr: &str, body: &[u8]) -> String {
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the fake Coze API");
+    let head = format!(
+        "POST /v1/workflow/run HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer pat_test\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("send the head");
+    stream.write_all(body).expect("send the body");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("read the answer");
+    let answer = String::from_utf8(answer).expect("UTF-8");
+    let (_, body) = answer.split_once("\r\n\r\n").expect("a head and a body");
+    body.to_owned()
+}
+
+/// `{"ok": …}`, or `{"error": Display, "variant": …, "source": bool}`.
+fn verdict<T, E: std::error::Error>(result: Result<T, E>, ok: impl FnOnce(T) -> Value) -> Value {
+    match result {
+        Ok(value) => json!({"ok": ok(value)}),
+        Err(error) => {
+            let debug = format!("{error:?}");
+            let variant: String = debug.chars().take_while(char::is_ascii_alphanumeric).collect();
+            json!({"error": error.to_string(), "variant": variant, "source": error.source().is_some()})
+        }
+    }
+}
+
+/// `None` for a kind that is not a run check.
+pub fn check(kind: &str, arg: &str) -> Option<Value> {
+    Some(match kind {
+        "run" => {
+            let input: order_intake::OrderIntakeInput = serde_json::from_value(json!({
+                "customer": {"name": "Ada", "address": {"street": "1 Rue de Rivoli", "city": "Paris"}},
+                "lines": [{"sku": "A-1", "qty": 2}],
+                "deliver_at": "2025-07-01 09:30:00"
+            }))
+            .expect("valid parameters");
+            let ext = std::collections::BTreeMap::from([("user_id".to_owned(), "u-1".to_owned())]);
+            let request = order_intake::RunRequest {
+                bot_id: Some("7342866812345"),
+                ext: Some(&ext),
+                ..order_intake::RunRequest::new(&input)
+            };
+            let body = serde_json::to_vec(&request).expect("the request serializes");
+            let answer = order_intake_output::parse_run_answer(&post(arg, &body));
+            verdict(answer, |a| {
+                json!({
+                    "output": a.output,
+                    "execute_id": a.execute_id,
+                    "debug_url": a.debug_url,
+                    "logid": a.logid,
+                    "usage": a.usage.map(|u| json!([u.input_count, u.output_count, u.token_count])),
+                })
+            })
+        }
+        "run_text" => {
+            // The seed's example is a chatflow: its start node gets a chat request, not a run
+            // request; its end node answers with text all the same.
+            let input: seed_example::WorkflowImageInput =
+                serde_json::from_value(json!({})).expect("valid");
+            let request = seed_example::ChatRequest::with_workflow_id(
+                "7507120000091219",
+                "How many images?",
+                input,
+            );
+            let body = serde_json::to_vec(&request).expect("the request serializes");
+            let answer = seed_example_output::parse_run_answer(&post(arg, &body));
+            verdict(answer, |a| json!(a.output))
+        }
+        "nested" => {
+            let data = std::fs::read_to_string(arg).expect("read data");
+            let output = run_nested_output::parse_output(&data);
+            let path = match &output {
+                Err(run_nested_output::RunError::Shape { path, .. }) => Some(path.clone()),
+                _ => None,
+            };
+            let mut out = verdict(output, |o| serde_json::to_value(o).expect("serializes"));
+            out["path"] = json!(path);
+            out
+        }
+        _ => return None,
+    })
+}
+"##;
+
 fn write_if_changed(path: &Path, text: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
         std::fs::write(path, text).expect("write scratch file");
@@ -563,11 +681,185 @@ fn valid_by_the_rules(doc: &Path, instance: &Value) -> bool {
     cozegen::validate::validate(&workflow(doc).input, instance).is_empty()
 }
 
+/// The scratch crate, created and built once for the tests that share it.
+fn built_scratch() -> &'static ScratchCrate {
+    static KRATE: std::sync::OnceLock<ScratchCrate> = std::sync::OnceLock::new();
+    KRATE.get_or_init(|| {
+        let krate = ScratchCrate::create();
+        krate.build();
+        krate
+    })
+}
+
+/// The generated run helpers, in the scratch crate's binary: a `RunRequest` built from an input
+/// value goes over HTTP/1.1 to a fake Coze API on 127.0.0.1, which gets exactly the body Coze
+/// expects; each answer is read by the generated `parse_run_answer` into the output struct, or
+/// into the `RunError` that names what failed.
+#[test]
+fn generated_run_helpers_send_a_request_and_read_the_answers() {
+    use common::api::{Api, Reply};
+    let krate = built_scratch();
+    let answers = [
+        json!({"code": 0, "msg": "", "data": "{\"order_id\":\"A-17\",\"eta\":\"2025-07-02 10:00:00\"}",
+               "execute_id": "741364789030728", "debug_url": "https://www.coze.cn/work_flow?execute_id=741364789030728",
+               "usage": {"input_count": 50, "output_count": 100, "token_count": 150},
+               "detail": {"logid": "20241210152726467C48D89D6DB2"}}),
+        json!({"code": 0, "msg": "", "data": "the order is in"}),
+        json!({"code": 0, "msg": "", "data": "{\"order_id\":17}"}),
+        json!({"code": 0, "msg": "", "data": "{\"order_id\":\"A-17\",\"colour\":\"red\"}"}),
+        json!({"code": 4200, "msg": "Workflow not published", "detail": {"logid": "20241210152726467C48D89D6DB2"}}),
+        json!({"code": 0, "msg": "", "execute_id": "742482313128840"}),
+        json!({"code": 0, "msg": "", "data": "There are 3 images."}),
+    ];
+    let api = Api::scripted(
+        answers
+            .iter()
+            .map(|a| Reply::new(200, a.to_string()))
+            .collect(),
+    );
+    let addr = api.url().trim_start_matches("http://").to_owned();
+    let extra = tempfile::tempdir().expect("tempdir");
+    let data = |name: &str, value: Value| {
+        let path = extra.path().join(name);
+        std::fs::write(&path, value.to_string()).expect("write");
+        format!("nested {}", path.display())
+    };
+    let customer =
+        json!({"name": "Ada", "address": {"street": "1 Rue de Rivoli", "city": "Paris"}});
+    let mut lines: Vec<String> = (0..6).map(|_| format!("run {addr}")).collect();
+    lines.push(format!("run_text {addr}"));
+    lines.extend([
+        data("ok.json", json!({"customer": customer, "lines": [{"sku": "A-1", "qty": 2}]})),
+        data("city.json", json!({"customer": {"name": "Ada", "address": {"street": "x"}}, "lines": []})),
+        data("qty.json", json!({"customer": customer, "lines": [{"sku": "A-1", "qty": 1}, {"sku": "B", "qty": "2"}]})),
+        data("extra.json", json!({"customer": customer, "lines": [], "bogus": [1, {"a": 2}]})),
+        data("array.json", json!([customer])),
+        data("wide.json", json!({"customer": customer, "lines": [], "\"odd key\"": 1})),
+        data("time.json", json!({"customer": customer, "lines": [], "deliver_at": "tomorrow"})),
+        data("sku.json", json!({"customer": customer, "lines": [{"sku": "A-1", "qty": 1}, {"qty": 1}]})),
+    ]);
+    let results = krate.run(&lines);
+    let results = &results[1..];
+    assert_eq!(results.len(), lines.len(), "{results:?}");
+
+    // What the fake API received: the generated request, exactly as Coze takes it.
+    let seen = api.seen();
+    assert_eq!(seen.len(), 7);
+    assert_eq!(seen[0].request_line(), "POST /v1/workflow/run HTTP/1.1");
+    assert_eq!(
+        seen[0].header("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        String::from_utf8(seen[0].body.clone()).expect("UTF-8"),
+        json!({
+            "workflow_id": "7350583675492399001",
+            "parameters": {
+                "customer": {"name": "Ada", "address": {"street": "1 Rue de Rivoli", "city": "Paris"}},
+                "lines": [{"sku": "A-1", "qty": 2}],
+                "deliver_at": "2025-07-01 09:30:00"
+            },
+            "bot_id": "7342866812345",
+            "ext": {"user_id": "u-1"}
+        })
+        .to_string(),
+        "the body's keys in Coze's order, options left out when unset"
+    );
+    assert_eq!(
+        seen[6].json(),
+        json!({"workflow_id": "7507120000091219",
+               "additional_messages": [{"role": "user", "content": "How many images?", "content_type": "text"}],
+               "parameters": {}})
+    );
+    drop(seen);
+
+    assert_eq!(
+        results[0],
+        json!({"ok": {"output": {"order_id": "A-17", "eta": "2025-07-02 10:00:00"},
+                      "execute_id": "741364789030728",
+                      "debug_url": "https://www.coze.cn/work_flow?execute_id=741364789030728",
+                      "logid": "20241210152726467C48D89D6DB2", "usage": [50, 100, 150]}})
+    );
+    let error = |i: usize| {
+        (
+            results[i]["variant"].as_str().unwrap_or_default(),
+            results[i]["error"].as_str().unwrap_or_default(),
+        )
+    };
+    let (variant, text) = error(1);
+    assert_eq!(variant, "DataNotJson");
+    assert!(
+        text.starts_with("the run's `data` is not JSON: expected"),
+        "{text}"
+    );
+    assert_eq!(
+        results[1]["source"], true,
+        "serde_json's error is the source"
+    );
+    let (variant, text) = error(2);
+    assert_eq!(variant, "Shape");
+    assert!(
+        text.starts_with("the run's `data` is not the end node's output at `order_id`: invalid type: integer `17`, expected a string"),
+        "{text}"
+    );
+    let (variant, text) = error(3);
+    assert_eq!(variant, "Shape");
+    assert!(
+        text.contains("at `colour`: unknown field `colour`"),
+        "{text}"
+    );
+    let (variant, text) = error(4);
+    assert_eq!(variant, "Coze");
+    assert_eq!(
+        text,
+        "Coze error 4200: \"Workflow not published\" (logid 20241210152726467C48D89D6DB2)"
+    );
+    let (variant, text) = error(5);
+    assert_eq!(variant, "NoData");
+    assert!(text.contains("(execute_id 742482313128840)"), "{text}");
+    assert_eq!(
+        results[6],
+        json!({"ok": "There are 3 images."}),
+        "an answer template's text"
+    );
+
+    // Paths inside nested data.
+    assert_eq!(results[7]["ok"]["lines"][0]["qty"], 2);
+    let shape = |i: usize| {
+        assert_eq!(results[i]["variant"], "Shape", "{}", results[i]);
+        (
+            results[i]["path"].as_str().unwrap_or_default(),
+            results[i]["error"].as_str().unwrap_or_default(),
+        )
+    };
+    let (path, text) = shape(8);
+    assert_eq!(path, "customer.address");
+    assert!(
+        text.contains("at `customer.address`: missing field `city`"),
+        "{text}"
+    );
+    assert_eq!(shape(9).0, "lines[1].qty");
+    assert_eq!(shape(10).0, "bogus");
+    let (path, text) = shape(11);
+    assert_eq!(path, "");
+    assert!(
+        text.starts_with("the run's `data` is not the end node's output: invalid type"),
+        "{text}"
+    );
+    assert_eq!(shape(12).0, "[\"\\\"odd key\\\"\"]");
+    // A value its type refuses after reading it (a time), and a missing field in an element.
+    let (path, text) = shape(13);
+    assert_eq!(path, "deliver_at");
+    assert!(text.contains("\"tomorrow\" is not a Coze time"), "{text}");
+    let (path, text) = shape(14);
+    assert_eq!(path, "lines[1]");
+    assert!(text.contains("missing field `sku`"), "{text}");
+}
+
 /// One test builds, lints and runs the scratch crate, since the steps share one build.
 #[test]
 fn generated_code_compiles_lints_clean_and_round_trips_the_instances() {
-    let krate = ScratchCrate::create();
-    krate.build();
+    let krate = built_scratch();
     let clippy = krate.cargo(&["clippy", "--all-targets", "--", "-D", "warnings"]);
     assert!(
         clippy.status.success(),

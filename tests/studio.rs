@@ -79,7 +79,10 @@ fn every_studio_canvas_loads_and_renders_every_artifact() {
                     .expect("rust")
                     .contains("pub struct")
             );
-            let options = typescript::TsOptions { node };
+            let options = typescript::TsOptions {
+                node,
+                ..Default::default()
+            };
             typescript::render(&w, &options).expect("ts");
         }
         assert!(

@@ -116,3 +116,208 @@ fn names_that_are_not_identifiers_are_quoted() {
     assert!(ts.contains("\n  $price?: number;"));
     assert!(ts.contains("\n  type: string;"));
 }
+
+/// The generated run helpers under `tsc --strict`, run by node: `runRequest` builds the body a
+/// driver sends with the global `fetch` to a fake Coze API on 127.0.0.1, which gets exactly the
+/// body Coze expects, and `parseRunAnswer` reads each answer into the output type or throws the
+/// `RunError` that names what failed.
+#[test]
+fn generated_run_helpers_send_a_request_with_fetch_and_read_the_answers() {
+    use common::api::{Api, Reply};
+    use serde_json::{Value, json};
+    if !js_tools_available("the TypeScript run helpers check") {
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    let order = root().join("tests/corpus/order_intake.json");
+    let seed = root().join("tests/corpus/seed_example.json");
+    // An end node with nested required variables: `order_intake`'s start node.
+    let mut nested: Value =
+        serde_json::from_str(&std::fs::read_to_string(&order).expect("read")).expect("JSON");
+    nested["data"]["output"] = json!({
+        "terminate_plan": "return_variables",
+        "parameters": nested["data"]["input"]["parameters"].clone(),
+    });
+    let nested_doc = dir.join("nested.json");
+    std::fs::write(&nested_doc, nested.to_string()).expect("write");
+    for (name, doc) in [("order", &order), ("seed", &seed), ("nested", &nested_doc)] {
+        std::fs::create_dir_all(dir.join(name)).expect("mkdir");
+        std::fs::write(dir.join(name).join("input.ts"), ts_for(doc, &[])).expect("write");
+        std::fs::write(
+            dir.join(name).join("output.ts"),
+            ts_for(doc, &["--node", "output"]),
+        )
+        .expect("write");
+    }
+    std::fs::write(dir.join("driver.ts"), RUN_DRIVER).expect("write");
+    let out = std::process::Command::new("node")
+        .arg(root().join("tests/js/node_modules/typescript/bin/tsc"))
+        .args(["--strict", "--target", "es2022", "--module", "esnext"])
+        .args([
+            "--moduleResolution",
+            "bundler",
+            "--noUnusedLocals",
+            "--outDir",
+            "out",
+        ])
+        .arg("driver.ts")
+        .current_dir(dir)
+        .output()
+        .expect("run tsc");
+    assert!(
+        out.status.success(),
+        "tsc rejected the run helpers:\n{}",
+        stdout(&out)
+    );
+    std::fs::write(dir.join("out/package.json"), r#"{"type": "module"}"#).expect("write");
+
+    let answers = [
+        json!({"code": 0, "msg": "", "data": "{\"order_id\":\"A-17\"}", "execute_id": "741364789030728",
+               "debug_url": "https://www.coze.cn/work_flow?execute_id=741364789030728",
+               "usage": {"input_count": 50, "output_count": 100, "token_count": 150},
+               "detail": {"logid": "20241210152726467C48D89D6DB2"}}),
+        json!({"code": 0, "msg": "", "data": "the order is in"}),
+        json!({"code": 0, "msg": "", "data": "[1]"}),
+        json!({"code": 4200, "msg": "Workflow not published", "detail": {"logid": "20241210152726467C48D89D6DB2"}}),
+        json!({"code": 0, "msg": "", "execute_id": "742482313128840"}),
+        json!({"code": "0", "msg": "", "data": "There are 3 images."}),
+    ];
+    let api = Api::scripted(
+        answers
+            .iter()
+            .map(|a| Reply::new(200, a.to_string()))
+            .collect(),
+    );
+    let out = std::process::Command::new("node")
+        .arg("out/driver.js")
+        .arg(api.url())
+        .current_dir(dir)
+        .output()
+        .expect("run node");
+    assert!(out.status.success(), "the driver failed:\n{}", stderr(&out));
+    let report: Value = serde_json::from_str(stdout(&out).trim()).expect("one JSON line");
+    let results = &report["results"];
+
+    let seen = api.seen();
+    assert_eq!(seen.len(), 6);
+    assert_eq!(seen[0].request_line(), "POST /v1/workflow/run HTTP/1.1");
+    assert_eq!(
+        String::from_utf8(seen[0].body.clone()).expect("UTF-8"),
+        json!({
+            "workflow_id": "7350583675492399001",
+            "parameters": {
+                "customer": {"name": "Ada", "address": {"street": "1 Rue de Rivoli", "city": "Paris"}},
+                "lines": [{"sku": "A-1", "qty": 2}],
+                "deliver_at": "2025-07-01 09:30:00"
+            },
+            "bot_id": "7342866812345",
+            "ext": {"user_id": "u-1"}
+        })
+        .to_string()
+    );
+    assert_eq!(
+        seen[5].json(),
+        json!({"workflow_id": "7507120000091219",
+               "additional_messages": [{"role": "user", "content": "How many images?", "content_type": "text"}],
+               "parameters": {}})
+    );
+    drop(seen);
+
+    assert_eq!(report["id"], "7350583675492399001");
+    assert_eq!(
+        results[0],
+        json!({"ok": {"output": {"order_id": "A-17"}, "execute_id": "741364789030728",
+                      "debug_url": "https://www.coze.cn/work_flow?execute_id=741364789030728",
+                      "logid": "20241210152726467C48D89D6DB2",
+                      "usage": {"input_count": 50, "output_count": 100, "token_count": 150}}})
+    );
+    assert_eq!(results[1]["kind"], "data_not_json", "{}", results[1]);
+    assert!(
+        results[1]["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("the run's `data` is not JSON: SyntaxError")),
+        "{}",
+        results[1]
+    );
+    assert_eq!(results[2]["kind"], "shape");
+    assert_eq!(
+        results[2]["error"],
+        "the run's `data` is not the end node's output: not a JSON object"
+    );
+    assert_eq!(
+        results[3],
+        json!({"error": "Coze error 4200: \"Workflow not published\" (logid 20241210152726467C48D89D6DB2)",
+               "kind": "coze", "code": "4200", "logid": "20241210152726467C48D89D6DB2"})
+    );
+    assert_eq!(results[4]["kind"], "no_data");
+    assert_eq!(results[4]["execute_id"], "742482313128840");
+    assert_eq!(
+        results[5],
+        json!({"ok": {"output": "There are 3 images."}}),
+        "an answer template's text"
+    );
+    assert_eq!(results[6]["ok"]["lines"][0]["qty"], 2);
+    assert_eq!(
+        results[7],
+        json!({"error": "the run's `data` is not the end node's output: missing \"lines\"",
+               "kind": "shape", "path": "lines"})
+    );
+}
+
+/// The TypeScript driver of the run helpers check: one JSON line of results.
+const RUN_DRIVER: &str = r#"import { WORKFLOW_ID, runRequest } from "./order/input.js";
+import type { OrderIntakeInput } from "./order/input.js";
+import { parseRunAnswer } from "./order/output.js";
+import type { ChatRequest } from "./seed/input.js";
+import { parseRunAnswer as parseSeedAnswer } from "./seed/output.js";
+import { parseOutput as parseNested } from "./nested/output.js";
+
+declare const process: { argv: string[] };
+
+const url = `${process.argv[2]}/v1/workflow/run`;
+
+async function post(body: unknown): Promise<string> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { Authorization: "Bearer pat_test", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return response.text();
+}
+
+function verdict(read: () => unknown): unknown {
+  try {
+    return { ok: read() };
+  } catch (e) {
+    if (e instanceof Error && e.name === "RunError") {
+      const { kind, code, logid, execute_id, path } = e as Error & Record<string, unknown>;
+      return { error: e.message, kind, code, logid, execute_id, path };
+    }
+    throw e;
+  }
+}
+
+const input: OrderIntakeInput = {
+  customer: { name: "Ada", address: { street: "1 Rue de Rivoli", city: "Paris" } },
+  lines: [{ sku: "A-1", qty: 2 }],
+  deliver_at: "2025-07-01 09:30:00",
+};
+const results: unknown[] = [];
+for (let i = 0; i < 5; i++) {
+  const body = await post(runRequest(input, { bot_id: "7342866812345", ext: { user_id: "u-1" } }));
+  results.push(verdict(() => parseRunAnswer(body)));
+}
+// The seed's example is a chatflow: its start node gets the chat request's type instead.
+const chat: ChatRequest = {
+  workflow_id: "7507120000091219",
+  additional_messages: [{ role: "user", content: "How many images?", content_type: "text" }],
+  parameters: {},
+};
+const text = await post(chat);
+results.push(verdict(() => parseSeedAnswer(text)));
+const customer = { name: "Ada", address: { street: "x", city: "y" } };
+results.push(verdict(() => parseNested(JSON.stringify({ customer, lines: [{ sku: "A-1", qty: 2 }] }))));
+results.push(verdict(() => parseNested(JSON.stringify({ customer }))));
+console.log(JSON.stringify({ id: WORKFLOW_ID, results }));
+"#;

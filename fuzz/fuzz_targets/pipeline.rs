@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         json_schema::render(&workflow, &options).expect("schema renders");
     }
     for node in [Node::Input, Node::Output] {
-        typescript::render(&workflow, &typescript::TsOptions { node }).expect("ts renders");
+        typescript::render(&workflow, &typescript::TsOptions { node, ..Default::default() }).expect("ts renders");
     }
     ir_json::render(&workflow).expect("ir renders");
     let code = rust::render(&workflow, &rust::RustOptions::default()).expect("rust renders");

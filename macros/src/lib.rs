@@ -35,6 +35,7 @@
 //! | `derive` | `[Eq, Hash, schemars::JsonSchema]`: extra derives | `--derive` |
 //! | `open_objects` | `true`: accept keys the workflow does not declare | `--open-objects` |
 //! | `deny_warnings` | `true`: make every warning a compile error | `--deny-warnings` |
+//! | `run_helpers` | `false`: leave out `WORKFLOW_ID`, `RunRequest` and the answer parsers | `--no-run-helpers` |
 //!
 //! # Errors and warnings
 //!
@@ -87,6 +88,7 @@ struct Request {
     derives: Option<(Vec<String>, Span)>,
     open_objects: bool,
     deny_warnings: bool,
+    run_helpers: bool,
 }
 
 fn expand(input: TokenStream) -> Result<TokenStream, Failure> {
@@ -206,6 +208,7 @@ fn options(
         cozegen::emit::rust::RustOptions {
             derives,
             node: request.node,
+            run_helpers: request.run_helpers,
         },
     ))
 }
@@ -372,6 +375,7 @@ fn parse(input: TokenStream) -> Result<Request, Failure> {
         derives: None,
         open_objects: false,
         deny_warnings: false,
+        run_helpers: true,
     };
     let mut seen: Vec<String> = Vec::new();
     loop {
@@ -392,7 +396,7 @@ fn parse(input: TokenStream) -> Result<Request, Failure> {
                 return Err(Failure::new(
                     other.span(),
                     "expected an option name: node, type_name, output_type_name, derive, \
-                     open_objects or deny_warnings",
+                     open_objects, deny_warnings or run_helpers",
                 ));
             }
         };
@@ -465,7 +469,7 @@ fn parse(input: TokenStream) -> Result<Request, Failure> {
                 }
                 request.derives = Some((paths(group.stream()), group.span()));
             }
-            "open_objects" | "deny_warnings" => {
+            "open_objects" | "deny_warnings" | "run_helpers" => {
                 let flag = match value.to_string().as_str() {
                     "true" => true,
                     "false" => false,
@@ -476,10 +480,10 @@ fn parse(input: TokenStream) -> Result<Request, Failure> {
                         ));
                     }
                 };
-                if key == "open_objects" {
-                    request.open_objects = flag;
-                } else {
-                    request.deny_warnings = flag;
+                match key.as_str() {
+                    "open_objects" => request.open_objects = flag,
+                    "deny_warnings" => request.deny_warnings = flag,
+                    _ => request.run_helpers = flag,
                 }
             }
             _ => {
@@ -487,7 +491,7 @@ fn parse(input: TokenStream) -> Result<Request, Failure> {
                     name.span(),
                     format!(
                         "unknown option `{key}`: expected node, type_name, output_type_name, \
-                         derive, open_objects or deny_warnings"
+                         derive, open_objects, deny_warnings or run_helpers"
                     ),
                 ));
             }

@@ -7,6 +7,13 @@
 //! text from the document can end a comment. With open objects, interfaces get an index
 //! signature for the extra keys the rules allow. A chatflow's start node also gets
 //! `ChatMessage` and `ChatRequest`, the body of its chat call.
+//!
+//! With [`TsOptions::run_helpers`] (the default), the run helpers follow the declarations, as
+//! in the Rust module: `WORKFLOW_ID` when the IR has a run id, `RunRequest` and `runRequest`
+//! for a workflow's start node (a chatflow is not run but chatted with: `ChatRequest`), and
+//! `RunOutput`, `parseOutput`, `parseRunAnswer` and `RunError` for the end node. Nothing from
+//! the document goes into them but the root's type name, the required variables' names (as
+//! string literals) and the id's digits.
 
 use super::Node;
 use crate::error::Result;
@@ -16,16 +23,51 @@ use crate::ir::{Parent, Type, Types, Workflow};
 use askama::Template;
 
 /// Choices for the TypeScript artifact.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TsOptions {
     /// The node to describe: the start node (the default) or the end node.
     pub node: Node,
+    /// Whether to add the run helpers (on by default): `WORKFLOW_ID`, and with the start node
+    /// `RunRequest` and `runRequest`, with the end node `parseOutput`, `parseRunAnswer` and
+    /// `RunError`. They build and read JSON only: no HTTP client.
+    pub run_helpers: bool,
+}
+
+impl Default for TsOptions {
+    fn default() -> Self {
+        TsOptions {
+            node: Node::Input,
+            run_helpers: true,
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "ts/module.ts", escape = "none")]
 struct ModuleView {
     interfaces: Vec<InterfaceView>,
+    /// `WORKFLOW_ID`'s value: digits only (the IR's run id).
+    workflow_id: Option<String>,
+    id_doc: Vec<String>,
+    run_request: Option<RunRequestView>,
+    run_answer: Option<RunAnswerView>,
+}
+
+struct RunRequestView {
+    /// The start node's root interface.
+    parameters: String,
+    /// Whether `WORKFLOW_ID` is there to default to.
+    has_id: bool,
+}
+
+struct RunAnswerView {
+    doc: Vec<String>,
+    /// `RunOutput`: the end node's root interface, or `string` for an answer template.
+    output: String,
+    /// `data` is the answer template's text, not JSON.
+    text_output: bool,
+    /// The root's required wire names as string literals, comma-separated.
+    required: String,
 }
 
 struct InterfaceView {
@@ -123,10 +165,74 @@ pub fn render(workflow: &Workflow, options: &TsOptions) -> Result<String> {
         })
         .collect::<Vec<_>>();
     let mut interfaces = interfaces;
-    if options.node == Node::Input {
+    if options.node == Node::Input && options.run_helpers {
         interfaces.extend(chat_interfaces(workflow));
     }
-    Ok(ModuleView { interfaces }.render()?)
+    let run_id = workflow
+        .details
+        .run_id
+        .clone()
+        .filter(|_| options.run_helpers);
+    let id_doc = doc_lines(&match &workflow.details.name {
+        Some(name) => format!(
+            "The ID of the Coze workflow `{name}`: the `workflow_id` its runs are sent with."
+        ),
+        None => {
+            "The ID of this Coze workflow: the `workflow_id` its runs are sent with.".to_owned()
+        }
+    });
+    let root = types.root();
+    let run_request = (options.run_helpers
+        && options.node == Node::Input
+        && workflow.chat.is_none())
+    .then(|| RunRequestView {
+        parameters: root.type_name.clone(),
+        has_id: run_id.is_some(),
+    });
+    let run_answer = (options.run_helpers && options.node == Node::Output).then(|| {
+        let text_output = workflow.output_is_text();
+        let doc = if text_output {
+            vec![
+                "What a run returns: the text of the end node's answer template (`terminate_plan`"
+                    .to_owned(),
+                format!(
+                    "`use_answer_content`), which `data` holds as it is. `{}` lists the variables \
+                     the template is filled from.",
+                    root.type_name
+                ),
+            ]
+        } else {
+            vec![
+                "What a run returns: the end node's variables, read from the JSON text in the \
+                 answer's `data`."
+                    .to_owned(),
+            ]
+        };
+        let required: Vec<String> = root
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| quote(&f.name))
+            .collect();
+        RunAnswerView {
+            doc,
+            output: if text_output {
+                "string".to_owned()
+            } else {
+                root.type_name.clone()
+            },
+            text_output,
+            required: required.join(", "),
+        }
+    });
+    Ok(ModuleView {
+        interfaces,
+        workflow_id: run_id,
+        id_doc,
+        run_request,
+        run_answer,
+    }
+    .render()?)
 }
 
 /// A chatflow's chat request, `ChatMessage` and `ChatRequest` (the body of

@@ -28,6 +28,10 @@ pub const MAX_DEPTH: usize = 2_000;
 /// needs gigabytes for a 10,000-byte `rename`; Coze's editor allows far shorter names.
 pub const MAX_NAME_BYTES: usize = 1_024;
 
+/// The longest workflow ID a run is sent with, in digits (as `cozegen run` and the fetch client
+/// accept them).
+pub const MAX_RUN_ID_LEN: usize = 32;
+
 /// A workflow's start and end nodes, normalized.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workflow {
@@ -102,11 +106,23 @@ impl Workflow {
     }
 }
 
+impl Workflow {
+    /// Whether a run's `data` is the text of the end node's answer template
+    /// (`terminate_plan` `use_answer_content`) rather than JSON text holding its variables.
+    pub fn output_is_text(&self) -> bool {
+        self.terminate_plan.as_deref() == Some("use_answer_content")
+    }
+}
+
 /// `workflow_detail`, as text (the API sends numbers or strings for the timestamps).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Details {
-    /// The workflow ID (`workflow_id`).
+    /// The workflow ID (`workflow_id`), as the document gives it (docs quote it).
     pub id: Option<String>,
+    /// The ID a run is sent with: [`Details::id`] when it is one Coze runs (1 to
+    /// [`MAX_RUN_ID_LEN`] ASCII digits), else `None` with a warning. Generated code declares it
+    /// as `WORKFLOW_ID` only then: the id is untrusted text that goes into code.
+    pub run_id: Option<String>,
     /// The workflow name (`workflow_name`).
     pub name: Option<String>,
     /// The workflow's description.
@@ -545,6 +561,7 @@ pub fn build(
     details.platform = info.origin.platform;
     details.flow_mode = info.origin.flow_mode.clone();
     let mut warnings = info.notes.clone();
+    details.run_id = run_id(details.id.as_deref(), &mut warnings);
 
     let input_name = root_name(
         options.input_type_name.as_deref(),
@@ -554,10 +571,9 @@ pub fn build(
     let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
     let mut chat = chat(details.flow_mode.as_deref(), input_params);
     if let Some(chat) = &mut chat {
-        chat.app_id = details
-            .app_id
-            .clone()
-            .filter(|id| id != "0" && id.bytes().all(|b| b.is_ascii_digit()));
+        chat.app_id = details.app_id.clone().filter(|id| {
+            (1..=32).contains(&id.len()) && id != "0" && id.bytes().all(|b| b.is_ascii_digit())
+        });
     }
     let files = rules::FileValues::of(details.platform);
     let mut input_builder = Builder::new("input", input_name, options, files, &mut warnings);
@@ -639,6 +655,23 @@ fn details(basic: Option<&model::WorkflowBasic>) -> Details {
         creator_name: creator.and_then(|c| text(c.name.as_ref())),
         ..Details::default()
     }
+}
+
+/// The workflow ID a run is sent with: `id` when it is 1 to [`MAX_RUN_ID_LEN`] ASCII digits.
+fn run_id(id: Option<&str>, warnings: &mut Vec<Warning>) -> Option<String> {
+    let id = id?;
+    if id.len() <= MAX_RUN_ID_LEN && id.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(id.to_owned());
+    }
+    warnings.push(Warning {
+        path: "workflow_detail.workflow_id".to_owned(),
+        message: format!(
+            "{} is not a Coze workflow ID (1 to {MAX_RUN_ID_LEN} digits): generated code \
+             declares no `WORKFLOW_ID`",
+            path::quote(&path::printable(id, 60))
+        ),
+    });
+    None
 }
 
 /// A scalar as text, `None` when absent, blank or not text-like.

@@ -10,7 +10,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{HashMap, HashSet};
 
 /// Names a generated module must never define: the prelude, common std and serde names, and
-/// the helper types the Rust emitter writes next to the generated structs.
+/// the helper types the Rust and TypeScript emitters write next to the generated types.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
     // Rust prelude and std names a reader would expect to mean the std thing.
     "Option",
@@ -82,6 +82,14 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "CozeValueError",
     "FileKind",
     "ObjectOnly",
+    // The run helpers of the Rust and TypeScript emitters.
+    "RunAnswer",
+    "RunError",
+    "RunOptions",
+    "RunOutput",
+    "RunParameters",
+    "RunRequest",
+    "RunUsage",
 ];
 
 /// Rust keywords (strict, reserved and edition-2024) that cannot be field names as they are.

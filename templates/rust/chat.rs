@@ -1,5 +1,3 @@
-{#- A chatflow's chat request (`POST /v1/workflows/chat`), after the input structs. Every
-    literal arrives escaped from src/emit/rust/chat.rs. -#}
 /// One message of a chat request's `additional_messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -24,7 +22,9 @@ impl ChatMessage {
 
 /// The body of `POST /v1/workflows/chat` for this chatflow: the user's message in
 /// `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in
-/// `parameters`), and the other parameters in `parameters`.
+/// `parameters`), and the other parameters in `parameters`. Serialize it with
+/// `serde_json::to_vec` and send it with any HTTP client; the answer is a stream of
+/// server-sent events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatRequest {
     /// The chatflow's ID.
@@ -35,27 +35,25 @@ pub struct ChatRequest {
     /// The messages: the last is the user's message.
     pub additional_messages: Vec<ChatMessage>,
     /// The chatflow's parameters besides the message.
-    pub parameters: {{ input }},
+    pub parameters: ChatParameters,
 }
 
 impl ChatRequest {
-{%- if let Some(id) = workflow_id %}
-    /// A chat with this chatflow{% if app_id.is_some() %} in its app{% endif %}: `message` is the user's message.
-    pub fn new(message: impl Into<String>, parameters: {{ input }}) -> Self {
-        ChatRequest {
-            workflow_id: {{ id }}.to_owned(),
-{%- else %}
-    /// A chat with the chatflow `workflow_id` (the document does not name it): `message` is
-    /// the user's message.
-    pub fn new(
+{%- if has_workflow_id %}
+    /// A chat with this chatflow ([`WORKFLOW_ID`]): `message` is the user's message.
+    pub fn new(message: impl Into<String>, parameters: ChatParameters) -> Self {
+        ChatRequest::with_workflow_id(WORKFLOW_ID, message, parameters)
+    }
+{% endif %}
+    /// A chat with the chatflow `workflow_id`: `message` is the user's message.
+    pub fn with_workflow_id(
         workflow_id: impl Into<String>,
         message: impl Into<String>,
-        parameters: {{ input }},
+        parameters: ChatParameters,
     ) -> Self {
         ChatRequest {
             workflow_id: workflow_id.into(),
-{%- endif %}
-            app_id: {% if let Some(app) = app_id %}Some({{ app }}.to_owned()){% else %}None{% endif %},
+            app_id: {% if has_app_id %}Some(APP_ID.to_owned()){% else %}None{% endif %},
             additional_messages: vec![ChatMessage::user(message)],
             parameters,
         }

@@ -2,6 +2,10 @@
     escaped and laid out from src/emit/rust/. Items are separated by one blank line. -#}
 {{ header }}
 use serde::{Deserialize, Serialize};
+{%- if let Some(item) = workflow_id %}
+
+{% include "rust/item.rs" %}
+{%- endif %}
 {%- for s in structs %}
 
 {% include "rust/struct.rs" %}
@@ -14,6 +18,18 @@ use serde::{Deserialize, Serialize};
 {% include "rust/default_impl.rs" %}
 {%- endif %}
 {%- endfor %}
+{%- if let Some(item) = run_alias %}
+
+{% include "rust/item.rs" %}
+{%- endif %}
+{%- if run_request %}
+
+{% include "rust/run_request.rs" %}
+{%- endif %}
+{%- if run_answer %}
+
+{% include "rust/run_answer.rs" %}
+{%- endif %}
 {%- if present %}
 
 {% include "rust/present.rs" %}

@@ -21,23 +21,35 @@ pub struct RustShape {
 
 /// The fixed helper items the Rust emitter may add, as its templates write them: the only code
 /// with control flow, generics or macros that a module may hold, accepted only token for token.
-const HELPER_TEMPLATES: [&str; 6] = [
+const HELPER_TEMPLATES: [&str; 9] = [
     include_str!("../../templates/rust/object_only.rs"),
     include_str!("../../templates/rust/present.rs"),
     include_str!("../../templates/rust/from_json.rs"),
     include_str!("../../templates/rust/coze_time.rs"),
     include_str!("../../templates/rust/coze_file.rs"),
     include_str!("../../templates/rust/coze_value_error.rs"),
+    include_str!("../../templates/rust/run_request.rs"),
+    include_str!("../../templates/rust/run_answer.rs"),
+    include_str!("../../templates/rust/chat.rs"),
 ];
 
 /// The names the helper items define.
-const HELPER_NAMES: [&str; 6] = [
+const HELPER_NAMES: [&str; 15] = [
     "ObjectOnly",
     "present",
     "from_json",
     "CozeTime",
     "CozeFile",
     "CozeValueError",
+    "RunRequest",
+    "RunAnswer",
+    "RunUsage",
+    "RunError",
+    "parse_output",
+    "parse_run_answer",
+    "json_path_at",
+    "ChatMessage",
+    "ChatRequest",
 ];
 
 /// The token text of every helper item, without its derive attributes (the requested derives
@@ -45,7 +57,10 @@ const HELPER_NAMES: [&str; 6] = [
 fn helper_items() -> Vec<String> {
     HELPER_TEMPLATES
         .iter()
-        .flat_map(|text| [rendered(text, true), rendered(text, false)])
+        .flat_map(|text| {
+            [(true, true), (true, false), (false, true), (false, false)]
+                .map(|(flag, app)| rendered(text, flag, app))
+        })
         .flat_map(|text| {
             let file = syn::parse_file(&text.replace("{{ derive }}", ""))
                 .expect("the helper templates are Rust");
@@ -54,10 +69,12 @@ fn helper_items() -> Vec<String> {
         .collect()
 }
 
-/// A helper template with its one flag, `file_url_only` (Coze Studio's `CozeFile`), set to
-/// `flag`: the `{% if %}`/`{% else %}`/`{% endif %}` tags (not nested) kept or dropped. The
-/// items compare token by token, so the tags' whitespace control does not matter.
-fn rendered(text: &str, flag: bool) -> String {
+/// A helper template with its flag (`file_url_only` for Coze Studio's `CozeFile`,
+/// `has_workflow_id` for `RunRequest::new` and `ChatRequest::new`, `text_output` for an answer
+/// template's text) set to `flag`, and the chat request's `has_app_id` to `app`: the
+/// `{% if %}`/`{% else %}`/`{% endif %}` tags kept or dropped. The items compare token by
+/// token, so the tags' whitespace control does not matter.
+fn rendered(text: &str, flag: bool, app: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut keep = vec![true];
     let mut rest = text;
@@ -68,8 +85,9 @@ fn rendered(text: &str, flag: bool) -> String {
         let end = start + rest[start..].find("%}").expect("a closed tag") + 2;
         let tag = rest[start + 2..end - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
         match tag {
-            "if file_url_only" => keep.push(flag),
-            "if !file_url_only" => keep.push(!flag),
+            "if file_url_only" | "if has_workflow_id" | "if text_output" => keep.push(flag),
+            "if !file_url_only" | "if !text_output" => keep.push(!flag),
+            "if has_app_id" => keep.push(app),
             "else" => {
                 let top = keep.last_mut().expect("an if before else");
                 *top = !*top;
@@ -98,6 +116,7 @@ fn helper_name(item: &Item) -> Option<&'static str> {
     let name = match item {
         Item::Fn(f) => f.sig.ident.to_string(),
         Item::Struct(s) => s.ident.to_string(),
+        Item::Enum(e) => e.ident.to_string(),
         Item::Impl(i) => match &*i.self_ty {
             syn::Type::Path(p) => p.path.segments.last()?.ident.to_string(),
             _ => return None,
@@ -154,6 +173,9 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
         }
         if let Some(target) = deserialize_impl(item)? {
             readers.push(target);
+            continue;
+        }
+        if run_item(item)? {
             continue;
         }
         check_tokens(item.to_token_stream())?;
@@ -242,6 +264,75 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
         }
     }
     Ok(shape)
+}
+
+/// The run helpers' one-line items, exactly: `pub const WORKFLOW_ID: &str = "<digits>";` (and
+/// a chatflow's `APP_ID`) and the aliases `RunParameters`, `RunOutput` and `ChatParameters` of
+/// a plain name, documented and allowed to be
+/// unused. `false` for any other item.
+fn run_item(item: &Item) -> Result<bool, String> {
+    let (attrs, text) = match item {
+        Item::Const(c) if c.ident == "WORKFLOW_ID" || c.ident == "APP_ID" => {
+            let digits = match &*c.expr {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => s.value(),
+                _ => return Err(format!("{} is not a string literal", c.ident)),
+            };
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("{} is not digits: {digits:?}", c.ident));
+            }
+            (
+                &c.attrs,
+                format!("pub const {} : & str = \"{digits}\" ;", c.ident),
+            )
+        }
+        Item::Type(t)
+            if t.ident == "RunParameters"
+                || t.ident == "RunOutput"
+                || t.ident == "ChatParameters" =>
+        {
+            let target = match &*t.ty {
+                syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                    p.path.segments[0].ident.to_string()
+                }
+                _ => return Err(format!("{} aliases something other than a name", t.ident)),
+            };
+            (&t.attrs, format!("pub type {} = {target} ;", t.ident))
+        }
+        _ => return Ok(false),
+    };
+    let mut item = item.clone();
+    match &mut item {
+        Item::Const(c) => c.attrs.clear(),
+        Item::Type(t) => t.attrs.clear(),
+        _ => unreachable!("matched above"),
+    }
+    if item.to_token_stream().to_string() != text {
+        return Err(format!(
+            "an unexpected run item: {}",
+            item.to_token_stream()
+        ));
+    }
+    for attr in attrs {
+        let tokens = attr.to_token_stream().to_string();
+        if !attr.path().is_ident("doc") && tokens != "# [allow (dead_code)]" {
+            return Err(format!("unexpected attribute on a run item: {tokens}"));
+        }
+        if let Meta::NameValue(nv) = &attr.meta
+            && !matches!(
+                &nv.value,
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(_),
+                    ..
+                })
+            )
+        {
+            return Err("a doc attribute that is not a string".into());
+        }
+    }
+    Ok(true)
 }
 
 /// The private copy of a struct's fields that serde's `remote` derive reads it with, exactly:

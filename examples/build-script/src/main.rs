@@ -75,6 +75,22 @@ mod tests {
     }
 
     #[test]
+    fn the_run_request_sends_the_parameters_as_an_object() {
+        let input: OrderInput = serde_json::from_str(SAMPLE).expect("deserializes");
+        let request = order::RunRequest {
+            app_id: Some("7442086830000"),
+            ..order::RunRequest::with_workflow_id("7350583675492399001", &input)
+        };
+        let body = serde_json::to_value(request).expect("serializes");
+        let original: serde_json::Value = serde_json::from_str(SAMPLE).expect("JSON");
+        assert_eq!(
+            body,
+            serde_json::json!({"workflow_id": "7350583675492399001", "parameters": original,
+                               "app_id": "7442086830000"})
+        );
+    }
+
+    #[test]
     fn values_that_break_the_workflow_rules_are_refused() {
         assert!(CozeFile::url("not a url").is_err());
         assert!(CozeFile::file_id("").is_err());

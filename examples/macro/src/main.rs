@@ -59,9 +59,15 @@ fn main() {
     };
     println!("{}", serde_json::to_string(&built).expect("serializes"));
 
-    // A run's `data` is JSON text holding the end node's variables.
-    let data = r#"{"order_id": "A-17", "eta": "2025-07-02 10:00:00"}"#;
-    let output: OrderOutput = serde_json::from_str(data).expect("the run's output");
+    // The body of a run (`POST /v1/workflow/run`), for whichever HTTP client the program uses.
+    let request = order::RunRequest::new(&built);
+    println!("{}", serde_json::to_string(&request).expect("serializes"));
+
+    // A run's answer: `data` is JSON text holding the end node's variables.
+    let answer = r#"{"code": 0, "msg": "", "data": "{\"order_id\": \"A-17\", \"eta\": \"2025-07-02 10:00:00\"}"}"#;
+    let output: OrderOutput = order_output::parse_run_answer(answer)
+        .expect("the run's output")
+        .output;
     println!("{output:?}");
 }
 
@@ -99,6 +105,38 @@ mod tests {
         let b = a.clone();
         // Eq and Hash, as asked with `derive = [Eq, Hash]`.
         assert_eq!(HashSet::from([a, b]).len(), 1);
+    }
+
+    #[test]
+    fn the_run_request_is_the_body_coze_takes() {
+        let input: OrderInput = serde_json::from_str(SAMPLE).expect("deserializes");
+        let request = order::RunRequest {
+            workflow_version: Some("v0.0.5"),
+            ..order::RunRequest::new(&input)
+        };
+        let body = serde_json::to_value(request).expect("serializes");
+        assert_eq!(body["workflow_id"], order::WORKFLOW_ID);
+        assert_eq!(body["workflow_version"], "v0.0.5");
+        assert_eq!(body["parameters"]["lines"][0]["qty"], 2);
+        assert!(body.get("bot_id").is_none(), "unset options are left out");
+    }
+
+    #[test]
+    fn a_run_answer_reads_into_the_output_or_names_what_failed() {
+        let ok =
+            order_output::parse_run_answer(r#"{"code": 0, "data": "{\"order_id\": \"A-17\"}"}"#)
+                .expect("an answer");
+        assert_eq!(ok.output.order_id.as_deref(), Some("A-17"));
+        let refused = order_output::parse_run_answer(
+            r#"{"code": 4200, "msg": "Workflow not published", "detail": {"logid": "L1"}}"#,
+        )
+        .expect_err("a Coze error");
+        assert_eq!(
+            refused.to_string(),
+            "Coze error 4200: \"Workflow not published\" (logid L1)"
+        );
+        let shape = order_output::parse_output(r#"{"eta": "tomorrow"}"#).expect_err("a time");
+        assert!(shape.to_string().contains("at `eta`"), "{shape}");
     }
 
     #[test]

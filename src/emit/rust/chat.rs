@@ -3,29 +3,31 @@
 //! the input struct's fields (the IR leaves `USER_INPUT` out of a chatflow's parameters); it
 //! goes in `additional_messages`.
 
-use super::defaults::string_literal;
+use super::layout;
 use crate::error::{Result, Warning};
 use crate::ir::Workflow;
 use askama::Template;
 
+/// The chat request, `templates/rust/chat.rs`: fixed code like the run helpers', whose only
+/// varying parts are its two flags; what varies with the document is in the items before it
+/// (`ChatParameters`, `APP_ID`, and the module's `WORKFLOW_ID`).
 #[derive(Template)]
 #[template(path = "rust/chat.rs", escape = "none")]
-struct ChatView<'a> {
-    /// The input struct's name.
-    input: &'a str,
-    /// The chatflow's ID as a string literal, when the document names it.
-    workflow_id: Option<String>,
-    /// The app's ID as a string literal ([`crate::ir::Chat::app_id`]).
-    app_id: Option<String>,
+struct ChatView {
+    /// The module has `WORKFLOW_ID`, so `ChatRequest::new` can use it.
+    has_workflow_id: bool,
+    /// `APP_ID` precedes the template ([`crate::ir::Chat::app_id`]).
+    has_app_id: bool,
 }
 
 /// The names the chat types take in the module.
-const NAMES: [&str; 2] = ["ChatMessage", "ChatRequest"];
+const NAMES: [&str; 3] = ["ChatMessage", "ChatRequest", "ChatParameters"];
 
 /// Appends the chat types to `code` for a chatflow. When a generated struct already has one of
 /// their names (a root type named so on purpose), they are left out, with a warning.
 pub(super) fn append(
     workflow: &Workflow,
+    has_workflow_id: bool,
     code: &mut String,
     warnings: &mut Vec<Warning>,
 ) -> Result<()> {
@@ -47,10 +49,21 @@ pub(super) fn append(
         });
         return Ok(());
     }
+    let root = &workflow.input.root().type_name;
+    code.push_str(&format!(
+        "\n/// The parameters a [`ChatRequest`] sends: [`{root}`].\n{}\n",
+        layout::type_alias("ChatParameters", root)
+    ));
+    // Digits only (the IR's rule for an app id): nothing in it needs escaping.
+    if let Some(app) = &chat.app_id {
+        code.push_str(&format!(
+            "\n/// The Coze app this chatflow belongs to: the `app_id` of its chats.\n\
+             pub const APP_ID: &str = \"{app}\";\n"
+        ));
+    }
     let view = ChatView {
-        input: &workflow.input.root().type_name,
-        workflow_id: workflow.details.id.as_deref().map(string_literal),
-        app_id: chat.app_id.as_deref().map(string_literal),
+        has_workflow_id,
+        has_app_id: chat.app_id.is_some(),
     };
     code.push('\n');
     view.render_into(code)?;

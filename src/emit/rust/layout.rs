@@ -92,6 +92,17 @@ pub(super) fn struct_header(name: &str, empty: bool, out: &mut String) {
     push_line(out, &["pub struct ", name, sep, brace]);
 }
 
+/// `pub type alias = target;`: the target on a line of its own when the line is too long, and
+/// left as it is when even that does not fit.
+pub(super) fn type_alias(alias: &str, target: &str) -> String {
+    let line = format!("pub type {alias} = {target};");
+    if line.len() <= MAX || 4 + target.len() + 1 > MAX {
+        line
+    } else {
+        format!("pub type {alias} =\n    {target};")
+    }
+}
+
 /// `#[serde(remote = "name")]` on the private copy of a struct's fields: broken over lines as
 /// rustfmt does when it is too long.
 pub(super) fn remote(name: &str, out: &mut String) {

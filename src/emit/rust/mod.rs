@@ -18,6 +18,16 @@
 //! struct round-trips exactly what it was given): each is a `default_<field>()` function, and a
 //! struct whose every field has a default or is optional implements `Default` with them.
 //!
+//! With [`RustOptions::run_helpers`] (the default), the module also holds what a run needs,
+//! with no HTTP client: `WORKFLOW_ID` (only when the IR has a run id:
+//! [`crate::ir::Details::run_id`]); for a workflow's start node, `RunRequest<'a>`, the
+//! serializable body of `POST /v1/workflow/run` borrowing the input struct (for a chatflow's,
+//! `ChatMessage` and `ChatRequest`, the body of its chat call: `chat`); for the end node, `RunOutput` (the
+//! root struct, or `String` when the end node answers with its content template),
+//! `parse_output` and `parse_run_answer`, which read a run's `data` or whole answer, and the
+//! `RunError` they fail with (`templates/rust/run_request.rs`, `run_answer.rs`: fixed code whose
+//! only varying parts are two flags, the alias and the id's digits).
+//!
 //! Everything from the document reaches the output as data: identifiers are settled by
 //! [`crate::ir::names`], wire names and defaults are string literals (`defaults`), and
 //! descriptions are escaped doc lines (`docs`). The askama templates in `templates/rust/`
@@ -47,7 +57,8 @@ use crate::error::{Result, Warning};
 use crate::ir::Workflow;
 use askama::Template;
 pub use docs::doc_lines;
-use views::StructView;
+use std::borrow::Cow;
+use views::{Docs, StructView};
 
 /// The first line of every generated file.
 pub const HEADER: &str =
@@ -55,7 +66,7 @@ pub const HEADER: &str =
 
 /// Choices for the Rust artifact. The root type's name is chosen when the IR is built
 /// ([`crate::BuildOptions::input_type_name`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RustOptions {
     /// Extra derives, as paths: `Eq`, `Hash`, `schemars::JsonSchema`, …
     ///
@@ -69,13 +80,45 @@ pub struct RustOptions {
     /// what a run returns (the end node's `output.parameters`). The output root type is named
     /// by [`crate::BuildOptions::output_type_name`].
     pub node: Node,
+    /// Whether to add the run helpers (on by default): `WORKFLOW_ID`, and with the start node
+    /// the request body `RunRequest`, with the end node `parse_output`, `parse_run_answer` and
+    /// their `RunError`. They are data and pure functions over serde_json: no HTTP client.
+    pub run_helpers: bool,
+}
+
+impl Default for RustOptions {
+    fn default() -> Self {
+        RustOptions {
+            derives: Vec::new(),
+            node: Node::Input,
+            run_helpers: true,
+        }
+    }
+}
+
+/// A documented item of one line (`WORKFLOW_ID`, a type alias).
+struct ItemView<'a> {
+    docs: Docs<'a>,
+    line: String,
 }
 
 #[derive(Template)]
 #[template(path = "rust/module.rs", escape = "none")]
 struct ModuleView<'a> {
     header: &'static str,
+    /// `pub const WORKFLOW_ID`, when the run helpers are on and the IR has a run id.
+    workflow_id: Option<ItemView<'a>>,
     structs: Vec<StructView<'a>>,
+    /// `RunParameters` or `RunOutput`: the type the run helpers take or give.
+    run_alias: Option<ItemView<'a>>,
+    /// The start node's `RunRequest`.
+    run_request: bool,
+    /// `RunRequest::new`, with [`ModuleView::workflow_id`].
+    has_workflow_id: bool,
+    /// The end node's `RunAnswer`, `RunError` and parse functions.
+    run_answer: bool,
+    /// The end node answers with its content template: `data` is text, not JSON.
+    text_output: bool,
     present: bool,
     from_json: bool,
     /// The laid-out `#[derive(…)]` of `CozeTime`, when it is used.
@@ -114,8 +157,20 @@ pub fn render_with_warnings(
         attr.pop();
         attr
     };
+    let helpers_on = options.run_helpers;
+    let run_id = workflow.details.run_id.as_deref().filter(|_| helpers_on);
+    let text_output = workflow.output_is_text();
+    // A chatflow is not run but chatted with: its start node gets the chat request instead.
+    let chat_input = options.node == Node::Input && workflow.chat.is_some();
     let view = ModuleView {
         header: HEADER,
+        workflow_id: run_id.map(|id| workflow_id_item(workflow, id)),
+        run_alias: (helpers_on && !chat_input)
+            .then(|| run_alias(workflow, options.node, text_output)),
+        run_request: helpers_on && options.node == Node::Input && !chat_input,
+        has_workflow_id: run_id.is_some(),
+        run_answer: helpers_on && options.node == Node::Output,
+        text_output,
         structs,
         present: helpers.present,
         from_json: helpers.from_json,
@@ -145,8 +200,56 @@ pub fn render_with_warnings(
     view.render_into(&mut code)?;
     code.push('\n');
     let mut warnings = warnings;
-    if options.node == Node::Input {
-        chat::append(workflow, &mut code, &mut warnings)?;
+    if options.node == Node::Input && helpers_on {
+        chat::append(workflow, run_id.is_some(), &mut code, &mut warnings)?;
     }
     Ok((code, warnings))
+}
+
+fn workflow_id_item<'a>(workflow: &'a Workflow, id: &str) -> ItemView<'a> {
+    let name = match &workflow.details.name {
+        Some(name) => format!("the Coze workflow {}", docs::code_span_cut(name, 200)),
+        None => "this Coze workflow".to_owned(),
+    };
+    ItemView {
+        docs: vec![Cow::Owned(format!(
+            "The ID of {name}: the `workflow_id` its runs are sent with."
+        ))],
+        // Digits only (the IR's rule for a run id): nothing in it needs escaping.
+        line: format!("pub const WORKFLOW_ID: &str = \"{id}\";"),
+    }
+}
+
+fn run_alias(workflow: &Workflow, node: Node, text_output: bool) -> ItemView<'_> {
+    let root = &node.types(workflow).root().type_name;
+    let (docs, line) = match node {
+        Node::Input => (
+            vec![Cow::Owned(format!(
+                "The parameters a [`RunRequest`] sends: [`{root}`]."
+            ))],
+            layout::type_alias("RunParameters", root),
+        ),
+        Node::Output if text_output => (
+            vec![
+                Cow::Borrowed(
+                    "What a run returns: the text of the end node's answer template \
+                     (`terminate_plan` `use_answer_content`), which the answer's `data` holds \
+                     as it is.",
+                ),
+                Cow::Borrowed(""),
+                Cow::Owned(format!(
+                    "[`{root}`] lists the variables the template is filled from."
+                )),
+            ],
+            "pub type RunOutput = String;".to_owned(),
+        ),
+        Node::Output => (
+            vec![Cow::Owned(format!(
+                "What a run returns: the end node's variables, [`{root}`], read from the JSON \
+                 text in the answer's `data` by [`parse_output`] and [`parse_run_answer`]."
+            ))],
+            layout::type_alias("RunOutput", root),
+        ),
+    };
+    ItemView { docs, line }
 }

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The ID of the Coze workflow `trip_advisor`: the `workflow_id` its runs are sent with.
+#[allow(dead_code)]
+pub const WORKFLOW_ID: &str = "7507120000000091219";
+
 /// Input parameters of the Coze workflow `trip_advisor` (id `7507120000000091219`): the `parameters` of a run.
 ///
 /// A chatflow of an app: answers travel questions about a city
@@ -92,6 +96,12 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
+/// The parameters a [`ChatRequest`] sends: [`TripAdvisorInput`].
+pub type ChatParameters = TripAdvisorInput;
+
+/// The Coze app this chatflow belongs to: the `app_id` of its chats.
+pub const APP_ID: &str = "7493481000000008294";
+
 /// One message of a chat request's `additional_messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -116,7 +126,9 @@ impl ChatMessage {
 
 /// The body of `POST /v1/workflows/chat` for this chatflow: the user's message in
 /// `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in
-/// `parameters`), and the other parameters in `parameters`.
+/// `parameters`), and the other parameters in `parameters`. Serialize it with
+/// `serde_json::to_vec` and send it with any HTTP client; the answer is a stream of
+/// server-sent events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatRequest {
     /// The chatflow's ID.
@@ -127,15 +139,24 @@ pub struct ChatRequest {
     /// The messages: the last is the user's message.
     pub additional_messages: Vec<ChatMessage>,
     /// The chatflow's parameters besides the message.
-    pub parameters: TripAdvisorInput,
+    pub parameters: ChatParameters,
 }
 
 impl ChatRequest {
-    /// A chat with this chatflow in its app: `message` is the user's message.
-    pub fn new(message: impl Into<String>, parameters: TripAdvisorInput) -> Self {
+    /// A chat with this chatflow ([`WORKFLOW_ID`]): `message` is the user's message.
+    pub fn new(message: impl Into<String>, parameters: ChatParameters) -> Self {
+        ChatRequest::with_workflow_id(WORKFLOW_ID, message, parameters)
+    }
+
+    /// A chat with the chatflow `workflow_id`: `message` is the user's message.
+    pub fn with_workflow_id(
+        workflow_id: impl Into<String>,
+        message: impl Into<String>,
+        parameters: ChatParameters,
+    ) -> Self {
         ChatRequest {
-            workflow_id: "7507120000000091219".to_owned(),
-            app_id: Some("7493481000000008294".to_owned()),
+            workflow_id: workflow_id.into(),
+            app_id: Some(APP_ID.to_owned()),
             additional_messages: vec![ChatMessage::user(message)],
             parameters,
         }

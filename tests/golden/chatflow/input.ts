@@ -60,3 +60,8 @@ export interface ChatRequest {
    */
   parameters: TripAdvisorInput;
 }
+
+/**
+ * The ID of the Coze workflow `trip_advisor`: the `workflow_id` its runs are sent with.
+ */
+export const WORKFLOW_ID = "7507120000000091219";

@@ -9,3 +9,138 @@
 export interface TripAdvisorOutput {
   output?: string;
 }
+
+/**
+ * The ID of the Coze workflow `trip_advisor`: the `workflow_id` its runs are sent with.
+ */
+export const WORKFLOW_ID = "7507120000000091219";
+
+/**
+ * What a run returns: the text of the end node's answer template (`terminate_plan`
+ * `use_answer_content`), which `data` holds as it is. `TripAdvisorOutput` lists the variables the template is filled from.
+ */
+export type RunOutput = string;
+
+/** The tokens a run used, as Coze reports them (`usage`). */
+export interface RunUsage {
+  input_count?: number;
+  output_count?: number;
+  token_count?: number;
+}
+
+/** A run's answer (the body of `POST /v1/workflow/run`) whose `code` says success. */
+export interface RunAnswer {
+  /** The end node's output, read from `data`. */
+  output: RunOutput;
+  /** The run's id in Coze's run history. */
+  execute_id?: string;
+  /** A link to the run's trace in the Coze editor. */
+  debug_url?: string;
+  /** Coze's id for the request (`detail.logid`), for Coze's support. */
+  logid?: string;
+  /** The tokens the run used. */
+  usage?: RunUsage;
+}
+
+/**
+ * What failed: `answer` (the body is not a JSON object), `coze` (`code` is not 0), `no_data`
+ * (an asynchronous run, or one waiting for an answer to a question), `data_not_json`, `shape`
+ * (`data` is not the end node's output).
+ */
+export type RunErrorKind = "answer" | "coze" | "no_data" | "data_not_json" | "shape";
+
+/** Why a run's answer does not give a `RunOutput`; `message` names what failed. */
+export class RunError extends Error {
+  readonly kind: RunErrorKind;
+  /** Coze's `code`, for `coze`. */
+  readonly code?: string;
+  /** `detail.logid`, when the answer has one. */
+  readonly logid?: string;
+  /** `execute_id`, for `no_data`. */
+  readonly execute_id?: string;
+  /** Where in `data`, for `shape` (empty for the top level). */
+  readonly path?: string;
+
+  constructor(
+    kind: RunErrorKind,
+    message: string,
+    details: { code?: string; logid?: string; execute_id?: string; path?: string } = {},
+  ) {
+    super(message);
+    this.name = "RunError";
+    this.kind = kind;
+    this.code = details.code;
+    this.logid = details.logid;
+    this.execute_id = details.execute_id;
+    this.path = details.path;
+  }
+}
+
+/** Reads a run's `data`: the text of the end node's answer, as it is. */
+export function parseOutput(data: string): RunOutput {
+  return data;
+}
+
+/**
+ * Reads a run's whole answer (the body of `POST /v1/workflow/run`, as text or parsed): Coze's
+ * error when `code` says so, else `data` read by `parseOutput`, with the run's details.
+ */
+export function parseRunAnswer(body: string | object): RunAnswer {
+  let answer: unknown = body;
+  if (typeof body === "string") {
+    try {
+      answer = JSON.parse(body);
+    } catch (error) {
+      throw new RunError("answer", `the run's answer is not a JSON object: ${String(error)}`);
+    }
+  }
+  if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
+    throw new RunError("answer", "the run's answer is not a JSON object");
+  }
+  const fields = answer as Record<string, unknown>;
+  const text = (value: unknown): string | undefined =>
+    typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
+  const detail = fields.detail;
+  const logid =
+    typeof detail === "object" && detail !== null ? text((detail as Record<string, unknown>).logid) : undefined;
+  const code = fields.code;
+  // Success is a `code` that is absent, null, a number equal to 0 or the text "0".
+  const ok = code === undefined || code === null || code === 0 || (typeof code === "string" && code.trim() === "0");
+  if (!ok) {
+    const shown = typeof code === "string" ? code : JSON.stringify(code);
+    const msg = text(fields.msg) ?? "";
+    const where = logid === undefined ? "" : ` (logid ${logid})`;
+    throw new RunError("coze", `Coze error ${shown}: ${JSON.stringify(msg)}${where}`, { code: shown, logid });
+  }
+  const execute_id = text(fields.execute_id);
+  const raw = fields.data;
+  const interrupted = fields.interrupt_data !== undefined && fields.interrupt_data !== null;
+  if (raw === undefined || raw === null || interrupted) {
+    const id = execute_id === undefined ? "" : ` (execute_id ${execute_id})`;
+    throw new RunError(
+      "no_data",
+      `the run's answer has no \`data\`${id}: the run is asynchronous or waits for an answer to a question`,
+      { execute_id, logid },
+    );
+  }
+  const data = typeof raw === "string" ? raw : JSON.stringify(raw);
+  const answerOf: RunAnswer = { output: parseOutput(data) };
+  if (execute_id !== undefined) answerOf.execute_id = execute_id;
+  const debug_url = text(fields.debug_url);
+  if (debug_url !== undefined) answerOf.debug_url = debug_url;
+  if (logid !== undefined) answerOf.logid = logid;
+  const usage = fields.usage;
+  if (typeof usage === "object" && usage !== null) {
+    const counts = usage as Record<string, unknown>;
+    const count = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
+    const spent: RunUsage = {};
+    const input_count = count(counts.input_count);
+    if (input_count !== undefined) spent.input_count = input_count;
+    const output_count = count(counts.output_count);
+    if (output_count !== undefined) spent.output_count = output_count;
+    const token_count = count(counts.token_count);
+    if (token_count !== undefined) spent.token_count = token_count;
+    answerOf.usage = spent;
+  }
+  return answerOf;
+}

@@ -62,6 +62,9 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
+/// The parameters a [`ChatRequest`] sends: [`WorkflowImageInput`].
+pub type ChatParameters = WorkflowImageInput;
+
 /// One message of a chat request's `additional_messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -86,7 +89,9 @@ impl ChatMessage {
 
 /// The body of `POST /v1/workflows/chat` for this chatflow: the user's message in
 /// `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in
-/// `parameters`), and the other parameters in `parameters`.
+/// `parameters`), and the other parameters in `parameters`. Serialize it with
+/// `serde_json::to_vec` and send it with any HTTP client; the answer is a stream of
+/// server-sent events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatRequest {
     /// The chatflow's ID.
@@ -97,14 +102,18 @@ pub struct ChatRequest {
     /// The messages: the last is the user's message.
     pub additional_messages: Vec<ChatMessage>,
     /// The chatflow's parameters besides the message.
-    pub parameters: WorkflowImageInput,
+    pub parameters: ChatParameters,
 }
 
 impl ChatRequest {
-    /// A chat with this chatflow: `message` is the user's message.
-    pub fn new(message: impl Into<String>, parameters: WorkflowImageInput) -> Self {
+    /// A chat with the chatflow `workflow_id`: `message` is the user's message.
+    pub fn with_workflow_id(
+        workflow_id: impl Into<String>,
+        message: impl Into<String>,
+        parameters: ChatParameters,
+    ) -> Self {
         ChatRequest {
-            workflow_id: "750712******91219".to_owned(),
+            workflow_id: workflow_id.into(),
             app_id: None,
             additional_messages: vec![ChatMessage::user(message)],
             parameters,

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The ID of the Coze workflow `chat_start_exit`: the `workflow_id` its runs are sent with.
+#[allow(dead_code)]
+pub const WORKFLOW_ID: &str = "7524318236492030003";
+
 /// Input parameters of the Coze workflow `chat_start_exit` (id `7524318236492030003`): the `parameters` of a run.
 ///
 /// GetCanvasInfo answer of the chatflow_start_exit example
@@ -85,6 +89,9 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
+/// The parameters a [`ChatRequest`] sends: [`ChatStartExitInput`].
+pub type ChatParameters = ChatStartExitInput;
+
 /// One message of a chat request's `additional_messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -109,7 +116,9 @@ impl ChatMessage {
 
 /// The body of `POST /v1/workflows/chat` for this chatflow: the user's message in
 /// `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in
-/// `parameters`), and the other parameters in `parameters`.
+/// `parameters`), and the other parameters in `parameters`. Serialize it with
+/// `serde_json::to_vec` and send it with any HTTP client; the answer is a stream of
+/// server-sent events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatRequest {
     /// The chatflow's ID.
@@ -120,14 +129,23 @@ pub struct ChatRequest {
     /// The messages: the last is the user's message.
     pub additional_messages: Vec<ChatMessage>,
     /// The chatflow's parameters besides the message.
-    pub parameters: ChatStartExitInput,
+    pub parameters: ChatParameters,
 }
 
 impl ChatRequest {
-    /// A chat with this chatflow: `message` is the user's message.
-    pub fn new(message: impl Into<String>, parameters: ChatStartExitInput) -> Self {
+    /// A chat with this chatflow ([`WORKFLOW_ID`]): `message` is the user's message.
+    pub fn new(message: impl Into<String>, parameters: ChatParameters) -> Self {
+        ChatRequest::with_workflow_id(WORKFLOW_ID, message, parameters)
+    }
+
+    /// A chat with the chatflow `workflow_id`: `message` is the user's message.
+    pub fn with_workflow_id(
+        workflow_id: impl Into<String>,
+        message: impl Into<String>,
+        parameters: ChatParameters,
+    ) -> Self {
         ChatRequest {
-            workflow_id: "7524318236492030003".to_owned(),
+            workflow_id: workflow_id.into(),
             app_id: None,
             additional_messages: vec![ChatMessage::user(message)],
             parameters,

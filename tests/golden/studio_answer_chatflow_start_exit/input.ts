@@ -51,3 +51,8 @@ export interface ChatRequest {
    */
   parameters: ChatStartExitInput;
 }
+
+/**
+ * The ID of the Coze workflow `chat_start_exit`: the `workflow_id` its runs are sent with.
+ */
+export const WORKFLOW_ID = "7524318236492030003";

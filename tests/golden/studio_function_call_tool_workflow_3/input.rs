@@ -97,6 +97,9 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
+/// The parameters a [`ChatRequest`] sends: [`WorkflowInput`].
+pub type ChatParameters = WorkflowInput;
+
 /// One message of a chat request's `additional_messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -121,7 +124,9 @@ impl ChatMessage {
 
 /// The body of `POST /v1/workflows/chat` for this chatflow: the user's message in
 /// `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in
-/// `parameters`), and the other parameters in `parameters`.
+/// `parameters`), and the other parameters in `parameters`. Serialize it with
+/// `serde_json::to_vec` and send it with any HTTP client; the answer is a stream of
+/// server-sent events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatRequest {
     /// The chatflow's ID.
@@ -132,16 +137,15 @@ pub struct ChatRequest {
     /// The messages: the last is the user's message.
     pub additional_messages: Vec<ChatMessage>,
     /// The chatflow's parameters besides the message.
-    pub parameters: WorkflowInput,
+    pub parameters: ChatParameters,
 }
 
 impl ChatRequest {
-    /// A chat with the chatflow `workflow_id` (the document does not name it): `message` is
-    /// the user's message.
-    pub fn new(
+    /// A chat with the chatflow `workflow_id`: `message` is the user's message.
+    pub fn with_workflow_id(
         workflow_id: impl Into<String>,
         message: impl Into<String>,
-        parameters: WorkflowInput,
+        parameters: ChatParameters,
     ) -> Self {
         ChatRequest {
             workflow_id: workflow_id.into(),

@@ -3,3 +3,47 @@
 export interface WorkflowInput {
   input?: string;
 }
+
+/**
+ * The body of a run of this workflow: the JSON that `POST /v1/workflow/run` (and
+ * `/v1/workflow/stream_run`) take. Send `JSON.stringify(request)` with any HTTP client, with the
+ * headers `Authorization: Bearer <token>` and `Content-Type: application/json`.
+ */
+export interface RunRequest {
+  /** The workflow to run. */
+  workflow_id: string;
+  /** The start node's parameters, sent as a JSON object. */
+  parameters: WorkflowInput;
+  /** A published version to run instead of the latest (e.g. `v0.0.5`), for a workflow of a workspace's library. */
+  workflow_version?: string;
+  /** The Coze app the workflow belongs to, to run a workflow of an app. */
+  app_id?: string;
+  /** The agent to run the workflow with, for workflows with database or variable nodes. */
+  bot_id?: string;
+  /** Extra fields some plugins read (`latitude`, `longitude`, `user_id`). */
+  ext?: Record<string, string>;
+}
+
+/** The options of a run: each one left out is left out of the request. */
+export interface RunOptions {
+  /** The workflow to run (the document gives no usable ID, so there is no `WORKFLOW_ID`). */
+  workflow_id: string;
+  /** See `RunRequest.workflow_version`. */
+  workflow_version?: string;
+  /** See `RunRequest.app_id`. */
+  app_id?: string;
+  /** See `RunRequest.bot_id`. */
+  bot_id?: string;
+  /** See `RunRequest.ext`. */
+  ext?: Record<string, string>;
+}
+
+/** The request that runs this workflow with `parameters`. */
+export function runRequest(parameters: WorkflowInput, options: RunOptions): RunRequest {
+  const request: RunRequest = { workflow_id: options.workflow_id, parameters };
+  if (options.workflow_version !== undefined) request.workflow_version = options.workflow_version;
+  if (options.app_id !== undefined) request.app_id = options.app_id;
+  if (options.bot_id !== undefined) request.bot_id = options.bot_id;
+  if (options.ext !== undefined) request.ext = options.ext;
+  return request;
+}

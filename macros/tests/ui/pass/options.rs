@@ -17,7 +17,25 @@ mod output {
     );
 }
 
+// run_helpers = false: no `WORKFLOW_ID` or `RunRequest`, so the module may declare its own.
+mod plain {
+    cozegen_macros::import_workflow!("workflows/order_intake.json", run_helpers = false);
+
+    pub const WORKFLOW_ID: u8 = 0;
+    pub struct RunRequest;
+}
+
 fn main() {
+    let _ = (plain::WORKFLOW_ID, plain::RunRequest);
+    // The run helpers are there by default.
+    let input: input::OrderInput = serde_json::from_str(
+        r#"{"customer": {"name": "A", "address": {"street": "s", "city": "c"}}, "lines": []}"#,
+    )
+    .unwrap();
+    let body = serde_json::to_value(input::RunRequest::new(&input)).unwrap();
+    assert_eq!(body["workflow_id"], input::WORKFLOW_ID);
+    let answer = output::parse_run_answer(r#"{"code": 0, "data": "{\"order_id\": \"A-1\"}"}"#).unwrap();
+    assert_eq!(answer.output.order_id.as_deref(), Some("A-1"));
     // open_objects: an undeclared key is accepted.
     let _: input::OrderInput = serde_json::from_str(
         r#"{"customer": {"name": "A", "address": {"street": "s", "city": "c"}},
