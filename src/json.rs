@@ -3,8 +3,8 @@
 //! cozegen reads documents nested thousands of levels deep and writes schemas as deep. serde's
 //! visitors recurse once per level (kilobytes a level in a debug build), so the few places that
 //! must recurse over JSON — reading it, and turning a Coze Studio canvas into parameters — run
-//! through [`with_stack`], which measures nothing itself but is handed the depth [`depth`]
-//! measured, and gives the reader a thread whose stack is sized to it. Everything else walks
+//! through `with_stack`, which is handed the depth `depth` measured before parsing and gives the
+//! reader a thread whose stack is sized to it. Everything else walks
 //! JSON with explicit stacks: [`Writer`] writes nested JSON, [`Deep`] holds a parsed value and
 //! drops it level by level, and [`Text`] keeps a nested wire value as compact JSON text. No
 //! caller needs a big thread, and memory follows the document's actual depth.

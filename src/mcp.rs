@@ -8,7 +8,8 @@
 //! 2. checks the arguments against the start node ([`crate::validate`]); problems are a tool
 //!    error listing each with its path, and nothing is sent to Coze;
 //! 3. runs the workflow through [`crate::run::run`] (the same request, retry rule and token
-//!    scrubbing as `cozegen run`);
+//!    scrubbing as `cozegen run`); a chatflow's tool takes the user's message as `USER_INPUT`
+//!    and chats through [`crate::run::chat`] instead, answering with the answer's text;
 //! 4. answers the output as `structuredContent` (when the tool has an `outputSchema`, and
 //!    only once the output is checked against the end node) plus a text block.
 //!
@@ -21,6 +22,7 @@
 //! tokio's blocking pool so that the server keeps answering while one runs.
 
 use crate::fetch::FetchOptions;
+use crate::ir::MESSAGE_PARAM;
 use crate::ir::{Type, Types, Workflow};
 use crate::run::{self, Output, RunRequest};
 use crate::tool::{self, Format};
@@ -120,6 +122,20 @@ impl Server {
 
     fn call_entry(&self, entry: &Entry, mut arguments: Map<String, Value>) -> CallToolResult {
         let workflow = &entry.served.workflow;
+        // A chatflow's tool takes the user's message beside the parameters (see
+        // `crate::tool`); it goes in the chat request's `additional_messages`.
+        let message = match &workflow.chat {
+            None => None,
+            Some(_) => match arguments.shift_remove(MESSAGE_PARAM) {
+                Some(Value::String(m)) if !m.trim().is_empty() => Some(m),
+                _ => {
+                    return error(format!(
+                        "`{MESSAGE_PARAM}`, the user's message to the chatflow, must be text \
+                         that is not empty; nothing was sent to Coze."
+                    ));
+                }
+            },
+        };
         drop_optional_nulls(&workflow.input, Types::ROOT, &mut arguments);
         let parameters = Value::Object(arguments);
         let problems = crate::validate::validate(&workflow.input, &parameters);
@@ -137,6 +153,9 @@ impl Server {
         let Value::Object(parameters) = parameters else {
             return error("the arguments are not an object".to_owned());
         };
+        if let Some(message) = message {
+            return self.chat(entry, message, parameters);
+        }
         let request =
             RunRequest {
                 workflow_id: entry.served.workflow_id.clone(),
@@ -210,6 +229,51 @@ impl Server {
                 ids()
             ))]),
         }
+    }
+
+    /// Chats with a chatflow (`POST /v1/workflows/chat`, streamed) and answers with the text
+    /// of its answer.
+    fn chat(
+        &self,
+        entry: &Entry,
+        message: String,
+        parameters: Map<String, Value>,
+    ) -> CallToolResult {
+        let workflow = &entry.served.workflow;
+        let request = run::ChatRequest {
+            workflow_id: entry.served.workflow_id.clone(),
+            message,
+            parameters,
+            workflow_version: entry.served.workflow_version.clone(),
+            app_id: workflow.chat.as_ref().and_then(|c| c.app_id.clone()),
+            bot_id: None,
+            conversation_id: None,
+        };
+        let mut answer = String::new();
+        let end = run::chat(&self.options, &request, &mut |event| {
+            if let Some(content) = event.content() {
+                answer.push_str(content);
+            }
+        });
+        let end = match end {
+            Ok(end) => end,
+            Err(e) => return error(run_error(&e)),
+        };
+        if end.requires_action {
+            return error(format!(
+                "The chatflow asks a question and waits for the answer{}; this server cannot \
+                 go on with a conversation: answer it with `cozegen run --message … \
+                 --conversation-id …`.\nQuestion: {answer}",
+                end.conversation_id
+                    .as_deref()
+                    .map(|id| format!(" (conversation_id {id})"))
+                    .unwrap_or_default()
+            ));
+        }
+        if answer.is_empty() {
+            answer = "The chatflow finished without an answer.".to_owned();
+        }
+        CallToolResult::success(vec![ContentBlock::text(answer)])
     }
 
     /// `result` with the token taken out of every text, once more.

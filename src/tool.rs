@@ -203,8 +203,46 @@ pub fn tool_names(workflows: &[(Option<&str>, Option<&str>)]) -> Vec<String> {
 /// Whether the workflow returns variables (and so has an MCP `outputSchema`): its end node
 /// returns variables rather than its content template, and declares at least one.
 pub fn returns_variables(workflow: &Workflow) -> bool {
-    workflow.terminate_plan.as_deref() != Some("use_answer_content")
+    workflow.chat.is_none()
+        && workflow.terminate_plan.as_deref() != Some("use_answer_content")
         && !workflow.output.root().fields.is_empty()
+}
+
+/// A chatflow's tool takes the user's message as its first argument, `USER_INPUT` (the name
+/// the chatflow reads it under, which the IR keeps out of its parameters, so it is never one
+/// of them), required; `cozegen mcp` refuses an empty one and sends it in
+/// `additional_messages`. (No `minLength`: OpenAI's strict mode refuses the keyword.)
+fn with_message(schema: &mut Value, chat: &crate::ir::Chat) {
+    use crate::ir::MESSAGE_PARAM;
+    let Value::Object(root) = schema else {
+        return;
+    };
+    let description = chat
+        .message_description
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| "The user's message to the chatflow.".to_owned());
+    let mut properties = Map::new();
+    properties.insert(
+        MESSAGE_PARAM.to_owned(),
+        serde_json::json!({"type": "string", "description": description}),
+    );
+    // In place, so the root's keys keep the schema's order.
+    match root.get_mut("properties") {
+        Some(Value::Object(rest)) => {
+            properties.extend(std::mem::take(rest));
+            *rest = properties;
+        }
+        _ => {
+            root.insert("properties".to_owned(), Value::Object(properties));
+        }
+    }
+    match root.get_mut("required") {
+        Some(Value::Array(rest)) => rest.insert(0, Value::from(MESSAGE_PARAM)),
+        _ => {
+            root.insert("required".to_owned(), Value::from(vec![MESSAGE_PARAM]));
+        }
+    }
 }
 
 /// One tool per workflow, named uniquely in the order given, with the warnings (OpenAI
@@ -255,7 +293,10 @@ fn build_tool(
             cap,
         ),
     };
-    let input = node_schema(workflow, Node::Input)?;
+    let mut input = node_schema(workflow, Node::Input)?;
+    if let Some(chat) = &workflow.chat {
+        with_message(&mut input, chat);
+    }
     let (input_schema, strict) = if format.openai() {
         match openai_strict(&input, cap) {
             Ok(schema) => (schema, Some(true)),

@@ -807,6 +807,10 @@ fn tool_leg(docs: &[Doc], format: cozegen::tool::Format) -> Option<Vec<Vec<Verdi
                             .map_or_else(|| c.text.clone(), |v| v.to_string()),
                         false => c.text.clone(),
                     };
+                    let text = match doc.workflow.is_chatflow() {
+                        true => with_message(&text, c.value()),
+                        false => text,
+                    };
                     serde_json::json!({"name": c.name, "text": text})
                 })
                 .collect();
@@ -824,6 +828,26 @@ fn tool_leg(docs: &[Doc], format: cozegen::tool::Format) -> Option<Vec<Vec<Verdi
         r#"{"allowUnionTypes":true}"#,
         &documents,
     ))
+}
+
+/// A chatflow's tool arguments: the parameters' text with the user's message (`USER_INPUT`)
+/// put first, unless they are not an object or already give one. Written into the text, so
+/// the case's own text (a repeated key, a number as written) is judged as it is.
+fn with_message(text: &str, parameters: &Value) -> String {
+    let Some(map) = parameters.as_object() else {
+        return text.to_owned();
+    };
+    if map.contains_key("USER_INPUT") {
+        return text.to_owned();
+    }
+    let open = text.find('{').expect("an object's text has a brace");
+    let rest = &text[open + 1..];
+    let comma = if rest.trim_start().starts_with('}') {
+        ""
+    } else {
+        ","
+    };
+    format!("{}{{\"USER_INPUT\":\"hi\"{comma}{rest}", &text[..open])
 }
 
 /// `parameters` as an OpenAI strict client sends them: every optional parameter left out

@@ -8,6 +8,7 @@ use common::api::{Api, RUN_TARGET, Reply, TOKEN};
 use common::*;
 use serde_json::{Value, json};
 use std::process::Command;
+use std::time::Duration;
 
 const ORDER: &str = "tests/corpus/order_intake.json";
 const ORDER_ID: &str = "7350583675492399001";
@@ -213,5 +214,79 @@ fn stdin_is_the_protocol_not_a_document() {
         stderr(&out).contains("protocol on stdin"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// A chatflow's tool takes the user's message as `USER_INPUT` and chats through
+/// `/v1/workflows/chat`, answering with the text of the chatflow's answer.
+#[test]
+fn a_chatflow_tool_takes_the_message_and_chats() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let event = |name: &str, data: Value| {
+        (
+            Duration::from_millis(10),
+            format!("event: {name}\ndata: {data}\n\n"),
+        )
+    };
+    let delta = |content: &str| {
+        event(
+            "conversation.message.delta",
+            json!({"id": "122", "conversation_id": "456", "role": "assistant", "type": "answer",
+                   "content": content, "content_type": "text", "chat_id": "567"}),
+        )
+    };
+    let chat = json!({"id": "567", "conversation_id": "456", "status": "completed",
+                      "usage": {"token_count": 30, "output_count": 10, "input_count": 20}});
+    let api = Api::scripted(vec![Reply::events(vec![
+        delta("Paris is best "),
+        delta("in spring."),
+        event("conversation.chat.completed", chat),
+        event(
+            "done",
+            json!({"debug_url": "https://www.coze.cn/work_flow?execute_id=7444"}),
+        ),
+    ])]);
+    let calls = json!([
+        {"name": "trip_advisor", "arguments": {"USER_INPUT": "When should I go?", "city": "Paris", "days": null}},
+        {"name": "trip_advisor", "arguments": {"city": "Paris"}},
+        {"name": "trip_advisor", "arguments": {"USER_INPUT": "  ", "city": "Paris"}},
+    ]);
+    let report = session(&api, &["tests/corpus/chatflow.json"], calls);
+
+    let tool = &report["tools"][0];
+    assert_eq!(tool["inputSchema"]["required"][0], "USER_INPUT", "{tool}");
+    let first = tool["inputSchema"]["properties"]
+        .as_object()
+        .and_then(|p| p.keys().next().cloned());
+    assert_eq!(first.as_deref(), Some("USER_INPUT"));
+    assert_eq!(
+        tool["inputSchema"]["properties"]["USER_INPUT"]["description"],
+        "The traveller's question"
+    );
+    assert!(
+        tool.get("outputSchema").is_none(),
+        "a chat answers text: {tool}"
+    );
+
+    let results = report["results"].as_array().expect("results");
+    let answer = &results[0]["result"];
+    assert_eq!(answer["isError"], false, "{answer}");
+    assert_eq!(text_of(answer), "Paris is best in spring.");
+    for refused in &results[1..] {
+        let refused = &refused["result"];
+        assert_eq!(refused["isError"], true, "{refused}");
+        assert!(text_of(refused).contains("USER_INPUT"), "{refused}");
+        assert!(text_of(refused).contains("nothing was sent"), "{refused}");
+    }
+    let seen = api.seen();
+    assert_eq!(seen.len(), 1, "only the valid call reached Coze");
+    assert_eq!(seen[0].request_line(), "POST /v1/workflows/chat HTTP/1.1");
+    assert_eq!(
+        seen[0].json(),
+        json!({"workflow_id": "7507120000000091219", "app_id": "7493481000000008294",
+               "additional_messages": [{"role": "user", "content": "When should I go?", "content_type": "text"}],
+               "parameters": {"city": "Paris"}})
     );
 }
