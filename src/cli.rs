@@ -1148,18 +1148,15 @@ fn print_answer(
     };
     emit(None, &text)?;
     let mut stderr = std::io::stderr().lock();
-    for (name, value) in [
-        ("execute_id", &answer.execute_id),
-        ("debug_url", &answer.debug_url),
-        ("logid", &answer.logid),
-    ] {
-        if let Some(value) = value {
-            let _ = writeln!(stderr, "{name}: {}", printable(value, 500));
-        }
-    }
-    if let Some(usage) = &answer.usage {
-        let _ = writeln!(stderr, "usage: {}", serde_json::json!(usage));
-    }
+    report_ids(
+        &mut stderr,
+        &[
+            ("execute_id", &answer.execute_id),
+            ("debug_url", &answer.debug_url),
+            ("logid", &answer.logid),
+        ],
+        answer.usage.as_ref(),
+    );
     if matches!(answer.output, Output::Text(_)) {
         let _ = writeln!(
             stderr,
@@ -1260,12 +1257,7 @@ fn stream_finished(
     let mut stderr = std::io::stderr().lock();
     match end? {
         StreamEnd::Done { debug_url, usage } => {
-            if let Some(url) = debug_url {
-                let _ = writeln!(stderr, "debug_url: {}", printable(&url, 500));
-            }
-            if let Some(usage) = usage {
-                let _ = writeln!(stderr, "usage: {}", serde_json::json!(usage));
-            }
+            report_ids(&mut stderr, &[("debug_url", &debug_url)], usage.as_ref());
             Ok(())
         }
         StreamEnd::Interrupted(interrupt) => {
@@ -1277,24 +1269,43 @@ fn stream_finished(
     }
 }
 
+/// Writes what Coze said about a run or chat besides its output (ids, links, usage) to stderr,
+/// one `name: value` line each, escaped like any text from the server.
+#[cfg(feature = "fetch")]
+fn report_ids(
+    stderr: &mut impl Write,
+    values: &[(&str, &Option<String>)],
+    usage: Option<&cozegen::run::Usage>,
+) {
+    for (name, value) in values {
+        if let Some(value) = value {
+            let _ = writeln!(
+                stderr,
+                "{name}: {}",
+                cozegen::ir::path::printable(value, 500)
+            );
+        }
+    }
+    if let Some(usage) = usage {
+        let _ = writeln!(stderr, "usage: {}", serde_json::json!(usage));
+    }
+}
+
 /// Reports how a chat ended on stderr: its ids, and how to answer a chatflow that waits.
 #[cfg(feature = "fetch")]
 fn chat_finished(end: Result<cozegen::run::ChatEnd, Error>, invocation: &str) -> Result<(), Error> {
     use cozegen::ir::path::printable;
     let end = end?;
     let mut stderr = std::io::stderr().lock();
-    for (name, value) in [
-        ("conversation_id", &end.conversation_id),
-        ("chat_id", &end.chat_id),
-        ("debug_url", &end.debug_url),
-    ] {
-        if let Some(value) = value {
-            let _ = writeln!(stderr, "{name}: {}", printable(value, 500));
-        }
-    }
-    if let Some(usage) = &end.usage {
-        let _ = writeln!(stderr, "usage: {}", serde_json::json!(usage));
-    }
+    report_ids(
+        &mut stderr,
+        &[
+            ("conversation_id", &end.conversation_id),
+            ("chat_id", &end.chat_id),
+            ("debug_url", &end.debug_url),
+        ],
+        end.usage.as_ref(),
+    );
     if !end.requires_action {
         return Ok(());
     }
