@@ -526,8 +526,10 @@ A chatflow (`cozegen ir` says \"kind\": \"chatflow\") is chatted with instead: -
 user's message (the chatflow's USER_INPUT), sent in additional_messages to /v1/workflows/chat,
 which always streams; --params holds the other parameters (CONVERSATION_NAME and the custom
 ones), none when left out. The answer is printed as it arrives (one JSON object per event with
---json); conversation_id, chat_id and debug_url go to stderr. A chatflow of an app is sent with
-the app_id of its WorkflowInfo unless --app-id or --bot-id is given.
+--json); conversation_id, chat_id and debug_url go to stderr.
+
+A workflow or chatflow of a Coze app is sent with the app_id of its WorkflowInfo unless --app-id
+or --bot-id is given.
 
 Examples:
   cozegen run workflow.json --params params.json           run the saved workflow's latest version
@@ -577,7 +579,7 @@ struct RunArgs {
     #[arg(long, value_name = "ID", requires = "message")]
     conversation_id: Option<String>,
 
-    /// The ID of the Coze app the workflow belongs to (only for workflows of an app).
+    /// The ID of the Coze app to run in (default: the app the WorkflowInfo names, if any).
     #[arg(long, value_name = "ID", conflicts_with = "bot_id")]
     app_id: Option<String>,
 
@@ -1060,12 +1062,15 @@ fn run_workflow(args: &RunArgs) -> Result<(), Error> {
             count: problems.len(),
         });
     }
+    // A workflow or chatflow of an app runs only with its app (and a chat needs an app or an
+    // agent): the document's own app, unless the command line names an app or an agent.
+    let app_id = args.app_id.clone().or_else(|| {
+        args.bot_id
+            .is_none()
+            .then(|| workflow.details.run_app_id.clone())
+            .flatten()
+    });
     if let Some(message) = &args.message {
-        // Coze needs an app or an agent for a chat; a chatflow of an app names its app.
-        let app_id = args.app_id.clone().or_else(|| {
-            let chat = workflow.chat.as_ref()?;
-            chat.app_id.clone().filter(|_| args.bot_id.is_none())
-        });
         let request = run::ChatRequest {
             workflow_id,
             message: message.clone(),
@@ -1087,7 +1092,7 @@ fn run_workflow(args: &RunArgs) -> Result<(), Error> {
         workflow_id,
         parameters: params.value().as_object().cloned().unwrap_or_default(),
         workflow_version: args.workflow_version.clone(),
-        app_id: args.app_id.clone(),
+        app_id,
         bot_id: args.bot_id.clone(),
     };
     if args.stream {

@@ -156,17 +156,13 @@ impl Server {
         if let Some(message) = message {
             return self.chat(entry, message, parameters);
         }
-        let request =
-            RunRequest {
-                workflow_id: entry.served.workflow_id.clone(),
-                parameters,
-                workflow_version: entry.served.workflow_version.clone(),
-                // A workflow outside an app has app ID `0`; one inside an app runs only with it.
-                app_id: workflow.details.app_id.clone().filter(|id| {
-                    id != "0" && !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
-                }),
-                bot_id: None,
-            };
+        let request = RunRequest {
+            workflow_id: entry.served.workflow_id.clone(),
+            parameters,
+            workflow_version: entry.served.workflow_version.clone(),
+            app_id: workflow.details.run_app_id.clone(),
+            bot_id: None,
+        };
         let answer = match run::run(&self.options, &request) {
             Ok(answer) => answer,
             Err(e) => return error(run_error(&e)),

@@ -141,6 +141,34 @@ fn version_app_and_bot_go_into_the_request_body() {
 }
 
 #[test]
+fn a_workflow_of_an_app_runs_in_its_app_unless_told_otherwise() {
+    let server = Api::routes(vec![(RUN_TARGET.to_owned(), answer(OUTPUT))]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let doc = std::fs::read_to_string(root().join(WORKFLOW)).expect("read");
+    let doc = doc.replacen(r#""app_id": "0""#, r#""app_id": "7493481000000008294""#, 1);
+    let in_app = dir.path().join("in_app.json");
+    std::fs::write(&in_app, doc).expect("write");
+    let (_params_dir, params) = params_file(&valid_params());
+    let url = server.url();
+    let in_app = in_app.display().to_string();
+    for extra in [&[][..], &["--app-id", "744"], &["--bot-id", "734"]] {
+        let mut args = vec!["run", &in_app, "--params", &params, "--base-url", &url];
+        args.extend_from_slice(extra);
+        expect_exit(&run_in(&root(), &args), 0);
+    }
+    let seen = server.seen();
+    let bodies: Vec<Value> = seen.iter().map(|r| r.json()).collect();
+    assert_eq!(bodies[0]["app_id"], "7493481000000008294");
+    assert_eq!(bodies[1]["app_id"], "744");
+    assert_eq!(
+        bodies[2].get("app_id"),
+        None,
+        "an agent runs it, not the app"
+    );
+    assert_eq!(bodies[2]["bot_id"], "734");
+}
+
+#[test]
 fn invalid_parameters_are_listed_by_path_and_nothing_is_sent() {
     let server = Api::routes(vec![(RUN_TARGET.to_owned(), answer(OUTPUT))]);
     let params = json!({"customer": {"name": "Ada"}, "lines": [{"sku": "A1", "qty": "2"}]});

@@ -72,9 +72,8 @@ pub struct Chat {
     pub message_declared: bool,
     /// Whether the start node declares [`CONVERSATION_PARAM`] (then a run parameter).
     pub conversation_param: bool,
-    /// The app to chat in (`app_id` of the chat request): the app the chatflow belongs to,
-    /// when the document names one (`workflow_detail.app_id`, digits, not `0`). Coze needs an
-    /// app or an agent (`bot_id`) for a chat, and a chatflow of an app needs its app.
+    /// The app to chat in (`app_id` of the chat request): [`Details::run_app_id`]. Coze needs
+    /// an app or an agent (`bot_id`) for a chat, and a chatflow of an app needs its app.
     pub app_id: Option<String>,
 }
 
@@ -123,6 +122,10 @@ pub struct Details {
     /// [`MAX_RUN_ID_LEN`] ASCII digits), else `None` with a warning. Generated code declares it
     /// as `WORKFLOW_ID` only then: the id is untrusted text that goes into code.
     pub run_id: Option<String>,
+    /// The app a run or chat is sent with (`app_id` of the request): [`Details::app_id`] when
+    /// it is a Coze app's ID (1 to [`MAX_RUN_ID_LEN`] digits, not the `0` of a workflow outside
+    /// any app). A workflow or chatflow of an app runs only with its app.
+    pub run_app_id: Option<String>,
     /// The workflow name (`workflow_name`).
     pub name: Option<String>,
     /// The workflow's description.
@@ -570,10 +573,13 @@ pub fn build(
     )?;
     let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
     let mut chat = chat(details.flow_mode.as_deref(), input_params);
+    details.run_app_id = details.app_id.clone().filter(|id| {
+        (1..=MAX_RUN_ID_LEN).contains(&id.len())
+            && id != "0"
+            && id.bytes().all(|b| b.is_ascii_digit())
+    });
     if let Some(chat) = &mut chat {
-        chat.app_id = details.app_id.clone().filter(|id| {
-            (1..=32).contains(&id.len()) && id != "0" && id.bytes().all(|b| b.is_ascii_digit())
-        });
+        chat.app_id = details.run_app_id.clone();
     }
     let files = rules::FileValues::of(details.platform);
     let mut input_builder = Builder::new("input", input_name, options, files, &mut warnings);
