@@ -27,6 +27,14 @@ if command -v npm >/dev/null 2>&1; then
   fi
 fi
 
+# The Python tools (the MCP Python SDK client) in a virtual environment of their own.
+venv=tests/py/.venv
+if [ ! -x "$venv/bin/python" ] || [ tests/py/requirements.txt -nt "$venv/installed" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/py/requirements.txt
+  touch "$venv/installed"
+fi
+
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 # The library must stay clean without the CLI and HTTP client, as build.rs users take it.

@@ -1510,6 +1510,11 @@ fn mcp(args: &McpArgs) -> Result<(), Error> {
         timeout: std::time::Duration::from_secs(args.run_timeout),
         ..args.sources.api.options()
     };
+    // Said now, not only on each call: a client lists the tools happily without a token, and
+    // every call would then fail the same way.
+    if let Err(e) = cozegen::fetch::usable_token(&options) {
+        eprintln!("warning: {e}; the tools are listed, but every call will fail until it is set");
+    }
     let (server, warnings) = cozegen::mcp::Server::new(served, options)?;
     if !args.sources.quiet {
         print_warnings(&warnings);
@@ -1518,7 +1523,30 @@ fn mcp(args: &McpArgs) -> Result<(), Error> {
             cozegen::error::plural(server.tools().len(), "tool")
         );
     }
-    cozegen::mcp::serve(server)
+    let ended = cozegen::mcp::serve(server)?;
+    let in_flight = match ended {
+        cozegen::mcp::Ended::NoSession => {
+            if !args.sources.quiet {
+                eprintln!("cozegen mcp: stdin closed before a client began a session");
+            }
+            0
+        }
+        cozegen::mcp::Ended::Closed { in_flight } => in_flight,
+        cozegen::mcp::Ended::Signal { name, in_flight } => {
+            if !args.sources.quiet {
+                eprintln!("cozegen mcp: stopped by {name}");
+            }
+            in_flight
+        }
+    };
+    if in_flight > 0 {
+        eprintln!(
+            "cozegen mcp: the session ended while {} waited for Coze: those runs may have \
+             started; check the run history before running them again",
+            cozegen::error::plural(in_flight, "call")
+        );
+    }
+    Ok(())
 }
 
 /// `cozegen all`: every artifact of one workflow into a directory, or a whole workspace.

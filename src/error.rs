@@ -569,6 +569,10 @@ pub enum Error {
         reason: String,
     },
 
+    /// An MCP session that could not begin: the client broke the protocol.
+    #[error("MCP session: {0}")]
+    Mcp(String),
+
     /// A template failed to render. This is a bug in cozegen, not in the input.
     #[error("internal error (a bug in cozegen, please report it): {0}")]
     Internal(String),

@@ -293,7 +293,7 @@ fn get(options: &FetchOptions, url: String) -> Result<(String, Vec<u8>)> {
 }
 
 /// The token, if it is there and can be sent in a header.
-pub(crate) fn usable_token(options: &FetchOptions) -> Result<&Token> {
+pub fn usable_token(options: &FetchOptions) -> Result<&Token> {
     let token = options
         .token
         .as_ref()

@@ -35,6 +35,8 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{Map, Value};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 /// A workflow to serve: its IR and the ID runs go to.
 #[derive(Debug, Clone)]
@@ -61,6 +63,8 @@ struct Entry {
 pub struct Server {
     entries: Arc<Vec<Entry>>,
     options: Arc<FetchOptions>,
+    /// Calls waiting for Coze's answer now, so that a session that ends under one can say so.
+    in_flight: Arc<AtomicUsize>,
 }
 
 impl Server {
@@ -97,6 +101,7 @@ impl Server {
             Server {
                 entries: Arc::new(entries),
                 options: Arc::new(options),
+                in_flight: Arc::new(AtomicUsize::new(0)),
             },
             warnings,
         ))
@@ -375,11 +380,12 @@ impl ServerHandler for Server {
         let server = self.clone();
         let name = request.name.to_string();
         let arguments = request.arguments;
-        let answer = tokio::task::spawn_blocking(move || server.call(&name, arguments))
-            .await
-            .map_err(|e| {
-                ErrorData::internal_error(format!("the run's thread failed: {e}"), None)
-            })?;
+        let answer = tokio::task::spawn_blocking(move || {
+            let _counted = InFlight::enter(&server.in_flight);
+            server.call(&name, arguments)
+        })
+        .await
+        .map_err(|e| ErrorData::internal_error(format!("the run's thread failed: {e}"), None))?;
         match answer {
             Some(result) => Ok(result.into()),
             None => Err(ErrorData::invalid_params(
@@ -393,21 +399,123 @@ impl ServerHandler for Server {
     }
 }
 
-/// Serves `server` on stdin and stdout until the client closes stdin.
-pub fn serve(server: Server) -> Result<()> {
+/// Counts a call as in flight while it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        InFlight(count)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How a session of [`serve`] ended. Each is a clean end: the client, or whoever started the
+/// server, chose it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// The client closed stdin, or the connection to it dropped, after the session began.
+    Closed {
+        /// Calls still waiting for Coze's answer when the session ended: their runs may have
+        /// started, and their answers are lost.
+        in_flight: usize,
+    },
+    /// Stdin closed before any client initialized a session.
+    NoSession,
+    /// A signal (`SIGINT` or `SIGTERM`) asked the server to stop.
+    Signal {
+        /// The signal's name.
+        name: &'static str,
+        /// As in [`Ended::Closed`].
+        in_flight: usize,
+    },
+}
+
+/// How long a session that ends waits for calls still running before it lets them go: rmcp
+/// itself gives in-flight answers 5 s to be written after stdin closes (2 s after a signal), and
+/// a run on Coze can take minutes, which no departed client would read.
+const LET_GO_AFTER: Duration = Duration::from_millis(200);
+
+/// Serves `server` on stdin and stdout until the client closes stdin, the connection drops or a
+/// signal (`SIGINT`, `SIGTERM`) arrives; every one of those is a clean end ([`Ended`]).
+pub fn serve(server: Server) -> Result<Ended> {
+    let in_flight = Arc::clone(&server.in_flight);
+    // rmcp needs both drivers: I/O for stdio, and timers for the drain on a closed stdin.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()
         .map_err(|e| Error::Internal(format!("cannot start the MCP runtime: {e}")))?;
-    runtime.block_on(async move {
-        let service = server
-            .serve(rmcp::transport::stdio())
-            .await
-            .map_err(|e| Error::Internal(format!("the MCP client did not initialize: {e}")))?;
-        service
-            .waiting()
-            .await
-            .map_err(|e| Error::Internal(format!("the MCP server stopped: {e}")))?;
-        Ok(())
-    })
+    let ended = runtime.block_on(async move {
+        let service = tokio::select! {
+            started = server.serve(rmcp::transport::stdio()) => match started {
+                Ok(service) => service,
+                // EOF before `initialize`: nobody came, nothing to serve.
+                Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => {
+                    return Ok(Ended::NoSession);
+                }
+                Err(e) => {
+                    return Err(Error::Mcp(format!(
+                        "the client did not initialize a session: {e}"
+                    )));
+                }
+            },
+            name = signal() => return Ok(Ended::Signal { name, in_flight: 0 }),
+        };
+        let cancel = service.cancellation_token();
+        let waiting = service.waiting();
+        tokio::pin!(waiting);
+        let signalled = tokio::select! {
+            quit = &mut waiting => {
+                quit.map_err(|e| Error::Internal(format!("the MCP session failed: {e}")))?;
+                None
+            }
+            name = signal() => Some(name),
+        };
+        if let Some(name) = signalled {
+            // Let rmcp drain what is ready, as on a closed stdin.
+            cancel.cancel();
+            let _ = (&mut waiting).await;
+            return Ok(Ended::Signal {
+                name,
+                in_flight: in_flight.load(Ordering::SeqCst),
+            });
+        }
+        Ok(Ended::Closed {
+            in_flight: in_flight.load(Ordering::SeqCst),
+        })
+    });
+    // A call still running blocks on Coze; dropping the runtime would wait for it.
+    runtime.shutdown_timeout(LET_GO_AFTER);
+    ended
+}
+
+/// The next `SIGINT` or `SIGTERM`, by name. Where a handler cannot be installed, it never comes.
+async fn signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = int.recv() => "SIGINT",
+            _ = term.recv() => "SIGTERM",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => "Ctrl-C",
+            Err(_) => std::future::pending().await,
+        }
+    }
 }

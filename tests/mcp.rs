@@ -1,6 +1,10 @@
 //! `cozegen mcp`, driven by the official MCP TypeScript SDK client (`tests/js/mcp-client.mjs`)
 //! against a fake Coze API on 127.0.0.1: the tools it lists, a valid call, an invalid one, a
-//! Coze error, a run that may have started, and the token in no message.
+//! Coze error, a run that may have started, and the token in no message. And the life of the
+//! server process: however a session ends (the client closes stdin, the client vanishes
+//! mid-session or mid-call, a signal), with the TypeScript and the Python SDK's clients
+//! (`tests/js/mcp-peer.mjs`, `tests/py/mcp_peer.py`), it exits 0 with nothing alarming on
+//! stderr.
 
 mod common;
 
@@ -34,7 +38,26 @@ fn session(api: &Api, args: &[&str], calls: Value) -> Value {
     );
     let text = stdout(&out);
     assert!(!text.contains(TOKEN), "the token is in a message: {text}");
-    serde_json::from_str(&text).expect("the client's report is JSON")
+    let report: Value = serde_json::from_str(&text).expect("the client's report is JSON");
+    // The SDK's close: stdin closed, then SIGTERM after 2 s. The server ends on the first.
+    assert_eq!(
+        report["exit"],
+        json!({"code": 0, "signal": null}),
+        "{}",
+        report["stderr"]
+    );
+    assert_calm(report["stderr"].as_str().expect("stderr"));
+    report
+}
+
+/// Nothing on a server's stderr that would send a user looking for a bug.
+fn assert_calm(stderr: &str) {
+    for alarming in ["panicked", "internal error", "error:", "RUST_BACKTRACE"] {
+        assert!(
+            !stderr.contains(alarming),
+            "{alarming:?} on stderr:\n{stderr}"
+        );
+    }
 }
 
 /// `value` with every number as a double, as JavaScript reads it (the integer bounds
@@ -288,5 +311,288 @@ fn a_chatflow_tool_takes_the_message_and_chats() {
         json!({"workflow_id": "7507120000000091219", "app_id": "7493481000000008294",
                "additional_messages": [{"role": "user", "content": "When should I go?", "content_type": "text"}],
                "parameters": {"city": "Paris"}})
+    );
+}
+
+/// A real client, wired to a `cozegen mcp` this test started, so the test sees how the server
+/// ends.
+struct Wired {
+    server: std::process::Child,
+    client: std::process::Child,
+    /// The client's progress lines.
+    said: std::sync::mpsc::Receiver<String>,
+    server_stderr: std::thread::JoinHandle<String>,
+}
+
+/// Which SDK's client to wire: its program and script.
+enum Sdk {
+    TypeScript,
+    Python(std::path::PathBuf),
+}
+
+fn wire(sdk: &Sdk, api: &Api, token: Option<&str>, docs: &[&str], plan: Value) -> Wired {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cozegen"));
+    server
+        .arg("mcp")
+        .args(docs)
+        .current_dir(root())
+        .env_remove("COZE_API_TOKEN")
+        .env("COZE_API_BASE", api.url())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(token) = token {
+        server.env("COZE_API_TOKEN", token);
+    }
+    let mut server = server.spawn().expect("start cozegen mcp");
+    // The client's stdout is the server's stdin and the other way round. The commands are
+    // dropped at the end of this block, so this process keeps no end of either pipe, and the
+    // server sees its stdin close exactly when the client's stdout does.
+    let mut client = {
+        let mut command = match sdk {
+            Sdk::TypeScript => {
+                let mut c = Command::new("node");
+                c.arg(root().join("tests/js/mcp-peer.mjs"));
+                c
+            }
+            Sdk::Python(python) => {
+                let mut c = Command::new(python);
+                c.arg(root().join("tests/py/mcp_peer.py"));
+                c
+            }
+        };
+        command
+            .arg(plan.to_string())
+            .current_dir(root())
+            .stdin(Stdio::from(server.stdout.take().expect("server stdout")))
+            .stdout(Stdio::from(server.stdin.take().expect("server stdin")))
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the client")
+    };
+    let mut errors = server.stderr.take().expect("server stderr");
+    let server_stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = errors.read_to_string(&mut text);
+        text
+    });
+    let (tell, said) = std::sync::mpsc::channel();
+    let lines = BufReader::new(client.stderr.take().expect("client stderr"));
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            if tell.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    Wired {
+        server,
+        client,
+        said,
+        server_stderr,
+    }
+}
+
+impl Wired {
+    /// Waits for the client to say a line starting with `prefix`, and returns it.
+    fn expect(&self, prefix: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let mut heard = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.said.recv_timeout(left) {
+                Ok(line) if line.starts_with(prefix) => return line,
+                Ok(line) => heard.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!("the client never said {prefix:?}; it said: {heard:#?}");
+    }
+
+    /// Sends `signal` to the server.
+    fn signal_server(&self, signal: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.server.id()).expect("pid");
+        // SAFETY: kill(2) on the pid of a child this test started and has not yet reaped.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "kill");
+    }
+
+    /// Kills the client outright: its ends of both pipes close without a word.
+    fn kill_client(&mut self) {
+        self.client.kill().expect("kill the client");
+        let _ = self.client.wait();
+    }
+
+    /// Waits for the server to exit; returns its exit code and stderr.
+    fn server_end(mut self) -> (Option<i32>, String) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.server.try_wait().expect("wait") {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.server.kill();
+                panic!("cozegen mcp did not end within 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let _ = self.client.kill();
+        let _ = self.client.wait();
+        let stderr = self.server_stderr.join().expect("stderr reader");
+        (status.code(), stderr)
+    }
+}
+
+/// Both SDKs' clients, where this machine has them (never skipped under `CI=true`).
+fn sdks() -> Vec<Sdk> {
+    let mut sdks = Vec::new();
+    if js_tools_available("the MCP TypeScript SDK client") {
+        sdks.push(Sdk::TypeScript);
+    }
+    if let Some(python) = python_tools("the MCP Python SDK client") {
+        sdks.push(Sdk::Python(python));
+    }
+    sdks
+}
+
+#[test]
+fn a_session_the_client_closes_ends_with_exit_0() {
+    for sdk in sdks() {
+        let api = Api::scripted(vec![Reply::new(
+            200,
+            json!({"code": 0, "msg": "", "data": "{\"order_id\":\"A-1\"}"}).to_string(),
+        )]);
+        let call = json!({"name": "order_intake", "arguments": {
+            "customer": {"name": "Ada", "address": {"street": "s", "city": "c"}}, "lines": []}});
+        let wired = wire(
+            &sdk,
+            &api,
+            Some(TOKEN),
+            &[ORDER],
+            json!({"call": call, "then": "close"}),
+        );
+        wired.expect("listed 1");
+        let called = wired.expect("called");
+        assert!(called.contains("A-1"), "{called}");
+        let (code, stderr) = wired.server_end();
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_calm(&stderr);
+        assert_eq!(stderr.trim(), "cozegen mcp: serving 1 tool on stdio");
+        assert_eq!(api.count(), 1);
+    }
+}
+
+#[test]
+fn a_client_that_vanishes_mid_session_ends_the_server_cleanly() {
+    for sdk in sdks() {
+        let api = Api::scripted(vec![]);
+        let mut wired = wire(
+            &sdk,
+            &api,
+            Some(TOKEN),
+            &[ORDER],
+            json!({"call": null, "then": "wait"}),
+        );
+        wired.expect("listed 1");
+        wired.kill_client();
+        let (code, stderr) = wired.server_end();
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_calm(&stderr);
+        assert_eq!(stderr.trim(), "cozegen mcp: serving 1 tool on stdio");
+    }
+}
+
+#[test]
+fn a_client_that_vanishes_mid_call_is_told_nothing_and_the_server_says_the_run_may_have_started() {
+    for sdk in sdks() {
+        // Coze takes its time: the call is still waiting when the client goes.
+        let api = Api::scripted(vec![Reply::hang(Duration::from_secs(30))]);
+        let call = json!({"name": "order_intake", "arguments": {
+            "customer": {"name": "Ada", "address": {"street": "s", "city": "c"}}, "lines": []}});
+        let mut wired = wire(
+            &sdk,
+            &api,
+            Some(TOKEN),
+            &[ORDER],
+            json!({"call": call, "then": "close"}),
+        );
+        wired.expect("calling");
+        // The request has reached Coze before the client goes.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while api.count() == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(api.count(), 1);
+        wired.kill_client();
+        let (code, stderr) = wired.server_end();
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_calm(&stderr);
+        assert!(
+            stderr.contains("the session ended while 1 call waited for Coze")
+                && stderr.contains("may have started"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_signal_ends_a_session_cleanly() {
+    for (sdk, (signal, name)) in sdks().into_iter().zip(
+        [(libc::SIGTERM, "SIGTERM"), (libc::SIGINT, "SIGINT")]
+            .into_iter()
+            .cycle(),
+    ) {
+        let api = Api::scripted(vec![]);
+        let wired = wire(
+            &sdk,
+            &api,
+            Some(TOKEN),
+            &[ORDER],
+            json!({"call": null, "then": "wait"}),
+        );
+        wired.expect("listed 1");
+        wired.signal_server(signal);
+        let (code, stderr) = wired.server_end();
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        assert_calm(&stderr);
+        assert!(
+            stderr.contains(&format!("cozegen mcp: stopped by {name}")),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdin_before_any_session_is_a_clean_end() {
+    let out = cozegen(&["mcp", ORDER]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stderr = stderr(&out);
+    assert_calm(&stderr);
+    assert!(
+        stderr.contains("stdin closed before a client began a session"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_token_is_said_at_startup() {
+    let Some(sdk) = sdks().into_iter().next() else {
+        return;
+    };
+    let api = Api::scripted(vec![]);
+    let wired = wire(
+        &sdk,
+        &api,
+        None,
+        &[ORDER],
+        json!({"call": null, "then": "close"}),
+    );
+    wired.expect("listed 1");
+    let (code, stderr) = wired.server_end();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.starts_with("warning: no Coze API token")
+            && stderr.contains("every call will fail until it is set"),
+        "{stderr}"
     );
 }

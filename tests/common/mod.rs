@@ -162,6 +162,26 @@ pub fn js_tools_available(what: &str) -> bool {
     ok
 }
 
+/// The Python of `tests/py/.venv`, where scripts/test.sh installs `tests/py/requirements.txt`,
+/// if the test may use it. Locally a missing install skips the test with a note; under
+/// `CI=true` it fails.
+pub fn python_tools(what: &str) -> Option<PathBuf> {
+    let python = root().join("tests/py/.venv/bin/python");
+    if python.is_file() {
+        return Some(python);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{what} needs tests/py/.venv (scripts/test.sh makes it), and CI=true forbids skipping"
+        );
+    }
+    eprintln!(
+        "skipping {what}: run scripts/test.sh, or `python3 -m venv tests/py/.venv && \
+         tests/py/.venv/bin/pip install -r tests/py/requirements.txt`, to enable it"
+    );
+    None
+}
+
 pub fn which(tool: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
