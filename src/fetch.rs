@@ -351,7 +351,16 @@ fn echoes(body: &[u8], token: &str) -> bool {
 }
 
 pub(crate) fn agent(options: &FetchOptions) -> ureq::Agent {
-    ureq::Agent::config_builder()
+    watched_agent(options).0
+}
+
+/// An agent for one request, and a flag it raises once a connection to the server exists
+/// (TCP, and TLS for https). A failure while the flag is down sent nothing: the name did not
+/// resolve, the connection was refused or unreachable, the handshake failed. Once it is up,
+/// the request may have left the machine.
+pub(crate) fn watched_agent(options: &FetchOptions) -> (ureq::Agent, Connected) {
+    use ureq::unversioned::transport::{Connector, DefaultConnector};
+    let config = ureq::Agent::config_builder()
         // Error statuses are answers too: their bodies carry Coze's code, msg and logid.
         .http_status_as_error(false)
         // A redirect is reported, not followed: the base URL should be the API itself.
@@ -361,8 +370,66 @@ pub(crate) fn agent(options: &FetchOptions) -> ureq::Agent {
         .timeout_connect(Some(options.connect_timeout.min(options.timeout)))
         .user_agent(USER_AGENT)
         .accept("application/json")
-        .build()
-        .new_agent()
+        .build();
+    let connected = Connected::default();
+    let connector = DefaultConnector::new().chain(MarkConnected(connected.clone()));
+    let agent = ureq::Agent::with_parts(config, connector, NamesResolved);
+    (agent, connected)
+}
+
+/// Whether an agent of [`watched_agent`] has connected to the server.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Connected(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Connected {
+    /// Whether a connection to the server existed at some point: if so, a request may have
+    /// been sent.
+    pub(crate) fn ever(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The last link of the connector chain: it sees the finished connection go by and raises
+/// the flag. (ureq's connector API is in its `unversioned` module: pinned by Cargo.lock.)
+#[derive(Debug)]
+struct MarkConnected(Connected);
+
+impl ureq::unversioned::transport::Connector<Box<dyn ureq::unversioned::transport::Transport>>
+    for MarkConnected
+{
+    type Out = Box<dyn ureq::unversioned::transport::Transport>;
+
+    fn connect(
+        &self,
+        _details: &ureq::unversioned::transport::ConnectionDetails,
+        chained: Option<Self::Out>,
+    ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
+        if chained.is_some() {
+            (self.0).0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(chained)
+    }
+}
+
+/// ureq's resolver, with a failed lookup reported as [`ureq::Error::HostNotFound`]: the
+/// system resolver's failure reaches ureq as a bare I/O error, which would read as a broken
+/// connection. (The default resolver's only I/O error is the lookup's.)
+#[derive(Debug)]
+struct NamesResolved;
+
+impl ureq::unversioned::resolver::Resolver for NamesResolved {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        use ureq::unversioned::resolver::DefaultResolver;
+        match DefaultResolver::default().resolve(uri, config, timeout) {
+            Err(ureq::Error::Io(_)) => Err(ureq::Error::HostNotFound),
+            other => other,
+        }
+    }
 }
 
 fn attempt_once(
@@ -520,10 +587,11 @@ pub(crate) fn transport_failure(
             ),
             false,
         ),
+        // A resolver can fail for a moment; nothing was sent, so another attempt is safe.
         ureq::Error::HostNotFound => (
             FetchFailure::Dns,
             format!("cannot resolve the host of {host}: check the base URL and the network"),
-            false,
+            true,
         ),
         ureq::Error::Io(io) => match io.kind() {
             ErrorKind::ConnectionRefused => (

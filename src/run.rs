@@ -381,18 +381,6 @@ pub fn resume_body(request: &ResumeRequest) -> Vec<u8> {
     Value::Object(body).to_string().into_bytes()
 }
 
-/// Whether the request cannot have reached the server: the failure came before a connection
-/// existed.
-fn failed_before_sending(e: &ureq::Error) -> bool {
-    use ureq::Timeout;
-    match e {
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
-        ureq::Error::Timeout(Timeout::Connect | Timeout::Resolve) => true,
-        ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::ConnectionRefused,
-        _ => false,
-    }
-}
-
 /// The message of a transport failure, as the fetch client words it (scrubbed, escaped).
 fn transport_message(e: ureq::Error, url: &str, options: &FetchOptions, token: &Token) -> String {
     match fetch::transport_failure(e, url, options, token).error {
@@ -409,11 +397,13 @@ fn post(
     accept: &str,
 ) -> Result<ureq::http::Response<ureq::Body>> {
     let token = fetch::usable_token(options)?;
-    let agent = fetch::agent(options);
     let mut waited = Duration::ZERO;
     let mut attempt = 0u32;
     loop {
         attempt += 1;
+        // A fresh agent (and flag) per attempt: no pooled connection can hide whether this
+        // attempt reached the server.
+        let (agent, connected) = fetch::watched_agent(options);
         let result = agent
             .post(url)
             .header("Authorization", format!("Bearer {}", token.expose()))
@@ -421,19 +411,24 @@ fn post(
             .header("Accept", accept)
             .send(body);
         let (error, retry_after) = match result {
-            Err(e) if failed_before_sending(&e) => {
-                let message = format!(
-                    "{} (nothing was sent, so no run started)",
-                    transport_message(e, url, options, token)
-                );
-                (
-                    Error::RunRequest {
-                        url: fetch::clean(url, 300, token),
-                        message,
-                        attempts: attempt,
-                    },
-                    None,
-                )
+            // No connection was ever made, so nothing of the request left the machine.
+            Err(e) if !connected.ever() => {
+                let failure = fetch::transport_failure(e, url, options, token);
+                let message = match failure.error {
+                    Error::Fetch { message, .. } => message,
+                    other => other.to_string(),
+                };
+                let error = Error::RunRequest {
+                    url: fetch::clean(url, 300, token),
+                    message: format!("{message} (nothing was sent, so no run started)"),
+                    attempts: attempt,
+                };
+                // Safe to send again, but only worth it where another attempt may fare better
+                // (not a certificate that will be refused again).
+                if !failure.retry {
+                    return Err(error);
+                }
+                (error, None)
             }
             Err(e) => {
                 return Err(Error::RunUnconfirmed {

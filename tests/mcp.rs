@@ -19,6 +19,11 @@ const ORDER_ID: &str = "7350583675492399001";
 
 /// Runs the client against `cozegen mcp ARGS`, making `calls`; returns its report.
 fn session(api: &Api, args: &[&str], calls: Value) -> Value {
+    session_at(&api.url(), args, calls)
+}
+
+/// [`session`] with Coze at `base`.
+fn session_at(base: &str, args: &[&str], calls: Value) -> Value {
     let mut command = vec![env!("CARGO_BIN_EXE_cozegen").to_owned(), "mcp".to_owned()];
     command.extend(args.iter().map(|a| (*a).to_owned()));
     let out = Command::new("node")
@@ -27,7 +32,7 @@ fn session(api: &Api, args: &[&str], calls: Value) -> Value {
         .arg(calls.to_string())
         .current_dir(root())
         .env("COZE_API_TOKEN", TOKEN)
-        .env("COZE_API_BASE", api.url())
+        .env("COZE_API_BASE", base)
         .output()
         .expect("run node");
     assert!(
@@ -213,6 +218,25 @@ fn an_mcp_client_lists_calls_and_gets_checked_answers() {
             .unwrap_or_default()
             .contains(TOKEN)
     );
+}
+
+#[test]
+fn a_call_to_an_unresolvable_host_says_nothing_was_sent() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let calls = json!([{"name": "order_intake", "arguments": {
+        "customer": {"name": "Ada", "address": {"street": "s", "city": "c"}}, "lines": []}}]);
+    let report = session_at("https://coze-api.invalid", &[ORDER], calls);
+    let result = &report["results"][0]["result"];
+    assert_eq!(result["isError"], true, "{result}");
+    let text = text_of(result);
+    assert!(
+        text.contains("cannot resolve the host of coze-api.invalid")
+            && text.contains("nothing was sent"),
+        "{text}"
+    );
+    assert!(!text.contains("may have started"), "{text}");
 }
 
 #[test]

@@ -1050,3 +1050,45 @@ fn a_chat_checks_its_parameters_and_refuses_the_message_among_them() {
     );
     assert_eq!(server.count(), 0);
 }
+
+/// A name that cannot resolve (`.invalid` is reserved for that): nothing reached Coze, so the
+/// run, the stream and the chat each say nothing was sent, and are tried again.
+#[test]
+fn an_unresolvable_host_is_reported_as_not_sent_and_retried() {
+    let (_dir, params) = params_file(&valid_params());
+    let (_chat_dir, chat_params) = params_file(&json!({"city": "Paris"}));
+    let base = "https://coze-api.invalid";
+    let common = [
+        "--base-url",
+        base,
+        "--retries",
+        "2",
+        "--retry-delay-ms",
+        "1",
+    ];
+    let cases: [(&str, Vec<&str>); 3] = [
+        ("run", vec!["run", WORKFLOW, "--params", &params]),
+        (
+            "stream",
+            vec!["run", WORKFLOW, "--params", &params, "--stream"],
+        ),
+        (
+            "chat",
+            vec!["run", CHATFLOW, "--message", "Hi", "--params", &chat_params],
+        ),
+    ];
+    for (what, mut args) in cases {
+        args.extend_from_slice(&common);
+        let out = run_in(&root(), &args);
+        let (_, stderr) = expect_exit(&out, 1);
+        assert_contains(
+            &stderr,
+            &[
+                "cannot resolve the host of coze-api.invalid",
+                "nothing was sent",
+                "gave up after 3 attempts",
+            ],
+        );
+        assert!(!stderr.contains("may have started"), "{what}: {stderr}");
+    }
+}
