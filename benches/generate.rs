@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
-type Render = fn(&Workflow) -> cozegen::Result<String>;
+type Render = fn(&Workflow) -> cozegen::emit::Result<String>;
 
 /// Set to `mimalloc` in the child process that repeats the in-process table with the allocator
 /// the CLI ships with (the library leaves the choice to its users, so both are shown).
@@ -530,12 +530,12 @@ fn checks(doc: &str, run: &str) {
         black_box(json_schema::render(&load(doc), &SchemaOptions::default()).expect("renders"));
     };
     let validate = || {
-        let parameters = cozegen::load::parse_json(run.as_bytes(), "run").expect("parses");
-        let problems = cozegen::validate::validate(&load(doc).input, parameters.value());
+        let parameters = cozegen::source::parse_json(run.as_bytes(), "run").expect("parses");
+        let problems = cozegen::check::validate::validate(&load(doc).input, parameters.value());
         assert!(problems.is_empty(), "{:?}", problems.first());
     };
     let diff = || {
-        let changes = cozegen::diff::diff(&load(doc), &load(&changed));
+        let changes = cozegen::check::diff::diff(&load(doc), &load(&changed));
         // Every even field's description, and the types that were not strings already.
         assert_eq!(changes.len(), 20_000 + 4_000 - 1_334);
     };

@@ -7,13 +7,15 @@
 //! ([`BundleOptions::derives`]) and the form's language and uploads.
 
 use crate::emit::html::{self, HtmlOptions};
+use crate::emit::ir_json;
 use crate::emit::json_schema::{self, SchemaOptions};
 use crate::emit::rust::{self, RustOptions};
 use crate::emit::typescript::{self, TsOptions};
-use crate::emit::{Node, ir_json};
-use crate::error::{Error, Result, Warning};
+use crate::ir::Node;
 use crate::ir::Workflow;
+use crate::output::Error;
 pub use crate::output::differs;
+use crate::warning::Warning;
 use std::path::{Path, PathBuf};
 
 /// The files of a bundle, in the order they are rendered and listed.
@@ -53,7 +55,7 @@ pub struct Artifact {
 pub fn render(
     workflow: &Workflow,
     options: &BundleOptions,
-) -> Result<(Vec<Artifact>, Vec<Warning>)> {
+) -> crate::emit::Result<(Vec<Artifact>, Vec<Warning>)> {
     let schema = |node| {
         json_schema::render(
             workflow,
@@ -64,7 +66,7 @@ pub fn render(
         )
     };
     let mut warnings = Vec::new();
-    let mut rust = |node| -> Result<String> {
+    let mut rust = |node| -> crate::emit::Result<String> {
         let (code, w) = rust::render_with_warnings(
             workflow,
             &RustOptions {
@@ -117,14 +119,14 @@ pub fn render(
 /// is replaced, or, if any cannot be read or written, none is (and a directory this call
 /// created is removed again). A file that already has the right contents is left alone, so
 /// its modification time does not trigger rebuilds. Returns how many files were written.
-pub fn write(dir: &Path, artifacts: &[Artifact]) -> Result<usize> {
+pub fn write(dir: &Path, artifacts: &[Artifact]) -> crate::output::Result<usize> {
     let created = create_dirs(dir)?;
     // Two runs into one directory take turns: without the lock their renames interleave and
     // leave files of both workflows. The targets are compared under the lock, since the other
     // run may have written meanwhile; one that cannot be read (a directory in its place, say)
     // fails the write before any file is touched.
     let _lock = lock_dir(dir);
-    let changed = || -> Result<Vec<(PathBuf, &[u8])>> {
+    let changed = || -> crate::output::Result<Vec<(PathBuf, &[u8])>> {
         let mut changed = Vec::new();
         for artifact in artifacts {
             let path = dir.join(artifact.file_name);
@@ -149,7 +151,7 @@ fn lock_dir(dir: &Path) -> Option<std::fs::File> {
 }
 
 /// Creates `dir` and its missing parents, and returns the ones it created, deepest first.
-fn create_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
+fn create_dirs(dir: &Path) -> crate::output::Result<Vec<PathBuf>> {
     let missing: Vec<PathBuf> = dir
         .ancestors()
         .filter(|a| !a.as_os_str().is_empty())
@@ -180,7 +182,7 @@ fn remove_dirs(created: &[PathBuf]) {
 }
 
 /// The files of `dir` that are missing or differ from `artifacts`, in order. Nothing is written.
-pub fn drift(dir: &Path, artifacts: &[Artifact]) -> Result<Vec<PathBuf>> {
+pub fn drift(dir: &Path, artifacts: &[Artifact]) -> crate::output::Result<Vec<PathBuf>> {
     let mut changed = Vec::new();
     for artifact in artifacts {
         let path = dir.join(artifact.file_name);

@@ -115,10 +115,10 @@ fn skip_plain_string_bytes(bytes: &[u8], from: usize) -> usize {
 pub struct Deep(Value);
 
 impl Deep {
-    /// Parses JSON text nested up to [`crate::load::MAX_JSON_DEPTH`] levels, on a thread sized
+    /// Parses JSON text nested up to [`crate::limits::MAX_JSON_DEPTH`] levels, on a thread sized
     /// to its depth when it is deep.
     pub fn from_slice(bytes: &[u8]) -> serde_json::Result<Deep> {
-        let limit = crate::load::MAX_JSON_DEPTH;
+        let limit = crate::limits::MAX_JSON_DEPTH;
         let depth = depth(bytes, limit).map_err(|_| {
             de::Error::custom(format_args!("JSON nested deeper than {limit} levels"))
         })?;
@@ -710,7 +710,7 @@ mod tests {
     #[test]
     fn deep_values_parse_and_drop_on_a_small_stack() {
         // Each repetition is two levels: as deep as a document may be.
-        let depth = crate::load::MAX_JSON_DEPTH / 2;
+        let depth = crate::limits::MAX_JSON_DEPTH / 2;
         let text = format!("{}1{}", "[{\"a\":".repeat(depth), "}]".repeat(depth));
         std::thread::Builder::new()
             .stack_size(256 << 10)

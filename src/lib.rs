@@ -60,32 +60,29 @@
 
 #[cfg(feature = "bundle")]
 pub mod bundle;
-pub mod canvas;
-#[cfg(feature = "diff")]
-pub mod diff;
+#[cfg(any(feature = "validate", feature = "diff"))]
+pub mod check;
+#[cfg(feature = "fetch")]
+pub mod coze;
 pub mod emit;
 pub mod error;
-#[cfg(feature = "fetch")]
-pub mod fetch;
 pub mod ir;
 pub mod json;
-pub mod load;
+pub mod limits;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 pub mod model;
 pub mod output;
-#[cfg(feature = "fetch")]
-pub mod run;
-#[cfg(feature = "tool")]
-pub mod tool;
-#[cfg(feature = "validate")]
-pub mod validate;
+pub mod source;
+pub mod text;
+pub mod warning;
 #[cfg(feature = "bundle")]
 pub mod workspace;
 
-pub use error::{Error, Result, Warning};
+pub use error::{Error, Result};
 pub use ir::{BuildOptions, Workflow, build};
-pub use load::{load_path, load_slice};
+pub use source::{load_path, load_slice};
+pub use warning::Warning;
 
 /// Generates the Rust input structs for a saved WorkflowInfo and writes them to `out`
 /// atomically: everything a `build.rs` needs. Returns the warnings (fallbacks the IR chose,
@@ -138,5 +135,5 @@ pub fn load_workflow(
     options: &BuildOptions,
 ) -> Result<(Workflow, Vec<Warning>)> {
     let info = load_path(path)?;
-    build(&info, options)
+    Ok(build(&info, options)?)
 }

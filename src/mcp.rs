@@ -1,31 +1,31 @@
 //! A Model Context Protocol server on stdio: one tool per workflow (`cozegen mcp`).
 //!
-//! `tools/list` lists exactly what `cozegen tool --format mcp` writes ([`crate::tool`]).
+//! `tools/list` lists exactly what `cozegen tool --format mcp` writes ([`crate::emit::tool`]).
 //! `tools/call`:
 //!
 //! 1. reads a `null` given for an optional parameter as absent (strict clients send `null` for
 //!    what they leave out), at any depth;
 //! 2. checks the arguments against the start node ([`crate::validate`]); problems are a tool
 //!    error listing each with its path, and nothing is sent to Coze;
-//! 3. runs the workflow through [`crate::run::run`] (the same request, retry rule and token
+//! 3. runs the workflow through [`crate::coze::run::run`] (the same request, retry rule and token
 //!    scrubbing as `cozegen run`); a chatflow's tool takes the user's message as `USER_INPUT`
-//!    and chats through [`crate::run::chat`] instead, answering with the answer's text;
+//!    and chats through [`crate::coze::run::chat`] instead, answering with the answer's text;
 //! 4. answers the output as `structuredContent` (when the tool has an `outputSchema`, and
 //!    only once the output is checked against the end node) plus a text block.
 //!
 //! A Coze error envelope is a tool error with its code, message and logid; a run that may have
-//! started ([`crate::Error::RunUnconfirmed`]) is a tool error saying so, with the execute id,
+//! started ([`crate::coze::Error::RunUnconfirmed`]) is a tool error saying so, with the execute id,
 //! so that an agent does not blindly run it again. The token never appears in a message: every
 //! text leaving the server is scrubbed of it once more.
 //!
 //! The protocol is the official Rust SDK's (`rmcp`); runs are blocking HTTP calls, made on
 //! tokio's blocking pool so that the server keeps answering while one runs.
 
-use crate::fetch::FetchOptions;
+use crate::coze::fetch::FetchOptions;
+use crate::coze::run::{self, Output, RunRequest};
+use crate::emit::tool::{self, Format};
 use crate::ir::MESSAGE_PARAM;
 use crate::ir::{Type, Types, Workflow};
-use crate::run::{self, Output, RunRequest};
-use crate::tool::{self, Format};
 use crate::{Error, Result, Warning};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -128,7 +128,7 @@ impl Server {
     fn call_entry(&self, entry: &Entry, mut arguments: Map<String, Value>) -> CallToolResult {
         let workflow = &entry.served.workflow;
         // A chatflow's tool takes the user's message beside the parameters (see
-        // `crate::tool`); it goes in the chat request's `additional_messages`.
+        // `crate::emit::tool`); it goes in the chat request's `additional_messages`.
         let message = match &workflow.chat {
             None => None,
             Some(_) => match arguments.shift_remove(MESSAGE_PARAM) {
@@ -143,12 +143,12 @@ impl Server {
         };
         drop_optional_nulls(&workflow.input, Types::ROOT, &mut arguments);
         let parameters = Value::Object(arguments);
-        let problems = crate::validate::validate(&workflow.input, &parameters);
+        let problems = crate::check::validate::validate(&workflow.input, &parameters);
         if !problems.is_empty() {
             let mut text = format!(
                 "The arguments do not fit the workflow's start node ({}); nothing was sent to \
                  Coze:",
-                crate::error::plural(problems.len(), "problem")
+                crate::text::plural(problems.len(), "problem")
             );
             for p in &problems {
                 text.push_str(&format!("\n- {p}"));
@@ -282,7 +282,7 @@ impl Server {
         let token = self.options.token.as_ref();
         for block in &mut result.content {
             if let Some(text) = block.as_text().map(|t| t.text.clone()) {
-                let clean = crate::fetch::scrub(&text, token);
+                let clean = crate::coze::fetch::scrub(&text, token);
                 if clean != text {
                     *block = ContentBlock::text(clean);
                 }
@@ -293,7 +293,8 @@ impl Server {
 }
 
 /// A failed run as the text of a tool error.
-fn run_error(e: &Error) -> String {
+fn run_error(e: &crate::coze::Error) -> String {
+    use crate::coze::Error;
     match e {
         Error::Api { code, msg, logid } => format!(
             "Coze refused the run: error code {code}: {msg}{}",
@@ -391,7 +392,7 @@ impl ServerHandler for Server {
             None => Err(ErrorData::invalid_params(
                 format!(
                     "no tool named {}",
-                    crate::ir::path::printable(&request.name, 80)
+                    crate::text::printable(&request.name, 80)
                 ),
                 None,
             )),

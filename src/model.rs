@@ -78,7 +78,7 @@ pub struct Document {
     /// The workflow's metadata, when the document is a bare WorkflowInfo.
     #[serde(deserialize_with = "object")]
     pub workflow_detail: Option<WorkflowBasic>,
-    /// A Coze Studio canvas's nodes: present, the document is a canvas (see [`crate::canvas`]).
+    /// A Coze Studio canvas's nodes: present, the document is a canvas (see [`crate::source::canvas`]).
     pub nodes: Option<crate::json::Deep>,
 }
 
@@ -102,13 +102,13 @@ pub struct WorkflowInfo {
     /// the canvas as JSON text.
     #[serde(deserialize_with = "object")]
     pub workflow: Option<CanvasWorkflow>,
-    /// Where the document came from; set by [`crate::load`], not read from the wire.
+    /// Where the document came from; set by [`crate::source`], not read from the wire.
     #[serde(skip)]
     pub origin: Origin,
     /// What reading the document decided on the user's behalf before the IR was built (a
     /// canvas's unknown assist types, say); [`crate::ir::build`] reports them first.
     #[serde(skip)]
-    pub notes: Vec<crate::error::Warning>,
+    pub notes: Vec<crate::warning::Warning>,
 }
 
 /// The platform a document came from, which decides what some values may be.
@@ -254,7 +254,7 @@ impl<'de> Deserialize<'de> for Params {
                     if out.contains_key(&key) {
                         return Err(serde::de::Error::custom(format_args!(
                             "duplicate parameter name {}",
-                            crate::ir::path::quote(&key)
+                            crate::text::quote(&key)
                         )));
                     }
                     let Object(value) = map.next_value::<Object<Param>>()?;

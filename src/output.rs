@@ -10,7 +10,37 @@
 //! that a group of files (`write_all_atomic`, used by `cozegen all`) is staged completely
 //! before the first rename: a failure while staging leaves every existing file as it was.
 
-use crate::error::{Error, Result};
+use crate::text::printable;
+
+/// Why an output file could not be compared or written; the previous file, if any, is
+/// untouched.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An existing output file could not be read to compare it.
+    // Paths come from the command line or a workspace listing: escaped like any untrusted text.
+    #[error("cannot read {}: {source}", printable(.path, 300))]
+    Read {
+        /// The file, as given.
+        path: String,
+        /// The I/O error reading it.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// An output file could not be written.
+    #[error("cannot write {}: {source}", printable(.path, 300))]
+    Write {
+        /// The output file.
+        path: String,
+        /// The I/O error writing it.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Shorthand for results of this module.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -188,7 +218,7 @@ pub fn differs(path: &Path, text: &str) -> Result<bool> {
         // A directory's parent that is a file, say: it cannot hold the artifact either.
         Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(true),
         Err(source) => Err(Error::Read {
-            source_name: path.display().to_string(),
+            path: path.display().to_string(),
             source,
         }),
     }

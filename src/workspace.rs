@@ -18,7 +18,7 @@
 //! in the manifest): a transient API error must not break code that uses its module.
 
 use crate::error::{Error, Result};
-use crate::ir::path::printable;
+use crate::text::printable;
 use heck::ToSnakeCase;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -198,7 +198,7 @@ pub fn mod_rs(entries: &[Entry]) -> Result<String> {
 #[derive(Debug, Clone)]
 pub struct WorkspaceOptions {
     /// The API base URL, token and limits for listing and fetching.
-    pub fetch: crate::fetch::FetchOptions,
+    pub fetch: crate::coze::fetch::FetchOptions,
     /// The workspace to list, as after `/space/` in the Coze URL.
     pub workspace_id: String,
     /// The page size asked of the list endpoint.
@@ -265,8 +265,11 @@ pub struct Outcome {
 pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> Result<Outcome> {
     use crate::bundle;
     let all_files = || bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
-    let mut listed =
-        crate::fetch::list_workflows(&options.fetch, &options.workspace_id, options.page_size)?;
+    let mut listed = crate::coze::fetch::list_workflows(
+        &options.fetch,
+        &options.workspace_id,
+        options.page_size,
+    )?;
     listed.sort_by(|a, b| id_order(&a.id, &b.id));
     let pairs: Vec<(&str, Option<&str>)> = listed
         .iter()
@@ -298,28 +301,35 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
             entry: &entry,
         });
         let mut warnings = Vec::new();
-        let result = (|| -> Result<Vec<std::path::PathBuf>> {
+        // A workflow's failure is recorded as text in its entry; the others go on.
+        let result = (|| -> std::result::Result<Vec<std::path::PathBuf>, String> {
+            let text = |e: &dyn std::fmt::Display| e.to_string();
             let Some(dir) = &entry.directory else {
-                return Err(Error::InvalidWorkflowId {
+                return Err(text(&crate::coze::Error::InvalidWorkflowId {
                     id: entry.id.clone(),
-                    max_len: crate::fetch::MAX_WORKFLOW_ID_LEN,
-                });
+                    max_len: crate::limits::MAX_ID_LEN,
+                }));
             };
-            let info = crate::fetch::fetch_workflow(&options.fetch, &workflow.id)?;
-            let (ir, build_warnings) = crate::build(&info, &options.build)?;
+            let info = crate::coze::fetch::fetch_workflow(&options.fetch, &workflow.id)
+                .map_err(|e| text(&e))?;
+            let (ir, build_warnings) = crate::build(&info, &options.build).map_err(|e| text(&e))?;
             warnings = build_warnings;
-            let (artifacts, rust_warnings) = bundle::render(&ir, &options.bundle)?;
+            let (artifacts, rust_warnings) =
+                bundle::render(&ir, &options.bundle).map_err(|e| text(&e))?;
             warnings.extend(rust_warnings);
             if options.deny_warnings && !warnings.is_empty() {
-                return Err(Error::DeniedWarnings {
-                    count: warnings.len(),
-                });
+                return Err(format!(
+                    "{} denied by --deny-warnings",
+                    crate::text::plural(warnings.len(), "warning")
+                ));
             }
             let dir = options.dir.join(dir);
             if options.check {
-                bundle::drift(&dir, &artifacts)
+                bundle::drift(&dir, &artifacts).map_err(|e| text(&e))
             } else {
-                bundle::write(&dir, &artifacts).map(|_| Vec::new())
+                bundle::write(&dir, &artifacts)
+                    .map(|_| Vec::new())
+                    .map_err(|e| text(&e))
             }
         })();
         match result {
@@ -329,7 +339,7 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
                 entry.files = all_files();
             }
             Err(e) => {
-                entry.error = Some(e.to_string());
+                entry.error = Some(e);
                 // Only a complete generation can be declared: a module whose `include!` finds
                 // no file would break the build as surely as a missing module.
                 let dir = entry.directory.as_ref().map(|d| options.dir.join(d));
@@ -357,9 +367,11 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
             if options.check {
                 drift.push(path);
             } else {
-                std::fs::create_dir_all(&options.dir).map_err(|source| Error::Write {
-                    path: options.dir.display().to_string(),
-                    source,
+                std::fs::create_dir_all(&options.dir).map_err(|source| {
+                    crate::output::Error::Write {
+                        path: options.dir.display().to_string(),
+                        source,
+                    }
                 })?;
                 crate::output::write_atomic(&path, text.as_bytes())?;
             }

@@ -461,7 +461,7 @@ fn output_through_a_symlink_replaces_the_target_and_keeps_the_link() {
 fn every_command_runs_within_a_400_mb_address_space() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut param = String::from(r#"{"type":"string","required":true}"#);
-    for i in (1..cozegen::ir::MAX_DEPTH).rev() {
+    for i in (1..cozegen::limits::MAX_DEPTH).rev() {
         param = format!(r#"{{"type":"object","required":true,"properties":{{"l{i}":{param}}}}}"#);
     }
     let deep = dir.path().join("deep.json");

@@ -455,7 +455,7 @@ fn read_case(
         .and_then(Value::as_bool)
         .ok_or("needs `valid`: true or false")?;
     let text = text.ok_or("needs `parameters`")?;
-    let value = cozegen::load::parse_json(text.as_bytes(), name)
+    let value = cozegen::source::parse_json(text.as_bytes(), name)
         .map_err(|e| format!("cozegen cannot read the parameters: {e}"))?;
     let mut exceptions = BTreeMap::new();
     let given = match entry.get("exceptions") {
@@ -527,7 +527,7 @@ fn load_samples(dir: &str, problems: &mut Vec<String>) -> Vec<Case> {
             continue;
         };
         let text = std::fs::read_to_string(&file).expect("read sample");
-        match cozegen::load::parse_json(text.as_bytes(), &stem) {
+        match cozegen::source::parse_json(text.as_bytes(), &stem) {
             Ok(value) => cases.push(Case {
                 name: format!("instance/{stem}"),
                 rule: SAMPLE_RULE.to_owned(),
@@ -770,16 +770,16 @@ fn ajv_judge(
 }
 
 fn tool_mcp_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
-    tool_leg(docs, cozegen::tool::Format::Mcp)
+    tool_leg(docs, cozegen::emit::tool::Format::Mcp)
 }
 
 fn tool_openai_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
-    tool_leg(docs, cozegen::tool::Format::OpenAi)
+    tool_leg(docs, cozegen::emit::tool::Format::OpenAi)
 }
 
 /// Ajv (draft 2020-12, strict, union types allowed for OpenAI's nullable types) on the tool
 /// definition's parameter schema.
-fn tool_leg(docs: &[Doc], format: cozegen::tool::Format) -> Option<Vec<Vec<Verdict>>> {
+fn tool_leg(docs: &[Doc], format: cozegen::emit::tool::Format) -> Option<Vec<Vec<Verdict>>> {
     if !js_tools_available("the conformance suite's tool legs") {
         return None;
     }
@@ -787,7 +787,7 @@ fn tool_leg(docs: &[Doc], format: cozegen::tool::Format) -> Option<Vec<Vec<Verdi
         .iter()
         .map(|doc| {
             let (mut tools, _) =
-                cozegen::tool::tools(&[&doc.workflow], format).expect("tool definitions");
+                cozegen::emit::tool::tools(&[&doc.workflow], format).expect("tool definitions");
             let tool = &mut tools[0];
             let strict = tool.strict == Some(true);
             let mut schema = Map::new();
@@ -977,7 +977,7 @@ fn validate_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
                     .iter()
                     .map(|case| {
                         let problems: Vec<String> =
-                            cozegen::validate::validate(&doc.workflow.input, case.value())
+                            cozegen::check::validate::validate(&doc.workflow.input, case.value())
                                 .iter()
                                 .map(ToString::to_string)
                                 .collect();

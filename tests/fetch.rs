@@ -353,17 +353,20 @@ fn oversized_body_is_refused_by_its_content_length() {
 fn oversized_body_without_content_length_is_cut_off_at_the_cap() {
     let body = format!("{{\"pad\": \"{}\"}}", "x".repeat(5000));
     let server = Api::scripted(vec![Reply::new(200, body).length(Length::UntilClose)]);
-    let options = cozegen::fetch::FetchOptions {
+    let options = cozegen::coze::fetch::FetchOptions {
         base_url: server.url(),
-        token: Some(cozegen::fetch::Token::new(TOKEN)),
+        token: Some(cozegen::coze::fetch::Token::new(TOKEN)),
         max_bytes: 1024,
         retries: 0,
         ..Default::default()
     };
-    let err = cozegen::fetch::fetch_bytes(&options, ID).unwrap_err();
+    let err = cozegen::coze::fetch::fetch_bytes(&options, ID).unwrap_err();
     let text = err.to_string();
     assert!(
-        matches!(err, cozegen::Error::ResponseTooLarge { limit: 1024, .. }),
+        matches!(
+            err,
+            cozegen::coze::Error::ResponseTooLarge { limit: 1024, .. }
+        ),
         "{text}"
     );
     assert_contains(&text, &["larger than 1 KiB (1024 bytes)"]);

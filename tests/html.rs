@@ -790,7 +790,7 @@ fn the_form_round_trips_every_corpus_instance() {
             );
             let text = std::fs::read_to_string(&file).expect("instance");
             let instance: Value = serde_json::from_str(&text).expect("instance JSON");
-            let problems = cozegen::validate::validate(&workflow.input, &instance);
+            let problems = cozegen::check::validate::validate(&workflow.input, &instance);
             let valid = problems.is_empty();
             if valid != stem(&file).starts_with("valid") {
                 let says: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -933,7 +933,7 @@ fn open_objects_take_undeclared_keys_through_the_form() {
         };
         let (workflow, _) = cozegen::load_workflow(&doc, &build).expect("loads");
         assert_eq!(
-            cozegen::validate::validate(&workflow.input, &instance).is_empty(),
+            cozegen::check::validate::validate(&workflow.input, &instance).is_empty(),
             open
         );
         let html = cozegen::emit::html::render(&workflow, &Default::default()).expect("renders");

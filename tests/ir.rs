@@ -176,7 +176,7 @@ fn the_message_among_a_chatflows_parameters_is_a_problem_that_says_where_it_goes
     let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let params = serde_json::json!({"city": "Paris", "USER_INPUT": "When?"});
     let w = build(&doc, false);
-    let problems: Vec<String> = cozegen::validate::validate(&w.input, &params)
+    let problems: Vec<String> = cozegen::check::validate::validate(&w.input, &params)
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -189,7 +189,7 @@ fn the_message_among_a_chatflows_parameters_is_a_problem_that_says_where_it_goes
     );
     // With open objects every undeclared key is accepted; the CLI warns about this one.
     let w = build(&doc, true);
-    assert!(cozegen::validate::validate(&w.input, &params).is_empty());
+    assert!(cozegen::check::validate::validate(&w.input, &params).is_empty());
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("params.json");
     std::fs::write(&path, params.to_string()).expect("write");

@@ -8,7 +8,7 @@ mod checks;
 use checks::{html_is_inert, on_big_stack, parse_deep_json, rust_is_data_only};
 use cozegen::emit::json_schema::{self, SchemaOptions};
 use cozegen::emit::{html, ir_json, rust, typescript};
-use cozegen::ir::MAX_DEPTH;
+use cozegen::limits::MAX_DEPTH;
 use cozegen::{BuildOptions, Error, Workflow, build, load_slice};
 use serde_json::Value;
 
@@ -30,7 +30,7 @@ fn nested(levels: usize, arrays: bool) -> String {
 fn schema_text(doc: &str) -> Result<String, Error> {
     let info = load_slice(doc.as_bytes(), "doc.json")?;
     let (workflow, _) = build(&info, &BuildOptions::default())?;
-    json_schema::render(&workflow, &SchemaOptions::default())
+    Ok(json_schema::render(&workflow, &SchemaOptions::default())?)
 }
 
 fn schema_of(doc: &str) -> Result<Value, Error> {
@@ -165,7 +165,7 @@ fn arrays_nested_to_the_limit_go_through_every_other_emitter() {
 #[test]
 fn objects_nested_past_the_limit_are_a_clear_error() {
     match schema_of(&nested(MAX_DEPTH + 1, false)) {
-        Err(Error::TooDeep { path, limit }) => {
+        Err(Error::Ir(cozegen::ir::Error::TooDeep { path, limit })) => {
             assert_eq!(limit, MAX_DEPTH);
             assert!(path.starts_with("input.l0.l1.l2"), "{path}");
             assert!(path.len() < 400, "path is shortened for the message");
@@ -178,7 +178,7 @@ fn objects_nested_past_the_limit_are_a_clear_error() {
 fn arrays_nested_past_the_limit_are_a_clear_error() {
     assert!(matches!(
         schema_of(&nested(MAX_DEPTH + 1, true)),
-        Err(Error::TooDeep { .. })
+        Err(Error::Ir(cozegen::ir::Error::TooDeep { .. }))
     ));
 }
 
@@ -186,7 +186,7 @@ fn arrays_nested_past_the_limit_are_a_clear_error() {
 fn absurdly_deep_json_is_rejected_before_parsing() {
     let doc = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
     match load_slice(doc.as_bytes(), "deep.json") {
-        Err(e @ Error::JsonTooDeep { .. }) => {
+        Err(e @ cozegen::source::Error::JsonTooDeep { .. }) => {
             let message = e.to_string();
             assert!(message.contains("deep.json: line 1"), "{message}");
         }
@@ -199,7 +199,7 @@ fn absurdly_deep_json_is_rejected_before_parsing() {
     );
     assert!(matches!(
         load_slice(doc.as_bytes(), "x"),
-        Err(Error::JsonTooDeep { .. })
+        Err(cozegen::source::Error::JsonTooDeep { .. })
     ));
 }
 
@@ -335,11 +335,11 @@ fn parameter_names_past_the_limit_are_a_clear_error() {
             r#"{{"input":{{"parameters":{{"outer":{{"type":"object","properties":{{"{name}":{{"type":"string"}}}}}}}}}}}}"#
         )
     };
-    let longest = "n".repeat(cozegen::ir::MAX_NAME_BYTES);
+    let longest = "n".repeat(cozegen::limits::MAX_NAME_BYTES);
     let schema = schema_of(&doc(&longest)).expect("a name at the limit is fine");
     assert!(schema["properties"]["outer"]["properties"][&longest].is_object());
     match schema_of(&doc(&format!("{longest}x"))) {
-        Err(e @ Error::NameTooLong { .. }) => {
+        Err(e @ Error::Ir(cozegen::ir::Error::NameTooLong { .. })) => {
             let message = e.to_string();
             assert!(message.contains("input.outer.nnn"), "{message}");
             assert!(message.contains("1025 bytes"), "{message}");

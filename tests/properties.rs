@@ -9,7 +9,8 @@ mod checks;
 
 use checks::{html_is_inert, rust_is_data_only};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
-use cozegen::emit::{Node, html, ir_json, rust, typescript};
+use cozegen::emit::{html, ir_json, rust, typescript};
+use cozegen::ir::Node;
 use cozegen::{BuildOptions, build, load_slice};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

@@ -8,8 +8,8 @@ mod common;
 
 use checks::rust_is_data_only;
 use common::*;
-use cozegen::emit::Node;
 use cozegen::emit::rust::{RustOptions, render, render_with_warnings};
+use cozegen::ir::Node;
 use cozegen::{BuildOptions, Workflow};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -678,7 +678,7 @@ fn write_if_changed(path: &Path, text: &str) {
 
 /// Whether `instance` is valid for `doc`'s start node by cozegen's own rules.
 fn valid_by_the_rules(doc: &Path, instance: &Value) -> bool {
-    cozegen::validate::validate(&workflow(doc).input, instance).is_empty()
+    cozegen::check::validate::validate(&workflow(doc).input, instance).is_empty()
 }
 
 /// The scratch crate, created and built once for the tests that share it.
@@ -1314,7 +1314,7 @@ fn the_deepest_accepted_document_renders_on_a_small_stack() {
     // MAX_DEPTH levels of nesting: objects inside arrays inside objects … (built as text: a
     // `Value` this deep would overflow the test thread's stack when dropped).
     let mut param = r#"{"type": "string", "description": "leaf", "default_value": "x"}"#.to_owned();
-    for level in 0..cozegen::ir::MAX_DEPTH - 1 {
+    for level in 0..cozegen::limits::MAX_DEPTH - 1 {
         param = if level % 2 == 0 {
             format!(r#"{{"type": "array", "items": {param}, "description": "d{level}"}}"#)
         } else {
@@ -1421,7 +1421,7 @@ fn rust_help_matches_golden() {
 #[test]
 fn the_deepest_accepted_document_compiles_with_the_advice_it_gives() {
     let mut param = r#"{"type": "integer", "required": true}"#.to_owned();
-    for level in (1..cozegen::ir::MAX_DEPTH).rev() {
+    for level in (1..cozegen::limits::MAX_DEPTH).rev() {
         param = format!(
             r#"{{"type": "object", "required": true, "properties": {{"l{level}": {param}}}}}"#
         );

@@ -9,7 +9,8 @@ mod common;
 use common::api::{Api, Reply, expect_exit, workflow_target};
 use common::*;
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
-use cozegen::emit::{Node, html, ir_json, rust, typescript};
+use cozegen::emit::{html, ir_json, rust, typescript};
+use cozegen::ir::Node;
 use cozegen::ir::rules::{FILE_URL_PATTERN, FileValues};
 use cozegen::ir::{FileKind, Platform, Type, Workflow};
 use cozegen::{BuildOptions, Error, Warning, build, load_slice};
@@ -18,7 +19,7 @@ use serde_json::{Value, json};
 fn load(doc: &Value) -> cozegen::Result<(Workflow, Vec<Warning>)> {
     let text = doc.to_string();
     let info = load_slice(text.as_bytes(), "canvas.json")?;
-    build(&info, &BuildOptions::default())
+    Ok(build(&info, &BuildOptions::default())?)
 }
 
 fn canvas(outputs: Value) -> Value {
@@ -256,7 +257,10 @@ fn unknown_variable_types_fall_back_to_any_value_with_a_warning() {
 fn a_canvas_without_a_start_node_is_an_error() {
     let doc = json!({"nodes": [{"id": "900001", "type": "2", "data": {}}], "edges": []});
     let err = load(&doc).expect_err("no start node");
-    assert!(matches!(err, Error::Canvas { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Source(cozegen::source::Error::Canvas { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("no start node"), "{err}");
 }
 
@@ -357,9 +361,9 @@ fn deep_canvases_load_without_overflowing_the_stack_and_too_deep_ones_are_refuse
     let depth_on_a_small_stack = |text: String| {
         std::thread::Builder::new()
             .stack_size(256 << 10)
-            .spawn(move || {
+            .spawn(move || -> cozegen::Result<usize> {
                 let info = load_slice(text.as_bytes(), "deep.json")?;
-                build(&info, &BuildOptions::default()).map(|(w, _)| w.input.depth)
+                Ok(build(&info, &BuildOptions::default())?.0.input.depth)
             })
             .expect("thread")
             .join()
@@ -372,7 +376,8 @@ fn deep_canvases_load_without_overflowing_the_stack_and_too_deep_ones_are_refuse
         );
         assert!(matches!(
             depth_on_a_small_stack(document(2_005)),
-            Err(Error::TooDeep { .. } | Error::JsonTooDeep { .. })
+            Err(Error::Ir(cozegen::ir::Error::TooDeep { .. })
+                | Error::Source(cozegen::source::Error::JsonTooDeep { .. }))
         ));
     }
 }
@@ -464,7 +469,7 @@ fn studio_file_values_are_urls_only_in_validate() {
     ])))
     .expect("loads");
     let check = |v: Value| -> Vec<String> {
-        cozegen::validate::validate(&w.input, &v)
+        cozegen::check::validate::validate(&w.input, &v)
             .iter()
             .map(ToString::to_string)
             .collect()
@@ -484,7 +489,7 @@ fn studio_file_values_are_urls_only_in_validate() {
     let cloud = json!({"input": {"parameters": {"photo": {"type": "image", "required": true}}}});
     let (w, _) = load(&cloud).expect("cloud");
     assert!(
-        cozegen::validate::validate(&w.input, &json!({"photo": "{\"file_id\":\"7351\"}"}))
+        cozegen::check::validate::validate(&w.input, &json!({"photo": "{\"file_id\":\"7351\"}"}))
             .is_empty()
     );
 }

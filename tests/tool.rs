@@ -5,7 +5,7 @@ mod common;
 
 use common::api::{Api, TOKEN, expect_exit, list_target, run_in, workflow_target};
 use common::*;
-use cozegen::tool::{self, Format};
+use cozegen::emit::tool::{self, Format};
 use serde_json::{Value, json};
 
 const FORMATS: [&str; 4] = ["openai", "openai-chat", "anthropic", "mcp"];
@@ -364,7 +364,7 @@ fn a_deep_document_gets_its_tools_without_a_big_stack() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let mut param = String::from(r#"{"type":"string","required":true}"#);
-    for i in (1..cozegen::ir::MAX_DEPTH).rev() {
+    for i in (1..cozegen::limits::MAX_DEPTH).rev() {
         param = format!(r#"{{"type":"object","required":true,"properties":{{"l{i}":{param}}}}}"#);
     }
     let dir = tempfile::tempdir().expect("tempdir");

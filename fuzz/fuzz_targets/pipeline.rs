@@ -4,7 +4,8 @@
 #![no_main]
 
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
-use cozegen::emit::{Node, html, ir_json, rust, typescript};
+use cozegen::emit::{html, ir_json, rust, typescript};
+use cozegen::ir::Node;
 use cozegen::{BuildOptions, build, load_slice};
 use libfuzzer_sys::fuzz_target;
 

@@ -82,7 +82,7 @@ struct Request {
     /// The path as written, for messages.
     file: String,
     file_span: Span,
-    node: cozegen::emit::Node,
+    node: cozegen::ir::Node,
     type_name: Option<(String, Span)>,
     output_type_name: Option<(String, Span)>,
     derives: Option<(Vec<String>, Span)>,
@@ -163,7 +163,7 @@ fn failure(error: &cozegen::Error, path: &Path, file: &str, manifest_dir: &Path)
 fn options(
     request: &Request,
 ) -> Result<(cozegen::BuildOptions, cozegen::emit::rust::RustOptions), Failure> {
-    use cozegen::emit::Node;
+    use cozegen::ir::Node;
     let mut build = cozegen::BuildOptions {
         open_objects: request.open_objects,
         ..Default::default()
@@ -369,7 +369,7 @@ fn parse(input: TokenStream) -> Result<Request, Failure> {
     let mut request = Request {
         file,
         file_span,
-        node: cozegen::emit::Node::Input,
+        node: cozegen::ir::Node::Input,
         type_name: None,
         output_type_name: None,
         derives: None,
@@ -425,8 +425,8 @@ fn parse(input: TokenStream) -> Result<Request, Failure> {
         match key.as_str() {
             "node" => {
                 request.node = match value.to_string().as_str() {
-                    "input" => cozegen::emit::Node::Input,
-                    "output" => cozegen::emit::Node::Output,
+                    "input" => cozegen::ir::Node::Input,
+                    "output" => cozegen::ir::Node::Output,
                     _ => {
                         return Err(Failure::new(
                             value.span(),

@@ -7,7 +7,7 @@
 //! parameters, not with the square of their depth. Paths are not written; each object and array
 //! says where it is used (`parent`), which gives them.
 
-use crate::error::Result;
+use crate::emit::Result;
 use crate::ir::rules::FileValues;
 use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
 use crate::ir::{CONVERSATION_PARAM, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
@@ -27,7 +27,7 @@ struct IrView {
 pub fn to_value(workflow: &Workflow) -> Result<crate::json::Deep> {
     write(workflow)
         .parse::<crate::json::Deep>()
-        .map_err(|e| crate::Error::Internal(format!("cannot read the IR back: {e}")))
+        .map_err(|e| crate::emit::Error::Internal(format!("cannot read the IR back: {e}")))
 }
 
 /// The IR as pretty-printed JSON text, ending in a newline.

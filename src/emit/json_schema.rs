@@ -11,8 +11,8 @@
 //! The schema nests as deep as the parameters; it is written with an explicit stack over the
 //! IR's tables.
 
-use super::Node;
-use crate::error::Result;
+use crate::emit::Result;
+use crate::ir::Node;
 use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM, TIME_PATTERN};
 use crate::ir::{ArrayId, FileKind, MESSAGE_PARAM, ObjectId, Type, Types, Workflow};
 use crate::json::Writer;
@@ -61,7 +61,7 @@ struct SchemaView {
 pub fn schema(workflow: &Workflow, options: &SchemaOptions) -> Result<Schema> {
     // `Schema` holds a plain `Value`; the caller owns its depth from here.
     Schema::try_from(value(workflow, options)?)
-        .map_err(|e| crate::Error::Internal(format!("the schema is not an object: {e}")))
+        .map_err(|e| crate::emit::Error::Internal(format!("the schema is not an object: {e}")))
 }
 
 /// The schema as a plain value, read back level by level from compact text (pretty text of a
@@ -71,7 +71,7 @@ pub(crate) fn value(workflow: &Workflow, options: &SchemaOptions) -> Result<serd
     let text = write(workflow, options, false);
     Ok(text
         .parse::<crate::json::Deep>()
-        .map_err(|e| crate::Error::Internal(format!("cannot read the schema back: {e}")))?
+        .map_err(|e| crate::emit::Error::Internal(format!("cannot read the schema back: {e}")))?
         .into_value())
 }
 

@@ -15,11 +15,11 @@
 //! the document goes into them but the root's type name, the required variables' names (as
 //! string literals) and the id's digits.
 
-use super::Node;
-use crate::error::Result;
-use crate::ir::path::{is_plain, needs_escape, push_escaped, quote};
+use crate::emit::Result;
+use crate::ir::Node;
 use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM};
 use crate::ir::{Parent, Type, Types, Workflow};
+use crate::text::{is_plain, needs_escape, push_escaped, quote};
 use askama::Template;
 
 /// Choices for the TypeScript artifact.

@@ -217,7 +217,7 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
                     return Err(describe(
                         &contexts,
                         task.context,
-                        format!("property {} is not declared", super::path::quote(extra)),
+                        format!("property {} is not declared", crate::text::quote(extra)),
                     ));
                 }
                 let slot = push_value(
@@ -240,7 +240,7 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
                                 task.context,
                                 format!(
                                     "required property {} is missing",
-                                    super::path::quote(&field.name)
+                                    crate::text::quote(&field.name)
                                 ),
                             ));
                         }
@@ -309,7 +309,7 @@ fn describe(
         let (parent, context) = &contexts[i];
         parts.push(match context {
             Context::Element(n) => format!("element {n}: "),
-            Context::Property(name) => format!("property {}: ", super::path::quote(name)),
+            Context::Property(name) => format!("property {}: ", crate::text::quote(name)),
         });
         at = *parent;
     }
@@ -397,7 +397,7 @@ fn exact_integer(text: &str) -> Option<Result<i64, String>> {
 
 /// Untrusted text quoted for a message, cut short so one bad default cannot flood the output.
 fn shorten(s: &str) -> String {
-    super::path::quote(&super::path::printable(s, 60))
+    crate::text::quote(&crate::text::printable(s, 60))
 }
 
 #[cfg(test)]

@@ -8,29 +8,51 @@
 //! stores its path, which [`Types::path`] derives from the parents when it is needed.
 
 pub mod defaults;
+pub mod error;
 pub mod names;
 pub mod path;
 pub mod rules;
 
-use crate::error::{Error, Result, Warning};
+use crate::warning::Warning;
+pub use error::Error;
+
+/// Shorthand for results of building the IR.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+use crate::limits::{MAX_DEPTH, MAX_ID_LEN, MAX_NAME_BYTES};
 pub use crate::model::Platform;
 use crate::model::{self, Scalar};
+use crate::text;
 use names::{FieldIdents, TypeNames};
 pub use path::{Path, Segment};
 use std::borrow::Cow;
 
-/// The deepest parameter nesting cozegen accepts (each object or array level counts one).
-/// Deeper documents get [`Error::TooDeep`] naming the path where the limit was crossed.
-pub const MAX_DEPTH: usize = 2_000;
+/// Which node of the workflow an artifact describes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Node {
+    /// The start node: the `parameters` a run takes.
+    #[default]
+    Input,
+    /// The end node: the variables a run returns.
+    Output,
+}
 
-/// The longest parameter name cozegen accepts, in bytes. Names are free text on the wire, but
-/// one goes verbatim into the generated code (a serde `rename`, a TypeScript key), and rustc
-/// needs gigabytes for a 10,000-byte `rename`; Coze's editor allows far shorter names.
-pub const MAX_NAME_BYTES: usize = 1_024;
+impl Node {
+    /// The node's parameters in `workflow`.
+    pub fn types(self, workflow: &Workflow) -> &Types {
+        match self {
+            Node::Input => &workflow.input,
+            Node::Output => &workflow.output,
+        }
+    }
 
-/// The longest workflow ID a run is sent with, in digits (as `cozegen run` and the fetch client
-/// accept them).
-pub const MAX_RUN_ID_LEN: usize = 32;
+    /// The node's name in paths and messages: `input` or `output`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Node::Input => "input",
+            Node::Output => "output",
+        }
+    }
+}
 
 /// A workflow's start and end nodes, normalized.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,11 +141,11 @@ pub struct Details {
     /// The workflow ID (`workflow_id`), as the document gives it (docs quote it).
     pub id: Option<String>,
     /// The ID a run is sent with: [`Details::id`] when it is one Coze runs (1 to
-    /// [`MAX_RUN_ID_LEN`] ASCII digits), else `None` with a warning. Generated code declares it
+    /// [`MAX_ID_LEN`] ASCII digits), else `None` with a warning. Generated code declares it
     /// as `WORKFLOW_ID` only then: the id is untrusted text that goes into code.
     pub run_id: Option<String>,
     /// The app a run or chat is sent with (`app_id` of the request): [`Details::app_id`] when
-    /// it is a Coze app's ID (1 to [`MAX_RUN_ID_LEN`] digits, not the `0` of a workflow outside
+    /// it is a Coze app's ID (1 to [`MAX_ID_LEN`] digits, not the `0` of a workflow outside
     /// any app). A workflow or chatflow of an app runs only with its app.
     pub run_app_id: Option<String>,
     /// The workflow name (`workflow_name`).
@@ -574,9 +596,7 @@ pub fn build(
     let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
     let mut chat = chat(details.flow_mode.as_deref(), input_params);
     details.run_app_id = details.app_id.clone().filter(|id| {
-        (1..=MAX_RUN_ID_LEN).contains(&id.len())
-            && id != "0"
-            && id.bytes().all(|b| b.is_ascii_digit())
+        (1..=MAX_ID_LEN).contains(&id.len()) && id != "0" && id.bytes().all(|b| b.is_ascii_digit())
     });
     if let Some(chat) = &mut chat {
         chat.app_id = details.run_app_id.clone();
@@ -638,7 +658,7 @@ fn root_name(chosen: Option<&str>, workflow_name: Option<&str>, suffix: &str) ->
     match chosen {
         Some(name) if names::is_valid_type_name(name) => Ok(name.to_owned()),
         Some(name) => Err(Error::InvalidTypeName {
-            name: path::printable(name, 80),
+            name: text::printable(name, 80),
         }),
         None => Ok(names::root_type_name(workflow_name, suffix)),
     }
@@ -663,18 +683,18 @@ fn details(basic: Option<&model::WorkflowBasic>) -> Details {
     }
 }
 
-/// The workflow ID a run is sent with: `id` when it is 1 to [`MAX_RUN_ID_LEN`] ASCII digits.
+/// The workflow ID a run is sent with: `id` when it is 1 to [`MAX_ID_LEN`] ASCII digits.
 fn run_id(id: Option<&str>, warnings: &mut Vec<Warning>) -> Option<String> {
     let id = id?;
-    if id.len() <= MAX_RUN_ID_LEN && id.bytes().all(|b| b.is_ascii_digit()) {
+    if id.len() <= MAX_ID_LEN && id.bytes().all(|b| b.is_ascii_digit()) {
         return Some(id.to_owned());
     }
     warnings.push(Warning {
         path: "workflow_detail.workflow_id".to_owned(),
         message: format!(
-            "{} is not a Coze workflow ID (1 to {MAX_RUN_ID_LEN} digits): generated code \
+            "{} is not a Coze workflow ID (1 to {MAX_ID_LEN} digits): generated code \
              declares no `WORKFLOW_ID`",
-            path::quote(&path::printable(id, 60))
+            text::quote(&text::printable(id, 60))
         ),
     });
     None
@@ -982,7 +1002,7 @@ impl<'w, 'o> Builder<'w, 'o> {
             other => match FileKind::from_coze_name(other) {
                 Some(kind) => Level::Leaf(Type::File(kind)),
                 None => {
-                    let shown = path::quote(&path::printable(other, 40));
+                    let shown = text::quote(&text::printable(other, 40));
                     self.warn(format!(
                         "has unknown type {shown}; any JSON value is accepted"
                     ));
@@ -1043,7 +1063,7 @@ impl<'w, 'o> Builder<'w, 'o> {
         let mut out = String::from(self.node);
         for step in &self.path {
             match step {
-                Step::Name(name) => path::push_name(&mut out, name, true),
+                Step::Name(name) => crate::text::push_name(&mut out, name, true),
                 Step::Items => out.push_str("[]"),
             }
         }
@@ -1058,8 +1078,8 @@ impl<'w, 'o> Builder<'w, 'o> {
             Some(Scalar::String(s)) if s.eq_ignore_ascii_case("false") || s.is_empty() => false,
             Some(other) => {
                 let shown = match other {
-                    Scalar::Json(v) => path::printable(v, 40),
-                    other => path::quote(&other.as_text().unwrap_or_default()),
+                    Scalar::Json(v) => text::printable(v, 40),
+                    other => text::quote(&other.as_text().unwrap_or_default()),
                 };
                 self.warn(format!(
                     "has `required` = {shown}, which is not a boolean; treated as optional"

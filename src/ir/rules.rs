@@ -23,7 +23,7 @@
 //! out, never sent as `null`. Numbers in text (`"42"`) are strings, not numbers.
 
 use super::{ObjectId, Type, Types};
-use crate::ir::path::{is_plain, printable, quote};
+use crate::text::{is_plain, printable, quote};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::fmt;

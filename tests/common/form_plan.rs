@@ -8,7 +8,7 @@
 //! added. A value whose JSON type no control can enter (`"3"` for an integer, an unknown key)
 //! becomes an [`Action::Unfillable`], which the filler reports as the case's outcome.
 
-use cozegen::ir::{ObjectId, Type, Types, path};
+use cozegen::ir::{ObjectId, Type, Types};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -102,7 +102,7 @@ pub fn plan(types: &Types, instance: &Value) -> Vec<Action> {
                 let mut later = Vec::new();
                 for field in &object.fields {
                     let mut child = name.clone();
-                    path::push_name(&mut child, &field.name, !name.is_empty());
+                    cozegen::text::push_name(&mut child, &field.name, !name.is_empty());
                     match map.get(&field.name) {
                         Some(value) => later.push(Task::Value {
                             ty: &field.ty,
@@ -122,7 +122,7 @@ pub fn plan(types: &Types, instance: &Value) -> Vec<Action> {
                     }
                     if object.closed {
                         let mut child = name.clone();
-                        path::push_name(&mut child, key, !name.is_empty());
+                        cozegen::text::push_name(&mut child, key, !name.is_empty());
                         later.push(Task::Act(Action::Unfillable {
                             name: child,
                             reason: "is not a parameter of this workflow: the form has no \

@@ -8,7 +8,7 @@
 //! editor, a parameter is called by its wire name, and its rows by that name and a number.
 
 use super::i18n::{Lang, Messages};
-use crate::ir::{FileKind, Type, Types, path};
+use crate::ir::{FileKind, Type, Types};
 use std::borrow::Cow;
 
 /// Words written in capitals wherever they appear in a name: `user_id` → "User ID".
@@ -178,7 +178,7 @@ pub(super) fn coze_type(m: &'static Messages, types: &Types, ty: &Type) -> Cow<'
     let base: Cow<'static, str> = match inner {
         Type::Any(Some(declared)) => Cow::Owned(m.format(
             "coze.unknown",
-            &[("declared", &path::printable(declared, 40))],
+            &[("declared", &crate::text::printable(declared, 40))],
         )),
         Type::Any(None) => Cow::Borrowed(m.get("coze.none")),
         Type::Map => Cow::Borrowed(m.get("coze.map")),

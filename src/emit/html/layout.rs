@@ -15,7 +15,7 @@ use super::human;
 use super::i18n::Messages;
 use super::model::Node;
 use crate::ir::rules::FileValues;
-use crate::ir::{Literal, Type, Types, ValueId, path};
+use crate::ir::{Literal, Type, Types, ValueId};
 use crate::json::{Writer, float_text};
 use std::borrow::Cow;
 
@@ -393,13 +393,13 @@ fn field_names<'a>(parent: &[Cow<'a, str>], name: &'a str) -> Vec<Cow<'a, str>> 
     let (last, rest) = parent.split_last().expect("name pieces are never empty");
     let mut pieces = Vec::with_capacity(parent.len());
     pieces.extend_from_slice(rest);
-    if last.is_empty() && path::is_plain(name) {
+    if last.is_empty() && crate::text::is_plain(name) {
         pieces.push(Cow::Borrowed(name));
     } else {
         let mut text = String::with_capacity(last.len() + name.len() + 1);
         text.push_str(last);
         // After a row index (`rows[0]` then `.sku`) the name is dotted too.
-        path::push_name(&mut text, name, !last.is_empty());
+        crate::text::push_name(&mut text, name, !last.is_empty());
         pieces.push(Cow::Owned(text));
     }
     pieces

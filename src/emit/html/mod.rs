@@ -19,8 +19,8 @@ pub mod i18n;
 mod layout;
 mod model;
 
-use crate::error::{Error, Result};
-use crate::ir::{Workflow, path};
+use crate::emit::{Error, Result};
+use crate::ir::Workflow;
 use askama::Template;
 use i18n::{Lang, Messages};
 use layout::{Control, Row};
@@ -93,7 +93,7 @@ pub fn check_action(url: &str) -> std::result::Result<String, String> {
 pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
     let origin = match &options.action {
         Some(url) => Some(check_action(url).map_err(|reason| Error::InvalidAction {
-            url: path::printable(url, 200),
+            url: crate::text::printable(url, 200),
             reason,
         })?),
         None => None,
@@ -101,7 +101,7 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
     let upload_origin = match &options.upload_action {
         Some(url) => Some(
             check_action(url).map_err(|reason| Error::InvalidUploadAction {
-                url: path::printable(url, 200),
+                url: crate::text::printable(url, 200),
                 reason,
             })?,
         ),

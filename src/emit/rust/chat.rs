@@ -4,8 +4,9 @@
 //! goes in `additional_messages`.
 
 use super::layout;
-use crate::error::{Result, Warning};
+use crate::emit::Result;
 use crate::ir::Workflow;
+use crate::warning::Warning;
 use askama::Template;
 
 /// The chat request, `templates/rust/chat.rs`: fixed code like the run helpers', whose only

@@ -7,8 +7,8 @@
 //! [`string_literal`], so no default can become code.
 
 use super::layout;
-use crate::ir::path::needs_escape;
 use crate::ir::{Literal, Type, Types, ValueId};
+use crate::text::needs_escape;
 
 /// serde_json refuses JSON nested this deep (its recursion limit): a compound default that deep
 /// could not be read back by `from_json`, so it gets no default function.

@@ -5,8 +5,8 @@
 //! fields'; a requested derive a type cannot take is left off it and said so. Any other derive
 //! (`schemars::JsonSchema`, …) needs nothing from the fields and goes on every data type.
 
-use crate::error::{Error, Result};
-use crate::ir::path::printable;
+use crate::emit::{Error, Result};
+use crate::text::printable;
 
 /// The derives every generated struct has.
 /// (`Deserialize` is written out: a struct is read from a JSON object only.)

@@ -5,7 +5,7 @@
 //! code (every line is a `///` comment), open a doctest or a code span, write HTML, nor hide
 //! reordered text. Names shown inside cozegen's own sentences go in [`code_span`]s.
 
-use crate::ir::path::{needs_escape, push_escaped};
+use crate::text::{needs_escape, push_escaped};
 use std::borrow::Cow;
 
 /// Untrusted text as Markdown doc lines that render as the text and nothing else.

@@ -52,9 +52,10 @@ pub(crate) mod docs;
 mod layout;
 mod views;
 
-use super::Node;
-use crate::error::{Result, Warning};
+use crate::emit::Result;
+use crate::ir::Node;
 use crate::ir::Workflow;
+use crate::warning::Warning;
 use askama::Template;
 pub use docs::doc_lines;
 use std::borrow::Cow;

@@ -5,14 +5,14 @@
 //! the first (an object's nested objects come after it in the table), and everything else in
 //! one pass from the first to the last.
 
-use super::Node;
 use super::defaults::{self, string_literal};
 use super::derives::{self, Caps, Derive};
 use super::docs::{code_span, code_span_cut, push_doc_lines};
 use super::layout::{self, Init, RustType};
-use crate::error::Warning;
+use crate::ir::Node;
 use crate::ir::rules::{FileValues, TIME_FORM};
 use crate::ir::{Object, ObjectId, Parent, Type, Types, Workflow};
+use crate::warning::Warning;
 use std::borrow::Cow;
 
 /// Doc lines: each is written `/// line`, or `///` when empty.

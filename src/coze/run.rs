@@ -22,8 +22,9 @@
 //! `Retry-After` are retried. The token never appears in an error; text from the server is
 //! scrubbed of it.
 
-use crate::error::{Error, Result};
-use crate::fetch::{self, FetchOptions, Token, scalar_text};
+use crate::coze::Error;
+use crate::coze::fetch::Result;
+use crate::coze::fetch::{self, FetchOptions, Token, scalar_text};
 use crate::ir::Workflow;
 use crate::ir::rules::Problem;
 use crate::model::Scalar;

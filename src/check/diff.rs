@@ -17,9 +17,9 @@
 //! to a consumer. The comparison walks both versions' tables with an explicit stack and looks
 //! names up by index, so it is linear in their size.
 
-use crate::emit::Node;
-use crate::ir::path::{printable, quote};
+use crate::ir::Node;
 use crate::ir::{ObjectId, Parent, Type, Types, ValueId, Workflow};
+use crate::text::{printable, quote};
 use std::collections::HashMap;
 use std::fmt;
 

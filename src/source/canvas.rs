@@ -30,11 +30,12 @@
 //! A canvas without a start node, or whose variables are not lists of named objects, is an
 //! [`Error::Canvas`] naming the place.
 
-use crate::error::{Error, Result, Warning};
-use crate::ir::path;
 use crate::model::{
     NodeParams, Origin, OutputNode, Param, Params, Platform, Scalar, WorkflowBasic, WorkflowInfo,
 };
+use crate::source::{Error, Result};
+use crate::text;
+use crate::warning::Warning;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
@@ -178,7 +179,7 @@ impl Reader<'_> {
     fn error(&self, at: &str, message: &str) -> Error {
         Error::Canvas {
             source_name: self.source_name.to_owned(),
-            path: path::printable(at, 240),
+            path: text::printable(at, 240),
             message: message.to_owned(),
         }
     }
@@ -291,11 +292,11 @@ impl Reader<'_> {
                 _ => return Err(self.error(&at, "has no `name` (a non-empty string)")),
             };
             if out.contains_key(&name) {
-                let shown = path::quote(&path::printable(&name, 80));
+                let shown = text::quote(&text::printable(&name, 80));
                 return Err(self.error(&at, &format!("a second variable is named {shown}")));
             }
             let mut param_path = place.param.clone();
-            path::push_name(&mut param_path, &name, true);
+            text::push_name(&mut param_path, &name, true);
             // An end node's parameter, or a property of an object built from references:
             // `{name, input: {type, schema, …}}`; the variable's own fields otherwise.
             let (spec, spec_at) = match item.get("input") {
@@ -395,7 +396,7 @@ impl Reader<'_> {
             _ => None,
         };
         if n.is_none() {
-            let shown = path::printable(&scalar(raw).as_text().unwrap_or_default(), 40);
+            let shown = text::printable(&scalar(raw).as_text().unwrap_or_default(), 40);
             self.warn(
                 &place.param,
                 format!("has assistType `{shown}`, which is not a number; ignored"),

@@ -15,20 +15,25 @@
 //! into an [`Error`].
 //!
 //! ```no_run
-//! use cozegen::fetch::{FetchOptions, Token};
+//! use cozegen::coze::fetch::{FetchOptions, Token};
 //!
 //! let options = FetchOptions {
 //!     token: Some(Token::new(std::env::var("COZE_API_TOKEN").unwrap_or_default())),
 //!     ..FetchOptions::default()
 //! };
-//! let info = cozegen::fetch::fetch_workflow(&options, "7350583675492388916")?;
+//! let info = cozegen::coze::fetch::fetch_workflow(&options, "7350583675492388916")?;
 //! let (workflow, _warnings) = cozegen::build(&info, &Default::default())?;
 //! # Ok::<(), cozegen::Error>(())
 //! ```
 
-use crate::error::{Error, FetchFailure, Result};
-use crate::ir::path::{printable, quote};
+use crate::coze::error::{Error, FetchFailure};
+use crate::source::Error as SourceError;
+
+/// Shorthand for results of talking to Coze.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+use crate::limits::MAX_ID_LEN;
 use crate::model::{ResponseDetail, Scalar, WorkflowInfo};
+use crate::text::{printable, quote};
 use std::fmt;
 use std::time::Duration;
 
@@ -38,9 +43,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.coze.cn";
 
 /// The default cap on the response size, in bytes.
 pub const MAX_RESPONSE_BYTES: u64 = 64 << 20;
-
-/// The longest workflow ID accepted (Coze's are 19 digits today).
-pub const MAX_WORKFLOW_ID_LEN: usize = 32;
 
 /// The longest single wait between two attempts, whatever `Retry-After` asks for.
 pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
@@ -128,7 +130,7 @@ impl Default for FetchOptions {
 pub fn fetch_workflow(options: &FetchOptions, workflow_id: &str) -> Result<WorkflowInfo> {
     let (url, bytes) = fetch(options, workflow_id)?;
     let token = options.token.as_ref();
-    let info = crate::load::load_slice(&bytes, &format!("the response from {url}"))
+    let info = crate::source::load_slice(&bytes, &format!("the response from {url}"))
         .map_err(|e| scrub_error(e, token))?;
     refuse_echo(&url, &bytes, token)?;
     Ok(info)
@@ -149,9 +151,9 @@ pub fn snapshot(options: &FetchOptions, workflow_id: &str) -> Result<String> {
     let (url, bytes) = fetch(options, workflow_id)?;
     let token = options.token.as_ref();
     let source_name = format!("the response from {url}");
-    crate::load::load_slice(&bytes, &source_name).map_err(|e| scrub_error(e, token))?;
+    crate::source::load_slice(&bytes, &source_name).map_err(|e| scrub_error(e, token))?;
     refuse_echo(&url, &bytes, token)?;
-    pretty(&bytes, &source_name).map_err(|e| scrub_error(e, token))
+    pretty(&bytes, &source_name)
 }
 
 /// An answer that was read as a success but holds the token that was sent is refused, so the
@@ -188,8 +190,8 @@ pub(crate) fn check_workflow_id(id: &str, token: Option<&Token>) -> Result<()> {
 
 /// Coze IDs are digits, which also keeps them from altering a request's path or query.
 fn check_id(id: &str, token: Option<&Token>, error: fn(String, usize) -> Error) -> Result<()> {
-    if id.is_empty() || id.len() > MAX_WORKFLOW_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(error(printable(&scrub(id, token), 60), MAX_WORKFLOW_ID_LEN));
+    if id.is_empty() || id.len() > MAX_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(error(printable(&scrub(id, token), 60), MAX_ID_LEN));
     }
     Ok(())
 }
@@ -824,65 +826,67 @@ pub(crate) fn scrub(text: &str, token: Option<&Token>) -> String {
 }
 
 /// Scrubs the token from the texts of an error raised while reading a fetched body.
-pub(crate) fn scrub_error(error: Error, token: Option<&Token>) -> Error {
+pub(crate) fn scrub_error(error: SourceError, token: Option<&Token>) -> Error {
     let s = |text: String| scrub(&text, token);
-    match error {
-        Error::Api { code, msg, logid } => Error::Api {
+    Error::Document(match error {
+        SourceError::Api { code, msg, logid } => SourceError::Api {
             code: s(code),
             msg: s(msg),
             logid: logid.map(s),
         },
-        Error::Json {
+        SourceError::Json {
             source_name,
             line,
             column,
             path,
             message,
-        } => Error::Json {
+        } => SourceError::Json {
             source_name: s(source_name),
             line,
             column,
             path: s(path),
             message: s(message),
         },
-        Error::TooLarge { source_name, limit } => Error::TooLarge {
+        SourceError::TooLarge { source_name, limit } => SourceError::TooLarge {
             source_name: s(source_name),
             limit,
         },
-        Error::JsonTooDeep {
+        SourceError::JsonTooDeep {
             source_name,
             line,
             column,
             limit,
             param_limit,
-        } => Error::JsonTooDeep {
+        } => SourceError::JsonTooDeep {
             source_name: s(source_name),
             line,
             column,
             limit,
             param_limit,
         },
-        Error::MissingData { source_name } => Error::MissingData {
+        SourceError::MissingData { source_name } => SourceError::MissingData {
             source_name: s(source_name),
         },
-        Error::MissingInput { source_name } => Error::MissingInput {
+        SourceError::MissingInput { source_name } => SourceError::MissingInput {
             source_name: s(source_name),
         },
-        Error::StudioAnswer { source_name } => Error::StudioAnswer {
+        SourceError::StudioAnswer { source_name } => SourceError::StudioAnswer {
             source_name: s(source_name),
         },
         other => other,
-    }
+    })
 }
 
 /// Re-indents a JSON document (key order and values kept). Depth was checked by `load_slice`.
 fn pretty(bytes: &[u8], source_name: &str) -> Result<String> {
-    let value = crate::json::Deep::from_slice(bytes).map_err(|e| Error::Json {
-        source_name: source_name.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        path: String::new(),
-        message: printable(&e.to_string(), 240),
+    let value = crate::json::Deep::from_slice(bytes).map_err(|e| {
+        Error::Document(SourceError::Json {
+            source_name: source_name.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            path: String::new(),
+            message: printable(&e.to_string(), 240),
+        })
     })?;
     let mut writer = crate::json::Writer::pretty(bytes.len() * 2);
     writer.value(value.value());
@@ -962,8 +966,7 @@ pub fn list_workflows(
             }) => return Err(Error::NoWorkflowList { url }),
             other => other?,
         };
-        let (items, has_more) = parse_list_page(&body, &format!("the response from {url}"))
-            .map_err(|e| scrub_error(e, token))?;
+        let (items, has_more) = parse_list_page(&body, &format!("the response from {url}"), token)?;
         refuse_echo(&url, &body, token)?;
         let count = items.len();
         let mut new = 0;
@@ -992,22 +995,28 @@ pub fn list_workflows(
 }
 
 /// One page of the list endpoint: its items and `has_more`, if the server said.
-fn parse_list_page(body: &[u8], source_name: &str) -> Result<(Vec<ListedWorkflow>, Option<bool>)> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| Error::Json {
-        source_name: source_name.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        path: String::new(),
-        message: e.to_string(),
+fn parse_list_page(
+    body: &[u8],
+    source_name: &str,
+    token: Option<&Token>,
+) -> Result<(Vec<ListedWorkflow>, Option<bool>)> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        Error::Document(SourceError::Json {
+            source_name: source_name.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            path: String::new(),
+            message: e.to_string(),
+        })
     })?;
     let text = scalar_text;
-    if let Some(error) = envelope_error(&value, None) {
+    if let Some(error) = envelope_error(&value, token) {
         return Err(error);
     }
     let Some(data) = value.get("data").filter(|d| d.is_object()) else {
-        return Err(Error::MissingData {
+        return Err(Error::Document(SourceError::MissingData {
             source_name: source_name.to_owned(),
-        });
+        }));
     };
     let items = match data.get("items") {
         Some(serde_json::Value::Array(items)) => items
@@ -1092,7 +1101,7 @@ pub fn check_version(version: &str) -> Result<()> {
 /// envelope is [`Error::Api`], an answer without a `data` object [`Error::MissingData`].
 fn checked_answer(url: &str, body: &[u8], token: Option<&Token>) -> Result<crate::json::Deep> {
     let source_name = format!("the response from {url}");
-    let deep = crate::load::parse_json(body, &source_name).map_err(|e| scrub_error(e, token))?;
+    let deep = crate::source::parse_json(body, &source_name).map_err(|e| scrub_error(e, token))?;
     let value = deep.value();
     if let Some(error) = envelope_error(value, token) {
         return Err(error);
@@ -1100,9 +1109,9 @@ fn checked_answer(url: &str, body: &[u8], token: Option<&Token>) -> Result<crate
     // An error answer is quoted scrubbed (above); a successful one holding the token is refused.
     refuse_echo(url, body, token)?;
     if !value.get("data").is_some_and(serde_json::Value::is_object) {
-        return Err(Error::MissingData {
+        return Err(Error::Document(SourceError::MissingData {
             source_name: scrub(&source_name, token),
-        });
+        }));
     }
     Ok(deep)
 }
@@ -1164,7 +1173,7 @@ pub fn snapshot_version(
         "version {} of workflow {workflow_id} from {page_url}",
         quote(&printable(version, 60))
     );
-    crate::load::load_slice(text.as_bytes(), &source_name).map_err(|e| scrub_error(e, token))?;
+    crate::source::load_slice(text.as_bytes(), &source_name).map_err(|e| scrub_error(e, token))?;
     Ok(text)
 }
 
@@ -1175,7 +1184,7 @@ pub fn fetch_version(
     version: &str,
 ) -> Result<WorkflowInfo> {
     let text = snapshot_version(options, workflow_id, version)?;
-    crate::load::load_slice(text.as_bytes(), "the fetched version")
+    crate::source::load_slice(text.as_bytes(), "the fetched version").map_err(Error::Document)
 }
 
 /// Pages through the published versions until `version`; returns the page's URL, the page,
@@ -1423,16 +1432,16 @@ mod tests {
         let page = br#"{"code":0,"msg":"","data":{"items":[
             {"workflow_id":"1","workflow_name":"a"},{"workflow_id":2},"junk",{"workflow_name":"no id"}],
             "has_more":true}}"#;
-        let (items, more) = parse_list_page(page, "page").expect("parses");
+        let (items, more) = parse_list_page(page, "page", None).expect("parses");
         assert_eq!(more, Some(true));
         let ids: Vec<_> = items.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["1", "2", ""]);
         assert_eq!(items[0].name.as_deref(), Some("a"));
-        let (items, more) = parse_list_page(br#"{"data":{}}"#, "page").expect("parses");
+        let (items, more) = parse_list_page(br#"{"data":{}}"#, "page", None).expect("parses");
         assert!(items.is_empty() && more.is_none());
-        let err = parse_list_page(br#"{"code":4101,"msg":"bad token"}"#, "page").unwrap_err();
+        let err = parse_list_page(br#"{"code":4101,"msg":"bad token"}"#, "page", None).unwrap_err();
         assert!(matches!(err, Error::Api { .. }), "{err}");
-        assert!(parse_list_page(br#"{"code":0}"#, "page").is_err());
+        assert!(parse_list_page(br#"{"code":0}"#, "page", None).is_err());
     }
 
     #[test]
@@ -1477,7 +1486,6 @@ mod tests {
         for bad in ["", "v 1", "v1\n", &"v".repeat(MAX_VERSION_LEN + 1)] {
             let err = check_version(bad).unwrap_err();
             assert!(matches!(err, Error::InvalidVersion { .. }), "{bad}: {err}");
-            assert_eq!(err.exit_code(), 2);
         }
     }
 

@@ -23,11 +23,12 @@
 //! Tool names match `^[a-zA-Z0-9_-]{1,64}$` for every vendor ([`tool_name`]); descriptions are
 //! capped per vendor ([`Format::description_cap`]).
 
-use crate::emit::Node;
+use crate::emit::Result;
 use crate::emit::json_schema::{self, Draft, SchemaOptions};
-use crate::error::{Result, Warning};
+use crate::ir::Node;
 use crate::ir::Workflow;
 use crate::json::Writer;
+use crate::warning::Warning;
 use askama::Template;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -272,7 +273,13 @@ pub fn tool(
     // for each level of parameters (an object and its `properties`).
     let depth = 2 * workflow.input.depth.max(workflow.output.depth) + 8;
     let at = format!("tool {name}");
-    crate::load::on_stack(depth, &at, || build_tool(workflow, name, format, warnings))
+    crate::json::with_stack(depth, || build_tool(workflow, name, format, warnings)).unwrap_or_else(
+        |e| {
+            Err(crate::emit::Error::Internal(format!(
+                "{at}: cannot start a thread with the stack for {depth} levels: {e}"
+            )))
+        },
+    )
 }
 
 fn build_tool(

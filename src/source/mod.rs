@@ -3,20 +3,20 @@
 //! Loading checks size and nesting before parsing, unwraps the response envelope (an error
 //! envelope becomes [`Error::Api`]), and insists on `input` being present.
 
-use crate::error::{Error, Result};
-use crate::ir::path::printable;
+pub mod canvas;
+pub mod error;
+
+use crate::limits::{MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH};
+pub use error::Error;
+
+/// Shorthand for results of reading documents.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 use crate::json::Deep;
 use crate::model::{Document, Object, Scalar, WorkflowInfo};
+use crate::text::printable;
 use serde::Deserialize;
 use std::io::Read;
 use std::path::Path;
-
-/// The largest document accepted, in bytes.
-pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
-
-/// The deepest JSON nesting accepted: enough for [`crate::ir::MAX_DEPTH`] parameter levels
-/// (an object parameter takes two JSON levels: itself and its `properties`) plus the envelope.
-pub const MAX_JSON_DEPTH: usize = 2 * crate::ir::MAX_DEPTH + 16;
 
 /// Reads a document from `path`, or from stdin when `path` is `-`.
 pub fn load_path(path: impl AsRef<Path>) -> Result<WorkflowInfo> {
@@ -181,7 +181,7 @@ fn check_depth(bytes: &[u8], source_name: &str) -> Result<usize> {
             line: 1 + bytes[..i].iter().filter(|&&b| b == b'\n').count(),
             column: i - line_start + 1,
             limit: MAX_JSON_DEPTH,
-            param_limit: crate::ir::MAX_DEPTH,
+            param_limit: crate::limits::MAX_DEPTH,
         }
     })
 }
@@ -235,7 +235,7 @@ fn unwrap_envelope(document: Document, source_name: &str) -> Result<WorkflowInfo
         });
     }
     if let Some(nodes) = &document.nodes {
-        return crate::canvas::to_info(nodes.value(), "nodes", source_name, None, None);
+        return crate::source::canvas::to_info(nodes.value(), "nodes", source_name, None, None);
     }
     let info = match document.data {
         Some(data) if data.input.is_none() && data.workflow.is_some() => {
@@ -318,7 +318,7 @@ fn canvas_answer(data: WorkflowInfo, source_name: &str) -> Result<WorkflowInfo> 
     // The canvas text is nested deeper than the answer that holds it as a string.
     let depth = crate::json::depth(text.as_bytes(), MAX_JSON_DEPTH).unwrap_or(MAX_JSON_DEPTH);
     on_stack(depth, &inner_name, || {
-        crate::canvas::to_info(nodes, "nodes", &inner_name, Some(basic), flow_mode)
+        crate::source::canvas::to_info(nodes, "nodes", &inner_name, Some(basic), flow_mode)
     })
 }
 

@@ -1,0 +1,269 @@
+//! `cozegen all`: every artifact of a workflow into a directory, or of a whole workspace.
+
+use super::*;
+
+#[derive(Debug, Args)]
+pub(crate) struct AllArgs {
+    /// A saved WorkflowInfo (full API response or bare `data`), a Coze Studio canvas (or
+    /// Studio's canvas answer), or `-` for stdin (the default when stdin is not a terminal).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+
+    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
+    #[cfg(feature = "fetch")]
+    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
+    pub(crate) workflow_id: Option<String>,
+
+    /// With --workflow-id: that workflow's published version VERSION (e.g. v0.0.2, as the
+    /// version list shows it) instead of the latest.
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "VERSION", requires = "workflow_id")]
+    pub(crate) workflow_version: Option<String>,
+
+    /// Generate every workflow of this workspace: a directory per workflow, plus `mod.rs` and
+    /// `index.json` (the digits after `/space/` in the Coze URL).
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["file", "workflow_id"])]
+    pub(crate) workspace_id: Option<String>,
+
+    /// The directory to write into (created if missing). Files already up to date are not
+    /// rewritten; other files in it are left alone.
+    #[arg(short, long, value_name = "DIR")]
+    pub(crate) output: PathBuf,
+
+    /// Do not print warnings.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+
+    /// Treat warnings as errors (exit 1 and write nothing; in workspace mode, the workflow
+    /// with warnings fails).
+    #[arg(long)]
+    pub(crate) deny_warnings: bool,
+
+    /// Write nothing; print each file that is missing or would change, one per line, and exit
+    /// 1 if there is any (a drift check for CI, like `cargo fmt --check`).
+    #[arg(long)]
+    pub(crate) check: bool,
+
+    /// Name of the Rust input root struct (default: the workflow name in UpperCamelCase +
+    /// `Input`).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) type_name: Option<String>,
+
+    /// Name of the Rust output root struct (default: the workflow name in UpperCamelCase +
+    /// `Output`).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) output_type_name: Option<String>,
+
+    /// Add a derive to the generated Rust types (repeatable; see `cozegen rust --help`).
+    #[arg(long = "derive", value_name = "PATH")]
+    pub(crate) derives: Vec<String>,
+
+    /// Accept keys a workflow does not declare, in every artifact (by default objects are
+    /// closed: an extra key is almost always a typo).
+    #[arg(long)]
+    pub(crate) open_objects: bool,
+
+    #[command(flatten)]
+    pub(crate) form: FormArgs,
+
+    /// Workflows per page when listing a workspace.
+    #[cfg(feature = "fetch")]
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "N",
+        default_value_t = cozegen::coze::fetch::DEFAULT_PAGE_SIZE,
+        value_parser = clap::value_parser!(u32).range(1..=1000),
+        hide = true
+    )]
+    pub(crate) page_size: u32,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    pub(crate) api: ApiArgs,
+}
+
+/// `cozegen all`: every artifact of one workflow into a directory, or a whole workspace.
+pub(crate) fn all(args: &AllArgs) -> Result<(), Error> {
+    let build = BuildOptions {
+        input_type_name: args.type_name.clone(),
+        output_type_name: args.output_type_name.clone(),
+        open_objects: args.open_objects,
+    };
+    let bundle = cozegen::bundle::BundleOptions {
+        derives: args.derives.clone(),
+        lang: args.form.lang(),
+        upload_action: args.form.upload_action.clone(),
+    };
+    #[cfg(feature = "fetch")]
+    if let Some(workspace_id) = &args.workspace_id {
+        return workspace(args, workspace_id, build, bundle);
+    }
+    #[cfg(feature = "fetch")]
+    let info = match &args.workflow_id {
+        Some(id) => fetch_info(&args.api, id, args.workflow_version.as_deref())?,
+        None => cozegen::load_path(document_path(&args.file)?)?,
+    };
+    #[cfg(not(feature = "fetch"))]
+    let info = cozegen::load_path(document_path(&args.file)?)?;
+    let (workflow, mut warnings) = cozegen::build(&info, &build)?;
+    let (artifacts, rust_warnings) = cozegen::bundle::render(&workflow, &bundle)?;
+    warnings.extend(rust_warnings);
+    if !args.quiet || args.deny_warnings {
+        print_warnings(&warnings);
+    }
+    if args.deny_warnings && !warnings.is_empty() {
+        return Err(Error::DeniedWarnings {
+            count: warnings.len(),
+        });
+    }
+    if args.check {
+        let drift = cozegen::bundle::drift(&args.output, &artifacts)?;
+        report_drift(&drift)
+    } else {
+        let written = cozegen::bundle::write(&args.output, &artifacts)?;
+        if !args.quiet {
+            let unchanged = artifacts.len() - written;
+            eprintln!(
+                "wrote {} in {}{}",
+                cozegen::text::plural(written, "file"),
+                args.output.display(),
+                match unchanged {
+                    0 => String::new(),
+                    n => format!(
+                        " ({} already up to date)",
+                        cozegen::text::plural(n, "other")
+                    ),
+                }
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `cozegen all --workspace-id`: progress on stderr (a line redrawn in place on a terminal,
+/// plain lines otherwise), every failure reported, exit 1 at the end if any workflow failed.
+#[cfg(feature = "fetch")]
+pub(crate) fn workspace(
+    args: &AllArgs,
+    workspace_id: &str,
+    build: BuildOptions,
+    bundle: cozegen::bundle::BundleOptions,
+) -> Result<(), Error> {
+    use cozegen::text::printable;
+    use cozegen::workspace::{Event, Status};
+    use std::io::IsTerminal;
+
+    let options = cozegen::workspace::WorkspaceOptions {
+        fetch: args.api.options(),
+        workspace_id: workspace_id.to_owned(),
+        page_size: args.page_size,
+        build,
+        bundle,
+        dir: args.output.clone(),
+        check: args.check,
+        deny_warnings: args.deny_warnings,
+    };
+    let tty = std::io::stderr().is_terminal();
+    let show_warnings = !args.quiet || args.deny_warnings;
+    let mut failed = 0;
+    let label = |entry: &cozegen::workspace::Entry| {
+        let name = entry.name.as_deref().map(|n| printable(n, 60));
+        match (&entry.directory, name) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(name)) => format!("{} ({name})", entry.id),
+            (None, None) => entry.id.clone(),
+        }
+    };
+    let outcome = cozegen::workspace::generate(&options, &mut |event| {
+        let mut stderr = std::io::stderr().lock();
+        match event {
+            Event::Listed { total } => {
+                let _ = writeln!(
+                    stderr,
+                    "workspace {workspace_id}: {}",
+                    cozegen::text::plural(total, "workflow")
+                );
+            }
+            Event::Started {
+                index,
+                total,
+                entry,
+            } if tty => {
+                let bar = progress_bar(index, total, 20);
+                let _ = write!(
+                    stderr,
+                    "\r\x1b[2K{bar} {}/{total} {}",
+                    index + 1,
+                    label(entry)
+                );
+                let _ = stderr.flush();
+            }
+            Event::Started { .. } => {}
+            Event::Finished {
+                index,
+                total,
+                entry,
+                warnings,
+            } => {
+                if tty {
+                    let _ = write!(stderr, "\r\x1b[2K");
+                }
+                if show_warnings {
+                    for w in warnings {
+                        let _ = writeln!(stderr, "warning: {}: {w}", label(entry));
+                    }
+                }
+                match (&entry.status, &entry.error) {
+                    (Status::Failed, error) => {
+                        failed += 1;
+                        let _ = writeln!(
+                            stderr,
+                            "error: workflow {}: {}{}",
+                            label(entry),
+                            error.as_deref().unwrap_or("failed"),
+                            if entry.kept_previous {
+                                " (its files from an earlier run are kept, and mod.rs still \
+                                 declares it)"
+                            } else {
+                                ""
+                            }
+                        );
+                    }
+                    (Status::Ok, _) if !tty => {
+                        let _ = writeln!(stderr, "[{}/{total}] {}: ok", index + 1, label(entry));
+                    }
+                    (Status::Ok, _) => {}
+                }
+                if tty && index + 1 == total {
+                    let _ = stderr.flush();
+                }
+            }
+        }
+    })?;
+    let total = outcome.entries.len();
+    if args.check {
+        report_drift(&outcome.drift).and(match failed {
+            0 => Ok(()),
+            failed => Err(Error::WorkflowsFailed { failed, total }),
+        })
+    } else {
+        eprintln!(
+            "{} generated, {failed} failed, in {}",
+            total - failed,
+            args.output.display()
+        );
+        match failed {
+            0 => Ok(()),
+            failed => Err(Error::WorkflowsFailed { failed, total }),
+        }
+    }
+}
+
+/// `[#####.....]` for `done` of `total`.
+#[cfg(feature = "fetch")]
+pub(crate) fn progress_bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(width);
+    format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
+}

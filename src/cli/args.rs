@@ -1,0 +1,199 @@
+//! The argument groups commands share: where a document comes from and where an artifact
+//! goes, how to reach the Coze API, the form's choices, and the value enums.
+
+use super::*;
+
+/// Where the document comes from and where the artifact goes.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    /// A saved WorkflowInfo (full API response or bare `data`), a Coze Studio canvas (or
+    /// Studio's canvas answer), or `-` for stdin (the default when stdin is not a terminal).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+
+    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
+    #[cfg(feature = "fetch")]
+    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
+    pub(crate) workflow_id: Option<String>,
+
+    /// With --workflow-id: that workflow's published version VERSION (e.g. v0.0.2, as the
+    /// version list shows it) instead of the latest.
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "VERSION", requires = "workflow_id")]
+    pub(crate) workflow_version: Option<String>,
+
+    /// Write the artifact to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Do not print warnings.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+
+    /// Treat warnings as errors (exit 1 and write nothing).
+    #[arg(long)]
+    pub(crate) deny_warnings: bool,
+
+    /// Write nothing; exit 1 if OUT is missing or differs from what would be generated
+    /// (a drift check for CI, like `cargo fmt --check`).
+    #[arg(long, requires = "output")]
+    pub(crate) check: bool,
+
+    /// Accept keys a workflow does not declare, in every artifact (by default objects are
+    /// closed: an extra key is almost always a typo).
+    #[arg(long)]
+    pub(crate) open_objects: bool,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    pub(crate) api: ApiArgs,
+}
+
+#[cfg(feature = "fetch")]
+pub(crate) const API: &str = "Coze API";
+
+/// How to reach the Coze API (for `--workflow-id` and `cozegen fetch`).
+#[cfg(feature = "fetch")]
+#[derive(Debug, Args)]
+pub(crate) struct ApiArgs {
+    /// Access token with the getMetaData permission. Prefer the environment variable:
+    /// arguments are visible to other users of the machine.
+    #[arg(
+        help_heading = API,
+        long,
+        env = "COZE_API_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        value_parser = parse_token
+    )]
+    pub(crate) token: Option<cozegen::coze::fetch::Token>,
+
+    /// API address: https://api.coze.cn (coze.cn), https://api.coze.com (coze.com), or a
+    /// self-hosted Coze Studio.
+    #[arg(
+        help_heading = API,
+        long,
+        env = "COZE_API_BASE",
+        hide_env_values = true,
+        value_name = "URL",
+        default_value = cozegen::coze::fetch::DEFAULT_BASE_URL
+    )]
+    pub(crate) base_url: String,
+
+    /// Give up on a request after this many seconds (connecting: at most 10).
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub(crate) timeout: u64,
+
+    /// Retries after connection errors, HTTP 429 and 5xx, with exponential backoff
+    /// (Retry-After is honoured).
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u32).range(0..=10)
+    )]
+    pub(crate) retries: u32,
+
+    /// The wait before the first retry, in milliseconds (doubling after); for tests.
+    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 500, hide = true)]
+    pub(crate) retry_delay_ms: u64,
+
+    /// Allow plain http:// to hosts other than loopback (the token travels unencrypted).
+    #[arg(help_heading = API, long)]
+    pub(crate) allow_insecure_http: bool,
+}
+
+#[cfg(feature = "fetch")]
+impl ApiArgs {
+    pub(crate) fn options(&self) -> cozegen::coze::fetch::FetchOptions {
+        cozegen::coze::fetch::FetchOptions {
+            base_url: self.base_url.clone(),
+            token: self.token.clone(),
+            timeout: std::time::Duration::from_secs(self.timeout),
+            retries: self.retries,
+            retry_delay: std::time::Duration::from_millis(self.retry_delay_ms),
+            allow_insecure_http: self.allow_insecure_http,
+            ..Default::default()
+        }
+    }
+}
+
+/// Never fails: clap quotes rejected values in its errors, and a token must not be quoted.
+#[cfg(feature = "fetch")]
+pub(crate) fn parse_token(
+    s: &str,
+) -> Result<cozegen::coze::fetch::Token, std::convert::Infallible> {
+    Ok(cozegen::coze::fetch::Token::new(s))
+}
+
+/// The form's choices that `all` passes through too.
+#[derive(Debug, Args)]
+pub(crate) struct FormArgs {
+    /// The language of every word the form writes. `auto` picks zh-CN when the workflow's
+    /// name and descriptions are mainly Chinese (at least as many Han characters as Latin
+    /// words), else en.
+    #[arg(long, value_enum, value_name = "LANG", default_value_t = LangArg::Auto)]
+    pub(crate) lang: LangArg,
+
+    /// Give file parameters an upload button: the chosen file is POSTed (multipart, field
+    /// `file`) to this absolute http(s) URL, your own endpoint that uploads it to Coze with the
+    /// API token, and its JSON answer (`{"url": …}` or `{"file_id": …}`) becomes the value.
+    #[arg(long, value_name = "URL", value_parser = parse_upload_action)]
+    pub(crate) upload_action: Option<String>,
+}
+
+impl FormArgs {
+    pub(crate) fn lang(&self) -> Option<html::i18n::Lang> {
+        match self.lang {
+            LangArg::Auto => None,
+            LangArg::En => Some(html::i18n::Lang::En),
+            LangArg::ZhCn => Some(html::i18n::Lang::ZhCn),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum LangArg {
+    Auto,
+    En,
+    #[value(name = "zh-CN")]
+    ZhCn,
+}
+
+pub(crate) fn parse_upload_action(url: &str) -> Result<String, String> {
+    html::check_action(url).map(|_| url.to_owned())
+}
+
+pub(crate) fn parse_action(url: &str) -> Result<String, String> {
+    html::check_action(url).map(|_| url.to_owned())
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum DraftArg {
+    #[value(name = "2020-12")]
+    V2020_12,
+    #[value(name = "07")]
+    V07,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum NodeArg {
+    Input,
+    Output,
+}
+
+impl From<NodeArg> for Node {
+    fn from(n: NodeArg) -> Self {
+        match n {
+            NodeArg::Input => Node::Input,
+            NodeArg::Output => Node::Output,
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! What every command does around the library: read or fetch the document, report warnings,
+//! write or `--check` the output.
+
+use super::*;
+
+/// The IR choices every generating command shares.
+pub(crate) fn build_options(common: &Common) -> BuildOptions {
+    BuildOptions {
+        open_objects: common.open_objects,
+        ..BuildOptions::default()
+    }
+}
+
+/// Loads, builds, reports warnings, renders, and writes: the shape of every generating command.
+pub(crate) fn generate(
+    common: &Common,
+    build: &BuildOptions,
+    render: impl FnOnce(&Workflow) -> Result<String, Error>,
+) -> Result<(), Error> {
+    let (workflow, warnings) = cozegen::build(&load(common)?, build)?;
+    report(&warnings, common)?;
+    let text = render(&workflow)?;
+    match &common.output {
+        Some(path) if common.check => check(path, &text),
+        output => emit(output.as_deref(), &text),
+    }
+}
+
+/// `--check`: compares instead of writing.
+pub(crate) fn check(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    if cozegen::output::differs(path, text)? {
+        return Err(Error::Drift {
+            paths: vec![path.display().to_string()],
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn print_warnings(warnings: &[Warning]) {
+    let mut stderr = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(stderr, "warning: {w}");
+    }
+}
+
+/// Reads FILE, or fetches the workflow given with `--workflow-id`.
+pub(crate) fn load(common: &Common) -> Result<WorkflowInfo, Error> {
+    #[cfg(feature = "fetch")]
+    if let Some(id) = &common.workflow_id {
+        return fetch_info(&common.api, id, common.workflow_version.as_deref());
+    }
+    Ok(cozegen::load_path(document_path(&common.file)?)?)
+}
+
+/// Fetches a workflow: its latest definition, or the published `version`.
+#[cfg(feature = "fetch")]
+pub(crate) fn fetch_info(
+    api: &ApiArgs,
+    id: &str,
+    version: Option<&str>,
+) -> Result<WorkflowInfo, Error> {
+    let options = api.options();
+    match version {
+        Some(version) => Ok(cozegen::coze::fetch::fetch_version(&options, id, version)?),
+        None => Ok(cozegen::coze::fetch::fetch_workflow(&options, id)?),
+    }
+}
+
+/// Where the WorkflowInfo comes from: FILE, or stdin when FILE is `-` or not given. A
+/// terminal on stdin with no FILE is a usage error rather than a silent wait.
+pub(crate) fn document_path(file: &Option<PathBuf>) -> Result<PathBuf, Error> {
+    use std::io::IsTerminal;
+    let terminal = std::io::stdin().is_terminal();
+    match file {
+        Some(path) => {
+            if path.as_os_str() == "-" && terminal {
+                eprintln!("cozegen: reading the WorkflowInfo from stdin (end it with Ctrl-D)");
+            }
+            Ok(path.clone())
+        }
+        None if terminal => Err(Error::Usage(
+            "no FILE given: name a saved WorkflowInfo, give `-` to read one from stdin, or \
+             fetch it with --workflow-id ID"
+                .to_owned(),
+        )),
+        None => Ok(PathBuf::from("-")),
+    }
+}
+
+pub(crate) fn report(warnings: &[Warning], common: &Common) -> Result<(), Error> {
+    if !common.quiet || common.deny_warnings {
+        print_warnings(warnings);
+    }
+    if common.deny_warnings && !warnings.is_empty() {
+        return Err(Error::DeniedWarnings {
+            count: warnings.len(),
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Error> {
+    match output {
+        Some(path) => Ok(cozegen::output::write_atomic(path, text.as_bytes())?),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // A closed pipe (`cozegen schema x | head`) is the reader's choice, not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(source) => Err(Error::from(cozegen::output::Error::Write {
+                    path: "<stdout>".to_owned(),
+                    source,
+                })),
+                Ok(()) => Ok(()),
+            }
+        }
+    }
+}
+
+/// Prints the drifted files one per line on stdout; an error if there is any.
+pub(crate) fn report_drift(paths: &[PathBuf]) -> Result<(), Error> {
+    let list: String = paths.iter().map(|p| format!("{}\n", p.display())).collect();
+    emit(None, &list)?;
+    match paths.len() {
+        0 => Ok(()),
+        count => Err(Error::DriftCount { count }),
+    }
+}

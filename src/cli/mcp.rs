@@ -1,0 +1,107 @@
+//! `cozegen mcp`: workflows served as tools over the Model Context Protocol.
+
+use super::*;
+
+#[cfg(feature = "mcp")]
+pub(crate) const MCP_NOTES: &str = "\
+The token comes from COZE_API_TOKEN (or --token) and never appears in a message. Tool names
+are those of `cozegen tool --format mcp`. A call whose arguments do not fit the start node is
+a tool error listing the problems, and nothing is sent; `null` for an optional parameter is
+read as absent. A Coze error is a tool error with its code and logid.
+
+Example client configuration (Claude Desktop and other `mcpServers` clients):
+  {\"mcpServers\": {\"coze\": {\"command\": \"cozegen\",
+    \"args\": [\"mcp\", \"--workspace-id\", \"7350000000000000000\"],
+    \"env\": {\"COZE_API_TOKEN\": \"pat_...\"}}}}";
+
+#[cfg(feature = "mcp")]
+#[derive(Debug, Args)]
+pub(crate) struct McpArgs {
+    #[command(flatten)]
+    pub(crate) sources: Sources,
+
+    /// The longest wait for a run's answer, in seconds.
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 600,
+        value_parser = clap::value_parser!(u64).range(1..=86400)
+    )]
+    pub(crate) run_timeout: u64,
+}
+
+/// `cozegen mcp`: loads the workflows, then serves them until the client hangs up.
+#[cfg(feature = "mcp")]
+pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
+    if args.sources.files.iter().any(|f| f.as_os_str() == "-") {
+        return Err(Error::Usage(
+            "cozegen mcp speaks the protocol on stdin, so it cannot read a WorkflowInfo from it: \
+             name a file"
+                .into(),
+        ));
+    }
+    let (loaded, _failed) = load_sources(&args.sources)?;
+    let mut served = Vec::with_capacity(loaded.len());
+    for Loaded { workflow, id } in loaded {
+        let Some(workflow_id) = id else {
+            return Err(Error::Usage(format!(
+                "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
+                 nowhere to go: serve it with -w ID",
+                cozegen::text::printable(
+                    workflow.details.name.as_deref().unwrap_or("a workflow"),
+                    60
+                )
+            )));
+        };
+        served.push(cozegen::mcp::Served {
+            workflow,
+            workflow_id,
+            workflow_version: None,
+        });
+    }
+    if served.is_empty() {
+        return Err(Error::Usage("no workflow to serve".into()));
+    }
+    let options = cozegen::coze::fetch::FetchOptions {
+        timeout: std::time::Duration::from_secs(args.run_timeout),
+        ..args.sources.api.options()
+    };
+    // Said now, not only on each call: a client lists the tools happily without a token, and
+    // every call would then fail the same way.
+    if let Err(e) = cozegen::coze::fetch::usable_token(&options) {
+        eprintln!("warning: {e}; the tools are listed, but every call will fail until it is set");
+    }
+    let (server, warnings) = cozegen::mcp::Server::new(served, options)?;
+    if !args.sources.quiet {
+        print_warnings(&warnings);
+        eprintln!(
+            "cozegen mcp: serving {} on stdio",
+            cozegen::text::plural(server.tools().len(), "tool")
+        );
+    }
+    let ended = cozegen::mcp::serve(server)?;
+    let in_flight = match ended {
+        cozegen::mcp::Ended::NoSession => {
+            if !args.sources.quiet {
+                eprintln!("cozegen mcp: stdin closed before a client began a session");
+            }
+            0
+        }
+        cozegen::mcp::Ended::Closed { in_flight } => in_flight,
+        cozegen::mcp::Ended::Signal { name, in_flight } => {
+            if !args.sources.quiet {
+                eprintln!("cozegen mcp: stopped by {name}");
+            }
+            in_flight
+        }
+    };
+    if in_flight > 0 {
+        eprintln!(
+            "cozegen mcp: the session ended while {} waited for Coze: those runs may have \
+             started; check the run history before running them again",
+            cozegen::text::plural(in_flight, "call")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,560 @@
+//! `cozegen run`: a published workflow run (or streamed, or resumed), or a chatflow chatted
+//! with.
+
+use super::*;
+
+#[cfg(feature = "fetch")]
+pub(crate) const RUN_NOTES: &str = "\
+The parameters are checked against the start node first; if they do not fit, the problems are
+listed and nothing is sent. The output (the answer's `data`, JSON text holding the end node's
+variables) is printed as JSON on stdout and checked against the end node; execute_id,
+debug_url and usage go to stderr. An end node that answers with its content template returns
+text that is not JSON: it is printed as it is, unchecked.
+
+A run is never sent twice: after a timeout or a dropped connection the run may have started,
+so cozegen says so (with the execute id if known) instead of retrying. Only failures before
+the request was sent, and HTTP 429 with Retry-After, are retried.
+
+With --stream, events are printed as they arrive: message content on stdout (one JSON object
+per event with --json), errors on stderr. A run that stops at a question or input node prints
+the interrupt's event id, type and question, and how to answer it with --resume and --answer.
+
+A chatflow (`cozegen ir` says \"kind\": \"chatflow\") is chatted with instead: --message is the
+user's message (the chatflow's USER_INPUT), sent in additional_messages to /v1/workflows/chat,
+which always streams; --params holds the other parameters (CONVERSATION_NAME and the custom
+ones), none when left out. The answer is printed as it arrives (one JSON object per event with
+--json); conversation_id, chat_id and debug_url go to stderr.
+
+A workflow or chatflow of a Coze app is sent with the app_id of its WorkflowInfo unless --app-id
+or --bot-id is given.
+
+Examples:
+  cozegen run workflow.json --params params.json           run the saved workflow's latest version
+  cozegen run -w 7350583675492388916 --params params.json  fetch the definition, then run it
+  cozegen run workflow.json --params params.json --stream  print the run's messages as they come
+  cozegen run workflow.json --stream --resume 7404830425073352713/2769808280134765896 \\
+      --answer 'Hangzhou, 2024-08-20'                      answer a question node's interrupt
+  cozegen run chatflow.json --message 'Hi' --params params.json  chat with a chatflow
+
+Exit codes: 0 success, 1 error (invalid parameters, API error, output mismatch, run failed),
+2 usage error, 3 the run is interrupted and waits for an answer (--resume; a chatflow: the
+next --message in the same --conversation-id).";
+
+/// `cozegen run`.
+#[cfg(feature = "fetch")]
+#[derive(Debug, Args)]
+#[command(after_help = RUN_NOTES)]
+pub(crate) struct RunArgs {
+    /// A saved WorkflowInfo of the workflow to run (its `workflow_detail.workflow_id` is run),
+    /// or `-` for stdin.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+
+    /// Run this workflow, fetching its WorkflowInfo from the Coze API to check the parameters
+    /// and the output (not fetched with --resume).
+    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
+    pub(crate) workflow_id: Option<String>,
+
+    /// Run this published version (e.g. v0.0.2) instead of the latest; with -w, the checks use
+    /// that version's definition.
+    #[arg(long, value_name = "VERSION")]
+    pub(crate) workflow_version: Option<String>,
+
+    /// The `parameters` object to send (a JSON file, or `-` for stdin); for a chatflow, the
+    /// parameters besides the message (none when left out).
+    #[arg(long, value_name = "PARAMS.json", required_unless_present_any = ["resume", "message"])]
+    pub(crate) params: Option<PathBuf>,
+
+    /// Chat with a chatflow (`/v1/workflows/chat`, streamed): the user's message, sent in
+    /// `additional_messages` (the chatflow's USER_INPUT). Required for a chatflow, refused for
+    /// a workflow.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) message: Option<String>,
+
+    /// With --message: file the chat under this conversation (`conversation_id`; it overrides
+    /// CONVERSATION_NAME). Continue a chat that waits for an answer with the id it printed.
+    #[arg(long, value_name = "ID", requires = "message")]
+    pub(crate) conversation_id: Option<String>,
+
+    /// The ID of the Coze app to run in (default: the app the WorkflowInfo names, if any).
+    #[arg(long, value_name = "ID", conflicts_with = "bot_id")]
+    pub(crate) app_id: Option<String>,
+
+    /// The agent to run the workflow with (for workflows with database or variable nodes).
+    #[arg(long, value_name = "ID")]
+    pub(crate) bot_id: Option<String>,
+
+    /// Stream the run (`/v1/workflow/stream_run`): print its events as they arrive.
+    #[arg(long)]
+    pub(crate) stream: bool,
+
+    /// With --stream or --message: print every event as one line of JSON
+    /// (`{"id","event","data"}`).
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    /// Answer the interrupt with this event id instead of starting a run (with --stream
+    /// through `/v1/workflow/stream_resume`, else `/v1/workflows/resume`).
+    #[arg(long, value_name = "EVENT_ID", requires = "answer", conflicts_with_all = ["params", "app_id", "bot_id", "workflow_version", "message"])]
+    pub(crate) resume: Option<String>,
+
+    /// With --resume: the answer to the question (`resume_data`).
+    #[arg(long, value_name = "TEXT", requires = "resume")]
+    pub(crate) answer: Option<String>,
+
+    /// With --resume: the interrupt's type, as printed with its event id (2 question node, 5
+    /// input node, 6 device plugin, 7 OAuth plugin).
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "resume")]
+    pub(crate) interrupt_type: i64,
+
+    /// Do not print warnings about the WorkflowInfo.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+
+    /// Accept keys the workflow does not declare (by default they are problems).
+    #[arg(long)]
+    pub(crate) open_objects: bool,
+
+    /// Access token with the run permission (and getMetaData for -w). Prefer the environment
+    /// variable: arguments are visible to other users of the machine.
+    #[arg(
+        help_heading = API,
+        long,
+        env = "COZE_API_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        value_parser = parse_token
+    )]
+    pub(crate) token: Option<cozegen::coze::fetch::Token>,
+
+    /// API address: https://api.coze.cn (coze.cn), https://api.coze.com (coze.com), or a
+    /// self-hosted Coze Studio.
+    #[arg(
+        help_heading = API,
+        long,
+        env = "COZE_API_BASE",
+        hide_env_values = true,
+        value_name = "URL",
+        default_value = cozegen::coze::fetch::DEFAULT_BASE_URL
+    )]
+    pub(crate) base_url: String,
+
+    /// The longest wait for the run's answer (or the whole stream), in seconds.
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 600,
+        value_parser = clap::value_parser!(u64).range(1..=86400)
+    )]
+    pub(crate) timeout: u64,
+
+    /// Retries after failures before the request was sent and HTTP 429 with Retry-After (a
+    /// run that may have started is never sent again).
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u32).range(0..=10)
+    )]
+    pub(crate) retries: u32,
+
+    /// The wait before the first retry, in milliseconds (doubling after); for tests.
+    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 500, hide = true)]
+    pub(crate) retry_delay_ms: u64,
+
+    /// Allow plain http:// to hosts other than loopback (the token travels unencrypted).
+    #[arg(help_heading = API, long)]
+    pub(crate) allow_insecure_http: bool,
+}
+
+/// `cozegen run`: check, send, check, print; or answer an interrupt.
+#[cfg(feature = "fetch")]
+pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
+    use cozegen::coze::run::{self, ResumeRequest, RunRequest};
+    let options = cozegen::coze::fetch::FetchOptions {
+        base_url: args.base_url.clone(),
+        token: args.token.clone(),
+        timeout: std::time::Duration::from_secs(args.timeout),
+        retries: args.retries,
+        retry_delay: std::time::Duration::from_millis(args.retry_delay_ms),
+        allow_insecure_http: args.allow_insecure_http,
+        ..Default::default()
+    };
+    let stdin = std::path::Path::new("-");
+    if args.workflow_id.is_none()
+        && args.file.as_deref().is_none_or(|f| f == stdin)
+        && args.params.as_deref() == Some(stdin)
+    {
+        return Err(Error::Usage(
+            "the WorkflowInfo and --params cannot both come from stdin".into(),
+        ));
+    }
+    if args.json && !args.stream && args.message.is_none() {
+        return Err(Error::Usage(
+            "--json prints the events of a stream: add --stream (or --message for a chatflow)"
+                .into(),
+        ));
+    }
+    if let Some(version) = &args.workflow_version {
+        cozegen::coze::fetch::check_version(version)?;
+    }
+    let invocation = match &args.workflow_id {
+        Some(id) => format!("cozegen run -w {id}"),
+        None => format!(
+            "cozegen run {}",
+            args.file.as_deref().unwrap_or(stdin).display()
+        ),
+    } + if args.stream { " --stream" } else { "" };
+
+    // Answering an interrupt needs only the workflow's ID.
+    if let (Some(event_id), Some(answer)) = (&args.resume, &args.answer) {
+        let workflow_id = match &args.workflow_id {
+            Some(id) => id.clone(),
+            None => run_target(&cozegen::load_path(document_path(&args.file)?)?)?,
+        };
+        let request = ResumeRequest {
+            workflow_id,
+            event_id: event_id.clone(),
+            interrupt_type: args.interrupt_type,
+            answer: answer.clone(),
+        };
+        return if args.stream {
+            let mut print = event_printer(args.json);
+            let end = run::stream_resume(&options, &request, &mut print);
+            stream_finished(end, &invocation)
+        } else {
+            let answer = run::resume(&options, &request)?;
+            print_answer(&answer, &invocation, None)
+        };
+    }
+
+    let info = match &args.workflow_id {
+        Some(id) => fetch_info_with(&options, id, args.workflow_version.as_deref())?,
+        None => cozegen::load_path(document_path(&args.file)?)?,
+    };
+    let workflow_id = match &args.workflow_id {
+        Some(id) => id.clone(),
+        None => run_target(&info)?,
+    };
+    let build = BuildOptions {
+        open_objects: args.open_objects,
+        ..BuildOptions::default()
+    };
+    let (workflow, warnings) = cozegen::build(&info, &build)?;
+    if !args.quiet {
+        print_warnings(&warnings);
+    }
+    match (&workflow.chat, &args.message) {
+        (Some(_), None) => {
+            return Err(Error::Usage(format!(
+                "this is a chatflow: it is called through /v1/workflows/chat with the user's \
+                 message; give it with --message TEXT (its {} is the message, not a parameter)",
+                cozegen::ir::MESSAGE_PARAM
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(Error::Usage(
+                "--message is for chatflows, and this is a workflow: give its parameters with \
+                 --params"
+                    .into(),
+            ));
+        }
+        _ => {}
+    }
+    let params = match (&args.params, &args.message) {
+        (None, Some(_)) => cozegen::source::parse_json(b"{}", "--params")?,
+        (params, _) => cozegen::source::read_json(params.as_deref().unwrap_or(stdin))?,
+    };
+    warn_message_in_parameters(&workflow, params.value());
+    let problems = cozegen::check::validate::validate(&workflow.input, params.value());
+    if !problems.is_empty() {
+        let mut stderr = std::io::stderr().lock();
+        for p in &problems {
+            let _ = writeln!(stderr, "{p}");
+        }
+        let _ = writeln!(stderr, "nothing was sent");
+        return Err(Error::InvalidParameters {
+            count: problems.len(),
+        });
+    }
+    // A workflow or chatflow of an app runs only with its app (and a chat needs an app or an
+    // agent): the document's own app, unless the command line names an app or an agent.
+    let app_id = args.app_id.clone().or_else(|| {
+        args.bot_id
+            .is_none()
+            .then(|| workflow.details.run_app_id.clone())
+            .flatten()
+    });
+    if let Some(message) = &args.message {
+        let request = run::ChatRequest {
+            workflow_id,
+            message: message.clone(),
+            parameters: params.value().as_object().cloned().unwrap_or_default(),
+            workflow_version: args.workflow_version.clone(),
+            app_id,
+            bot_id: args.bot_id.clone(),
+            conversation_id: args.conversation_id.clone(),
+        };
+        let mut print = event_printer(args.json);
+        let end = run::chat(&options, &request, &mut print);
+        let invocation = match &args.params {
+            Some(path) => format!("{invocation} --params {}", path.display()),
+            None => invocation,
+        };
+        return chat_finished(end, &invocation);
+    }
+    let request = RunRequest {
+        workflow_id,
+        parameters: params.value().as_object().cloned().unwrap_or_default(),
+        workflow_version: args.workflow_version.clone(),
+        app_id,
+        bot_id: args.bot_id.clone(),
+    };
+    if args.stream {
+        let mut print = event_printer(args.json);
+        let end = run::stream(&options, &request, &mut print);
+        return stream_finished(end, &invocation);
+    }
+    let answer = run::run(&options, &request)?;
+    print_answer(&answer, &invocation, Some(&workflow))
+}
+
+/// The workflow a saved WorkflowInfo describes (`workflow_detail.workflow_id`).
+#[cfg(feature = "fetch")]
+pub(crate) fn run_target(info: &WorkflowInfo) -> Result<String, Error> {
+    let (workflow, _) = cozegen::build(info, &BuildOptions::default())?;
+    workflow
+        .details
+        .id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| {
+            Error::Usage(
+            "the WorkflowInfo has no workflow_detail.workflow_id, so cozegen does not know which \
+             workflow to run: run it with -w ID"
+                .into(),
+        )
+        })
+}
+
+#[cfg(feature = "fetch")]
+pub(crate) fn fetch_info_with(
+    options: &cozegen::coze::fetch::FetchOptions,
+    id: &str,
+    version: Option<&str>,
+) -> Result<WorkflowInfo, Error> {
+    match version {
+        Some(version) => Ok(cozegen::coze::fetch::fetch_version(options, id, version)?),
+        None => Ok(cozegen::coze::fetch::fetch_workflow(options, id)?),
+    }
+}
+
+/// Prints a run's answer: the output on stdout, the rest on stderr; then checks the output
+/// against the end node (when the workflow is known) and reports an interrupt.
+#[cfg(feature = "fetch")]
+pub(crate) fn print_answer(
+    answer: &cozegen::coze::run::RunAnswer,
+    invocation: &str,
+    workflow: Option<&Workflow>,
+) -> Result<(), Error> {
+    use cozegen::coze::run::Output;
+    use cozegen::text::printable;
+    let text = match &answer.output {
+        Output::Json(value) => {
+            serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()) + "\n"
+        }
+        Output::Text(text) if text.ends_with('\n') => text.clone(),
+        Output::Text(text) => format!("{text}\n"),
+        Output::None => String::new(),
+    };
+    emit(None, &text)?;
+    let mut stderr = std::io::stderr().lock();
+    report_ids(
+        &mut stderr,
+        &[
+            ("execute_id", &answer.execute_id),
+            ("debug_url", &answer.debug_url),
+            ("logid", &answer.logid),
+        ],
+        answer.usage.as_ref(),
+    );
+    if matches!(answer.output, Output::Text(_)) {
+        let _ = writeln!(
+            stderr,
+            "note: the output is not JSON (an end node that answers with its content template), \
+             so it is printed as it is and not checked"
+        );
+    }
+    if let Some(interrupt) = &answer.interrupt {
+        print_interrupt(&mut stderr, interrupt, invocation);
+        return Err(Error::Interrupted {
+            event_id: printable(&interrupt.event_id, 200),
+        });
+    }
+    if let Some(workflow) = workflow {
+        let problems = cozegen::coze::run::check_output(workflow, &answer.output);
+        for p in &problems {
+            let _ = writeln!(stderr, "output {p}");
+        }
+        if !problems.is_empty() {
+            return Err(Error::OutputMismatch {
+                count: problems.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(feature = "fetch")]
+pub(crate) fn print_interrupt(
+    out: &mut impl Write,
+    interrupt: &cozegen::coze::run::Interrupt,
+    invocation: &str,
+) {
+    use cozegen::text::printable;
+    let _ = writeln!(
+        out,
+        "interrupted: event_id {} (type {}, {}){}",
+        printable(&interrupt.event_id, 200),
+        interrupt
+            .interrupt_type
+            .map_or("?".to_owned(), |t| t.to_string()),
+        interrupt.type_name(),
+        interrupt
+            .node_title
+            .as_deref()
+            .map(|t| format!(" at node {}", printable(t, 100)))
+            .unwrap_or_default()
+    );
+    if let Some(question) = &interrupt.question {
+        let _ = writeln!(out, "question: {}", printable(question, 2000));
+    }
+    let _ = writeln!(
+        out,
+        "resume with: {}",
+        printable(
+            &cozegen::coze::run::resume_command(invocation, interrupt),
+            600
+        )
+    );
+}
+
+/// Prints stream events as they arrive: message content on stdout (a newline after a node's
+/// last chunk), or each event as a line of JSON.
+#[cfg(feature = "fetch")]
+pub(crate) fn event_printer(json: bool) -> impl FnMut(&cozegen::coze::run::Event) {
+    let mut ended_line = true;
+    move |event| {
+        let mut stdout = std::io::stdout().lock();
+        if json {
+            let _ = writeln!(stdout, "{}", event.to_json_line());
+        } else if let Some(content) = event.content() {
+            let _ = stdout.write_all(content.as_bytes());
+            if !content.is_empty() {
+                ended_line = content.ends_with('\n');
+            }
+            let finished = event
+                .data
+                .get("node_is_finish")
+                .and_then(serde_json::Value::as_bool)
+                == Some(true);
+            if finished && !ended_line {
+                let _ = stdout.write_all(b"\n");
+                ended_line = true;
+            }
+        } else if event.ends_answer() {
+            let finished = true;
+            if finished && !ended_line {
+                let _ = stdout.write_all(b"\n");
+                ended_line = true;
+            }
+        }
+        // A closed stdout is the reader's choice; the run goes on.
+        let _ = stdout.flush();
+    }
+}
+
+/// Reports how a stream ended on stderr.
+#[cfg(feature = "fetch")]
+pub(crate) fn stream_finished(
+    end: Result<cozegen::coze::run::StreamEnd, cozegen::coze::Error>,
+    invocation: &str,
+) -> Result<(), Error> {
+    use cozegen::coze::run::StreamEnd;
+    use cozegen::text::printable;
+    let mut stderr = std::io::stderr().lock();
+    match end? {
+        StreamEnd::Done { debug_url, usage } => {
+            report_ids(&mut stderr, &[("debug_url", &debug_url)], usage.as_ref());
+            Ok(())
+        }
+        StreamEnd::Interrupted(interrupt) => {
+            print_interrupt(&mut stderr, &interrupt, invocation);
+            Err(Error::Interrupted {
+                event_id: printable(&interrupt.event_id, 200),
+            })
+        }
+    }
+}
+
+/// Writes what Coze said about a run or chat besides its output (ids, links, usage) to stderr,
+/// one `name: value` line each, escaped like any text from the server.
+#[cfg(feature = "fetch")]
+pub(crate) fn report_ids(
+    stderr: &mut impl Write,
+    values: &[(&str, &Option<String>)],
+    usage: Option<&cozegen::coze::run::Usage>,
+) {
+    for (name, value) in values {
+        if let Some(value) = value {
+            let _ = writeln!(stderr, "{name}: {}", cozegen::text::printable(value, 500));
+        }
+    }
+    if let Some(usage) = usage {
+        let _ = writeln!(stderr, "usage: {}", serde_json::json!(usage));
+    }
+}
+
+/// Reports how a chat ended on stderr: its ids, and how to answer a chatflow that waits.
+#[cfg(feature = "fetch")]
+pub(crate) fn chat_finished(
+    end: Result<cozegen::coze::run::ChatEnd, cozegen::coze::Error>,
+    invocation: &str,
+) -> Result<(), Error> {
+    use cozegen::text::printable;
+    let end = end?;
+    let mut stderr = std::io::stderr().lock();
+    report_ids(
+        &mut stderr,
+        &[
+            ("conversation_id", &end.conversation_id),
+            ("chat_id", &end.chat_id),
+            ("debug_url", &end.debug_url),
+        ],
+        end.usage.as_ref(),
+    );
+    if !end.requires_action {
+        return Ok(());
+    }
+    let conversation = end.conversation_id.as_deref().unwrap_or("CONVERSATION_ID");
+    let _ = writeln!(
+        stderr,
+        "the chatflow waits for an answer (a question or input node): send it as the next \
+         message in the same conversation"
+    );
+    let _ = writeln!(
+        stderr,
+        "answer with: {}",
+        printable(
+            &format!(
+                "{invocation} --message 'YOUR ANSWER' --conversation-id '{}'",
+                conversation.replace('\'', r"'\''")
+            ),
+            600
+        )
+    );
+    Err(Error::Interrupted {
+        event_id: printable(end.chat_id.as_deref().unwrap_or(conversation), 200),
+    })
+}

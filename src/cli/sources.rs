@@ -1,0 +1,108 @@
+//! Where `cozegen tool` and `cozegen mcp` get their workflows: files, fetched workflows, or a
+//! whole workspace.
+
+use super::*;
+
+/// Where `cozegen tool` and `cozegen mcp` get their workflows: files, fetched workflows, or a
+/// whole workspace.
+#[derive(Debug, Args)]
+pub(crate) struct Sources {
+    /// Saved WorkflowInfo files (or Coze Studio canvases); `-` for stdin.
+    #[arg(value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+
+    /// Fetch this workflow from the Coze API (repeatable).
+    #[cfg(feature = "fetch")]
+    #[arg(short = 'w', long = "workflow-id", value_name = "ID")]
+    pub(crate) workflow_ids: Vec<String>,
+
+    /// Every workflow of this workspace (the digits after `/space/` in the Coze URL), sorted
+    /// by ID.
+    #[cfg(feature = "fetch")]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["files", "workflow_ids"])]
+    pub(crate) workspace_id: Option<String>,
+
+    /// Accept keys a workflow does not declare (by default objects are closed).
+    #[arg(long)]
+    pub(crate) open_objects: bool,
+
+    /// Do not print warnings.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    pub(crate) api: ApiArgs,
+}
+
+/// One workflow of [`Sources`]: its IR, and the ID its runs go to when it is known.
+pub(crate) struct Loaded {
+    pub(crate) workflow: Workflow,
+    pub(crate) id: Option<String>,
+}
+
+/// Loads every workflow [`Sources`] names, in order (a workspace sorted by ID), printing the
+/// build warnings. A workspace workflow that fails is reported and left out; the count of
+/// those is returned beside the workflows.
+pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Error> {
+    let build = BuildOptions {
+        open_objects: sources.open_objects,
+        ..BuildOptions::default()
+    };
+    let mut infos: Vec<(WorkflowInfo, Option<String>)> = Vec::new();
+    let mut failed = 0;
+    #[cfg(feature = "fetch")]
+    if let Some(workspace_id) = &sources.workspace_id {
+        let options = sources.api.options();
+        let mut listed = cozegen::coze::fetch::list_workflows(
+            &options,
+            workspace_id,
+            cozegen::coze::fetch::DEFAULT_PAGE_SIZE,
+        )?;
+        listed.sort_by(|a, b| cozegen::workspace::id_order(&a.id, &b.id));
+        for listed in listed {
+            match cozegen::coze::fetch::fetch_workflow(&options, &listed.id) {
+                Ok(info) => infos.push((info, Some(listed.id))),
+                Err(e) => {
+                    failed += 1;
+                    eprintln!(
+                        "error: workflow {}: {e}",
+                        cozegen::text::printable(&listed.id, 60)
+                    );
+                }
+            }
+        }
+    }
+    for file in &sources.files {
+        infos.push((cozegen::load_path(file)?, None));
+    }
+    #[cfg(feature = "fetch")]
+    for id in &sources.workflow_ids {
+        infos.push((fetch_info(&sources.api, id, None)?, Some(id.clone())));
+    }
+    #[cfg(feature = "fetch")]
+    let none = sources.workspace_id.is_none() && sources.workflow_ids.is_empty();
+    #[cfg(not(feature = "fetch"))]
+    let none = true;
+    if none && sources.files.is_empty() {
+        return Err(Error::Usage(
+            "no workflow given: name saved WorkflowInfo FILEs, fetch workflows with -w ID, or \
+             give --workspace-id ID"
+                .into(),
+        ));
+    }
+    let mut loaded = Vec::with_capacity(infos.len());
+    for (info, id) in infos {
+        let (workflow, warnings) = cozegen::build(&info, &build)?;
+        if !sources.quiet {
+            let name = workflow.details.name.as_deref().or(id.as_deref());
+            let label = cozegen::text::printable(name.unwrap_or("workflow"), 60);
+            for w in &warnings {
+                eprintln!("warning: {label}: {w}");
+            }
+        }
+        let id = id.or_else(|| workflow.details.id.clone().filter(|id| !id.is_empty()));
+        loaded.push(Loaded { workflow, id });
+    }
+    Ok((loaded, failed))
+}
