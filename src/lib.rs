@@ -65,6 +65,7 @@ pub mod check;
 #[cfg(feature = "fetch")]
 pub mod coze;
 pub mod emit;
+pub mod endpoints;
 pub mod error;
 pub mod ir;
 pub mod json;

@@ -8,6 +8,7 @@
 //! says where it is used (`parent`), which gives them.
 
 use crate::emit::Result;
+use crate::endpoints;
 use crate::ir::rules::FileValues;
 use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
 use crate::ir::{CONVERSATION_PARAM, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
@@ -98,14 +99,14 @@ fn call(w: &mut Writer, workflow: &Workflow) {
     w.begin_object();
     match &workflow.chat {
         None => {
-            w.entry_str("endpoint", "/v1/workflow/run");
-            w.entry_str("stream_endpoint", "/v1/workflow/stream_run");
+            w.entry_str("endpoint", endpoints::RUN.template);
+            w.entry_str("stream_endpoint", endpoints::STREAM_RUN.template);
             w.key("message");
             w.null();
         }
         Some(chat) => {
-            w.entry_str("endpoint", "/v1/workflows/chat");
-            w.entry_str("stream_endpoint", "/v1/workflows/chat");
+            w.entry_str("endpoint", endpoints::CHAT.template);
+            w.entry_str("stream_endpoint", endpoints::CHAT.template);
             w.entry_str("decided_by", chat.decided_by.name());
             w.key("message");
             w.begin_object();

@@ -1,0 +1,111 @@
+//! Coze's HTTP API as data: each endpoint cozegen calls, its method and path, and whether a
+//! request to it may be sent again. The client (`crate::coze`) sends through these, and the IR
+//! names the ones a run is called through ([`crate::ir::Workflow::call`]), so a path is written
+//! once. (Docs: coze-dev/coze-sdk-gen, `docs/api-markdown/`.)
+
+/// The HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+impl Method {
+    /// The method as a request line writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// Whether a request may be sent again after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    /// A read: sending it again changes nothing on Coze, so a failure that another attempt may
+    /// mend (a dropped connection, HTTP 429 or 5xx) is retried.
+    Safe,
+    /// It starts something (a run, a chat, a resumed run): once it may have reached Coze it is
+    /// never sent again. Only a failure before any connection existed, or an HTTP 429 with
+    /// `Retry-After` (Coze refused it unstarted), is retried.
+    Never,
+}
+
+/// One endpoint of the Coze API. `path` may hold `{workflow_id}`, filled by [`Endpoint::path`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The method.
+    pub method: Method,
+    /// The path under the base URL, with `{workflow_id}` where the workflow goes.
+    pub template: &'static str,
+    /// Whether a request may be sent again.
+    pub resend: Resend,
+}
+
+impl Endpoint {
+    /// The path with `workflow_id` filled in (an ID is digits, checked before it gets here).
+    pub fn path(&self, workflow_id: &str) -> String {
+        self.template.replace("{workflow_id}", workflow_id)
+    }
+}
+
+/// A workflow's definition: `GET /v1/workflows/:workflow_id` (with
+/// `include_input_output=true`, its start and end nodes).
+pub const WORKFLOW: Endpoint = Endpoint {
+    method: Method::Get,
+    template: "/v1/workflows/{workflow_id}",
+    resend: Resend::Safe,
+};
+
+/// A workflow's published versions, with their start and end nodes:
+/// `GET /v1/workflows/:workflow_id/versions`.
+pub const VERSIONS: Endpoint = Endpoint {
+    method: Method::Get,
+    template: "/v1/workflows/{workflow_id}/versions",
+    resend: Resend::Safe,
+};
+
+/// A workspace's workflows: `GET /v1/workflows?workspace_id=…`.
+pub const WORKFLOWS: Endpoint = Endpoint {
+    method: Method::Get,
+    template: "/v1/workflows",
+    resend: Resend::Safe,
+};
+
+/// Runs a workflow and answers when it ends: `POST /v1/workflow/run`.
+pub const RUN: Endpoint = Endpoint {
+    method: Method::Post,
+    template: "/v1/workflow/run",
+    resend: Resend::Never,
+};
+
+/// Runs a workflow and streams its events: `POST /v1/workflow/stream_run`.
+pub const STREAM_RUN: Endpoint = Endpoint {
+    method: Method::Post,
+    template: "/v1/workflow/stream_run",
+    resend: Resend::Never,
+};
+
+/// Answers the interrupt of a run: `POST /v1/workflows/resume`.
+pub const RESUME: Endpoint = Endpoint {
+    method: Method::Post,
+    template: "/v1/workflows/resume",
+    resend: Resend::Never,
+};
+
+/// Answers the interrupt of a streamed run, streaming the rest: `POST /v1/workflow/stream_resume`.
+pub const STREAM_RESUME: Endpoint = Endpoint {
+    method: Method::Post,
+    template: "/v1/workflow/stream_resume",
+    resend: Resend::Never,
+};
+
+/// Chats with a chatflow, streaming the answer: `POST /v1/workflows/chat`.
+pub const CHAT: Endpoint = Endpoint {
+    method: Method::Post,
+    template: "/v1/workflows/chat",
+    resend: Resend::Never,
+};
