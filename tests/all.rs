@@ -50,6 +50,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
 
 #[test]
 fn all_writes_every_artifact_equal_to_its_golden_for_every_corpus_document() {
+    let mut goldens = Goldens::new();
     for doc in corpus() {
         let scratch = tempfile::tempdir().expect("tempdir");
         let dir = scratch.path().join("nested/out");
@@ -62,7 +63,7 @@ fn all_writes_every_artifact_equal_to_its_golden_for_every_corpus_document() {
         assert_eq!(names, expected, "{}", doc.display());
         for (file, golden) in FILES {
             let text = std::fs::read_to_string(dir.join(file)).expect("read artifact");
-            assert_golden(&format!("{}/{golden}", stem(&doc)), &text);
+            goldens.check(&format!("{}/{golden}", stem(&doc)), &text);
         }
     }
 }
@@ -342,6 +343,7 @@ fn all_help_matches_golden() {
 
 #[test]
 fn the_readme_example_generates_the_golden_artifacts() {
+    let mut goldens = Goldens::new();
     // README's first command runs `all` on examples/workflows/order_intake.json; the corpus
     // holds the same document, so its goldens are what a newcomer gets.
     let example = root().join("examples/workflows/order_intake.json");
@@ -355,7 +357,7 @@ fn the_readme_example_generates_the_golden_artifacts() {
     assert!(out.status.success(), "{}", stderr(&out));
     for (file, golden) in FILES {
         let written = std::fs::read_to_string(dir.path().join(file)).expect("written");
-        assert_golden(&format!("order_intake/{golden}"), &written);
+        goldens.check(&format!("order_intake/{golden}"), &written);
     }
 }
 

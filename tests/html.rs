@@ -37,14 +37,58 @@ fn markup(html: &str) -> &str {
 
 #[test]
 fn html_goldens_match_for_every_corpus_document() {
+    let mut goldens = Goldens::new();
     for doc in corpus() {
-        assert_golden(&format!("{}/form.html", stem(&doc)), &html_for(&doc, &[]));
+        goldens.check(&format!("{}/form.html", stem(&doc)), &html_for(&doc, &[]));
     }
     let doc = corpus_doc("order_intake");
-    assert_golden(
+    goldens.check(
         "order_intake/form-fragment.html",
         &html_for(&doc, &["--fragment"]),
     );
+}
+
+/// The fixed parts, which the goldens hold as markers (tests/common/golden.rs), tested once: every
+/// page inlines `templates/html/form.js` and `form.css` exactly, its CSP pins both by their
+/// SHA-256, and the fragment inlines the script and names its hash.
+#[test]
+fn every_page_inlines_the_fixed_script_and_style_verbatim_and_pins_their_hashes() {
+    use common::golden::{csp_hash, document_part, marker};
+    let script = std::fs::read_to_string(root().join("templates/html/form.js")).expect("form.js");
+    let style = std::fs::read_to_string(root().join("templates/html/form.css")).expect("form.css");
+    let inline = |html: &str, open: &str, close: &str| -> String {
+        let start = html.find(open).expect("the tag") + open.len();
+        html[start..start + html[start..].find(close).expect("its end")].to_owned()
+    };
+    for doc in corpus() {
+        let html = html_for(&doc, &[]);
+        assert!(
+            inline(&html, "<script>", "</script>") == script,
+            "{}: the script",
+            doc.display()
+        );
+        assert!(
+            inline(&html, "<style>", "</style>") == style,
+            "{}: the style",
+            doc.display()
+        );
+        for (source, text) in [("script-src", &script), ("style-src", &style)] {
+            let pin = format!("{source} &#39;sha256-{}&#39;", csp_hash(text));
+            assert!(html.contains(&pin), "{}: {pin}", doc.display());
+        }
+        let golden = document_part("x/form.html", &html);
+        assert!(
+            golden.contains(&marker("html/form.js")) && golden.contains(&marker("html/form.css"))
+        );
+        assert!(
+            golden.len() < html.len() - script.len(),
+            "{}",
+            doc.display()
+        );
+    }
+    let fragment = html_for(&corpus_doc("order_intake"), &["--fragment"]);
+    assert_eq!(inline(&fragment, "<script>", "</script>"), script);
+    assert!(fragment.contains(&format!("script-src 'sha256-{}'", csp_hash(&script))));
 }
 
 #[test]

@@ -6,10 +6,11 @@ use common::*;
 
 #[test]
 fn ir_goldens_match_for_every_corpus_document() {
+    let mut goldens = Goldens::new();
     for doc in corpus() {
         let out = cozegen(&["ir", doc.to_str().expect("utf-8"), "--quiet"]);
         assert!(out.status.success(), "{}", stderr(&out));
-        assert_golden(&format!("{}/ir.json", stem(&doc)), &stdout(&out));
+        goldens.check(&format!("{}/ir.json", stem(&doc)), &stdout(&out));
     }
 }
 

@@ -64,18 +64,50 @@ fn instances(doc: &str) -> Vec<PathBuf> {
 
 #[test]
 fn rust_goldens_match_for_every_corpus_document() {
+    let mut goldens = Goldens::new();
     for doc in corpus() {
-        assert_golden(&format!("{}/input.rs", stem(&doc)), &rust_for(&doc));
+        goldens.check(&format!("{}/input.rs", stem(&doc)), &rust_for(&doc));
     }
 }
 
 #[test]
 fn output_node_goldens_match_for_every_corpus_document() {
+    let mut goldens = Goldens::new();
     for doc in corpus() {
-        assert_golden(
+        goldens.check(
             &format!("{}/output.rs", stem(&doc)),
             &rust_of(&workflow(&doc), Node::Output, &[]),
         );
+    }
+}
+
+/// The goldens hold each fixed helper as a one-line marker (tests/common/golden.rs): every fixed
+/// template is found in the corpus's modules, and once replaced none of its text is left. The
+/// helpers themselves are compiled, linted and run by the scratch crate's tests below.
+#[test]
+fn every_fixed_template_is_found_and_replaced_whole() {
+    use common::golden::{FIXED_RUST, document_part, variants};
+    let mut modules = corpus_modules();
+    modules.push(("run_nested_output".to_owned(), nested_output_module()));
+    let golden: Vec<String> = modules
+        .iter()
+        .map(|(_, code)| document_part("x.rs", code))
+        .collect();
+    for name in FIXED_RUST {
+        let rel = format!("rust/{name}");
+        let marker = format!("// <fixed: templates/{rel}");
+        assert!(
+            golden.iter().any(|g| g.contains(&marker)),
+            "templates/{rel} is in no generated module of the corpus"
+        );
+        for variant in variants(&rel) {
+            for ((module, _), g) in modules.iter().zip(&golden) {
+                assert!(
+                    !g.contains(variant.first_line()),
+                    "{module}: part of templates/{rel} is left after the marker"
+                );
+            }
+        }
     }
 }
 

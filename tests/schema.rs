@@ -36,14 +36,15 @@ fn expects_valid(instance: &Path) -> bool {
 
 #[test]
 fn schema_goldens_match_for_every_corpus_document() {
+    let mut goldens = Goldens::new();
     for doc in corpus() {
         let name = stem(&doc);
-        assert_golden(&format!("{name}/schema.json"), &schema_for(&doc, &[]));
-        assert_golden(
+        goldens.check(&format!("{name}/schema.json"), &schema_for(&doc, &[]));
+        goldens.check(
             &format!("{name}/schema-07.json"),
             &schema_for(&doc, &["--draft", "07"]),
         );
-        assert_golden(
+        goldens.check(
             &format!("{name}/schema-output.json"),
             &schema_for(&doc, &["--node", "output"]),
         );
@@ -52,10 +53,11 @@ fn schema_goldens_match_for_every_corpus_document() {
 
 #[test]
 fn warnings_match_goldens_for_every_corpus_document() {
+    let mut goldens = Goldens::new();
     for doc in corpus() {
         let out = cozegen(&["schema", doc.to_str().expect("utf-8 path")]);
         assert!(out.status.success());
-        assert_golden(&format!("{}/warnings.txt", stem(&doc)), &stderr(&out));
+        goldens.check(&format!("{}/warnings.txt", stem(&doc)), &stderr(&out));
     }
 }
 

@@ -265,6 +265,7 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
     expected.extend(["index.json".to_owned(), "mod.rs".to_owned()]);
     expected.sort();
     assert_eq!(top, expected);
+    let mut goldens = Goldens::new();
     for (_, corpus, _, directory) in GOOD {
         for (file, golden) in [
             ("schema.json", "schema.json"),
@@ -277,16 +278,17 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
             ("ir.json", "ir.json"),
         ] {
             let text = std::fs::read_to_string(dir.join(directory).join(file)).expect("artifact");
-            assert_golden(&format!("{corpus}/{golden}"), &text);
+            goldens.check(&format!("{corpus}/{golden}"), &text);
         }
     }
 
     // The index files, with the fake server's port made stable.
     let normalize = |text: String| text.replace(&api.url(), "http://127.0.0.1:PORT");
     let index = normalize(std::fs::read_to_string(dir.join("index.json")).expect("index"));
-    assert_golden("workspace/index.json", &index);
+    goldens.check("workspace/index.json", &index);
     let mod_rs = std::fs::read_to_string(dir.join("mod.rs")).expect("mod.rs");
-    assert_golden("workspace/mod.rs", &mod_rs);
+    goldens.check("workspace/mod.rs", &mod_rs);
+    goldens.finish();
 
     let index: Value = serde_json::from_str(&index).expect("index is JSON");
     let statuses: Vec<(&str, &str)> = index["workflows"]

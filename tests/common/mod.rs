@@ -4,6 +4,10 @@
 
 pub mod api;
 pub mod form_plan;
+pub mod golden;
+
+#[allow(unused_imports)]
+pub use golden::{Goldens, assert_golden};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -53,41 +57,6 @@ pub fn stem(path: &Path) -> String {
         format!("studio_{stem}")
     } else {
         stem
-    }
-}
-
-/// Compares `actual` with `tests/golden/<rel>`. With `COZEGEN_BLESS=1` the golden file is
-/// (re)written instead; review the diff with `git diff tests/golden` before committing.
-pub fn assert_golden(rel: &str, actual: &str) {
-    let path = root().join("tests/golden").join(rel);
-    if std::env::var_os("COZEGEN_BLESS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().expect("golden dir")).expect("create golden dir");
-        std::fs::write(&path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "missing golden file {}: run `COZEGEN_BLESS=1 cargo test` and review it",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(
-                || expected.lines().count().min(actual.lines().count()) + 1,
-                |i| i + 1,
-            );
-        panic!(
-            "{} differs from the generated output (first difference at line {line}); \
-             if the change is intended, run `COZEGEN_BLESS=1 cargo test` and review `git diff`.\n\
-             expected line: {:?}\n  actual line: {:?}",
-            path.display(),
-            expected.lines().nth(line - 1),
-            actual.lines().nth(line - 1)
-        );
     }
 }
 

@@ -259,78 +259,8 @@ impl<'de> Deserialize<'de> for DeepNestingInputMatrixItemItemItem {
 #[allow(dead_code)]
 pub type RunParameters = DeepNestingInput;
 
-/// The body of a run of this workflow: the JSON that `POST /v1/workflow/run` (and
-/// `/v1/workflow/stream_run`) take. Serialize it with `serde_json::to_vec` and send it with any
-/// HTTP client, with the headers `Authorization: Bearer <token>` and
-/// `Content-Type: application/json`.
-///
-/// `parameters` go out as a JSON object, and each option left `None` is left out.
-#[derive(Debug, Clone, Copy, Serialize)]
-#[allow(dead_code)]
-pub struct RunRequest<'a> {
-    /// The workflow to run (`workflow_id`).
-    pub workflow_id: &'a str,
-    /// The start node's parameters (`parameters`).
-    pub parameters: &'a RunParameters,
-    /// A published version to run instead of the latest (`workflow_version`, e.g. `v0.0.5`),
-    /// for a workflow of a workspace's library.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workflow_version: Option<&'a str>,
-    /// The Coze app the workflow belongs to (`app_id`), to run a workflow of an app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<&'a str>,
-    /// The agent to run the workflow with (`bot_id`), for workflows with database or variable
-    /// nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bot_id: Option<&'a str>,
-    /// Extra fields some plugins read (`ext`: `latitude`, `longitude`, `user_id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ext: Option<&'a std::collections::BTreeMap<String, String>>,
-}
+// <fixed: templates/rust/run_request.rs | has_workflow_id=false>
 
-#[allow(dead_code)]
-impl<'a> RunRequest<'a> {
-    /// A run of the workflow `workflow_id` (a copy of this one, say) with `parameters`, and no
-    /// option set.
-    pub fn with_workflow_id(workflow_id: &'a str, parameters: &'a RunParameters) -> Self {
-        RunRequest {
-            workflow_id,
-            parameters,
-            workflow_version: None,
-            app_id: None,
-            bot_id: None,
-            ext: None,
-        }
-    }
-}
+// <fixed: templates/rust/present.rs>
 
-/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
-/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
-
-/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
-/// the struct's fields in order, which is not a value of a Coze object.
-struct ObjectOnly<D>(D);
-
-impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
-    type Error = D::Error;
-
-    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
-    where
-        V: serde::de::Visitor<'de>,
-    {
-        self.0.deserialize_map(visitor)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-        identifier ignored_any
-    }
-}
+// <fixed: templates/rust/object_only.rs>

@@ -58,97 +58,11 @@ impl Default for ChatStartExitInput {
     }
 }
 
-/// Reads an optional parameter that is there: `null` is not a value of a declared type (leave
-/// the parameter out instead), and for a parameter of any type it is `Some(Value::Null)`.
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
+// <fixed: templates/rust/present.rs>
 
-/// Reads a generated struct only from a JSON object: serde alone would also read a JSON array of
-/// the struct's fields in order, which is not a value of a Coze object.
-struct ObjectOnly<D>(D);
-
-impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
-    type Error = D::Error;
-
-    fn deserialize_any<V>(self, visitor: V) -> Result<V::Value, D::Error>
-    where
-        V: serde::de::Visitor<'de>,
-    {
-        self.0.deserialize_map(visitor)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-        identifier ignored_any
-    }
-}
+// <fixed: templates/rust/object_only.rs>
 
 /// The parameters a [`ChatRequest`] sends: [`ChatStartExitInput`].
 pub type ChatParameters = ChatStartExitInput;
 
-/// One message of a chat request's `additional_messages`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatMessage {
-    /// Who says it: `user`, or `assistant` for an earlier answer given as history.
-    pub role: String,
-    /// The message's text.
-    pub content: String,
-    /// Always `text`.
-    pub content_type: String,
-}
-
-impl ChatMessage {
-    /// A user message: what the chatflow reads as its `USER_INPUT`.
-    pub fn user(content: impl Into<String>) -> Self {
-        ChatMessage {
-            role: "user".to_owned(),
-            content: content.into(),
-            content_type: "text".to_owned(),
-        }
-    }
-}
-
-/// The body of `POST /v1/workflows/chat` for this chatflow: the user's message in
-/// `additional_messages` (the chatflow's `USER_INPUT`, which the chat API ignores in
-/// `parameters`), and the other parameters in `parameters`. Serialize it with
-/// `serde_json::to_vec` and send it with any HTTP client; the answer is a stream of
-/// server-sent events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChatRequest {
-    /// The chatflow's ID.
-    pub workflow_id: String,
-    /// The app to chat in: Coze needs an app (`app_id`) or an agent (`bot_id`) for a chat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// The messages: the last is the user's message.
-    pub additional_messages: Vec<ChatMessage>,
-    /// The chatflow's parameters besides the message.
-    pub parameters: ChatParameters,
-}
-
-impl ChatRequest {
-    /// A chat with this chatflow ([`WORKFLOW_ID`]): `message` is the user's message.
-    pub fn new(message: impl Into<String>, parameters: ChatParameters) -> Self {
-        ChatRequest::with_workflow_id(WORKFLOW_ID, message, parameters)
-    }
-
-    /// A chat with the chatflow `workflow_id`: `message` is the user's message.
-    pub fn with_workflow_id(
-        workflow_id: impl Into<String>,
-        message: impl Into<String>,
-        parameters: ChatParameters,
-    ) -> Self {
-        ChatRequest {
-            workflow_id: workflow_id.into(),
-            app_id: None,
-            additional_messages: vec![ChatMessage::user(message)],
-            parameters,
-        }
-    }
-}
+// <fixed: templates/rust/chat.rs | has_workflow_id=true | has_app_id=false>
