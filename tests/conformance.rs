@@ -1129,25 +1129,43 @@ fn write_if_changed(path: &std::path::Path, text: &str) {
 // The HTML form.
 
 /// The form of every document in headless Chromium: each case is typed in through the form's
-/// controls (`tests/common/form_plan.rs` turns it into UI actions), then submitted. Valid when
-/// the form sends exactly the case; a blocked submit, a case the controls cannot take, or a
-/// payload that differs from the case is a refusal.
+/// controls (`tests/common/form_plan.rs` turns it into UI actions), then submitted; one browser
+/// fills every case of every document. Valid when the form sends exactly the case; a blocked
+/// submit, a case the controls cannot take, or a payload that differs from the case is a
+/// refusal. A submit blocked without a message says nothing to the person filling the form:
+/// the leg is broken.
 fn form_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
-    use common::form_plan::{FormOutcome, plan, run_form_cases};
+    use common::form_plan::{FormOutcome, plan, run_form_documents};
     if !common::chromium_available("the conformance suite's form leg") {
         return None;
     }
+    let pages: Vec<String> = docs
+        .iter()
+        .map(|doc| {
+            cozegen::emit::html::render(&doc.workflow, &Default::default())
+                .expect("the form renders")
+        })
+        .collect();
+    let plans: Vec<Vec<(String, _)>> = docs
+        .iter()
+        .map(|doc| {
+            doc.cases
+                .iter()
+                .map(|case| (case.name.clone(), plan(&doc.workflow.input, case.value())))
+                .collect()
+        })
+        .collect();
+    let documents: Vec<(&str, &[_])> = pages
+        .iter()
+        .zip(&plans)
+        .map(|(html, cases)| (html.as_str(), cases.as_slice()))
+        .collect();
     Some(
-        docs.iter()
-            .map(|doc| {
-                let html = cozegen::emit::html::render(&doc.workflow, &Default::default())
-                    .expect("the form renders");
-                let cases: Vec<(String, _)> = doc
-                    .cases
-                    .iter()
-                    .map(|case| (case.name.clone(), plan(&doc.workflow.input, case.value())))
-                    .collect();
-                run_form_cases(&html, &cases)
+        run_form_documents(&documents)
+            .into_iter()
+            .zip(docs)
+            .map(|(outcomes, doc)| {
+                outcomes
                     .into_iter()
                     .zip(&doc.cases)
                     .map(|(outcome, case)| match outcome {
@@ -1160,6 +1178,9 @@ fn form_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
                                 Verdict::broken(format!("submitted text that is not JSON: {e}"))
                             }
                         },
+                        FormOutcome::Blocked { errors } if errors.is_empty() => {
+                            Verdict::broken("blocked the submit without a message")
+                        }
                         FormOutcome::Blocked { errors } => Verdict::refused(errors.join("; ")),
                         FormOutcome::Unfillable { reason } => Verdict::refused(reason),
                     })
@@ -1252,13 +1273,16 @@ impl std::fmt::Display for Disagreement {
 /// Runs every leg on every case; returns the matrix as text and every disagreement.
 fn judge(docs: &[Doc], legs: &[Leg]) -> (String, Vec<Disagreement>) {
     let mut results = Vec::new();
+    let mut times = Vec::new();
     for leg in legs {
         assert!(
             LEG_NAMES.contains(&leg.name),
             "{} is not in LEG_NAMES",
             leg.name
         );
+        let started = std::time::Instant::now();
         let verdicts = (leg.run)(docs);
+        times.push(started.elapsed());
         if let Some(verdicts) = &verdicts {
             assert_eq!(
                 verdicts.len(),
@@ -1342,7 +1366,9 @@ fn judge(docs: &[Doc], legs: &[Leg]) -> (String, Vec<Disagreement>) {
         }
     }
     matrix.push('\n');
-    for ((leg, result), [agree, excused, disagree]) in legs.iter().zip(&results).zip(tally) {
+    for (((leg, result), [agree, excused, disagree]), time) in
+        legs.iter().zip(&results).zip(tally).zip(&times)
+    {
         match result {
             None => {
                 let _ = writeln!(matrix, "{}: skipped", leg.name);
@@ -1350,8 +1376,10 @@ fn judge(docs: &[Doc], legs: &[Leg]) -> (String, Vec<Disagreement>) {
             Some(_) => {
                 let _ = writeln!(
                     matrix,
-                    "{}: {agree} agree, {excused} expected exceptions, {disagree} disagreements",
-                    leg.name
+                    "{}: {agree} agree, {excused} expected exceptions, {disagree} disagreements \
+                     ({:.1} s)",
+                    leg.name,
+                    time.as_secs_f64()
                 );
             }
         }
@@ -1408,6 +1436,40 @@ fn the_chatflow_documents_are_chatflows_from_both_sources() {
             "{name}"
         );
     }
+}
+
+/// Every corpus document's samples (`tests/instances/<doc>/`) are in the suite, with a copy of
+/// the corpus document: so every leg, the form in Chromium among them, judges every sample.
+#[test]
+fn every_instance_directory_is_in_the_suite_with_its_corpus_document() {
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(suite_dir().join("manifest.json")).expect("read"))
+            .expect("manifest");
+    let listed: BTreeMap<&str, &str> = manifest["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .filter_map(|d| Some((d["instances"].as_str()?, d["file"].as_str()?)))
+        .collect();
+    let mut samples = 0;
+    for entry in std::fs::read_dir(root().join("tests/instances")).expect("tests/instances") {
+        let dir = entry.expect("entry").path();
+        let name = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let file = listed.get(name.as_str()).unwrap_or_else(|| {
+            panic!("tests/instances/{name} belongs to no document of the manifest")
+        });
+        assert_eq!(
+            std::fs::read(suite_dir().join("docs").join(file)).expect("the suite's copy"),
+            std::fs::read(root().join(format!("tests/corpus/{name}.json"))).expect("corpus"),
+            "tests/conformance/docs/{file} is not a copy of tests/corpus/{name}.json"
+        );
+        samples += std::fs::read_dir(&dir).expect("samples").count();
+    }
+    assert!(samples > 20, "only {samples} samples");
 }
 
 #[test]

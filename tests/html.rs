@@ -1,10 +1,11 @@
 //! The HTML form artifact: goldens over the corpus, static checks on escaping and structure,
-//! the end-to-end scenarios in headless Chromium (tests/js/form-e2e.mjs), and the conformance
-//! round trip: every corpus instance entered through the form's UI (tests/common/form_plan.rs).
+//! the end-to-end scenarios in headless Chromium (tests/js/form-e2e.mjs), and the plans that
+//! enter an instance through the form's UI (tests/common/form_plan.rs). Every corpus instance
+//! goes through the form in the conformance suite's form leg (tests/conformance.rs).
 
 mod common;
 
-use common::form_plan::{Action, FormOutcome, plan, run_form_cases};
+use common::form_plan::{Action, FormOutcome, plan, run_form_documents};
 use common::*;
 use serde_json::Value;
 use std::path::Path;
@@ -798,166 +799,6 @@ fn a_plan_sets_every_parameter_and_includes_what_the_instance_gives() {
     assert!(matches!(bad.last(), Some(Action::Unfillable { name, .. }) if name == "x"));
 }
 
-/// Instances whose file name (valid/invalid) disagrees with `validate` under the IR's rules.
-/// They are wrong, not the form; the lead owns tests/instances and fixes them.
-const WRONG_INSTANCES: &[&str] = &[];
-
-#[test]
-fn the_form_round_trips_every_corpus_instance() {
-    if !chromium_available("the form's conformance round trip") {
-        return;
-    }
-    let mut wrong = Vec::new();
-    let mut skipped = Vec::new();
-    let mut checked = 0;
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("tests/instances"))
-        .expect("tests/instances")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        let doc = stem(&dir);
-        let (workflow, _) =
-            cozegen::load_workflow(corpus_doc(&doc), &Default::default()).expect("loads");
-        let html = cozegen::emit::html::render(&workflow, &Default::default()).expect("renders");
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .expect("instances")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        files.sort();
-        let mut cases = Vec::new();
-        let mut expect = Vec::new();
-        for file in files {
-            let label = format!(
-                "{doc}/{}",
-                file.file_name().expect("name").to_string_lossy()
-            );
-            let text = std::fs::read_to_string(&file).expect("instance");
-            let instance: Value = serde_json::from_str(&text).expect("instance JSON");
-            let problems = cozegen::check::validate::validate(&workflow.input, &instance);
-            let valid = problems.is_empty();
-            if valid != stem(&file).starts_with("valid") {
-                let says: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                wrong.push(format!(
-                    "{label}: validate says {}",
-                    if valid {
-                        "valid".to_owned()
-                    } else {
-                        says.join("; ")
-                    }
-                ));
-            }
-            let actions = plan(&workflow.input, &instance);
-            // A blank text box is no value: the form cannot send "" for a string.
-            let empty_text = actions
-                .iter()
-                .any(|a| matches!(a, Action::Text { value, .. } if value.is_empty()));
-            if valid && empty_text {
-                skipped.push(format!(
-                    "{label}: holds \"\" for a string (a blank box is no value)"
-                ));
-                continue;
-            }
-            cases.push((label.clone(), actions));
-            expect.push((label, valid, instance));
-        }
-        for ((label, valid, instance), outcome) in expect.iter().zip(run_form_cases(&html, &cases))
-        {
-            checked += 1;
-            eprintln!(
-                "{label} ({}): {outcome:?}",
-                if *valid { "valid" } else { "invalid" }
-            );
-            match (valid, outcome) {
-                (true, FormOutcome::Submitted { json }) => {
-                    let sent: Value = serde_json::from_str(&json).expect("the payload is JSON");
-                    assert!(
-                        same_json(&sent, instance),
-                        "{label}: the form sent {json}, not the instance {instance}"
-                    );
-                }
-                (true, other) => panic!("{label}: a valid instance was not submitted: {other:?}"),
-                (false, FormOutcome::Submitted { json }) => {
-                    let sent: Value = serde_json::from_str(&json).expect("the payload is JSON");
-                    assert!(
-                        !same_json(&sent, instance),
-                        "{label}: the form sent an invalid instance as it is: {json}"
-                    );
-                }
-                (false, FormOutcome::Blocked { errors }) => {
-                    assert!(!errors.is_empty(), "{label}: blocked without a message");
-                }
-                (false, FormOutcome::Unfillable { .. }) => {}
-            }
-        }
-    }
-    eprintln!("round trip: {checked} instances through the form");
-    for s in &skipped {
-        eprintln!("skipped {s}");
-    }
-    for w in &wrong {
-        eprintln!("WRONG INSTANCE {w}");
-    }
-    let unknown: Vec<&String> = wrong
-        .iter()
-        .filter(|w| {
-            !WRONG_INSTANCES
-                .iter()
-                .any(|known| w.starts_with(&format!("{known}:")))
-        })
-        .collect();
-    assert!(
-        unknown.is_empty(),
-        "instances that disagree with validate: {unknown:#?}"
-    );
-    assert!(checked > 20, "the corpus instances ran");
-}
-
-/// JSON equality with numbers equal by value (`1` equals `1.0`), integers exactly.
-fn same_json(a: &Value, b: &Value) -> bool {
-    let mut pairs = vec![(a, b)];
-    while let Some((a, b)) = pairs.pop() {
-        let same = match (a, b) {
-            (Value::Number(x), Value::Number(y)) => match (x.as_i128(), y.as_i128()) {
-                (Some(x), Some(y)) => x == y,
-                _ => x.as_f64() == y.as_f64(),
-            },
-            (Value::Array(x), Value::Array(y)) => {
-                pairs.extend(x.iter().zip(y));
-                x.len() == y.len()
-            }
-            (Value::Object(x), Value::Object(y)) => {
-                x.len() == y.len()
-                    && x.iter().all(|(k, v)| match y.get(k) {
-                        Some(w) => {
-                            pairs.push((v, w));
-                            true
-                        }
-                        None => false,
-                    })
-            }
-            (x, y) => x == y,
-        };
-        if !same {
-            return false;
-        }
-    }
-    true
-}
-
-#[test]
-fn json_equality_is_by_value_for_numbers_and_exact_for_integers() {
-    let v = |t: &str| serde_json::from_str::<Value>(t).expect("json");
-    assert!(same_json(
-        &v(r#"{"a":[1,{"b":2.5}],"c":1}"#),
-        &v(r#"{"c":1.0,"a":[1.0,{"b":2.50}]}"#)
-    ));
-    assert!(!same_json(&v("9007199254740993"), &v("9007199254740992")));
-    assert!(!same_json(&v(r#"{"a":1}"#), &v(r#"{"a":1,"b":2}"#)));
-    assert!(!same_json(&v("[1]"), &v("[1,1]")));
-    assert!(!same_json(&v(r#""1""#), &v("1")));
-}
-
 #[test]
 fn open_objects_take_undeclared_keys_through_the_form() {
     if !chromium_available("the form's open objects") {
@@ -970,6 +811,8 @@ fn open_objects_take_undeclared_keys_through_the_form() {
         "9": null,
         "x": 9007199254740993u64
     });
+    let mut pages = Vec::new();
+    let mut plans = Vec::new();
     for open in [true, false] {
         let build = cozegen::BuildOptions {
             open_objects: open,
@@ -980,10 +823,12 @@ fn open_objects_take_undeclared_keys_through_the_form() {
             cozegen::check::validate::validate(&workflow.input, &instance).is_empty(),
             open
         );
-        let html = cozegen::emit::html::render(&workflow, &Default::default()).expect("renders");
-        let actions = plan(&workflow.input, &instance);
-        let outcome = run_form_cases(&html, &[("open".to_owned(), actions)]).remove(0);
-        match outcome {
+        pages.push(cozegen::emit::html::render(&workflow, &Default::default()).expect("renders"));
+        plans.push(vec![("open".to_owned(), plan(&workflow.input, &instance))]);
+    }
+    let outcomes = run_form_documents(&[(&pages[0], &plans[0]), (&pages[1], &plans[1])]);
+    for (open, mut outcomes) in [true, false].into_iter().zip(outcomes) {
+        match outcomes.remove(0) {
             FormOutcome::Submitted { json } if open => assert_eq!(
                 json,
                 r#"{"rows":[{"sku":"A","qty":1,"note":{"z":[1.5]}}],"grid":[],"9":null,"x":9007199254740993}"#

@@ -1,7 +1,7 @@
 //! Conformance hooks for the HTML form: [`plan`] turns an instance (a run's `parameters`) into
 //! the UI actions a person would take to enter it, walking the instance with the IR's types;
-//! [`run_form_cases`] performs such plans in headless Chromium (tests/js/form-fill.mjs, real
-//! clicks and typing only) and reports what the form did with each.
+//! [`run_form_documents`] performs such plans in headless Chromium (tests/js/form-fill.mjs, real
+//! clicks and typing only, one browser for every page) and reports what the form did with each.
 //!
 //! A plan does not depend on what the form shows at first: every declared parameter is set or
 //! cleared, every optional group included or excluded, every array emptied before its rows are
@@ -282,25 +282,43 @@ fn kind_of(value: &Value) -> String {
     }
 }
 
-/// Performs each plan on a fresh copy of the page `html` in headless Chromium, through
-/// tests/js/form-fill.mjs (one browser for all cases), and returns the outcomes in order.
-/// Callers check [`super::chromium_available`] first.
-pub fn run_form_cases(html: &str, cases: &[(String, Vec<Action>)]) -> Vec<FormOutcome> {
+/// A case's name and the actions that enter it.
+pub type Plan = (String, Vec<Action>);
+
+/// Performs each plan on a fresh copy of the page `html` in headless Chromium and returns the
+/// outcomes in order: [`run_form_documents`] for one page. Callers check
+/// [`super::chromium_available`] first.
+pub fn run_form_cases(html: &str, cases: &[Plan]) -> Vec<FormOutcome> {
+    run_form_documents(&[(html, cases)]).remove(0)
+}
+
+/// Performs every plan of every page through tests/js/form-fill.mjs, with one browser for all
+/// of them: each plan on a freshly loaded copy of its page. Returns, for each page, the
+/// outcomes of its plans in order. Callers check [`super::chromium_available`] first.
+pub fn run_form_documents(documents: &[(&str, &[Plan])]) -> Vec<Vec<FormOutcome>> {
     let dir = tempfile::tempdir().expect("tempdir");
-    let page = dir.path().join("form.html");
-    std::fs::write(&page, html).expect("write the form");
-    let config = serde_json::json!({
-        "page": page,
-        "cases": cases
-            .iter()
-            .map(|(name, actions)| serde_json::json!({"name": name, "actions": actions}))
-            .collect::<Vec<_>>(),
-    });
+    let mut list = Vec::new();
+    for (i, (html, cases)) in documents.iter().enumerate() {
+        let page = dir.path().join(format!("form-{i}.html"));
+        std::fs::write(&page, html).expect("write the form");
+        list.push(serde_json::json!({
+            "page": page,
+            "cases": cases
+                .iter()
+                .map(|(name, actions)| serde_json::json!({"name": name, "actions": actions}))
+                .collect::<Vec<_>>(),
+        }));
+    }
     let config_path = dir.path().join("cases.json");
-    std::fs::write(&config_path, config.to_string()).expect("write the cases");
+    std::fs::write(
+        &config_path,
+        serde_json::json!({"documents": list}).to_string(),
+    )
+    .expect("write the cases");
     let out = std::process::Command::new("node")
         .arg(super::root().join("tests/js/form-fill.mjs"))
         .arg(&config_path)
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run node");
     assert!(
@@ -309,8 +327,11 @@ pub fn run_form_cases(html: &str, cases: &[(String, Vec<Action>)]) -> Vec<FormOu
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let outcomes: Vec<FormOutcome> =
+    let outcomes: Vec<Vec<FormOutcome>> =
         serde_json::from_slice(&out.stdout).expect("form-fill.mjs prints its outcomes as JSON");
-    assert_eq!(outcomes.len(), cases.len(), "one outcome per case");
+    assert_eq!(outcomes.len(), documents.len(), "outcomes for every page");
+    for ((_, cases), outcomes) in documents.iter().zip(&outcomes) {
+        assert_eq!(outcomes.len(), cases.len(), "one outcome per case");
+    }
     outcomes
 }
