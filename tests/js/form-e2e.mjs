@@ -6,7 +6,8 @@
 // CONFIG: {"bin": cozegen binary, "corpus": dir, "pages": {doc: html}, "schemas": {doc: json},
 //          "fragment": html fragment file, "work": scratch dir, "screenshots": dir,
 //          "zh_order": a WorkflowInfo described in Chinese}
-// Prints one line per passed scenario ("ok NAME") and exits 1 after the first failure.
+// Runs two scenarios at a time; prints one line per passed scenario ("ok NAME (TIME)") and
+// exits 1 after the first failure.
 import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
@@ -1452,18 +1453,25 @@ scenario("accessibility: no serious or critical axe-core violations, in English 
   }
 });
 
+// Two scenarios at a time (each opens its own pages, files and servers); after a failure no
+// new scenario starts.
 let failed = false;
-for (const { name, fn } of scenarios) {
-  try {
-    await fn();
-    console.log(`ok ${name}`);
-  } catch (e) {
-    console.log(`FAILED ${name}`);
-    console.error(`FAILED ${name}\n${e.stack || e}`);
-    failed = true;
-    break;
+let next = 0;
+async function worker() {
+  while (!failed && next < scenarios.length) {
+    const { name, fn } = scenarios[next++];
+    const started = Date.now();
+    try {
+      await fn();
+      console.log(`ok ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      console.log(`FAILED ${name}`);
+      console.error(`FAILED ${name}\n${e.stack || e}`);
+      failed = true;
+    }
   }
 }
+await Promise.all([worker(), worker()]);
 await context.close();
 rmSync(profile, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
