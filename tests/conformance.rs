@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{js_tools_available, nested_cargo, root};
+use common::{js_tools_available, root};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::json::Deep;
 use cozegen::{BuildOptions, Workflow};
@@ -997,25 +997,13 @@ fn validate_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
 /// both succeed and the value comes back unchanged; a deserialization error is a refusal; a
 /// value that comes back different is always a failure ("dropped or changed data").
 fn rust_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
-    let dir = root().join("target/cozegen-conformance-rust");
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).expect("scratch crate");
-    write_if_changed(
-        &dir.join("Cargo.toml"),
-        "[package]\nname = \"cozegen-conformance-rust\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n\n# Not a member of the cozegen workspace.\n[workspace]\n",
-    );
-    // The same versions as cozegen's own lockfile, so `--offline` finds them in the cache.
-    if !dir.join("Cargo.lock").exists() {
-        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
-    }
+    let krate = common::scratch::Crate::new("cozegen-conformance-rust", common::scratch::SERDE);
     let mut modules = String::new();
     let mut dispatch = String::new();
     for doc in docs {
         let code = cozegen::emit::rust::render(&doc.workflow, &Default::default())
             .expect("the Rust module renders");
-        write_if_changed(&src.join(format!("{}.rs", doc.name)), &code);
+        krate.write(&format!("src/{}.rs", doc.name), &code);
         let root_type = &doc.workflow.input.root().type_name;
         let _ = write!(
             modules,
@@ -1056,10 +1044,8 @@ fn main() {{
 }}
 "#
     );
-    write_if_changed(&src.join("main.rs"), &main);
-    let build = nested_cargo("build", &dir, &dir.join("target"))
-        .output()
-        .expect("run cargo");
+    krate.write("src/main.rs", &main);
+    let build = krate.cargo_output(&mut krate.cargo("build"));
     if !build.status.success() {
         let error = String::from_utf8_lossy(&build.stderr).into_owned();
         return Some(
@@ -1083,7 +1069,7 @@ fn main() {{
         }
     }
     let out = run_with_stdin(
-        &mut Command::new(dir.join("target/debug/cozegen-conformance-rust")),
+        &mut Command::new(krate.binary("cozegen-conformance-rust")),
         input.as_bytes(),
     );
     assert!(out.status.success(), "the round-trip binary failed");
@@ -1117,12 +1103,6 @@ fn main() {{
             })
             .collect(),
     )
-}
-
-fn write_if_changed(path: &std::path::Path, text: &str) {
-    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
-        std::fs::write(path, text).expect("write scratch file");
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 
 /// The fenced code blocks of the README section headed `heading` (a `###` heading), in order.
 fn code_blocks(readme: &str, heading: &str) -> Vec<String> {
@@ -32,12 +31,6 @@ fn code_blocks(readme: &str, heading: &str) -> Vec<String> {
         }
     }
     blocks
-}
-
-fn write(path: &Path, text: &str) {
-    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
-        std::fs::write(path, text).expect("write");
-    }
 }
 
 #[test]
@@ -77,39 +70,26 @@ fn the_macro_section_works_when_pasted_into_a_new_crate() {
 }
 
 /// Builds and runs a new crate named `name` from the README's blocks, with the bundled example
-/// workflow as `order.json`, and returns what it printed as JSON. The crates share a target
-/// directory, so serde is built once.
+/// workflow as `order.json`, and returns what it printed as JSON. The crates are crates of the
+/// tests' scratch area (`tests/common/scratch.rs`): serde and cozegen build once, into its
+/// shared target.
 fn paste_and_run(
     name: &str,
     toml: &str,
     build_rs: Option<&String>,
     main_rs: &str,
 ) -> serde_json::Value {
-    let dir = root().join("target/cozegen-readme-check").join(name);
-    std::fs::create_dir_all(dir.join("src")).expect("crate dir");
-    write(
-        &dir.join("Cargo.toml"),
-        &format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-             publish = false\n\n{toml}\n# Not a member of the cozegen workspace.\n[workspace]\n"
-        ),
-    );
-    if !dir.join("Cargo.lock").exists() {
-        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
-    }
+    let krate = scratch::Crate::new(name, toml);
     if let Some(build_rs) = build_rs {
-        write(&dir.join("build.rs"), build_rs);
+        krate.write("build.rs", build_rs);
     }
-    write(&dir.join("src/main.rs"), main_rs);
-    write(
-        &dir.join("order.json"),
+    krate.write("src/main.rs", main_rs);
+    krate.write(
+        "order.json",
         &std::fs::read_to_string(root().join("examples/workflows/order_intake.json"))
             .expect("example workflow"),
     );
-    let target = root().join("target/cozegen-readme-check/target");
-    let out = nested_cargo("run", &dir, &target)
-        .output()
-        .expect("run cargo");
+    let out = krate.cargo_output(&mut krate.cargo("run"));
     assert!(
         out.status.success(),
         "the README's {name} section does not build as written:\n{}",

@@ -416,41 +416,15 @@ fn random_documents_render_rustfmt_clean_data_only_modules() {
 
 /// A crate holding every generated module (plain, with [`EXTRA_DERIVES`], the output node, with
 /// open objects), in a library under `#![deny(warnings)]`, and a binary that uses them through
-/// the `mod x { include!(…) }` pattern. It lives under `target/` with a target directory of its
-/// own that persists, so only the first run compiles serde and schemars.
+/// the `mod x { include!(…) }` pattern. It is a crate of the tests' scratch area
+/// (`tests/common/scratch.rs`): its dependencies compile once, into the shared target.
 struct ScratchCrate {
-    dir: PathBuf,
+    krate: scratch::Crate,
 }
 
 impl ScratchCrate {
     fn create() -> ScratchCrate {
-        let dir = root().join("target/cozegen-rust-check");
-        let src = dir.join("src");
-        let generated = dir.join("generated");
-        std::fs::create_dir_all(&src).expect("scratch src");
-        std::fs::create_dir_all(&generated).expect("scratch generated");
-        write_if_changed(
-            &dir.join("Cargo.toml"),
-            r#"[package]
-name = "cozegen-rust-check"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-schemars = "1"
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-
-# Not a member of the cozegen workspace.
-[workspace]
-"#,
-        );
-        // The same versions as cozegen's own lockfile, so `--offline` finds them in the cache.
-        if !dir.join("Cargo.lock").exists() {
-            std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
-        }
-
+        let krate = scratch::Crate::new("cozegen-rust-check", scratch::SERDE_SCHEMARS);
         let mut lib = String::from(
             "//! Every corpus document's generated module, compiled as a library.\n\
              #![deny(warnings)]\n\n",
@@ -459,7 +433,7 @@ serde_json = "1"
         let mut modules = corpus_modules();
         modules.push(("run_nested_output".to_owned(), nested_output_module()));
         for (name, code) in &modules {
-            write_if_changed(&generated.join(format!("{name}.rs")), code);
+            krate.write(&format!("generated/{name}.rs"), code);
             lib.push_str(&format!(
                 "pub mod {name} {{\n    include!(\"../generated/{name}.rs\");\n}}\n\n"
             ));
@@ -474,8 +448,8 @@ serde_json = "1"
                  \"{name}_schema\" => serde_json::to_value(schemars::schema_for!({name}_derived::{root_type})).map_err(|e| e.to_string()),\n"
             ));
         }
-        write_if_changed(&src.join("lib.rs"), &lib);
-        write_if_changed(&src.join("run_helpers.rs"), RUN_HELPERS_DRIVER);
+        krate.write("src/lib.rs", &lib);
+        krate.write("src/run_helpers.rs", RUN_HELPERS_DRIVER);
 
         // The binary includes a module privately, as a build.rs user would, so dead-code and
         // other lints apply as they would in a user's crate.
@@ -545,8 +519,8 @@ fn main() {{
 }}
 "#
         );
-        write_if_changed(&src.join("main.rs"), &main);
-        ScratchCrate { dir }
+        krate.write("src/main.rs", &main);
+        ScratchCrate { krate }
     }
 
     fn cargo(&self, args: &[&str]) -> std::process::Output {
@@ -554,18 +528,16 @@ fn main() {{
     }
 
     fn cargo_with(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-        nested_cargo(args[0], &self.dir, &self.dir.join("target"))
-            .args(&args[1..])
-            .envs(env.iter().copied())
-            .output()
-            .expect("run cargo")
+        let mut cargo = self.krate.cargo(args[0]);
+        cargo.args(&args[1..]).envs(env.iter().copied());
+        self.krate.cargo_output(&mut cargo)
     }
 
     /// Runs the binary with `kind path` lines; returns one JSON value per line of output
     /// (the first is the private copy's own check).
     fn run(&self, lines: &[String]) -> Vec<Value> {
         use std::io::Write;
-        let mut child = Command::new(self.dir.join("target/debug/cozegen-rust-check"))
+        let mut child = Command::new(self.krate.binary("cozegen-rust-check"))
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
@@ -701,12 +673,6 @@ pub fn check(kind: &str, arg: &str) -> Option<Value> {
     })
 }
 "##;
-
-fn write_if_changed(path: &Path, text: &str) {
-    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
-        std::fs::write(path, text).expect("write scratch file");
-    }
-}
 
 /// Whether `instance` is valid for `doc`'s start node by cozegen's own rules.
 fn valid_by_the_rules(doc: &Path, instance: &Value) -> bool {
@@ -1118,8 +1084,7 @@ fn generated_value_checks_agree_with_the_rules() {
     let file = tempfile::NamedTempFile::new().expect("temp file");
     std::fs::write(file.path(), serde_json::to_string(&texts).expect("JSON")).expect("write");
 
-    let krate = ScratchCrate::create();
-    krate.build();
+    let krate = built_scratch();
     let results = krate.run(&[format!("verdicts {}", file.path().display())]);
     let verdicts = &results[1]["ok"];
     let (mut times, mut files) = (0, 0);
@@ -1477,29 +1442,16 @@ fn the_deepest_accepted_document_compiles_with_the_advice_it_gives() {
         code.contains("recursion_limit = \"4096\""),
         "the root's docs say it too"
     );
-    let dir = root().join("target/cozegen-deep-check");
-    std::fs::create_dir_all(dir.join("src")).expect("scratch crate");
-    write_if_changed(
-        &dir.join("Cargo.toml"),
-        "[package]\nname = \"cozegen-deep-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n\n[workspace]\n",
-    );
-    if !dir.join("Cargo.lock").exists() {
-        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
-    }
-    write_if_changed(&dir.join("src/deep.rs"), &code);
-    write_if_changed(
-        &dir.join("src/main.rs"),
+    let krate = scratch::Crate::new("cozegen-deep-check", scratch::SERDE);
+    krate.write("src/deep.rs", &code);
+    krate.write(
+        "src/main.rs",
         "#![recursion_limit = \"4096\"]\n\nmod deep {\n    include!(\"deep.rs\");\n}\n\n\
          fn main() {\n    let text = std::env::args().nth(1).unwrap_or_default();\n    \
          let value: Result<deep::WorkflowInput, _> = serde_json::from_str(&text);\n    \
          println!(\"{}\", value.is_ok());\n}\n",
     );
-    let build = nested_cargo("build", &dir, &dir.join("target"))
-        .env("RUST_MIN_STACK", "268435456")
-        .output()
-        .expect("run cargo");
+    let build = krate.cargo_output(krate.cargo("build").env("RUST_MIN_STACK", "268435456"));
     assert!(
         build.status.success(),
         "the 2,000-level module does not compile with the advice:\n{}",

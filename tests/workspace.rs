@@ -528,21 +528,10 @@ fn workspace_id_conflicts_with_a_file_and_a_workflow_id() {
 fn workspace_mod_rs_compiles_in_a_crate() {
     let (scratch, _api, out) = generated();
     expect_exit(&out, 1);
-    let krate = root().join("target/cozegen-workspace-check");
-    std::fs::create_dir_all(krate.join("src")).expect("scratch crate");
-    let generated = krate.join("workflows");
+    let krate = scratch::Crate::new("cozegen-workspace-check", scratch::SERDE);
+    let generated = krate.dir.join("workflows");
     let _ = std::fs::remove_dir_all(&generated);
     copy_tree(scratch.path(), &generated);
-    std::fs::write(
-        krate.join("Cargo.toml"),
-        "[package]\nname = \"cozegen-workspace-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n\n[workspace]\n",
-    )
-    .expect("Cargo.toml");
-    if !krate.join("Cargo.lock").exists() {
-        std::fs::copy(root().join("Cargo.lock"), krate.join("Cargo.lock")).expect("lockfile");
-    }
     let uses: String = GOOD
         .iter()
         .map(|(_, corpus, _, directory)| {
@@ -553,18 +542,14 @@ fn workspace_mod_rs_compiles_in_a_crate() {
             )
         })
         .collect();
-    std::fs::write(
-        krate.join("src/lib.rs"),
-        format!(
+    krate.write(
+        "src/lib.rs",
+        &format!(
             "#![deny(warnings)]\n\n#[path = \"../workflows/mod.rs\"]\npub mod workflows;\n\n{uses}"
         ),
-    )
-    .expect("lib.rs");
-    // Shares the Rust compile test's target directory: serde is built once.
-    let target = root().join("target/cozegen-rust-check/target");
-    let build = nested_cargo("build", &krate, &target)
-        .output()
-        .expect("run cargo");
+    );
+    // A crate of the tests' scratch area: serde is built once, into its shared target.
+    let build = krate.cargo_output(&mut krate.cargo("build"));
     assert!(
         build.status.success(),
         "the workspace's mod.rs does not compile:\n{}",

@@ -5,12 +5,15 @@
 pub mod api;
 pub mod form_plan;
 pub mod golden;
+pub mod scratch;
 
 #[allow(unused_imports)]
 pub use golden::{Goldens, assert_golden};
+#[allow(unused_imports)]
+pub use scratch::nested_cargo;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -89,23 +92,6 @@ pub fn cozegen_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
     let out = child.wait_with_output().expect("wait for cozegen");
     writer.join().expect("stdin writer");
     out
-}
-
-/// `cargo <command> --offline --quiet` for a scratch crate in `dir`, building into `target`,
-/// cut loose from the cargo running the tests: its jobserver file descriptors and RUSTFLAGS
-/// mean nothing to the inner build.
-pub fn nested_cargo(command: &str, dir: &Path, target: &Path) -> Command {
-    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    cargo
-        .args([command, "--offline", "--quiet"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_MAKEFLAGS")
-        .env_remove("MAKEFLAGS")
-        .env_remove("MFLAGS")
-        .stdin(Stdio::null());
-    cargo
 }
 
 pub fn stdout(out: &Output) -> String {
