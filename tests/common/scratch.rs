@@ -11,6 +11,10 @@
 //! lockfile holds the versions the outer build fetched, and [`Crate::cargo_output`] checks that
 //! the crate's lockfile still does.
 //!
+//! Every crate has the same `[profile.dev]`, without debug info or incremental caches: a
+//! scratch crate is built once after each change to what the tests generate and never
+//! debugged, and the incremental cache of the deepest document alone took 1.1 GB.
+//!
 //! Tests that build at the same time (tests of one binary run in parallel, and so may two
 //! `cargo test`s) are serialised by cargo's own lock on the target directory; files are
 //! written whole (a temporary file renamed into place), and only when their text changes, so
@@ -71,7 +75,9 @@ impl Crate {
             &format!(
                 "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
                  publish = false\n\n{tables}\n\
-                 # Not a member of the cozegen workspace.\n[workspace]\n"
+                 # Not a member of the cozegen workspace.\n[workspace]\n\n\
+                 # Built once per change, never debugged: no debug info, no incremental cache.\n\
+                 [profile.dev]\ndebug = false\nincremental = false\n"
             ),
         );
         krate.lock_like_the_repository();
