@@ -1252,18 +1252,35 @@ impl std::fmt::Display for Disagreement {
 
 /// Runs every leg on every case; returns the matrix as text and every disagreement.
 fn judge(docs: &[Doc], legs: &[Leg]) -> (String, Vec<Disagreement>) {
-    let mut results = Vec::new();
-    let mut times = Vec::new();
     for leg in legs {
         assert!(
             LEG_NAMES.contains(&leg.name),
             "{} is not in LEG_NAMES",
             leg.name
         );
-        let started = std::time::Instant::now();
-        let verdicts = (leg.run)(docs);
-        times.push(started.elapsed());
-        if let Some(verdicts) = &verdicts {
+    }
+    // The legs run side by side: each is a process of its own (node, Chromium, cargo) or
+    // quick, so the suite takes about as long as its slowest leg.
+    let (results, times): (Vec<_>, Vec<_>) = std::thread::scope(|scope| {
+        let running: Vec<_> = legs
+            .iter()
+            .map(|leg| {
+                scope.spawn(move || {
+                    let started = std::time::Instant::now();
+                    ((leg.run)(docs), started.elapsed())
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|leg| {
+                leg.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .unzip()
+    });
+    for (leg, verdicts) in legs.iter().zip(&results) {
+        if let Some(verdicts) = verdicts {
             assert_eq!(
                 verdicts.len(),
                 docs.len(),
@@ -1280,7 +1297,6 @@ fn judge(docs: &[Doc], legs: &[Leg]) -> (String, Vec<Disagreement>) {
                 );
             }
         }
-        results.push(verdicts);
     }
     let mut matrix = String::from(
         "verdict matrix: . agrees   x expected exception   ! disagreement   - leg skipped\n",
