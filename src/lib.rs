@@ -58,6 +58,7 @@
 //! - `mcp` (default): the Model Context Protocol server behind `cozegen mcp` (the official
 //!   `rmcp` SDK on a small tokio runtime); implies `fetch`, `validate` and `tool`.
 
+pub mod artifact;
 #[cfg(feature = "bundle")]
 pub mod bundle;
 #[cfg(any(feature = "validate", feature = "diff"))]

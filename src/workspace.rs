@@ -205,8 +205,8 @@ pub struct WorkspaceOptions {
     pub page_size: u32,
     /// How each workflow's IR is built.
     pub build: crate::BuildOptions,
-    /// Choices for each workflow's artifacts.
-    pub bundle: crate::bundle::BundleOptions,
+    /// Choices for each workflow's artifacts (the settings `cozegen all` takes).
+    pub settings: crate::artifact::Settings,
     /// Where the workflow directories and the index go.
     pub dir: std::path::PathBuf,
     /// Compare instead of writing (`--check`).
@@ -264,7 +264,8 @@ pub struct Outcome {
 #[cfg(feature = "fetch")]
 pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> Result<Outcome> {
     use crate::bundle;
-    let all_files = || bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
+    let file_names = bundle::file_names();
+    let all_files = || file_names.iter().map(|f| (*f).to_owned()).collect();
     let mut listed = crate::coze::fetch::list_workflows(
         &options.fetch,
         &options.workspace_id,
@@ -315,7 +316,7 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
             let (ir, build_warnings) = crate::build(&info, &options.build).map_err(|e| text(&e))?;
             warnings = build_warnings;
             let (artifacts, rust_warnings) =
-                bundle::render(&ir, &options.bundle).map_err(|e| text(&e))?;
+                bundle::render(&ir, &options.settings).map_err(|e| text(&e))?;
             warnings.extend(rust_warnings);
             if options.deny_warnings && !warnings.is_empty() {
                 return Err(format!(
@@ -343,7 +344,7 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
                 // Only a complete generation can be declared: a module whose `include!` finds
                 // no file would break the build as surely as a missing module.
                 let dir = entry.directory.as_ref().map(|d| options.dir.join(d));
-                if dir.is_some_and(|d| bundle::FILE_NAMES.iter().all(|f| d.join(f).is_file())) {
+                if dir.is_some_and(|d| file_names.iter().all(|f| d.join(f).is_file())) {
                     entry.kept_previous = true;
                     entry.files = all_files();
                 }

@@ -44,7 +44,7 @@ fn schema_goldens_match_for_every_corpus_document() {
             &schema_for(&doc, &["--draft", "07"]),
         );
         assert_golden(
-            &format!("{name}/schema-output.json"),
+            &format!("{name}/output.schema.json"),
             &schema_for(&doc, &["--node", "output"]),
         );
     }

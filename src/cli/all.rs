@@ -1,6 +1,8 @@
 //! `cozegen all`: every artifact of a workflow into a directory, or of a whole workspace.
 
 use super::*;
+use clap::FromArgMatches;
+use cozegen::artifact::Setting;
 
 #[derive(Debug, Args)]
 pub(crate) struct AllArgs {
@@ -55,17 +57,10 @@ pub(crate) struct AllArgs {
     #[arg(long, value_name = "NAME")]
     pub(crate) output_type_name: Option<String>,
 
-    /// Add a derive to the generated Rust types (repeatable; see `cozegen rust --help`).
-    #[arg(long = "derive", value_name = "PATH")]
-    pub(crate) derives: Vec<String>,
-
     /// Accept keys a workflow does not declare, in every artifact (by default objects are
     /// closed: an extra key is almost always a typo).
     #[arg(long)]
     pub(crate) open_objects: bool,
-
-    #[command(flatten)]
-    pub(crate) form: FormArgs,
 
     /// Workflows per page when listing a workspace.
     #[cfg(feature = "fetch")]
@@ -84,21 +79,46 @@ pub(crate) struct AllArgs {
     pub(crate) api: ApiArgs,
 }
 
+/// The settings `cozegen all` takes: each artifact's that it offers, once by name, in the
+/// registry's order.
+fn all_settings() -> Vec<(&'static Setting, &'static str)> {
+    let mut taken = Vec::new();
+    for artifact in cozegen::artifact::registry() {
+        for setting in artifact.settings() {
+            if let Some(help) = setting.in_all
+                && !taken
+                    .iter()
+                    .any(|(s, _): &(&Setting, _)| s.name == setting.name)
+            {
+                taken.push((setting, help));
+            }
+        }
+    }
+    taken
+}
+
+/// The `all` subcommand with the artifacts' settings it offers.
+pub(crate) fn with_settings(command: clap::Command) -> clap::Command {
+    all_settings()
+        .into_iter()
+        .fold(command, |command, (setting, help)| {
+            command.arg(super::generate::arg(setting, help))
+        })
+}
+
 /// `cozegen all`: every artifact of one workflow into a directory, or a whole workspace.
-pub(crate) fn all(args: &AllArgs) -> Result<(), Error> {
+pub(crate) fn all(matches: &clap::ArgMatches) -> Result<(), Error> {
+    let args = AllArgs::from_arg_matches(matches).unwrap_or_else(|e| e.exit());
+    let settings = super::generate::settings(all_settings().into_iter().map(|(s, _)| s), matches);
+    let args = &args;
     let build = BuildOptions {
         input_type_name: args.type_name.clone(),
         output_type_name: args.output_type_name.clone(),
         open_objects: args.open_objects,
     };
-    let bundle = cozegen::bundle::BundleOptions {
-        derives: args.derives.clone(),
-        lang: args.form.lang(),
-        upload_action: args.form.upload_action.clone(),
-    };
     #[cfg(feature = "fetch")]
     if let Some(workspace_id) = &args.workspace_id {
-        return workspace(args, workspace_id, build, bundle);
+        return workspace(args, workspace_id, build, settings);
     }
     #[cfg(feature = "fetch")]
     let info = match &args.workflow_id {
@@ -108,7 +128,7 @@ pub(crate) fn all(args: &AllArgs) -> Result<(), Error> {
     #[cfg(not(feature = "fetch"))]
     let info = cozegen::load_path(document_path(&args.file)?)?;
     let (workflow, mut warnings) = cozegen::build(&info, &build)?;
-    let (artifacts, rust_warnings) = cozegen::bundle::render(&workflow, &bundle)?;
+    let (artifacts, rust_warnings) = cozegen::bundle::render(&workflow, &settings)?;
     warnings.extend(rust_warnings);
     if !args.quiet || args.deny_warnings {
         print_warnings(&warnings);
@@ -149,7 +169,7 @@ pub(crate) fn workspace(
     args: &AllArgs,
     workspace_id: &str,
     build: BuildOptions,
-    bundle: cozegen::bundle::BundleOptions,
+    settings: cozegen::artifact::Settings,
 ) -> Result<(), Error> {
     use cozegen::text::printable;
     use cozegen::workspace::{Event, Status};
@@ -160,7 +180,7 @@ pub(crate) fn workspace(
         workspace_id: workspace_id.to_owned(),
         page_size: args.page_size,
         build,
-        bundle,
+        settings,
         dir: args.output.clone(),
         check: args.check,
         deny_warnings: args.deny_warnings,

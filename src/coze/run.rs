@@ -251,13 +251,21 @@ pub fn check_output(workflow: &Workflow, output: &Output) -> Vec<Problem> {
 
 /// `POST {base}/v1/workflow/run`: runs the workflow and waits for its answer.
 pub fn run(options: &FetchOptions, request: &RunRequest) -> Result<RunAnswer> {
-    let url = endpoint(options, &request.workflow_id, crate::endpoints::RUN.template)?;
+    let url = endpoint(
+        options,
+        &request.workflow_id,
+        crate::endpoints::RUN.template,
+    )?;
     sync_call(options, &url, &run_body(request))
 }
 
 /// `POST {base}/v1/workflows/resume`: answers the interrupt of a run made with [`run`].
 pub fn resume(options: &FetchOptions, request: &ResumeRequest) -> Result<RunAnswer> {
-    let url = endpoint(options, &request.workflow_id, crate::endpoints::RESUME.template)?;
+    let url = endpoint(
+        options,
+        &request.workflow_id,
+        crate::endpoints::RESUME.template,
+    )?;
     sync_call(options, &url, &resume_body(request))
 }
 
@@ -269,7 +277,11 @@ pub fn stream(
     request: &RunRequest,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<StreamEnd> {
-    let url = endpoint(options, &request.workflow_id, crate::endpoints::STREAM_RUN.template)?;
+    let url = endpoint(
+        options,
+        &request.workflow_id,
+        crate::endpoints::STREAM_RUN.template,
+    )?;
     stream_call(
         options,
         &url,
@@ -288,7 +300,11 @@ pub fn chat(
     request: &ChatRequest,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<ChatEnd> {
-    let url = endpoint(options, &request.workflow_id, crate::endpoints::CHAT.template)?;
+    let url = endpoint(
+        options,
+        &request.workflow_id,
+        crate::endpoints::CHAT.template,
+    )?;
     stream_call(
         options,
         &url,
@@ -305,7 +321,11 @@ pub fn stream_resume(
     request: &ResumeRequest,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<StreamEnd> {
-    let url = endpoint(options, &request.workflow_id, crate::endpoints::STREAM_RESUME.template)?;
+    let url = endpoint(
+        options,
+        &request.workflow_id,
+        crate::endpoints::STREAM_RESUME.template,
+    )?;
     stream_call(
         options,
         &url,

@@ -7,6 +7,7 @@
 //! parameters, not with the square of their depth. Paths are not written; each object and array
 //! says where it is used (`parent`), which gives them.
 
+use crate::artifact::{Artifact, File, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::endpoints;
 use crate::ir::rules::FileValues;
@@ -258,4 +259,46 @@ fn type_ref(w: &mut Writer, ty: &Type) {
         _ => {}
     }
     w.end_object();
+}
+
+/// The IR as JSON: `cozegen ir`, `ir.json`.
+pub static ARTIFACT: IrJson = IrJson;
+
+/// The IR JSON artifact (see [`ARTIFACT`]).
+#[derive(Debug)]
+pub struct IrJson;
+
+impl Artifact for IrJson {
+    fn name(&self) -> &'static str {
+        "ir"
+    }
+
+    fn about(&self) -> &'static str {
+        "The normalized intermediate representation as JSON, for custom generators"
+    }
+
+    fn feature(&self) -> &'static str {
+        "ir-json"
+    }
+
+    fn files(&self) -> &'static [File] {
+        // The whole workflow, both nodes.
+        &[File {
+            name: "ir.json",
+            node: crate::ir::Node::Input,
+        }]
+    }
+
+    fn settings(&self) -> &'static [Setting] {
+        &[]
+    }
+
+    fn render(
+        &self,
+        workflow: &Workflow,
+        _node: crate::ir::Node,
+        _settings: &Settings,
+    ) -> Result<Rendered> {
+        render(workflow).map(Rendered::from)
+    }
 }

@@ -11,6 +11,7 @@
 //! The schema nests as deep as the parameters; it is written with an explicit stack over the
 //! IR's tables.
 
+use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::ir::Node;
 use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM, TIME_PATTERN};
@@ -294,5 +295,69 @@ fn file_comment(kind: FileKind, files: FileValues) -> String {
             "Coze file type `{}`: an http(s) URL (Coze Studio resolves URLs only)",
             kind.coze_name()
         ),
+    }
+}
+
+/// The JSON Schema artifact: `cozegen schema`, `schema.json` and `output.schema.json`.
+pub static ARTIFACT: JsonSchema = JsonSchema;
+
+/// The JSON Schema artifact (see [`ARTIFACT`]).
+#[derive(Debug)]
+pub struct JsonSchema;
+
+const DRAFT: Setting = Setting::choice(
+    "draft",
+    "DRAFT",
+    "JSON Schema dialect",
+    &["2020-12", "07"],
+    "2020-12",
+);
+
+const COZE_KEYWORDS: Setting = Setting::switch(
+    "coze-keywords",
+    "Add an `x-coze-type` keyword to every parameter (strict validators such as Ajv reject \
+     unknown keywords unless told about them)",
+);
+
+impl Artifact for JsonSchema {
+    fn name(&self) -> &'static str {
+        "schema"
+    }
+
+    fn about(&self) -> &'static str {
+        "JSON Schema of the start node's parameters (or the end node's, with --node output)"
+    }
+
+    fn feature(&self) -> &'static str {
+        "schema"
+    }
+
+    fn files(&self) -> &'static [File] {
+        &[
+            File {
+                name: "schema.json",
+                node: Node::Input,
+            },
+            File {
+                name: "output.schema.json",
+                node: Node::Output,
+            },
+        ]
+    }
+
+    fn settings(&self) -> &'static [Setting] {
+        &[DRAFT, NODE, COZE_KEYWORDS]
+    }
+
+    fn render(&self, workflow: &Workflow, node: Node, settings: &Settings) -> Result<Rendered> {
+        let options = SchemaOptions {
+            draft: match settings.choice(&DRAFT) {
+                "07" => Draft::Draft07,
+                _ => Draft::Draft2020_12,
+            },
+            node,
+            coze_keywords: settings.switch(COZE_KEYWORDS.name),
+        };
+        render(workflow, &options).map(Rendered::from)
     }
 }

@@ -15,6 +15,7 @@
 //! the document goes into them but the root's type name, the required variables' names (as
 //! string literals) and the id's digits.
 
+use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::ir::Node;
 use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM};
@@ -405,6 +406,58 @@ fn doc_lines(text: &str) -> Vec<String> {
         })
         .filter(|line| !line.is_empty())
         .collect()
+}
+
+/// The TypeScript artifact: `cozegen ts`, `input.ts` and `output.ts`.
+pub static ARTIFACT: TypeScript = TypeScript;
+
+/// The TypeScript artifact (see [`ARTIFACT`]).
+#[derive(Debug)]
+pub struct TypeScript;
+
+const NO_RUN_HELPERS: Setting = Setting::switch(
+    "no-run-helpers",
+    "Leave out the run helpers: `WORKFLOW_ID`, and `runRequest` (start node) or \
+     `parseOutput`, `parseRunAnswer` and `RunError` (end node)",
+);
+
+impl Artifact for TypeScript {
+    fn name(&self) -> &'static str {
+        "ts"
+    }
+
+    fn about(&self) -> &'static str {
+        "TypeScript declarations of the start node's parameters (or the end node's)"
+    }
+
+    fn feature(&self) -> &'static str {
+        "typescript"
+    }
+
+    fn files(&self) -> &'static [File] {
+        &[
+            File {
+                name: "input.ts",
+                node: Node::Input,
+            },
+            File {
+                name: "output.ts",
+                node: Node::Output,
+            },
+        ]
+    }
+
+    fn settings(&self) -> &'static [Setting] {
+        &[NODE, NO_RUN_HELPERS]
+    }
+
+    fn render(&self, workflow: &Workflow, node: Node, settings: &Settings) -> Result<Rendered> {
+        let options = TsOptions {
+            node,
+            run_helpers: !settings.switch(NO_RUN_HELPERS.name),
+        };
+        render(workflow, &options).map(Rendered::from)
+    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ pub(crate) mod docs;
 mod layout;
 mod views;
 
+use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::ir::Node;
 use crate::ir::Workflow;
@@ -253,4 +254,86 @@ fn run_alias(workflow: &Workflow, node: Node, text_output: bool) -> ItemView<'_>
         ),
     };
     ItemView { docs, line }
+}
+
+/// The Rust artifact: `cozegen rust`, `input.rs` and `output.rs`.
+pub static ARTIFACT: Rust = Rust;
+
+/// The Rust artifact (see [`ARTIFACT`]).
+#[derive(Debug)]
+pub struct Rust;
+
+const TYPE_NAME: Setting = Setting::value(
+    "type-name",
+    "NAME",
+    "Name of the root struct (default: the workflow name in UpperCamelCase + `Input`, or + \
+     `Output` with --node output)",
+);
+
+const DERIVE: Setting = Setting::value(
+    "derive",
+    "PATH",
+    "Add a derive to the generated types, e.g. `Eq`, `Hash`, `schemars::JsonSchema` \
+     (repeatable). `Eq`, `Hash`, `PartialOrd`, `Ord` and `Copy` go only on the types that can \
+     have them, with a warning for the others",
+)
+.repeated()
+.in_all("Add a derive to the generated Rust types (repeatable; see `cozegen rust --help`)");
+
+const NO_RUN_HELPERS: Setting = Setting::switch(
+    "no-run-helpers",
+    "Leave out the run helpers: `WORKFLOW_ID`, and `RunRequest` (start node) or \
+     `parse_output`, `parse_run_answer` and `RunError` (end node)",
+);
+
+impl Artifact for Rust {
+    fn name(&self) -> &'static str {
+        "rust"
+    }
+
+    fn about(&self) -> &'static str {
+        "Rust structs (serde) for the start node's parameters (or the end node's)"
+    }
+
+    fn feature(&self) -> &'static str {
+        // Always there: what a build script or the macro needs.
+        "default"
+    }
+
+    fn files(&self) -> &'static [File] {
+        &[
+            File {
+                name: "input.rs",
+                node: Node::Input,
+            },
+            File {
+                name: "output.rs",
+                node: Node::Output,
+            },
+        ]
+    }
+
+    fn settings(&self) -> &'static [Setting] {
+        &[TYPE_NAME, NODE, DERIVE, NO_RUN_HELPERS]
+    }
+
+    fn build_options(&self, settings: &Settings, node: Node, build: &mut crate::BuildOptions) {
+        if let Some(name) = settings.value(TYPE_NAME.name) {
+            let root = match node {
+                Node::Input => &mut build.input_type_name,
+                Node::Output => &mut build.output_type_name,
+            };
+            *root = Some(name.to_owned());
+        }
+    }
+
+    fn render(&self, workflow: &Workflow, node: Node, settings: &Settings) -> Result<Rendered> {
+        let options = RustOptions {
+            derives: settings.values(DERIVE.name).to_vec(),
+            node,
+            run_helpers: !settings.switch(NO_RUN_HELPERS.name),
+        };
+        let (text, warnings) = render_with_warnings(workflow, &options)?;
+        Ok(Rendered { text, warnings })
+    }
 }
