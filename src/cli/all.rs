@@ -1,8 +1,18 @@
 //! `cozegen all`: every artifact of a workflow into a directory, or of a whole workspace.
 
-use super::*;
-use clap::FromArgMatches;
+use super::error::Error;
+use super::io::{document_path, print_warnings, report_drift};
+#[cfg(feature = "fetch")]
+use super::{
+    args::{API, ApiArgs},
+    io::fetch_info,
+};
+use clap::{Args, FromArgMatches};
+use cozegen::BuildOptions;
 use cozegen::artifact::Setting;
+#[cfg(feature = "fetch")]
+use std::io::Write;
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct AllArgs {

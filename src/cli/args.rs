@@ -1,7 +1,8 @@
 //! The argument groups commands share: where a document comes from and where an artifact
 //! goes, how to reach the Coze API, the form's choices, and the value enums.
 
-use super::*;
+use clap::Args;
+use std::path::PathBuf;
 
 /// Where the document comes from and where the artifact goes.
 #[derive(Debug, Args)]

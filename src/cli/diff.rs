@@ -1,6 +1,14 @@
 //! `cozegen diff`: two versions of a workflow compared for callers and consumers.
 
-use super::*;
+#[cfg(feature = "fetch")]
+use super::args::ApiArgs;
+use super::error::Error;
+use super::io::emit;
+use clap::Args;
+use cozegen::BuildOptions;
+use cozegen::check::diff::Impact;
+use cozegen::model::WorkflowInfo;
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 #[command(after_help = DIFF_SOURCES)]

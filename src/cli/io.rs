@@ -1,7 +1,14 @@
 //! What every command does around the library: read or fetch the document, report warnings,
 //! write or `--check` the output.
 
-use super::*;
+#[cfg(feature = "fetch")]
+use super::args::ApiArgs;
+use super::args::Common;
+use super::error::Error;
+use cozegen::model::WorkflowInfo;
+use cozegen::{BuildOptions, Warning, Workflow};
+use std::io::Write;
+use std::path::PathBuf;
 
 /// The IR choices every generating command shares.
 pub(crate) fn build_options(common: &Common) -> BuildOptions {

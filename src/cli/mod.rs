@@ -21,10 +21,9 @@ pub use error::Error;
 
 use all::*;
 use args::*;
-use clap::{Args, Subcommand, ValueEnum};
-use cozegen::check::diff::Impact;
+use clap::{Args, Subcommand};
 use cozegen::model::WorkflowInfo;
-use cozegen::{BuildOptions, Warning, Workflow};
+use cozegen::{BuildOptions, Workflow};
 use diff::*;
 #[cfg(feature = "fetch")]
 use fetch::*;

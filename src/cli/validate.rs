@@ -1,6 +1,14 @@
 //! `cozegen validate`: a run's `parameters` checked against the start node.
 
-use super::*;
+#[cfg(feature = "fetch")]
+use super::args::ApiArgs;
+use super::error::Error;
+#[cfg(feature = "fetch")]
+use super::io::fetch_info;
+use super::io::{document_path, emit, print_warnings};
+use clap::Args;
+use cozegen::{BuildOptions, Workflow};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
