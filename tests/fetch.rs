@@ -353,14 +353,14 @@ fn oversized_body_is_refused_by_its_content_length() {
 fn oversized_body_without_content_length_is_cut_off_at_the_cap() {
     let body = format!("{{\"pad\": \"{}\"}}", "x".repeat(5000));
     let server = Api::scripted(vec![Reply::new(200, body).length(Length::UntilClose)]);
-    let options = cozegen::coze::fetch::FetchOptions {
+    let client = cozegen::coze::Client::new(cozegen::coze::Options {
         base_url: server.url(),
-        token: Some(cozegen::coze::fetch::Token::new(TOKEN)),
+        token: Some(cozegen::coze::Token::new(TOKEN)),
         max_bytes: 1024,
         retries: 0,
         ..Default::default()
-    };
-    let err = cozegen::coze::fetch::fetch_bytes(&options, ID).unwrap_err();
+    });
+    let err = client.workflow_body(ID).unwrap_err();
     let text = err.to_string();
     assert!(
         matches!(
