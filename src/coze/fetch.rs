@@ -9,7 +9,8 @@
 //! that was sent is refused ([`Error::TokenEchoed`]), so that the token never reaches
 //! generated files, snapshots or messages; error answers are quoted with the token scrubbed.
 
-use super::send::{Payload, Received, Request, Target};
+use super::send::{Payload, Received, Request};
+use super::target::Target;
 use super::wire::{
     Envelope, VersionsQuery, WorkflowItem, WorkflowQuery, WorkflowsPage, WorkflowsQuery, text,
 };

@@ -34,6 +34,7 @@ mod retry;
 pub mod run;
 mod send;
 mod sse;
+mod target;
 mod token;
 mod wire;
 
@@ -137,5 +138,38 @@ impl Client {
             return Err(Error::InvalidToken);
         }
         Ok(token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_debug_print_holds_no_token() {
+        let client = Client::new(Options {
+            token: Some(Token::new("pat_secret_token")),
+            ..Options::default()
+        });
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("pat_secret_token"), "{debug}");
+        assert!(debug.contains("Token(<redacted>)"), "{debug}");
+    }
+
+    #[test]
+    fn a_token_must_be_there_and_fit_in_a_header() {
+        let with = |token: Option<&str>| {
+            Client::new(Options {
+                token: token.map(Token::new),
+                ..Options::default()
+            })
+        };
+        assert!(matches!(with(None).token(), Err(Error::MissingToken)));
+        assert!(matches!(with(Some("  ")).token(), Err(Error::MissingToken)));
+        assert!(matches!(
+            with(Some("pat_a b")).token(),
+            Err(Error::InvalidToken)
+        ));
+        assert!(with(Some("pat_ok")).token().is_ok());
     }
 }

@@ -19,8 +19,9 @@
 //! [`Resend::Never`]: crate::endpoints::Resend::Never
 //! [`Error::RunUnconfirmed`]: crate::coze::Error::RunUnconfirmed
 
-use super::send::{Payload, Request, Target};
+use super::send::{Payload, Request};
 use super::sse::{ChatEnd, ChatStream, Event, RunStream, StreamEnd};
+use super::target::Target;
 use super::wire::{Envelope, InterruptWire, RunAnswerWire, Usage, text};
 use super::{ChatRequest, Client, Result, ResumeRequest, RunRequest};
 use crate::endpoints::{self, Endpoint};

@@ -10,7 +10,8 @@
 //! stream releases everything held first.
 
 use super::run::{Interrupt, read_interrupt};
-use super::send::{MAX_ERROR_BODY_BYTES, Open, Target, header};
+use super::send::{MAX_ERROR_BODY_BYTES, Open, header};
+use super::target::Target;
 use super::token::REDACTED;
 use super::wire::{Envelope, EventData, Usage, text};
 use super::{Client, Error, Result, Scrub, ServerText};
