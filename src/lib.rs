@@ -11,10 +11,10 @@
 //!    rule is decided;
 //! 3. the emitters in [`emit`] translate those tables into text through askama templates.
 //!
-//! With the `fetch` feature (on by default), the `fetch` module gets the document from the Coze
-//! API instead of a file, and the `run` module runs a published workflow (and streams its
-//! events) or chats with a chatflow; build scripts turn default features off and load a
-//! committed snapshot.
+//! With the `fetch` feature (on by default), the `coze` client gets the document from the
+//! Coze API instead of a file, and runs a published workflow (and streams its events) or chats
+//! with a chatflow, as the `plan` of a run decides; build scripts turn default features off
+//! and load a committed snapshot.
 //!
 //! A chatflow (known from a Studio answer's `flow_mode`, or from a start node with both
 //! `USER_INPUT` and `CONVERSATION_NAME`) is decided once, in the IR ([`ir::Workflow::chat`]):
@@ -75,6 +75,8 @@ pub mod limits;
 pub mod mcp;
 pub mod model;
 pub mod output;
+#[cfg(all(feature = "fetch", feature = "validate"))]
+pub mod plan;
 pub mod source;
 pub mod text;
 pub mod warning;

@@ -67,7 +67,7 @@ pub(crate) struct ApiArgs {
         value_name = "TOKEN",
         value_parser = parse_token
     )]
-    pub(crate) token: Option<cozegen::coze::fetch::Token>,
+    pub(crate) token: Option<cozegen::coze::Token>,
 
     /// API address: https://api.coze.cn (coze.cn), https://api.coze.com (coze.com), or a
     /// self-hosted Coze Studio.
@@ -77,7 +77,7 @@ pub(crate) struct ApiArgs {
         env = "COZE_API_BASE",
         hide_env_values = true,
         value_name = "URL",
-        default_value = cozegen::coze::fetch::DEFAULT_BASE_URL
+        default_value = cozegen::coze::DEFAULT_BASE_URL
     )]
     pub(crate) base_url: String,
 
@@ -113,8 +113,8 @@ pub(crate) struct ApiArgs {
 
 #[cfg(feature = "fetch")]
 impl ApiArgs {
-    pub(crate) fn options(&self) -> cozegen::coze::fetch::FetchOptions {
-        cozegen::coze::fetch::FetchOptions {
+    pub(crate) fn options(&self) -> cozegen::coze::Options {
+        cozegen::coze::Options {
             base_url: self.base_url.clone(),
             token: self.token.clone(),
             timeout: std::time::Duration::from_secs(self.timeout),
@@ -124,12 +124,15 @@ impl ApiArgs {
             ..Default::default()
         }
     }
+
+    /// The client these arguments describe.
+    pub(crate) fn client(&self) -> cozegen::coze::Client {
+        cozegen::coze::Client::new(self.options())
+    }
 }
 
 /// Never fails: clap quotes rejected values in its errors, and a token must not be quoted.
 #[cfg(feature = "fetch")]
-pub(crate) fn parse_token(
-    s: &str,
-) -> Result<cozegen::coze::fetch::Token, std::convert::Infallible> {
-    Ok(cozegen::coze::fetch::Token::new(s))
+pub(crate) fn parse_token(s: &str) -> Result<cozegen::coze::Token, std::convert::Infallible> {
+    Ok(cozegen::coze::Token::new(s))
 }

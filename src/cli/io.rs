@@ -66,11 +66,7 @@ pub(crate) fn fetch_info(
     id: &str,
     version: Option<&str>,
 ) -> Result<WorkflowInfo, Error> {
-    let options = api.options();
-    match version {
-        Some(version) => Ok(cozegen::coze::fetch::fetch_version(&options, id, version)?),
-        None => Ok(cozegen::coze::fetch::fetch_workflow(&options, id)?),
-    }
+    Ok(api.client().workflow_or_version(id, version)?)
 }
 
 /// Where the WorkflowInfo comes from: FILE, or stdin when FILE is `-` or not given. A

@@ -63,16 +63,16 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
     if served.is_empty() {
         return Err(Error::Usage("no workflow to serve".into()));
     }
-    let options = cozegen::coze::fetch::FetchOptions {
+    let client = cozegen::coze::Client::new(cozegen::coze::Options {
         timeout: std::time::Duration::from_secs(args.run_timeout),
         ..args.sources.api.options()
-    };
+    });
     // Said now, not only on each call: a client lists the tools happily without a token, and
     // every call would then fail the same way.
-    if let Err(e) = cozegen::coze::fetch::usable_token(&options) {
+    if let Err(e) = client.token() {
         eprintln!("warning: {e}; the tools are listed, but every call will fail until it is set");
     }
-    let (server, warnings) = cozegen::mcp::Server::new(served, options)?;
+    let (server, warnings) = cozegen::mcp::Server::new(served, client)?;
     if !args.sources.quiet {
         print_warnings(&warnings);
         eprintln!(

@@ -53,15 +53,12 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
     let mut failed = 0;
     #[cfg(feature = "fetch")]
     if let Some(workspace_id) = &sources.workspace_id {
-        let options = sources.api.options();
-        let mut listed = cozegen::coze::fetch::list_workflows(
-            &options,
-            workspace_id,
-            cozegen::coze::fetch::DEFAULT_PAGE_SIZE,
-        )?;
+        let client = sources.api.client();
+        let mut listed =
+            client.list_workflows(workspace_id, cozegen::coze::fetch::DEFAULT_PAGE_SIZE)?;
         listed.sort_by(|a, b| cozegen::workspace::id_order(&a.id, &b.id));
         for listed in listed {
-            match cozegen::coze::fetch::fetch_workflow(&options, &listed.id) {
+            match client.workflow_info(&listed.id) {
                 Ok(info) => infos.push((info, Some(listed.id))),
                 Err(e) => {
                     failed += 1;
