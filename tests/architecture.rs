@@ -37,8 +37,6 @@ const LAYERS: &[(&str, &[&str])] = &[
             "text",
             "warning",
             "endpoints",
-            "ir",
-            "check",
         ],
     ),
     (
