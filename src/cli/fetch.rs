@@ -1,6 +1,10 @@
 //! `cozegen fetch`: a WorkflowInfo saved from the Coze API.
 
-use super::*;
+use super::args::ApiArgs;
+use super::error::Error;
+use super::io::emit;
+use clap::Args;
+use std::path::PathBuf;
 
 #[cfg(feature = "fetch")]
 #[derive(Debug, Args)]

@@ -1,6 +1,10 @@
 //! `cozegen mcp`: workflows served as tools over the Model Context Protocol.
 
-use super::*;
+use super::args::API;
+use super::error::Error;
+use super::io::print_warnings;
+use super::sources::{Loaded, Sources, load_sources};
+use clap::Args;
 
 #[cfg(feature = "mcp")]
 pub(crate) const MCP_NOTES: &str = "\
@@ -16,6 +20,7 @@ Example client configuration (Claude Desktop and other `mcpServers` clients):
 
 #[cfg(feature = "mcp")]
 #[derive(Debug, Args)]
+#[command(after_help = MCP_NOTES)]
 pub(crate) struct McpArgs {
     #[command(flatten)]
     pub(crate) sources: Sources,

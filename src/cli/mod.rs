@@ -19,24 +19,18 @@ mod validate;
 
 pub use error::Error;
 
-use all::*;
-use args::*;
-use clap::{Args, Subcommand};
-use cozegen::model::WorkflowInfo;
-use cozegen::{BuildOptions, Workflow};
-use diff::*;
+use all::{AllArgs, all};
+use clap::Subcommand;
+use diff::{DiffArgs, diff};
 #[cfg(feature = "fetch")]
-use fetch::*;
-use io::*;
+use fetch::{FetchArgs, fetch};
+use io::emit;
 #[cfg(feature = "mcp")]
-use mcp::*;
+use mcp::{McpArgs, mcp};
 #[cfg(feature = "fetch")]
-use run::*;
-use sources::*;
-use std::io::Write;
-use std::path::PathBuf;
-use tool::*;
-use validate::*;
+use run::{RunArgs, run_workflow};
+use tool::{ToolArgs, tool};
+use validate::{ValidateArgs, validate};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -74,12 +68,10 @@ enum Command {
     Run(RunArgs),
     /// Tool definitions for agents, one per workflow: OpenAI function tools (strict mode),
     /// Anthropic tools or MCP tools, with the start node as the parameter schema.
-    #[command(after_help = TOOL_NOTES)]
     Tool(ToolArgs),
     /// Serve workflows as tools over the Model Context Protocol (stdio): each call is checked
     /// against the start node, then runs the workflow through the Coze API.
     #[cfg(feature = "mcp")]
-    #[command(after_help = MCP_NOTES)]
     Mcp(McpArgs),
     /// Print a shell completion script (e.g. `cozegen completions bash > /etc/bash_completion.d/cozegen`).
     Completions {

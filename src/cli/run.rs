@@ -1,7 +1,15 @@
 //! `cozegen run`: a published workflow run (or streamed, or resumed), or a chatflow chatted
 //! with.
 
-use super::*;
+use super::args::ApiArgs;
+use super::error::Error;
+use super::io::{document_path, emit, print_warnings};
+use super::validate::warn_message_in_parameters;
+use clap::Args;
+use cozegen::model::WorkflowInfo;
+use cozegen::{BuildOptions, Workflow};
+use std::io::Write;
+use std::path::PathBuf;
 
 #[cfg(feature = "fetch")]
 pub(crate) const RUN_NOTES: &str = "\

@@ -32,6 +32,7 @@ pub(crate) enum ToolFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = TOOL_NOTES)]
 pub(crate) struct ToolArgs {
     #[command(flatten)]
     pub(crate) sources: Sources,
