@@ -1,12 +1,10 @@
 //! `cozegen all`: every artifact of a workflow into a directory, or of a whole workspace.
 
-use super::error::Error;
-use super::io::{document_path, print_warnings, report_drift};
 #[cfg(feature = "fetch")]
-use super::{
-    args::{API, ApiArgs},
-    io::fetch_info,
-};
+use super::args::API;
+use super::args::Document;
+use super::error::Error;
+use super::io::{print_warnings, report_drift};
 use clap::{Args, FromArgMatches};
 use cozegen::BuildOptions;
 use cozegen::artifact::Setting;
@@ -16,21 +14,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct AllArgs {
-    /// A saved WorkflowInfo (full API response or bare `data`), a Coze Studio canvas (or
-    /// Studio's canvas answer), or `-` for stdin (the default when stdin is not a terminal).
-    #[arg(value_name = "FILE")]
-    pub(crate) file: Option<PathBuf>,
-
-    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
-    #[cfg(feature = "fetch")]
-    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
-    pub(crate) workflow_id: Option<String>,
-
-    /// With --workflow-id: that workflow's published version VERSION (e.g. v0.0.2, as the
-    /// version list shows it) instead of the latest.
-    #[cfg(feature = "fetch")]
-    #[arg(long, value_name = "VERSION", requires = "workflow_id")]
-    pub(crate) workflow_version: Option<String>,
+    #[command(flatten)]
+    pub(crate) document: Document,
 
     /// Generate every workflow of this workspace: a directory per workflow, plus `mod.rs` and
     /// `index.json` (the digits after `/space/` in the Coze URL).
@@ -83,10 +68,6 @@ pub(crate) struct AllArgs {
         hide = true
     )]
     pub(crate) page_size: u32,
-
-    #[cfg(feature = "fetch")]
-    #[command(flatten)]
-    pub(crate) api: ApiArgs,
 }
 
 /// The settings `cozegen all` takes: each artifact's that it offers, once by name, in the
@@ -130,13 +111,7 @@ pub(crate) fn all(matches: &clap::ArgMatches) -> Result<(), Error> {
     if let Some(workspace_id) = &args.workspace_id {
         return workspace(args, workspace_id, build, settings);
     }
-    #[cfg(feature = "fetch")]
-    let info = match &args.workflow_id {
-        Some(id) => fetch_info(&args.api, id, args.workflow_version.as_deref())?,
-        None => cozegen::load_path(document_path(&args.file)?)?,
-    };
-    #[cfg(not(feature = "fetch"))]
-    let info = cozegen::load_path(document_path(&args.file)?)?;
+    let info = args.document.load()?;
     let (workflow, mut warnings) = cozegen::build(&info, &build)?;
     let (artifacts, rust_warnings) = cozegen::bundle::render(&workflow, &settings)?;
     warnings.extend(rust_warnings);
@@ -186,7 +161,7 @@ pub(crate) fn workspace(
     use std::io::IsTerminal;
 
     let options = cozegen::workspace::WorkspaceOptions {
-        fetch: args.api.options(),
+        fetch: args.document.api.options(),
         workspace_id: workspace_id.to_owned(),
         page_size: args.page_size,
         build,

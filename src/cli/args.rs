@@ -1,12 +1,17 @@
 //! The argument groups commands share: where a document comes from and where an artifact
-//! goes, how to reach the Coze API, the form's choices, and the value enums.
+//! goes, and how to reach the Coze API.
 
+use super::error::Error;
+use super::io::document_path;
+#[cfg(feature = "fetch")]
+use super::io::fetch_info;
 use clap::Args;
+use cozegen::model::WorkflowInfo;
 use std::path::PathBuf;
 
-/// Where the document comes from and where the artifact goes.
+/// Where the workflow comes from: a saved document (or stdin), or the Coze API.
 #[derive(Debug, Args)]
-pub(crate) struct Common {
+pub(crate) struct Document {
     /// A saved WorkflowInfo (full API response or bare `data`), a Coze Studio canvas (or
     /// Studio's canvas answer), or `-` for stdin (the default when stdin is not a terminal).
     #[arg(value_name = "FILE")]
@@ -22,6 +27,38 @@ pub(crate) struct Common {
     #[cfg(feature = "fetch")]
     #[arg(long, value_name = "VERSION", requires = "workflow_id")]
     pub(crate) workflow_version: Option<String>,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    pub(crate) api: ApiArgs,
+}
+
+impl Document {
+    /// Whether the document is read from stdin: FILE is `-`, or none is given and nothing is
+    /// fetched.
+    pub(crate) fn on_stdin(&self) -> bool {
+        #[cfg(feature = "fetch")]
+        if self.workflow_id.is_some() {
+            return false;
+        }
+        self.file.as_deref().is_none_or(|f| f.as_os_str() == "-")
+    }
+
+    /// Reads FILE (or stdin), or fetches the workflow given with `--workflow-id`.
+    pub(crate) fn load(&self) -> Result<WorkflowInfo, Error> {
+        #[cfg(feature = "fetch")]
+        if let Some(id) = &self.workflow_id {
+            return fetch_info(&self.api, id, self.workflow_version.as_deref());
+        }
+        Ok(cozegen::load_path(document_path(&self.file)?)?)
+    }
+}
+
+/// Where the document comes from and where the artifact goes.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    #[command(flatten)]
+    pub(crate) document: Document,
 
     /// Write the artifact to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "OUT")]
@@ -44,10 +81,6 @@ pub(crate) struct Common {
     /// closed: an extra key is almost always a typo).
     #[arg(long)]
     pub(crate) open_objects: bool,
-
-    #[cfg(feature = "fetch")]
-    #[command(flatten)]
-    pub(crate) api: ApiArgs,
 }
 
 #[cfg(feature = "fetch")]

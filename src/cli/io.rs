@@ -5,6 +5,7 @@
 use super::args::ApiArgs;
 use super::args::Common;
 use super::error::Error;
+#[cfg(feature = "fetch")]
 use cozegen::model::WorkflowInfo;
 use cozegen::{BuildOptions, Warning, Workflow};
 use std::io::Write;
@@ -24,7 +25,7 @@ pub(crate) fn generate(
     build: &BuildOptions,
     render: impl FnOnce(&Workflow) -> Result<String, Error>,
 ) -> Result<(), Error> {
-    let (workflow, warnings) = cozegen::build(&load(common)?, build)?;
+    let (workflow, warnings) = cozegen::build(&common.document.load()?, build)?;
     report(&warnings, common)?;
     let text = render(&workflow)?;
     match &common.output {
@@ -48,15 +49,6 @@ pub(crate) fn print_warnings(warnings: &[Warning]) {
     for w in warnings {
         let _ = writeln!(stderr, "warning: {w}");
     }
-}
-
-/// Reads FILE, or fetches the workflow given with `--workflow-id`.
-pub(crate) fn load(common: &Common) -> Result<WorkflowInfo, Error> {
-    #[cfg(feature = "fetch")]
-    if let Some(id) = &common.workflow_id {
-        return fetch_info(&common.api, id, common.workflow_version.as_deref());
-    }
-    Ok(cozegen::load_path(document_path(&common.file)?)?)
 }
 
 /// Fetches a workflow: its latest definition, or the published `version`.
