@@ -210,3 +210,34 @@ fn the_message_among_a_chatflows_parameters_is_a_problem_that_says_where_it_goes
     let out = cozegen(&["validate", "tests/corpus/chatflow.json", "--params", path]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn the_terminate_plan_is_decided_once_and_shown_as_the_document_spells_it() {
+    use cozegen::ir::TerminatePlan;
+    let doc = |plan: &str| {
+        serde_json::json!({"workflow_detail": {"workflow_name": "w"},
+            "input": {"parameters": {}},
+            "output": {"terminate_plan": plan, "content": "{{r}}",
+                       "parameters": {"r": {"type": "string"}}}})
+    };
+    for (plan, decided, text) in [
+        ("return_variables", TerminatePlan::ReturnVariables, false),
+        ("use_answer_content", TerminatePlan::UseAnswerContent, true),
+        // Only the names Coze sends are plans; anything else is kept to show, and the output
+        // is read as variables.
+        (
+            " Use_Answer_Content",
+            TerminatePlan::Other(" Use_Answer_Content".to_owned()),
+            false,
+        ),
+    ] {
+        let w = build(&doc(plan), false);
+        assert_eq!(w.terminate_plan.as_ref(), Some(&decided), "{plan}");
+        assert_eq!(w.output_is_text(), text, "{plan}");
+        let ir = cozegen::emit::ir_json::to_value(&w).expect("IR JSON");
+        assert_eq!(ir.value()["output"]["terminate_plan"], plan);
+    }
+    let w = build(&serde_json::json!({"input": {"parameters": {}}}), false);
+    assert_eq!(w.terminate_plan, None);
+    assert!(!w.output_is_text());
+}

@@ -12,7 +12,7 @@ use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::emit::{html, ir_json, rust, typescript};
 use cozegen::ir::Node;
 use cozegen::ir::rules::{FILE_URL_PATTERN, FileValues};
-use cozegen::ir::{FileKind, Platform, Type, Workflow};
+use cozegen::ir::{FileKind, Platform, TerminatePlan, Type, Workflow};
 use cozegen::{BuildOptions, Error, Warning, build, load_slice};
 use serde_json::{Value, json};
 
@@ -155,7 +155,7 @@ fn the_canvas_maps_names_order_types_defaults_and_required() {
         panic!("a is a list")
     };
     assert_eq!(w.input.array(a).items, Type::File(FileKind::Image));
-    assert_eq!(w.terminate_plan.as_deref(), Some("return_variables"));
+    assert_eq!(w.terminate_plan, Some(TerminatePlan::ReturnVariables));
     assert_eq!(w.output.root().fields[0].name, "out");
 }
 
@@ -422,7 +422,7 @@ fn a_studio_chatflow_records_its_flow_mode_from_either_source() {
     let chat = w.chat.as_ref().expect("a chatflow");
     assert_eq!(chat.decided_by, cozegen::ir::ChatEvidence::FlowMode);
     assert!(chat.message_declared && chat.conversation_param);
-    assert_eq!(w.terminate_plan.as_deref(), Some("use_answer_content"));
+    assert_eq!(w.terminate_plan, Some(TerminatePlan::UseAnswerContent));
     assert_eq!(w.content.as_deref(), Some("{{output}}"));
     let ir = cozegen::emit::ir_json::to_value(&w).expect("ir");
     assert_eq!(ir.value()["workflow"]["kind"], "chatflow");

@@ -84,7 +84,10 @@ fn write(workflow: &Workflow) -> String {
     types(&mut w, &workflow.input);
     w.key("output");
     w.begin_object();
-    w.entry_opt("terminate_plan", workflow.terminate_plan.as_deref());
+    w.entry_opt(
+        "terminate_plan",
+        workflow.terminate_plan.as_ref().map(|p| p.as_str()),
+    );
     w.entry_opt("content", workflow.content.as_deref());
     w.key("parameters");
     types(&mut w, &workflow.output);

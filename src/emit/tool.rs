@@ -205,7 +205,7 @@ pub fn tool_names(workflows: &[(Option<&str>, Option<&str>)]) -> Vec<String> {
 /// returns variables rather than its content template, and declares at least one.
 pub fn returns_variables(workflow: &Workflow) -> bool {
     workflow.chat.is_none()
-        && workflow.terminate_plan.as_deref() != Some("use_answer_content")
+        && !workflow.output_is_text()
         && !workflow.output.root().fields.is_empty()
 }
 

@@ -63,9 +63,9 @@ pub struct Workflow {
     pub input: Types,
     /// The end node: the variables a run returns.
     pub output: Types,
-    /// How the end node terminates: `return_variables` or `use_answer_content`, as the API
-    /// sent it.
-    pub terminate_plan: Option<String>,
+    /// How the end node terminates: whether a run returns its variables or the text of its
+    /// answer template; `None` when the document does not say.
+    pub terminate_plan: Option<TerminatePlan>,
     /// The end node's answer template, for `use_answer_content`.
     pub content: Option<String>,
     /// Set for a chatflow: it is called through `POST /v1/workflows/chat`, the user's message
@@ -129,9 +129,48 @@ impl Workflow {
 
 impl Workflow {
     /// Whether a run's `data` is the text of the end node's answer template
-    /// (`terminate_plan` `use_answer_content`) rather than JSON text holding its variables.
+    /// ([`TerminatePlan::UseAnswerContent`]) rather than JSON text holding its variables.
     pub fn output_is_text(&self) -> bool {
-        self.terminate_plan.as_deref() == Some("use_answer_content")
+        self.terminate_plan == Some(TerminatePlan::UseAnswerContent)
+    }
+}
+
+/// How the end node terminates (`terminate_plan`): what a run's `data` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TerminatePlan {
+    /// `return_variables`: `data` is JSON text holding the end node's variables.
+    ReturnVariables,
+    /// `use_answer_content`: `data` is the text of the end node's answer template
+    /// ([`Workflow::content`]), filled from its variables.
+    UseAnswerContent,
+    /// Any other plan, kept as the document spells it, to show; a run's `data` is then read as
+    /// the variables, as for [`TerminatePlan::ReturnVariables`].
+    Other(String),
+}
+
+impl TerminatePlan {
+    /// The plan of the wire text `plan`: only the exact names Coze sends are known plans.
+    pub fn from_wire(plan: String) -> TerminatePlan {
+        match plan.as_str() {
+            "return_variables" => TerminatePlan::ReturnVariables,
+            "use_answer_content" => TerminatePlan::UseAnswerContent,
+            _ => TerminatePlan::Other(plan),
+        }
+    }
+
+    /// The plan as the wire names it (an unknown plan as the document spells it).
+    pub fn as_str(&self) -> &str {
+        match self {
+            TerminatePlan::ReturnVariables => "return_variables",
+            TerminatePlan::UseAnswerContent => "use_answer_content",
+            TerminatePlan::Other(plan) => plan,
+        }
+    }
+}
+
+impl std::fmt::Display for TerminatePlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -625,7 +664,9 @@ pub fn build(
             details,
             input,
             output,
-            terminate_plan: output_node.and_then(|n| text(n.terminate_plan.as_ref())),
+            terminate_plan: output_node
+                .and_then(|n| text(n.terminate_plan.as_ref()))
+                .map(TerminatePlan::from_wire),
             content: output_node.and_then(|n| text(n.content.as_ref())),
             chat,
         },

@@ -502,7 +502,7 @@ fn root_docs(workflow: &Workflow, node: Node) -> Docs<'_> {
             docs.push(Cow::Owned(format!(
                 "`terminate_plan`: {} (`return_variables` returns these variables; \
                  `use_answer_content` answers with the content template instead).",
-                code_span_cut(plan, 80)
+                code_span_cut(plan.as_str(), 80)
             )));
         }
         if let Some(content) = &workflow.content {
