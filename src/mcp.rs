@@ -246,7 +246,7 @@ impl Server {
             message,
             parameters,
             workflow_version: entry.served.workflow_version.clone(),
-            app_id: workflow.chat.as_ref().and_then(|c| c.app_id.clone()),
+            app_id: workflow.details.run_app_id.clone(),
             bot_id: None,
             conversation_id: None,
         };

@@ -128,7 +128,7 @@ fn a_chatflow_is_known_from_its_start_node_and_its_message_is_not_a_parameter() 
     let chat = w.chat.as_ref().expect("a chatflow");
     assert_eq!(chat.decided_by, ChatEvidence::StartNode);
     assert_eq!(chat.message_description.as_deref(), Some("The question"));
-    assert_eq!(chat.app_id.as_deref(), Some("744208683"));
+    assert_eq!(w.details.run_app_id.as_deref(), Some("744208683"));
     assert_eq!(fields(&w), ["CONVERSATION_NAME", "city"]);
     // USER_INPUT alone is an ordinary parameter of an ordinary workflow.
     let w = build(

@@ -123,7 +123,7 @@ fn call(w: &mut Writer, workflow: &Workflow) {
             w.entry_str("role", "user");
             w.entry_str("content_type", "text");
             w.end_object();
-            w.entry_opt("app_id", chat.app_id.as_deref());
+            w.entry_opt("app_id", workflow.details.run_app_id.as_deref());
             w.key("conversation_parameter");
             if chat.conversation_param {
                 w.string(CONVERSATION_PARAM);

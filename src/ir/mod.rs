@@ -94,9 +94,6 @@ pub struct Chat {
     pub message_declared: bool,
     /// Whether the start node declares [`CONVERSATION_PARAM`] (then a run parameter).
     pub conversation_param: bool,
-    /// The app to chat in (`app_id` of the chat request): [`Details::run_app_id`]. Coze needs
-    /// an app or an agent (`bot_id`) for a chat, and a chatflow of an app needs its app.
-    pub app_id: Option<String>,
 }
 
 /// How cozegen knows a workflow is a chatflow.
@@ -633,13 +630,10 @@ pub fn build(
         "Input",
     )?;
     let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
-    let mut chat = chat(details.flow_mode.as_deref(), input_params);
+    let chat = chat(details.flow_mode.as_deref(), input_params);
     details.run_app_id = details.app_id.clone().filter(|id| {
         (1..=MAX_ID_LEN).contains(&id.len()) && id != "0" && id.bytes().all(|b| b.is_ascii_digit())
     });
-    if let Some(chat) = &mut chat {
-        chat.app_id = details.run_app_id.clone();
-    }
     let files = rules::FileValues::of(details.platform);
     let mut input_builder = Builder::new("input", input_name, options, files, &mut warnings);
     if chat.is_some() {
@@ -691,7 +685,6 @@ fn chat(flow_mode: Option<&str>, params: Option<&model::Params>) -> Option<Chat>
         message_description: message.and_then(|m| text(m.description.as_ref())),
         message_declared: message.is_some(),
         conversation_param: conversation.is_some(),
-        app_id: None,
     })
 }
 

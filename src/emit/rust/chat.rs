@@ -17,7 +17,7 @@ use askama::Template;
 struct ChatView {
     /// The module has `WORKFLOW_ID`, so `ChatRequest::new` can use it.
     has_workflow_id: bool,
-    /// `APP_ID` precedes the template ([`crate::ir::Chat::app_id`]).
+    /// `APP_ID` precedes the template ([`crate::ir::Details::run_app_id`]).
     has_app_id: bool,
 }
 
@@ -32,9 +32,9 @@ pub(super) fn append(
     code: &mut String,
     warnings: &mut Vec<Warning>,
 ) -> Result<()> {
-    let Some(chat) = &workflow.chat else {
+    if workflow.chat.is_none() {
         return Ok(());
-    };
+    }
     let taken = workflow
         .input
         .objects
@@ -56,7 +56,8 @@ pub(super) fn append(
         layout::type_alias("ChatParameters", root)
     ));
     // Digits only (the IR's rule for an app id): nothing in it needs escaping.
-    if let Some(app) = &chat.app_id {
+    let app_id = workflow.details.run_app_id.as_deref();
+    if let Some(app) = app_id {
         code.push_str(&format!(
             "\n/// The Coze app this chatflow belongs to: the `app_id` of its chats.\n\
              pub const APP_ID: &str = \"{app}\";\n"
@@ -64,7 +65,7 @@ pub(super) fn append(
     }
     let view = ChatView {
         has_workflow_id,
-        has_app_id: chat.app_id.is_some(),
+        has_app_id: app_id.is_some(),
     };
     code.push('\n');
     view.render_into(code)?;
