@@ -12,7 +12,7 @@ use crate::endpoints;
 use crate::ir::rules::FileValues;
 use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
 use crate::ir::{CONVERSATION_PARAM, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
-use crate::json::Writer;
+use crate::json::{Builder, Sink, Writer};
 use askama::Template;
 
 /// The version of the IR JSON format; bumped on any incompatible change.
@@ -24,24 +24,22 @@ struct IrView {
     ir: String,
 }
 
-/// The IR as a JSON value (the same document `render` prints).
+/// The IR as a JSON value (the same document `render` prints), built level by level.
 pub fn to_value(workflow: &Workflow) -> Result<crate::json::Deep> {
-    write(workflow)
-        .parse::<crate::json::Deep>()
-        .map_err(|e| crate::emit::Error::Internal(format!("cannot read the IR back: {e}")))
+    let mut value = Builder::new();
+    write(workflow, &mut value);
+    Ok(crate::json::Deep::from(value.finish()))
 }
 
 /// The IR as pretty-printed JSON text, ending in a newline.
 pub fn render(workflow: &Workflow) -> Result<String> {
-    Ok(IrView {
-        ir: write(workflow),
-    }
-    .render()?)
-}
-
-fn write(workflow: &Workflow) -> String {
     let size = |t: &Types| t.objects.iter().map(|o| o.fields.len()).sum::<usize>();
     let mut w = Writer::pretty(1024 + (size(&workflow.input) + size(&workflow.output)) * 256);
+    write(workflow, &mut w);
+    Ok(IrView { ir: w.finish() }.render()?)
+}
+
+fn write(workflow: &Workflow, w: &mut impl Sink) {
     w.begin_object();
     w.key("cozegen_ir");
     w.integer(FORMAT_VERSION);
@@ -78,10 +76,10 @@ fn write(workflow: &Workflow) -> String {
         },
     );
     w.end_object();
-    call(&mut w, workflow);
-    rules(&mut w, workflow.input.files);
+    call(w, workflow);
+    rules(w, workflow.input.files);
     w.key("input");
-    types(&mut w, &workflow.input);
+    types(w, &workflow.input);
     w.key("output");
     w.begin_object();
     w.entry_opt(
@@ -90,14 +88,13 @@ fn write(workflow: &Workflow) -> String {
     );
     w.entry_opt("content", workflow.content.as_deref());
     w.key("parameters");
-    types(&mut w, &workflow.output);
+    types(w, &workflow.output);
     w.end_object();
     w.end_object();
-    w.finish()
 }
 
 /// How a run is called: the endpoint, and for a chatflow where the user's message goes.
-fn call(w: &mut Writer, workflow: &Workflow) {
+fn call(w: &mut impl Sink, workflow: &Workflow) {
     w.key("call");
     w.begin_object();
     match &workflow.chat {
@@ -136,7 +133,7 @@ fn call(w: &mut Writer, workflow: &Workflow) {
 }
 
 /// The value rules every artifact follows (see the README's policy table).
-fn rules(w: &mut Writer, files: FileValues) {
+fn rules(w: &mut impl Sink, files: FileValues) {
     w.key("rules");
     w.begin_object();
     w.key("integer_minimum");
@@ -162,7 +159,7 @@ fn rules(w: &mut Writer, files: FileValues) {
 }
 
 /// A node's tables: `objects` (the parameter map first) and `arrays`.
-fn types(w: &mut Writer, types: &Types) {
+fn types(w: &mut impl Sink, types: &Types) {
     w.begin_object();
     w.key("objects");
     w.begin_array();
@@ -215,7 +212,7 @@ fn types(w: &mut Writer, types: &Types) {
 
 /// Where a table entry is used: `{"root": true}`, `{"object": 0, "field": 2}` or
 /// `{"array": 1}` (its elements).
-fn parent(w: &mut Writer, parent: Parent) {
+fn parent(w: &mut impl Sink, parent: Parent) {
     w.key("parent");
     w.begin_object();
     match parent {
@@ -239,7 +236,7 @@ fn parent(w: &mut Writer, parent: Parent) {
 
 /// A type: `kind`, then what the kind needs (`file_kind`; `object` or `array`, an index into
 /// the node's tables; `declared`).
-fn type_ref(w: &mut Writer, ty: &Type) {
+fn type_ref(w: &mut impl Sink, ty: &Type) {
     w.begin_object();
     let kind = match ty {
         Type::File(_) => "file",

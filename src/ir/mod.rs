@@ -536,7 +536,7 @@ impl Types {
 
     /// Writes the typed value `id` as JSON, level by level (a compound default nests as deep as
     /// its type).
-    pub fn write_value(&self, id: ValueId, writer: &mut crate::json::Writer) {
+    pub fn write_value(&self, id: ValueId, writer: &mut impl crate::json::Sink) {
         enum Step<'a> {
             Value(ValueId),
             Key(&'a str),
