@@ -237,8 +237,6 @@ enum Task {
     CozeType(&'static str),
     /// An object schema's keywords after its properties.
     ObjectTail(ObjectId),
-    /// `"required": [USER_INPUT]` after everything else: the node requires nothing else.
-    MessageRequired,
     /// Close the current JSON object.
     End,
 }
@@ -297,12 +295,6 @@ impl<S: Sink> Walker<'_, S> {
                 }
                 Task::CozeType(name) => self.out.entry_str("x-coze-type", name),
                 Task::ObjectTail(id) => self.object_tail(id),
-                Task::MessageRequired => {
-                    self.out.key("required");
-                    self.out.begin_array();
-                    self.out.string(MESSAGE_PARAM);
-                    self.out.end_array();
-                }
                 Task::End => self.out.end_object(),
             }
         }
@@ -430,14 +422,8 @@ impl<S: Sink> Walker<'_, S> {
         };
         self.out.key(MESSAGE_PARAM);
         self.out.begin_object();
-        let description = cut(description, self.profile.cap().unwrap_or(usize::MAX));
-        if self.profile.openai() {
-            self.out.entry_str("description", &description);
-            self.out.entry_str("type", "string");
-        } else {
-            self.out.entry_str("type", "string");
-            self.out.entry_str("description", &description);
-        }
+        self.description(Some(description), None, None);
+        self.out.entry_str("type", "string");
         self.out.end_object();
     }
 
@@ -460,7 +446,7 @@ impl<S: Sink> Walker<'_, S> {
                 self.out.string(&f.name);
             }
             self.out.end_array();
-        } else if object.fields.iter().any(|f| f.required) {
+        } else if message.is_some() || object.fields.iter().any(|f| f.required) {
             self.out.key("required");
             self.out.begin_array();
             if message.is_some() {
@@ -470,8 +456,6 @@ impl<S: Sink> Walker<'_, S> {
                 self.out.string(&f.name);
             }
             self.out.end_array();
-        } else if message.is_some() {
-            self.tasks.push(Task::MessageRequired);
         }
         if object.closed {
             self.out.key("additionalProperties");
