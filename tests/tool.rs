@@ -474,6 +474,16 @@ fn strict_mode_is_decided_from_the_ir_and_names_the_first_parameter_in_the_way()
         warnings[0].contains("`parameters.a[][]` is an object without declared properties"),
         "{warnings:?}"
     );
+    // A name from the document is quoted in the message, escapes and all.
+    let (ok, warnings) = strict(
+        &params(json!({"odd \u{1b}[31m name": {"type": "array", "items": {}}})),
+        false,
+    );
+    assert_eq!(ok, Some(false));
+    assert!(
+        warnings[0].contains(r#"`parameters["odd \u{1b}[31m name"][]` is any JSON value"#),
+        "{warnings:?}"
+    );
     let (ok, warnings) = strict(
         &params(json!({"a": {"type": "object", "properties": {"b": {"type": "string"}}}})),
         true,

@@ -26,7 +26,7 @@
 
 use crate::emit::Result;
 use crate::emit::json_schema::{self, Profile, Walk, cut};
-use crate::ir::{MESSAGE_PARAM, Node, Parent, Segment, Type, Types, Workflow};
+use crate::ir::{MESSAGE_PARAM, Node, Parent, Type, Types, Workflow};
 use crate::json::Writer;
 use crate::warning::Warning;
 use askama::Template;
@@ -372,19 +372,11 @@ fn strict_blocker(workflow: &Workflow) -> Option<String> {
     None
 }
 
-/// A place in the start node as strict-mode messages show it: `parameters.rows[].sku`.
+/// A place in the start node as strict-mode messages show it: `parameters.rows[].sku`, a name
+/// that is not a plain identifier quoted (`parameters["odd name"]`), so that no name from the
+/// document reaches the terminal raw.
 fn strict_path(types: &Types, at: Parent) -> String {
-    let mut out = String::from("parameters");
-    for segment in types.path(at).0 {
-        match segment {
-            Segment::Name(name) => {
-                out.push('.');
-                out.push_str(&name);
-            }
-            Segment::Items => out.push_str("[]"),
-        }
-    }
-    out
+    types.path(at).display_with("parameters")
 }
 
 #[cfg(test)]
