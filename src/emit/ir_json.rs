@@ -11,7 +11,7 @@ use crate::emit::Result;
 use crate::endpoints;
 use crate::ir::rules::FileValues;
 use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
-use crate::ir::{CONVERSATION_PARAM, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
+use crate::ir::{CONVERSATION_PARAM, Lang, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
 use crate::json::{Builder, Sink, Writer};
 use askama::Template;
 
@@ -177,7 +177,8 @@ fn types(w: &mut impl Sink, types: &Types) {
         for field in &object.fields {
             w.begin_object();
             w.entry_str("name", &field.name);
-            w.entry_str("ident", &field.ident);
+            // The Rust identifier: the IR JSON's `ident` since its first version.
+            w.entry_str("ident", field.ident(Lang::Rust));
             w.key("required");
             w.bool(field.required);
             w.entry_opt("description", field.description.as_deref());

@@ -22,7 +22,8 @@ use crate::limits::{MAX_DEPTH, MAX_ID_LEN, MAX_NAME_BYTES};
 pub use crate::model::Platform;
 use crate::model::{self, Scalar};
 use crate::text;
-use names::{FieldIdents, TypeNames};
+pub use names::Lang;
+use names::{FieldIdents, Idents, TypeNames};
 pub use path::{Path, Segment};
 use std::borrow::Cow;
 
@@ -244,10 +245,11 @@ pub struct Types {
 /// A set of named parameters: a node's parameter map or an object's properties.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object {
-    /// UpperCamelCase, unique within one generated module, shadowing no std name.
+    /// The type's name in every language: ASCII UpperCamelCase, unique within one generated
+    /// module, and none of any language's built-in or helper type names ([`names`]).
     pub type_name: String,
-    /// The name this object would have had, when another object or a std name took it first
-    /// (so emitters can say why the name has a suffix).
+    /// The name this object would have had, when another object or a reserved name took it
+    /// first (so emitters can say why the name has a suffix).
     pub wanted_name: Option<String>,
     /// In document order.
     pub fields: Vec<Field>,
@@ -256,9 +258,19 @@ pub struct Object {
     /// Whether keys other than the declared ones are refused: the value rule for unknown keys,
     /// decided once for every artifact (see [`BuildOptions::open_objects`]).
     pub closed: bool,
-    /// For an open object: the identifier of a field holding the keys it does not declare
-    /// (`extra`, suffixed when a declared field took it), for emitters that keep them.
-    pub extra_ident: Option<String>,
+    /// For an open object: the names of a field holding the keys it does not declare
+    /// ([`names::EXTRA_FIELD`], suffixed where a declared field took it), for the languages
+    /// that keep them in a field ([`Object::extra_ident`]).
+    pub extra_idents: Option<Idents>,
+}
+
+impl Object {
+    /// For an open object, the field `lang` keeps its undeclared keys in (Rust's flattened
+    /// map: `extra`, or `extra_2` where a declared field is `extra`).
+    pub fn extra_ident(&self, lang: Lang) -> Option<&str> {
+        let idents = self.extra_idents.as_ref()?;
+        Some(idents.get(lang).unwrap_or(names::EXTRA_FIELD))
+    }
 }
 
 /// One named parameter.
@@ -266,8 +278,8 @@ pub struct Object {
 pub struct Field {
     /// The wire name, exactly as the document spells it.
     pub name: String,
-    /// snake_case identifier, unique among its siblings and never a keyword.
-    pub ident: String,
+    /// How each language writes the field ([`Field::ident`]).
+    pub idents: Idents,
     /// Whether a run must give the parameter. `required` means present: a required string may
     /// be empty, a required array may have no elements.
     pub required: bool,
@@ -277,6 +289,15 @@ pub struct Field {
     pub ty: Type,
     /// Typed and checked against the rules of `ty`; `None` when absent, empty or dropped.
     pub default: Option<ValueId>,
+}
+
+impl Field {
+    /// How `lang` writes this field: Rust's snake_case identifier (unique among its siblings,
+    /// never a keyword), TypeScript's property key (the wire name, quoted where it is not an
+    /// identifier).
+    pub fn ident(&self, lang: Lang) -> &str {
+        self.idents.get(lang).unwrap_or(&self.name)
+    }
 }
 
 /// The element type of an array.
@@ -590,7 +611,7 @@ impl Types {
                 fields: Vec::new(),
                 parent: Parent::Root,
                 closed: true,
-                extra_ident: None,
+                extra_idents: None,
             }],
             arrays: Vec::new(),
             values: Vec::new(),
@@ -750,7 +771,7 @@ enum Step<'a> {
 struct Pending<'a> {
     param: &'a model::Param,
     name: &'a str,
-    ident: String,
+    idents: Idents,
     ty: Type,
     /// Length of the builder's path at the field itself.
     path_len: usize,
@@ -842,8 +863,8 @@ impl<'w, 'o> Builder<'w, 'o> {
             let Some((name, param)) = frame.params.and_then(|p| p.0.get_index(frame.next)) else {
                 let mut done = stack.pop().expect("the frame just looked at");
                 if self.options.open_objects {
-                    let (ident, _) = done.idents.claim("extra", done.next + 1);
-                    self.types.objects[done.id.0].extra_ident = Some(ident);
+                    let idents = done.idents.claim(names::EXTRA_FIELD, done.next + 1);
+                    self.types.objects[done.id.0].extra_idents = Some(idents);
                 }
                 continue;
             };
@@ -862,8 +883,7 @@ impl<'w, 'o> Builder<'w, 'o> {
                     limit: MAX_NAME_BYTES,
                 });
             }
-            // A suffixed identifier needs no warning: it keeps its wire name through a rename.
-            let (ident, _) = frame.idents.claim(name, position);
+            let idents = frame.idents.claim(name, position);
             let at = Parent::Field {
                 object: id,
                 field: self.types.object(id).fields.len(),
@@ -876,7 +896,7 @@ impl<'w, 'o> Builder<'w, 'o> {
             let mut pending = Pending {
                 param,
                 name,
-                ident,
+                idents,
                 ty: Type::Any(None),
                 path_len,
             };
@@ -1055,7 +1075,7 @@ impl<'w, 'o> Builder<'w, 'o> {
             fields: Vec::new(),
             parent,
             closed: !self.options.open_objects,
-            extra_ident: None,
+            extra_idents: None,
         });
         id
     }
@@ -1066,7 +1086,7 @@ impl<'w, 'o> Builder<'w, 'o> {
         let Pending {
             param,
             name,
-            ident,
+            idents,
             ty,
             path_len,
         } = pending;
@@ -1076,7 +1096,7 @@ impl<'w, 'o> Builder<'w, 'o> {
         let required = self.required(param);
         let field = Field {
             name: name.to_owned(),
-            ident,
+            idents,
             required,
             description: text(param.description.as_ref()),
             ty,

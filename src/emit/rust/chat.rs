@@ -6,7 +6,6 @@
 use super::layout;
 use crate::emit::Result;
 use crate::ir::Workflow;
-use crate::warning::Warning;
 use askama::Template;
 
 /// The chat request, `templates/rust/chat.rs`: fixed code like the run helpers', whose only
@@ -21,33 +20,10 @@ struct ChatView {
     has_app_id: bool,
 }
 
-/// The names the chat types take in the module.
-const NAMES: [&str; 3] = ["ChatMessage", "ChatRequest", "ChatParameters"];
-
-/// Appends the chat types to `code` for a chatflow. When a generated struct already has one of
-/// their names (a root type named so on purpose), they are left out, with a warning.
-pub(super) fn append(
-    workflow: &Workflow,
-    has_workflow_id: bool,
-    code: &mut String,
-    warnings: &mut Vec<Warning>,
-) -> Result<()> {
+/// Appends the chat types to `code` for a chatflow. Their names are the emitter's helpers,
+/// which no generated struct takes ([`crate::ir::names`]).
+pub(super) fn append(workflow: &Workflow, has_workflow_id: bool, code: &mut String) -> Result<()> {
     if workflow.chat.is_none() {
-        return Ok(());
-    }
-    let taken = workflow
-        .input
-        .objects
-        .iter()
-        .find(|o| NAMES.contains(&o.type_name.as_str()));
-    if let Some(object) = taken {
-        warnings.push(Warning {
-            path: "input".to_owned(),
-            message: format!(
-                "the chat request types are left out: a generated struct is named `{}`",
-                object.type_name
-            ),
-        });
         return Ok(());
     }
     let root = &workflow.input.root().type_name;

@@ -200,9 +200,8 @@ pub fn render_with_warnings(
     let mut code = String::with_capacity(estimate);
     view.render_into(&mut code)?;
     code.push('\n');
-    let mut warnings = warnings;
     if options.node == Node::Input && helpers_on {
-        chat::append(workflow, run_id.is_some(), &mut code, &mut warnings)?;
+        chat::append(workflow, run_id.is_some(), &mut code)?;
     }
     Ok((code, warnings))
 }

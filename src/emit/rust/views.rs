@@ -11,7 +11,7 @@ use super::docs::{code_span, code_span_cut, push_doc_lines};
 use super::layout::{self, Init, RustType};
 use crate::ir::Node;
 use crate::ir::rules::{FileValues, TIME_FORM};
-use crate::ir::{Object, ObjectId, Parent, Type, Types, Workflow};
+use crate::ir::{Lang, Object, ObjectId, Parent, Type, Types, Workflow};
 use crate::warning::Warning;
 use std::borrow::Cow;
 
@@ -107,7 +107,7 @@ pub(super) fn structs<'a>(
         if !skipped.is_empty() {
             docs.push(Cow::Borrowed(""));
             for (derive, field) in &skipped {
-                let ident = &object.fields[*field].ident;
+                let ident = object.fields[*field].ident(Lang::Rust);
                 docs.push(Cow::Owned(format!(
                     "Does not derive `{}`: field `{ident}` cannot have it.",
                     derive.name
@@ -255,7 +255,7 @@ impl<'a> StructBuilder<'a, '_> {
             }
             // Named only where a default may give the field a function.
             let fn_name = if field.default.is_some() {
-                format!("default_{}", field.ident)
+                format!("default_{}", field.ident(Lang::Rust))
             } else {
                 String::new()
             };
@@ -299,21 +299,21 @@ impl<'a> StructBuilder<'a, '_> {
             defaultable &= has_fn || !field.required;
             let decl = lines(|out| {
                 layout::field(
-                    &field.ident,
+                    field.ident(Lang::Rust),
                     &rust_type(self.types, &field.ty, !field.required),
                     out,
                 )
             });
             fields.push(FieldView {
                 docs,
-                rename: (field.name != field.ident)
+                rename: (field.name != field.ident(Lang::Rust))
                     .then(|| lines(|out| layout::rename(&string_literal(&field.name), out))),
                 optional: !field.required,
                 flatten: false,
                 decl,
             });
             inits.push((
-                field.ident.as_str(),
+                field.ident(Lang::Rust),
                 match (has_fn, field.required) {
                     (true, true) => Some(true),
                     (true, false) => Some(false),
@@ -322,7 +322,7 @@ impl<'a> StructBuilder<'a, '_> {
                 fn_name,
             ));
         }
-        if let Some(extra) = &object.extra_ident {
+        if let Some(extra) = object.extra_ident(Lang::Rust) {
             let decl =
                 lines(|out| layout::field(extra, &RustType::new(Vec::new(), layout::MAP), out));
             fields.push(FieldView {
@@ -347,7 +347,7 @@ impl<'a> StructBuilder<'a, '_> {
                     };
                     layout::init(ident, value, lines);
                 }
-                if let Some(extra) = &object.extra_ident {
+                if let Some(extra) = object.extra_ident(Lang::Rust) {
                     layout::init(extra, Init::Short("serde_json::Map::new()"), lines);
                 }
             })
