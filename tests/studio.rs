@@ -494,6 +494,51 @@ fn studio_file_values_are_urls_only_in_validate() {
     );
 }
 
+/// However a Studio document is given a file value it cannot take (`null`, a `{"file_id":…}`
+/// object or text, a nested default), no message suggests a file_id: each states the
+/// platform's rule, in the IR's words.
+#[test]
+fn studio_messages_never_suggest_a_file_id() {
+    let (w, warnings) = load(&canvas(json!([
+        {"name": "photo", "type": "string", "assistType": 2},
+        {"name": "docs", "type": "list", "schema": {"type": "string", "assistType": 3},
+         "defaultValue": "[\"{\\\"file_id\\\":\\\"1\\\"}\"]"},
+        {"name": "more", "type": "list", "schema": {"type": "string", "assistType": 3},
+         "defaultValue": "[{\"file_id\":\"1\"}]"}
+    ])))
+    .expect("loads");
+    let rule = "a Coze file (an http(s) URL, as Coze Studio resolves URLs only)";
+    let mut said: Vec<String> = messages(&warnings);
+    for value in [
+        json!(null),
+        json!({"file_id": "7351"}),
+        json!("{\"file_id\":\"7351\"}"),
+        json!(7351),
+        json!(""),
+    ] {
+        let problems = cozegen::check::validate::validate(&w.input, &json!({"photo": value}));
+        assert_eq!(problems.len(), 1, "{value}");
+        said.push(problems[0].to_string());
+    }
+    assert_eq!(said.len(), 7, "{said:?}");
+    for message in &said {
+        assert!(message.contains(rule), "{message}");
+        assert!(!message.contains("JSON text"), "{message}");
+        assert!(!message.contains("{\"file_id\":\"…\"}"), "{message}");
+    }
+    // A cloud document's messages state the cloud's rule.
+    let cloud = json!({"input": {"parameters": {"photo": {"type": "image"}}}});
+    let (w, _) = load(&cloud).expect("cloud");
+    let problems = cozegen::check::validate::validate(&w.input, &json!({"photo": null}));
+    assert!(
+        problems[0].to_string().contains(
+            "expected a Coze file (an http(s) URL, or the JSON text `{\"file_id\":\"…\"}` of a \
+             file uploaded to Coze), got null"
+        ),
+        "{problems:?}"
+    );
+}
+
 #[test]
 fn a_file_id_default_in_a_studio_canvas_is_dropped_with_a_warning() {
     let (w, warnings) = load(&canvas(json!([

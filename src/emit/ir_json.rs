@@ -9,8 +9,10 @@
 
 use crate::emit::Result;
 use crate::endpoints;
-use crate::ir::rules::FileValues;
-use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
+use crate::ir::rules::{
+    EMPTY_ARRAY_RULE, FileValues, INTEGER_FORM, INTEGER_MAX, INTEGER_MIN, NULL_RULE, NUMBER_RULE,
+    TIME_PATTERN,
+};
 use crate::ir::{CONVERSATION_PARAM, Lang, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
 use crate::json::{Builder, Sink, Writer};
 use askama::Template;
@@ -140,21 +142,12 @@ fn rules(w: &mut impl Sink, files: FileValues) {
     w.integer(INTEGER_MIN);
     w.key("integer_maximum");
     w.integer(INTEGER_MAX);
-    w.entry_str(
-        "integer_form",
-        "an integer literal: no fraction, no exponent",
-    );
-    w.entry_str(
-        "number",
-        "any JSON number, read as the nearest 64-bit float",
-    );
+    w.entry_str("integer_form", INTEGER_FORM);
+    w.entry_str("number", NUMBER_RULE);
     w.entry_str("time_pattern", TIME_PATTERN);
     w.entry_str("file_pattern", files.pattern());
-    w.entry_str(
-        "null",
-        "a value only of `any`; an optional parameter is left out instead",
-    );
-    w.entry_str("empty_array", "valid, also for a required parameter");
+    w.entry_str("null", NULL_RULE);
+    w.entry_str("empty_array", EMPTY_ARRAY_RULE);
     w.end_object();
 }
 

@@ -16,8 +16,8 @@
 //! is written.
 
 use crate::emit::Result;
-use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM, TIME_PATTERN};
-use crate::ir::{ArrayId, FileKind, MESSAGE_PARAM, Node, ObjectId, Type, Types, ValueId, Workflow};
+use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
+use crate::ir::{ArrayId, MESSAGE_PARAM, Node, ObjectId, Type, Types, ValueId, Workflow};
 use crate::json::{Builder, Sink, Writer};
 use askama::Template;
 use schemars::Schema;
@@ -471,30 +471,15 @@ impl<S: Sink> Walker<'_, S> {
     }
 }
 
-/// The `$comment` of a value of type `ty`: its Coze type and the rule a value follows, where
-/// the keywords do not say it all.
+/// The `$comment` of a value of type `ty`: its Coze type and the rule a value follows
+/// ([`crate::ir::rules::Rule::note`]), where the keywords do not say it all: `time` and file
+/// values (a pattern says it, not in words) and values of any type (no keyword at all).
 fn comment(types: &Types, ty: &Type) -> Option<String> {
-    Some(match ty {
-        Type::Time => format!("Coze type `time`: text in {TIME_FORM} form, a real date and time"),
-        Type::File(kind) => file_comment(*kind, types.files),
-        Type::Any(Some(name)) => {
-            format!("Coze type `{name}` is not known to cozegen: any JSON value")
+    match ty {
+        Type::Time | Type::File(_) | Type::Any(_) => {
+            types.rule(ty).note().map(|note| note.to_string())
         }
-        Type::Any(None) => "No Coze type given: any JSON value".to_owned(),
-        _ => return None,
-    })
-}
-
-fn file_comment(kind: FileKind, files: FileValues) -> String {
-    match files {
-        FileValues::UrlOrFileId => format!(
-            "Coze file type `{}`: an http(s) URL, or the JSON text {{\"file_id\":\"…\"}} returned by the upload endpoint",
-            kind.coze_name()
-        ),
-        FileValues::UrlOnly => format!(
-            "Coze file type `{}`: an http(s) URL (Coze Studio resolves URLs only)",
-            kind.coze_name()
-        ),
+        _ => None,
     }
 }
 

@@ -18,7 +18,6 @@
 
 use crate::emit::Result;
 use crate::ir::Node;
-use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM};
 use crate::ir::{Lang, Parent, Type, Types, Workflow};
 use crate::text::{needs_escape, push_escaped, quote};
 use askama::Template;
@@ -329,7 +328,8 @@ fn ts_type(types: &Types, ty: &Type) -> String {
     out
 }
 
-/// What the TypeScript type cannot say by itself: the rule a value must follow.
+/// What the TypeScript type cannot say by itself: the rule a value must follow
+/// ([`crate::ir::rules::Rule::note`]), on one line.
 fn type_note(types: &Types, ty: &Type) -> Option<String> {
     let mut ty = ty;
     let mut elements = false;
@@ -337,30 +337,15 @@ fn type_note(types: &Types, ty: &Type) -> Option<String> {
         elements = true;
         ty = &types.array(*id).items;
     }
-    let note = match ty {
-        Type::Integer => format!(
-            "An integer from {INTEGER_MIN} to {INTEGER_MAX} (a JavaScript number is exact only \
-             up to 2^53)."
-        ),
-        Type::Time => {
-            format!("Coze `time`: text in `{TIME_FORM}` form, a real date and time.")
-        }
-        Type::File(kind) => match types.files {
-            FileValues::UrlOrFileId => format!(
-                "Coze file (`{}`): an http(s) URL, or the JSON text `{{\"file_id\":\"…\"}}` from \
-                 the upload endpoint.",
-                kind.coze_name()
-            ),
-            FileValues::UrlOnly => format!(
-                "Coze file (`{}`): an http(s) URL (Coze Studio resolves URLs only).",
-                kind.coze_name()
-            ),
-        },
-        Type::Any(Some(name)) => {
-            doc_lines(&format!("Coze type `{name}`, unknown to cozegen.")).join(" ")
-        }
+    let caveat = match ty {
+        // A TypeScript `number` cannot hold every integer of the rule.
+        Type::Integer => " (a JavaScript number is exact only up to 2^53)",
+        Type::Time | Type::File(_) | Type::Any(Some(_)) => "",
         _ => return None,
     };
+    let note = types.rule(ty).note()?.write(|code| format!("`{code}`"));
+    // A declared type name is the document's text: one clean line of JSDoc.
+    let note = format!("{}{caveat}.", doc_lines(&note).join(" "));
     Some(if elements {
         format!("Each element: {note}")
     } else {
