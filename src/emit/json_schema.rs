@@ -74,7 +74,7 @@ pub enum Profile {
     /// optional one nullable (`["string", "null"]`: a strict client sends `null` for a
     /// parameter it leaves out), and `default` and `$comment`, which strict mode refuses, moved
     /// into the description, cut to `cap` characters. Only for a node strict mode can express:
-    /// the caller decides that from the IR ([`crate::emit::tool`]).
+    /// the caller decides that from the IR (`emit::tool` does).
     OpenAiStrict {
         /// The most characters of a description.
         cap: usize,

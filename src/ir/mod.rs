@@ -1,8 +1,10 @@
 //! The normalized, flat IR every emitter reads.
 //!
 //! [`build`] walks the wire model once and settles every decision: the type of each parameter,
-//! what its values may be ([`rules`]), its typed default ([`defaults`]), its identifiers
-//! ([`names`]). The result is flat: each node's object and array types sit in tables
+//! what its values may be and the words that say so, per platform ([`rules`]), its typed default
+//! ([`defaults`]), its names in every language cozegen writes ([`names`]), how the end node
+//! terminates ([`TerminatePlan`]) and whether the workflow is a chatflow ([`Chat`]). The result
+//! is flat: each node's object and array types sit in tables
 //! ([`Types`]), in output order, and refer to each other by id. Emitters loop over the tables
 //! instead of recursing, and a deep document costs its depth, not its depth squared: no field
 //! stores its path, which [`Types::path`] derives from the parents when it is needed.
