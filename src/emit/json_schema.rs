@@ -160,9 +160,9 @@ pub fn value(workflow: &Workflow, walk: &Walk) -> serde_json::Value {
 
 /// Writes the schema of `walk` into `sink`.
 pub fn walk(workflow: &Workflow, walk: &Walk, sink: &mut impl Sink) {
-    let message = match (walk.profile, walk.node, &workflow.chat) {
-        (Profile::Standard(_), ..) | (_, Node::Output, _) | (_, _, None) => None,
-        (_, Node::Input, Some(chat)) if walk.message => Some(
+    let standard = matches!(walk.profile, Profile::Standard(_));
+    let message = match &workflow.chat {
+        Some(chat) if walk.message && walk.node == Node::Input && !standard => Some(
             chat.message_description
                 .as_deref()
                 .filter(|d| !d.trim().is_empty())
@@ -173,7 +173,7 @@ pub fn walk(workflow: &Workflow, walk: &Walk, sink: &mut impl Sink) {
     let mut walker = Walker {
         types: walk.node.types(workflow),
         profile: walk.profile,
-        coze_keywords: walk.coze_keywords && matches!(walk.profile, Profile::Standard(_)),
+        coze_keywords: walk.coze_keywords && standard,
         out: sink,
         tasks: Vec::new(),
         root_comment: root_comment(workflow, walk.node),
