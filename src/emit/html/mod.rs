@@ -111,9 +111,9 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
     let lang = options.lang.unwrap_or_else(|| i18n::detect(workflow));
     let t = lang.messages();
     let layout = layout::lay_out(&workflow.input, t);
-    let chat = workflow.chat.as_ref().map(|chat| model::ChatModel {
+    let chat = workflow.chat.as_ref().map(|_| model::ChatModel {
         workflow_id: workflow.details.id.as_deref(),
-        app_id: chat.app_id.as_deref(),
+        app_id: workflow.details.run_app_id.as_deref(),
     });
     let form = FormView {
         empty: layout.root.is_empty(),

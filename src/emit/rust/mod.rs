@@ -54,8 +54,8 @@ mod views;
 
 use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
-use crate::ir::Node;
-use crate::ir::Workflow;
+use crate::ir::rules::{FileValues, Words};
+use crate::ir::{FileKind, Node, Type, Types, Workflow};
 use crate::warning::Warning;
 use askama::Template;
 pub use docs::doc_lines;
@@ -123,14 +123,46 @@ struct ModuleView<'a> {
     text_output: bool,
     present: bool,
     from_json: bool,
-    /// The laid-out `#[derive(…)]` of `CozeTime`, when it is used.
-    time_derive: Option<String>,
-    /// The laid-out `#[derive(…)]` of `CozeFile`, when it is used.
-    file_derive: Option<String>,
+    /// `CozeTime`, when it is used.
+    time_type: Option<ValueTypeView>,
+    /// `CozeFile`, when it is used.
+    file_type: Option<ValueTypeView>,
     /// `CozeFile` takes URLs only (a Coze Studio document: see
     /// [`crate::ir::rules::FileValues`]).
     file_url_only: bool,
     value_error: bool,
+}
+
+/// `CozeTime` or `CozeFile`: a text type that checks a rule of the IR.
+struct ValueTypeView {
+    /// The laid-out `#[derive(…)]`.
+    derive: String,
+    /// The first paragraph of its docs: the rule it checks, in the IR's words.
+    docs: Vec<String>,
+    /// What its error says a value must be, as a string literal.
+    expected: String,
+}
+
+impl ValueTypeView {
+    fn new(types: &Types, ty: &Type, derive: String) -> ValueTypeView {
+        let rule = types.rule(ty);
+        let code = |words: &Words<'_>| words.write(docs::code_span);
+        let mut text = docs::capitalized(&code(&rule.noun));
+        text.push_str(", as the run endpoint takes it");
+        if let Some(clause) = &rule.clause {
+            text.push_str(": ");
+            text.push_str(&code(clause));
+        }
+        if let Some(fine_print) = rule.fine_print {
+            text.push_str(&format!(" ({fine_print})"));
+        }
+        text.push('.');
+        ValueTypeView {
+            derive,
+            docs: docs::wrap(&text, 96),
+            expected: defaults::string_literal(&rule.expected().to_string()),
+        }
+    }
 }
 
 /// The generated module as text (with a trailing newline).
@@ -159,6 +191,7 @@ pub fn render_with_warnings(
         attr.pop();
         attr
     };
+    let types = options.node.types(workflow);
     let helpers_on = options.run_helpers;
     let run_id = workflow.details.run_id.as_deref().filter(|_| helpers_on);
     let text_output = workflow.output_is_text();
@@ -176,9 +209,13 @@ pub fn render_with_warnings(
         structs,
         present: helpers.present,
         from_json: helpers.from_json,
-        time_derive: helpers.time.then(text_derive),
-        file_derive: helpers.file.then(text_derive),
-        file_url_only: workflow.input.files == crate::ir::rules::FileValues::UrlOnly,
+        time_type: helpers
+            .time
+            .then(|| ValueTypeView::new(types, &Type::Time, text_derive())),
+        file_type: helpers
+            .file
+            .then(|| ValueTypeView::new(types, &Type::File(FileKind::Generic), text_derive())),
+        file_url_only: types.files == FileValues::UrlOnly,
         value_error: helpers.time || helpers.file,
     };
     // Sized from the views, so that a large module is not copied again and again as it grows.
@@ -201,9 +238,8 @@ pub fn render_with_warnings(
     let mut code = String::with_capacity(estimate);
     view.render_into(&mut code)?;
     code.push('\n');
-    let mut warnings = warnings;
     if options.node == Node::Input && helpers_on {
-        chat::append(workflow, run_id.is_some(), &mut code, &mut warnings)?;
+        chat::append(workflow, run_id.is_some(), &mut code)?;
     }
     Ok((code, warnings))
 }

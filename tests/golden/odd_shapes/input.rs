@@ -18,11 +18,11 @@ pub struct OddShapesInput {
     pub inferred_array: Option<Vec<i64>>,
     /// object without properties
     ///
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub bare_object: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub empty_object: Option<serde_json::Map<String, serde_json::Value>>,
@@ -68,13 +68,13 @@ pub struct OddShapesInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub upper_type: Option<String>,
-    /// Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     ///
     /// Default: `"https://example.com/a.png"` (see [`OddShapesInput::default_file_default`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub file_default: Option<CozeFile>,
-    /// Elements: Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Elements: Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     ///
     /// Default: `["https://example.com/a.png","https://example.com/b.png"]` (see [`OddShapesInput::default_files_default`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -403,8 +403,8 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> T {
     serde_json::from_str(text).expect("cozegen checked this default against its type")
 }
 
-/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
-/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and
+/// time (a year from 0001, February 29 only in leap years, a 24-hour clock).
 ///
 /// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -421,7 +421,7 @@ impl CozeTime {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+                expected: "a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)",
             })
         }
     }
@@ -506,10 +506,10 @@ impl std::fmt::Display for CozeTime {
     }
 }
 
-/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
-/// URL Coze can download (without spaces or control characters), or the JSON text
-/// `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
-/// (`POST /v1/files/upload`).
+/// A Coze file, as the run endpoint takes it: an http(s) URL, or the JSON text `{"file_id":"…"}` of
+/// a file uploaded to Coze (a URL without spaces or control characters).
+///
+/// Coze's upload endpoint (`POST /v1/files/upload`) gives an uploaded file its `file_id`.
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
 /// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
@@ -527,7 +527,7 @@ impl CozeFile {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze file: an http(s) URL or the JSON text {\"file_id\":\"…\"}",
+                expected: "a Coze file (an http(s) URL, or the JSON text `{\"file_id\":\"…\"}` of a file uploaded to Coze)",
             })
         }
     }

@@ -34,13 +34,13 @@ pub struct OrderIntakeInput {
     pub deliver_at: Option<CozeTime>,
     /// Purchase order as a document
     ///
-    /// Coze file type `doc`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `doc`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub invoice: Option<CozeFile>,
     /// Photos of the delivery spot
     ///
-    /// Elements: Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Elements: Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub photos: Option<Vec<CozeFile>>,
@@ -296,8 +296,8 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
-/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
-/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and
+/// time (a year from 0001, February 29 only in leap years, a 24-hour clock).
 ///
 /// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -314,7 +314,7 @@ impl CozeTime {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+                expected: "a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)",
             })
         }
     }
@@ -399,10 +399,10 @@ impl std::fmt::Display for CozeTime {
     }
 }
 
-/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
-/// URL Coze can download (without spaces or control characters), or the JSON text
-/// `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
-/// (`POST /v1/files/upload`).
+/// A Coze file, as the run endpoint takes it: an http(s) URL, or the JSON text `{"file_id":"…"}` of
+/// a file uploaded to Coze (a URL without spaces or control characters).
+///
+/// Coze's upload endpoint (`POST /v1/files/upload`) gives an uploaded file its `file_id`.
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
 /// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
@@ -420,7 +420,7 @@ impl CozeFile {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze file: an http(s) URL or the JSON text {\"file_id\":\"…\"}",
+                expected: "a Coze file (an http(s) URL, or the JSON text `{\"file_id\":\"…\"}` of a file uploaded to Coze)",
             })
         }
     }

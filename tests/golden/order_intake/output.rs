@@ -330,8 +330,8 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
-/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
-/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and
+/// time (a year from 0001, February 29 only in leap years, a 24-hour clock).
 ///
 /// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -348,7 +348,7 @@ impl CozeTime {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+                expected: "a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)",
             })
         }
     }

@@ -34,7 +34,7 @@ pub struct DefaultValuesInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub ts: Option<CozeTime>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     ///
     /// Default: `{"a":"1"}` (see [`DefaultValuesInput::default_object`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,7 +44,7 @@ pub struct DefaultValuesInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub array: Option<Vec<String>>,
-    /// Coze file type `image`: an http(s) URL (Coze Studio resolves URLs only); see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL, as Coze Studio resolves URLs only; see [`CozeFile`].
     ///
     /// Default: `"http://imagex.fanlv.fun/tos-cn-i-1heqlfnr21/e81acc11277f421390770618e24e01ce.jpeg~tplv-1heqlfnr21-image.image?x-wf-file_name=20250317-154742.jpeg"` (see [`DefaultValuesInput::default_files`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -257,8 +257,8 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> T {
     serde_json::from_str(text).expect("cozegen checked this default against its type")
 }
 
-/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
-/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and
+/// time (a year from 0001, February 29 only in leap years, a 24-hour clock).
 ///
 /// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -275,7 +275,7 @@ impl CozeTime {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+                expected: "a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)",
             })
         }
     }
@@ -360,9 +360,8 @@ impl std::fmt::Display for CozeTime {
     }
 }
 
-/// A file parameter, as a Coze Studio run takes it: the text of an `http://` or `https://` URL
-/// the Studio server can download (without spaces or control characters). Coze Studio resolves
-/// URLs only: the cloud's `{"file_id":"…"}` text is refused.
+/// A Coze file, as the run endpoint takes it: an http(s) URL, as Coze Studio resolves URLs only (a
+/// URL without spaces or control characters).
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
 /// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
@@ -380,7 +379,7 @@ impl CozeFile {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze Studio file: an http(s) URL (Coze Studio resolves URLs only)",
+                expected: "a Coze file (an http(s) URL, as Coze Studio resolves URLs only)",
             })
         }
     }

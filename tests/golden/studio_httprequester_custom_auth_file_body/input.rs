@@ -12,7 +12,7 @@ pub struct WorkflowInput {
     pub h_v2: String,
     pub auth_key: String,
     pub auth_value: String,
-    /// Coze file type `file`: an http(s) URL (Coze Studio resolves URLs only); see [`CozeFile`].
+    /// Coze file type `file`: an http(s) URL, as Coze Studio resolves URLs only; see [`CozeFile`].
     pub file: CozeFile,
 }
 
@@ -106,9 +106,8 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
-/// A file parameter, as a Coze Studio run takes it: the text of an `http://` or `https://` URL
-/// the Studio server can download (without spaces or control characters). Coze Studio resolves
-/// URLs only: the cloud's `{"file_id":"…"}` text is refused.
+/// A Coze file, as the run endpoint takes it: an http(s) URL, as Coze Studio resolves URLs only (a
+/// URL without spaces or control characters).
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
 /// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
@@ -126,7 +125,7 @@ impl CozeFile {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze Studio file: an http(s) URL (Coze Studio resolves URLs only)",
+                expected: "a Coze file (an http(s) URL, as Coze Studio resolves URLs only)",
             })
         }
     }

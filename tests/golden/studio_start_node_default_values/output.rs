@@ -24,14 +24,14 @@ pub struct WorkflowOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub ts: Option<CozeTime>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub object: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub array: Option<Vec<String>>,
-    /// Coze file type `image`: an http(s) URL (Coze Studio resolves URLs only); see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL, as Coze Studio resolves URLs only; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub files: Option<CozeFile>,
@@ -362,8 +362,8 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     }
 }
 
-/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
-/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and
+/// time (a year from 0001, February 29 only in leap years, a 24-hour clock).
 ///
 /// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -380,7 +380,7 @@ impl CozeTime {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+                expected: "a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)",
             })
         }
     }
@@ -465,9 +465,8 @@ impl std::fmt::Display for CozeTime {
     }
 }
 
-/// A file parameter, as a Coze Studio run takes it: the text of an `http://` or `https://` URL
-/// the Studio server can download (without spaces or control characters). Coze Studio resolves
-/// URLs only: the cloud's `{"file_id":"…"}` text is refused.
+/// A Coze file, as the run endpoint takes it: an http(s) URL, as Coze Studio resolves URLs only (a
+/// URL without spaces or control characters).
 ///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
 /// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
@@ -485,7 +484,7 @@ impl CozeFile {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze Studio file: an http(s) URL (Coze Studio resolves URLs only)",
+                expected: "a Coze file (an http(s) URL, as Coze Studio resolves URLs only)",
             })
         }
     }
