@@ -1,125 +1,57 @@
 //! Every artifact of one workflow under stable file names (`cozegen all`), and writing them
 //! into a directory as a group, or drift-checking them.
 //!
-//! The file names are part of cozegen's interface (build scripts and CI point at them) and do
-//! not change: see [`FILE_NAMES`]. Each artifact is rendered by its emitter with default
-//! options, except the Rust root type names ([`crate::BuildOptions`]), derives
-//! ([`BundleOptions::derives`]) and the form's language and uploads.
+//! The files are the registry's ([`crate::artifact::files`]): their names are part of
+//! cozegen's interface (build scripts and CI point at them) and do not change. Each artifact
+//! renders with the [`Settings`] given (those `cozegen all` takes: derives, the form's
+//! language and uploads) and its defaults otherwise; the IR's build options (root type names,
+//! open objects) are the caller's.
 
-use crate::emit::html::{self, HtmlOptions};
-use crate::emit::ir_json;
-use crate::emit::json_schema::{self, SchemaOptions};
-use crate::emit::rust::{self, RustOptions};
-use crate::emit::typescript::{self, TsOptions};
-use crate::ir::Node;
+use crate::artifact::{self, Settings};
 use crate::ir::Workflow;
 use crate::output::Error;
 pub use crate::output::differs;
 use crate::warning::Warning;
 use std::path::{Path, PathBuf};
 
-/// The files of a bundle, in the order they are rendered and listed.
-pub const FILE_NAMES: [&str; 8] = [
-    "schema.json",
-    "output.schema.json",
-    "input.rs",
-    "output.rs",
-    "input.ts",
-    "output.ts",
-    "form.html",
-    "ir.json",
-];
-
-/// Choices for the artifacts that have any worth passing through.
-#[derive(Debug, Clone, Default)]
-pub struct BundleOptions {
-    /// Extra derives for the Rust structs (see [`RustOptions::derives`]).
-    pub derives: Vec<String>,
-    /// The form's language (see [`HtmlOptions::lang`]); `None` picks it per workflow.
-    pub lang: Option<html::i18n::Lang>,
-    /// Where the form uploads files (see [`HtmlOptions::upload_action`]).
-    pub upload_action: Option<String>,
-}
-
 /// One rendered file of a bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Artifact {
-    /// One of [`FILE_NAMES`].
-    pub file_name: &'static str,
+pub struct File {
+    /// The file's name in the bundle: one of the registry's ([`crate::artifact::File::name`]).
+    pub name: &'static str,
     /// The file's contents.
     pub text: String,
 }
 
-/// Renders every artifact of `workflow`, in [`FILE_NAMES`] order, with the Rust emitter's
-/// warnings (derives some types cannot have).
+/// The names of a bundle's files, in the order they are rendered and listed.
+pub fn file_names() -> Vec<&'static str> {
+    artifact::files().into_iter().map(|(_, f)| f.name).collect()
+}
+
+/// Renders every file of every artifact of `workflow`, in the registry's order, with the
+/// artifacts' warnings (derives some types cannot have).
 pub fn render(
     workflow: &Workflow,
-    options: &BundleOptions,
-) -> crate::emit::Result<(Vec<Artifact>, Vec<Warning>)> {
-    let schema = |node| {
-        json_schema::render(
-            workflow,
-            &SchemaOptions {
-                node,
-                ..SchemaOptions::default()
-            },
-        )
-    };
+    settings: &Settings,
+) -> crate::emit::Result<(Vec<File>, Vec<Warning>)> {
     let mut warnings = Vec::new();
-    let mut rust = |node| -> crate::emit::Result<String> {
-        let (code, w) = rust::render_with_warnings(
-            workflow,
-            &RustOptions {
-                derives: options.derives.clone(),
-                node,
-                ..RustOptions::default()
-            },
-        )?;
-        warnings.extend(w);
-        Ok(code)
-    };
-    let texts = [
-        schema(Node::Input)?,
-        schema(Node::Output)?,
-        rust(Node::Input)?,
-        rust(Node::Output)?,
-        typescript::render(
-            workflow,
-            &TsOptions {
-                node: Node::Input,
-                ..TsOptions::default()
-            },
-        )?,
-        typescript::render(
-            workflow,
-            &TsOptions {
-                node: Node::Output,
-                ..TsOptions::default()
-            },
-        )?,
-        html::render(
-            workflow,
-            &HtmlOptions {
-                lang: options.lang,
-                upload_action: options.upload_action.clone(),
-                ..HtmlOptions::default()
-            },
-        )?,
-        ir_json::render(workflow)?,
-    ];
-    let artifacts = FILE_NAMES
-        .iter()
-        .zip(texts)
-        .map(|(file_name, text)| Artifact { file_name, text })
-        .collect();
-    Ok((artifacts, warnings))
+    let mut files = Vec::new();
+    for (artifact, file) in artifact::files() {
+        let rendered = artifact.render(workflow, file.node, settings)?;
+        warnings.extend(rendered.warnings);
+        files.push(File {
+            name: file.name,
+            text: rendered.text,
+        });
+    }
+    Ok((files, warnings))
 }
 
 /// Writes the artifacts into `dir` (created if missing) as a group: either every changed file
 /// is replaced, or, if any cannot be read or written, none is (and a directory this call
 /// created is removed again). A file that already has the right contents is left alone, so
 /// its modification time does not trigger rebuilds. Returns how many files were written.
-pub fn write(dir: &Path, artifacts: &[Artifact]) -> crate::output::Result<usize> {
+pub fn write(dir: &Path, files: &[File]) -> crate::output::Result<usize> {
     let created = create_dirs(dir)?;
     // Two runs into one directory take turns: without the lock their renames interleave and
     // leave files of both workflows. The targets are compared under the lock, since the other
@@ -128,10 +60,10 @@ pub fn write(dir: &Path, artifacts: &[Artifact]) -> crate::output::Result<usize>
     let _lock = lock_dir(dir);
     let changed = || -> crate::output::Result<Vec<(PathBuf, &[u8])>> {
         let mut changed = Vec::new();
-        for artifact in artifacts {
-            let path = dir.join(artifact.file_name);
-            if differs(&path, &artifact.text)? {
-                changed.push((path, artifact.text.as_bytes()));
+        for file in files {
+            let path = dir.join(file.name);
+            if differs(&path, &file.text)? {
+                changed.push((path, file.text.as_bytes()));
             }
         }
         Ok(changed)
@@ -181,12 +113,12 @@ fn remove_dirs(created: &[PathBuf]) {
     }
 }
 
-/// The files of `dir` that are missing or differ from `artifacts`, in order. Nothing is written.
-pub fn drift(dir: &Path, artifacts: &[Artifact]) -> crate::output::Result<Vec<PathBuf>> {
+/// The files of `dir` that are missing or differ from `files`, in order. Nothing is written.
+pub fn drift(dir: &Path, files: &[File]) -> crate::output::Result<Vec<PathBuf>> {
     let mut changed = Vec::new();
-    for artifact in artifacts {
-        let path = dir.join(artifact.file_name);
-        if differs(&path, &artifact.text)? {
+    for file in files {
+        let path = dir.join(file.name);
+        if differs(&path, &file.text)? {
             changed.push(path);
         }
     }
@@ -207,19 +139,32 @@ mod tests {
 
     #[test]
     fn every_file_name_is_rendered_once_in_order() {
-        let (artifacts, _) = render(&workflow(), &BundleOptions::default()).expect("renders");
-        let names: Vec<_> = artifacts.iter().map(|a| a.file_name).collect();
-        assert_eq!(names, FILE_NAMES);
-        assert!(artifacts[3].text.contains("pub struct GreetOutput"));
+        let (files, _) = render(&workflow(), &Settings::new()).expect("renders");
+        let names: Vec<_> = files.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "schema.json",
+                "output.schema.json",
+                "input.rs",
+                "output.rs",
+                "input.ts",
+                "output.ts",
+                "form.html",
+                "ir.json"
+            ]
+        );
+        assert_eq!(names, file_names());
+        assert!(files[3].text.contains("pub struct GreetOutput"));
     }
 
     #[test]
     fn drift_lists_missing_and_changed_files_and_write_fixes_them() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (artifacts, _) = render(&workflow(), &BundleOptions::default()).expect("renders");
+        let (artifacts, _) = render(&workflow(), &Settings::new()).expect("renders");
         assert_eq!(
             drift(dir.path(), &artifacts).expect("drift").len(),
-            FILE_NAMES.len()
+            file_names().len()
         );
         write(dir.path(), &artifacts).expect("write");
         assert!(drift(dir.path(), &artifacts).expect("drift").is_empty());

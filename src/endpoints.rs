@@ -1,6 +1,6 @@
 //! Coze's HTTP API as data: each endpoint cozegen calls, its method and path, and whether a
 //! request to it may be sent again. The client (`crate::coze`) sends through these, and the IR
-//! names the ones a run is called through ([`crate::ir::Workflow::call`]), so a path is written
+//! names the ones a run is called through (the IR JSON's `call`), so a path is written
 //! once. (Docs: coze-dev/coze-sdk-gen, `docs/api-markdown/`.)
 
 /// The HTTP method of an endpoint.
@@ -19,6 +19,12 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
         }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

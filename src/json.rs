@@ -5,7 +5,8 @@
 //! must recurse over JSON — reading it, and turning a Coze Studio canvas into parameters — run
 //! through `with_stack`, which is handed the depth `depth` measured before parsing and gives the
 //! reader a thread whose stack is sized to it. Everything else walks
-//! JSON with explicit stacks: [`Writer`] writes nested JSON, [`Deep`] holds a parsed value and
+//! JSON with explicit stacks: [`Writer`] writes nested JSON and [`Builder`] builds it as a value
+//! (both are a [`Sink`] a walker over the IR writes into), [`Deep`] holds a parsed value and
 //! drops it level by level, and [`Text`] keeps a nested wire value as compact JSON text. No
 //! caller needs a big thread, and memory follows the document's actual depth.
 //!
@@ -636,6 +637,223 @@ impl Writer {
     }
 }
 
+/// Where a walker writes JSON, in document order: text ([`Writer`]) or a value ([`Builder`]).
+/// A walker over the IR writes one schema or document into either without knowing which, so
+/// nothing is rendered as text to be parsed back; neither recurses.
+pub trait Sink {
+    /// Opens an object, as the next element or the value of the last [`Sink::key`].
+    fn begin_object(&mut self);
+    /// Closes the innermost object.
+    fn end_object(&mut self);
+    /// Opens an array, as the next element or the value of the last [`Sink::key`].
+    fn begin_array(&mut self);
+    /// Closes the innermost array.
+    fn end_array(&mut self);
+    /// An object key; the value written next belongs to it.
+    fn key(&mut self, key: &str);
+    /// A string.
+    fn string(&mut self, s: &str);
+    /// `true` or `false`.
+    fn bool(&mut self, b: bool);
+    /// `null`.
+    fn null(&mut self);
+    /// An integer of any primitive type, kept exact.
+    fn integer(&mut self, i: impl Into<i128>);
+    /// A finite float; `null` for one JSON cannot hold.
+    fn float(&mut self, f: f64);
+    /// A value given as compact JSON text ([`Text`], a `map` or `any` default).
+    fn json_text(&mut self, text: &str);
+
+    /// `key` and a string value.
+    fn entry_str(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.string(value);
+    }
+
+    /// `key` and a string value or `null`.
+    fn entry_opt(&mut self, key: &str, value: Option<&str>) {
+        self.key(key);
+        match value {
+            Some(v) => self.string(v),
+            None => self.null(),
+        }
+    }
+}
+
+impl Sink for Writer {
+    fn begin_object(&mut self) {
+        Writer::begin_object(self);
+    }
+
+    fn end_object(&mut self) {
+        Writer::end_object(self);
+    }
+
+    fn begin_array(&mut self) {
+        Writer::begin_array(self);
+    }
+
+    fn end_array(&mut self) {
+        Writer::end_array(self);
+    }
+
+    fn key(&mut self, key: &str) {
+        Writer::key(self, key);
+    }
+
+    fn string(&mut self, s: &str) {
+        Writer::string(self, s);
+    }
+
+    fn bool(&mut self, b: bool) {
+        Writer::bool(self, b);
+    }
+
+    fn null(&mut self) {
+        Writer::null(self);
+    }
+
+    fn integer(&mut self, i: impl Into<i128>) {
+        Writer::integer(self, i);
+    }
+
+    fn float(&mut self, f: f64) {
+        Writer::float(self, f);
+    }
+
+    fn json_text(&mut self, text: &str) {
+        Writer::json_text(self, text);
+    }
+}
+
+/// Builds a [`Value`] from what a walker writes, level by level: each container is kept open
+/// on a stack until it is closed, then goes into its parent. A value as deep as any document
+/// is built without recursion, and dropped without it ([`drop_value`]) if building stops
+/// halfway.
+#[derive(Debug, Default)]
+pub struct Builder {
+    /// The open containers, outermost first, each with the key it goes under in its parent.
+    open: Vec<(Option<String>, Value)>,
+    /// The key of the next member of the innermost object.
+    key: Option<String>,
+    /// The value, once its outermost container is closed (or it was a scalar).
+    done: Option<Value>,
+}
+
+impl Builder {
+    /// An empty builder.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// The value built; `null` if nothing was written. The caller drops it (with
+    /// [`drop_value`] if it may be deep).
+    pub fn finish(mut self) -> Value {
+        debug_assert!(self.open.is_empty(), "every container closed");
+        self.done.take().unwrap_or(Value::Null)
+    }
+
+    /// Puts a complete value where the walker is: into the innermost container, or as the
+    /// result.
+    fn push(&mut self, value: Value) {
+        match self.open.last_mut() {
+            None => self.done = Some(value),
+            Some((_, Value::Array(items))) => items.push(value),
+            Some((_, Value::Object(map))) => {
+                let key = self.key.take().unwrap_or_default();
+                // A repeated key keeps its first place and its last value, as when parsed.
+                if let Some(old) = map.insert(key, value) {
+                    drop_value(old);
+                }
+            }
+            Some(_) => unreachable!("only containers are open"),
+        }
+    }
+
+    fn open(&mut self, container: Value) {
+        let key = self.key.take();
+        self.open.push((key, container));
+    }
+
+    fn close(&mut self) {
+        if let Some((key, container)) = self.open.pop() {
+            self.key = key;
+            self.push(container);
+        }
+    }
+}
+
+impl Drop for Builder {
+    fn drop(&mut self) {
+        for (_, container) in self.open.drain(..) {
+            drop_value(container);
+        }
+        if let Some(done) = self.done.take() {
+            drop_value(done);
+        }
+    }
+}
+
+impl Sink for Builder {
+    fn begin_object(&mut self) {
+        self.open(Value::Object(Map::new()));
+    }
+
+    fn end_object(&mut self) {
+        self.close();
+    }
+
+    fn begin_array(&mut self) {
+        self.open(Value::Array(Vec::new()));
+    }
+
+    fn end_array(&mut self) {
+        self.close();
+    }
+
+    fn key(&mut self, key: &str) {
+        self.key = Some(key.to_owned());
+    }
+
+    fn string(&mut self, s: &str) {
+        self.push(Value::String(s.to_owned()));
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.push(Value::Bool(b));
+    }
+
+    fn null(&mut self) {
+        self.push(Value::Null);
+    }
+
+    fn integer(&mut self, i: impl Into<i128>) {
+        let i = i.into();
+        let n = match (i64::try_from(i), u64::try_from(i)) {
+            (Ok(i), _) => Number::from(i),
+            (_, Ok(u)) => Number::from(u),
+            // Beyond 64 bits: as JSON readers hold such a number.
+            _ => match Number::from_f64(i as f64) {
+                Some(n) => n,
+                None => return self.null(),
+            },
+        };
+        self.push(Value::Number(n));
+    }
+
+    fn float(&mut self, f: f64) {
+        self.push(Number::from_f64(f).map_or(Value::Null, Value::Number));
+    }
+
+    fn json_text(&mut self, text: &str) {
+        // The text is cozegen's own compact JSON (a default): it reads back, level by level.
+        let value = text
+            .parse::<Deep>()
+            .map_or_else(|_| Value::String(text.to_owned()), Deep::into_value);
+        self.push(value);
+    }
+}
+
 /// `value` as compact JSON text, level by level.
 pub fn to_compact(value: &Value) -> String {
     let mut writer = Writer::compact(64);
@@ -735,6 +953,67 @@ mod tests {
                 let deeper = format!("[{text}]");
                 let err = deeper.parse::<Deep>().expect_err("too deep");
                 assert!(err.to_string().contains("nested deeper than"), "{err}");
+            })
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+    }
+
+    #[test]
+    fn a_builder_makes_what_a_writer_writes() {
+        fn walk(sink: &mut impl Sink) {
+            sink.begin_object();
+            sink.entry_str("a", "x\u{1}");
+            sink.key("b");
+            sink.begin_array();
+            sink.integer(-7i64);
+            sink.integer(u64::MAX);
+            sink.float(0.5);
+            sink.bool(true);
+            sink.null();
+            sink.begin_object();
+            sink.end_object();
+            sink.json_text(r#"{"c":[1,{"d":null}]}"#);
+            sink.end_array();
+            sink.entry_opt("e", None);
+            sink.end_object();
+        }
+        let mut writer = Writer::compact(0);
+        walk(&mut writer);
+        let mut builder = Builder::new();
+        walk(&mut builder);
+        let value = builder.finish();
+        assert_eq!(to_compact(&value), writer.finish());
+        assert_eq!(
+            value,
+            json!({"a": "x\u{1}", "b": [-7, u64::MAX, 0.5, true, null, {}, {"c": [1, {"d": null}]}], "e": null})
+        );
+    }
+
+    #[test]
+    fn a_deep_value_is_built_and_dropped_on_a_small_stack() {
+        std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(|| {
+                let depth = 100_000;
+                let mut builder = Builder::new();
+                for _ in 0..depth {
+                    builder.begin_array();
+                    builder.begin_object();
+                    builder.key("a");
+                }
+                builder.integer(1);
+                for _ in 0..depth {
+                    builder.end_object();
+                    builder.end_array();
+                }
+                drop_value(builder.finish());
+                // Left halfway: the open levels are dropped one by one.
+                let mut halfway = Builder::new();
+                for _ in 0..depth {
+                    halfway.begin_array();
+                }
+                drop(halfway);
             })
             .expect("thread")
             .join()

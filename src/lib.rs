@@ -1,20 +1,22 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 //! cozegen turns a Coze workflow's WorkflowInfo (the answer of
-//! `GET /v1/workflows/:workflow_id?include_input_output=true`) into artifacts: JSON Schema,
-//! Rust input structs, an HTML form.
+//! `GET /v1/workflows/:workflow_id?include_input_output=true`) or a Coze Studio canvas into
+//! artifacts: JSON Schema, Rust input structs, TypeScript, an HTML form, the IR as JSON, and
+//! tool definitions for agents.
 //!
-//! The pipeline has three stages, one module each:
+//! The pipeline has three stages:
 //!
-//! 1. [`load`] reads the document into the lenient wire types of [`model`];
+//! 1. [`source`] reads the document into the lenient wire types of [`model`];
 //! 2. [`ir::build`] walks it once into flat tables where every name, type, default and value
 //!    rule is decided;
-//! 3. the emitters in [`emit`] translate those tables into text through askama templates.
+//! 3. the emitters in [`emit`] translate those tables into text through askama templates; each
+//!    is an [`artifact::Artifact`], and [`artifact::registry`] lists them.
 //!
-//! With the `fetch` feature (on by default), the `fetch` module gets the document from the Coze
-//! API instead of a file, and the `run` module runs a published workflow (and streams its
-//! events) or chats with a chatflow; build scripts turn default features off and load a
-//! committed snapshot.
+//! With the `fetch` feature (on by default), the `coze` client gets the document from the
+//! Coze API instead of a file, and runs a published workflow (and streams its events) or chats
+//! with a chatflow, as the `plan` of a run decides; build scripts turn default features off
+//! and load a committed snapshot. `ARCHITECTURE.md` maps the layers and their rules.
 //!
 //! A chatflow (known from a Studio answer's `flow_mode`, or from a start node with both
 //! `USER_INPUT` and `CONVERSATION_NAME`) is decided once, in the IR ([`ir::Workflow::chat`]):
@@ -58,6 +60,7 @@
 //! - `mcp` (default): the Model Context Protocol server behind `cozegen mcp` (the official
 //!   `rmcp` SDK on a small tokio runtime); implies `fetch`, `validate` and `tool`.
 
+pub mod artifact;
 #[cfg(feature = "bundle")]
 pub mod bundle;
 #[cfg(any(feature = "validate", feature = "diff"))]
@@ -74,6 +77,8 @@ pub mod limits;
 pub mod mcp;
 pub mod model;
 pub mod output;
+#[cfg(all(feature = "fetch", feature = "validate"))]
+pub mod plan;
 pub mod source;
 pub mod text;
 pub mod warning;

@@ -1,31 +1,31 @@
 //! A Model Context Protocol server on stdio: one tool per workflow (`cozegen mcp`).
 //!
 //! `tools/list` lists exactly what `cozegen tool --format mcp` writes ([`crate::emit::tool`]).
-//! `tools/call`:
+//! `tools/call` is the plan of a run ([`crate::plan`]) turned into tool results:
 //!
-//! 1. reads a `null` given for an optional parameter as absent (strict clients send `null` for
-//!    what they leave out), at any depth;
-//! 2. checks the arguments against the start node ([`crate::validate`]); problems are a tool
-//!    error listing each with its path, and nothing is sent to Coze;
-//! 3. runs the workflow through [`crate::coze::run::run`] (the same request, retry rule and token
-//!    scrubbing as `cozegen run`); a chatflow's tool takes the user's message as `USER_INPUT`
-//!    and chats through [`crate::coze::run::chat`] instead, answering with the answer's text;
-//! 4. answers the output as `structuredContent` (when the tool has an `outputSchema`, and
-//!    only once the output is checked against the end node) plus a text block.
+//! 1. a chatflow's tool takes the user's message as `USER_INPUT` (the tool definition puts it
+//!    there), which becomes the chat's message; a `null` given for an optional parameter is
+//!    read as absent (strict clients send `null` for what they leave out), at any depth;
+//! 2. the plan checks the arguments against the start node; problems are a tool error listing
+//!    each with its path, and nothing is sent to Coze;
+//! 3. the client sends the run ([`crate::coze::Client::run`]) or chat
+//!    ([`crate::coze::Client::chat`], answered with the answer's text): the same requests,
+//!    resend policy and token scrubbing as `cozegen run`;
+//! 4. the plan reads the answer: the output is `structuredContent` (when the tool has an
+//!    `outputSchema`, and only once the output fits the end node) plus a text block.
 //!
 //! A Coze error envelope is a tool error with its code, message and logid; a run that may have
-//! started ([`crate::coze::Error::RunUnconfirmed`]) is a tool error saying so, with the execute id,
-//! so that an agent does not blindly run it again. The token never appears in a message: every
-//! text leaving the server is scrubbed of it once more.
+//! started ([`crate::coze::Error::RunUnconfirmed`]) is a tool error saying so, with the execute
+//! id, so that an agent does not blindly run it again. The client scrubs the token from
+//! everything Coze says where it enters, so no message carries it.
 //!
 //! The protocol is the official Rust SDK's (`rmcp`); runs are blocking HTTP calls, made on
 //! tokio's blocking pool so that the server keeps answering while one runs.
 
-use crate::coze::fetch::FetchOptions;
-use crate::coze::run::{self, Output, RunRequest};
+use crate::coze::{ChatRequest, Client, RunRequest};
 use crate::emit::tool::{self, Format};
-use crate::ir::MESSAGE_PARAM;
-use crate::ir::{Type, Types, Workflow};
+use crate::ir::{MESSAGE_PARAM, Workflow};
+use crate::plan::{self, Call, PlanOptions, Reading, Refusal, Request};
 use crate::{Error, Result, Warning};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -58,19 +58,20 @@ struct Entry {
     structured: bool,
 }
 
-/// The server's state: the tools, and how to reach Coze.
+/// The server's state: the tools, and the client that runs them.
 #[derive(Debug, Clone)]
 pub struct Server {
     entries: Arc<Vec<Entry>>,
-    options: Arc<FetchOptions>,
+    client: Arc<Client>,
     /// Calls waiting for Coze's answer now, so that a session that ends under one can say so.
     in_flight: Arc<AtomicUsize>,
 }
 
 impl Server {
     /// A server for `workflows`, named as `cozegen tool --format mcp` names them (in the
-    /// order given), running them with `options`. Returns the warnings of the tool definitions.
-    pub fn new(workflows: Vec<Served>, options: FetchOptions) -> Result<(Server, Vec<Warning>)> {
+    /// order given), running them through `client`. Returns the warnings of the tool
+    /// definitions.
+    pub fn new(workflows: Vec<Served>, client: Client) -> Result<(Server, Vec<Warning>)> {
         let refs: Vec<&Workflow> = workflows.iter().map(|s| &s.workflow).collect();
         let (tools, warnings) = tool::tools(&refs, Format::Mcp)?;
         let mut entries = Vec::with_capacity(tools.len());
@@ -100,7 +101,7 @@ impl Server {
         Ok((
             Server {
                 entries: Arc::new(entries),
-                options: Arc::new(options),
+                client: Arc::new(client),
                 in_flight: Arc::new(AtomicUsize::new(0)),
             },
             warnings,
@@ -112,7 +113,7 @@ impl Server {
         self.entries.iter().map(|e| e.tool.clone()).collect()
     }
 
-    /// Handles one `tools/call`: checks, runs, answers. An unknown tool is `None` (a protocol
+    /// Handles one `tools/call`: plans, runs, answers. An unknown tool is `None` (a protocol
     /// error); everything else, failures included, is a tool result. Blocks while the run
     /// goes.
     pub fn call(
@@ -121,54 +122,41 @@ impl Server {
         arguments: Option<Map<String, Value>>,
     ) -> Option<CallToolResult> {
         let entry = self.entries.iter().find(|e| e.tool.name == name)?;
-        let result = self.call_entry(entry, arguments.unwrap_or_default());
-        Some(self.scrubbed(result))
+        Some(self.call_entry(entry, arguments.unwrap_or_default()))
     }
 
     fn call_entry(&self, entry: &Entry, mut arguments: Map<String, Value>) -> CallToolResult {
-        let workflow = &entry.served.workflow;
+        let served = &entry.served;
+        let workflow = &served.workflow;
         // A chatflow's tool takes the user's message beside the parameters (see
-        // `crate::emit::tool`); it goes in the chat request's `additional_messages`.
+        // `crate::emit::tool`); anything but text reads as no message.
         let message = match &workflow.chat {
             None => None,
             Some(_) => match arguments.shift_remove(MESSAGE_PARAM) {
-                Some(Value::String(m)) if !m.trim().is_empty() => Some(m),
-                _ => {
-                    return error(format!(
-                        "`{MESSAGE_PARAM}`, the user's message to the chatflow, must be text \
-                         that is not empty; nothing was sent to Coze."
-                    ));
-                }
+                Some(Value::String(message)) => Some(message),
+                _ => None,
             },
         };
-        drop_optional_nulls(&workflow.input, Types::ROOT, &mut arguments);
-        let parameters = Value::Object(arguments);
-        let problems = crate::check::validate::validate(&workflow.input, &parameters);
-        if !problems.is_empty() {
-            let mut text = format!(
-                "The arguments do not fit the workflow's start node ({}); nothing was sent to \
-                 Coze:",
-                crate::text::plural(problems.len(), "problem")
-            );
-            for p in &problems {
-                text.push_str(&format!("\n- {p}"));
-            }
-            return error(text);
-        }
-        let Value::Object(parameters) = parameters else {
-            return error("the arguments are not an object".to_owned());
+        let call = Call {
+            parameters: Value::Object(arguments),
+            message,
+            workflow_version: served.workflow_version.clone(),
+            ..Call::default()
         };
-        if let Some(message) = message {
-            return self.chat(entry, message, parameters);
-        }
-        let request = RunRequest {
-            workflow_id: entry.served.workflow_id.clone(),
-            parameters,
-            workflow_version: entry.served.workflow_version.clone(),
-            app_id: workflow.details.run_app_id.clone(),
-            bot_id: None,
+        let options = PlanOptions {
+            null_is_absent: true,
         };
-        let answer = match run::run(&self.options, &request) {
+        match plan::plan(workflow, &served.workflow_id, call, &options) {
+            Ok(Request::Run(request)) => self.run(entry, &request),
+            Ok(Request::Chat(request)) => self.chat(&request),
+            Err(refusal) => error(refused(&refusal)),
+        }
+    }
+
+    /// Runs a workflow (`POST /v1/workflow/run`) and answers with what the plan reads in the
+    /// answer.
+    fn run(&self, entry: &Entry, request: &RunRequest) -> CallToolResult {
+        let answer = match self.client.run(request) {
             Ok(answer) => answer,
             Err(e) => return error(run_error(&e)),
         };
@@ -176,30 +164,32 @@ impl Server {
             answer
                 .execute_id
                 .as_deref()
-                .map(|id| format!(" (execute_id {id})"))
+                .map(|id| format!(" (execute_id {})", crate::text::printable(id, 120)))
                 .unwrap_or_default()
         };
-        if let Some(interrupt) = &answer.interrupt {
-            let mut text = format!(
-                "The run stopped at a {} and waits for an answer (event_id {}, type {}){}; this \
-                 server cannot answer it: answer it with `cozegen run --resume`.",
-                interrupt.type_name(),
-                interrupt.event_id,
-                interrupt
-                    .interrupt_type
-                    .map_or("?".to_owned(), |t| t.to_string()),
-                ids()
-            );
-            if let Some(question) = &interrupt.question {
-                text.push_str(&format!("\nQuestion: {question}"));
+        match (
+            plan::read(Some(&entry.served.workflow), &answer),
+            entry.structured,
+        ) {
+            (Reading::Interrupted(interrupt), _) => {
+                let mut text = format!(
+                    "The run stopped at a {} and waits for an answer (event_id {}, type {}){}; \
+                     this server cannot answer it: answer it with `cozegen run --resume`.",
+                    interrupt.type_name(),
+                    crate::text::printable(&interrupt.event_id, 200),
+                    interrupt
+                        .interrupt_type
+                        .map_or("?".to_owned(), |t| t.to_string()),
+                    ids()
+                );
+                if let Some(question) = &interrupt.question {
+                    text.push_str(&format!("\nQuestion: {question}"));
+                }
+                error(text)
             }
-            return error(text);
-        }
-        match (&answer.output, entry.structured) {
-            (Output::Json(value), true) => {
-                let problems = run::check_output(workflow, &answer.output);
-                if problems.is_empty() && value.is_object() {
-                    return CallToolResult::structured(value.clone());
+            (Reading::Variables { output, problems }, true) => {
+                if problems.is_empty() && output.is_object() {
+                    return CallToolResult::structured(output.clone());
                 }
                 let mut text = format!(
                     "The run finished{}, but its output does not fit the end node; do not run \
@@ -212,20 +202,23 @@ impl Server {
                 if problems.is_empty() {
                     text.push_str("\n- output: expected an object");
                 }
-                text.push_str(&format!("\nOutput: {value}"));
+                text.push_str(&format!("\nOutput: {output}"));
                 error(text)
             }
-            (Output::Json(value), false) => CallToolResult::success(vec![ContentBlock::text(
-                serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()),
-            )]),
-            (Output::Text(text), false) => {
-                CallToolResult::success(vec![ContentBlock::text(text.clone())])
+            // Without an output schema, the tool answers text: the output as it came.
+            (Reading::Variables { output, .. } | Reading::Unchecked(output), _) => {
+                CallToolResult::success(vec![ContentBlock::text(
+                    serde_json::to_string_pretty(output).unwrap_or_else(|_| output.to_string()),
+                )])
             }
-            (Output::Text(text), true) => error(format!(
+            (Reading::Text(text), false) => {
+                CallToolResult::success(vec![ContentBlock::text(text.to_owned())])
+            }
+            (Reading::Text(text), true) => error(format!(
                 "The run finished{}, but its output is text, not the end node's variables: {text}",
                 ids()
             )),
-            (Output::None, _) => CallToolResult::success(vec![ContentBlock::text(format!(
+            (Reading::Nothing, _) => CallToolResult::success(vec![ContentBlock::text(format!(
                 "The run finished without output{}.",
                 ids()
             ))]),
@@ -234,24 +227,9 @@ impl Server {
 
     /// Chats with a chatflow (`POST /v1/workflows/chat`, streamed) and answers with the text
     /// of its answer.
-    fn chat(
-        &self,
-        entry: &Entry,
-        message: String,
-        parameters: Map<String, Value>,
-    ) -> CallToolResult {
-        let workflow = &entry.served.workflow;
-        let request = run::ChatRequest {
-            workflow_id: entry.served.workflow_id.clone(),
-            message,
-            parameters,
-            workflow_version: entry.served.workflow_version.clone(),
-            app_id: workflow.chat.as_ref().and_then(|c| c.app_id.clone()),
-            bot_id: None,
-            conversation_id: None,
-        };
+    fn chat(&self, request: &ChatRequest) -> CallToolResult {
         let mut answer = String::new();
-        let end = run::chat(&self.options, &request, &mut |event| {
+        let end = self.client.chat(request, &mut |event| {
             if let Some(content) = event.content() {
                 answer.push_str(content);
             }
@@ -267,7 +245,7 @@ impl Server {
                  --conversation-id …`.\nQuestion: {answer}",
                 end.conversation_id
                     .as_deref()
-                    .map(|id| format!(" (conversation_id {id})"))
+                    .map(|id| format!(" (conversation_id {})", crate::text::printable(id, 120)))
                     .unwrap_or_default()
             ));
         }
@@ -276,19 +254,30 @@ impl Server {
         }
         CallToolResult::success(vec![ContentBlock::text(answer)])
     }
+}
 
-    /// `result` with the token taken out of every text, once more.
-    fn scrubbed(&self, mut result: CallToolResult) -> CallToolResult {
-        let token = self.options.token.as_ref();
-        for block in &mut result.content {
-            if let Some(text) = block.as_text().map(|t| t.text.clone()) {
-                let clean = crate::coze::fetch::scrub(&text, token);
-                if clean != text {
-                    *block = ContentBlock::text(clean);
-                }
-            }
+/// Why the plan sent nothing, as the text of a tool error.
+fn refused(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::MessageMissing | Refusal::MessageEmpty => format!(
+            "`{MESSAGE_PARAM}`, the user's message to the chatflow, must be text that is not \
+             empty; nothing was sent to Coze."
+        ),
+        // A workflow's tool has no message and no conversation: a call cannot give them.
+        Refusal::MessageForWorkflow | Refusal::ConversationForWorkflow => {
+            "this workflow takes no message; nothing was sent to Coze.".to_owned()
         }
-        result
+        Refusal::Problems(problems) => {
+            let mut text = format!(
+                "The arguments do not fit the workflow's start node ({}); nothing was sent to \
+                 Coze:",
+                crate::text::plural(problems.len(), "problem")
+            );
+            for p in problems {
+                text.push_str(&format!("\n- {p}"));
+            }
+            text
+        }
     }
 }
 
@@ -299,7 +288,7 @@ fn run_error(e: &crate::coze::Error) -> String {
         Error::Api { code, msg, logid } => format!(
             "Coze refused the run: error code {code}: {msg}{}",
             logid
-                .as_deref()
+                .as_ref()
                 .map(|l| format!(" (logid {l})"))
                 .unwrap_or_default()
         ),
@@ -307,7 +296,7 @@ fn run_error(e: &crate::coze::Error) -> String {
             "The run may have started on Coze, but no complete answer came back{}; it was not \
              sent again. Check the run history before calling this tool again. {e}",
             execute_id
-                .as_deref()
+                .as_ref()
                 .map(|id| format!(" (execute_id {id})"))
                 .unwrap_or_default()
         ),
@@ -317,35 +306,6 @@ fn run_error(e: &crate::coze::Error) -> String {
 
 fn error(text: String) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(text)])
-}
-
-/// Removes the `null`s given for optional fields of `object`, and of the objects nested in
-/// the arguments.
-fn drop_optional_nulls(types: &Types, object: crate::ir::ObjectId, map: &mut Map<String, Value>) {
-    for field in &types.object(object).fields {
-        match map.get_mut(&field.name) {
-            Some(Value::Null) if !field.required => {
-                map.remove(&field.name);
-            }
-            Some(value) => drop_nulls_in(types, &field.ty, value),
-            None => {}
-        }
-    }
-}
-
-// Recursion is bounded here: the arguments were parsed by serde_json with its limit of 128
-// levels, and a level is only entered where the start node's types nest too.
-fn drop_nulls_in(types: &Types, ty: &Type, value: &mut Value) {
-    match (ty, value) {
-        (Type::Object(id), Value::Object(map)) => drop_optional_nulls(types, *id, map),
-        (Type::Array(id), Value::Array(items)) => {
-            let element = &types.array(*id).items;
-            for item in items {
-                drop_nulls_in(types, element, item);
-            }
-        }
-        _ => {}
-    }
 }
 
 impl ServerHandler for Server {

@@ -198,15 +198,15 @@ pub fn mod_rs(entries: &[Entry]) -> Result<String> {
 #[derive(Debug, Clone)]
 pub struct WorkspaceOptions {
     /// The API base URL, token and limits for listing and fetching.
-    pub fetch: crate::coze::fetch::FetchOptions,
+    pub fetch: crate::coze::Options,
     /// The workspace to list, as after `/space/` in the Coze URL.
     pub workspace_id: String,
     /// The page size asked of the list endpoint.
     pub page_size: u32,
     /// How each workflow's IR is built.
     pub build: crate::BuildOptions,
-    /// Choices for each workflow's artifacts.
-    pub bundle: crate::bundle::BundleOptions,
+    /// Choices for each workflow's artifacts (the settings `cozegen all` takes).
+    pub settings: crate::artifact::Settings,
     /// Where the workflow directories and the index go.
     pub dir: std::path::PathBuf,
     /// Compare instead of writing (`--check`).
@@ -264,12 +264,10 @@ pub struct Outcome {
 #[cfg(feature = "fetch")]
 pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> Result<Outcome> {
     use crate::bundle;
-    let all_files = || bundle::FILE_NAMES.iter().map(|f| (*f).to_owned()).collect();
-    let mut listed = crate::coze::fetch::list_workflows(
-        &options.fetch,
-        &options.workspace_id,
-        options.page_size,
-    )?;
+    let file_names = bundle::file_names();
+    let all_files = || file_names.iter().map(|f| (*f).to_owned()).collect();
+    let client = crate::coze::Client::new(options.fetch.clone());
+    let mut listed = client.list_workflows(&options.workspace_id, options.page_size)?;
     listed.sort_by(|a, b| id_order(&a.id, &b.id));
     let pairs: Vec<(&str, Option<&str>)> = listed
         .iter()
@@ -304,18 +302,18 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
         // A workflow's failure is recorded as text in its entry; the others go on.
         let result = (|| -> std::result::Result<Vec<std::path::PathBuf>, String> {
             let text = |e: &dyn std::fmt::Display| e.to_string();
-            let Some(dir) = &entry.directory else {
-                return Err(text(&crate::coze::Error::InvalidWorkflowId {
-                    id: entry.id.clone(),
-                    max_len: crate::limits::MAX_ID_LEN,
-                }));
-            };
-            let info = crate::coze::fetch::fetch_workflow(&options.fetch, &workflow.id)
+            // A listed ID that is not one has no directory; the client says why.
+            client
+                .check_workflow_id(&workflow.id)
                 .map_err(|e| text(&e))?;
+            let Some(dir) = &entry.directory else {
+                return Err(format!("workflow {} has no directory", entry.id));
+            };
+            let info = client.workflow_info(&workflow.id).map_err(|e| text(&e))?;
             let (ir, build_warnings) = crate::build(&info, &options.build).map_err(|e| text(&e))?;
             warnings = build_warnings;
             let (artifacts, rust_warnings) =
-                bundle::render(&ir, &options.bundle).map_err(|e| text(&e))?;
+                bundle::render(&ir, &options.settings).map_err(|e| text(&e))?;
             warnings.extend(rust_warnings);
             if options.deny_warnings && !warnings.is_empty() {
                 return Err(format!(
@@ -343,7 +341,7 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
                 // Only a complete generation can be declared: a module whose `include!` finds
                 // no file would break the build as surely as a missing module.
                 let dir = entry.directory.as_ref().map(|d| options.dir.join(d));
-                if dir.is_some_and(|d| bundle::FILE_NAMES.iter().all(|f| d.join(f).is_file())) {
+                if dir.is_some_and(|d| file_names.iter().all(|f| d.join(f).is_file())) {
                     entry.kept_previous = true;
                     entry.files = all_files();
                 }

@@ -6,18 +6,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-/// Each file of `all`, and the per-artifact golden it must equal.
-const FILES: [(&str, &str); 8] = [
-    ("schema.json", "schema.json"),
-    ("output.schema.json", "schema-output.json"),
-    ("input.rs", "input.rs"),
-    ("output.rs", "output.rs"),
-    ("input.ts", "input.ts"),
-    ("output.ts", "output.ts"),
-    ("form.html", "form.html"),
-    ("ir.json", "ir.json"),
-];
-
 fn all(doc: &Path, dir: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "all",
@@ -58,12 +46,13 @@ fn all_writes_every_artifact_equal_to_its_golden_for_every_corpus_document() {
         assert!(out.status.success(), "{}: {}", doc.display(), stderr(&out));
         assert_eq!(stdout(&out), "", "all prints nothing on stdout");
         let names: Vec<String> = snapshot(&dir).into_iter().map(|(n, _)| n).collect();
-        let mut expected: Vec<&str> = FILES.iter().map(|(f, _)| *f).collect();
+        // The registry's files, each equal to its artifact's golden under the same name.
+        let mut expected = cozegen::bundle::file_names();
         expected.sort();
         assert_eq!(names, expected, "{}", doc.display());
-        for (file, golden) in FILES {
+        for file in cozegen::bundle::file_names() {
             let text = std::fs::read_to_string(dir.join(file)).expect("read artifact");
-            goldens.check(&format!("{}/{golden}", stem(&doc)), &text);
+            goldens.check(&format!("{}/{file}", stem(&doc)), &text);
         }
     }
 }
@@ -114,16 +103,16 @@ fn a_failed_run_leaves_every_existing_file_untouched() {
 
 /// An artifact whose temporary file cannot be created, even as root (who ignores
 /// permissions): the temporary's name, the target's with a prefix and suffix, is too long.
-fn unwritable() -> cozegen::bundle::Artifact {
-    cozegen::bundle::Artifact {
-        file_name: Box::leak("x".repeat(250).into_boxed_str()),
+fn unwritable() -> cozegen::bundle::File {
+    cozegen::bundle::File {
+        name: Box::leak("x".repeat(250).into_boxed_str()),
         text: "never written\n".to_owned(),
     }
 }
 
-fn artifact(file_name: &'static str, text: &str) -> cozegen::bundle::Artifact {
-    cozegen::bundle::Artifact {
-        file_name,
+fn artifact(name: &'static str, text: &str) -> cozegen::bundle::File {
+    cozegen::bundle::File {
+        name,
         text: text.to_owned(),
     }
 }
@@ -145,7 +134,7 @@ fn a_file_that_cannot_be_written_leaves_the_others_untouched() {
     assert!(
         e.to_string().starts_with(&format!(
             "cannot write {}",
-            dir.join(artifacts[3].file_name).display()
+            dir.join(artifacts[3].name).display()
         )),
         "{e}"
     );
@@ -310,7 +299,10 @@ fn check_on_a_missing_directory_lists_every_file_and_creates_nothing() {
     let dir = scratch.path().join("absent");
     let out = all(&order_intake(), &dir, &["--check", "--quiet"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out).lines().count(), FILES.len());
+    assert_eq!(
+        stdout(&out).lines().count(),
+        cozegen::bundle::file_names().len()
+    );
     assert!(!dir.exists());
 }
 
@@ -355,9 +347,9 @@ fn the_readme_example_generates_the_golden_artifacts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = all(&example, dir.path(), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    for (file, golden) in FILES {
+    for file in cozegen::bundle::file_names() {
         let written = std::fs::read_to_string(dir.path().join(file)).expect("written");
-        goldens.check(&format!("order_intake/{golden}"), &written);
+        goldens.check(&format!("order_intake/{file}"), &written);
     }
 }
 

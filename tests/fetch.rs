@@ -353,14 +353,14 @@ fn oversized_body_is_refused_by_its_content_length() {
 fn oversized_body_without_content_length_is_cut_off_at_the_cap() {
     let body = format!("{{\"pad\": \"{}\"}}", "x".repeat(5000));
     let server = Api::scripted(vec![Reply::new(200, body).length(Length::UntilClose)]);
-    let options = cozegen::coze::fetch::FetchOptions {
+    let client = cozegen::coze::Client::new(cozegen::coze::Options {
         base_url: server.url(),
-        token: Some(cozegen::coze::fetch::Token::new(TOKEN)),
+        token: Some(cozegen::coze::Token::new(TOKEN)),
         max_bytes: 1024,
         retries: 0,
         ..Default::default()
-    };
-    let err = cozegen::coze::fetch::fetch_bytes(&options, ID).unwrap_err();
+    });
+    let err = client.workflow_body(ID).unwrap_err();
     let text = err.to_string();
     assert!(
         matches!(
@@ -642,4 +642,85 @@ fn token_given_by_mistake_as_the_id_or_base_url_is_not_echoed() {
         assert!(!err.contains("Zq7Zq7"), "token (or part of it) in: {err}");
         assert_contains(&err, &["<redacted>"]);
     }
+}
+
+/// A client of `server` with the test token and short retry waits.
+fn client(server: &Api) -> cozegen::coze::Client {
+    cozegen::coze::Client::new(cozegen::coze::Options {
+        base_url: server.url(),
+        token: Some(cozegen::coze::Token::new(TOKEN)),
+        retry_delay: Duration::from_millis(1),
+        ..Default::default()
+    })
+}
+
+/// Every read (a workflow, a page of its versions, a page of a workspace's list) is sent again
+/// after a dropped connection or a 5xx: reading twice changes nothing on Coze.
+#[test]
+fn every_read_is_sent_again_after_a_dropped_connection_or_a_server_error() {
+    let failures = || {
+        vec![
+            Reply::drop_connection(),
+            Reply::new(503, r#"{"code":5000,"msg":"busy"}"#),
+        ]
+    };
+
+    let mut replies = failures();
+    replies.push(corpus_reply(200, "order_intake.json"));
+    let server = Api::scripted(replies);
+    client(&server).workflow_info(ID).expect("the workflow");
+    assert_eq!(server.count(), 3);
+
+    let mut replies = failures();
+    replies.push(Reply::new(
+        200,
+        r#"{"code":0,"data":{"items":[{"workflow_id":"7","workflow_name":"a"}],"has_more":false}}"#,
+    ));
+    let server = Api::scripted(replies);
+    let listed = client(&server).list_workflows("75", 30).expect("the list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        server.requests(),
+        vec![format!("GET {} HTTP/1.1", list_target("75", 1, 30)); 3]
+    );
+
+    let detail = r#"{"code":0,"data":{"workflow_detail":{"workflow_id":"7350583675492388916"}}}"#;
+    let page = r#"{"code":0,"data":{"items":[{"version":"v0.0.1",
+        "input":{"parameters":{"q":{"type":"string"}}}}],"has_more":false}}"#;
+    let mut replies = vec![Reply::new(200, detail)];
+    replies.extend(failures());
+    replies.push(Reply::new(200, page));
+    let server = Api::scripted(replies);
+    client(&server)
+        .version_info(ID, "v0.0.1")
+        .expect("the version");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    assert!(
+        requests[1..]
+            .iter()
+            .all(|r| *r == format!("GET {} HTTP/1.1", versions_target(ID, None))),
+        "{requests:?}"
+    );
+}
+
+/// An answer of a read that holds the token is refused (a document, a list page), and an error
+/// answer holding it is quoted scrubbed: by the library, not only by the CLI.
+#[test]
+fn the_client_never_hands_out_the_token() {
+    let echo = format!(
+        r#"{{"code":0,"data":{{"items":[{{"workflow_id":"7","workflow_name":"{TOKEN}"}}]}}}}"#
+    );
+    let server = Api::scripted(vec![Reply::new(200, echo)]);
+    let err = client(&server).list_workflows("75", 30).unwrap_err();
+    assert!(
+        matches!(err, cozegen::coze::Error::TokenEchoed { .. }),
+        "{err}"
+    );
+    let refused = format!(r#"{{"code":4100,"msg":"token {TOKEN}","detail":{{"logid":"L"}}}}"#);
+    let server = Api::scripted(vec![Reply::new(200, refused)]);
+    let err = client(&server).list_workflows("75", 30).unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains(TOKEN), "{text}");
+    assert_contains(&text, &["token <redacted>", "logid L"]);
 }

@@ -341,7 +341,12 @@ fn every_message_is_used_and_every_key_used_has_a_message() {
         }
     }
     let mut used = std::collections::BTreeSet::new();
+    // The artifact's file name (`form.html`) reads like a key, and is not one.
+    let file_names = cozegen::bundle::file_names();
     for piece in sources.split('"') {
+        if file_names.contains(&piece) {
+            continue;
+        }
         if matches!(
             piece.split_once('.'),
             Some(("page" | "form" | "chip" | "coze" | "noun" | "js", rest)) if !rest.is_empty()

@@ -129,7 +129,7 @@ fn a_chatflow_is_known_from_its_start_node_and_its_message_is_not_a_parameter() 
     let chat = w.chat.as_ref().expect("a chatflow");
     assert_eq!(chat.decided_by, ChatEvidence::StartNode);
     assert_eq!(chat.message_description.as_deref(), Some("The question"));
-    assert_eq!(chat.app_id.as_deref(), Some("744208683"));
+    assert_eq!(w.details.run_app_id.as_deref(), Some("744208683"));
     assert_eq!(fields(&w), ["CONVERSATION_NAME", "city"]);
     // USER_INPUT alone is an ordinary parameter of an ordinary workflow.
     let w = build(
@@ -210,4 +210,119 @@ fn the_message_among_a_chatflows_parameters_is_a_problem_that_says_where_it_goes
     );
     let out = cozegen(&["validate", "tests/corpus/chatflow.json", "--params", path]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn the_terminate_plan_is_decided_once_and_shown_as_the_document_spells_it() {
+    use cozegen::ir::TerminatePlan;
+    let doc = |plan: &str| {
+        serde_json::json!({"workflow_detail": {"workflow_name": "w"},
+            "input": {"parameters": {}},
+            "output": {"terminate_plan": plan, "content": "{{r}}",
+                       "parameters": {"r": {"type": "string"}}}})
+    };
+    for (plan, decided, text) in [
+        ("return_variables", TerminatePlan::ReturnVariables, false),
+        ("use_answer_content", TerminatePlan::UseAnswerContent, true),
+        // Only the names Coze sends are plans; anything else is kept to show, and the output
+        // is read as variables.
+        (
+            " Use_Answer_Content",
+            TerminatePlan::Other(" Use_Answer_Content".to_owned()),
+            false,
+        ),
+    ] {
+        let w = build(&doc(plan), false);
+        assert_eq!(w.terminate_plan.as_ref(), Some(&decided), "{plan}");
+        assert_eq!(w.output_is_text(), text, "{plan}");
+        let ir = cozegen::emit::ir_json::to_value(&w).expect("IR JSON");
+        assert_eq!(ir.value()["output"]["terminate_plan"], plan);
+    }
+    let w = build(&serde_json::json!({"input": {"parameters": {}}}), false);
+    assert_eq!(w.terminate_plan, None);
+    assert!(!w.output_is_text());
+}
+
+/// Every language's helper type names are reserved once, in the IR: an object that would be
+/// named like one gets a suffix, and every artifact writes its helpers beside it.
+#[test]
+fn helper_type_names_are_reserved_once_for_every_language() {
+    let doc = serde_json::json!({
+        "workflow_detail": {"workflow_id": "7", "workflow_name": "w"},
+        "input": {"parameters": {
+            "USER_INPUT": {"type": "string"},
+            "CONVERSATION_NAME": {"type": "string"},
+            "message": {"type": "object", "properties": {"text": {"type": "string"}}},
+            "request": {"type": "object", "properties": {"id": {"type": "integer"}}}
+        }}
+    });
+    let info = cozegen::load_slice(doc.to_string().as_bytes(), "doc").expect("loads");
+    let options = cozegen::BuildOptions {
+        input_type_name: Some("Chat".to_owned()),
+        ..Default::default()
+    };
+    let (w, _) = cozegen::build(&info, &options).expect("builds");
+    let names: Vec<(&str, Option<&str>)> = w
+        .input
+        .objects
+        .iter()
+        .map(|o| (o.type_name.as_str(), o.wanted_name.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Chat", None),
+            ("ChatMessage2", Some("ChatMessage")),
+            ("ChatRequest2", Some("ChatRequest"))
+        ]
+    );
+    let (rust, warnings) =
+        cozegen::emit::rust::render_with_warnings(&w, &Default::default()).expect("Rust");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let file = syn::parse_file(&rust).expect("the module parses");
+    let mut structs: Vec<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    structs.retain(|s| !s.starts_with("fields_"));
+    assert_eq!(
+        structs,
+        [
+            "Chat",
+            "ChatMessage2",
+            "ChatRequest2",
+            "ObjectOnly",
+            "ChatMessage",
+            "ChatRequest"
+        ]
+    );
+    let ts = cozegen::emit::typescript::render(&w, &Default::default()).expect("TypeScript");
+    for interface in [
+        "Chat",
+        "ChatMessage2",
+        "ChatRequest2",
+        "ChatMessage",
+        "ChatRequest",
+    ] {
+        assert!(
+            ts.contains(&format!("export interface {interface} {{")),
+            "{interface}:\n{ts}"
+        );
+    }
+    // A reserved name is refused as a chosen root name, in every language's name.
+    for reserved in ["ChatMessage", "RunRequest", "Record", "Option"] {
+        let options = cozegen::BuildOptions {
+            input_type_name: Some(reserved.to_owned()),
+            ..Default::default()
+        };
+        let err = cozegen::build(&info, &options).expect_err(reserved);
+        assert!(
+            err.to_string().contains("cannot be used as a type name"),
+            "{err}"
+        );
+    }
 }

@@ -326,7 +326,7 @@ fn many_names_that_collide_after_case_conversion_get_distinct_identifiers() {
         .root()
         .fields
         .iter()
-        .map(|f| f.ident.as_str())
+        .map(|f| f.ident(cozegen::ir::Lang::Rust))
         .collect();
     let total = idents.len();
     idents.sort_unstable();

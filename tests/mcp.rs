@@ -338,6 +338,40 @@ fn a_chatflow_tool_takes_the_message_and_chats() {
     );
 }
 
+/// A token split across two of a chat's deltas reaches the client redacted: the client's
+/// stream reader joins what a caller would join (the server adds no scrubbing of its own).
+#[test]
+fn a_token_split_across_chat_deltas_reaches_no_client() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let (first, second) = TOKEN.split_at(9);
+    let event = |name: &str, data: Value| {
+        (
+            Duration::from_millis(10),
+            format!("event: {name}\ndata: {data}\n\n"),
+        )
+    };
+    let delta = |content: String| {
+        event(
+            "conversation.message.delta",
+            json!({"type": "answer", "content": content, "chat_id": "567"}),
+        )
+    };
+    let api = Api::scripted(vec![Reply::events(vec![
+        delta(format!("key {first}")),
+        delta(format!("{second} ok")),
+        event("conversation.chat.completed", json!({"id": "567"})),
+        event("done", json!({})),
+    ])]);
+    let calls =
+        json!([{"name": "trip_advisor", "arguments": {"USER_INPUT": "hi", "city": "Paris"}}]);
+    let report = session(&api, &["tests/corpus/chatflow.json"], calls);
+    let answer = &report["results"][0]["result"];
+    assert_eq!(answer["isError"], false, "{answer}");
+    assert_eq!(text_of(answer), "key <redacted> ok");
+}
+
 /// A real client, wired to a `cozegen mcp` this test started, so the test sees how the server
 /// ends.
 struct Wired {

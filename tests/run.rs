@@ -1092,3 +1092,121 @@ fn an_unresolvable_host_is_reported_as_not_sent_and_retried() {
         assert!(!stderr.contains("may have started"), "{what}: {stderr}");
     }
 }
+
+/// Every endpoint that starts something (a run, a streamed run, their resumes, a chat) is sent
+/// once, whatever follows: a dropped connection or a 5xx after the request may have reached
+/// Coze is reported as a run that may have started, never sent again.
+#[test]
+fn no_run_endpoint_sends_a_request_twice_once_it_may_have_reached_coze() {
+    let (_dir, params) = params_file(&valid_params());
+    let (_chat_dir, chat_params) = params_file(&json!({"city": "Paris"}));
+    let resume = ["--resume", "74/1", "--answer", "Paris"];
+    let cases: [(&str, Vec<&str>); 5] = [
+        (RUN_TARGET, vec!["run", WORKFLOW, "--params", &params]),
+        (
+            STREAM_RUN_TARGET,
+            vec!["run", WORKFLOW, "--params", &params, "--stream"],
+        ),
+        (RESUME_TARGET, [&["run", WORKFLOW][..], &resume].concat()),
+        (
+            STREAM_RESUME_TARGET,
+            [&["run", WORKFLOW, "--stream"][..], &resume].concat(),
+        ),
+        (
+            CHAT_TARGET,
+            vec!["run", CHATFLOW, "--message", "Hi", "--params", &chat_params],
+        ),
+    ];
+    for (target, args) in cases {
+        for failure in [
+            Reply::drop_connection(),
+            Reply::new(502, r#"{"code":5000,"msg":"upstream"}"#),
+        ] {
+            let server = Api::scripted(vec![failure, answer(OUTPUT)]);
+            let url = server.url();
+            let mut args = args.clone();
+            args.extend_from_slice(&["--base-url", &url, "--retry-delay-ms", "1"]);
+            let (_, stderr) = expect_exit(&run_in(&root(), &args), 1);
+            assert_contains(&stderr, &["may have started", "did not send it again"]);
+            let requests = server.requests();
+            assert_eq!(requests, [format!("POST {target} HTTP/1.1")], "{stderr}");
+        }
+    }
+}
+
+/// The token arriving in two pieces of one `data:` line (two chunks of the HTTP body, apart in
+/// time) is joined before it is scrubbed.
+#[test]
+fn a_token_cut_between_two_chunks_of_one_event_is_scrubbed() {
+    let event = message(0, &format!("key {TOKEN} ok"), 0, true, "Message");
+    let cut = event.find(&TOKEN[..8]).expect("the token is in the event") + 8;
+    let (head, tail) = event.split_at(cut);
+    let server = Api::routes(vec![(
+        STREAM_RUN_TARGET.to_owned(),
+        Reply::events(vec![
+            (Duration::ZERO, head.to_owned()),
+            (Duration::from_millis(200), tail.to_owned()),
+            (Duration::ZERO, sse(1, "Done", "{}")),
+        ]),
+    )]);
+    let out = run_valid(&server, &["--stream"]);
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_eq!(stdout, "key <redacted> ok\n");
+    let out = run_valid(&server, &["--stream", "--json"]);
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_contains(&stdout, &[r#""content":"key <redacted> ok""#]);
+}
+
+/// The token arriving as the end of one message's content and the start of the next: what is
+/// printed as it arrives (the contents joined) has it redacted, as do the JSON lines' contents.
+#[test]
+fn a_token_split_across_two_messages_is_redacted_where_they_join() {
+    let (first, second) = TOKEN.split_at(9);
+    let server = Api::routes(vec![
+        (
+            STREAM_RUN_TARGET.to_owned(),
+            Reply::events(vec![
+                (
+                    Duration::ZERO,
+                    message(0, &format!("key {first}"), 0, false, "Message"),
+                ),
+                (Duration::from_millis(50), sse(1, "PING", "{}")),
+                (
+                    Duration::from_millis(50),
+                    message(2, &format!("{second} ok"), 1, true, "Message"),
+                ),
+                (Duration::ZERO, sse(3, "Done", "{}")),
+            ]),
+        ),
+        (
+            CHAT_TARGET.to_owned(),
+            Reply::events(vec![
+                (Duration::ZERO, delta(&format!("key {first}"))),
+                (Duration::from_millis(50), delta(&format!("{second} ok"))),
+                (
+                    Duration::ZERO,
+                    chat_event("conversation.chat.completed", json!({"id": "567"})),
+                ),
+                (Duration::ZERO, chat_event("done", json!({}))),
+            ]),
+        ),
+    ]);
+    let out = run_valid(&server, &["--stream"]);
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_eq!(stdout, "key <redacted> ok\n");
+    let out = run_valid(&server, &["--stream", "--json"]);
+    let (stdout, _) = expect_exit(&out, 0);
+    let contents: String = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
+        .filter_map(|e| e["data"]["content"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(contents, "key <redacted> ok");
+    let out = chat_with(
+        &server,
+        Some(&json!({"city": "Paris"})),
+        &["--message", "hi"],
+    );
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_eq!(stdout, "key <redacted> ok");
+}

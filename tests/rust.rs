@@ -103,8 +103,9 @@ fn every_fixed_template_is_found_and_replaced_whole() {
         for variant in variants(&rel) {
             for ((module, _), g) in modules.iter().zip(&golden) {
                 assert!(
-                    !g.contains(variant.first_line()),
-                    "{module}: part of templates/{rel} is left after the marker"
+                    !g.contains(variant.signature()),
+                    "{module}: part of templates/{rel} is left after the marker: {:?}",
+                    variant.signature()
                 );
             }
         }

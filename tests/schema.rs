@@ -45,7 +45,7 @@ fn schema_goldens_match_for_every_corpus_document() {
             &schema_for(&doc, &["--draft", "07"]),
         );
         goldens.check(
-            &format!("{name}/schema-output.json"),
+            &format!("{name}/output.schema.json"),
             &schema_for(&doc, &["--node", "output"]),
         );
     }
@@ -258,5 +258,56 @@ fn generation_is_deterministic() {
             "{}",
             doc.display()
         );
+    }
+}
+
+/// One walker writes the schema as text or as a value: the two are the same document, in every
+/// profile, for every corpus document and both nodes.
+#[test]
+fn the_schema_as_a_value_is_the_schema_as_text() {
+    use cozegen::emit::json_schema::{self, Draft, Profile, SchemaOptions, Walk};
+    use cozegen::ir::Node;
+    use cozegen::json::{Writer, drop_value};
+    for doc in corpus() {
+        let Ok((workflow, _)) = cozegen::load_workflow(&doc, &Default::default()) else {
+            continue;
+        };
+        for node in [Node::Input, Node::Output] {
+            let options = SchemaOptions {
+                node,
+                ..Default::default()
+            };
+            let text = json_schema::render(&workflow, &options).expect("renders");
+            let schema = json_schema::schema(&workflow, &options).expect("schema");
+            assert_eq!(
+                schema.as_value(),
+                &serde_json::from_str::<Value>(&text).expect("JSON"),
+                "{}",
+                doc.display()
+            );
+            for profile in [
+                Profile::Standard(Draft::Draft07),
+                Profile::Tool { cap: 40 },
+                Profile::OpenAi { cap: 40 },
+                Profile::OpenAiStrict { cap: 40 },
+            ] {
+                let walk = Walk {
+                    node,
+                    profile,
+                    coze_keywords: true,
+                    message: true,
+                };
+                let mut writer = Writer::compact(1024);
+                json_schema::walk(&workflow, &walk, &mut writer);
+                let value = json_schema::value(&workflow, &walk);
+                assert_eq!(
+                    cozegen::json::to_compact(&value),
+                    writer.finish(),
+                    "{} {profile:?}",
+                    doc.display()
+                );
+                drop_value(value);
+            }
+        }
     }
 }

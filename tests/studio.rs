@@ -12,7 +12,7 @@ use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::emit::{html, ir_json, rust, typescript};
 use cozegen::ir::Node;
 use cozegen::ir::rules::{FILE_URL_PATTERN, FileValues};
-use cozegen::ir::{FileKind, Platform, Type, Workflow};
+use cozegen::ir::{FileKind, Platform, TerminatePlan, Type, Workflow};
 use cozegen::{BuildOptions, Error, Warning, build, load_slice};
 use serde_json::{Value, json};
 
@@ -155,7 +155,7 @@ fn the_canvas_maps_names_order_types_defaults_and_required() {
         panic!("a is a list")
     };
     assert_eq!(w.input.array(a).items, Type::File(FileKind::Image));
-    assert_eq!(w.terminate_plan.as_deref(), Some("return_variables"));
+    assert_eq!(w.terminate_plan, Some(TerminatePlan::ReturnVariables));
     assert_eq!(w.output.root().fields[0].name, "out");
 }
 
@@ -422,7 +422,7 @@ fn a_studio_chatflow_records_its_flow_mode_from_either_source() {
     let chat = w.chat.as_ref().expect("a chatflow");
     assert_eq!(chat.decided_by, cozegen::ir::ChatEvidence::FlowMode);
     assert!(chat.message_declared && chat.conversation_param);
-    assert_eq!(w.terminate_plan.as_deref(), Some("use_answer_content"));
+    assert_eq!(w.terminate_plan, Some(TerminatePlan::UseAnswerContent));
     assert_eq!(w.content.as_deref(), Some("{{output}}"));
     let ir = cozegen::emit::ir_json::to_value(&w).expect("ir");
     assert_eq!(ir.value()["workflow"]["kind"], "chatflow");
@@ -491,6 +491,51 @@ fn studio_file_values_are_urls_only_in_validate() {
     assert!(
         cozegen::check::validate::validate(&w.input, &json!({"photo": "{\"file_id\":\"7351\"}"}))
             .is_empty()
+    );
+}
+
+/// However a Studio document is given a file value it cannot take (`null`, a `{"file_id":…}`
+/// object or text, a nested default), no message suggests a file_id: each states the
+/// platform's rule, in the IR's words.
+#[test]
+fn studio_messages_never_suggest_a_file_id() {
+    let (w, warnings) = load(&canvas(json!([
+        {"name": "photo", "type": "string", "assistType": 2},
+        {"name": "docs", "type": "list", "schema": {"type": "string", "assistType": 3},
+         "defaultValue": "[\"{\\\"file_id\\\":\\\"1\\\"}\"]"},
+        {"name": "more", "type": "list", "schema": {"type": "string", "assistType": 3},
+         "defaultValue": "[{\"file_id\":\"1\"}]"}
+    ])))
+    .expect("loads");
+    let rule = "a Coze file (an http(s) URL, as Coze Studio resolves URLs only)";
+    let mut said: Vec<String> = messages(&warnings);
+    for value in [
+        json!(null),
+        json!({"file_id": "7351"}),
+        json!("{\"file_id\":\"7351\"}"),
+        json!(7351),
+        json!(""),
+    ] {
+        let problems = cozegen::check::validate::validate(&w.input, &json!({"photo": value}));
+        assert_eq!(problems.len(), 1, "{value}");
+        said.push(problems[0].to_string());
+    }
+    assert_eq!(said.len(), 7, "{said:?}");
+    for message in &said {
+        assert!(message.contains(rule), "{message}");
+        assert!(!message.contains("JSON text"), "{message}");
+        assert!(!message.contains("{\"file_id\":\"…\"}"), "{message}");
+    }
+    // A cloud document's messages state the cloud's rule.
+    let cloud = json!({"input": {"parameters": {"photo": {"type": "image"}}}});
+    let (w, _) = load(&cloud).expect("cloud");
+    let problems = cozegen::check::validate::validate(&w.input, &json!({"photo": null}));
+    assert!(
+        problems[0].to_string().contains(
+            "expected a Coze file (an http(s) URL, or the JSON text `{\"file_id\":\"…\"}` of a \
+             file uploaded to Coze), got null"
+        ),
+        "{problems:?}"
     );
 }
 

@@ -427,3 +427,129 @@ fn a_workspace_gives_one_file_with_every_workflow_in_id_order() {
         .collect();
     assert_eq!(names, ["order_intake", "all_types"]);
 }
+
+fn workflow_of(doc: &str) -> cozegen::Workflow {
+    workflow_with(doc, false)
+}
+
+fn workflow_with(doc: &str, open_objects: bool) -> cozegen::Workflow {
+    let info = cozegen::load_slice(doc.as_bytes(), "doc").expect("loads");
+    let options = cozegen::BuildOptions {
+        open_objects,
+        ..Default::default()
+    };
+    cozegen::build(&info, &options).expect("builds").0
+}
+
+/// Strict mode is decided from the IR's tables before anything is written: the first
+/// parameter that cannot be strict, in document order, is the one named.
+#[test]
+fn strict_mode_is_decided_from_the_ir_and_names_the_first_parameter_in_the_way() {
+    let strict = |doc: &Value, open: bool| {
+        let w = workflow_with(&doc.to_string(), open);
+        let (tools, warnings) = tool::tools(&[&w], Format::OpenAi).expect("tools");
+        (
+            tools[0].strict,
+            warnings
+                .iter()
+                .map(|w| w.message.clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let params =
+        |p: Value| json!({"workflow_detail": {"workflow_name": "w"}, "input": {"parameters": p}});
+    let (ok, warnings) = strict(
+        &params(json!({"a": {"type": "object", "properties": {"b": {"type": "time"}}}})),
+        false,
+    );
+    assert_eq!((ok, warnings.len()), (Some(true), 0));
+    let (ok, warnings) = strict(
+        &params(json!({
+            "a": {"type": "array", "items": {"type": "array", "items": {"type": "object"}}},
+            "b": {}
+        })),
+        false,
+    );
+    assert_eq!(ok, Some(false));
+    assert!(
+        warnings[0].contains("`parameters.a[][]` is an object without declared properties"),
+        "{warnings:?}"
+    );
+    // A name from the document is quoted in the message, escapes and all.
+    let (ok, warnings) = strict(
+        &params(json!({"odd \u{1b}[31m name": {"type": "array", "items": {}}})),
+        false,
+    );
+    assert_eq!(ok, Some(false));
+    assert!(
+        warnings[0].contains(r#"`parameters["odd \u{1b}[31m name"][]` is any JSON value"#),
+        "{warnings:?}"
+    );
+    let (ok, warnings) = strict(
+        &params(json!({"a": {"type": "object", "properties": {"b": {"type": "string"}}}})),
+        true,
+    );
+    assert_eq!(ok, Some(false));
+    assert!(
+        warnings[0].contains("`parameters` is an open object (built with open objects)"),
+        "{warnings:?}"
+    );
+    // 120,000 characters of names is the most; a chatflow's message argument counts.
+    let names = |n: usize, chat: bool| {
+        let mut p = serde_json::Map::new();
+        for i in 0..120 {
+            p.insert(format!("{:0>1000}", i), json!({"type": "string"}));
+        }
+        p.insert("x".repeat(n), json!({"type": "string"}));
+        if chat {
+            p.insert("USER_INPUT".into(), json!({"type": "string"}));
+            p.insert("CONVERSATION_NAME".into(), json!({"type": "string"}));
+        }
+        params(Value::Object(p))
+    };
+    assert_eq!(strict(&names(0, false), false).0, Some(true));
+    let (ok, warnings) = strict(&names(1, false), false);
+    assert_eq!(ok, Some(false));
+    assert!(
+        warnings[0].contains("120001 characters of property names"),
+        "{warnings:?}"
+    );
+    // With the message (10 characters) and CONVERSATION_NAME (17), 27 more.
+    let (ok, warnings) = strict(&names(0, true), false);
+    assert_eq!(ok, Some(false));
+    assert!(
+        warnings[0].contains("120027 characters of property names"),
+        "{warnings:?}"
+    );
+}
+
+/// A document nested as deep as cozegen accepts gets every vendor's tool on a small stack:
+/// the schemas are written into values level by level, and dropped that way.
+#[test]
+fn a_deep_document_gets_its_tools_on_a_small_stack() {
+    let mut param = String::from(r#"{"type":"string","required":true}"#);
+    for i in (1..cozegen::limits::MAX_DEPTH).rev() {
+        param = if i % 2 == 0 {
+            format!(r#"{{"type":"array","items":{param}}}"#)
+        } else {
+            format!(r#"{{"type":"object","properties":{{"l{i}":{param}}}}}"#)
+        };
+    }
+    let doc = format!(
+        r#"{{"input":{{"parameters":{{"l0":{param}}}}},"output":{{"parameters":{{"l0":{param}}}}}}}"#
+    );
+    let workflow = workflow_of(&doc);
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            for format in [Format::OpenAi, Format::Mcp] {
+                let (tools, _) = tool::tools(&[&workflow], format).expect("tools");
+                assert!(tools[0].input_schema.is_object());
+            }
+            let (text, _) = tool::render(&[&workflow], Format::Anthropic).expect("renders");
+            assert!(text.len() > 100_000);
+        })
+        .expect("thread")
+        .join()
+        .expect("no stack overflow");
+}

@@ -322,3 +322,44 @@ results.push(verdict(() => parseNested(JSON.stringify({ customer, lines: [{ sku:
 results.push(verdict(() => parseNested(JSON.stringify({ customer }))));
 console.log(JSON.stringify({ id: WORKFLOW_ID, results }));
 "#;
+
+/// A chatflow's `ChatMessage` and `ChatRequest` are always written: an object that would have
+/// had one of their names is named around it in the IR, and `tsc` takes the module.
+#[test]
+fn chat_types_are_written_beside_an_object_named_like_one() {
+    let doc = serde_json::json!({
+        "workflow_detail": {"workflow_id": "7", "workflow_name": "w"},
+        "input": {"parameters": {
+            "USER_INPUT": {"type": "string"},
+            "CONVERSATION_NAME": {"type": "string"},
+            "message": {"type": "object", "properties": {"text": {"type": "string"}}}
+        }}
+    });
+    let info = cozegen::load_slice(doc.to_string().as_bytes(), "doc").expect("loads");
+    let options = cozegen::BuildOptions {
+        input_type_name: Some("Chat".to_owned()),
+        ..Default::default()
+    };
+    let (w, _) = cozegen::build(&info, &options).expect("builds");
+    let ts = cozegen::emit::typescript::render(&w, &Default::default()).expect("TypeScript");
+    assert!(ts.contains("export interface ChatMessage2 {"), "{ts}");
+    assert!(ts.contains("Named `ChatMessage2` because `ChatMessage` is taken."));
+    assert!(ts.contains("export interface ChatMessage {"), "{ts}");
+    assert!(ts.contains("export interface ChatRequest {"), "{ts}");
+    if !js_tools_available("the tsc check of the chat types") {
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    std::fs::write(scratch.path().join("input.ts"), &ts).expect("write");
+    let use_it = "import type { ChatRequest, ChatMessage2 } from \"./input\";\n\
+                  const m: ChatMessage2 = { text: \"hi\" };\n\
+                  export const r: ChatRequest = { workflow_id: \"7\", additional_messages: \
+                  [{ role: \"user\", content: \"q\", content_type: \"text\" }], \
+                  parameters: { message: m } };\n";
+    std::fs::write(scratch.path().join("use.ts"), use_it).expect("write");
+    let out = tsc(
+        scratch.path(),
+        &["input.ts".to_owned(), "use.ts".to_owned()],
+    );
+    assert!(out.status.success(), "tsc:\n{}", stdout(&out));
+}

@@ -267,18 +267,10 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
     assert_eq!(top, expected);
     let mut goldens = Goldens::new();
     for (_, corpus, _, directory) in GOOD {
-        for (file, golden) in [
-            ("schema.json", "schema.json"),
-            ("output.schema.json", "schema-output.json"),
-            ("input.rs", "input.rs"),
-            ("output.rs", "output.rs"),
-            ("input.ts", "input.ts"),
-            ("output.ts", "output.ts"),
-            ("form.html", "form.html"),
-            ("ir.json", "ir.json"),
-        ] {
+        // Every file of the bundle equals its artifact's golden, under the same name.
+        for file in cozegen::bundle::file_names() {
             let text = std::fs::read_to_string(dir.join(directory).join(file)).expect("artifact");
-            goldens.check(&format!("{corpus}/{golden}"), &text);
+            goldens.check(&format!("{corpus}/{file}"), &text);
         }
     }
 
@@ -367,7 +359,7 @@ fn workspace_keeps_a_failed_workflow_declared_when_its_earlier_generation_is_com
     assert_eq!(index, expected);
     assert_eq!(
         flaky["files"],
-        json!(cozegen::bundle::FILE_NAMES),
+        json!(cozegen::bundle::file_names()),
         "the kept files are listed"
     );
 

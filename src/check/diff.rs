@@ -101,8 +101,8 @@ pub fn diff(old: &Workflow, new: &Workflow) -> Vec<Change> {
     changes.extend(diff_node(Node::Input, &old.input, &new.input));
     let plan = |w: &Workflow| {
         w.terminate_plan
-            .as_deref()
-            .map(str::trim)
+            .as_ref()
+            .map(|p| p.as_str().trim())
             .filter(|p| !p.is_empty())
             .map(str::to_owned)
     };

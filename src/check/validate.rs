@@ -1,8 +1,9 @@
 //! Checks a run's `parameters` object against a node's parameters before calling Coze.
 //!
 //! The rules are the IR's ([`crate::ir::rules`]), the same every artifact derives from: types,
-//! the integer range, real `time` values, file URLs or file ids, no `null` for declared types,
-//! closed objects. Problems are reported with the path of the offending value, array indices
+//! the integer range, real `time` values, file URLs or file ids (URLs only for a Coze Studio
+//! document), no `null` for declared types, closed objects; and so are the words that say what
+//! a value must be ([`crate::ir::rules::Rule::expected`]). Problems are reported with the path of the offending value, array indices
 //! included (`lines[2].qty`), in document order.
 
 use crate::ir::Types;
@@ -70,10 +71,10 @@ mod tests {
         assert_eq!(
             messages(bad),
             [
-                "when: expected time text in `yyyy-MM-dd HH:mm:ss` form (a real date and time), \
-                 got \"tomorrow\"",
-                "photo: expected a file: an http(s) URL or the JSON text {\"file_id\":\"…\"}, \
-                 got \"\"",
+                "when: expected a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date \
+                 and time), got \"tomorrow\"",
+                "photo: expected a Coze file (an http(s) URL, or the JSON text \
+                 `{\"file_id\":\"…\"}` of a file uploaded to Coze), got \"\"",
                 "[\"odd name\"]: expected `true` or `false`, got null (leave out a parameter \
                  that has no value)",
                 "extra: is not a parameter of this workflow",

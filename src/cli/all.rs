@@ -1,24 +1,21 @@
 //! `cozegen all`: every artifact of a workflow into a directory, or of a whole workspace.
 
-use super::*;
+#[cfg(feature = "fetch")]
+use super::args::API;
+use super::args::Document;
+use super::error::Error;
+use super::io::{print_warnings, report_drift};
+use clap::{Args, FromArgMatches};
+use cozegen::BuildOptions;
+use cozegen::artifact::Setting;
+#[cfg(feature = "fetch")]
+use std::io::Write;
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct AllArgs {
-    /// A saved WorkflowInfo (full API response or bare `data`), a Coze Studio canvas (or
-    /// Studio's canvas answer), or `-` for stdin (the default when stdin is not a terminal).
-    #[arg(value_name = "FILE")]
-    pub(crate) file: Option<PathBuf>,
-
-    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
-    #[cfg(feature = "fetch")]
-    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
-    pub(crate) workflow_id: Option<String>,
-
-    /// With --workflow-id: that workflow's published version VERSION (e.g. v0.0.2, as the
-    /// version list shows it) instead of the latest.
-    #[cfg(feature = "fetch")]
-    #[arg(long, value_name = "VERSION", requires = "workflow_id")]
-    pub(crate) workflow_version: Option<String>,
+    #[command(flatten)]
+    pub(crate) document: Document,
 
     /// Generate every workflow of this workspace: a directory per workflow, plus `mod.rs` and
     /// `index.json` (the digits after `/space/` in the Coze URL).
@@ -55,17 +52,10 @@ pub(crate) struct AllArgs {
     #[arg(long, value_name = "NAME")]
     pub(crate) output_type_name: Option<String>,
 
-    /// Add a derive to the generated Rust types (repeatable; see `cozegen rust --help`).
-    #[arg(long = "derive", value_name = "PATH")]
-    pub(crate) derives: Vec<String>,
-
     /// Accept keys a workflow does not declare, in every artifact (by default objects are
     /// closed: an extra key is almost always a typo).
     #[arg(long)]
     pub(crate) open_objects: bool,
-
-    #[command(flatten)]
-    pub(crate) form: FormArgs,
 
     /// Workflows per page when listing a workspace.
     #[cfg(feature = "fetch")]
@@ -78,37 +68,52 @@ pub(crate) struct AllArgs {
         hide = true
     )]
     pub(crate) page_size: u32,
+}
 
-    #[cfg(feature = "fetch")]
-    #[command(flatten)]
-    pub(crate) api: ApiArgs,
+/// The settings `cozegen all` takes: each artifact's that it offers, once by name, in the
+/// registry's order.
+fn all_settings() -> Vec<(&'static Setting, &'static str)> {
+    let mut taken = Vec::new();
+    for artifact in cozegen::artifact::registry() {
+        for setting in artifact.settings() {
+            if let Some(help) = setting.in_all
+                && !taken
+                    .iter()
+                    .any(|(s, _): &(&Setting, _)| s.name == setting.name)
+            {
+                taken.push((setting, help));
+            }
+        }
+    }
+    taken
+}
+
+/// The `all` subcommand with the artifacts' settings it offers.
+pub(crate) fn with_settings(command: clap::Command) -> clap::Command {
+    all_settings()
+        .into_iter()
+        .fold(command, |command, (setting, help)| {
+            command.arg(super::generate::arg(setting, help))
+        })
 }
 
 /// `cozegen all`: every artifact of one workflow into a directory, or a whole workspace.
-pub(crate) fn all(args: &AllArgs) -> Result<(), Error> {
+pub(crate) fn all(matches: &clap::ArgMatches) -> Result<(), Error> {
+    let args = AllArgs::from_arg_matches(matches).unwrap_or_else(|e| e.exit());
+    let settings = super::generate::settings(all_settings().into_iter().map(|(s, _)| s), matches);
+    let args = &args;
     let build = BuildOptions {
         input_type_name: args.type_name.clone(),
         output_type_name: args.output_type_name.clone(),
         open_objects: args.open_objects,
     };
-    let bundle = cozegen::bundle::BundleOptions {
-        derives: args.derives.clone(),
-        lang: args.form.lang(),
-        upload_action: args.form.upload_action.clone(),
-    };
     #[cfg(feature = "fetch")]
     if let Some(workspace_id) = &args.workspace_id {
-        return workspace(args, workspace_id, build, bundle);
+        return workspace(args, workspace_id, build, settings);
     }
-    #[cfg(feature = "fetch")]
-    let info = match &args.workflow_id {
-        Some(id) => fetch_info(&args.api, id, args.workflow_version.as_deref())?,
-        None => cozegen::load_path(document_path(&args.file)?)?,
-    };
-    #[cfg(not(feature = "fetch"))]
-    let info = cozegen::load_path(document_path(&args.file)?)?;
+    let info = args.document.load()?;
     let (workflow, mut warnings) = cozegen::build(&info, &build)?;
-    let (artifacts, rust_warnings) = cozegen::bundle::render(&workflow, &bundle)?;
+    let (artifacts, rust_warnings) = cozegen::bundle::render(&workflow, &settings)?;
     warnings.extend(rust_warnings);
     if !args.quiet || args.deny_warnings {
         print_warnings(&warnings);
@@ -149,18 +154,18 @@ pub(crate) fn workspace(
     args: &AllArgs,
     workspace_id: &str,
     build: BuildOptions,
-    bundle: cozegen::bundle::BundleOptions,
+    settings: cozegen::artifact::Settings,
 ) -> Result<(), Error> {
     use cozegen::text::printable;
     use cozegen::workspace::{Event, Status};
     use std::io::IsTerminal;
 
     let options = cozegen::workspace::WorkspaceOptions {
-        fetch: args.api.options(),
+        fetch: args.document.api.options(),
         workspace_id: workspace_id.to_owned(),
         page_size: args.page_size,
         build,
-        bundle,
+        settings,
         dir: args.output.clone(),
         check: args.check,
         deny_warnings: args.deny_warnings,

@@ -1,11 +1,17 @@
 //! The argument groups commands share: where a document comes from and where an artifact
-//! goes, how to reach the Coze API, the form's choices, and the value enums.
+//! goes, and how to reach the Coze API.
 
-use super::*;
+use super::error::Error;
+use super::io::document_path;
+#[cfg(feature = "fetch")]
+use super::io::fetch_info;
+use clap::Args;
+use cozegen::model::WorkflowInfo;
+use std::path::PathBuf;
 
-/// Where the document comes from and where the artifact goes.
+/// Where the workflow comes from: a saved document (or stdin), or the Coze API.
 #[derive(Debug, Args)]
-pub(crate) struct Common {
+pub(crate) struct Document {
     /// A saved WorkflowInfo (full API response or bare `data`), a Coze Studio canvas (or
     /// Studio's canvas answer), or `-` for stdin (the default when stdin is not a terminal).
     #[arg(value_name = "FILE")]
@@ -21,6 +27,38 @@ pub(crate) struct Common {
     #[cfg(feature = "fetch")]
     #[arg(long, value_name = "VERSION", requires = "workflow_id")]
     pub(crate) workflow_version: Option<String>,
+
+    #[cfg(feature = "fetch")]
+    #[command(flatten)]
+    pub(crate) api: ApiArgs,
+}
+
+impl Document {
+    /// Whether the document is read from stdin: FILE is `-`, or none is given and nothing is
+    /// fetched.
+    pub(crate) fn on_stdin(&self) -> bool {
+        #[cfg(feature = "fetch")]
+        if self.workflow_id.is_some() {
+            return false;
+        }
+        self.file.as_deref().is_none_or(|f| f.as_os_str() == "-")
+    }
+
+    /// Reads FILE (or stdin), or fetches the workflow given with `--workflow-id`.
+    pub(crate) fn load(&self) -> Result<WorkflowInfo, Error> {
+        #[cfg(feature = "fetch")]
+        if let Some(id) = &self.workflow_id {
+            return fetch_info(&self.api, id, self.workflow_version.as_deref());
+        }
+        Ok(cozegen::load_path(document_path(&self.file)?)?)
+    }
+}
+
+/// Where the document comes from and where the artifact goes.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    #[command(flatten)]
+    pub(crate) document: Document,
 
     /// Write the artifact to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "OUT")]
@@ -43,10 +81,6 @@ pub(crate) struct Common {
     /// closed: an extra key is almost always a typo).
     #[arg(long)]
     pub(crate) open_objects: bool,
-
-    #[cfg(feature = "fetch")]
-    #[command(flatten)]
-    pub(crate) api: ApiArgs,
 }
 
 #[cfg(feature = "fetch")]
@@ -66,7 +100,7 @@ pub(crate) struct ApiArgs {
         value_name = "TOKEN",
         value_parser = parse_token
     )]
-    pub(crate) token: Option<cozegen::coze::fetch::Token>,
+    pub(crate) token: Option<cozegen::coze::Token>,
 
     /// API address: https://api.coze.cn (coze.cn), https://api.coze.com (coze.com), or a
     /// self-hosted Coze Studio.
@@ -76,7 +110,7 @@ pub(crate) struct ApiArgs {
         env = "COZE_API_BASE",
         hide_env_values = true,
         value_name = "URL",
-        default_value = cozegen::coze::fetch::DEFAULT_BASE_URL
+        default_value = cozegen::coze::DEFAULT_BASE_URL
     )]
     pub(crate) base_url: String,
 
@@ -112,8 +146,8 @@ pub(crate) struct ApiArgs {
 
 #[cfg(feature = "fetch")]
 impl ApiArgs {
-    pub(crate) fn options(&self) -> cozegen::coze::fetch::FetchOptions {
-        cozegen::coze::fetch::FetchOptions {
+    pub(crate) fn options(&self) -> cozegen::coze::Options {
+        cozegen::coze::Options {
             base_url: self.base_url.clone(),
             token: self.token.clone(),
             timeout: std::time::Duration::from_secs(self.timeout),
@@ -123,77 +157,15 @@ impl ApiArgs {
             ..Default::default()
         }
     }
+
+    /// The client these arguments describe.
+    pub(crate) fn client(&self) -> cozegen::coze::Client {
+        cozegen::coze::Client::new(self.options())
+    }
 }
 
 /// Never fails: clap quotes rejected values in its errors, and a token must not be quoted.
 #[cfg(feature = "fetch")]
-pub(crate) fn parse_token(
-    s: &str,
-) -> Result<cozegen::coze::fetch::Token, std::convert::Infallible> {
-    Ok(cozegen::coze::fetch::Token::new(s))
-}
-
-/// The form's choices that `all` passes through too.
-#[derive(Debug, Args)]
-pub(crate) struct FormArgs {
-    /// The language of every word the form writes. `auto` picks zh-CN when the workflow's
-    /// name and descriptions are mainly Chinese (at least as many Han characters as Latin
-    /// words), else en.
-    #[arg(long, value_enum, value_name = "LANG", default_value_t = LangArg::Auto)]
-    pub(crate) lang: LangArg,
-
-    /// Give file parameters an upload button: the chosen file is POSTed (multipart, field
-    /// `file`) to this absolute http(s) URL, your own endpoint that uploads it to Coze with the
-    /// API token, and its JSON answer (`{"url": …}` or `{"file_id": …}`) becomes the value.
-    #[arg(long, value_name = "URL", value_parser = parse_upload_action)]
-    pub(crate) upload_action: Option<String>,
-}
-
-impl FormArgs {
-    pub(crate) fn lang(&self) -> Option<html::i18n::Lang> {
-        match self.lang {
-            LangArg::Auto => None,
-            LangArg::En => Some(html::i18n::Lang::En),
-            LangArg::ZhCn => Some(html::i18n::Lang::ZhCn),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum LangArg {
-    Auto,
-    En,
-    #[value(name = "zh-CN")]
-    ZhCn,
-}
-
-pub(crate) fn parse_upload_action(url: &str) -> Result<String, String> {
-    html::check_action(url).map(|_| url.to_owned())
-}
-
-pub(crate) fn parse_action(url: &str) -> Result<String, String> {
-    html::check_action(url).map(|_| url.to_owned())
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum DraftArg {
-    #[value(name = "2020-12")]
-    V2020_12,
-    #[value(name = "07")]
-    V07,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum NodeArg {
-    Input,
-    Output,
-}
-
-impl From<NodeArg> for Node {
-    fn from(n: NodeArg) -> Self {
-        match n {
-            NodeArg::Input => Node::Input,
-            NodeArg::Output => Node::Output,
-        }
-    }
+pub(crate) fn parse_token(s: &str) -> Result<cozegen::coze::Token, std::convert::Infallible> {
+    Ok(cozegen::coze::Token::new(s))
 }

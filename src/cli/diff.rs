@@ -1,6 +1,14 @@
 //! `cozegen diff`: two versions of a workflow compared for callers and consumers.
 
-use super::*;
+#[cfg(feature = "fetch")]
+use super::args::ApiArgs;
+use super::error::Error;
+use super::io::emit;
+use clap::Args;
+use cozegen::BuildOptions;
+use cozegen::check::diff::Impact;
+use cozegen::model::WorkflowInfo;
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 #[command(after_help = DIFF_SOURCES)]
@@ -49,6 +57,12 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<(), Error> {
     }
     // Both arguments are checked before either is read or fetched.
     let (old_side, new_side) = (diff_side(&args.old)?, diff_side(&args.new)?);
+    #[cfg(feature = "fetch")]
+    for side in [&old_side, &new_side] {
+        if let DiffSide::Id(_, Some(version)) = side {
+            args.api.client().check_version(version)?;
+        }
+    }
     let (old, _) = cozegen::build(&diff_source(args, old_side)?, &BuildOptions::default())?;
     let (new, _) = cozegen::build(&diff_source(args, new_side)?, &BuildOptions::default())?;
     let changes = cozegen::check::diff::diff(&old, &new);
@@ -94,11 +108,7 @@ pub(crate) fn diff_source(args: &DiffArgs, side: DiffSide<'_>) -> Result<Workflo
     };
     #[cfg(feature = "fetch")]
     {
-        let options = args.api.options();
-        match version {
-            Some(version) => Ok(cozegen::coze::fetch::fetch_version(&options, id, version)?),
-            None => Ok(cozegen::coze::fetch::fetch_workflow(&options, id)?),
-        }
+        Ok(args.api.client().workflow_or_version(id, version)?)
     }
     #[cfg(not(feature = "fetch"))]
     {
@@ -133,10 +143,6 @@ pub(crate) fn split_id_source(rest: &str) -> Result<(&str, Option<&str>), Error>
             shown(),
             printable(id, 40)
         )));
-    }
-    #[cfg(feature = "fetch")]
-    if let Some(version) = version {
-        cozegen::coze::fetch::check_version(version)?;
     }
     Ok((id, version))
 }

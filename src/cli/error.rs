@@ -61,6 +61,7 @@ pub enum Error {
     },
 
     /// The output of a run does not fit the end node (the problems were listed separately).
+    #[cfg(feature = "fetch")]
     #[error(
         "the run's output does not fit the end node: {} (listed above; the raw output is on \
          stdout)",
@@ -73,6 +74,7 @@ pub enum Error {
 
     /// The run stopped at a question or input node and waits for an answer (how to resume
     /// was printed separately). The CLI exits 3.
+    #[cfg(feature = "fetch")]
     #[error("the run is waiting for an answer to interrupt {event_id} (resume it as shown above)")]
     Interrupted {
         /// The interrupt's event id, which `--resume` takes.
@@ -115,6 +117,7 @@ impl Error {
             )) => 2,
             #[cfg(feature = "fetch")]
             Error::Lib(cozegen::Error::Coze(cozegen::coze::Error::InvalidVersion { .. })) => 2,
+            #[cfg(feature = "fetch")]
             Error::Interrupted { .. } => 3,
             _ => 1,
         }

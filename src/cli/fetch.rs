@@ -1,6 +1,10 @@
 //! `cozegen fetch`: a WorkflowInfo saved from the Coze API.
 
-use super::*;
+use super::args::ApiArgs;
+use super::error::Error;
+use super::io::emit;
+use clap::Args;
+use std::path::PathBuf;
 
 #[cfg(feature = "fetch")]
 #[derive(Debug, Args)]
@@ -24,12 +28,10 @@ pub(crate) struct FetchArgs {
 
 /// `cozegen fetch`.
 pub(crate) fn fetch(args: &FetchArgs) -> Result<(), Error> {
-    let options = args.api.options();
+    let client = args.api.client();
     let text = match &args.workflow_version {
-        Some(version) => {
-            cozegen::coze::fetch::snapshot_version(&options, &args.workflow_id, version)?
-        }
-        None => cozegen::coze::fetch::snapshot(&options, &args.workflow_id)?,
+        Some(version) => client.version_snapshot(&args.workflow_id, version)?,
+        None => client.workflow_snapshot(&args.workflow_id)?,
     };
     emit(args.output.as_deref(), &text)
 }

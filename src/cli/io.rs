@@ -1,7 +1,15 @@
 //! What every command does around the library: read or fetch the document, report warnings,
 //! write or `--check` the output.
 
-use super::*;
+#[cfg(feature = "fetch")]
+use super::args::ApiArgs;
+use super::args::Common;
+use super::error::Error;
+#[cfg(feature = "fetch")]
+use cozegen::model::WorkflowInfo;
+use cozegen::{BuildOptions, Warning, Workflow};
+use std::io::Write;
+use std::path::PathBuf;
 
 /// The IR choices every generating command shares.
 pub(crate) fn build_options(common: &Common) -> BuildOptions {
@@ -17,7 +25,7 @@ pub(crate) fn generate(
     build: &BuildOptions,
     render: impl FnOnce(&Workflow) -> Result<String, Error>,
 ) -> Result<(), Error> {
-    let (workflow, warnings) = cozegen::build(&load(common)?, build)?;
+    let (workflow, warnings) = cozegen::build(&common.document.load()?, build)?;
     report(&warnings, common)?;
     let text = render(&workflow)?;
     match &common.output {
@@ -43,15 +51,6 @@ pub(crate) fn print_warnings(warnings: &[Warning]) {
     }
 }
 
-/// Reads FILE, or fetches the workflow given with `--workflow-id`.
-pub(crate) fn load(common: &Common) -> Result<WorkflowInfo, Error> {
-    #[cfg(feature = "fetch")]
-    if let Some(id) = &common.workflow_id {
-        return fetch_info(&common.api, id, common.workflow_version.as_deref());
-    }
-    Ok(cozegen::load_path(document_path(&common.file)?)?)
-}
-
 /// Fetches a workflow: its latest definition, or the published `version`.
 #[cfg(feature = "fetch")]
 pub(crate) fn fetch_info(
@@ -59,11 +58,7 @@ pub(crate) fn fetch_info(
     id: &str,
     version: Option<&str>,
 ) -> Result<WorkflowInfo, Error> {
-    let options = api.options();
-    match version {
-        Some(version) => Ok(cozegen::coze::fetch::fetch_version(&options, id, version)?),
-        None => Ok(cozegen::coze::fetch::fetch_workflow(&options, id)?),
-    }
+    Ok(api.client().workflow_or_version(id, version)?)
 }
 
 /// Where the WorkflowInfo comes from: FILE, or stdin when FILE is `-` or not given. A

@@ -1,6 +1,10 @@
 //! `cozegen mcp`: workflows served as tools over the Model Context Protocol.
 
-use super::*;
+use super::args::API;
+use super::error::Error;
+use super::io::print_warnings;
+use super::sources::{Loaded, Sources, load_sources};
+use clap::Args;
 
 #[cfg(feature = "mcp")]
 pub(crate) const MCP_NOTES: &str = "\
@@ -16,6 +20,7 @@ Example client configuration (Claude Desktop and other `mcpServers` clients):
 
 #[cfg(feature = "mcp")]
 #[derive(Debug, Args)]
+#[command(after_help = MCP_NOTES)]
 pub(crate) struct McpArgs {
     #[command(flatten)]
     pub(crate) sources: Sources,
@@ -63,16 +68,16 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
     if served.is_empty() {
         return Err(Error::Usage("no workflow to serve".into()));
     }
-    let options = cozegen::coze::fetch::FetchOptions {
+    let client = cozegen::coze::Client::new(cozegen::coze::Options {
         timeout: std::time::Duration::from_secs(args.run_timeout),
         ..args.sources.api.options()
-    };
+    });
     // Said now, not only on each call: a client lists the tools happily without a token, and
     // every call would then fail the same way.
-    if let Err(e) = cozegen::coze::fetch::usable_token(&options) {
+    if let Err(e) = client.token() {
         eprintln!("warning: {e}; the tools are listed, but every call will fail until it is set");
     }
-    let (server, warnings) = cozegen::mcp::Server::new(served, options)?;
+    let (server, warnings) = cozegen::mcp::Server::new(served, client)?;
     if !args.sources.quiet {
         print_warnings(&warnings);
         eprintln!(

@@ -19,32 +19,18 @@ mod validate;
 
 pub use error::Error;
 
-use all::*;
-use args::*;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use cozegen::check::diff::Impact;
-use cozegen::emit::html::{self, HtmlOptions};
-use cozegen::emit::ir_json;
-use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
-use cozegen::emit::rust::{self, RustOptions};
-use cozegen::emit::typescript::{self, TsOptions};
-use cozegen::ir::Node;
-use cozegen::model::WorkflowInfo;
-use cozegen::{BuildOptions, Warning, Workflow};
-use diff::*;
+use all::{AllArgs, all};
+use clap::Subcommand;
+use diff::{DiffArgs, diff};
 #[cfg(feature = "fetch")]
-use fetch::*;
-use generate::*;
-use io::*;
+use fetch::{FetchArgs, fetch};
+use io::emit;
 #[cfg(feature = "mcp")]
-use mcp::*;
+use mcp::{McpArgs, mcp};
 #[cfg(feature = "fetch")]
-use run::*;
-use sources::*;
-use std::io::Write;
-use std::path::PathBuf;
-use tool::*;
-use validate::*;
+use run::{RunArgs, run_workflow};
+use tool::{ToolArgs, tool};
+use validate::{ValidateArgs, validate};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -62,26 +48,8 @@ Examples:
 Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error
 (`cozegen run`: 3 when the run is interrupted and waits for an answer).";
 
-/// Generate JSON Schema, Rust input structs and more from a Coze workflow's WorkflowInfo.
-#[derive(Debug, Parser)]
-#[command(name = "cozegen", version, about, after_help = EXAMPLES)]
-pub struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// JSON Schema of the start node's parameters (or the end node's, with --node output).
-    Schema(SchemaArgs),
-    /// Rust structs (serde) for the start node's parameters (or the end node's).
-    Rust(RustArgs),
-    /// A self-contained HTML form for the start node that collects a run's `parameters`.
-    Html(HtmlArgs),
-    /// TypeScript declarations of the start node's parameters (or the end node's).
-    Ts(TsArgs),
-    /// The normalized intermediate representation as JSON, for custom generators.
-    Ir(IrArgs),
     /// Every artifact into a directory, with stable file names; or, with --workspace-id, a
     /// directory per workflow of a workspace plus an index.
     All(AllArgs),
@@ -100,12 +68,10 @@ enum Command {
     Run(RunArgs),
     /// Tool definitions for agents, one per workflow: OpenAI function tools (strict mode),
     /// Anthropic tools or MCP tools, with the start node as the parameter schema.
-    #[command(after_help = TOOL_NOTES)]
     Tool(ToolArgs),
     /// Serve workflows as tools over the Model Context Protocol (stdio): each call is checked
     /// against the start node, then runs the workflow through the Coze API.
     #[cfg(feature = "mcp")]
-    #[command(after_help = MCP_NOTES)]
     Mcp(McpArgs),
     /// Print a shell completion script (e.g. `cozegen completions bash > /etc/bash_completion.d/cozegen`).
     Completions {
@@ -115,15 +81,38 @@ enum Command {
     },
 }
 
-/// Runs the parsed command.
-pub fn run(cli: Cli) -> Result<(), Error> {
-    match cli.command {
-        Command::Schema(args) => schema(&args),
-        Command::Ts(args) => ts(&args),
-        Command::Ir(args) => ir(&args),
-        Command::Html(args) => html(&args),
-        Command::Rust(args) => rust(&args),
-        Command::All(args) => all(&args),
+/// The command line: the artifacts' subcommands, built from the registry, then the other
+/// commands.
+pub fn command() -> clap::Command {
+    let command = clap::Command::new("cozegen")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(env!("CARGO_PKG_DESCRIPTION"))
+        .after_help(EXAMPLES)
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    let command = cozegen::artifact::registry()
+        .into_iter()
+        .fold(command, |command, artifact| {
+            command.subcommand(generate::command(artifact))
+        });
+    Command::augment_subcommands(command).mut_subcommand("all", all::with_settings)
+}
+
+/// Runs the command `matches` (of [`command`]) names.
+pub fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
+    use clap::FromArgMatches;
+    let Some((name, sub)) = matches.subcommand() else {
+        unreachable!("clap requires a subcommand");
+    };
+    if let Some(artifact) = cozegen::artifact::find(name) {
+        return generate::run(artifact, sub);
+    }
+    // `all` also takes the artifacts' settings, which its derived arguments do not hold.
+    if name == "all" {
+        return all(sub);
+    }
+    match Command::from_arg_matches(matches).unwrap_or_else(|e| e.exit()) {
+        Command::All(_) => unreachable!("handled above"),
         Command::Tool(args) => tool(&args),
         #[cfg(feature = "mcp")]
         Command::Mcp(args) => mcp(&args),
@@ -131,12 +120,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Diff(args) => diff(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "cozegen",
-                &mut script,
-            );
+            clap_complete::generate(shell, &mut command(), "cozegen", &mut script);
             emit(None, &String::from_utf8_lossy(&script))
         }
         #[cfg(feature = "fetch")]

@@ -1,7 +1,15 @@
 //! `cozegen run`: a published workflow run (or streamed, or resumed), or a chatflow chatted
 //! with.
 
-use super::*;
+use super::args::ApiArgs;
+use super::error::Error;
+use super::io::{document_path, emit, print_warnings};
+use super::validate::warn_message_in_parameters;
+use clap::Args;
+use cozegen::model::WorkflowInfo;
+use cozegen::{BuildOptions, Workflow};
+use std::io::Write;
+use std::path::PathBuf;
 
 #[cfg(feature = "fetch")]
 pub(crate) const RUN_NOTES: &str = "\
@@ -40,10 +48,25 @@ Exit codes: 0 success, 1 error (invalid parameters, API error, output mismatch, 
 2 usage error, 3 the run is interrupted and waits for an answer (--resume; a chatflow: the
 next --message in the same --conversation-id).";
 
-/// `cozegen run`.
+/// `cozegen run`. The API arguments are `ApiArgs`, with the help and limits of a run: its
+/// token needs the run permission, and its timeout waits for the whole run.
 #[cfg(feature = "fetch")]
 #[derive(Debug, Args)]
-#[command(after_help = RUN_NOTES)]
+#[command(
+    after_help = RUN_NOTES,
+    mut_arg("token", |a| a.help(
+        "Access token with the run permission (and getMetaData for -w). Prefer the environment \
+         variable: arguments are visible to other users of the machine"
+    )),
+    mut_arg("timeout", |a| a
+        .help("The longest wait for the run's answer (or the whole stream), in seconds")
+        .default_value("600")
+        .value_parser(clap::value_parser!(u64).range(1..=86400))),
+    mut_arg("retries", |a| a.help(
+        "Retries after failures before the request was sent and HTTP 429 with Retry-After (a \
+         run that may have started is never sent again)"
+    )),
+)]
 pub(crate) struct RunArgs {
     /// A saved WorkflowInfo of the workflow to run (its `workflow_detail.workflow_id` is run),
     /// or `-` for stdin.
@@ -115,73 +138,16 @@ pub(crate) struct RunArgs {
     #[arg(long)]
     pub(crate) open_objects: bool,
 
-    /// Access token with the run permission (and getMetaData for -w). Prefer the environment
-    /// variable: arguments are visible to other users of the machine.
-    #[arg(
-        help_heading = API,
-        long,
-        env = "COZE_API_TOKEN",
-        hide_env_values = true,
-        value_name = "TOKEN",
-        value_parser = parse_token
-    )]
-    pub(crate) token: Option<cozegen::coze::fetch::Token>,
-
-    /// API address: https://api.coze.cn (coze.cn), https://api.coze.com (coze.com), or a
-    /// self-hosted Coze Studio.
-    #[arg(
-        help_heading = API,
-        long,
-        env = "COZE_API_BASE",
-        hide_env_values = true,
-        value_name = "URL",
-        default_value = cozegen::coze::fetch::DEFAULT_BASE_URL
-    )]
-    pub(crate) base_url: String,
-
-    /// The longest wait for the run's answer (or the whole stream), in seconds.
-    #[arg(
-        help_heading = API,
-        long,
-        value_name = "SECONDS",
-        default_value_t = 600,
-        value_parser = clap::value_parser!(u64).range(1..=86400)
-    )]
-    pub(crate) timeout: u64,
-
-    /// Retries after failures before the request was sent and HTTP 429 with Retry-After (a
-    /// run that may have started is never sent again).
-    #[arg(
-        help_heading = API,
-        long,
-        value_name = "N",
-        default_value_t = 3,
-        value_parser = clap::value_parser!(u32).range(0..=10)
-    )]
-    pub(crate) retries: u32,
-
-    /// The wait before the first retry, in milliseconds (doubling after); for tests.
-    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 500, hide = true)]
-    pub(crate) retry_delay_ms: u64,
-
-    /// Allow plain http:// to hosts other than loopback (the token travels unencrypted).
-    #[arg(help_heading = API, long)]
-    pub(crate) allow_insecure_http: bool,
+    #[command(flatten)]
+    pub(crate) api: ApiArgs,
 }
 
-/// `cozegen run`: check, send, check, print; or answer an interrupt.
+/// `cozegen run`: plan, send, read, print; or answer an interrupt.
 #[cfg(feature = "fetch")]
 pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
-    use cozegen::coze::run::{self, ResumeRequest, RunRequest};
-    let options = cozegen::coze::fetch::FetchOptions {
-        base_url: args.base_url.clone(),
-        token: args.token.clone(),
-        timeout: std::time::Duration::from_secs(args.timeout),
-        retries: args.retries,
-        retry_delay: std::time::Duration::from_millis(args.retry_delay_ms),
-        allow_insecure_http: args.allow_insecure_http,
-        ..Default::default()
-    };
+    use cozegen::coze::ResumeRequest;
+    use cozegen::plan::{self, Call, PlanOptions, Refusal, Request};
+    let client = args.api.client();
     let stdin = std::path::Path::new("-");
     if args.workflow_id.is_none()
         && args.file.as_deref().is_none_or(|f| f == stdin)
@@ -198,7 +164,7 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
         ));
     }
     if let Some(version) = &args.workflow_version {
-        cozegen::coze::fetch::check_version(version)?;
+        client.check_version(version)?;
     }
     let invocation = match &args.workflow_id {
         Some(id) => format!("cozegen run -w {id}"),
@@ -217,21 +183,21 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
         let request = ResumeRequest {
             workflow_id,
             event_id: event_id.clone(),
+            resume_data: answer.clone(),
             interrupt_type: args.interrupt_type,
-            answer: answer.clone(),
         };
         return if args.stream {
             let mut print = event_printer(args.json);
-            let end = run::stream_resume(&options, &request, &mut print);
+            let end = client.stream_resume(&request, &mut print);
             stream_finished(end, &invocation)
         } else {
-            let answer = run::resume(&options, &request)?;
+            let answer = client.resume(&request)?;
             print_answer(&answer, &invocation, None)
         };
     }
 
     let info = match &args.workflow_id {
-        Some(id) => fetch_info_with(&options, id, args.workflow_version.as_deref())?,
+        Some(id) => client.workflow_or_version(id, args.workflow_version.as_deref())?,
         None => cozegen::load_path(document_path(&args.file)?)?,
     };
     let workflow_id = match &args.workflow_id {
@@ -246,79 +212,78 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
     if !args.quiet {
         print_warnings(&warnings);
     }
-    match (&workflow.chat, &args.message) {
-        (Some(_), None) => {
-            return Err(Error::Usage(format!(
-                "this is a chatflow: it is called through /v1/workflows/chat with the user's \
-                 message; give it with --message TEXT (its {} is the message, not a parameter)",
-                cozegen::ir::MESSAGE_PARAM
-            )));
-        }
-        (None, Some(_)) => {
-            return Err(Error::Usage(
-                "--message is for chatflows, and this is a workflow: give its parameters with \
-                 --params"
-                    .into(),
-            ));
-        }
-        _ => {}
-    }
+    // Said before --params is read: the message decides what the parameters are.
+    plan::check_message(&workflow, args.message.as_deref()).map_err(|r| refused(&r))?;
     let params = match (&args.params, &args.message) {
         (None, Some(_)) => cozegen::source::parse_json(b"{}", "--params")?,
         (params, _) => cozegen::source::read_json(params.as_deref().unwrap_or(stdin))?,
     };
     warn_message_in_parameters(&workflow, params.value());
-    let problems = cozegen::check::validate::validate(&workflow.input, params.value());
-    if !problems.is_empty() {
-        let mut stderr = std::io::stderr().lock();
-        for p in &problems {
-            let _ = writeln!(stderr, "{p}");
-        }
-        let _ = writeln!(stderr, "nothing was sent");
-        return Err(Error::InvalidParameters {
-            count: problems.len(),
-        });
-    }
-    // A workflow or chatflow of an app runs only with its app (and a chat needs an app or an
-    // agent): the document's own app, unless the command line names an app or an agent.
-    let app_id = args.app_id.clone().or_else(|| {
-        args.bot_id
-            .is_none()
-            .then(|| workflow.details.run_app_id.clone())
-            .flatten()
-    });
-    if let Some(message) = &args.message {
-        let request = run::ChatRequest {
-            workflow_id,
-            message: message.clone(),
-            parameters: params.value().as_object().cloned().unwrap_or_default(),
-            workflow_version: args.workflow_version.clone(),
-            app_id,
-            bot_id: args.bot_id.clone(),
-            conversation_id: args.conversation_id.clone(),
-        };
-        let mut print = event_printer(args.json);
-        let end = run::chat(&options, &request, &mut print);
-        let invocation = match &args.params {
-            Some(path) => format!("{invocation} --params {}", path.display()),
-            None => invocation,
-        };
-        return chat_finished(end, &invocation);
-    }
-    let request = RunRequest {
-        workflow_id,
-        parameters: params.value().as_object().cloned().unwrap_or_default(),
-        workflow_version: args.workflow_version.clone(),
-        app_id,
+    let call = Call {
+        parameters: params.value().clone(),
+        message: args.message.clone(),
+        conversation_id: args.conversation_id.clone(),
+        app_id: args.app_id.clone(),
         bot_id: args.bot_id.clone(),
+        workflow_version: args.workflow_version.clone(),
     };
-    if args.stream {
-        let mut print = event_printer(args.json);
-        let end = run::stream(&options, &request, &mut print);
-        return stream_finished(end, &invocation);
+    match plan::plan(&workflow, &workflow_id, call, &PlanOptions::default()) {
+        Err(Refusal::Problems(problems)) => {
+            let mut stderr = std::io::stderr().lock();
+            for p in &problems {
+                let _ = writeln!(stderr, "{p}");
+            }
+            let _ = writeln!(stderr, "nothing was sent");
+            Err(Error::InvalidParameters {
+                count: problems.len(),
+            })
+        }
+        Err(refusal) => Err(refused(&refusal)),
+        Ok(Request::Chat(request)) => {
+            let mut print = event_printer(args.json);
+            let end = client.chat(&request, &mut print);
+            let invocation = match &args.params {
+                Some(path) => format!("{invocation} --params {}", path.display()),
+                None => invocation,
+            };
+            chat_finished(end, &invocation)
+        }
+        Ok(Request::Run(request)) if args.stream => {
+            let mut print = event_printer(args.json);
+            let end = client.stream_run(&request, &mut print);
+            stream_finished(end, &invocation)
+        }
+        Ok(Request::Run(request)) => {
+            let answer = client.run(&request)?;
+            print_answer(&answer, &invocation, Some(&workflow))
+        }
     }
-    let answer = run::run(&options, &request)?;
-    print_answer(&answer, &invocation, Some(&workflow))
+}
+
+/// Why the plan sent nothing, in the command line's terms (problems are listed apart).
+#[cfg(feature = "fetch")]
+fn refused(refusal: &cozegen::plan::Refusal) -> Error {
+    use cozegen::plan::Refusal;
+    Error::Usage(match refusal {
+        Refusal::MessageMissing => format!(
+            "this is a chatflow: it is called through /v1/workflows/chat with the user's \
+             message; give it with --message TEXT (its {} is the message, not a parameter)",
+            cozegen::ir::MESSAGE_PARAM
+        ),
+        Refusal::MessageEmpty => {
+            "--message is empty: a chatflow is called with the user's message as text".into()
+        }
+        Refusal::MessageForWorkflow => "--message is for chatflows, and this is a workflow: \
+                                        give its parameters with --params"
+            .into(),
+        Refusal::ConversationForWorkflow => {
+            "--conversation-id is for chatflows, and this is a workflow".into()
+        }
+        Refusal::Problems(problems) => format!(
+            "the parameters do not fit the workflow: {}",
+            cozegen::text::plural(problems.len(), "problem")
+        ),
+    })
 }
 
 /// The workflow a saved WorkflowInfo describes (`workflow_detail.workflow_id`).
@@ -338,27 +303,17 @@ pub(crate) fn run_target(info: &WorkflowInfo) -> Result<String, Error> {
         })
 }
 
-#[cfg(feature = "fetch")]
-pub(crate) fn fetch_info_with(
-    options: &cozegen::coze::fetch::FetchOptions,
-    id: &str,
-    version: Option<&str>,
-) -> Result<WorkflowInfo, Error> {
-    match version {
-        Some(version) => Ok(cozegen::coze::fetch::fetch_version(options, id, version)?),
-        None => Ok(cozegen::coze::fetch::fetch_workflow(options, id)?),
-    }
-}
-
-/// Prints a run's answer: the output on stdout, the rest on stderr; then checks the output
-/// against the end node (when the workflow is known) and reports an interrupt.
+/// Prints a run's answer: the output on stdout, the rest on stderr; then what the plan reads
+/// in it: an interrupt, or the output's problems against the end node (when the workflow is
+/// known).
 #[cfg(feature = "fetch")]
 pub(crate) fn print_answer(
-    answer: &cozegen::coze::run::RunAnswer,
+    answer: &cozegen::coze::RunAnswer,
     invocation: &str,
     workflow: Option<&Workflow>,
 ) -> Result<(), Error> {
-    use cozegen::coze::run::Output;
+    use cozegen::coze::Output;
+    use cozegen::plan::Reading;
     use cozegen::text::printable;
     let text = match &answer.output {
         Output::Json(value) => {
@@ -379,37 +334,37 @@ pub(crate) fn print_answer(
         ],
         answer.usage.as_ref(),
     );
-    if matches!(answer.output, Output::Text(_)) {
-        let _ = writeln!(
-            stderr,
-            "note: the output is not JSON (an end node that answers with its content template), \
-             so it is printed as it is and not checked"
-        );
-    }
-    if let Some(interrupt) = &answer.interrupt {
-        print_interrupt(&mut stderr, interrupt, invocation);
-        return Err(Error::Interrupted {
-            event_id: printable(&interrupt.event_id, 200),
-        });
-    }
-    if let Some(workflow) = workflow {
-        let problems = cozegen::coze::run::check_output(workflow, &answer.output);
-        for p in &problems {
-            let _ = writeln!(stderr, "output {p}");
+    match cozegen::plan::read(workflow, answer) {
+        Reading::Interrupted(interrupt) => {
+            print_interrupt(&mut stderr, interrupt, invocation);
+            Err(Error::Interrupted {
+                event_id: printable(&interrupt.event_id, 200),
+            })
         }
-        if !problems.is_empty() {
-            return Err(Error::OutputMismatch {
+        Reading::Variables { problems, .. } if !problems.is_empty() => {
+            for p in &problems {
+                let _ = writeln!(stderr, "output {p}");
+            }
+            Err(Error::OutputMismatch {
                 count: problems.len(),
-            });
+            })
         }
+        Reading::Text(_) => {
+            let _ = writeln!(
+                stderr,
+                "note: the output is not JSON (an end node that answers with its content \
+                 template), so it is printed as it is and not checked"
+            );
+            Ok(())
+        }
+        Reading::Variables { .. } | Reading::Unchecked(_) | Reading::Nothing => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(feature = "fetch")]
 pub(crate) fn print_interrupt(
     out: &mut impl Write,
-    interrupt: &cozegen::coze::run::Interrupt,
+    interrupt: &cozegen::coze::Interrupt,
     invocation: &str,
 ) {
     use cozegen::text::printable;
@@ -433,17 +388,14 @@ pub(crate) fn print_interrupt(
     let _ = writeln!(
         out,
         "resume with: {}",
-        printable(
-            &cozegen::coze::run::resume_command(invocation, interrupt),
-            600
-        )
+        printable(&cozegen::plan::resume_command(invocation, interrupt), 600)
     );
 }
 
 /// Prints stream events as they arrive: message content on stdout (a newline after a node's
 /// last chunk), or each event as a line of JSON.
 #[cfg(feature = "fetch")]
-pub(crate) fn event_printer(json: bool) -> impl FnMut(&cozegen::coze::run::Event) {
+pub(crate) fn event_printer(json: bool) -> impl FnMut(&cozegen::coze::Event) {
     let mut ended_line = true;
     move |event| {
         let mut stdout = std::io::stdout().lock();
@@ -454,21 +406,13 @@ pub(crate) fn event_printer(json: bool) -> impl FnMut(&cozegen::coze::run::Event
             if !content.is_empty() {
                 ended_line = content.ends_with('\n');
             }
-            let finished = event
-                .data
-                .get("node_is_finish")
-                .and_then(serde_json::Value::as_bool)
-                == Some(true);
-            if finished && !ended_line {
+            if event.ends_node() && !ended_line {
                 let _ = stdout.write_all(b"\n");
                 ended_line = true;
             }
-        } else if event.ends_answer() {
-            let finished = true;
-            if finished && !ended_line {
-                let _ = stdout.write_all(b"\n");
-                ended_line = true;
-            }
+        } else if event.ends_answer() && !ended_line {
+            let _ = stdout.write_all(b"\n");
+            ended_line = true;
         }
         // A closed stdout is the reader's choice; the run goes on.
         let _ = stdout.flush();
@@ -478,10 +422,10 @@ pub(crate) fn event_printer(json: bool) -> impl FnMut(&cozegen::coze::run::Event
 /// Reports how a stream ended on stderr.
 #[cfg(feature = "fetch")]
 pub(crate) fn stream_finished(
-    end: Result<cozegen::coze::run::StreamEnd, cozegen::coze::Error>,
+    end: Result<cozegen::coze::StreamEnd, cozegen::coze::Error>,
     invocation: &str,
 ) -> Result<(), Error> {
-    use cozegen::coze::run::StreamEnd;
+    use cozegen::coze::StreamEnd;
     use cozegen::text::printable;
     let mut stderr = std::io::stderr().lock();
     match end? {
@@ -504,7 +448,7 @@ pub(crate) fn stream_finished(
 pub(crate) fn report_ids(
     stderr: &mut impl Write,
     values: &[(&str, &Option<String>)],
-    usage: Option<&cozegen::coze::run::Usage>,
+    usage: Option<&cozegen::coze::Usage>,
 ) {
     for (name, value) in values {
         if let Some(value) = value {
@@ -519,7 +463,7 @@ pub(crate) fn report_ids(
 /// Reports how a chat ended on stderr: its ids, and how to answer a chatflow that waits.
 #[cfg(feature = "fetch")]
 pub(crate) fn chat_finished(
-    end: Result<cozegen::coze::run::ChatEnd, cozegen::coze::Error>,
+    end: Result<cozegen::coze::ChatEnd, cozegen::coze::Error>,
     invocation: &str,
 ) -> Result<(), Error> {
     use cozegen::text::printable;

@@ -1,7 +1,15 @@
 //! Where `cozegen tool` and `cozegen mcp` get their workflows: files, fetched workflows, or a
 //! whole workspace.
 
-use super::*;
+#[cfg(feature = "fetch")]
+use super::args::ApiArgs;
+use super::error::Error;
+#[cfg(feature = "fetch")]
+use super::io::fetch_info;
+use clap::Args;
+use cozegen::model::WorkflowInfo;
+use cozegen::{BuildOptions, Workflow};
+use std::path::PathBuf;
 
 /// Where `cozegen tool` and `cozegen mcp` get their workflows: files, fetched workflows, or a
 /// whole workspace.
@@ -35,9 +43,16 @@ pub(crate) struct Sources {
     pub(crate) api: ApiArgs,
 }
 
+/// A workflow as read, with the ID its runs go to when the source says.
+type Info = (WorkflowInfo, Option<String>);
+
 /// One workflow of [`Sources`]: its IR, and the ID its runs go to when it is known.
 pub(crate) struct Loaded {
     pub(crate) workflow: Workflow,
+    #[cfg_attr(
+        not(feature = "mcp"),
+        expect(dead_code, reason = "only the MCP server runs the workflows it loads")
+    )]
     pub(crate) id: Option<String>,
 }
 
@@ -49,30 +64,7 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
         open_objects: sources.open_objects,
         ..BuildOptions::default()
     };
-    let mut infos: Vec<(WorkflowInfo, Option<String>)> = Vec::new();
-    let mut failed = 0;
-    #[cfg(feature = "fetch")]
-    if let Some(workspace_id) = &sources.workspace_id {
-        let options = sources.api.options();
-        let mut listed = cozegen::coze::fetch::list_workflows(
-            &options,
-            workspace_id,
-            cozegen::coze::fetch::DEFAULT_PAGE_SIZE,
-        )?;
-        listed.sort_by(|a, b| cozegen::workspace::id_order(&a.id, &b.id));
-        for listed in listed {
-            match cozegen::coze::fetch::fetch_workflow(&options, &listed.id) {
-                Ok(info) => infos.push((info, Some(listed.id))),
-                Err(e) => {
-                    failed += 1;
-                    eprintln!(
-                        "error: workflow {}: {e}",
-                        cozegen::text::printable(&listed.id, 60)
-                    );
-                }
-            }
-        }
-    }
+    let (mut infos, failed) = workspace(sources)?;
     for file in &sources.files {
         infos.push((cozegen::load_path(file)?, None));
     }
@@ -105,4 +97,37 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
         loaded.push(Loaded { workflow, id });
     }
     Ok((loaded, failed))
+}
+
+/// The workflows of `--workspace-id`, sorted by ID, and how many of them could not be fetched
+/// (each reported on stderr).
+#[cfg(feature = "fetch")]
+fn workspace(sources: &Sources) -> Result<(Vec<Info>, usize), Error> {
+    let mut infos = Vec::new();
+    let mut failed = 0;
+    if let Some(workspace_id) = &sources.workspace_id {
+        let client = sources.api.client();
+        let mut listed =
+            client.list_workflows(workspace_id, cozegen::coze::fetch::DEFAULT_PAGE_SIZE)?;
+        listed.sort_by(|a, b| cozegen::workspace::id_order(&a.id, &b.id));
+        for listed in listed {
+            match client.workflow_info(&listed.id) {
+                Ok(info) => infos.push((info, Some(listed.id))),
+                Err(e) => {
+                    failed += 1;
+                    eprintln!(
+                        "error: workflow {}: {e}",
+                        cozegen::text::printable(&listed.id, 60)
+                    );
+                }
+            }
+        }
+    }
+    Ok((infos, failed))
+}
+
+/// Without the Coze client there is no workspace to read.
+#[cfg(not(feature = "fetch"))]
+fn workspace(_: &Sources) -> Result<(Vec<Info>, usize), Error> {
+    Ok((Vec::new(), 0))
 }

@@ -1,6 +1,11 @@
 //! `cozegen tool`: tool definitions for agents, one per workflow.
 
-use super::*;
+use super::error::Error;
+use super::io::{emit, print_warnings};
+use super::sources::{Sources, load_sources};
+use clap::{Args, ValueEnum};
+use cozegen::Workflow;
+use std::path::PathBuf;
 
 pub(crate) const TOOL_NOTES: &str = "\
 The output is a JSON array of definitions, ready for a request's `tools` list (or, for mcp,
@@ -27,6 +32,7 @@ pub(crate) enum ToolFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = TOOL_NOTES)]
 pub(crate) struct ToolArgs {
     #[command(flatten)]
     pub(crate) sources: Sources,

@@ -1,24 +1,16 @@
 //! `cozegen validate`: a run's `parameters` checked against the start node.
 
-use super::*;
+use super::args::Document;
+use super::error::Error;
+use super::io::{emit, print_warnings};
+use clap::Args;
+use cozegen::{BuildOptions, Workflow};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
-    /// A saved WorkflowInfo or Coze Studio canvas, or `-` for stdin (the default when stdin is
-    /// not a terminal).
-    #[arg(value_name = "FILE")]
-    pub(crate) file: Option<PathBuf>,
-
-    /// Fetch the WorkflowInfo of this workflow from the Coze API instead of reading FILE.
-    #[cfg(feature = "fetch")]
-    #[arg(short = 'w', long, value_name = "ID", conflicts_with = "file")]
-    pub(crate) workflow_id: Option<String>,
-
-    /// With --workflow-id: that workflow's published version VERSION (e.g. v0.0.2, as the
-    /// version list shows it) instead of the latest.
-    #[cfg(feature = "fetch")]
-    #[arg(long, value_name = "VERSION", requires = "workflow_id")]
-    pub(crate) workflow_version: Option<String>,
+    #[command(flatten)]
+    pub(crate) document: Document,
 
     /// The `parameters` object to check (a JSON file, or `-` for stdin).
     #[arg(long, value_name = "PARAMS.json")]
@@ -31,33 +23,15 @@ pub(crate) struct ValidateArgs {
     /// Accept keys the workflow does not declare (by default they are problems).
     #[arg(long)]
     pub(crate) open_objects: bool,
-
-    #[cfg(feature = "fetch")]
-    #[command(flatten)]
-    pub(crate) api: ApiArgs,
 }
 
 pub(crate) fn validate(args: &ValidateArgs) -> Result<(), Error> {
-    #[cfg(feature = "fetch")]
-    let fetched = args.workflow_id.is_some();
-    #[cfg(not(feature = "fetch"))]
-    let fetched = false;
-    let stdin = || std::path::Path::new("-");
-    if !fetched
-        && args.file.as_deref().is_none_or(|f| f == stdin())
-        && args.params.as_path() == stdin()
-    {
+    if args.document.on_stdin() && args.params.as_os_str() == "-" {
         return Err(Error::Usage(
             "the WorkflowInfo and --params cannot both come from stdin".into(),
         ));
     }
-    #[cfg(feature = "fetch")]
-    let info = match &args.workflow_id {
-        Some(id) => fetch_info(&args.api, id, args.workflow_version.as_deref())?,
-        None => cozegen::load_path(document_path(&args.file)?)?,
-    };
-    #[cfg(not(feature = "fetch"))]
-    let info = cozegen::load_path(document_path(&args.file)?)?;
+    let info = args.document.load()?;
     let build = BuildOptions {
         open_objects: args.open_objects,
         ..BuildOptions::default()

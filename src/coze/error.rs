@@ -1,9 +1,12 @@
 //! What can go wrong between cozegen and the Coze API: the token, the base URL or an ID refused
 //! before anything is sent; a transport failure, an HTTP error or an error envelope; a run that
-//! may have started. Every text in here that came from the server or the HTTP client is
-//! scrubbed of the token and escaped.
+//! may have started. Every text in here that came from outside (the server, the HTTP client,
+//! an argument quoted back) is a [`ServerText`]: scrubbed of the token and escaped where it
+//! entered the client. A fetched document that does not load was read from a scrubbed body.
 
-use crate::source::error::{api_hint, logid_suffix};
+use crate::coze::ServerText;
+use crate::endpoints::Method;
+use crate::source::error::api_hint;
 
 /// Why a request to the Coze API failed, or what it answered instead of what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -27,9 +30,9 @@ pub enum Error {
     #[error("cannot use `{url}` as the Coze API base URL: {reason}")]
     InvalidBaseUrl {
         /// The base URL as given, with the token scrubbed, escaped and shortened.
-        url: String,
+        url: ServerText,
         /// What is wrong with it.
-        reason: String,
+        reason: &'static str,
     },
 
     /// Plain `http://` to a host that is not loopback, without `--allow-insecure-http`.
@@ -40,7 +43,7 @@ pub enum Error {
     )]
     InsecureHttp {
         /// The host the token would have gone to.
-        host: String,
+        host: ServerText,
     },
 
     /// The workflow ID is not a Coze workflow ID, so it is never put into a request.
@@ -50,7 +53,7 @@ pub enum Error {
     )]
     InvalidWorkflowId {
         /// The ID as given, escaped and shortened.
-        id: String,
+        id: ServerText,
         /// The most digits an ID has.
         max_len: usize,
     },
@@ -62,7 +65,7 @@ pub enum Error {
     )]
     InvalidWorkspaceId {
         /// The ID as given, escaped and shortened.
-        id: String,
+        id: ServerText,
         /// The most digits an ID has.
         max_len: usize,
     },
@@ -73,22 +76,24 @@ pub enum Error {
          such as v0.0.1 (1 to {max_len} characters, no spaces or control characters)"
     )]
     InvalidVersion {
-        /// The version as given, escaped and shortened.
-        version: String,
+        /// The version as given, quoted, escaped and shortened.
+        version: ServerText,
         /// The most characters a version name has.
         max_len: usize,
     },
 
     /// The request failed before a complete answer arrived: timeout, connection, TLS, a
     /// truncated body. `attempts` counts the requests made, retries included.
-    #[error("GET {url}: {message}{}", attempts_suffix(*.attempts))]
+    #[error("{method} {url}: {message}{}", attempts_suffix(*.attempts))]
     Fetch {
+        /// The request's method.
+        method: Method,
         /// The request URL, with the token scrubbed, escaped and shortened.
-        url: String,
+        url: ServerText,
         /// What kind of failure it was, for callers that retry or report differently.
         failure: FetchFailure,
         /// The HTTP client's description, with the token scrubbed.
-        message: String,
+        message: ServerText,
         /// The requests made, retries included.
         attempts: u32,
     },
@@ -96,26 +101,28 @@ pub enum Error {
     /// The Coze API answered with an HTTP error status. `code`, `msg` and `logid` come from
     /// the body's Coze envelope; a body without one is quoted in `msg`.
     #[error(
-        "GET {url}: HTTP {status}{}{}{}{}{}",
+        "{method} {url}: HTTP {status}{}{}{}{}{}",
         reason_suffix(.reason),
         code_msg_suffix(.code, .msg),
         logid_suffix(.logid),
         attempts_suffix(*.attempts),
-        api_hint(Some(*.status), .code.as_deref())
+        api_hint(Some(*.status), .code.as_ref().map(ServerText::as_str))
     )]
     HttpStatus {
+        /// The request's method.
+        method: Method,
         /// The request URL, with the token scrubbed, escaped and shortened.
-        url: String,
+        url: ServerText,
         /// The HTTP status code.
         status: u16,
         /// The status's standard reason phrase (`Not Found`), or empty.
         reason: &'static str,
         /// The envelope's `code`, when the body has one.
-        code: Option<String>,
+        code: Option<ServerText>,
         /// The envelope's `msg`, or an excerpt of a body without an envelope.
-        msg: Option<String>,
+        msg: Option<ServerText>,
         /// The envelope's `detail.logid`, when there is one.
-        logid: Option<String>,
+        logid: Option<ServerText>,
         /// The requests made, retries included.
         attempts: u32,
     },
@@ -123,56 +130,66 @@ pub enum Error {
     /// The API base URL answered with a redirect, which cozegen does not follow (the token
     /// would go along to wherever it points).
     #[error(
-        "GET {url}: HTTP {status} redirect to `{location}`: cozegen does not follow redirects; \
-         set --base-url (or COZE_API_BASE) to the address the API is really served from"
+        "{method} {url}: HTTP {status} redirect to `{location}`: cozegen does not follow \
+         redirects; set --base-url (or COZE_API_BASE) to the address the API is really served \
+         from"
     )]
     Redirect {
+        /// The request's method.
+        method: Method,
         /// The request URL, with the token scrubbed, escaped and shortened.
-        url: String,
+        url: ServerText,
         /// The redirect status (301, 302, 307, ...).
         status: u16,
         /// The `Location` header, scrubbed and escaped, or `(no Location header)`.
-        location: String,
+        location: ServerText,
     },
 
     /// A successful answer that carries the caller's own token: a genuine Coze answer never
     /// does, and using it would copy the token into generated files and messages.
     #[error(
-        "GET {url}: the answer contains the access token that was sent with the request; a \
-         genuine Coze API answer never does, so it is not used (check --base-url or \
+        "{method} {url}: the answer contains the access token that was sent with the request; \
+         a genuine Coze API answer never does, so it is not used (check --base-url or \
          COZE_API_BASE: is it really the Coze API?)"
     )]
     TokenEchoed {
+        /// The request's method.
+        method: Method,
         /// The request URL, with the token scrubbed, escaped and shortened.
-        url: String,
+        url: ServerText,
     },
 
     /// The response is larger than the configured cap.
     #[error(
-        "GET {url}: the response is larger than {} ({limit} bytes), the most cozegen accepts",
+        "{method} {url}: the response is larger than {} ({limit} bytes), the most cozegen \
+         accepts",
         human_bytes(*.limit)
     )]
     ResponseTooLarge {
+        /// The request's method.
+        method: Method,
         /// The request URL, with the token scrubbed, escaped and shortened.
-        url: String,
+        url: ServerText,
         /// The most bytes accepted.
         limit: u64,
     },
 
     /// A successful HTTP status with a body that is not a JSON object.
     #[error(
-        "GET {url}: the response is not JSON (HTTP {status}, Content-Type: {content_type}): \
-         `{excerpt}`; is the base URL a Coze API?"
+        "{method} {url}: the response is not JSON (HTTP {status}, Content-Type: \
+         {content_type}): `{excerpt}`; is the base URL a Coze API?"
     )]
     NotJson {
+        /// The request's method.
+        method: Method,
         /// The request URL, with the token scrubbed, escaped and shortened.
-        url: String,
+        url: ServerText,
         /// The HTTP status code.
         status: u16,
         /// The `Content-Type` header, or `none`.
-        content_type: String,
+        content_type: ServerText,
         /// The start of the body, scrubbed and escaped.
-        excerpt: String,
+        excerpt: ServerText,
     },
 
     /// The response envelope carries a non-zero `code`.
@@ -183,11 +200,11 @@ pub enum Error {
     )]
     Api {
         /// The envelope's `code`, as text.
-        code: String,
+        code: ServerText,
         /// The envelope's `msg`, escaped and shortened.
-        msg: String,
+        msg: ServerText,
         /// The `detail.logid` Coze support asks for, when the envelope has one.
-        logid: Option<String>,
+        logid: Option<ServerText>,
     },
 
     /// A run (or resume) request that Coze did not start: it could not be sent, or Coze
@@ -196,9 +213,9 @@ pub enum Error {
     #[error("POST {url}: {message}{}", attempts_suffix(*.attempts))]
     RunRequest {
         /// The request URL, with the token scrubbed.
-        url: String,
+        url: ServerText,
         /// What went wrong, scrubbed.
-        message: String,
+        message: ServerText,
         /// How many requests were made.
         attempts: u32,
     },
@@ -221,11 +238,11 @@ pub enum Error {
     )]
     RunUnconfirmed {
         /// The request URL, with the token scrubbed.
-        url: String,
+        url: ServerText,
         /// What went wrong, scrubbed.
-        message: String,
+        message: ServerText,
         /// The run's execute id, when Coze sent it before the answer broke off.
-        execute_id: Option<String>,
+        execute_id: Option<ServerText>,
     },
 
     /// The version list of a workflow was read to its end without the version asked for.
@@ -246,10 +263,10 @@ pub enum Error {
     VersionNotFound {
         /// The workflow whose versions were listed.
         workflow_id: String,
-        /// The version asked for.
-        version: String,
+        /// The version asked for, quoted and escaped.
+        version: ServerText,
         /// The first published versions seen, quoted and escaped.
-        available: Vec<String>,
+        available: Vec<ServerText>,
         /// How many published versions the workflow has.
         total: usize,
     },
@@ -261,7 +278,7 @@ pub enum Error {
         /// The workflow whose versions were listed.
         workflow_id: String,
         /// What went wrong with the paging.
-        reason: String,
+        reason: ServerText,
     },
 
     /// The workspace list endpoint is not there (HTTP 404 without a Coze error).
@@ -273,7 +290,7 @@ pub enum Error {
     )]
     NoWorkflowList {
         /// The list request's URL, with the token scrubbed.
-        url: String,
+        url: ServerText,
     },
 
     /// The workspace lists more workflows (or pages) than cozegen reads.
@@ -284,7 +301,8 @@ pub enum Error {
     },
 
     /// A fetched document that does not read as a workflow (an error envelope in a 200 answer,
-    /// JSON that is not a WorkflowInfo), with the token scrubbed from its texts.
+    /// JSON that is not a WorkflowInfo). It was read from the body with the token scrubbed out,
+    /// and named after the scrubbed URL, so none of its texts holds the token.
     #[error(transparent)]
     Document(crate::source::Error),
 }
@@ -317,7 +335,14 @@ fn attempts_suffix(attempts: u32) -> String {
     }
 }
 
-fn reason_suffix(reason: &str) -> String {
+pub(crate) fn logid_suffix(logid: &Option<ServerText>) -> String {
+    match logid {
+        Some(id) => format!(" (logid {id})"),
+        None => String::new(),
+    }
+}
+
+pub(crate) fn reason_suffix(reason: &str) -> String {
     if reason.is_empty() {
         String::new()
     } else {
@@ -325,16 +350,18 @@ fn reason_suffix(reason: &str) -> String {
     }
 }
 
-fn code_msg_suffix(code: &Option<String>, msg: &Option<String>) -> String {
+pub(crate) fn code_msg_suffix(code: &Option<ServerText>, msg: &Option<ServerText>) -> String {
     match (code, msg) {
-        (Some(code), Some(msg)) if !msg.is_empty() => format!(", Coze error {code}: {msg}"),
+        (Some(code), Some(msg)) if !msg.as_str().is_empty() => {
+            format!(", Coze error {code}: {msg}")
+        }
         (Some(code), _) => format!(", Coze error {code}"),
-        (None, Some(msg)) if !msg.is_empty() => format!(": {msg}"),
+        (None, Some(msg)) if !msg.as_str().is_empty() => format!(": {msg}"),
         (None, _) => String::new(),
     }
 }
 
-fn human_bytes(bytes: u64) -> String {
+pub(crate) fn human_bytes(bytes: u64) -> String {
     if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else if bytes >= 1 << 10 && bytes.is_multiple_of(1 << 10) {

@@ -7,12 +7,15 @@
 //! parameters, not with the square of their depth. Paths are not written; each object and array
 //! says where it is used (`parent`), which gives them.
 
+use crate::artifact::{Artifact, File, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::endpoints;
-use crate::ir::rules::FileValues;
-use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
-use crate::ir::{CONVERSATION_PARAM, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
-use crate::json::Writer;
+use crate::ir::rules::{
+    EMPTY_ARRAY_RULE, FileValues, INTEGER_FORM, INTEGER_MAX, INTEGER_MIN, NULL_RULE, NUMBER_RULE,
+    TIME_PATTERN,
+};
+use crate::ir::{CONVERSATION_PARAM, Lang, MESSAGE_PARAM, Parent, Platform, Type, Types, Workflow};
+use crate::json::{Builder, Sink, Writer};
 use askama::Template;
 
 /// The version of the IR JSON format; bumped on any incompatible change.
@@ -24,24 +27,22 @@ struct IrView {
     ir: String,
 }
 
-/// The IR as a JSON value (the same document `render` prints).
+/// The IR as a JSON value (the same document `render` prints), built level by level.
 pub fn to_value(workflow: &Workflow) -> Result<crate::json::Deep> {
-    write(workflow)
-        .parse::<crate::json::Deep>()
-        .map_err(|e| crate::emit::Error::Internal(format!("cannot read the IR back: {e}")))
+    let mut value = Builder::new();
+    write(workflow, &mut value);
+    Ok(crate::json::Deep::from(value.finish()))
 }
 
 /// The IR as pretty-printed JSON text, ending in a newline.
 pub fn render(workflow: &Workflow) -> Result<String> {
-    Ok(IrView {
-        ir: write(workflow),
-    }
-    .render()?)
-}
-
-fn write(workflow: &Workflow) -> String {
     let size = |t: &Types| t.objects.iter().map(|o| o.fields.len()).sum::<usize>();
     let mut w = Writer::pretty(1024 + (size(&workflow.input) + size(&workflow.output)) * 256);
+    write(workflow, &mut w);
+    Ok(IrView { ir: w.finish() }.render()?)
+}
+
+fn write(workflow: &Workflow, w: &mut impl Sink) {
     w.begin_object();
     w.key("cozegen_ir");
     w.integer(FORMAT_VERSION);
@@ -78,23 +79,25 @@ fn write(workflow: &Workflow) -> String {
         },
     );
     w.end_object();
-    call(&mut w, workflow);
-    rules(&mut w, workflow.input.files);
+    call(w, workflow);
+    rules(w, workflow.input.files);
     w.key("input");
-    types(&mut w, &workflow.input);
+    types(w, &workflow.input);
     w.key("output");
     w.begin_object();
-    w.entry_opt("terminate_plan", workflow.terminate_plan.as_deref());
+    w.entry_opt(
+        "terminate_plan",
+        workflow.terminate_plan.as_ref().map(|p| p.as_str()),
+    );
     w.entry_opt("content", workflow.content.as_deref());
     w.key("parameters");
-    types(&mut w, &workflow.output);
+    types(w, &workflow.output);
     w.end_object();
     w.end_object();
-    w.finish()
 }
 
 /// How a run is called: the endpoint, and for a chatflow where the user's message goes.
-fn call(w: &mut Writer, workflow: &Workflow) {
+fn call(w: &mut impl Sink, workflow: &Workflow) {
     w.key("call");
     w.begin_object();
     match &workflow.chat {
@@ -120,7 +123,7 @@ fn call(w: &mut Writer, workflow: &Workflow) {
             w.entry_str("role", "user");
             w.entry_str("content_type", "text");
             w.end_object();
-            w.entry_opt("app_id", chat.app_id.as_deref());
+            w.entry_opt("app_id", workflow.details.run_app_id.as_deref());
             w.key("conversation_parameter");
             if chat.conversation_param {
                 w.string(CONVERSATION_PARAM);
@@ -133,33 +136,24 @@ fn call(w: &mut Writer, workflow: &Workflow) {
 }
 
 /// The value rules every artifact follows (see the README's policy table).
-fn rules(w: &mut Writer, files: FileValues) {
+fn rules(w: &mut impl Sink, files: FileValues) {
     w.key("rules");
     w.begin_object();
     w.key("integer_minimum");
     w.integer(INTEGER_MIN);
     w.key("integer_maximum");
     w.integer(INTEGER_MAX);
-    w.entry_str(
-        "integer_form",
-        "an integer literal: no fraction, no exponent",
-    );
-    w.entry_str(
-        "number",
-        "any JSON number, read as the nearest 64-bit float",
-    );
+    w.entry_str("integer_form", INTEGER_FORM);
+    w.entry_str("number", NUMBER_RULE);
     w.entry_str("time_pattern", TIME_PATTERN);
     w.entry_str("file_pattern", files.pattern());
-    w.entry_str(
-        "null",
-        "a value only of `any`; an optional parameter is left out instead",
-    );
-    w.entry_str("empty_array", "valid, also for a required parameter");
+    w.entry_str("null", NULL_RULE);
+    w.entry_str("empty_array", EMPTY_ARRAY_RULE);
     w.end_object();
 }
 
 /// A node's tables: `objects` (the parameter map first) and `arrays`.
-fn types(w: &mut Writer, types: &Types) {
+fn types(w: &mut impl Sink, types: &Types) {
     w.begin_object();
     w.key("objects");
     w.begin_array();
@@ -177,7 +171,8 @@ fn types(w: &mut Writer, types: &Types) {
         for field in &object.fields {
             w.begin_object();
             w.entry_str("name", &field.name);
-            w.entry_str("ident", &field.ident);
+            // The Rust identifier: the IR JSON's `ident` since its first version.
+            w.entry_str("ident", field.ident(Lang::Rust));
             w.key("required");
             w.bool(field.required);
             w.entry_opt("description", field.description.as_deref());
@@ -212,7 +207,7 @@ fn types(w: &mut Writer, types: &Types) {
 
 /// Where a table entry is used: `{"root": true}`, `{"object": 0, "field": 2}` or
 /// `{"array": 1}` (its elements).
-fn parent(w: &mut Writer, parent: Parent) {
+fn parent(w: &mut impl Sink, parent: Parent) {
     w.key("parent");
     w.begin_object();
     match parent {
@@ -236,7 +231,7 @@ fn parent(w: &mut Writer, parent: Parent) {
 
 /// A type: `kind`, then what the kind needs (`file_kind`; `object` or `array`, an index into
 /// the node's tables; `declared`).
-fn type_ref(w: &mut Writer, ty: &Type) {
+fn type_ref(w: &mut impl Sink, ty: &Type) {
     w.begin_object();
     let kind = match ty {
         Type::File(_) => "file",
@@ -258,4 +253,46 @@ fn type_ref(w: &mut Writer, ty: &Type) {
         _ => {}
     }
     w.end_object();
+}
+
+/// The IR as JSON: `cozegen ir`, `ir.json`.
+pub static ARTIFACT: IrJson = IrJson;
+
+/// The IR JSON artifact (see [`ARTIFACT`]).
+#[derive(Debug)]
+pub struct IrJson;
+
+impl Artifact for IrJson {
+    fn name(&self) -> &'static str {
+        "ir"
+    }
+
+    fn about(&self) -> &'static str {
+        "The normalized intermediate representation as JSON, for custom generators"
+    }
+
+    fn feature(&self) -> &'static str {
+        "ir-json"
+    }
+
+    fn files(&self) -> &'static [File] {
+        // The whole workflow, both nodes.
+        &[File {
+            name: "ir.json",
+            node: crate::ir::Node::Input,
+        }]
+    }
+
+    fn settings(&self) -> &'static [Setting] {
+        &[]
+    }
+
+    fn render(
+        &self,
+        workflow: &Workflow,
+        _node: crate::ir::Node,
+        _settings: &Settings,
+    ) -> Result<Rendered> {
+        render(workflow).map(Rendered::from)
+    }
 }

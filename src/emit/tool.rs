@@ -1,9 +1,9 @@
 //! Tool definitions for agents: one tool per workflow, for OpenAI function calling, Anthropic
 //! tool use, or the Model Context Protocol, each with the start node as its parameter schema.
 //!
-//! The schemas are the JSON Schema artifact ([`crate::emit::json_schema`]) transformed into the
-//! subset each vendor takes, so every rule (integer bounds, `time` and file patterns, closed
-//! objects) is the one every other artifact renders:
+//! The schemas are written by the JSON Schema artifact's walker over the IR
+//! ([`crate::emit::json_schema`]) in each vendor's [`Profile`], so every rule (integer bounds,
+//! `time` and file patterns, closed objects) is the one every other artifact renders:
 //!
 //! - **MCP** (`{name, title, description, inputSchema, outputSchema?}`) and **Anthropic**
 //!   (`{name, description, input_schema}`) take the schema as it is, less `$schema` and
@@ -18,15 +18,15 @@
 //!   cannot express (an `any` or property-less `object` parameter, an open object, more than
 //!   [`OPENAI_MAX_DEPTH`] levels, [`OPENAI_MAX_PROPERTIES`] properties or
 //!   [`OPENAI_MAX_NAME_CHARS`] characters of property names) gets `strict: false` and a
-//!   warning saying why, never a strict definition the API would refuse.
+//!   warning saying why, never a strict definition the API would refuse. Whether a document
+//!   fits is read from the IR's tables, before anything is written.
 //!
 //! Tool names match `^[a-zA-Z0-9_-]{1,64}$` for every vendor ([`tool_name`]); descriptions are
 //! capped per vendor ([`Format::description_cap`]).
 
 use crate::emit::Result;
-use crate::emit::json_schema::{self, Draft, SchemaOptions};
-use crate::ir::Node;
-use crate::ir::Workflow;
+use crate::emit::json_schema::{self, Profile, Walk, cut};
+use crate::ir::{MESSAGE_PARAM, Node, Parent, Type, Types, Workflow};
 use crate::json::Writer;
 use crate::warning::Warning;
 use askama::Template;
@@ -205,45 +205,8 @@ pub fn tool_names(workflows: &[(Option<&str>, Option<&str>)]) -> Vec<String> {
 /// returns variables rather than its content template, and declares at least one.
 pub fn returns_variables(workflow: &Workflow) -> bool {
     workflow.chat.is_none()
-        && workflow.terminate_plan.as_deref() != Some("use_answer_content")
+        && !workflow.output_is_text()
         && !workflow.output.root().fields.is_empty()
-}
-
-/// A chatflow's tool takes the user's message as its first argument, `USER_INPUT` (the name
-/// the chatflow reads it under, which the IR keeps out of its parameters, so it is never one
-/// of them), required; `cozegen mcp` refuses an empty one and sends it in
-/// `additional_messages`. (No `minLength`: OpenAI's strict mode refuses the keyword.)
-fn with_message(schema: &mut Value, chat: &crate::ir::Chat) {
-    use crate::ir::MESSAGE_PARAM;
-    let Value::Object(root) = schema else {
-        return;
-    };
-    let description = chat
-        .message_description
-        .clone()
-        .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| "The user's message to the chatflow.".to_owned());
-    let mut properties = Map::new();
-    properties.insert(
-        MESSAGE_PARAM.to_owned(),
-        serde_json::json!({"type": "string", "description": description}),
-    );
-    // In place, so the root's keys keep the schema's order.
-    match root.get_mut("properties") {
-        Some(Value::Object(rest)) => {
-            properties.extend(std::mem::take(rest));
-            *rest = properties;
-        }
-        _ => {
-            root.insert("properties".to_owned(), Value::Object(properties));
-        }
-    }
-    match root.get_mut("required") {
-        Some(Value::Array(rest)) => rest.insert(0, Value::from(MESSAGE_PARAM)),
-        _ => {
-            root.insert("required".to_owned(), Value::from(vec![MESSAGE_PARAM]));
-        }
-    }
 }
 
 /// One tool per workflow, named uniquely in the order given, with the warnings (OpenAI
@@ -269,25 +232,6 @@ pub fn tool(
     format: Format,
     warnings: &mut Vec<Warning>,
 ) -> Result<Tool> {
-    // The schemas are rewritten recursively, a level of recursion per level of their JSON: two
-    // for each level of parameters (an object and its `properties`).
-    let depth = 2 * workflow.input.depth.max(workflow.output.depth) + 8;
-    let at = format!("tool {name}");
-    crate::json::with_stack(depth, || build_tool(workflow, name, format, warnings)).unwrap_or_else(
-        |e| {
-            Err(crate::emit::Error::Internal(format!(
-                "{at}: cannot start a thread with the stack for {depth} levels: {e}"
-            )))
-        },
-    )
-}
-
-fn build_tool(
-    workflow: &Workflow,
-    name: String,
-    format: Format,
-    warnings: &mut Vec<Warning>,
-) -> Result<Tool> {
     let cap = format.description_cap();
     let description = match workflow.details.description.as_deref().map(str::trim) {
         Some(d) if !d.is_empty() => cut(d, cap),
@@ -300,14 +244,10 @@ fn build_tool(
             cap,
         ),
     };
-    let mut input = node_schema(workflow, Node::Input)?;
-    if let Some(chat) = &workflow.chat {
-        with_message(&mut input, chat);
-    }
-    let (input_schema, strict) = if format.openai() {
-        match openai_strict(&input, cap) {
-            Ok(schema) => (schema, Some(true)),
-            Err(reason) => {
+    let (profile, strict) = if format.openai() {
+        match strict_blocker(workflow) {
+            None => (Profile::OpenAiStrict { cap }, Some(true)),
+            Some(reason) => {
                 warnings.push(Warning {
                     path: format!("tool {name}"),
                     message: format!(
@@ -315,19 +255,25 @@ fn build_tool(
                          {reason}); the definition has `strict: false`"
                     ),
                 });
-                (openai_loose(&input, cap), Some(false))
+                (Profile::OpenAi { cap }, Some(false))
             }
         }
     } else {
-        (capped(&input, cap), None)
+        (Profile::Tool { cap }, None)
     };
-    crate::json::drop_value(input);
+    let schema = |node, profile| {
+        let walk = Walk {
+            node,
+            profile,
+            coze_keywords: false,
+            message: true,
+        };
+        json_schema::value(workflow, &walk)
+    };
+    let input_schema = schema(Node::Input, profile);
     let output_schema = match format {
         Format::Mcp if returns_variables(workflow) => {
-            let output = node_schema(workflow, Node::Output)?;
-            let schema = capped(&output, cap);
-            crate::json::drop_value(output);
-            Some(schema)
+            Some(schema(Node::Output, Profile::Tool { cap }))
         }
         _ => None,
     };
@@ -365,214 +311,72 @@ pub fn render(workflows: &[&Workflow], format: Format) -> Result<(String, Vec<Wa
     Ok((text, warnings))
 }
 
-/// The node's JSON Schema (draft 2020-12) as a value, without `$schema` and `title`.
-fn node_schema(workflow: &Workflow, node: Node) -> Result<Value> {
-    let options = SchemaOptions {
-        draft: Draft::Draft2020_12,
-        node,
-        coze_keywords: false,
-    };
-    let mut value = json_schema::value(workflow, &options)?;
-    if let Value::Object(root) = &mut value {
-        root.shift_remove("$schema");
-        root.shift_remove("title");
-        root.shift_remove("description");
-    }
-    Ok(value)
-}
-
-/// `text` cut to `max` characters, ending in `…` when cut.
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max.saturating_sub(1)) {
-        Some((at, _)) if text[at..].chars().nth(1).is_some() => format!("{}…", &text[..at]),
-        _ => text.to_owned(),
-    }
-}
-
-/// A copy of `schema` with every `description` capped.
-fn capped(schema: &Value, cap: usize) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let v = match (k.as_str(), v) {
-                        ("description", Value::String(s)) => Value::String(cut(s, cap)),
-                        // `properties` is a map of names, not a schema.
-                        ("properties", Value::Object(props)) => Value::Object(
-                            props
-                                .iter()
-                                .map(|(name, s)| (name.clone(), capped(s, cap)))
-                                .collect(),
-                        ),
-                        ("items", s) => capped(s, cap),
-                        _ => v.clone(),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// Strict-mode bookkeeping over one schema.
-struct Strict {
-    cap: usize,
-    properties: usize,
-    name_chars: usize,
-    /// Why the schema cannot be strict, once known.
-    reason: Option<String>,
-}
-
-/// The OpenAI strict form of `schema`, or why there is none.
-fn openai_strict(schema: &Value, cap: usize) -> std::result::Result<Value, String> {
-    let mut s = Strict {
-        cap,
-        properties: 0,
-        name_chars: 0,
-        reason: None,
-    };
-    let out = s.schema(schema, "parameters", 1, true);
-    if s.reason.is_none() && s.properties > OPENAI_MAX_PROPERTIES {
-        s.reason = Some(format!(
-            "{} properties, more than the {OPENAI_MAX_PROPERTIES} strict mode allows",
-            s.properties
-        ));
-    }
-    if s.reason.is_none() && s.name_chars > OPENAI_MAX_NAME_CHARS {
-        s.reason = Some(format!(
-            "{} characters of property names, more than the {OPENAI_MAX_NAME_CHARS} strict mode \
-             allows",
-            s.name_chars
-        ));
-    }
-    match s.reason {
-        None => Ok(out),
-        Some(reason) => {
-            crate::json::drop_value(out);
-            Err(reason)
+/// Why OpenAI strict mode cannot express the start node's parameters, read from the IR: the
+/// first parameter (in document order, each before what is inside it) that holds any value, an
+/// object without declared properties or an open object, or nests more than
+/// [`OPENAI_MAX_DEPTH`] levels (the root object is the first); then too many properties or
+/// characters of property names, a chatflow's message argument included. `None` when it fits.
+fn strict_blocker(workflow: &Workflow) -> Option<String> {
+    let types = &workflow.input;
+    let root = Type::Object(Types::ROOT);
+    // The types still to look at, with where they are used and their nesting (the root is 1).
+    let mut stack: Vec<(&Type, Parent, usize)> = vec![(&root, Parent::Root, 1)];
+    while let Some((ty, at, depth)) = stack.pop() {
+        let why = match ty {
+            Type::Any(_) => Some("any JSON value"),
+            Type::Map => Some("an object without declared properties"),
+            Type::Object(id) if !types.object(*id).closed => {
+                Some("an open object (built with open objects)")
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            return Some(format!("`{}` is {why}", strict_path(types, at)));
+        }
+        match ty {
+            Type::Object(_) | Type::Array(_) if depth > OPENAI_MAX_DEPTH => {
+                return Some(format!(
+                    "`{}` is nested {depth} levels deep, more than the {OPENAI_MAX_DEPTH} strict \
+                     mode allows",
+                    strict_path(types, at)
+                ));
+            }
+            Type::Object(id) => {
+                let fields = &types.object(*id).fields;
+                stack.extend(fields.iter().enumerate().rev().map(|(field, f)| {
+                    let at = Parent::Field { object: *id, field };
+                    (&f.ty, at, depth + 1)
+                }));
+            }
+            Type::Array(id) => stack.push((&types.array(*id).items, Parent::Items(*id), depth + 1)),
+            _ => {}
         }
     }
-}
-
-/// The OpenAI non-strict form of `schema`: the schema as it is, its `default` and `$comment`
-/// moved into the description like the strict form's.
-fn openai_loose(schema: &Value, cap: usize) -> Value {
-    let mut s = Strict {
-        cap,
-        properties: 0,
-        name_chars: 0,
-        reason: None,
-    };
-    s.schema(schema, "parameters", 1, false)
-}
-
-impl Strict {
-    /// One schema at nesting `depth` (objects and arrays counted), at `path` for messages.
-    fn schema(&mut self, schema: &Value, path: &str, depth: usize, strict: bool) -> Value {
-        {
-            let Value::Object(map) = schema else {
-                return schema.clone();
-            };
-            let mut out = Map::new();
-            let mut notes = Vec::new();
-            let ty = map.get("type").and_then(Value::as_str);
-            if strict && self.reason.is_none() {
-                let why = match ty {
-                    None => Some("any JSON value"),
-                    Some("object") if !map.contains_key("properties") => {
-                        Some("an object without declared properties")
-                    }
-                    Some("object")
-                        if map.get("additionalProperties") != Some(&Value::Bool(false)) =>
-                    {
-                        Some("an open object (built with open objects)")
-                    }
-                    _ => None,
-                };
-                if let Some(why) = why {
-                    self.reason = Some(format!("`{path}` is {why}"));
-                } else if matches!(ty, Some("object" | "array")) && depth > OPENAI_MAX_DEPTH {
-                    self.reason = Some(format!(
-                        "`{path}` is nested {depth} levels deep, more than the \
-                         {OPENAI_MAX_DEPTH} strict mode allows"
-                    ));
-                }
-            }
-            for (key, value) in map {
-                match key.as_str() {
-                    "$comment" => {
-                        if let Some(c) = value.as_str() {
-                            notes.push(c.to_owned());
-                        }
-                    }
-                    "default" => notes.push(format!("Default: {}", cut(&value.to_string(), 200))),
-                    "description" => {}
-                    "properties" => {
-                        let Value::Object(props) = value else {
-                            continue;
-                        };
-                        let required: HashSet<&str> = map
-                            .get("required")
-                            .and_then(Value::as_array)
-                            .map(|r| r.iter().filter_map(Value::as_str).collect())
-                            .unwrap_or_default();
-                        let mut new = Map::new();
-                        for (name, child) in props {
-                            self.properties += 1;
-                            self.name_chars += name.chars().count();
-                            let child_path = format!("{path}.{name}");
-                            let mut child = self.schema(child, &child_path, depth + 1, strict);
-                            if strict && !required.contains(name.as_str()) {
-                                nullable(&mut child);
-                            }
-                            new.insert(name.clone(), child);
-                        }
-                        out.insert(key.clone(), Value::Object(new));
-                        if strict {
-                            out.insert(
-                                "required".into(),
-                                Value::Array(props.keys().map(|k| k.clone().into()).collect()),
-                            );
-                        }
-                    }
-                    "required" if strict => {}
-                    "items" => {
-                        let child = self.schema(value, &format!("{path}[]"), depth + 1, strict);
-                        out.insert(key.clone(), child);
-                    }
-                    _ => {
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-            let description = map
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .into_iter()
-                .chain(notes)
-                .collect::<Vec<_>>()
-                .join("\n");
-            if !description.is_empty() {
-                // `description` first, as the emitter writes it.
-                let mut with = Map::new();
-                with.insert("description".into(), cut(&description, self.cap).into());
-                with.extend(out);
-                out = with;
-            }
-            Value::Object(out)
-        }
+    let message = workflow.chat.is_some();
+    let fields = types.objects.iter().flat_map(|o| &o.fields);
+    let properties =
+        usize::from(message) + types.objects.iter().map(|o| o.fields.len()).sum::<usize>();
+    if properties > OPENAI_MAX_PROPERTIES {
+        return Some(format!(
+            "{properties} properties, more than the {OPENAI_MAX_PROPERTIES} strict mode allows"
+        ));
     }
+    let message_chars = if message { MESSAGE_PARAM.len() } else { 0 };
+    let name_chars = message_chars + fields.map(|f| f.name.chars().count()).sum::<usize>();
+    if name_chars > OPENAI_MAX_NAME_CHARS {
+        return Some(format!(
+            "{name_chars} characters of property names, more than the {OPENAI_MAX_NAME_CHARS} \
+             strict mode allows"
+        ));
+    }
+    None
 }
 
-/// Makes a schema with a single `type` also admit `null`.
-fn nullable(schema: &mut Value) {
-    if let Some(ty) = schema.get_mut("type")
-        && let Value::String(name) = ty
-    {
-        *ty = Value::Array(vec![Value::String(std::mem::take(name)), "null".into()]);
-    }
+/// A place in the start node as strict-mode messages show it: `parameters.rows[].sku`, a name
+/// that is not a plain identifier quoted (`parameters["odd name"]`), so that no name from the
+/// document reaches the terminal raw.
+fn strict_path(types: &Types, at: Parent) -> String {
+    types.path(at).display_with("parameters")
 }
 
 #[cfg(test)]
@@ -609,12 +413,5 @@ mod tests {
         assert_eq!(names[..3], ["a", "a_2", "a_3"]);
         assert_eq!(names[4].len(), MAX_NAME_LEN);
         assert!(names[4].ends_with("_2"));
-    }
-
-    #[test]
-    fn cut_counts_characters() {
-        assert_eq!(cut("abc", 3), "abc");
-        assert_eq!(cut("abcd", 3), "ab…");
-        assert_eq!(cut("查询订单", 2), "查…");
     }
 }

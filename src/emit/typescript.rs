@@ -1,8 +1,9 @@
 //! TypeScript declarations of a node's parameters (`cozegen ts`).
 //!
 //! One `export interface` per object of the IR's table (the root first, then nested objects
-//! in document order), named like the Rust structs; optional parameters are `?:`; names that
-//! are not identifiers are quoted; descriptions, defaults and the value rules a TypeScript type
+//! in document order), named like the Rust structs; optional parameters are `?:`; each
+//! property's key is the IR's ([`Lang::TypeScript`]: the wire name, quoted where it is not an
+//! identifier); descriptions, defaults and the value rules a TypeScript type
 //! cannot state (integer range, `time` and file forms) become JSDoc, with `*/` neutralized so no
 //! text from the document can end a comment. With open objects, interfaces get an index
 //! signature for the extra keys the rules allow. A chatflow's start node also gets
@@ -15,11 +16,11 @@
 //! the document goes into them but the root's type name, the required variables' names (as
 //! string literals) and the id's digits.
 
+use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::ir::Node;
-use crate::ir::rules::{FileValues, INTEGER_MAX, INTEGER_MIN, TIME_FORM};
-use crate::ir::{Parent, Type, Types, Workflow};
-use crate::text::{is_plain, needs_escape, push_escaped, quote};
+use crate::ir::{Lang, Parent, Type, Types, Workflow};
+use crate::text::{needs_escape, push_escaped, quote};
 use askama::Template;
 
 /// Choices for the TypeScript artifact.
@@ -150,7 +151,7 @@ pub fn render(workflow: &Workflow, options: &TsOptions) -> Result<String> {
                     }
                     FieldView {
                         doc,
-                        key: key(&field.name),
+                        key: field.ident(Lang::TypeScript).to_owned(),
                         optional: !field.required,
                         ty: ts_type(types, &field.ty),
                     }
@@ -237,17 +238,11 @@ pub fn render(workflow: &Workflow, options: &TsOptions) -> Result<String> {
 
 /// A chatflow's chat request, `ChatMessage` and `ChatRequest` (the body of
 /// `POST /v1/workflows/chat`): the user's message goes in `additional_messages`, and the IR
-/// leaves `USER_INPUT` out of the parameters. None for a workflow, or when a generated
-/// interface already has one of the names.
+/// leaves `USER_INPUT` out of the parameters. None for a workflow. Both names are the
+/// emitter's helpers, which no generated type takes ([`crate::ir::names`]).
 fn chat_interfaces(workflow: &Workflow) -> Vec<InterfaceView> {
     const NAMES: [&str; 2] = ["ChatMessage", "ChatRequest"];
-    if workflow.chat.is_none()
-        || workflow
-            .input
-            .objects
-            .iter()
-            .any(|o| NAMES.contains(&o.type_name.as_str()))
-    {
+    if workflow.chat.is_none() {
         return Vec::new();
     }
     let field = |doc: &str, key: &str, optional: bool, ty: &str| FieldView {
@@ -334,7 +329,8 @@ fn ts_type(types: &Types, ty: &Type) -> String {
     out
 }
 
-/// What the TypeScript type cannot say by itself: the rule a value must follow.
+/// What the TypeScript type cannot say by itself: the rule a value must follow
+/// ([`crate::ir::rules::Rule::note`]), on one line.
 fn type_note(types: &Types, ty: &Type) -> Option<String> {
     let mut ty = ty;
     let mut elements = false;
@@ -342,46 +338,20 @@ fn type_note(types: &Types, ty: &Type) -> Option<String> {
         elements = true;
         ty = &types.array(*id).items;
     }
-    let note = match ty {
-        Type::Integer => format!(
-            "An integer from {INTEGER_MIN} to {INTEGER_MAX} (a JavaScript number is exact only \
-             up to 2^53)."
-        ),
-        Type::Time => {
-            format!("Coze `time`: text in `{TIME_FORM}` form, a real date and time.")
-        }
-        Type::File(kind) => match types.files {
-            FileValues::UrlOrFileId => format!(
-                "Coze file (`{}`): an http(s) URL, or the JSON text `{{\"file_id\":\"…\"}}` from \
-                 the upload endpoint.",
-                kind.coze_name()
-            ),
-            FileValues::UrlOnly => format!(
-                "Coze file (`{}`): an http(s) URL (Coze Studio resolves URLs only).",
-                kind.coze_name()
-            ),
-        },
-        Type::Any(Some(name)) => {
-            doc_lines(&format!("Coze type `{name}`, unknown to cozegen.")).join(" ")
-        }
+    let caveat = match ty {
+        // A TypeScript `number` cannot hold every integer of the rule.
+        Type::Integer => " (a JavaScript number is exact only up to 2^53)",
+        Type::Time | Type::File(_) | Type::Any(Some(_)) => "",
         _ => return None,
     };
+    let note = types.rule(ty).note()?.write(|code| format!("`{code}`"));
+    // A declared type name is the document's text: one clean line of JSDoc.
+    let note = format!("{}{caveat}.", doc_lines(&note).join(" "));
     Some(if elements {
         format!("Each element: {note}")
     } else {
         note
     })
-}
-
-/// A property key: bare when it is an identifier, otherwise a quoted string literal (cozegen's
-/// path quoting escapes exactly what a TypeScript string literal needs, and the invisible
-/// characters that could disguise a name).
-fn key(name: &str) -> String {
-    if is_plain(name) {
-        name.to_owned()
-    } else {
-        quote(name)
-    }
 }
 
 /// Text as JSDoc lines: split on every line break, control characters turned into spaces,
@@ -405,6 +375,58 @@ fn doc_lines(text: &str) -> Vec<String> {
         })
         .filter(|line| !line.is_empty())
         .collect()
+}
+
+/// The TypeScript artifact: `cozegen ts`, `input.ts` and `output.ts`.
+pub static ARTIFACT: TypeScript = TypeScript;
+
+/// The TypeScript artifact (see [`ARTIFACT`]).
+#[derive(Debug)]
+pub struct TypeScript;
+
+const NO_RUN_HELPERS: Setting = Setting::switch(
+    "no-run-helpers",
+    "Leave out the run helpers: `WORKFLOW_ID`, and `runRequest` (start node) or \
+     `parseOutput`, `parseRunAnswer` and `RunError` (end node)",
+);
+
+impl Artifact for TypeScript {
+    fn name(&self) -> &'static str {
+        "ts"
+    }
+
+    fn about(&self) -> &'static str {
+        "TypeScript declarations of the start node's parameters (or the end node's)"
+    }
+
+    fn feature(&self) -> &'static str {
+        "typescript"
+    }
+
+    fn files(&self) -> &'static [File] {
+        &[
+            File {
+                name: "input.ts",
+                node: Node::Input,
+            },
+            File {
+                name: "output.ts",
+                node: Node::Output,
+            },
+        ]
+    }
+
+    fn settings(&self) -> &'static [Setting] {
+        &[NODE, NO_RUN_HELPERS]
+    }
+
+    fn render(&self, workflow: &Workflow, node: Node, settings: &Settings) -> Result<Rendered> {
+        let options = TsOptions {
+            node,
+            run_helpers: !settings.switch(NO_RUN_HELPERS.name),
+        };
+        render(workflow, &options).map(Rendered::from)
+    }
 }
 
 #[cfg(test)]

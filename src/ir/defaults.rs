@@ -38,7 +38,11 @@ pub fn parse(raw: &Scalar, ty: &Type, types: &mut Types) -> Result<Option<ValueI
                 return match exact_integer(s.trim()) {
                     Some(Ok(i)) => Ok(Some(push(types, Literal::Integer(i)))),
                     Some(Err(e)) => Err(e),
-                    None => Err(format!("{} is not {}", shorten(s), rules::expected(ty))),
+                    None => Err(format!(
+                        "{} is not {}",
+                        shorten(s),
+                        types.rule(ty).expected()
+                    )),
                 };
             }
             Type::Any(_) => match s.parse::<Deep>() {
@@ -50,9 +54,9 @@ pub fn parse(raw: &Scalar, ty: &Type, types: &mut Types) -> Result<Option<ValueI
                 Ok(value) => value,
                 Err(_) => {
                     let expected = match ty {
-                        Type::Object(_) | Type::Map => "JSON object text",
-                        Type::Array(_) => "JSON array text",
-                        other => rules::expected(other),
+                        Type::Object(_) | Type::Map => "JSON object text".to_owned(),
+                        Type::Array(_) => "JSON array text".to_owned(),
+                        other => types.rule(other).expected().to_string(),
                     };
                     return Err(format!("{} is not {expected}", shorten(s)));
                 }
@@ -81,17 +85,16 @@ fn push(types: &mut Types, literal: Literal) -> ValueId {
 
 /// The rule of a text type, for a default given as text.
 fn check_text(s: &str, ty: &Type, files: rules::FileValues) -> Result<(), String> {
-    match ty {
-        Type::Time if !rules::is_time(s) => Err(format!(
-            "{} is not a time in Coze's `{}` form",
-            shorten(s),
-            rules::TIME_FORM
-        )),
-        Type::File(_) if !files.accepts(s) => {
-            Err(format!("{} is not {}", shorten(s), files.expected()))
-        }
-        _ => Ok(()),
+    let fits = match ty {
+        Type::Time => rules::is_time(s),
+        Type::File(_) => files.accepts(s),
+        _ => true,
+    };
+    if fits {
+        return Ok(());
     }
+    let expected = rules::Rule::of(ty, files).expected();
+    Err(format!("{} is not {expected}", shorten(s)))
 }
 
 /// Where a part of a default sits inside it, for messages: `element 1: property "a": …`.
@@ -265,7 +268,7 @@ fn conform(value: &Value, ty: &Type, types: &mut Types) -> Result<ValueId, Strin
                 return Err(describe(
                     &contexts,
                     task.context,
-                    format!("{shown} is not {}", rules::expected(ty)),
+                    format!("{shown} is not {}", rules::Rule::of(ty, files).expected()),
                 ));
             }
         };

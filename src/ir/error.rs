@@ -28,10 +28,12 @@ pub enum Error {
         limit: usize,
     },
 
-    /// A type name chosen by the caller (`--type-name`) is not a usable Rust type name.
+    /// A type name chosen by the caller (`--type-name`) is not one every language can use
+    /// ([`crate::ir::names::is_valid_type_name`]).
     #[error(
         "`{name}` cannot be used as a type name: it must be an ASCII UpperCamelCase identifier \
-         that does not shadow a std or serde name"
+         that is none of the names generated code keeps for itself (a Rust std or serde name, \
+         a TypeScript built-in, or a helper type such as `RunRequest` or `ChatMessage`)"
     )]
     InvalidTypeName {
         /// The name as given.

@@ -1,8 +1,10 @@
 //! The normalized, flat IR every emitter reads.
 //!
 //! [`build`] walks the wire model once and settles every decision: the type of each parameter,
-//! what its values may be ([`rules`]), its typed default ([`defaults`]), its identifiers
-//! ([`names`]). The result is flat: each node's object and array types sit in tables
+//! what its values may be and the words that say so, per platform ([`rules`]), its typed default
+//! ([`defaults`]), its names in every language cozegen writes ([`names`]), how the end node
+//! terminates ([`TerminatePlan`]) and whether the workflow is a chatflow ([`Chat`]). The result
+//! is flat: each node's object and array types sit in tables
 //! ([`Types`]), in output order, and refer to each other by id. Emitters loop over the tables
 //! instead of recursing, and a deep document costs its depth, not its depth squared: no field
 //! stores its path, which [`Types::path`] derives from the parents when it is needed.
@@ -22,7 +24,8 @@ use crate::limits::{MAX_DEPTH, MAX_ID_LEN, MAX_NAME_BYTES};
 pub use crate::model::Platform;
 use crate::model::{self, Scalar};
 use crate::text;
-use names::{FieldIdents, TypeNames};
+pub use names::Lang;
+use names::{FieldIdents, Idents, TypeNames};
 pub use path::{Path, Segment};
 use std::borrow::Cow;
 
@@ -63,9 +66,9 @@ pub struct Workflow {
     pub input: Types,
     /// The end node: the variables a run returns.
     pub output: Types,
-    /// How the end node terminates: `return_variables` or `use_answer_content`, as the API
-    /// sent it.
-    pub terminate_plan: Option<String>,
+    /// How the end node terminates: whether a run returns its variables or the text of its
+    /// answer template; `None` when the document does not say.
+    pub terminate_plan: Option<TerminatePlan>,
     /// The end node's answer template, for `use_answer_content`.
     pub content: Option<String>,
     /// Set for a chatflow: it is called through `POST /v1/workflows/chat`, the user's message
@@ -94,9 +97,6 @@ pub struct Chat {
     pub message_declared: bool,
     /// Whether the start node declares [`CONVERSATION_PARAM`] (then a run parameter).
     pub conversation_param: bool,
-    /// The app to chat in (`app_id` of the chat request): [`Details::run_app_id`]. Coze needs
-    /// an app or an agent (`bot_id`) for a chat, and a chatflow of an app needs its app.
-    pub app_id: Option<String>,
 }
 
 /// How cozegen knows a workflow is a chatflow.
@@ -129,9 +129,48 @@ impl Workflow {
 
 impl Workflow {
     /// Whether a run's `data` is the text of the end node's answer template
-    /// (`terminate_plan` `use_answer_content`) rather than JSON text holding its variables.
+    /// ([`TerminatePlan::UseAnswerContent`]) rather than JSON text holding its variables.
     pub fn output_is_text(&self) -> bool {
-        self.terminate_plan.as_deref() == Some("use_answer_content")
+        self.terminate_plan == Some(TerminatePlan::UseAnswerContent)
+    }
+}
+
+/// How the end node terminates (`terminate_plan`): what a run's `data` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TerminatePlan {
+    /// `return_variables`: `data` is JSON text holding the end node's variables.
+    ReturnVariables,
+    /// `use_answer_content`: `data` is the text of the end node's answer template
+    /// ([`Workflow::content`]), filled from its variables.
+    UseAnswerContent,
+    /// Any other plan, kept as the document spells it, to show; a run's `data` is then read as
+    /// the variables, as for [`TerminatePlan::ReturnVariables`].
+    Other(String),
+}
+
+impl TerminatePlan {
+    /// The plan of the wire text `plan`: only the exact names Coze sends are known plans.
+    pub fn from_wire(plan: String) -> TerminatePlan {
+        match plan.as_str() {
+            "return_variables" => TerminatePlan::ReturnVariables,
+            "use_answer_content" => TerminatePlan::UseAnswerContent,
+            _ => TerminatePlan::Other(plan),
+        }
+    }
+
+    /// The plan as the wire names it (an unknown plan as the document spells it).
+    pub fn as_str(&self) -> &str {
+        match self {
+            TerminatePlan::ReturnVariables => "return_variables",
+            TerminatePlan::UseAnswerContent => "use_answer_content",
+            TerminatePlan::Other(plan) => plan,
+        }
+    }
+}
+
+impl std::fmt::Display for TerminatePlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -208,10 +247,11 @@ pub struct Types {
 /// A set of named parameters: a node's parameter map or an object's properties.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object {
-    /// UpperCamelCase, unique within one generated module, shadowing no std name.
+    /// The type's name in every language: ASCII UpperCamelCase, unique within one generated
+    /// module, and none of any language's built-in or helper type names ([`names`]).
     pub type_name: String,
-    /// The name this object would have had, when another object or a std name took it first
-    /// (so emitters can say why the name has a suffix).
+    /// The name this object would have had, when another object or a reserved name took it
+    /// first (so emitters can say why the name has a suffix).
     pub wanted_name: Option<String>,
     /// In document order.
     pub fields: Vec<Field>,
@@ -220,9 +260,19 @@ pub struct Object {
     /// Whether keys other than the declared ones are refused: the value rule for unknown keys,
     /// decided once for every artifact (see [`BuildOptions::open_objects`]).
     pub closed: bool,
-    /// For an open object: the identifier of a field holding the keys it does not declare
-    /// (`extra`, suffixed when a declared field took it), for emitters that keep them.
-    pub extra_ident: Option<String>,
+    /// For an open object: the names of a field holding the keys it does not declare
+    /// ([`names::EXTRA_FIELD`], suffixed where a declared field took it), for the languages
+    /// that keep them in a field ([`Object::extra_ident`]).
+    pub extra_idents: Option<Idents>,
+}
+
+impl Object {
+    /// For an open object, the field `lang` keeps its undeclared keys in (Rust's flattened
+    /// map: `extra`, or `extra_2` where a declared field is `extra`).
+    pub fn extra_ident(&self, lang: Lang) -> Option<&str> {
+        let idents = self.extra_idents.as_ref()?;
+        Some(idents.get(lang).unwrap_or(names::EXTRA_FIELD))
+    }
 }
 
 /// One named parameter.
@@ -230,8 +280,8 @@ pub struct Object {
 pub struct Field {
     /// The wire name, exactly as the document spells it.
     pub name: String,
-    /// snake_case identifier, unique among its siblings and never a keyword.
-    pub ident: String,
+    /// How each language writes the field ([`Field::ident`]).
+    pub idents: Idents,
     /// Whether a run must give the parameter. `required` means present: a required string may
     /// be empty, a required array may have no elements.
     pub required: bool,
@@ -241,6 +291,15 @@ pub struct Field {
     pub ty: Type,
     /// Typed and checked against the rules of `ty`; `None` when absent, empty or dropped.
     pub default: Option<ValueId>,
+}
+
+impl Field {
+    /// How `lang` writes this field: Rust's snake_case identifier (unique among its siblings,
+    /// never a keyword), TypeScript's property key (the wire name, quoted where it is not an
+    /// identifier).
+    pub fn ident(&self, lang: Lang) -> &str {
+        self.idents.get(lang).unwrap_or(&self.name)
+    }
 }
 
 /// The element type of an array.
@@ -500,7 +559,7 @@ impl Types {
 
     /// Writes the typed value `id` as JSON, level by level (a compound default nests as deep as
     /// its type).
-    pub fn write_value(&self, id: ValueId, writer: &mut crate::json::Writer) {
+    pub fn write_value(&self, id: ValueId, writer: &mut impl crate::json::Sink) {
         enum Step<'a> {
             Value(ValueId),
             Key(&'a str),
@@ -554,7 +613,7 @@ impl Types {
                 fields: Vec::new(),
                 parent: Parent::Root,
                 closed: true,
-                extra_ident: None,
+                extra_idents: None,
             }],
             arrays: Vec::new(),
             values: Vec::new(),
@@ -594,13 +653,10 @@ pub fn build(
         "Input",
     )?;
     let input_params = info.input.as_ref().and_then(|n| n.parameters.as_ref());
-    let mut chat = chat(details.flow_mode.as_deref(), input_params);
+    let chat = chat(details.flow_mode.as_deref(), input_params);
     details.run_app_id = details.app_id.clone().filter(|id| {
         (1..=MAX_ID_LEN).contains(&id.len()) && id != "0" && id.bytes().all(|b| b.is_ascii_digit())
     });
-    if let Some(chat) = &mut chat {
-        chat.app_id = details.run_app_id.clone();
-    }
     let files = rules::FileValues::of(details.platform);
     let mut input_builder = Builder::new("input", input_name, options, files, &mut warnings);
     if chat.is_some() {
@@ -625,7 +681,9 @@ pub fn build(
             details,
             input,
             output,
-            terminate_plan: output_node.and_then(|n| text(n.terminate_plan.as_ref())),
+            terminate_plan: output_node
+                .and_then(|n| text(n.terminate_plan.as_ref()))
+                .map(TerminatePlan::from_wire),
             content: output_node.and_then(|n| text(n.content.as_ref())),
             chat,
         },
@@ -650,7 +708,6 @@ fn chat(flow_mode: Option<&str>, params: Option<&model::Params>) -> Option<Chat>
         message_description: message.and_then(|m| text(m.description.as_ref())),
         message_declared: message.is_some(),
         conversation_param: conversation.is_some(),
-        app_id: None,
     })
 }
 
@@ -716,7 +773,7 @@ enum Step<'a> {
 struct Pending<'a> {
     param: &'a model::Param,
     name: &'a str,
-    ident: String,
+    idents: Idents,
     ty: Type,
     /// Length of the builder's path at the field itself.
     path_len: usize,
@@ -808,8 +865,8 @@ impl<'w, 'o> Builder<'w, 'o> {
             let Some((name, param)) = frame.params.and_then(|p| p.0.get_index(frame.next)) else {
                 let mut done = stack.pop().expect("the frame just looked at");
                 if self.options.open_objects {
-                    let (ident, _) = done.idents.claim("extra", done.next + 1);
-                    self.types.objects[done.id.0].extra_ident = Some(ident);
+                    let idents = done.idents.claim(names::EXTRA_FIELD, done.next + 1);
+                    self.types.objects[done.id.0].extra_idents = Some(idents);
                 }
                 continue;
             };
@@ -828,8 +885,7 @@ impl<'w, 'o> Builder<'w, 'o> {
                     limit: MAX_NAME_BYTES,
                 });
             }
-            // A suffixed identifier needs no warning: it keeps its wire name through a rename.
-            let (ident, _) = frame.idents.claim(name, position);
+            let idents = frame.idents.claim(name, position);
             let at = Parent::Field {
                 object: id,
                 field: self.types.object(id).fields.len(),
@@ -842,7 +898,7 @@ impl<'w, 'o> Builder<'w, 'o> {
             let mut pending = Pending {
                 param,
                 name,
-                ident,
+                idents,
                 ty: Type::Any(None),
                 path_len,
             };
@@ -1021,7 +1077,7 @@ impl<'w, 'o> Builder<'w, 'o> {
             fields: Vec::new(),
             parent,
             closed: !self.options.open_objects,
-            extra_ident: None,
+            extra_idents: None,
         });
         id
     }
@@ -1032,7 +1088,7 @@ impl<'w, 'o> Builder<'w, 'o> {
         let Pending {
             param,
             name,
-            ident,
+            idents,
             ty,
             path_len,
         } = pending;
@@ -1042,7 +1098,7 @@ impl<'w, 'o> Builder<'w, 'o> {
         let required = self.required(param);
         let field = Field {
             name: name.to_owned(),
-            ident,
+            idents,
             required,
             description: text(param.description.as_ref()),
             ty,

@@ -1,18 +1,102 @@
 //! Every naming decision cozegen makes, in one place.
 //!
-//! Wire names are untrusted text. Emitters need identifiers: UpperCamelCase type names that are
-//! unique across a module and shadow nothing from the prelude or std, and snake_case field names
-//! that are unique within their struct. Names are claimed in document order (parents before
-//! children, fields in order), so the same document always gets the same names; a collision
-//! gets a numeric suffix and a warning, never a silent merge.
+//! Wire names are untrusted text; each language cozegen writes code in ([`Lang`]) needs names
+//! of its own. Names are claimed in document order (parents before children, fields in order),
+//! so the same document always gets the same names; a collision gets a numeric suffix, never a
+//! silent merge.
+//!
+//! - **Type names** are shared by every language: one ASCII UpperCamelCase name per object
+//!   ([`TypeNames`]), which takes none of any language's built-in names or the helper types its
+//!   emitter writes beside the generated ones ([`Lang::builtin_type_names`],
+//!   [`Lang::helper_type_names`]). Whoever uses the Rust structs and the TypeScript interfaces
+//!   of one workflow (or the IR JSON, or a language yet to come) finds each object under one
+//!   name, and no emitter has a collision to check.
+//! - **Field names** are each language's own ([`Idents`], claimed per object by
+//!   [`FieldIdents`]): Rust's snake_case identifier, mapped to the wire name by a rename where
+//!   they differ; TypeScript's property key, the wire name itself, quoted where it is not an
+//!   identifier.
+//!
+//! A new language is a variant of [`Lang`] and its arms here: its built-in and helper type
+//! names, and how it writes a field ([`FieldForm`]). The IR claims its names with every other
+//! language's, and no other emitter changes.
 
+use crate::text::{is_plain, quote};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{HashMap, HashSet};
 
-/// Names a generated module must never define: the prelude, common std and serde names, and
-/// the helper types the Rust and TypeScript emitters write next to the generated types.
-pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    // Rust prelude and std names a reader would expect to mean the std thing.
+/// A language cozegen writes code in: the artifacts that declare types and fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Rust (`cozegen rust`).
+    Rust,
+    /// TypeScript (`cozegen ts`).
+    TypeScript,
+}
+
+impl Lang {
+    /// How many languages there are: the size of an [`Idents`] table.
+    pub const COUNT: usize = 2;
+    /// Every language, in the order of an [`Idents`] table.
+    pub const ALL: [Lang; Lang::COUNT] = [Lang::Rust, Lang::TypeScript];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Type names of the language (and of the libraries its generated code uses) that a
+    /// reader expects to mean the built-in thing, or that the generated code itself refers to:
+    /// no generated type takes one.
+    pub fn builtin_type_names(self) -> &'static [&'static str] {
+        match self {
+            Lang::Rust => RUST_BUILTIN_TYPES,
+            Lang::TypeScript => TYPESCRIPT_BUILTIN_TYPES,
+        }
+    }
+
+    /// The helper types the language's emitter writes beside the generated types (value types,
+    /// run helpers, a chatflow's chat request), whether or not a module needs them: no
+    /// generated type takes one, so the emitters never check. A test holds every type the
+    /// templates declare to this list.
+    pub fn helper_type_names(self) -> &'static [&'static str] {
+        match self {
+            Lang::Rust => RUST_HELPER_TYPES,
+            Lang::TypeScript => TYPESCRIPT_HELPER_TYPES,
+        }
+    }
+
+    /// How the language writes a field's name.
+    pub fn field_form(self) -> FieldForm {
+        match self {
+            Lang::Rust => FieldForm::Identifier {
+                ident: field_ident,
+                separator: "_",
+            },
+            Lang::TypeScript => FieldForm::Key(typescript_key),
+        }
+    }
+}
+
+/// How a language writes a field's name.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldForm {
+    /// An identifier of the language's own, made from the wire name by `ident` (given the
+    /// field's 1-based position, for a name with nothing usable in it) and unique within its
+    /// type: a collision gets `separator` and a number. Generated code maps it to the wire
+    /// name where the two differ (Rust's `#[serde(rename)]`).
+    Identifier {
+        /// The identifier for a wire name at a position.
+        ident: fn(&str, usize) -> String,
+        /// What goes between an identifier and the number that makes it unique.
+        separator: &'static str,
+    },
+    /// The wire name itself, as a property key: `None` where it can stand as it is, else the
+    /// text to write instead (a string literal). Wire names are unique within their object, so
+    /// keys cannot collide.
+    Key(fn(&str) -> Option<String>),
+}
+
+/// Rust prelude, std, serde and serde_json names a reader would expect to mean the std thing.
+const RUST_BUILTIN_TYPES: &[&str] = &[
     "Option",
     "Some",
     "None",
@@ -67,7 +151,6 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Path",
     "PathBuf",
     "Self",
-    // serde and serde_json names used by generated code.
     "Serialize",
     "Deserialize",
     "Serializer",
@@ -76,21 +159,60 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Map",
     "Number",
     "JsonSchema",
-    // Helper types of the Rust emitter.
+];
+
+/// The Rust emitter's helper types (`templates/rust/`).
+const RUST_HELPER_TYPES: &[&str] = &[
+    // Value types that check Coze's rules, and their error.
     "CozeFile",
     "CozeTime",
     "CozeValueError",
-    "FileKind",
     "ObjectOnly",
-    // The run helpers of the Rust and TypeScript emitters.
+    // The run helpers.
     "RunAnswer",
     "RunError",
-    "RunOptions",
     "RunOutput",
     "RunParameters",
     "RunRequest",
     "RunUsage",
+    // A chatflow's chat request.
+    "ChatMessage",
+    "ChatParameters",
+    "ChatRequest",
+    // Written by earlier versions: a type that was named around it keeps its name.
+    "FileKind",
 ];
+
+/// TypeScript's global types and objects that generated code refers to or a reader would
+/// expect to mean the built-in thing (a module's own declaration would shadow them).
+const TYPESCRIPT_BUILTIN_TYPES: &[&str] = &[
+    "Array", "BigInt", "Boolean", "Date", "Error", "Function", "JSON", "Map", "Math", "Number",
+    "Object", "Partial", "Promise", "Readonly", "Record", "RegExp", "Required", "Set", "String",
+    "Symbol",
+];
+
+/// The TypeScript emitter's helper types (`templates/ts/module.ts` and the chat request).
+const TYPESCRIPT_HELPER_TYPES: &[&str] = &[
+    "RunAnswer",
+    "RunError",
+    "RunErrorKind",
+    "RunOptions",
+    "RunOutput",
+    "RunRequest",
+    "RunUsage",
+    "ChatMessage",
+    "ChatRequest",
+];
+
+/// Every name a generated type must not take: each language's built-in and helper type names.
+pub fn reserved_type_names() -> impl Iterator<Item = &'static str> {
+    Lang::ALL.into_iter().flat_map(|lang| {
+        lang.builtin_type_names()
+            .iter()
+            .chain(lang.helper_type_names())
+            .copied()
+    })
+}
 
 /// Rust keywords (strict, reserved and edition-2024) that cannot be field names as they are.
 /// A `match`, not a list search: it runs for every field of every document.
@@ -222,12 +344,13 @@ pub fn root_type_name(workflow_name: Option<&str>, suffix: &str) -> String {
     }
 }
 
-/// Whether `name` may be used as a type name the user chose (e.g. `--type-name`).
+/// Whether `name` may be used as a type name the user chose (e.g. `--type-name`): ASCII
+/// UpperCamelCase, and none of the [`reserved_type_names`].
 pub fn is_valid_type_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
         && chars.all(|c| c.is_ascii_alphanumeric())
-        && !RESERVED_TYPE_NAMES.contains(&name)
+        && !reserved_type_names().any(|reserved| reserved == name)
 }
 
 /// The candidate type name of an object reached from `parent` through the field `field`
@@ -257,7 +380,8 @@ pub fn item_type_name(root: &str, array: &str) -> String {
     }
 }
 
-/// Type names claimed so far in one generated module.
+/// Type names claimed so far in one generated module, in every language: the
+/// [`reserved_type_names`] are taken from the start.
 #[derive(Debug)]
 pub struct TypeNames {
     names: Claimed,
@@ -265,10 +389,7 @@ pub struct TypeNames {
 
 impl Default for TypeNames {
     fn default() -> Self {
-        let used = RESERVED_TYPE_NAMES
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
+        let used = reserved_type_names().map(str::to_owned).collect();
         TypeNames {
             names: Claimed {
                 used,
@@ -286,8 +407,9 @@ impl TypeNames {
     }
 }
 
-/// The snake_case identifier for a wire name: keywords get a trailing `_`, names that start with
-/// a digit get a `field_` prefix, and names with no usable characters become `field_{position}`.
+/// The Rust identifier for a wire name: snake_case; keywords get a trailing `_`, names that
+/// start with a digit get a `field_` prefix, and names with no usable characters become
+/// `field_{position}`.
 pub fn field_ident(name: &str, position: usize) -> String {
     if is_plain_snake(name) {
         return name.to_owned();
@@ -322,27 +444,67 @@ fn is_plain_snake(name: &str) -> bool {
     name.len() <= MAX_IDENT_LEN && is_snake_words(name) && !is_keyword(name)
 }
 
-/// Field identifiers claimed so far in one struct.
+/// A TypeScript property key: the wire name where it is an identifier, else a string literal
+/// (cozegen's path quoting escapes exactly what one needs, and the invisible characters that
+/// could disguise a name).
+fn typescript_key(name: &str) -> Option<String> {
+    (!is_plain(name)).then(|| quote(name))
+}
+
+/// The base name of the field an open object keeps its undeclared keys in, in the languages
+/// that write one ([`FieldForm::Identifier`]: Rust's flattened map).
+pub const EXTRA_FIELD: &str = "extra";
+
+/// How each language writes one field (or an open object's [`EXTRA_FIELD`]): for each
+/// [`Lang`], `None` where that is the name as it is (most names, in most languages), so a
+/// large document costs no copies of its names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Idents([Option<Box<str>>; Lang::COUNT]);
+
+impl Idents {
+    /// How `lang` writes the field, when that is not its name as it is.
+    pub fn get(&self, lang: Lang) -> Option<&str> {
+        self.0[lang.index()].as_deref()
+    }
+}
+
+/// Field names claimed so far in one object, in every language.
 #[derive(Debug, Default)]
 pub struct FieldIdents {
-    names: Claimed,
+    /// The identifiers taken, for each language that writes identifiers of its own.
+    names: [Claimed; Lang::COUNT],
 }
 
 impl FieldIdents {
-    /// Room for a struct of `fields` fields, claimed without rehashing.
+    /// Room for an object of `fields` fields, claimed without rehashing.
     pub fn with_capacity(fields: usize) -> Self {
         FieldIdents {
-            names: Claimed {
-                used: HashSet::with_capacity(fields),
-                next_suffix: HashMap::new(),
-            },
+            names: Lang::ALL.map(|lang| match lang.field_form() {
+                FieldForm::Identifier { .. } => Claimed {
+                    used: HashSet::with_capacity(fields),
+                    next_suffix: HashMap::new(),
+                },
+                FieldForm::Key(_) => Claimed::default(),
+            }),
         }
     }
 
-    /// Claims the identifier for the field at `position` (1-based); returns it and whether it
-    /// collided with an earlier sibling and got a suffix.
-    pub fn claim(&mut self, name: &str, position: usize) -> (String, bool) {
-        claim(&mut self.names, field_ident(name, position), "_")
+    /// Claims the names of the field `name` at `position` (1-based) in every language. An
+    /// identifier that collides with an earlier sibling's gets a suffix, without a warning: the
+    /// generated code maps it to the wire name.
+    pub fn claim(&mut self, name: &str, position: usize) -> Idents {
+        let mut idents = Idents::default();
+        for lang in Lang::ALL {
+            idents.0[lang.index()] = match lang.field_form() {
+                FieldForm::Identifier { ident, separator } => {
+                    let names = &mut self.names[lang.index()];
+                    let (ident, _) = claim(names, ident(name, position), separator);
+                    (ident != name).then(|| ident.into_boxed_str())
+                }
+                FieldForm::Key(key) => key(name).map(String::into_boxed_str),
+            };
+        }
+        idents
     }
 }
 
@@ -421,18 +583,94 @@ mod tests {
     #[test]
     fn colliding_field_idents_get_suffixes_in_order() {
         let mut idents = FieldIdents::default();
+        let mut rust = |name: &str, position| {
+            idents
+                .claim(name, position)
+                .get(Lang::Rust)
+                .map(str::to_owned)
+        };
+        assert_eq!(rust("first_name", 1), None);
+        assert_eq!(rust("firstName", 2).as_deref(), Some("first_name_2"));
+        assert_eq!(rust("first-name", 3).as_deref(), Some("first_name_3"));
+    }
+
+    #[test]
+    fn each_language_writes_a_field_its_own_way() {
+        let mut idents = FieldIdents::default();
+        let odd = idents.claim("odd name", 1);
+        assert_eq!(odd.get(Lang::Rust), Some("odd_name"));
+        assert_eq!(odd.get(Lang::TypeScript), Some("\"odd name\""));
+        let plain = idents.claim("sku", 2);
         assert_eq!(
-            idents.claim("first_name", 1),
-            ("first_name".to_owned(), false)
+            (plain.get(Lang::Rust), plain.get(Lang::TypeScript)),
+            (None, None)
         );
-        assert_eq!(
-            idents.claim("firstName", 2),
-            ("first_name_2".to_owned(), true)
-        );
-        assert_eq!(
-            idents.claim("first-name", 3),
-            ("first_name_3".to_owned(), true)
-        );
+        let camel = idents.claim("firstName", 3);
+        assert_eq!(camel.get(Lang::Rust), Some("first_name"));
+        assert_eq!(camel.get(Lang::TypeScript), None);
+        let keyword = idents.claim("type", 4);
+        assert_eq!(keyword.get(Lang::Rust), Some("type_"));
+        assert_eq!(keyword.get(Lang::TypeScript), None);
+    }
+
+    /// Every type the templates declare beside the generated ones is a helper of its
+    /// language, so no generated type can take its name.
+    #[test]
+    fn every_helper_type_of_the_templates_is_reserved() {
+        let declared = |text: &str, keywords: &[&str]| -> Vec<String> {
+            let mut names = Vec::new();
+            // Module-level items only: an item inside a function or an impl is its own.
+            for line in text.lines().filter(|l| !l.starts_with(char::is_whitespace)) {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                for pair in words.windows(2) {
+                    if keywords.contains(&pair[0]) {
+                        let name: String = pair[1]
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        if name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_')
+                        {
+                            names.push(name);
+                        }
+                    }
+                }
+            }
+            names
+        };
+        let rust = [
+            include_str!("../../templates/rust/chat.rs"),
+            include_str!("../../templates/rust/coze_file.rs"),
+            include_str!("../../templates/rust/coze_time.rs"),
+            include_str!("../../templates/rust/coze_value_error.rs"),
+            include_str!("../../templates/rust/object_only.rs"),
+            include_str!("../../templates/rust/run_answer.rs"),
+            include_str!("../../templates/rust/run_request.rs"),
+        ];
+        let mut found = 0;
+        for text in rust {
+            for name in declared(text, &["struct", "enum", "type", "trait"]) {
+                found += 1;
+                assert!(
+                    Lang::Rust.helper_type_names().contains(&name.as_str()),
+                    "Rust helper `{name}` is not reserved"
+                );
+            }
+        }
+        assert!(found >= 9, "{found} Rust helpers found");
+        let ts = [include_str!("../../templates/ts/module.ts")];
+        let mut found = 0;
+        for text in ts {
+            for name in declared(text, &["interface", "type", "class", "enum"]) {
+                found += 1;
+                assert!(
+                    Lang::TypeScript
+                        .helper_type_names()
+                        .contains(&name.as_str()),
+                    "TypeScript helper `{name}` is not reserved"
+                );
+            }
+        }
+        assert!(found >= 7, "{found} TypeScript helpers found");
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! them from the same constants, and the conformance suite holds every artifact to the same
 //! verdict on the same instances. The README's policy table is this module in prose.
 //!
+//! Where an artifact states a rule in words (a `$comment`, a Rust doc line, JSDoc, a message of
+//! `validate`, of a dropped default or of the generated `CozeTime` and `CozeFile`), the words
+//! are [`Rule`]'s, for the platform the document came from ([`FileValues`]): an artifact wraps
+//! them in its own syntax (code spans, a JSDoc line) and restates nothing.
+//!
 //! | type | a value is |
 //! | --- | --- |
 //! | `string` | any JSON string, `""` included |
@@ -25,6 +30,7 @@
 use super::{ObjectId, Type, Types};
 use crate::text::{is_plain, printable, quote};
 use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -94,16 +100,6 @@ impl FileValues {
         match self {
             FileValues::UrlOrFileId => is_file_value(s),
             FileValues::UrlOnly => is_file_url(s),
-        }
-    }
-
-    /// What a file value is, for messages and documentation.
-    pub fn expected(self) -> &'static str {
-        match self {
-            FileValues::UrlOrFileId => {
-                "a file: an http(s) URL or the JSON text {\"file_id\":\"…\"}"
-            }
-            FileValues::UrlOnly => "a file URL: an http(s) URL (Coze Studio resolves URLs only)",
         }
     }
 }
@@ -185,6 +181,197 @@ pub fn is_file_value(s: &str) -> bool {
             .strip_prefix('"')
             .is_some_and(|rest| rest.trim_start_matches(ws) == "}")
 }
+
+/// A piece of the words that state a rule: text, or code (a format, a JSON text, a name from
+/// the document) that each artifact shows as code in its own syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Words as they are.
+    Text(Cow<'a, str>),
+    /// Code: a code span in documentation, backticks in a message.
+    Code(Cow<'a, str>),
+}
+
+/// Words that state a rule, in pieces ([`Piece`]). Every artifact that states a rule writes
+/// these words (a `$comment`, a doc comment, JSDoc, a message, the generated code's own
+/// messages), wrapping the code in its own syntax and adding nothing about the rule itself.
+/// `Display` writes code in backticks, as messages and `$comment`s show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Words<'a>(Vec<Piece<'a>>);
+
+impl<'a> Words<'a> {
+    /// The pieces, in order.
+    pub fn pieces(&self) -> &[Piece<'a>] {
+        &self.0
+    }
+
+    /// The words as text, each piece of code written by `code` (a Rust code span, say).
+    pub fn write(&self, mut code: impl FnMut(&str) -> String) -> String {
+        let mut out = String::new();
+        for piece in &self.0 {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Code(text) => out.push_str(&code(text)),
+            }
+        }
+        out
+    }
+
+    fn text(mut self, text: impl Into<Cow<'a, str>>) -> Self {
+        self.0.push(Piece::Text(text.into()));
+        self
+    }
+
+    fn code(mut self, code: impl Into<Cow<'a, str>>) -> Self {
+        self.0.push(Piece::Code(code.into()));
+        self
+    }
+
+    fn then(mut self, more: Words<'a>) -> Self {
+        self.0.extend(more.0);
+        self
+    }
+}
+
+impl fmt::Display for Words<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for piece in &self.0 {
+            match piece {
+                Piece::Text(text) => f.write_str(text)?,
+                Piece::Code(text) => write!(f, "`{text}`")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a valid value of one type is, in words, for the platform the document came from: the
+/// one description of each rule that every artifact states it with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule<'a> {
+    /// The Coze type, as documentation names it: "Coze type `time`", "Coze file type `image`".
+    pub coze_type: Words<'a>,
+    /// What a value is called in messages: "a Coze time", "an integer".
+    pub noun: Words<'a>,
+    /// What makes a value valid beyond its JSON type, where its type alone does not say it:
+    /// "text in `yyyy-MM-dd HH:mm:ss` form, a real date and time".
+    pub clause: Option<Words<'a>>,
+    /// The finer points of the clause, for the documentation of a type that checks them
+    /// (the Rust `CozeTime` and `CozeFile`).
+    pub fine_print: Option<&'static str>,
+    /// Whether messages state the clause ([`Rule::expected`]): for text whose form is the rule
+    /// (`time` and file values); an integer's messages say what is wrong themselves.
+    in_messages: bool,
+}
+
+impl<'a> Rule<'a> {
+    /// The rule of `ty` where file values follow `files`.
+    pub fn of(ty: &'a Type, files: FileValues) -> Rule<'a> {
+        let coze = |name: &'static str| Words::default().text("Coze type ").code(name);
+        let noun = |noun: &'static str| Words::default().text(noun);
+        let (coze_type, noun, clause, fine_print) = match ty {
+            Type::String => (coze("string"), noun("a string"), None, None),
+            Type::Integer => (
+                coze("integer"),
+                noun("an integer"),
+                Some(noun("an integer from ").text(format!("{INTEGER_MIN} to {INTEGER_MAX}"))),
+                None,
+            ),
+            Type::Number => (coze("number"), noun("a number"), None, None),
+            Type::Boolean => (
+                coze("boolean"),
+                Words::default().code("true").text(" or ").code("false"),
+                None,
+                None,
+            ),
+            Type::Time => (
+                coze("time"),
+                noun("a Coze time"),
+                Some(
+                    noun("text in ")
+                        .code(TIME_FORM)
+                        .text(" form, a real date and time"),
+                ),
+                Some("a year from 0001, February 29 only in leap years, a 24-hour clock"),
+            ),
+            Type::File(kind) => (
+                Words::default()
+                    .text("Coze file type ")
+                    .code(kind.coze_name()),
+                noun("a Coze file"),
+                Some(match files {
+                    FileValues::UrlOrFileId => noun("an http(s) URL, or the JSON text ")
+                        .code("{\"file_id\":\"…\"}")
+                        .text(" of a file uploaded to Coze"),
+                    FileValues::UrlOnly => {
+                        noun("an http(s) URL, as Coze Studio resolves URLs only")
+                    }
+                }),
+                Some("a URL without spaces or control characters"),
+            ),
+            Type::Object(_) => (coze("object"), noun("an object"), None, None),
+            Type::Map => (
+                coze("object").text(" without declared properties"),
+                noun("an object"),
+                Some(noun("any JSON object")),
+                None,
+            ),
+            Type::Array(_) => (coze("array"), noun("an array"), None, None),
+            Type::Any(declared) => (
+                match declared {
+                    Some(name) => Words::default()
+                        .text("Coze type ")
+                        .code(name.as_str())
+                        .text(" is not known to cozegen"),
+                    None => noun("No Coze type given"),
+                },
+                noun("any value"),
+                Some(noun("any JSON value")),
+                None,
+            ),
+        };
+        Rule {
+            coze_type,
+            noun,
+            clause,
+            fine_print,
+            in_messages: matches!(ty, Type::Time | Type::File(_)),
+        }
+    }
+
+    /// The rule as documentation notes it, where the type alone does not say it all:
+    /// "Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time" (no final
+    /// period: each artifact ends the sentence its way). `None` for a type without a clause.
+    pub fn note(&self) -> Option<Words<'a>> {
+        let clause = self.clause.clone()?;
+        Some(self.coze_type.clone().text(": ").then(clause))
+    }
+
+    /// What a value must be, for messages (`expected …, got …`, `… is not …`): "a Coze time
+    /// (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)", "an integer".
+    pub fn expected(&self) -> Words<'a> {
+        match (&self.clause, self.in_messages) {
+            (Some(clause), true) => self.noun.clone().text(" (").then(clause.clone()).text(")"),
+            _ => self.noun.clone(),
+        }
+    }
+}
+
+impl Types {
+    /// The rule of a value of type `ty` in this node, for the platform the document came from.
+    pub fn rule<'a>(&self, ty: &'a Type) -> Rule<'a> {
+        Rule::of(ty, self.files)
+    }
+}
+
+/// How the IR JSON states the integer rule's form.
+pub const INTEGER_FORM: &str = "an integer literal: no fraction, no exponent";
+/// How the IR JSON states what a `number` value is.
+pub const NUMBER_RULE: &str = "any JSON number, read as the nearest 64-bit float";
+/// How the IR JSON states when `null` is a value.
+pub const NULL_RULE: &str = "a value only of `any`; an optional parameter is left out instead";
+/// How the IR JSON states that arrays may be empty.
+pub const EMPTY_ARRAY_RULE: &str = "valid, also for a required parameter";
 
 /// Whether a parameter of type `ty` takes `null` as a value.
 pub fn accepts_null(ty: &Type) -> bool {
@@ -360,7 +547,7 @@ impl<'a> Checker<'a> {
             (Type::Any(_), _) => return,
             (_, Value::Null) => format!(
                 "expected {}, got null (leave out a parameter that has no value)",
-                expected(ty)
+                self.types.rule(ty).expected()
             ),
             (Type::String, Value::String(_)) => return,
             (Type::Integer, Value::Number(n)) => match integer(n) {
@@ -393,12 +580,7 @@ impl<'a> Checker<'a> {
             (Type::File(_), Value::String(s)) if is_file_value(s) => format!(
                 "expected {}, got {}: a file_id is for Coze's cloud; upload the file somewhere \
                  the Studio server can download it and give its URL",
-                self.types.files.expected(),
-                shown(value)
-            ),
-            (Type::File(_), _) => format!(
-                "expected {}, got {}",
-                self.types.files.expected(),
+                self.types.rule(ty).expected(),
                 shown(value)
             ),
             (Type::Map, Value::Object(_)) => return,
@@ -436,7 +618,11 @@ impl<'a> Checker<'a> {
                 }
                 return;
             }
-            _ => format!("expected {}, got {}", expected(ty), shown(value)),
+            _ => format!(
+                "expected {}, got {}",
+                self.types.rule(ty).expected(),
+                shown(value)
+            ),
         };
         self.report(trail, message);
     }
@@ -502,21 +688,6 @@ impl<'a> Checker<'a> {
             }
         }
         out
-    }
-}
-
-/// What a value of `ty` is, for messages.
-pub fn expected(ty: &Type) -> &'static str {
-    match ty {
-        Type::String => "a string",
-        Type::Integer => "an integer",
-        Type::Number => "a number",
-        Type::Boolean => "`true` or `false`",
-        Type::Time => "time text in `yyyy-MM-dd HH:mm:ss` form (a real date and time)",
-        Type::File(_) => "a file: an http(s) URL or the JSON text {\"file_id\":\"…\"}",
-        Type::Object(_) | Type::Map => "an object",
-        Type::Array(_) => "an array",
-        Type::Any(_) => "any value",
     }
 }
 

@@ -1,14 +1,12 @@
-{% if file_url_only %}/// A file parameter, as a Coze Studio run takes it: the text of an `http://` or `https://` URL
-/// the Studio server can download (without spaces or control characters). Coze Studio resolves
-/// URLs only: the cloud's `{"file_id":"…"}` text is refused.
-{% else %}/// A file parameter, as Coze's run endpoint takes it: the text of an `http://` or `https://`
-/// URL Coze can download (without spaces or control characters), or the JSON text
-/// `{"file_id":"…"}` naming a file uploaded with Coze's upload endpoint
-/// (`POST /v1/files/upload`).
+{% for d in helper.docs -%}
+/// {{ d }}
+{% endfor -%}
+{%- if !file_url_only %}///
+/// Coze's upload endpoint (`POST /v1/files/upload`) gives an uploaded file its `file_id`.
 {% endif %}///
 /// It serializes as that string, so it can go straight into a run's `parameters`.
 /// Deserializing checks the text, and so do the constructors and the `TryFrom` conversions.
-{{ derive }}
+{{ helper.derive }}
 #[serde(transparent)]
 pub struct CozeFile(String);
 
@@ -23,7 +21,7 @@ impl CozeFile {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze Studio file: an http(s) URL (Coze Studio resolves URLs only)",
+                expected: {{ helper.expected }},
             })
         }
     }
@@ -36,7 +34,7 @@ impl CozeFile {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze file: an http(s) URL or the JSON text {\"file_id\":\"…\"}",
+                expected: {{ helper.expected }},
             })
         }
     }

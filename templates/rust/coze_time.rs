@@ -1,8 +1,9 @@
-/// A Coze `time` value, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a
-/// real date and time (years from 0001, February 29 only in leap years, a 24-hour clock).
+{% for d in helper.docs -%}
+/// {{ d }}
+{% endfor -%}
 ///
 /// Deserializing checks the text, and so do [`CozeTime::new`] and the `TryFrom` conversions.
-{{ derive }}
+{{ helper.derive }}
 #[serde(transparent)]
 pub struct CozeTime(String);
 
@@ -16,7 +17,7 @@ impl CozeTime {
         } else {
             Err(CozeValueError {
                 text,
-                expected: "a Coze time: `yyyy-MM-dd HH:mm:ss`, a real date and time",
+                expected: {{ helper.expected }},
             })
         }
     }

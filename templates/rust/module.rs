@@ -40,11 +40,11 @@ use serde::{Deserialize, Serialize};
 
 {% include "rust/from_json.rs" %}
 {%- endif %}
-{%- if let Some(derive) = time_derive %}
+{%- if let Some(helper) = time_type %}
 
 {% include "rust/coze_time.rs" %}
 {%- endif %}
-{%- if let Some(derive) = file_derive %}
+{%- if let Some(helper) = file_type %}
 
 {% include "rust/coze_file.rs" %}
 {%- endif %}

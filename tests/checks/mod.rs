@@ -62,8 +62,12 @@ fn helper_items() -> Vec<String> {
                 .map(|(flag, app)| rendered(text, flag, app))
         })
         .flat_map(|text| {
-            let file = syn::parse_file(&text.replace("{{ derive }}", ""))
-                .expect("the helper templates are Rust");
+            // `CozeTime` and `CozeFile` take their derive, docs and message from the IR.
+            let text = text
+                .replace("{{ derive }}", "")
+                .replace("{{ helper.derive }}", "")
+                .replace("{{ helper.expected }}", "\"\"");
+            let file = syn::parse_file(&text).expect("the helper templates are Rust");
             file.items.into_iter().map(|item| without_derives(&item))
         })
         .collect()
@@ -88,6 +92,11 @@ fn rendered(text: &str, flag: bool, app: bool) -> String {
             "if file_url_only" | "if has_workflow_id" | "if text_output" => keep.push(flag),
             "if !file_url_only" | "if !text_output" => keep.push(!flag),
             "if has_app_id" => keep.push(app),
+            // The rule's words in the docs of `CozeTime` and `CozeFile` (compared without docs).
+            "for d in helper.docs" => keep.push(false),
+            "endfor" => {
+                keep.pop();
+            }
             "else" => {
                 let top = keep.last_mut().expect("an if before else");
                 *top = !*top;
@@ -103,12 +112,32 @@ fn rendered(text: &str, flag: bool, app: bool) -> String {
     out
 }
 
+/// The item's tokens without its derives and docs, and with every string literal empty: the
+/// helpers' docs and messages state the IR's rules in its words (inert text either way).
 fn without_derives(item: &Item) -> String {
     let mut item = item.clone();
     if let Item::Struct(s) = &mut item {
-        s.attrs.retain(|a| !a.path().is_ident("derive"));
+        s.attrs
+            .retain(|a| !a.path().is_ident("derive") && !a.path().is_ident("doc"));
     }
-    item.to_token_stream().to_string()
+    fn blank_strings(tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Group(g) => {
+                    let mut blank =
+                        proc_macro2::Group::new(g.delimiter(), blank_strings(g.stream()));
+                    blank.set_span(g.span());
+                    TokenTree::Group(blank)
+                }
+                TokenTree::Literal(l) if l.to_string().starts_with('"') => {
+                    TokenTree::Literal(proc_macro2::Literal::string(""))
+                }
+                other => other,
+            })
+            .collect()
+    }
+    blank_strings(item.to_token_stream()).to_string()
 }
 
 /// The helper an item belongs to, if it is one of the helper items.

@@ -206,7 +206,7 @@ fn rust_document_part(text: &str) -> String {
     });
     let mut text = text.to_owned();
     for variant in variants {
-        if !text.contains(variant.first_line.as_str()) {
+        if !text.contains(variant.signature.as_str()) {
             continue;
         }
         text = variant
@@ -218,6 +218,7 @@ fn rust_document_part(text: &str) -> String {
                 }
                 for (i, name) in variant.holes.iter().enumerate() {
                     let value = caps.get(i + 1).map_or("", |m| m.as_str());
+                    let value = value.strip_suffix('\n').unwrap_or(value);
                     let _ = write!(marker, " | {name}={}", value.replace('\n', "\\n"));
                 }
                 marker.push('>');
@@ -228,31 +229,35 @@ fn rust_document_part(text: &str) -> String {
     text
 }
 
-/// One way a fixed template renders: its flags set, its `{{ … }}` values left open.
+/// One way a fixed template renders: its flags set, its `{{ … }}` values and `{% for %}`
+/// loops left open.
 pub struct Variant {
     /// The template's path under `templates/`.
     pub template: String,
     /// Each `{% if %}` condition and the value this variant gives it.
     pub flags: Vec<(String, bool)>,
-    /// The names of the `{{ … }}` values, in order: the pattern's capture groups.
+    /// What each capture group of the pattern stands for: a `{{ value }}`, or a loop
+    /// (`for d in docs`), in order.
     pub holes: Vec<String>,
     /// The rendered text as a pattern (leading and trailing whitespace dropped).
     pub pattern: regex::Regex,
-    /// The first line of the rendered text, a quick test before the pattern runs.
-    first_line: String,
+    /// The longest line of the variant's fixed text that no other fixed template has: a quick
+    /// test before the pattern runs.
+    signature: String,
     literal_len: usize,
 }
 
 impl Variant {
-    /// The first line of the variant's text.
-    pub fn first_line(&self) -> &str {
-        &self.first_line
+    /// The longest line of the variant's fixed text that no other fixed template has.
+    pub fn signature(&self) -> &str {
+        &self.signature
     }
 }
 
 /// A template's parts, its whitespace control applied.
 enum Part {
     Text(String),
+    /// `{{ name }}`.
     Hole(String),
     If {
         flag: String,
@@ -260,13 +265,25 @@ enum Part {
         then: Vec<Part>,
         otherwise: Vec<Part>,
     },
+    /// `{% for binding %}` … `{% endfor %}`: text and values only inside.
+    Loop {
+        binding: String,
+        body: Vec<Part>,
+    },
+}
+
+/// A piece of a variant: fixed text, a value, or a loop (its name and the pattern of one turn).
+enum Piece {
+    Text(String),
+    Hole(String),
+    Repeat(String, String),
 }
 
 /// Every variant of the fixed template `rel` (under `templates/`): one per assignment of its
 /// `{% if %}` flags. Only the askama syntax fixed templates use is understood (`{% if flag %}`,
-/// `{% if !flag %}`, `{% else %}`, `{% endif %}`, `{{ name }}`, comments, `-` whitespace
-/// control); anything else fails loudly, so that this file learns it before a golden silently
-/// keeps a fixed part.
+/// `{% if !flag %}`, `{% else %}`, `{% endif %}`, `{% for x in y %}` around text and values,
+/// `{{ name }}` and `{{ a.b }}`, comments, `-` whitespace control); anything else fails loudly,
+/// so that this file learns it before a golden silently keeps a fixed part.
 pub fn variants(rel: &str) -> Vec<Variant> {
     let parts = parse_template(rel, &template_text(rel));
     let mut flags = Vec::new();
@@ -279,7 +296,7 @@ pub fn variants(rel: &str) -> Vec<Variant> {
                 .map(|(i, f)| (f.clone(), bits >> i & 1 == 1))
                 .collect();
             let mut pieces = Vec::new();
-            flatten(&parts, &values, &mut pieces);
+            flatten(rel, &parts, &values, &mut pieces);
             variant(rel, values, pieces)
         })
         .collect()
@@ -303,15 +320,15 @@ fn collect_flags(parts: &[Part], flags: &mut Vec<String>) {
     }
 }
 
-/// Text pieces (`Ok`) and holes (`Err(name)`) of one variant.
-fn flatten(parts: &[Part], values: &[(String, bool)], out: &mut Vec<Result<String, String>>) {
+/// The pieces of one variant.
+fn flatten(rel: &str, parts: &[Part], values: &[(String, bool)], out: &mut Vec<Piece>) {
     for part in parts {
         match part {
             Part::Text(text) => match out.last_mut() {
-                Some(Ok(last)) => last.push_str(text),
-                _ => out.push(Ok(text.clone())),
+                Some(Piece::Text(last)) => last.push_str(text),
+                _ => out.push(Piece::Text(text.clone())),
             },
-            Part::Hole(name) => out.push(Err(name.clone())),
+            Part::Hole(name) => out.push(Piece::Hole(name.clone())),
             Part::If {
                 flag,
                 negated,
@@ -319,36 +336,76 @@ fn flatten(parts: &[Part], values: &[(String, bool)], out: &mut Vec<Result<Strin
                 otherwise,
             } => {
                 let on = values.iter().any(|(f, v)| f == flag && *v) != *negated;
-                flatten(if on { then } else { otherwise }, values, out);
+                flatten(rel, if on { then } else { otherwise }, values, out);
+            }
+            Part::Loop { binding, body } => {
+                // One turn of the loop: its text, each value within one line.
+                let mut turn = String::new();
+                for part in body {
+                    match part {
+                        Part::Text(text) => turn.push_str(&regex::escape(text)),
+                        Part::Hole(_) => turn.push_str("[^\n]*"),
+                        _ => panic!(
+                            "templates/{rel}: only text and values inside `{{% for {binding} %}}`: \
+                             teach tests/common/golden.rs"
+                        ),
+                    }
+                }
+                assert!(!turn.is_empty(), "templates/{rel}: an empty loop");
+                out.push(Piece::Repeat(format!("for {binding}"), turn));
             }
         }
     }
 }
 
-fn variant(
-    rel: &str,
-    flags: Vec<(String, bool)>,
-    mut pieces: Vec<Result<String, String>>,
-) -> Option<Variant> {
-    if let Some(Ok(first)) = pieces.first_mut() {
+fn variant(rel: &str, flags: Vec<(String, bool)>, mut pieces: Vec<Piece>) -> Option<Variant> {
+    if let Some(Piece::Text(first)) = pieces.first_mut() {
         *first = first.trim_start().to_owned();
     }
-    if let Some(Ok(last)) = pieces.last_mut() {
+    if let Some(Piece::Text(last)) = pieces.last_mut() {
         *last = last.trim_end().to_owned();
     }
-    pieces.retain(|p| p.as_ref().map_or(true, |t| !t.is_empty()));
-    let literal_len: usize = pieces.iter().flatten().map(String::len).sum();
-    let first_line = match pieces.first()? {
-        Ok(text) => text.lines().next().unwrap_or_default().to_owned(),
-        Err(_) => panic!("templates/{rel}: a fixed template must start with text"),
-    };
+    pieces.retain(|p| !matches!(p, Piece::Text(t) if t.is_empty()));
+    assert!(
+        !matches!(pieces.first(), Some(Piece::Hole(_))),
+        "templates/{rel}: a fixed template must not start with a value"
+    );
+    let literal_len: usize = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.len(),
+            _ => 0,
+        })
+        .sum();
+    // The longest line that is in no other fixed template (several share a `Deserialize` impl).
+    let others: Vec<String> = FIXED_RUST
+        .iter()
+        .map(|name| format!("rust/{name}"))
+        .filter(|other| other != rel)
+        .map(|other| template_text(&other))
+        .collect();
+    let signature = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Text(t) => Some(t.lines()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|line| !others.iter().any(|o| o.lines().any(|l| l == *line)))
+        .max_by_key(|l| l.len())
+        .unwrap_or_else(|| panic!("templates/{rel}: no line of its own"))
+        .to_owned();
     let mut pattern = String::new();
     let mut holes = Vec::new();
     for piece in &pieces {
         match piece {
-            Ok(text) => pattern.push_str(&regex::escape(text)),
-            Err(name) => {
+            Piece::Text(text) => pattern.push_str(&regex::escape(text)),
+            Piece::Hole(name) => {
                 pattern.push_str("((?s:.+?))");
+                holes.push(name.clone());
+            }
+            Piece::Repeat(name, turn) => {
+                let _ = write!(pattern, "((?:{turn})*)");
                 holes.push(name.clone());
             }
         }
@@ -358,7 +415,7 @@ fn variant(
         flags,
         holes,
         pattern: regex::Regex::new(&pattern).expect("a template pattern"),
-        first_line,
+        signature,
         literal_len,
     })
 }
@@ -429,16 +486,30 @@ fn parse_template(rel: &str, source: &str) -> Vec<Part> {
     }
     let mut items = items.into_iter();
     let (parts, end) = parse_parts(rel, &mut items);
-    assert!(end.is_none(), "templates/{rel}: `{end:?}` without an `if`");
+    assert!(
+        end.is_none(),
+        "templates/{rel}: `{end:?}` without its opening tag"
+    );
     parts
 }
 
-/// Parts up to the `else` or `endif` that ends them (returned), or the end of the template.
+/// Parts up to the `else`, `endif` or `endfor` that ends them (returned), or the end of the
+/// template.
 fn parse_parts(
     rel: &str,
     items: &mut impl Iterator<Item = Result<String, Tag>>,
 ) -> (Vec<Part>, Option<String>) {
     let mut parts = Vec::new();
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    };
+    let teach = |body: &str| -> ! {
+        panic!(
+            "templates/{rel}: `{{% {body} %}}` in a fixed template: teach tests/common/golden.rs"
+        )
+    };
     while let Some(item) = items.next() {
         let tag = match item {
             Ok(text) => {
@@ -447,13 +518,11 @@ fn parse_parts(
             }
             Err(tag) => tag,
         };
-        let simple =
-            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         match tag.kind {
             '#' => {}
             '{' => {
                 assert!(
-                    simple(&tag.body),
+                    name(&tag.body),
                     "templates/{rel}: `{{{{ {} }}}}` is more than a name: teach \
                      tests/common/golden.rs",
                     tag.body
@@ -461,26 +530,34 @@ fn parse_parts(
                 parts.push(Part::Hole(tag.body));
             }
             _ => {
-                if tag.body == "else" || tag.body == "endif" {
+                if ["else", "endif", "endfor"].contains(&tag.body.as_str()) {
                     return (parts, Some(tag.body));
                 }
-                let condition = tag.body.strip_prefix("if ").map(str::trim);
-                let (negated, flag) = match condition {
-                    Some(c) => match c.strip_prefix('!') {
-                        Some(f) => (true, f.trim()),
-                        None => (false, c),
-                    },
-                    None => panic!(
-                        "templates/{rel}: `{{% {} %}}` in a fixed template: teach \
-                         tests/common/golden.rs",
-                        tag.body
-                    ),
+                if let Some(binding) = tag.body.strip_prefix("for ") {
+                    let (body, end) = parse_parts(rel, items);
+                    if end.as_deref() != Some("endfor") {
+                        teach(&tag.body);
+                    }
+                    let words: Vec<&str> = binding.split_whitespace().collect();
+                    if words.len() != 3 || words[1] != "in" || !name(words[0]) || !name(words[2]) {
+                        teach(&tag.body);
+                    }
+                    parts.push(Part::Loop {
+                        binding: words.join(" "),
+                        body,
+                    });
+                    continue;
+                }
+                let Some(condition) = tag.body.strip_prefix("if ").map(str::trim) else {
+                    teach(&tag.body)
                 };
-                assert!(
-                    simple(flag),
-                    "templates/{rel}: `{{% {} %}}` is not a flag test: teach tests/common/golden.rs",
-                    tag.body
-                );
+                let (negated, flag) = match condition.strip_prefix('!') {
+                    Some(f) => (true, f.trim()),
+                    None => (false, condition),
+                };
+                if !name(flag) {
+                    teach(&tag.body);
+                }
                 let (then, end) = parse_parts(rel, items);
                 let otherwise = match end.as_deref() {
                     Some("else") => {

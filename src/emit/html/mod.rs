@@ -19,6 +19,7 @@ pub mod i18n;
 mod layout;
 mod model;
 
+use crate::artifact::{Artifact, File, Rendered, Setting, Settings};
 use crate::emit::{Error, Result};
 use crate::ir::Workflow;
 use askama::Template;
@@ -110,9 +111,9 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
     let lang = options.lang.unwrap_or_else(|| i18n::detect(workflow));
     let t = lang.messages();
     let layout = layout::lay_out(&workflow.input, t);
-    let chat = workflow.chat.as_ref().map(|chat| model::ChatModel {
+    let chat = workflow.chat.as_ref().map(|_| model::ChatModel {
         workflow_id: workflow.details.id.as_deref(),
-        app_id: chat.app_id.as_deref(),
+        app_id: workflow.details.run_app_id.as_deref(),
     });
     let form = FormView {
         empty: layout.root.is_empty(),
@@ -246,6 +247,103 @@ fn sha256_base64(data: &[u8]) -> String {
     use base64::Engine;
     use sha2::Digest;
     base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(data))
+}
+
+/// The HTML form: `cozegen html`, `form.html`.
+pub static ARTIFACT: Form = Form;
+
+/// The HTML form artifact (see [`ARTIFACT`]).
+#[derive(Debug)]
+pub struct Form;
+
+const FRAGMENT: Setting = Setting::switch(
+    "fragment",
+    "Emit only the `<form id=\"cozegen-form\">` and its script, for embedding in a page",
+);
+
+const ACTION: Setting = Setting::value(
+    "action",
+    "URL",
+    "Also POST `{\"parameters\": …}` as JSON to this absolute http(s) URL on submit (your own \
+     endpoint, which adds the API token; the page never holds one)",
+)
+.checked(check_url);
+
+const LANG: Setting = Setting::choice(
+    "lang",
+    "LANG",
+    "The language of every word the form writes. `auto` picks zh-CN when the workflow's name \
+     and descriptions are mainly Chinese (at least as many Han characters as Latin words), else \
+     en",
+    &["auto", "en", "zh-CN"],
+    "auto",
+)
+.in_all(
+    "The language of every word the form writes. `auto` picks zh-CN when the workflow's name \
+     and descriptions are mainly Chinese (at least as many Han characters as Latin words), else \
+     en",
+);
+
+const UPLOAD_ACTION: Setting = Setting::value(
+    "upload-action",
+    "URL",
+    "Give file parameters an upload button: the chosen file is POSTed (multipart, field \
+     `file`) to this absolute http(s) URL, your own endpoint that uploads it to Coze with the API \
+     token, and its JSON answer (`{\"url\": …}` or `{\"file_id\": …}`) becomes the value",
+)
+.checked(check_url)
+.in_all(
+    "Give file parameters an upload button: the chosen file is POSTed (multipart, field \
+     `file`) to this absolute http(s) URL, your own endpoint that uploads it to Coze with the API \
+     token, and its JSON answer (`{\"url\": …}` or `{\"file_id\": …}`) becomes the value",
+);
+
+fn check_url(url: &str) -> std::result::Result<(), String> {
+    check_action(url).map(|_| ())
+}
+
+impl Artifact for Form {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn about(&self) -> &'static str {
+        "A self-contained HTML form for the start node that collects a run's `parameters`"
+    }
+
+    fn feature(&self) -> &'static str {
+        "html"
+    }
+
+    fn files(&self) -> &'static [File] {
+        &[File {
+            name: "form.html",
+            node: crate::ir::Node::Input,
+        }]
+    }
+
+    fn settings(&self) -> &'static [Setting] {
+        &[FRAGMENT, ACTION, LANG, UPLOAD_ACTION]
+    }
+
+    fn render(
+        &self,
+        workflow: &Workflow,
+        _node: crate::ir::Node,
+        settings: &Settings,
+    ) -> Result<Rendered> {
+        let options = HtmlOptions {
+            fragment: settings.switch(FRAGMENT.name),
+            action: settings.value(ACTION.name).map(str::to_owned),
+            lang: match settings.choice(&LANG) {
+                "en" => Some(Lang::En),
+                "zh-CN" => Some(Lang::ZhCn),
+                _ => None,
+            },
+            upload_action: settings.value(UPLOAD_ACTION.name).map(str::to_owned),
+        };
+        render(workflow, &options).map(Rendered::from)
+    }
 }
 
 #[cfg(test)]

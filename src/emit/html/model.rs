@@ -46,7 +46,7 @@ pub(super) struct Node<'a> {
 pub(super) struct ChatModel<'a> {
     /// The chatflow's ID, when the document has one.
     pub workflow_id: Option<&'a str>,
-    /// The app the chat runs in ([`crate::ir::Chat::app_id`]).
+    /// The app the chat runs in ([`crate::ir::Details::run_app_id`]).
     pub app_id: Option<&'a str>,
 }
 

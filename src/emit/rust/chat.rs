@@ -6,7 +6,6 @@
 use super::layout;
 use crate::emit::Result;
 use crate::ir::Workflow;
-use crate::warning::Warning;
 use askama::Template;
 
 /// The chat request, `templates/rust/chat.rs`: fixed code like the run helpers', whose only
@@ -17,37 +16,14 @@ use askama::Template;
 struct ChatView {
     /// The module has `WORKFLOW_ID`, so `ChatRequest::new` can use it.
     has_workflow_id: bool,
-    /// `APP_ID` precedes the template ([`crate::ir::Chat::app_id`]).
+    /// `APP_ID` precedes the template ([`crate::ir::Details::run_app_id`]).
     has_app_id: bool,
 }
 
-/// The names the chat types take in the module.
-const NAMES: [&str; 3] = ["ChatMessage", "ChatRequest", "ChatParameters"];
-
-/// Appends the chat types to `code` for a chatflow. When a generated struct already has one of
-/// their names (a root type named so on purpose), they are left out, with a warning.
-pub(super) fn append(
-    workflow: &Workflow,
-    has_workflow_id: bool,
-    code: &mut String,
-    warnings: &mut Vec<Warning>,
-) -> Result<()> {
-    let Some(chat) = &workflow.chat else {
-        return Ok(());
-    };
-    let taken = workflow
-        .input
-        .objects
-        .iter()
-        .find(|o| NAMES.contains(&o.type_name.as_str()));
-    if let Some(object) = taken {
-        warnings.push(Warning {
-            path: "input".to_owned(),
-            message: format!(
-                "the chat request types are left out: a generated struct is named `{}`",
-                object.type_name
-            ),
-        });
+/// Appends the chat types to `code` for a chatflow. Their names are the emitter's helpers,
+/// which no generated struct takes ([`crate::ir::names`]).
+pub(super) fn append(workflow: &Workflow, has_workflow_id: bool, code: &mut String) -> Result<()> {
+    if workflow.chat.is_none() {
         return Ok(());
     }
     let root = &workflow.input.root().type_name;
@@ -56,7 +32,8 @@ pub(super) fn append(
         layout::type_alias("ChatParameters", root)
     ));
     // Digits only (the IR's rule for an app id): nothing in it needs escaping.
-    if let Some(app) = &chat.app_id {
+    let app_id = workflow.details.run_app_id.as_deref();
+    if let Some(app) = app_id {
         code.push_str(&format!(
             "\n/// The Coze app this chatflow belongs to: the `app_id` of its chats.\n\
              pub const APP_ID: &str = \"{app}\";\n"
@@ -64,7 +41,7 @@ pub(super) fn append(
     }
     let view = ChatView {
         has_workflow_id,
-        has_app_id: chat.app_id.is_some(),
+        has_app_id: app_id.is_some(),
     };
     code.push('\n');
     view.render_into(code)?;

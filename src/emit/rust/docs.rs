@@ -193,6 +193,33 @@ fn autolink(line: &str, at: usize) -> Option<&str> {
     (plain && !host.is_empty()).then_some(url)
 }
 
+/// `text` with its first letter in upper case.
+pub(super) fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A paragraph of cozegen's own text as doc lines of at most `width` characters, broken
+/// between words.
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
 /// Untrusted text as an inline code span: rendered verbatim, on one line, with a fence longer
 /// than any run of backticks inside.
 pub(crate) fn code_span(text: &str) -> String {

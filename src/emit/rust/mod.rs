@@ -52,9 +52,10 @@ pub(crate) mod docs;
 mod layout;
 mod views;
 
+use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
-use crate::ir::Node;
-use crate::ir::Workflow;
+use crate::ir::rules::{FileValues, Words};
+use crate::ir::{FileKind, Node, Type, Types, Workflow};
 use crate::warning::Warning;
 use askama::Template;
 pub use docs::doc_lines;
@@ -122,14 +123,46 @@ struct ModuleView<'a> {
     text_output: bool,
     present: bool,
     from_json: bool,
-    /// The laid-out `#[derive(…)]` of `CozeTime`, when it is used.
-    time_derive: Option<String>,
-    /// The laid-out `#[derive(…)]` of `CozeFile`, when it is used.
-    file_derive: Option<String>,
+    /// `CozeTime`, when it is used.
+    time_type: Option<ValueTypeView>,
+    /// `CozeFile`, when it is used.
+    file_type: Option<ValueTypeView>,
     /// `CozeFile` takes URLs only (a Coze Studio document: see
     /// [`crate::ir::rules::FileValues`]).
     file_url_only: bool,
     value_error: bool,
+}
+
+/// `CozeTime` or `CozeFile`: a text type that checks a rule of the IR.
+struct ValueTypeView {
+    /// The laid-out `#[derive(…)]`.
+    derive: String,
+    /// The first paragraph of its docs: the rule it checks, in the IR's words.
+    docs: Vec<String>,
+    /// What its error says a value must be, as a string literal.
+    expected: String,
+}
+
+impl ValueTypeView {
+    fn new(types: &Types, ty: &Type, derive: String) -> ValueTypeView {
+        let rule = types.rule(ty);
+        let code = |words: &Words<'_>| words.write(docs::code_span);
+        let mut text = docs::capitalized(&code(&rule.noun));
+        text.push_str(", as the run endpoint takes it");
+        if let Some(clause) = &rule.clause {
+            text.push_str(": ");
+            text.push_str(&code(clause));
+        }
+        if let Some(fine_print) = rule.fine_print {
+            text.push_str(&format!(" ({fine_print})"));
+        }
+        text.push('.');
+        ValueTypeView {
+            derive,
+            docs: docs::wrap(&text, 96),
+            expected: defaults::string_literal(&rule.expected().to_string()),
+        }
+    }
 }
 
 /// The generated module as text (with a trailing newline).
@@ -158,6 +191,7 @@ pub fn render_with_warnings(
         attr.pop();
         attr
     };
+    let types = options.node.types(workflow);
     let helpers_on = options.run_helpers;
     let run_id = workflow.details.run_id.as_deref().filter(|_| helpers_on);
     let text_output = workflow.output_is_text();
@@ -175,9 +209,13 @@ pub fn render_with_warnings(
         structs,
         present: helpers.present,
         from_json: helpers.from_json,
-        time_derive: helpers.time.then(text_derive),
-        file_derive: helpers.file.then(text_derive),
-        file_url_only: workflow.input.files == crate::ir::rules::FileValues::UrlOnly,
+        time_type: helpers
+            .time
+            .then(|| ValueTypeView::new(types, &Type::Time, text_derive())),
+        file_type: helpers
+            .file
+            .then(|| ValueTypeView::new(types, &Type::File(FileKind::Generic), text_derive())),
+        file_url_only: types.files == FileValues::UrlOnly,
         value_error: helpers.time || helpers.file,
     };
     // Sized from the views, so that a large module is not copied again and again as it grows.
@@ -200,9 +238,8 @@ pub fn render_with_warnings(
     let mut code = String::with_capacity(estimate);
     view.render_into(&mut code)?;
     code.push('\n');
-    let mut warnings = warnings;
     if options.node == Node::Input && helpers_on {
-        chat::append(workflow, run_id.is_some(), &mut code, &mut warnings)?;
+        chat::append(workflow, run_id.is_some(), &mut code)?;
     }
     Ok((code, warnings))
 }
@@ -253,4 +290,86 @@ fn run_alias(workflow: &Workflow, node: Node, text_output: bool) -> ItemView<'_>
         ),
     };
     ItemView { docs, line }
+}
+
+/// The Rust artifact: `cozegen rust`, `input.rs` and `output.rs`.
+pub static ARTIFACT: Rust = Rust;
+
+/// The Rust artifact (see [`ARTIFACT`]).
+#[derive(Debug)]
+pub struct Rust;
+
+const TYPE_NAME: Setting = Setting::value(
+    "type-name",
+    "NAME",
+    "Name of the root struct (default: the workflow name in UpperCamelCase + `Input`, or + \
+     `Output` with --node output)",
+);
+
+const DERIVE: Setting = Setting::value(
+    "derive",
+    "PATH",
+    "Add a derive to the generated types, e.g. `Eq`, `Hash`, `schemars::JsonSchema` \
+     (repeatable). `Eq`, `Hash`, `PartialOrd`, `Ord` and `Copy` go only on the types that can \
+     have them, with a warning for the others",
+)
+.repeated()
+.in_all("Add a derive to the generated Rust types (repeatable; see `cozegen rust --help`)");
+
+const NO_RUN_HELPERS: Setting = Setting::switch(
+    "no-run-helpers",
+    "Leave out the run helpers: `WORKFLOW_ID`, and `RunRequest` (start node) or \
+     `parse_output`, `parse_run_answer` and `RunError` (end node)",
+);
+
+impl Artifact for Rust {
+    fn name(&self) -> &'static str {
+        "rust"
+    }
+
+    fn about(&self) -> &'static str {
+        "Rust structs (serde) for the start node's parameters (or the end node's)"
+    }
+
+    fn feature(&self) -> &'static str {
+        // Always there: what a build script or the macro needs.
+        "default"
+    }
+
+    fn files(&self) -> &'static [File] {
+        &[
+            File {
+                name: "input.rs",
+                node: Node::Input,
+            },
+            File {
+                name: "output.rs",
+                node: Node::Output,
+            },
+        ]
+    }
+
+    fn settings(&self) -> &'static [Setting] {
+        &[TYPE_NAME, NODE, DERIVE, NO_RUN_HELPERS]
+    }
+
+    fn build_options(&self, settings: &Settings, node: Node, build: &mut crate::BuildOptions) {
+        if let Some(name) = settings.value(TYPE_NAME.name) {
+            let root = match node {
+                Node::Input => &mut build.input_type_name,
+                Node::Output => &mut build.output_type_name,
+            };
+            *root = Some(name.to_owned());
+        }
+    }
+
+    fn render(&self, workflow: &Workflow, node: Node, settings: &Settings) -> Result<Rendered> {
+        let options = RustOptions {
+            derives: settings.values(DERIVE.name).to_vec(),
+            node,
+            run_helpers: !settings.switch(NO_RUN_HELPERS.name),
+        };
+        let (text, warnings) = render_with_warnings(workflow, &options)?;
+        Ok(Rendered { text, warnings })
+    }
 }

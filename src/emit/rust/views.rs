@@ -10,8 +10,7 @@ use super::derives::{self, Caps, Derive};
 use super::docs::{code_span, code_span_cut, push_doc_lines};
 use super::layout::{self, Init, RustType};
 use crate::ir::Node;
-use crate::ir::rules::{FileValues, TIME_FORM};
-use crate::ir::{Object, ObjectId, Parent, Type, Types, Workflow};
+use crate::ir::{Lang, Object, ObjectId, Parent, Type, Types, Workflow};
 use crate::warning::Warning;
 use std::borrow::Cow;
 
@@ -96,7 +95,6 @@ pub(super) fn structs<'a>(
             Some(docs) if id == Types::ROOT => docs,
             _ => nested_docs(types, object),
         };
-        debug_assert!(TIME_NOTE.contains(TIME_FORM));
         let (object_caps, blockers) = &caps[id.0];
         let mut skipped = Vec::new();
         for (derive, field) in derives.iter().zip(blockers) {
@@ -107,7 +105,7 @@ pub(super) fn structs<'a>(
         if !skipped.is_empty() {
             docs.push(Cow::Borrowed(""));
             for (derive, field) in &skipped {
-                let ident = &object.fields[*field].ident;
+                let ident = object.fields[*field].ident(Lang::Rust);
                 docs.push(Cow::Owned(format!(
                     "Does not derive `{}`: field `{ident}` cannot have it.",
                     derive.name
@@ -255,7 +253,7 @@ impl<'a> StructBuilder<'a, '_> {
             }
             // Named only where a default may give the field a function.
             let fn_name = if field.default.is_some() {
-                format!("default_{}", field.ident)
+                format!("default_{}", field.ident(Lang::Rust))
             } else {
                 String::new()
             };
@@ -299,21 +297,21 @@ impl<'a> StructBuilder<'a, '_> {
             defaultable &= has_fn || !field.required;
             let decl = lines(|out| {
                 layout::field(
-                    &field.ident,
+                    field.ident(Lang::Rust),
                     &rust_type(self.types, &field.ty, !field.required),
                     out,
                 )
             });
             fields.push(FieldView {
                 docs,
-                rename: (field.name != field.ident)
+                rename: (field.name != field.ident(Lang::Rust))
                     .then(|| lines(|out| layout::rename(&string_literal(&field.name), out))),
                 optional: !field.required,
                 flatten: false,
                 decl,
             });
             inits.push((
-                field.ident.as_str(),
+                field.ident(Lang::Rust),
                 match (has_fn, field.required) {
                     (true, true) => Some(true),
                     (true, false) => Some(false),
@@ -322,7 +320,7 @@ impl<'a> StructBuilder<'a, '_> {
                 fn_name,
             ));
         }
-        if let Some(extra) = &object.extra_ident {
+        if let Some(extra) = object.extra_ident(Lang::Rust) {
             let decl =
                 lines(|out| layout::field(extra, &RustType::new(Vec::new(), layout::MAP), out));
             fields.push(FieldView {
@@ -347,7 +345,7 @@ impl<'a> StructBuilder<'a, '_> {
                     };
                     layout::init(ident, value, lines);
                 }
-                if let Some(extra) = &object.extra_ident {
+                if let Some(extra) = object.extra_ident(Lang::Rust) {
                     layout::init(extra, Init::Short("serde_json::Map::new()"), lines);
                 }
             })
@@ -502,7 +500,7 @@ fn root_docs(workflow: &Workflow, node: Node) -> Docs<'_> {
             docs.push(Cow::Owned(format!(
                 "`terminate_plan`: {} (`return_variables` returns these variables; \
                  `use_answer_content` answers with the content template instead).",
-                code_span_cut(plan, 80)
+                code_span_cut(plan.as_str(), 80)
             )));
         }
         if let Some(content) = &workflow.content {
@@ -515,41 +513,24 @@ fn root_docs(workflow: &Workflow, node: Node) -> Docs<'_> {
     docs
 }
 
-/// What a value must be where the Rust type does not say it all, from the value rules.
+/// What a value must be where the Rust type does not say it all
+/// ([`crate::ir::rules::Rule::note`]), and the helper type that checks it.
 fn type_note(types: &Types, ty: &Type) -> Option<String> {
     let (base, arrays) = look_through_arrays(types, ty);
-    let note = match base {
-        Type::Time => TIME_NOTE.to_owned(),
-        Type::File(kind) => match types.files {
-            FileValues::UrlOrFileId => format!(
-                "Coze file type `{}`: an http(s) URL or the JSON text `{{\"file_id\":\"…\"}}` of \
-                 an uploaded file; see [`CozeFile`].",
-                kind.coze_name()
-            ),
-            FileValues::UrlOnly => format!(
-                "Coze file type `{}`: an http(s) URL (Coze Studio resolves URLs only); see \
-                 [`CozeFile`].",
-                kind.coze_name()
-            ),
-        },
-        Type::Map => "Any JSON object.".to_owned(),
-        Type::Any(Some(name)) => format!(
-            "Coze type {} is not known to cozegen: any JSON value.",
-            code_span_cut(name, 80)
-        ),
-        Type::Any(None) | Type::Array(_) => "No Coze type given: any JSON value.".to_owned(),
+    let see = match base {
+        Type::Time => "; see [`CozeTime`].",
+        Type::File(_) => "; see [`CozeFile`].",
+        Type::Map | Type::Any(_) => ".",
         _ => return None,
     };
+    let note = types.rule(base).note()?;
+    let note = format!("{}{see}", note.write(|code| code_span_cut(code, 80)));
     Some(if arrays > 0 {
         format!("Elements: {note}")
     } else {
         note
     })
 }
-
-/// The note of a `time` field (its form is [`TIME_FORM`]).
-const TIME_NOTE: &str =
-    "Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time; see [`CozeTime`].";
 
 /// The description of an array's elements, unless they are objects (whose struct shows it).
 fn array_items_description<'a>(types: &'a Types, ty: &Type) -> Option<&'a str> {

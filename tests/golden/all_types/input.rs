@@ -48,85 +48,85 @@ pub struct AllTypesInput {
     pub keywords: Option<Vec<String>>,
     /// A file parameter
     ///
-    /// Coze file type `file`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `file`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub file_input: Option<CozeFile>,
     /// A default parameter
     ///
-    /// Coze file type `file`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `file`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub default_input: Option<CozeFile>,
     /// A image parameter
     ///
-    /// Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub image_input: Option<CozeFile>,
     /// A svg parameter
     ///
-    /// Coze file type `svg`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `svg`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub svg_input: Option<CozeFile>,
     /// A doc parameter
     ///
-    /// Coze file type `doc`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `doc`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub doc_input: Option<CozeFile>,
     /// A excel parameter
     ///
-    /// Coze file type `excel`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `excel`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub excel_input: Option<CozeFile>,
     /// A ppt parameter
     ///
-    /// Coze file type `ppt`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `ppt`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub ppt_input: Option<CozeFile>,
     /// A txt parameter
     ///
-    /// Coze file type `txt`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `txt`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub txt_input: Option<CozeFile>,
     /// A code parameter
     ///
-    /// Coze file type `code`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `code`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub code_input: Option<CozeFile>,
     /// A audio parameter
     ///
-    /// Coze file type `audio`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `audio`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub audio_input: Option<CozeFile>,
     /// A voice parameter
     ///
-    /// Coze file type `voice`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `voice`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub voice_input: Option<CozeFile>,
     /// A video parameter
     ///
-    /// Coze file type `video`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `video`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub video_input: Option<CozeFile>,
     /// A zip parameter
     ///
-    /// Coze file type `zip`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `zip`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub zip_input: Option<CozeFile>,
     /// Several images
     ///
-    /// Elements: Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Elements: Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub gallery: Option<Vec<CozeFile>>,
@@ -391,8 +391,8 @@ pub type RunParameters = AllTypesInput;
 
 // <fixed: templates/rust/from_json.rs>
 
-// <fixed: templates/rust/coze_time.rs | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_time.rs | for d in helper.docs=/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and\n/// time (a year from 0001, February 29 only in leap years, a 24-hour clock). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)">
 
-// <fixed: templates/rust/coze_file.rs | file_url_only=false | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_file.rs | file_url_only=false | for d in helper.docs=/// A Coze file, as the run endpoint takes it: an http(s) URL, or the JSON text `{"file_id":"…"}` of\n/// a file uploaded to Coze (a URL without spaces or control characters). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze file (an http(s) URL, or the JSON text `{\"file_id\":\"…\"}` of a file uploaded to Coze)">
 
 // <fixed: templates/rust/coze_value_error.rs>

@@ -12,7 +12,7 @@ export interface AllTypesInput {
   title: string;
   /**
    * How many
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 3
    */
   count?: number;
@@ -26,7 +26,7 @@ export interface AllTypesInput {
   dry_run?: boolean;
   /**
    * Scheduled time
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   when?: string;
   /**
@@ -40,72 +40,72 @@ export interface AllTypesInput {
   keywords?: string[];
   /**
    * A file parameter
-   * Coze file (`file`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `file`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   file_input?: string;
   /**
    * A default parameter
-   * Coze file (`file`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `file`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   default_input?: string;
   /**
    * A image parameter
-   * Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   image_input?: string;
   /**
    * A svg parameter
-   * Coze file (`svg`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `svg`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   svg_input?: string;
   /**
    * A doc parameter
-   * Coze file (`doc`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `doc`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   doc_input?: string;
   /**
    * A excel parameter
-   * Coze file (`excel`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `excel`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   excel_input?: string;
   /**
    * A ppt parameter
-   * Coze file (`ppt`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `ppt`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   ppt_input?: string;
   /**
    * A txt parameter
-   * Coze file (`txt`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `txt`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   txt_input?: string;
   /**
    * A code parameter
-   * Coze file (`code`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `code`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   code_input?: string;
   /**
    * A audio parameter
-   * Coze file (`audio`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `audio`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   audio_input?: string;
   /**
    * A voice parameter
-   * Coze file (`voice`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `voice`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   voice_input?: string;
   /**
    * A video parameter
-   * Coze file (`video`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `video`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   video_input?: string;
   /**
    * A zip parameter
-   * Coze file (`zip`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `zip`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   zip_input?: string;
   /**
    * Several images
-   * Each element: Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Each element: Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   gallery?: string[];
 }
@@ -120,7 +120,7 @@ export interface AllTypesInputOptions {
 
 export interface AllTypesInputOptionsLimits {
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 100
    */
   max_items?: number;

@@ -20,7 +20,7 @@ export interface DeepNestingInputRootItem {
    */
   level11?: DeepNestingInputRootItemLevel11Item[];
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   sibling?: number;
 }
@@ -34,7 +34,7 @@ export interface DeepNestingInputRootItemLevel11Item {
    */
   level9?: DeepNestingInputRootItemLevel11ItemLevel9Item[];
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   sibling?: number;
 }
@@ -48,7 +48,7 @@ export interface DeepNestingInputRootItemLevel11ItemLevel9Item {
    */
   level7?: DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item[];
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   sibling?: number;
 }
@@ -62,7 +62,7 @@ export interface DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item {
    */
   level5?: DeepNestingInputItem[];
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   sibling?: number;
 }
@@ -76,7 +76,7 @@ export interface DeepNestingInputItem {
    */
   level3?: DeepNestingInputItemLevel3Item[];
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   sibling?: number;
 }
@@ -90,7 +90,7 @@ export interface DeepNestingInputItemLevel3Item {
    */
   level1: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   sibling?: number;
 }

@@ -11,7 +11,7 @@ export interface HostileScriptScriptAlert1ScriptInput {
    */
   type: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 7
    */
   self?: number;
@@ -83,7 +83,7 @@ export interface HostileScriptScriptAlert1ScriptInput {
 export interface HostileScriptScriptAlert1ScriptInputOption {
   Vec: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   String?: number;
 }

@@ -18,11 +18,11 @@ pub struct OddShapesInput {
     pub inferred_array: Option<Vec<i64>>,
     /// object without properties
     ///
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub bare_object: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub empty_object: Option<serde_json::Map<String, serde_json::Value>>,
@@ -68,13 +68,13 @@ pub struct OddShapesInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub upper_type: Option<String>,
-    /// Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     ///
     /// Default: `"https://example.com/a.png"` (see [`OddShapesInput::default_file_default`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub file_default: Option<CozeFile>,
-    /// Elements: Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Elements: Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     ///
     /// Default: `["https://example.com/a.png","https://example.com/b.png"]` (see [`OddShapesInput::default_files_default`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,8 +329,8 @@ pub type RunParameters = OddShapesInput;
 
 // <fixed: templates/rust/from_json.rs>
 
-// <fixed: templates/rust/coze_time.rs | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_time.rs | for d in helper.docs=/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and\n/// time (a year from 0001, February 29 only in leap years, a 24-hour clock). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)">
 
-// <fixed: templates/rust/coze_file.rs | file_url_only=false | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_file.rs | file_url_only=false | for d in helper.docs=/// A Coze file, as the run endpoint takes it: an http(s) URL, or the JSON text `{"file_id":"…"}` of\n/// a file uploaded to Coze (a URL without spaces or control characters). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze file (an http(s) URL, or the JSON text `{\"file_id\":\"…\"}` of a file uploaded to Coze)">
 
 // <fixed: templates/rust/coze_value_error.rs>

@@ -10,7 +10,7 @@ export interface OddShapesInput {
   no_type: unknown;
   inferred_object?: OddShapesInputInferredObject;
   /**
-   * Each element: An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Each element: Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   inferred_array?: number[];
   /**
@@ -20,45 +20,45 @@ export interface OddShapesInput {
   empty_object?: Record<string, unknown>;
   bare_array: unknown[];
   /**
-   * Coze type `list<string>`, unknown to cozegen.
+   * Coze type `list<string>` is not known to cozegen: any JSON value.
    * @default ["x"]
    */
   unknown?: unknown;
   required_as_text: string;
   required_odd?: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   bad_int_default?: number;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 2
    */
   float_for_int?: number;
   bad_bool_default?: boolean;
   /**
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   bad_time_default?: string;
   /**
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    * @default "2025-07-01 09:30:00"
    */
   good_time_default?: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 5
    */
   typed_default?: number;
   null_fields?: string;
   upper_type?: string;
   /**
-   * Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    * @default "https://example.com/a.png"
    */
   file_default?: string;
   /**
-   * Each element: Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Each element: Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    * @default ["https://example.com/a.png","https://example.com/b.png"]
    */
   files_default?: string[];
@@ -77,21 +77,21 @@ export interface OddShapesInputInferredObject {
 
 export interface OddShapesInputObjDefaultExtraKey {
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   a: number;
 }
 
 export interface OddShapesInputObjDefaultMissingRequired {
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   a: number;
 }
 
 export interface OddShapesInputObjDefaultOk {
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   a: number;
   b?: string;

@@ -34,13 +34,13 @@ pub struct OrderIntakeInput {
     pub deliver_at: Option<CozeTime>,
     /// Purchase order as a document
     ///
-    /// Coze file type `doc`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Coze file type `doc`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub invoice: Option<CozeFile>,
     /// Photos of the delivery spot
     ///
-    /// Elements: Coze file type `image`: an http(s) URL or the JSON text `{"file_id":"…"}` of an uploaded file; see [`CozeFile`].
+    /// Elements: Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub photos: Option<Vec<CozeFile>>,
@@ -221,8 +221,8 @@ pub type RunParameters = OrderIntakeInput;
 
 // <fixed: templates/rust/object_only.rs>
 
-// <fixed: templates/rust/coze_time.rs | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_time.rs | for d in helper.docs=/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and\n/// time (a year from 0001, February 29 only in leap years, a 24-hour clock). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)">
 
-// <fixed: templates/rust/coze_file.rs | file_url_only=false | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_file.rs | file_url_only=false | for d in helper.docs=/// A Coze file, as the run endpoint takes it: an http(s) URL, or the JSON text `{"file_id":"…"}` of\n/// a file uploaded to Coze (a URL without spaces or control characters). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze file (an http(s) URL, or the JSON text `{\"file_id\":\"…\"}` of a file uploaded to Coze)">
 
 // <fixed: templates/rust/coze_value_error.rs>

@@ -15,7 +15,7 @@ export interface OrderIntakeInput {
   lines: OrderIntakeInputLinesItem[];
   /**
    * 1 (low) to 5 (urgent)
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 3
    */
   priority?: number;
@@ -25,17 +25,17 @@ export interface OrderIntakeInput {
   discount?: number;
   /**
    * Requested delivery time
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   deliver_at?: string;
   /**
    * Purchase order as a document
-   * Coze file (`doc`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Coze file type `doc`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   invoice?: string;
   /**
    * Photos of the delivery spot
-   * Each element: Coze file (`image`): an http(s) URL, or the JSON text `{"file_id":"…"}` from the upload endpoint.
+   * Each element: Coze file type `image`: an http(s) URL, or the JSON text `{"file_id":"…"}` of a file uploaded to Coze.
    */
   photos?: string[];
   /**
@@ -68,7 +68,7 @@ export interface OrderIntakeInputLinesItem {
    */
   sku: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 1
    */
   qty: number;

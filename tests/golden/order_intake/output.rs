@@ -52,6 +52,6 @@ pub type RunOutput = OrderIntakeOutput;
 
 // <fixed: templates/rust/object_only.rs>
 
-// <fixed: templates/rust/coze_time.rs | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_time.rs | for d in helper.docs=/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and\n/// time (a year from 0001, February 29 only in leap years, a 24-hour clock). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)">
 
 // <fixed: templates/rust/coze_value_error.rs>

@@ -8,7 +8,7 @@
 export interface OrderIntakeOutput {
   order_id?: string;
   /**
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   eta?: string;
 }

@@ -34,7 +34,7 @@ pub struct DefaultValuesInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub ts: Option<CozeTime>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     ///
     /// Default: `{"a":"1"}` (see [`DefaultValuesInput::default_object`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,7 +44,7 @@ pub struct DefaultValuesInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub array: Option<Vec<String>>,
-    /// Coze file type `image`: an http(s) URL (Coze Studio resolves URLs only); see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL, as Coze Studio resolves URLs only; see [`CozeFile`].
     ///
     /// Default: `"http://imagex.fanlv.fun/tos-cn-i-1heqlfnr21/e81acc11277f421390770618e24e01ce.jpeg~tplv-1heqlfnr21-image.image?x-wf-file_name=20250317-154742.jpeg"` (see [`DefaultValuesInput::default_files`]); Coze applies it when the parameter is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,8 +178,8 @@ pub type RunParameters = DefaultValuesInput;
 
 // <fixed: templates/rust/from_json.rs>
 
-// <fixed: templates/rust/coze_time.rs | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_time.rs | for d in helper.docs=/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and\n/// time (a year from 0001, February 29 only in leap years, a 24-hour clock). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)">
 
-// <fixed: templates/rust/coze_file.rs | file_url_only=true | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_file.rs | file_url_only=true | for d in helper.docs=/// A Coze file, as the run endpoint takes it: an http(s) URL, as Coze Studio resolves URLs only (a\n/// URL without spaces or control characters). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze file (an http(s) URL, as Coze Studio resolves URLs only)">
 
 // <fixed: templates/rust/coze_value_error.rs>

@@ -10,7 +10,7 @@ export interface DefaultValuesInput {
    */
   str?: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    * @default 100
    */
   inter?: number;
@@ -23,7 +23,7 @@ export interface DefaultValuesInput {
    */
   bool?: boolean;
   /**
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    * @default "2025-07-09 21:43:34"
    */
   ts?: string;
@@ -36,7 +36,7 @@ export interface DefaultValuesInput {
    */
   array?: string[];
   /**
-   * Coze file (`image`): an http(s) URL (Coze Studio resolves URLs only).
+   * Coze file type `image`: an http(s) URL, as Coze Studio resolves URLs only.
    * @default "http://imagex.fanlv.fun/tos-cn-i-1heqlfnr21/e81acc11277f421390770618e24e01ce.jpeg~tplv-1heqlfnr21-image.image?x-wf-file_name=20250317-154742.jpeg"
    */
   files?: string;

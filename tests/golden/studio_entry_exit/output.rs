@@ -31,7 +31,7 @@ pub struct WorkflowOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub obj_container: Option<WorkflowOutputObjContainer>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub obj_literal: Option<serde_json::Map<String, serde_json::Value>>,
@@ -146,6 +146,6 @@ pub type RunOutput = String;
 
 // <fixed: templates/rust/object_only.rs>
 
-// <fixed: templates/rust/coze_time.rs | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_time.rs | for d in helper.docs=/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and\n/// time (a year from 0001, February 29 only in leap years, a 24-hour clock). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)">
 
 // <fixed: templates/rust/coze_value_error.rs>

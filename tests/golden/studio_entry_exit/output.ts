@@ -8,7 +8,7 @@ export interface WorkflowOutput {
   output?: string;
   output_obj?: WorkflowOutputOutputObj;
   /**
-   * Each element: Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Each element: Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   output_field1?: string[];
   output_arr?: string[];
@@ -16,14 +16,14 @@ export interface WorkflowOutput {
   obj_container?: WorkflowOutputObjContainer;
   obj_literal?: Record<string, unknown>;
   /**
-   * Each element: An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Each element: Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   arr_literal?: number[];
 }
 
 export interface WorkflowOutputOutputObj {
   /**
-   * Each element: Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Each element: Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   field1?: string[];
 }

@@ -8,7 +8,7 @@ export interface WorkflowOutput {
   USER_RESPONSE?: string;
   name?: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   age?: number;
 }

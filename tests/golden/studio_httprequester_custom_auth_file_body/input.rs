@@ -12,7 +12,7 @@ pub struct WorkflowInput {
     pub h_v2: String,
     pub auth_key: String,
     pub auth_value: String,
-    /// Coze file type `file`: an http(s) URL (Coze Studio resolves URLs only); see [`CozeFile`].
+    /// Coze file type `file`: an http(s) URL, as Coze Studio resolves URLs only; see [`CozeFile`].
     pub file: CozeFile,
 }
 
@@ -44,6 +44,6 @@ pub type RunParameters = WorkflowInput;
 
 // <fixed: templates/rust/object_only.rs>
 
-// <fixed: templates/rust/coze_file.rs | file_url_only=true | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_file.rs | file_url_only=true | for d in helper.docs=/// A Coze file, as the run endpoint takes it: an http(s) URL, as Coze Studio resolves URLs only (a\n/// URL without spaces or control characters). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze file (an http(s) URL, as Coze Studio resolves URLs only)">
 
 // <fixed: templates/rust/coze_value_error.rs>

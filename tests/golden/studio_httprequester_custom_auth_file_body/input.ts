@@ -8,7 +8,7 @@ export interface WorkflowInput {
   auth_key: string;
   auth_value: string;
   /**
-   * Coze file (`file`): an http(s) URL (Coze Studio resolves URLs only).
+   * Coze file type `file`: an http(s) URL, as Coze Studio resolves URLs only.
    */
   file: string;
 }

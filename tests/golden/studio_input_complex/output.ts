@@ -11,7 +11,7 @@ export interface WorkflowOutput {
 export interface WorkflowOutputOutput {
   name?: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   age?: number;
 }
@@ -19,7 +19,7 @@ export interface WorkflowOutputOutput {
 export interface WorkflowOutputOutputListItem {
   name?: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   age?: number;
 }

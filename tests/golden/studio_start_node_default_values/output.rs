@@ -24,14 +24,14 @@ pub struct WorkflowOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub ts: Option<CozeTime>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub object: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub array: Option<Vec<String>>,
-    /// Coze file type `image`: an http(s) URL (Coze Studio resolves URLs only); see [`CozeFile`].
+    /// Coze file type `image`: an http(s) URL, as Coze Studio resolves URLs only; see [`CozeFile`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub files: Option<CozeFile>,
@@ -84,8 +84,8 @@ pub type RunOutput = WorkflowOutput;
 
 // <fixed: templates/rust/object_only.rs>
 
-// <fixed: templates/rust/coze_time.rs | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_time.rs | for d in helper.docs=/// A Coze time, as the run endpoint takes it: text in `yyyy-MM-dd HH:mm:ss` form, a real date and\n/// time (a year from 0001, February 29 only in leap years, a 24-hour clock). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze time (text in `yyyy-MM-dd HH:mm:ss` form, a real date and time)">
 
-// <fixed: templates/rust/coze_file.rs | file_url_only=true | derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]>
+// <fixed: templates/rust/coze_file.rs | file_url_only=true | for d in helper.docs=/// A Coze file, as the run endpoint takes it: an http(s) URL, as Coze Studio resolves URLs only (a\n/// URL without spaces or control characters). | helper.derive=#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)] | helper.expected="a Coze file (an http(s) URL, as Coze Studio resolves URLs only)">
 
 // <fixed: templates/rust/coze_value_error.rs>

@@ -6,19 +6,19 @@
 export interface WorkflowOutput {
   str?: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   inter?: number;
   number?: number;
   bool?: boolean;
   /**
-   * Coze `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
+   * Coze type `time`: text in `yyyy-MM-dd HH:mm:ss` form, a real date and time.
    */
   ts?: string;
   object?: Record<string, unknown>;
   array?: string[];
   /**
-   * Coze file (`image`): an http(s) URL (Coze Studio resolves URLs only).
+   * Coze file type `image`: an http(s) URL, as Coze Studio resolves URLs only.
    */
   files?: string;
 }

@@ -24,7 +24,7 @@ pub struct WorkflowInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub bool_a: Option<bool>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub obj: Option<serde_json::Map<String, serde_json::Value>>,

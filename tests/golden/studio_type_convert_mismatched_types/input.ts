@@ -3,7 +3,7 @@
 export interface WorkflowInput {
   input?: string;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   int_a?: number;
   obj_str?: string;

@@ -23,11 +23,11 @@ pub struct WorkflowOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub input: Option<Vec<i64>>,
-    /// Any JSON object.
+    /// Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub obj_str: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Elements: Any JSON object.
+    /// Elements: Coze type `object` without declared properties: any JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "present")]
     pub arr_str: Option<Vec<serde_json::Map<String, serde_json::Value>>>,

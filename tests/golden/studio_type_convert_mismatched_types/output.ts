@@ -9,13 +9,13 @@ export interface WorkflowOutput {
   int_a?: boolean;
   output1?: string;
   /**
-   * Each element: An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Each element: Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   input?: number[];
   obj_str?: Record<string, unknown>;
   arr_str?: Array<Record<string, unknown>>;
   /**
-   * An integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
+   * Coze type `integer`: an integer from -9223372036854775808 to 9223372036854775807 (a JavaScript number is exact only up to 2^53).
    */
   num_a?: number;
   bool_a?: number;

@@ -1,0 +1,479 @@
+//! A run planned and read back, with no I/O: what `cozegen run`, `cozegen mcp` (and any server)
+//! send for one call of a workflow, and what they make of the answer.
+//!
+//! [`plan`] takes the workflow (its IR), the ID runs go to and the caller's [`Call`], and
+//! returns the [`Request`] to send — a run, or for a chatflow a chat — or the [`Refusal`] that
+//! says why nothing may be sent: the problems of the parameters against the start node, each
+//! with its path, or a message that a chatflow needs and a workflow does not take. The app a
+//! run is sent with is decided here, once: the caller's app, else the workflow's own app
+//! ([`crate::ir::Details::run_app_id`]) unless the caller names an agent.
+//!
+//! [`read`] takes a run's answer and says what it is ([`Reading`]): an interrupt, the end
+//! node's variables checked against the end node, unchecked output, or nothing. The CLI
+//! prints what the plan decided; MCP turns it into tool results. Sending is the client's
+//! business ([`crate::coze::Client`]).
+
+use crate::check::validate::{Problem, validate};
+use crate::coze::{ChatMessage, ChatRequest, Interrupt, Output, RunAnswer, RunRequest};
+use crate::ir::{ObjectId, Type, Types, Workflow};
+use serde_json::{Map, Value};
+
+/// What a caller asks of one run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Call {
+    /// The start node's `parameters`; for a chatflow, the parameters besides the message.
+    pub parameters: Value,
+    /// A chatflow's message: the user's text, sent in `additional_messages`.
+    pub message: Option<String>,
+    /// A chat's conversation (it overrides `CONVERSATION_NAME`).
+    pub conversation_id: Option<String>,
+    /// The app to run in, instead of the workflow's own.
+    pub app_id: Option<String>,
+    /// The agent to run with (then the workflow's own app is not sent).
+    pub bot_id: Option<String>,
+    /// A published version to run instead of the latest.
+    pub workflow_version: Option<String>,
+}
+
+/// How a caller's arguments are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// A `null` given for an optional parameter means the parameter is absent, at any depth:
+    /// strict tool callers (OpenAI's strict mode) send `null` for what they leave out.
+    pub null_is_absent: bool,
+}
+
+/// What to send.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// A workflow's run (`/v1/workflow/run`, or streamed).
+    Run(RunRequest),
+    /// A chatflow's chat (`/v1/workflows/chat`).
+    Chat(ChatRequest),
+}
+
+/// Why nothing may be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A chatflow is called with the user's message, and none was given.
+    MessageMissing,
+    /// The message is empty or only whitespace.
+    MessageEmpty,
+    /// A workflow takes no message (its parameters are all it takes).
+    MessageForWorkflow,
+    /// A conversation is a chat's, and a workflow is run, not chatted with.
+    ConversationForWorkflow,
+    /// The parameters do not fit the start node: every problem, with its path, in document
+    /// order.
+    Problems(Vec<Problem>),
+}
+
+/// Whether the message fits the workflow: a chatflow needs one that is not blank, a workflow
+/// takes none. [`plan`] checks it first; a caller may check it before it reads the
+/// parameters.
+pub fn check_message(workflow: &Workflow, message: Option<&str>) -> Result<(), Refusal> {
+    match (&workflow.chat, message) {
+        (Some(_), None) => Err(Refusal::MessageMissing),
+        (Some(_), Some(m)) if m.trim().is_empty() => Err(Refusal::MessageEmpty),
+        (None, Some(_)) => Err(Refusal::MessageForWorkflow),
+        _ => Ok(()),
+    }
+}
+
+/// The app a run or chat is sent with: the caller's, else the workflow's own app unless the
+/// caller names an agent (a workflow or chatflow of an app runs only with its app, and a chat
+/// needs an app or an agent).
+pub fn app_id(workflow: &Workflow, call: &Call) -> Option<String> {
+    call.app_id.clone().or_else(|| {
+        call.bot_id
+            .is_none()
+            .then(|| workflow.details.run_app_id.clone())
+            .flatten()
+    })
+}
+
+/// The request for `call` of `workflow`, sent to `workflow_id`; or why nothing may be sent.
+pub fn plan(
+    workflow: &Workflow,
+    workflow_id: &str,
+    call: Call,
+    options: &PlanOptions,
+) -> Result<Request, Refusal> {
+    check_message(workflow, call.message.as_deref())?;
+    if workflow.chat.is_none() && call.conversation_id.is_some() {
+        return Err(Refusal::ConversationForWorkflow);
+    }
+    let app_id = app_id(workflow, &call);
+    let Call {
+        mut parameters,
+        message,
+        conversation_id,
+        bot_id,
+        workflow_version,
+        ..
+    } = call;
+    if options.null_is_absent
+        && let Value::Object(map) = &mut parameters
+    {
+        drop_optional_nulls(&workflow.input, Types::ROOT, map);
+    }
+    let problems = validate(&workflow.input, &parameters);
+    if !problems.is_empty() {
+        return Err(Refusal::Problems(problems));
+    }
+    let Value::Object(parameters) = parameters else {
+        return Err(Refusal::Problems(vec![Problem {
+            path: String::new(),
+            message: "expected an object".to_owned(),
+        }]));
+    };
+    let workflow_id = workflow_id.to_owned();
+    Ok(match message {
+        Some(message) => Request::Chat(ChatRequest {
+            workflow_id,
+            additional_messages: vec![ChatMessage::user(message)],
+            parameters,
+            workflow_version,
+            app_id,
+            bot_id,
+            conversation_id,
+        }),
+        None => Request::Run(RunRequest {
+            workflow_id,
+            parameters,
+            workflow_version,
+            app_id,
+            bot_id,
+        }),
+    })
+}
+
+/// What a run's answer is, for `workflow`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reading<'a> {
+    /// The run stopped at a question or input node and waits for an answer.
+    Interrupted(&'a Interrupt),
+    /// JSON output: the end node's variables, with every problem against the end node (none
+    /// when they fit).
+    Variables {
+        /// The output.
+        output: &'a Value,
+        /// Its problems, in document order.
+        problems: Vec<Problem>,
+    },
+    /// JSON output that is not checked: the end node answers with its content template, or
+    /// the workflow is not known (the answer to a resume sent by its ID alone).
+    Unchecked(&'a Value),
+    /// Output that is not JSON (the end node answers with its content template): not checked.
+    Text(&'a str),
+    /// No output (an asynchronous run).
+    Nothing,
+}
+
+/// What `answer` is: an interrupt first, else its output, checked against the end node of
+/// `workflow` (when it is known) if the end node returns variables.
+pub fn read<'a>(workflow: Option<&Workflow>, answer: &'a RunAnswer) -> Reading<'a> {
+    if let Some(interrupt) = &answer.interrupt {
+        return Reading::Interrupted(interrupt);
+    }
+    match (&answer.output, workflow) {
+        (Output::Json(output), Some(workflow)) if !workflow.output_is_text() => {
+            Reading::Variables {
+                output,
+                problems: check_output(workflow, &answer.output),
+            }
+        }
+        (Output::Json(output), _) => Reading::Unchecked(output),
+        (Output::Text(text), _) => Reading::Text(text),
+        (Output::None, _) => Reading::Nothing,
+    }
+}
+
+/// The problems of a run's output against the end node, in document order. Text output (the
+/// end node answers with its content template) is not checked: it has no variables.
+pub fn check_output(workflow: &Workflow, output: &Output) -> Vec<Problem> {
+    match output {
+        Output::Json(value) if !workflow.output_is_text() => {
+            crate::ir::rules::check(&workflow.output, value)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// How to resume an interrupted run from the command line, given how it was started.
+pub fn resume_command(invocation: &str, interrupt: &Interrupt) -> String {
+    format!(
+        "{invocation} --resume '{}' --interrupt-type {} --answer 'YOUR ANSWER'",
+        interrupt.event_id.replace('\'', r"'\''"),
+        interrupt.interrupt_type.unwrap_or(2)
+    )
+}
+
+/// Removes the `null`s given for optional fields of `object`, and of the objects nested in
+/// the arguments.
+fn drop_optional_nulls(types: &Types, object: ObjectId, map: &mut Map<String, Value>) {
+    for field in &types.object(object).fields {
+        match map.get_mut(&field.name) {
+            Some(Value::Null) if !field.required => {
+                map.remove(&field.name);
+            }
+            Some(value) => drop_nulls_in(types, &field.ty, value),
+            None => {}
+        }
+    }
+}
+
+// Recursion is bounded here: a level is only entered where the start node's types nest too,
+// and arguments from a protocol were parsed with serde_json's limit of 128 levels.
+fn drop_nulls_in(types: &Types, ty: &Type, value: &mut Value) {
+    match (ty, value) {
+        (Type::Object(id), Value::Object(map)) => drop_optional_nulls(types, *id, map),
+        (Type::Array(id), Value::Array(items)) => {
+            let element = &types.array(*id).items;
+            for item in items {
+                drop_nulls_in(types, element, item);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn workflow(doc: &str) -> Workflow {
+        let info = crate::load_slice(doc.as_bytes(), "test").expect("loads");
+        crate::build(&info, &crate::BuildOptions::default())
+            .expect("builds")
+            .0
+    }
+
+    /// A workflow of an app: a required `city`, an optional `days`, an optional object with an
+    /// optional field; its end node returns `answer`.
+    fn order() -> Workflow {
+        workflow(
+            r#"{"workflow_detail":{"workflow_id":"7","app_id":"744"},
+                "input":{"parameters":{
+                    "city":{"type":"string","required":true},
+                    "days":{"type":"integer"},
+                    "opts":{"type":"object","properties":{"fast":{"type":"boolean"}}}}},
+                "output":{"parameters":{"answer":{"type":"string"}}}}"#,
+        )
+    }
+
+    fn chatflow() -> Workflow {
+        workflow(
+            r#"{"workflow_detail":{"workflow_id":"9","app_id":"744"},
+                "input":{"parameters":{
+                    "USER_INPUT":{"type":"string"},
+                    "CONVERSATION_NAME":{"type":"string"},
+                    "city":{"type":"string","required":true}}}}"#,
+        )
+    }
+
+    fn call(parameters: Value) -> Call {
+        Call {
+            parameters,
+            ..Call::default()
+        }
+    }
+
+    #[test]
+    fn a_workflow_is_run_with_its_parameters_in_its_app() {
+        let planned = plan(
+            &order(),
+            "7",
+            call(json!({"city": "Oslo"})),
+            &PlanOptions::default(),
+        );
+        let Ok(Request::Run(run)) = planned else {
+            panic!("{planned:?}")
+        };
+        assert_eq!(run.workflow_id, "7");
+        assert_eq!(Value::Object(run.parameters), json!({"city": "Oslo"}));
+        assert_eq!(run.app_id.as_deref(), Some("744"));
+        assert_eq!(run.bot_id, None);
+    }
+
+    #[test]
+    fn the_callers_app_or_agent_replaces_the_workflows_app() {
+        let with = |app: Option<&str>, bot: Option<&str>| Call {
+            app_id: app.map(str::to_owned),
+            bot_id: bot.map(str::to_owned),
+            ..call(json!({}))
+        };
+        let order = order();
+        assert_eq!(app_id(&order, &with(None, None)).as_deref(), Some("744"));
+        assert_eq!(app_id(&order, &with(Some("1"), None)).as_deref(), Some("1"));
+        assert_eq!(app_id(&order, &with(None, Some("2"))), None);
+        let outside = workflow(r#"{"workflow_detail":{"app_id":"0"},"input":{"parameters":{}}}"#);
+        assert_eq!(app_id(&outside, &with(None, None)), None);
+    }
+
+    #[test]
+    fn parameters_that_do_not_fit_are_problems_with_paths() {
+        let refused = plan(
+            &order(),
+            "7",
+            call(json!({"days": "3", "extra": 1})),
+            &PlanOptions::default(),
+        );
+        let Err(Refusal::Problems(problems)) = refused else {
+            panic!("{refused:?}")
+        };
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["city", "days", "extra"]);
+        let refused = plan(&order(), "7", call(json!([1])), &PlanOptions::default());
+        assert!(matches!(refused, Err(Refusal::Problems(p)) if p.len() == 1));
+    }
+
+    #[test]
+    fn nulls_of_optional_parameters_are_absent_only_when_asked() {
+        let nulls = json!({"city": "Oslo", "days": null, "opts": {"fast": null}});
+        let strict = PlanOptions {
+            null_is_absent: true,
+        };
+        let Ok(Request::Run(run)) = plan(&order(), "7", call(nulls.clone()), &strict) else {
+            panic!("nulls of optional parameters are absent")
+        };
+        assert_eq!(
+            Value::Object(run.parameters),
+            json!({"city": "Oslo", "opts": {}})
+        );
+        assert!(matches!(
+            plan(&order(), "7", call(nulls), &PlanOptions::default()),
+            Err(Refusal::Problems(_))
+        ));
+        // A required parameter's null stays, and is a problem.
+        assert!(matches!(
+            plan(&order(), "7", call(json!({"city": null})), &strict),
+            Err(Refusal::Problems(_))
+        ));
+    }
+
+    #[test]
+    fn a_chatflow_is_chatted_with_the_message_and_a_workflow_takes_none() {
+        let chat = Call {
+            message: Some("When?".into()),
+            conversation_id: Some("456".into()),
+            ..call(json!({"city": "Paris"}))
+        };
+        let planned = plan(&chatflow(), "9", chat.clone(), &PlanOptions::default());
+        let Ok(Request::Chat(request)) = planned else {
+            panic!("{planned:?}")
+        };
+        assert_eq!(request.additional_messages, [ChatMessage::user("When?")]);
+        assert_eq!(request.app_id.as_deref(), Some("744"));
+        assert_eq!(request.conversation_id.as_deref(), Some("456"));
+        let plan_of = |w: &Workflow, c: Call| plan(w, "9", c, &PlanOptions::default());
+        let no_message = Call {
+            message: None,
+            ..chat.clone()
+        };
+        assert_eq!(
+            plan_of(&chatflow(), no_message),
+            Err(Refusal::MessageMissing)
+        );
+        let blank = Call {
+            message: Some(" \n".into()),
+            ..chat.clone()
+        };
+        assert_eq!(plan_of(&chatflow(), blank), Err(Refusal::MessageEmpty));
+        assert_eq!(plan_of(&order(), chat), Err(Refusal::MessageForWorkflow));
+        let conversation = Call {
+            conversation_id: Some("1".into()),
+            ..call(json!({"city": "Oslo"}))
+        };
+        assert_eq!(
+            plan_of(&order(), conversation),
+            Err(Refusal::ConversationForWorkflow)
+        );
+    }
+
+    #[test]
+    fn a_chatflows_message_among_its_parameters_is_a_problem() {
+        let refused = plan(
+            &chatflow(),
+            "9",
+            Call {
+                message: Some("hi".into()),
+                ..call(json!({"city": "Paris", "USER_INPUT": "hi"}))
+            },
+            &PlanOptions::default(),
+        );
+        let Err(Refusal::Problems(problems)) = refused else {
+            panic!("{refused:?}")
+        };
+        assert_eq!(problems[0].path, "USER_INPUT");
+    }
+
+    fn answer(output: Output, interrupt: Option<Interrupt>) -> RunAnswer {
+        RunAnswer {
+            output,
+            raw: None,
+            execute_id: None,
+            debug_url: None,
+            usage: None,
+            logid: None,
+            interrupt,
+        }
+    }
+
+    #[test]
+    fn an_answer_reads_as_an_interrupt_checked_variables_text_or_nothing() {
+        let order = order();
+        let interrupt = Interrupt {
+            event_id: "1/2".into(),
+            interrupt_type: Some(5),
+            node_title: None,
+            question: Some("Name?".into()),
+        };
+        let interrupted = answer(Output::None, Some(interrupt.clone()));
+        assert_eq!(
+            read(Some(&order), &interrupted),
+            Reading::Interrupted(&interrupt)
+        );
+        let fits = answer(Output::Json(json!({"answer": "yes"})), None);
+        assert!(
+            matches!(read(Some(&order), &fits), Reading::Variables { problems, .. } if problems.is_empty())
+        );
+        let wrong = answer(Output::Json(json!({"answer": 17})), None);
+        let Reading::Variables { problems, .. } = read(Some(&order), &wrong) else {
+            panic!("variables")
+        };
+        assert_eq!(problems[0].to_string(), "answer: expected a string, got 17");
+        let text = answer(Output::Text("Hi".into()), None);
+        assert_eq!(read(Some(&order), &text), Reading::Text("Hi"));
+        assert_eq!(
+            read(Some(&order), &answer(Output::None, None)),
+            Reading::Nothing
+        );
+        let template = workflow(
+            r#"{"input":{"parameters":{}},"output":{"terminate_plan":"use_answer_content",
+                "content":"{{x}}","parameters":{"x":{"type":"string"}}}}"#,
+        );
+        let json = answer(Output::Json(json!(17)), None);
+        assert_eq!(read(Some(&template), &json), Reading::Unchecked(&json!(17)));
+        let fits = answer(Output::Json(json!({"answer": 17})), None);
+        assert_eq!(
+            read(None, &fits),
+            Reading::Unchecked(&json!({"answer": 17}))
+        );
+    }
+
+    #[test]
+    fn the_resume_command_quotes_the_event_id() {
+        let interrupt = Interrupt {
+            event_id: "1/'2".into(),
+            interrupt_type: Some(5),
+            node_title: None,
+            question: None,
+        };
+        assert_eq!(
+            resume_command("cozegen run -w 7 --stream", &interrupt),
+            "cozegen run -w 7 --stream --resume '1/'\\''2' --interrupt-type 5 --answer 'YOUR ANSWER'"
+        );
+    }
+}
