@@ -44,6 +44,24 @@ pub(crate) fn check(path: &std::path::Path, text: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Builds the IR of a workflow to check or run (not to generate from): its warnings are said
+/// unless `quiet`, and never fail the command.
+pub(crate) fn build_for_use(
+    info: &cozegen::model::WorkflowInfo,
+    open_objects: bool,
+    quiet: bool,
+) -> Result<Workflow, Error> {
+    let build = BuildOptions {
+        open_objects,
+        ..BuildOptions::default()
+    };
+    let (workflow, warnings) = cozegen::build(info, &build)?;
+    if !quiet {
+        print_warnings(&warnings);
+    }
+    Ok(workflow)
+}
+
 pub(crate) fn print_warnings(warnings: &[Warning]) {
     let mut stderr = std::io::stderr().lock();
     for w in warnings {

@@ -3,7 +3,7 @@
 
 use super::args::ApiArgs;
 use super::error::Error;
-use super::io::{document_path, emit, print_warnings};
+use super::io::{build_for_use, document_path, emit};
 use super::validate::warn_message_in_parameters;
 use clap::Args;
 use cozegen::model::WorkflowInfo;
@@ -204,14 +204,7 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
         Some(id) => id.clone(),
         None => run_target(&info)?,
     };
-    let build = BuildOptions {
-        open_objects: args.open_objects,
-        ..BuildOptions::default()
-    };
-    let (workflow, warnings) = cozegen::build(&info, &build)?;
-    if !args.quiet {
-        print_warnings(&warnings);
-    }
+    let workflow = build_for_use(&info, args.open_objects, args.quiet)?;
     // Said before --params is read: the message decides what the parameters are.
     plan::check_message(&workflow, args.message.as_deref()).map_err(|r| refused(&r))?;
     let params = match (&args.params, &args.message) {

@@ -2,9 +2,9 @@
 
 use super::args::Document;
 use super::error::Error;
-use super::io::{emit, print_warnings};
+use super::io::{build_for_use, emit};
 use clap::Args;
-use cozegen::{BuildOptions, Workflow};
+use cozegen::Workflow;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -32,14 +32,7 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<(), Error> {
         ));
     }
     let info = args.document.load()?;
-    let build = BuildOptions {
-        open_objects: args.open_objects,
-        ..BuildOptions::default()
-    };
-    let (workflow, warnings) = cozegen::build(&info, &build)?;
-    if !args.quiet {
-        print_warnings(&warnings);
-    }
+    let workflow = build_for_use(&info, args.open_objects, args.quiet)?;
     let params = cozegen::source::read_json(&args.params)?;
     warn_message_in_parameters(&workflow, params.value());
     let problems = cozegen::check::validate::validate(&workflow.input, params.value());
