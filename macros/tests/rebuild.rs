@@ -1,7 +1,7 @@
 //! Editing the workflow file rebuilds the crate that imports it: the macro's expansion makes
 //! the compiler record the file as an input, so cargo sees the change without a build.rs.
 
-#[path = "../../tests/common/scratch.rs"]
+#[path = "../../tests/it/common/scratch.rs"]
 mod scratch;
 
 use std::path::Path;

@@ -1,4 +1,4 @@
-// The Ajv legs of the conformance suite (tests/conformance.rs). One run is one leg: one draft,
+// The Ajv legs of the conformance suite (tests/it/conformance.rs). One run is one leg: one draft,
 // every document, every case.
 //
 // stdin:  {"draft": "2020-12" | "07", "options": {extra Ajv options},

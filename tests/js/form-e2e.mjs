@@ -1,5 +1,5 @@
 // End-to-end tests of cozegen's HTML form in headless Chromium (Debian's /usr/bin/chromium,
-// driven by playwright-core). Run by tests/html.rs, which generates the corpus pages first;
+// driven by playwright-core). Run by tests/it/html.rs, which generates the corpus pages first;
 // scenarios that need other documents write them and run the cozegen binary themselves.
 //
 // usage: node form-e2e.mjs CONFIG.json

@@ -1,6 +1,6 @@
 // Fills cozegen's HTML form with UI action plans in headless Chromium (Debian's
 // /usr/bin/chromium, driven by playwright-core) and reports what the form did. Run by the Rust
-// conformance hooks (tests/common/form_plan.rs), which write the plans.
+// conformance hooks (tests/it/common/form_plan.rs), which write the plans.
 //
 // usage: node form-fill.mjs CASES.json
 // CASES: {"documents": [{"page": form.html, "cases": [{"name": "...", "actions": [{"op": ..., "name": ...}, ...]}]}],

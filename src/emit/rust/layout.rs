@@ -3,7 +3,7 @@
 //! The templates write final code: nothing formats it afterwards. Most lines are short and
 //! fixed; the ones below hold names, types and literals of any length, and rustfmt (default
 //! configuration, edition 2024) breaks them by rules measured with rustfmt itself. The test
-//! `layout_rules_match_rustfmt` in `tests/rust.rs` sweeps every rule across its thresholds, and
+//! `layout_rules_match_rustfmt` in `tests/it/rust.rs` sweeps every rule across its thresholds, and
 //! the property tests hold whole modules to `rustfmt --check`. Widths are display columns, as
 //! rustfmt counts them (a CJK character is two).
 

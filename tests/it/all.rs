@@ -1,9 +1,7 @@
 //! `cozegen all`: every artifact into a directory under stable names, identical to the
 //! single-artifact goldens, and `--check` as a drift check that never writes.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn all(doc: &Path, dir: &Path, extra: &[&str]) -> std::process::Output {

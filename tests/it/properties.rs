@@ -5,9 +5,7 @@
 //! cozegen's own, and generation is deterministic. The checkers themselves are tested below on
 //! hand-written code and markup they must reject.
 
-mod checks;
-
-use checks::{html_is_inert, rust_is_data_only};
+use crate::checks::{html_is_inert, rust_is_data_only};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::emit::{html, ir_json, rust, typescript};
 use cozegen::ir::Node;

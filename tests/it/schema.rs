@@ -1,9 +1,7 @@
 //! The JSON Schema artifact: goldens over the corpus, checked by two independent validators
 //! (the `jsonschema` crate and Ajv in strict mode) against meta-schemas and sample instances.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

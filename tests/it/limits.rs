@@ -3,9 +3,7 @@
 //! (2 MiB stacks), so they also prove that callers' stack sizes do not decide what works. Every
 //! emitter (schema, Rust, HTML, TypeScript, IR) gets the deepest and the largest documents.
 
-mod checks;
-
-use checks::{html_is_inert, on_big_stack, parse_deep_json, rust_is_data_only};
+use crate::checks::{html_is_inert, on_big_stack, parse_deep_json, rust_is_data_only};
 use cozegen::emit::json_schema::{self, SchemaOptions};
 use cozegen::emit::{html, ir_json, rust, typescript};
 use cozegen::limits::MAX_DEPTH;

@@ -3,11 +3,8 @@
 //! crate, round trips of the sample instances through the structs, the generated value checks
 //! against cozegen's rules, and proof that hostile documents yield data declarations only.
 
-mod checks;
-mod common;
-
-use checks::rust_is_data_only;
-use common::*;
+use crate::checks::rust_is_data_only;
+use crate::common::*;
 use cozegen::emit::rust::{RustOptions, render, render_with_warnings};
 use cozegen::ir::Node;
 use cozegen::{BuildOptions, Workflow};
@@ -81,12 +78,12 @@ fn output_node_goldens_match_for_every_corpus_document() {
     }
 }
 
-/// The goldens hold each fixed helper as a one-line marker (tests/common/golden.rs): every fixed
+/// The goldens hold each fixed helper as a one-line marker (tests/it/common/golden.rs): every fixed
 /// template is found in the corpus's modules, and once replaced none of its text is left. The
 /// helpers themselves are compiled, linted and run by the scratch crate's tests below.
 #[test]
 fn every_fixed_template_is_found_and_replaced_whole() {
-    use common::golden::{FIXED_RUST, document_part, variants};
+    use crate::common::golden::{FIXED_RUST, document_part, variants};
     let mut modules = corpus_modules();
     modules.push(("run_nested_output".to_owned(), nested_output_module()));
     let golden: Vec<String> = modules
@@ -418,7 +415,7 @@ fn random_documents_render_rustfmt_clean_data_only_modules() {
 /// A crate holding every generated module (plain, with [`EXTRA_DERIVES`], the output node, with
 /// open objects), in a library under `#![deny(warnings)]`, and a binary that uses them through
 /// the `mod x { include!(…) }` pattern. It is a crate of the tests' scratch area
-/// (`tests/common/scratch.rs`): its dependencies compile once, into the shared target.
+/// (`tests/it/common/scratch.rs`): its dependencies compile once, into the shared target.
 struct ScratchCrate {
     krate: scratch::Crate,
 }
@@ -696,7 +693,7 @@ fn built_scratch() -> &'static ScratchCrate {
 /// into the `RunError` that names what failed.
 #[test]
 fn generated_run_helpers_send_a_request_and_read_the_answers() {
-    use common::api::{Api, Reply};
+    use crate::common::api::{Api, Reply};
     let krate = built_scratch();
     let answers = [
         json!({"code": 0, "msg": "", "data": "{\"order_id\":\"A-17\",\"eta\":\"2025-07-02 10:00:00\"}",
@@ -1331,7 +1328,7 @@ fn the_deepest_accepted_document_renders_on_a_small_stack() {
     // Docs do not repeat the path: the module grows with the depth, not its square (about
     // 1,000 structs here, each with its serde field copy: some 1.2 KB a level).
     assert!(code.len() < 2_000_000, "{} bytes", code.len());
-    checks::on_big_stack(|| rust_is_data_only(&code)).expect("data only");
+    crate::checks::on_big_stack(|| rust_is_data_only(&code)).expect("data only");
 }
 
 #[test]
@@ -1353,7 +1350,7 @@ fn fifty_thousand_fields_render_on_a_small_stack() {
 }
 
 /// Generation time against parsing and pretty-printing the same bytes with serde_json (run with
-/// `cargo test --release --test rust -- --ignored --nocapture`).
+/// `cargo test --release --test it -- rust:: --ignored --nocapture`).
 #[test]
 #[ignore = "a measurement: run it on a quiet machine"]
 fn speed_against_serde_json() {

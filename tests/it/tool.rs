@@ -1,10 +1,8 @@
 //! `cozegen tool`: each vendor's definitions (goldens), tool names, untrusted descriptions,
 //! and OpenAI strict mode's rules and limits.
 
-mod common;
-
-use common::api::{Api, TOKEN, expect_exit, list_target, run_in, workflow_target};
-use common::*;
+use crate::common::api::{Api, TOKEN, expect_exit, list_target, run_in, workflow_target};
+use crate::common::*;
 use cozegen::emit::tool::{self, Format};
 use serde_json::{Value, json};
 

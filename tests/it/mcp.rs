@@ -6,10 +6,8 @@
 //! (`tests/js/mcp-peer.mjs`, `tests/py/mcp_peer.py`), it exits 0 with nothing alarming on
 //! stderr.
 
-mod common;
-
-use common::api::{Api, RUN_TARGET, Reply, TOKEN};
-use common::*;
+use crate::common::api::{Api, RUN_TARGET, Reply, TOKEN};
+use crate::common::*;
 use serde_json::{Value, json};
 use std::process::Command;
 use std::time::Duration;

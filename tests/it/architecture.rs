@@ -2,8 +2,6 @@
 //! only the modules below it, so the layers form no circle. A new import that crosses a layer
 //! fails here with the file and the import.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -147,7 +145,7 @@ fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn every_module_imports_only_the_layers_below_it() {
     let allowed: BTreeMap<&str, &[&str]> = LAYERS.iter().copied().collect();
-    let src = common::root().join("src");
+    let src = crate::common::root().join("src");
     let mut files = Vec::new();
     sources(&src, &mut files);
     files.sort();
@@ -168,7 +166,7 @@ fn every_module_imports_only_the_layers_below_it() {
         }
         let Some(may) = allowed.get(top.as_str()) else {
             crossings.push(format!(
-                "{}: module `{top}` is not in the layer table of tests/architecture.rs (and \
+                "{}: module `{top}` is not in the layer table of tests/it/architecture.rs (and \
                  ARCHITECTURE.md): place it",
                 relative.display()
             ));

@@ -4,10 +4,8 @@
 //! failures reported, `--check`, and the generated `mod.rs` compiled in a scratch crate. Reruns
 //! of a two-workflow workspace where one fails: an earlier generation is kept and stays declared.
 
-mod common;
-
-use common::api::*;
-use common::*;
+use crate::common::api::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 

@@ -1,8 +1,6 @@
 //! The command line: input sources, errors and exit codes, output files, warnings, `--help`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn help_matches_golden() {

@@ -1,12 +1,10 @@
 //! The HTML form artifact: goldens over the corpus, static checks on escaping and structure,
 //! the end-to-end scenarios in headless Chromium (tests/js/form-e2e.mjs), and the plans that
-//! enter an instance through the form's UI (tests/common/form_plan.rs). Every corpus instance
-//! goes through the form in the conformance suite's form leg (tests/conformance.rs).
+//! enter an instance through the form's UI (tests/it/common/form_plan.rs). Every corpus instance
+//! goes through the form in the conformance suite's form leg (tests/it/conformance.rs).
 
-mod common;
-
-use common::form_plan::{Action, FormOutcome, plan, run_form_documents};
-use common::*;
+use crate::common::form_plan::{Action, FormOutcome, plan, run_form_documents};
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 
@@ -49,12 +47,12 @@ fn html_goldens_match_for_every_corpus_document() {
     );
 }
 
-/// The fixed parts, which the goldens hold as markers (tests/common/golden.rs), tested once: every
+/// The fixed parts, which the goldens hold as markers (tests/it/common/golden.rs), tested once: every
 /// page inlines `templates/html/form.js` and `form.css` exactly, its CSP pins both by their
 /// SHA-256, and the fragment inlines the script and names its hash.
 #[test]
 fn every_page_inlines_the_fixed_script_and_style_verbatim_and_pins_their_hashes() {
-    use common::golden::{csp_hash, document_part, marker};
+    use crate::common::golden::{csp_hash, document_part, marker};
     let script = std::fs::read_to_string(root().join("templates/html/form.js")).expect("form.js");
     let style = std::fs::read_to_string(root().join("templates/html/form.css")).expect("form.css");
     let inline = |html: &str, open: &str, close: &str| -> String {

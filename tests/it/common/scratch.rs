@@ -21,7 +21,7 @@
 //! an unchanged crate is not rebuilt.
 //!
 //! This file is also compiled into the macro crate's tests (`macros/tests/rebuild.rs`), so it
-//! depends on nothing else of `tests/common`.
+//! depends on nothing else of `tests/it/common`.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

@@ -1,8 +1,6 @@
 //! `cozegen validate` and `cozegen diff` from the command line: tables of cases, exit codes.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let path = dir.join(name);

@@ -4,10 +4,8 @@
 //! The canvases of `tests/corpus/studio` are also in the corpus, so every golden, compile and
 //! form test that runs over the corpus runs over them too; this file holds what is Studio's own.
 
-mod common;
-
-use common::api::{Api, Reply, expect_exit, workflow_target};
-use common::*;
+use crate::common::api::{Api, Reply, expect_exit, workflow_target};
+use crate::common::*;
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::emit::{html, ir_json, rust, typescript};
 use cozegen::ir::Node;
@@ -627,8 +625,11 @@ fn fetch_and_w_name_a_coze_studio_server_and_say_how_to_get_the_canvas() {
         let mut full = args.clone();
         let url = api.url();
         full.extend(["--base-url", url.as_str()]);
-        let out =
-            common::api::run_with_env(&root(), &full, &[("COZE_API_TOKEN", common::api::TOKEN)]);
+        let out = crate::common::api::run_with_env(
+            &root(),
+            &full,
+            &[("COZE_API_TOKEN", crate::common::api::TOKEN)],
+        );
         let (_, err) = expect_exit(&out, 1);
         assert_studio_message(&err);
         assert_eq!(api.count(), 1, "{args:?}");
@@ -644,7 +645,7 @@ fn workspace_id_on_a_studio_server_says_it_has_no_list_endpoint() {
     let scratch = tempfile::tempdir().expect("tempdir");
     let out_dir = scratch.path().join("out");
     let url = api.url();
-    let out = common::api::run_with_env(
+    let out = crate::common::api::run_with_env(
         &root(),
         &[
             "all",
@@ -655,7 +656,7 @@ fn workspace_id_on_a_studio_server_says_it_has_no_list_endpoint() {
             "--base-url",
             url.as_str(),
         ],
-        &[("COZE_API_TOKEN", common::api::TOKEN)],
+        &[("COZE_API_TOKEN", crate::common::api::TOKEN)],
     );
     let (_, err) = expect_exit(&out, 1);
     assert!(err.contains("no workspace list endpoint"), "{err}");

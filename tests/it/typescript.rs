@@ -1,9 +1,7 @@
 //! The TypeScript artifact: goldens, and `tsc --strict` compiling the declarations together with
 //! the sample instances (valid ones must type-check, ones missing a required field must not).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn ts_for(doc: &Path, extra: &[&str]) -> String {
@@ -124,7 +122,7 @@ fn names_that_are_not_identifiers_are_quoted() {
 /// `RunError` that names what failed.
 #[test]
 fn generated_run_helpers_send_a_request_with_fetch_and_read_the_answers() {
-    use common::api::{Api, Reply};
+    use crate::common::api::{Api, Reply};
     use serde_json::{Value, json};
     if !js_tools_available("the TypeScript run helpers check") {
         return;

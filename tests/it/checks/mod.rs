@@ -22,15 +22,15 @@ pub struct RustShape {
 /// The fixed helper items the Rust emitter may add, as its templates write them: the only code
 /// with control flow, generics or macros that a module may hold, accepted only token for token.
 const HELPER_TEMPLATES: [&str; 9] = [
-    include_str!("../../templates/rust/object_only.rs"),
-    include_str!("../../templates/rust/present.rs"),
-    include_str!("../../templates/rust/from_json.rs"),
-    include_str!("../../templates/rust/coze_time.rs"),
-    include_str!("../../templates/rust/coze_file.rs"),
-    include_str!("../../templates/rust/coze_value_error.rs"),
-    include_str!("../../templates/rust/run_request.rs"),
-    include_str!("../../templates/rust/run_answer.rs"),
-    include_str!("../../templates/rust/chat.rs"),
+    include_str!("../../../templates/rust/object_only.rs"),
+    include_str!("../../../templates/rust/present.rs"),
+    include_str!("../../../templates/rust/from_json.rs"),
+    include_str!("../../../templates/rust/coze_time.rs"),
+    include_str!("../../../templates/rust/coze_file.rs"),
+    include_str!("../../../templates/rust/coze_value_error.rs"),
+    include_str!("../../../templates/rust/run_request.rs"),
+    include_str!("../../../templates/rust/run_answer.rs"),
+    include_str!("../../../templates/rust/chat.rs"),
 ];
 
 /// The names the helper items define.
@@ -756,7 +756,7 @@ pub struct HtmlShape {
 }
 
 /// cozegen's one script, as it must appear in every form.
-pub const FORM_SCRIPT: &str = include_str!("../../templates/html/form.js");
+pub const FORM_SCRIPT: &str = include_str!("../../../templates/html/form.js");
 
 /// Elements the form templates write. Anything else came from the document.
 const ELEMENTS: &[&str] = &[

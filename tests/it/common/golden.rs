@@ -347,7 +347,7 @@ fn flatten(rel: &str, parts: &[Part], values: &[(String, bool)], out: &mut Vec<P
                         Part::Hole(_) => turn.push_str("[^\n]*"),
                         _ => panic!(
                             "templates/{rel}: only text and values inside `{{% for {binding} %}}`: \
-                             teach tests/common/golden.rs"
+                             teach tests/it/common/golden.rs"
                         ),
                     }
                 }
@@ -507,7 +507,7 @@ fn parse_parts(
     };
     let teach = |body: &str| -> ! {
         panic!(
-            "templates/{rel}: `{{% {body} %}}` in a fixed template: teach tests/common/golden.rs"
+            "templates/{rel}: `{{% {body} %}}` in a fixed template: teach tests/it/common/golden.rs"
         )
     };
     while let Some(item) = items.next() {
@@ -524,7 +524,7 @@ fn parse_parts(
                 assert!(
                     name(&tag.body),
                     "templates/{rel}: `{{{{ {} }}}}` is more than a name: teach \
-                     tests/common/golden.rs",
+                     tests/it/common/golden.rs",
                     tag.body
                 );
                 parts.push(Part::Hole(tag.body));

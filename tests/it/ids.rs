@@ -1,9 +1,7 @@
 //! `validate -w ID` and `diff` with `id:` arguments, against a fake Coze API on 127.0.0.1.
 
-mod common;
-
-use common::api::*;
-use common::*;
+use crate::common::api::*;
+use crate::common::*;
 
 const ALL_TYPES_ID: &str = "7350583675492311001";
 const ORDER_ID: &str = "7350583675492399001";
@@ -68,7 +66,7 @@ fn validate_with_a_workflow_id_reports_problems_like_with_a_file() {
     ]);
     let (stdout, _) = expect_exit(&fetched, 1);
     assert!(!stdout.is_empty());
-    assert_eq!(stdout, common::stdout(&from_file));
+    assert_eq!(stdout, crate::common::stdout(&from_file));
 }
 
 #[test]
@@ -152,7 +150,7 @@ fn diff_fetches_arguments_with_the_id_prefix() {
         "tests/corpus/all_types.json",
     ]);
     let (stdout, _) = expect_exit(&fetched, 1);
-    assert_eq!(stdout, common::stdout(&files));
+    assert_eq!(stdout, crate::common::stdout(&files));
     assert!(stdout.contains("breaking"), "{stdout}");
     let requests = api.requests();
     assert!(requests.contains(&format!("GET {} HTTP/1.1", workflow_target(ALL_TYPES_ID))));
@@ -215,6 +213,9 @@ fn diff_and_validate_help_match_goldens() {
     for command in ["diff", "validate"] {
         let out = cozegen(&[command, "--help"]);
         assert!(out.status.success());
-        assert_golden(&format!("cli/{command}-help.txt"), &common::stdout(&out));
+        assert_golden(
+            &format!("cli/{command}-help.txt"),
+            &crate::common::stdout(&out),
+        );
     }
 }

@@ -2,9 +2,7 @@
 //! paste it: its `Cargo.toml` lines (with the path pointing at this repository), `build.rs` and
 //! `src/main.rs` build and run against the bundled example workflow.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// The fenced code blocks of the README section headed `heading` (a `###` heading), in order.
 fn code_blocks(readme: &str, heading: &str) -> Vec<String> {
@@ -71,7 +69,7 @@ fn the_macro_section_works_when_pasted_into_a_new_crate() {
 
 /// Builds and runs a new crate named `name` from the README's blocks, with the bundled example
 /// workflow as `order.json`, and returns what it printed as JSON. The crates are crates of the
-/// tests' scratch area (`tests/common/scratch.rs`): serde and cozegen build once, into its
+/// tests' scratch area (`tests/it/common/scratch.rs`): serde and cozegen build once, into its
 /// shared target.
 fn paste_and_run(
     name: &str,

@@ -3,10 +3,8 @@
 //! run that may have started); streamed events, interrupts and resumes. Every test also checks
 //! that the token never reaches stdout or stderr.
 
-mod common;
-
-use common::api::*;
-use common::*;
+use crate::common::api::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::process::Output;

@@ -1,8 +1,6 @@
 //! `cozegen ir`: the normalized IR as JSON, golden over the corpus.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn ir_goldens_match_for_every_corpus_document() {

@@ -1,10 +1,8 @@
 //! Published versions: `fetch --workflow-version`, `-w ID --workflow-version`, and `diff`'s
 //! `id:ID@VERSION`, against a fake Coze API on 127.0.0.1 that pages its version list.
 
-mod common;
-
-use common::api::*;
-use common::*;
+use crate::common::api::*;
+use crate::common::*;
 
 const ID: &str = "7350583675492355001";
 

@@ -15,9 +15,7 @@
 //! a strict definition gets each case as a strict client sends it: every optional parameter it
 //! leaves out given as `null` (which `cozegen mcp` reads as absent).
 
-mod common;
-
-use common::{js_tools_available, root};
+use crate::common::{js_tools_available, root};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
 use cozegen::json::Deep;
 use cozegen::{BuildOptions, Workflow};
@@ -519,7 +517,7 @@ fn load_samples(dir: &str, problems: &mut Vec<String>) -> Vec<Case> {
     files.sort();
     let mut cases = Vec::new();
     for file in files {
-        let stem = common::stem(&file);
+        let stem = crate::common::stem(&file);
         let valid = if stem.starts_with("valid") {
             true
         } else if stem.starts_with("invalid") {
@@ -999,7 +997,10 @@ fn validate_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
 /// both succeed and the value comes back unchanged; a deserialization error is a refusal; a
 /// value that comes back different is always a failure ("dropped or changed data").
 fn rust_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
-    let krate = common::scratch::Crate::new("cozegen-conformance-rust", common::scratch::SERDE);
+    let krate = crate::common::scratch::Crate::new(
+        "cozegen-conformance-rust",
+        crate::common::scratch::SERDE,
+    );
     let mut modules = String::new();
     let mut dispatch = String::new();
     for doc in docs {
@@ -1111,14 +1112,14 @@ fn main() {{
 // The HTML form.
 
 /// The form of every document in headless Chromium: each case is typed in through the form's
-/// controls (`tests/common/form_plan.rs` turns it into UI actions), then submitted; one browser
+/// controls (`tests/it/common/form_plan.rs` turns it into UI actions), then submitted; one browser
 /// fills every case of every document. Valid when the form sends exactly the case; a blocked
 /// submit, a case the controls cannot take, or a payload that differs from the case is a
 /// refusal. A submit blocked without a message says nothing to the person filling the form:
 /// the leg is broken.
 fn form_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
-    use common::form_plan::{FormOutcome, plan, run_form_documents};
-    if !common::chromium_available("the conformance suite's form leg") {
+    use crate::common::form_plan::{FormOutcome, plan, run_form_documents};
+    if !crate::common::chromium_available("the conformance suite's form leg") {
         return None;
     }
     let pages: Vec<String> = docs

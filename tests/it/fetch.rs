@@ -2,10 +2,8 @@
 //! 127.0.0.1: success, error envelopes, HTTP errors, retries, timeouts, broken bodies, argument
 //! checks, snapshots. Every test also checks that the token never reaches stdout or stderr.
 
-mod common;
-
-use common::api::*;
-use common::*;
+use crate::common::api::*;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Output;
