@@ -46,6 +46,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "plan",
         &[
+            "error",
+            "source",
             "coze",
             "check",
             "ir",
