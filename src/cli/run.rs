@@ -37,6 +37,13 @@ ones), none when left out. The answer is printed as it arrives (one JSON object 
 A workflow or chatflow of a Coze app is sent with the app_id of its WorkflowInfo unless --app-id
 or --bot-id is given.
 
+--file PATH=FILE uploads a local file (POST /v1/files/upload) and fills the file parameter at
+PATH with it ({\"file_id\":\"…\"}; on Coze Studio, the URL its upload answers). Every path,
+file (kind by extension, at most 512 MiB) and the parameters are checked before the first
+upload; a failed upload sends no run. An input node's interrupt prints its
+required_parameters: answer it with --answer-params ANSWER.json --required-parameters JSON,
+checked before it is sent.
+
 Examples:
   cozegen run workflow.json --params params.json           run the saved workflow's latest version
   cozegen run -w 7350583675492388916 --params params.json  fetch the definition, then run it
@@ -44,6 +51,7 @@ Examples:
   cozegen run workflow.json --stream --resume 7404830425073352713/2769808280134765896 \\
       --answer 'Hangzhou, 2024-08-20'                      answer a question node's interrupt
   cozegen run chatflow.json --message 'Hi' --params params.json  chat with a chatflow
+  cozegen run workflow.json --params params.json --file 'photos[0]=./a.jpg'  upload a file
 
 Exit codes: 0 success, 1 error (invalid parameters, API error, output mismatch, run failed),
 2 usage error, 3 the run is interrupted and waits for an answer (--resume; a chatflow: the
@@ -86,7 +94,7 @@ pub(crate) struct RunArgs {
 
     /// The `parameters` object to send (a JSON file, or `-` for stdin); for a chatflow, the
     /// parameters besides the message (none when left out).
-    #[arg(long, value_name = "PARAMS.json", required_unless_present_any = ["resume", "message", "file"])]
+    #[arg(long, value_name = "PARAMS.json", required_unless_present_any = ["resume", "message", "files"])]
     pub(crate) params: Option<PathBuf>,
 
     /// Upload a local file for a file parameter (repeatable): PATH is the parameter's path
@@ -143,7 +151,7 @@ pub(crate) struct RunArgs {
 
     /// With --resume: an input node's answer as a JSON object (a file, or `-` for stdin),
     /// checked against --required-parameters before it is sent as `resume_data`.
-    #[arg(long, value_name = "ANSWER.json", requires_all = ["resume", "required_parameters"], conflicts_with = "answer")]
+    #[arg(long, value_name = "A.json", requires_all = ["resume", "required_parameters"], conflicts_with = "answer")]
     pub(crate) answer_params: Option<PathBuf>,
 
     /// With --answer-params: the interrupt's `required_parameters` as printed with it (JSON
