@@ -31,8 +31,9 @@ impl std::fmt::Display for Method {
 /// Whether a request may be sent again after a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resend {
-    /// A read: sending it again changes nothing on Coze, so a failure that another attempt may
-    /// mend (a dropped connection, HTTP 429 or 5xx) is retried.
+    /// A read (or an upload, which starts nothing): sending it again changes nothing that
+    /// matters on Coze, so a failure that another attempt may mend (a dropped connection, HTTP
+    /// 429 or 5xx) is retried.
     Safe,
     /// It starts something (a run, a chat, a resumed run): once it may have reached Coze it is
     /// never sent again. Only a failure before any connection existed, or an HTTP 429 with
@@ -114,4 +115,16 @@ pub const CHAT: Endpoint = Endpoint {
     method: Method::Post,
     template: "/v1/workflows/chat",
     resend: Resend::Never,
+};
+
+/// Uploads a file, answering its `id`: `POST /v1/files/upload` (multipart, field `file`).
+///
+/// Safe to send again: an upload starts nothing. A second copy of a file whose first upload
+/// did arrive only leaves an unused file in the account, which Coze deletes after three months
+/// (docs: `upload_files`), and a run is sent only after every upload answered. So a dropped
+/// connection, HTTP 429 or 5xx is retried like a read.
+pub const UPLOAD: Endpoint = Endpoint {
+    method: Method::Post,
+    template: "/v1/files/upload",
+    resend: Resend::Safe,
 };

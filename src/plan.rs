@@ -17,6 +17,9 @@ use crate::check::validate::{Problem, validate};
 use crate::coze::{ChatMessage, ChatRequest, Interrupt, Output, RunAnswer, RunRequest};
 use crate::ir::{ObjectId, Type, Types, Workflow};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+pub mod files;
 
 /// What a caller asks of one run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +36,10 @@ pub struct Call {
     pub bot_id: Option<String>,
     /// A published version to run instead of the latest.
     pub workflow_version: Option<String>,
+    /// Extra fields some plugins read (`ext`: `latitude`, `longitude`, `user_id`).
+    pub ext: Option<BTreeMap<String, String>>,
+    /// The channel to run in (`connector_id`), instead of Coze's default (the API).
+    pub connector_id: Option<String>,
 }
 
 /// How a caller's arguments are read.
@@ -110,6 +117,8 @@ pub fn plan(
         conversation_id,
         bot_id,
         workflow_version,
+        ext,
+        connector_id,
         ..
     } = call;
     if options.null_is_absent
@@ -137,6 +146,8 @@ pub fn plan(
             app_id,
             bot_id,
             conversation_id,
+            ext,
+            connector_id,
         }),
         None => Request::Run(RunRequest {
             workflow_id,
@@ -144,8 +155,30 @@ pub fn plan(
             workflow_version,
             app_id,
             bot_id,
+            ext,
+            connector_id,
         }),
     })
+}
+
+/// The types of what an input node's interrupt asks for: its `required_parameters`, which
+/// are in the start node's format, built by the IR builder as a start node's parameters are
+/// (with its warnings). An answer is checked against them with [`check_answer`].
+pub fn answer_types(
+    required_parameters: &Map<String, Value>,
+) -> crate::Result<(Types, Vec<crate::Warning>)> {
+    let document = serde_json::json!({"input": {"parameters": required_parameters}});
+    let bytes = serde_json::to_vec(&document).expect("a JSON map serializes");
+    let info = crate::source::load_slice(&bytes, "required_parameters")?;
+    let (workflow, warnings) = crate::ir::build(&info, &crate::ir::BuildOptions::default())?;
+    Ok((workflow.input, warnings))
+}
+
+/// The problems of `answer` to an input node's interrupt, against the types of its
+/// `required_parameters` ([`answer_types`]), by path, as a start node's parameters are
+/// checked. An answer that fits is sent as its JSON text (`resume_data`).
+pub fn check_answer(types: &Types, answer: &Value) -> Vec<Problem> {
+    validate(types, answer)
 }
 
 /// What a run's answer is, for `workflow`.
@@ -200,11 +233,21 @@ pub fn check_output(workflow: &Workflow, output: &Output) -> Vec<Problem> {
     }
 }
 
-/// How to resume an interrupted run from the command line, given how it was started.
+/// How to resume an interrupted run from the command line, given how it was started: with
+/// `--answer` text, or, when an input node names its `required_parameters`, with
+/// `--answer-params` checked against them (given back with `--required-parameters`).
 pub fn resume_command(invocation: &str, interrupt: &Interrupt) -> String {
+    let quoted = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
+    let answer = match &interrupt.required_parameters {
+        Some(required) => format!(
+            "--answer-params ANSWER.json --required-parameters {}",
+            quoted(&Value::Object(required.clone()).to_string())
+        ),
+        None => "--answer 'YOUR ANSWER'".to_owned(),
+    };
     format!(
-        "{invocation} --resume '{}' --interrupt-type {} --answer 'YOUR ANSWER'",
-        interrupt.event_id.replace('\'', r"'\''"),
+        "{invocation} --resume {} --interrupt-type {} {answer}",
+        quoted(&interrupt.event_id),
         interrupt.interrupt_type.unwrap_or(2)
     )
 }
@@ -429,6 +472,7 @@ mod tests {
             interrupt_type: Some(5),
             node_title: None,
             question: Some("Name?".into()),
+            required_parameters: None,
         };
         let interrupted = answer(Output::None, Some(interrupt.clone()));
         assert_eq!(
@@ -470,6 +514,7 @@ mod tests {
             interrupt_type: Some(5),
             node_title: None,
             question: None,
+            required_parameters: None,
         };
         assert_eq!(
             resume_command("cozegen run -w 7 --stream", &interrupt),

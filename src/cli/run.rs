@@ -8,6 +8,7 @@ use super::validate::warn_message_in_parameters;
 use clap::Args;
 use cozegen::model::WorkflowInfo;
 use cozegen::{BuildOptions, Workflow};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -36,6 +37,13 @@ ones), none when left out. The answer is printed as it arrives (one JSON object 
 A workflow or chatflow of a Coze app is sent with the app_id of its WorkflowInfo unless --app-id
 or --bot-id is given.
 
+--file PATH=FILE uploads a local file (POST /v1/files/upload) and fills the file parameter at
+PATH with it ({\"file_id\":\"…\"}; on Coze Studio, the URL its upload answers). Every path,
+file (kind by extension, at most 512 MiB) and the parameters are checked before the first
+upload; a failed upload sends no run. An input node's interrupt prints its
+required_parameters: answer it with --answer-params ANSWER.json --required-parameters JSON,
+checked before it is sent.
+
 Examples:
   cozegen run workflow.json --params params.json           run the saved workflow's latest version
   cozegen run -w 7350583675492388916 --params params.json  fetch the definition, then run it
@@ -43,6 +51,7 @@ Examples:
   cozegen run workflow.json --stream --resume 7404830425073352713/2769808280134765896 \\
       --answer 'Hangzhou, 2024-08-20'                      answer a question node's interrupt
   cozegen run chatflow.json --message 'Hi' --params params.json  chat with a chatflow
+  cozegen run workflow.json --params params.json --file 'photos[0]=./a.jpg'  upload a file
 
 Exit codes: 0 success, 1 error (invalid parameters, API error, output mismatch, run failed),
 2 usage error, 3 the run is interrupted and waits for an answer (--resume; a chatflow: the
@@ -85,8 +94,23 @@ pub(crate) struct RunArgs {
 
     /// The `parameters` object to send (a JSON file, or `-` for stdin); for a chatflow, the
     /// parameters besides the message (none when left out).
-    #[arg(long, value_name = "PARAMS.json", required_unless_present_any = ["resume", "message"])]
+    #[arg(long, value_name = "PARAMS.json", required_unless_present_any = ["resume", "message", "files"])]
     pub(crate) params: Option<PathBuf>,
+
+    /// Upload a local file for a file parameter (repeatable): PATH is the parameter's path
+    /// (`invoice`, `order.attachment`, `photos[0]`, `items[2].scan`), filled into the
+    /// parameters with the uploaded file (`{"file_id":"…"}`; on Coze Studio its URL). Every
+    /// file is checked (kind by extension, size) before any is uploaded.
+    #[arg(long = "file", value_name = "PATH=FILE", value_parser = parse_file_arg)]
+    pub(crate) files: Vec<cozegen::plan::files::FileArg>,
+
+    /// An `ext` field for plugins (repeatable; Coze reads `latitude`, `longitude`, `user_id`).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_ext)]
+    pub(crate) ext: Vec<(String, String)>,
+
+    /// The channel to run in (`connector_id`; Coze's default is 1024, the API).
+    #[arg(long, value_name = "ID")]
+    pub(crate) connector_id: Option<String>,
 
     /// Chat with a chatflow (`/v1/workflows/chat`, streamed): the user's message, sent in
     /// `additional_messages` (the chatflow's USER_INPUT). Required for a chatflow, refused for
@@ -118,12 +142,22 @@ pub(crate) struct RunArgs {
 
     /// Answer the interrupt with this event id instead of starting a run (with --stream
     /// through `/v1/workflow/stream_resume`, else `/v1/workflows/resume`).
-    #[arg(long, value_name = "EVENT_ID", requires = "answer", conflicts_with_all = ["params", "app_id", "bot_id", "workflow_version", "message"])]
+    #[arg(long, value_name = "EVENT_ID", conflicts_with_all = ["params", "app_id", "bot_id", "workflow_version", "message", "files", "ext", "connector_id"])]
     pub(crate) resume: Option<String>,
 
     /// With --resume: the answer to the question (`resume_data`).
     #[arg(long, value_name = "TEXT", requires = "resume")]
     pub(crate) answer: Option<String>,
+
+    /// With --resume: an input node's answer as a JSON object (a file, or `-` for stdin),
+    /// checked against --required-parameters before it is sent as `resume_data`.
+    #[arg(long, value_name = "A.json", requires_all = ["resume", "required_parameters"], conflicts_with = "answer")]
+    pub(crate) answer_params: Option<PathBuf>,
+
+    /// With --answer-params: the interrupt's `required_parameters` as printed with it (JSON
+    /// text, in the start node's format).
+    #[arg(long, value_name = "JSON", requires = "answer_params")]
+    pub(crate) required_parameters: Option<String>,
 
     /// With --resume: the interrupt's type, as printed with its event id (2 question node, 5
     /// input node, 6 device plugin, 7 OAuth plugin).
@@ -175,7 +209,8 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
     } + if args.stream { " --stream" } else { "" };
 
     // Answering an interrupt needs only the workflow's ID.
-    if let (Some(event_id), Some(answer)) = (&args.resume, &args.answer) {
+    if let Some(event_id) = &args.resume {
+        let answer = resume_data(args)?;
         let workflow_id = match &args.workflow_id {
             Some(id) => id.clone(),
             None => run_target(&cozegen::load_path(document_path(&args.file)?)?)?,
@@ -183,7 +218,7 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
         let request = ResumeRequest {
             workflow_id,
             event_id: event_id.clone(),
-            resume_data: answer.clone(),
+            resume_data: answer,
             interrupt_type: args.interrupt_type,
         };
         return if args.stream {
@@ -208,29 +243,28 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
     // Said before --params is read: the message decides what the parameters are.
     plan::check_message(&workflow, args.message.as_deref()).map_err(|r| refused(&r))?;
     let params = match (&args.params, &args.message) {
-        (None, Some(_)) => cozegen::source::parse_json(b"{}", "--params")?,
+        (None, _) if args.message.is_some() || !args.files.is_empty() => {
+            cozegen::source::parse_json(b"{}", "--params")?
+        }
         (params, _) => cozegen::source::read_json(params.as_deref().unwrap_or(stdin))?,
     };
     warn_message_in_parameters(&workflow, params.value());
-    let call = Call {
+    let mut call = Call {
         parameters: params.value().clone(),
         message: args.message.clone(),
         conversation_id: args.conversation_id.clone(),
         app_id: args.app_id.clone(),
         bot_id: args.bot_id.clone(),
         workflow_version: args.workflow_version.clone(),
+        ext: ext_map(&args.ext)?,
+        connector_id: args.connector_id.clone(),
     };
+    if !args.files.is_empty() {
+        call.parameters =
+            upload_files(&client, &workflow, &workflow_id, call.clone(), &args.files)?;
+    }
     match plan::plan(&workflow, &workflow_id, call, &PlanOptions::default()) {
-        Err(Refusal::Problems(problems)) => {
-            let mut stderr = std::io::stderr().lock();
-            for p in &problems {
-                let _ = writeln!(stderr, "{p}");
-            }
-            let _ = writeln!(stderr, "nothing was sent");
-            Err(Error::InvalidParameters {
-                count: problems.len(),
-            })
-        }
+        Err(Refusal::Problems(problems)) => Err(parameter_problems(&problems)),
         Err(refusal) => Err(refused(&refusal)),
         Ok(Request::Chat(request)) => {
             let mut print = event_printer(args.json);
@@ -251,6 +285,143 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
             print_answer(&answer, &invocation, Some(&workflow))
         }
     }
+}
+
+/// Lists the problems of the parameters (or an answer) on stderr; nothing was sent.
+#[cfg(feature = "fetch")]
+fn parameter_problems(problems: &[cozegen::check::validate::Problem]) -> Error {
+    let mut stderr = std::io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(stderr, "{p}");
+    }
+    let _ = writeln!(stderr, "nothing was sent");
+    Error::InvalidParameters {
+        count: problems.len(),
+    }
+}
+
+/// `--file PATH=FILE`.
+#[cfg(feature = "fetch")]
+fn parse_file_arg(text: &str) -> Result<cozegen::plan::files::FileArg, String> {
+    cozegen::plan::files::FileArg::parse(text)
+}
+
+/// `--ext KEY=VALUE`.
+#[cfg(feature = "fetch")]
+fn parse_ext(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!(
+            "`{}` is not KEY=VALUE (e.g. latitude=39.9042)",
+            cozegen::text::printable(text, 80)
+        )),
+    }
+}
+
+/// The `ext` map of the `--ext` pairs; a key given twice is a usage error.
+#[cfg(feature = "fetch")]
+fn ext_map(pairs: &[(String, String)]) -> Result<Option<BTreeMap<String, String>>, Error> {
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let mut ext = BTreeMap::new();
+    for (key, value) in pairs {
+        if ext.insert(key.clone(), value.clone()).is_some() {
+            return Err(Error::Usage(format!(
+                "--ext {} is given twice",
+                cozegen::text::printable(key, 80)
+            )));
+        }
+    }
+    Ok(Some(ext))
+}
+
+/// The parameters of `call` with the `--file`s uploaded and filled in. Everything is checked
+/// before the first upload: each path against the start node, each file's kind and size, and
+/// the parameters with a stand-in for each file; then the files are uploaded in order. A
+/// failed upload stops here, so no run is sent.
+#[cfg(feature = "fetch")]
+fn upload_files(
+    client: &cozegen::coze::Client,
+    workflow: &Workflow,
+    workflow_id: &str,
+    call: cozegen::plan::Call,
+    files: &[cozegen::plan::files::FileArg],
+) -> Result<serde_json::Value, Error> {
+    use cozegen::plan::files::{check_kind, file_value, fill, placeholder, resolve};
+    use cozegen::plan::{PlanOptions, Refusal};
+    let rule = workflow.input.files;
+    let refuse_file =
+        |r: cozegen::plan::files::FileRefusal| Error::Usage(format!("{r}; nothing was sent"));
+    let mut planned = Vec::new();
+    let mut trial = call.parameters.clone();
+    for arg in files {
+        let place = resolve(&workflow.input, &arg.path).map_err(refuse_file)?;
+        let local = client.check_file(&arg.file)?;
+        check_kind(&place, &local.name, local.extension()).map_err(refuse_file)?;
+        fill(&mut trial, &place, placeholder(rule)).map_err(refuse_file)?;
+        planned.push((place, local));
+    }
+    let trial_call = cozegen::plan::Call {
+        parameters: trial,
+        ..call.clone()
+    };
+    match cozegen::plan::plan(workflow, workflow_id, trial_call, &PlanOptions::default()) {
+        Ok(_) => {}
+        Err(Refusal::Problems(problems)) => return Err(parameter_problems(&problems)),
+        Err(refusal) => return Err(refused(&refusal)),
+    }
+    let need_url = rule == cozegen::ir::rules::FileValues::UrlOnly;
+    let mut parameters = call.parameters;
+    let mut stderr = std::io::stderr().lock();
+    for (place, local) in &planned {
+        let uploaded = client.upload(local, need_url)?;
+        let value = file_value(rule, uploaded.id.as_deref(), uploaded.url.as_deref())
+            .expect("the upload answered what the rule needs");
+        let _ = writeln!(
+            stderr,
+            "uploaded {} for {}: {}",
+            cozegen::text::printable(&local.path.display().to_string(), 200),
+            place.path,
+            cozegen::text::printable(&value, 300)
+        );
+        fill(&mut parameters, place, &value).map_err(refuse_file)?;
+    }
+    Ok(parameters)
+}
+
+/// The `resume_data` of `--answer`, or of `--answer-params` checked against
+/// `--required-parameters` (problems listed, nothing sent).
+#[cfg(feature = "fetch")]
+fn resume_data(args: &RunArgs) -> Result<String, Error> {
+    let (Some(answer), Some(required)) = (&args.answer_params, &args.required_parameters) else {
+        return args.answer.clone().ok_or_else(|| {
+            Error::Usage("--resume needs the answer: --answer TEXT, or --answer-params".into())
+        });
+    };
+    let required = match serde_json::from_str::<serde_json::Value>(required) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => {
+            return Err(Error::Usage(
+                "--required-parameters is not a JSON object (give it as the interrupt printed \
+                 it)"
+                .into(),
+            ));
+        }
+    };
+    let (types, warnings) = cozegen::plan::answer_types(&required)?;
+    if !args.quiet {
+        let mut stderr = std::io::stderr().lock();
+        for w in &warnings {
+            let _ = writeln!(stderr, "warning: --required-parameters: {w}");
+        }
+    }
+    let answer = cozegen::source::read_json(answer)?;
+    let problems = cozegen::plan::check_answer(&types, answer.value());
+    if !problems.is_empty() {
+        return Err(parameter_problems(&problems));
+    }
+    Ok(answer.value().to_string())
 }
 
 /// Why the plan sent nothing, in the command line's terms (problems are listed apart).
@@ -377,6 +548,10 @@ pub(crate) fn print_interrupt(
     );
     if let Some(question) = &interrupt.question {
         let _ = writeln!(out, "question: {}", printable(question, 2000));
+    }
+    if let Some(required) = &interrupt.required_parameters {
+        let required = serde_json::Value::Object(required.clone()).to_string();
+        let _ = writeln!(out, "required_parameters: {}", printable(&required, 2000));
     }
     let _ = writeln!(
         out,

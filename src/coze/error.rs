@@ -300,6 +300,44 @@ pub enum Error {
         limit: usize,
     },
 
+    /// A local file to upload cannot be read (checked before anything is uploaded).
+    #[error("cannot upload {path}: {message}")]
+    LocalFile {
+        /// The file as given, escaped and shortened.
+        path: String,
+        /// What is wrong: missing, not a file, unreadable.
+        message: String,
+    },
+
+    /// A local file to upload is larger than Coze takes (checked before anything is uploaded).
+    #[error(
+        "cannot upload {path}: it has {size} bytes, more than the {} ({limit} bytes) Coze's \
+         upload takes",
+        human_bytes(*.limit)
+    )]
+    FileTooLarge {
+        /// The file as given, escaped and shortened.
+        path: String,
+        /// Its size in bytes.
+        size: u64,
+        /// The most Coze takes ([`crate::coze::upload::MAX_UPLOAD_BYTES`]).
+        limit: u64,
+    },
+
+    /// An upload answered with success but without what a run needs of it: the file's `id`
+    /// (Coze's cloud) or its `url` (Coze Studio, which resolves URLs only).
+    #[error("POST {url}: the upload of {path} answered without the file's {wanted}: `{excerpt}`")]
+    UploadAnswer {
+        /// The request URL, with the token scrubbed.
+        url: ServerText,
+        /// The file as given, escaped and shortened.
+        path: String,
+        /// `id` or `url`.
+        wanted: &'static str,
+        /// The start of the answer, scrubbed and escaped.
+        excerpt: ServerText,
+    },
+
     /// A fetched document that does not read as a workflow (an error envelope in a 200 answer,
     /// JSON that is not a WorkflowInfo). It was read from the body with the token scrubbed out,
     /// and named after the scrubbed URL, so none of its texts holds the token.

@@ -4,6 +4,7 @@
 //! - Reads ([`fetch`]): a workflow's WorkflowInfo (`GET /v1/workflows/:workflow_id`), a
 //!   published version from the version list (`GET /v1/workflows/:workflow_id/versions`), a
 //!   workspace's workflows (`GET /v1/workflows`).
+//! - Uploads ([`upload`]): a local file for a file parameter (`POST /v1/files/upload`).
 //! - Runs ([`run`]): a run and a streamed run (`POST /v1/workflow/run`,
 //!   `/v1/workflow/stream_run`), their resumes (`POST /v1/workflows/resume`,
 //!   `/v1/workflow/stream_resume`), a chat with a chatflow (`POST /v1/workflows/chat`).
@@ -30,12 +31,14 @@
 
 pub mod error;
 pub mod fetch;
+mod multipart;
 mod retry;
 pub mod run;
 mod send;
 mod sse;
 mod target;
 mod token;
+pub mod upload;
 mod wire;
 
 pub use error::{Error, FetchFailure};
@@ -44,6 +47,7 @@ pub use retry::{MAX_RETRY_WAIT, MAX_TOTAL_RETRY_WAIT};
 pub use run::{Interrupt, Output, RunAnswer};
 pub use sse::{ChatEnd, Event, StreamEnd};
 pub use token::{MIN_SCRUBBED_LEN, ServerText, Token};
+pub use upload::{LocalFile, Uploaded};
 pub use wire::{ChatMessage, ChatRequest, ContentType, ResumeRequest, Role, RunRequest, Usage};
 
 pub(crate) use token::Scrub;

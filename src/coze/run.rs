@@ -51,6 +51,11 @@ pub struct Interrupt {
     /// The question, when one is known (from the interrupt's `data`, or the asking node's
     /// messages in a stream).
     pub question: Option<String>,
+    /// What an input node asks for (`required_parameters`), in the start node's format; the
+    /// plan builds it into types to check an answer against
+    /// ([`crate::plan::answer_types`]). Absent when the interrupt has none, or they are not an
+    /// object.
+    pub required_parameters: Option<serde_json::Map<String, Value>>,
 }
 
 impl Interrupt {
@@ -261,6 +266,7 @@ pub(crate) fn read_interrupt(
         interrupt_type: wire.interrupt_type(),
         node_title,
         question,
+        required_parameters: wire.required_parameters.0.clone(),
     })
 }
 

@@ -37,6 +37,19 @@ pub(crate) enum Payload<'a> {
     None,
     /// A JSON body.
     Json(&'a [u8]),
+    /// A `multipart/form-data` body (an upload).
+    Multipart(&'a super::multipart::Multipart),
+}
+
+impl Payload<'_> {
+    /// The `Content-Type` the request is sent with. (The API documentation sends
+    /// `application/json` also with a GET.)
+    fn content_type(&self) -> &str {
+        match self {
+            Payload::None | Payload::Json(_) => "application/json",
+            Payload::Multipart(form) => &form.content_type,
+        }
+    }
 }
 
 /// One request: where it goes, by which endpoint's rules, with what, wanting what back.
@@ -165,12 +178,12 @@ impl Client {
             .method(request.endpoint.method.as_str())
             .uri(&request.target.url)
             .header("Authorization", format!("Bearer {}", token.expose()))
-            // The API documentation sends it, also with a GET.
-            .header("Content-Type", "application/json")
+            .header("Content-Type", request.payload.content_type())
             .header("Accept", request.accept);
         let sent = match request.payload {
             Payload::None => builder.body(()).map(|r| agent.run(r)),
             Payload::Json(body) => builder.body(body).map(|r| agent.run(r)),
+            Payload::Multipart(form) => builder.body(&form.body[..]).map(|r| agent.run(r)),
         };
         let response = match sent {
             Ok(Ok(response)) => response,

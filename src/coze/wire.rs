@@ -12,6 +12,7 @@
 use crate::model::{ResponseDetail, Scalar};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// The query of `GET /v1/workflows/:workflow_id`.
 #[derive(Debug, Serialize)]
@@ -61,6 +62,13 @@ pub struct RunRequest {
     /// The agent to run it with, for workflows with database or variable nodes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<String>,
+    /// Extra fields some plugins read (`ext`, a map of strings: `latitude`, `longitude`,
+    /// `user_id` as the docs list them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ext: Option<BTreeMap<String, String>>,
+    /// The channel to run in (`connector_id`; Coze's default is 1024, the API channel).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector_id: Option<String>,
 }
 
 /// What to say to a chatflow: the body of `POST /v1/workflows/chat`.
@@ -84,6 +92,13 @@ pub struct ChatRequest {
     /// The conversation to file the chat under; it overrides `CONVERSATION_NAME`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
+    /// Extra fields some plugins read (`ext`, a map of strings: `latitude`, `longitude`,
+    /// `user_id` as the docs list them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ext: Option<BTreeMap<String, String>>,
+    /// The channel to run in (`connector_id`; Coze's default is 1024, the API channel).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector_id: Option<String>,
 }
 
 /// One message of a chat request's `additional_messages`.
@@ -309,6 +324,9 @@ pub(crate) struct InterruptWire {
     pub(crate) interrupt_type: Option<Scalar>,
     /// JSON text such as `{"content_type":"text","content":"…"}`, or plain text.
     pub(crate) data: Option<Scalar>,
+    /// An input node's parameters, in the start node's format (`{"name": {"type": "string",
+    /// "required": true}}`).
+    pub(crate) required_parameters: Lenient<Map<String, Value>>,
 }
 
 impl InterruptWire {
@@ -327,6 +345,24 @@ pub(crate) struct RunAnswerWire {
     pub(crate) debug_url: Option<Scalar>,
     pub(crate) usage: Nested<UsageWire>,
     pub(crate) interrupt_data: Nested<InterruptWire>,
+}
+
+/// The answer of `POST /v1/files/upload`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct UploadAnswer {
+    pub(crate) data: Nested<UploadedFile>,
+}
+
+/// `data` of an upload's answer: Coze's cloud sends `id`, `bytes`, `file_name`, `created_at`;
+/// Coze Studio adds `url` and `uri`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct UploadedFile {
+    pub(crate) id: Option<Scalar>,
+    pub(crate) url: Option<Scalar>,
+    pub(crate) file_name: Option<Scalar>,
+    pub(crate) bytes: Lenient<i64>,
 }
 
 /// The data of a stream's events, run and chat alike: each event uses some of these fields.

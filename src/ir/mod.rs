@@ -409,6 +409,44 @@ pub enum FileKind {
     Zip,
 }
 
+/// The file name extensions of each file kind: what a local file given for a parameter of
+/// that kind (`cozegen run --file`) may be named, decided here once. It holds the formats Coze's
+/// upload endpoint lists (docs: `upload_files`) and every extension of the kind's file picker
+/// hint ([`FileKind::accept`]); `file` and `code` take any file and are not listed.
+pub const FILE_EXTENSIONS: &[(FileKind, &[&str])] = &[
+    (
+        FileKind::Image,
+        &[
+            "jpg", "jpeg", "jpg2", "png", "gif", "webp", "heic", "heif", "bmp", "pcd", "tif",
+            "tiff",
+        ],
+    ),
+    (FileKind::Svg, &["svg"]),
+    (FileKind::Doc, &["doc", "docx", "pdf", "odt", "rtf", "md"]),
+    (FileKind::Excel, &["xls", "xlsx", "csv", "ods", "numbers"]),
+    (FileKind::Ppt, &["ppt", "pptx", "odp", "key"]),
+    (FileKind::Txt, &["txt"]),
+    (AUDIO.0, AUDIO.1),
+    (FileKind::Voice, AUDIO.1),
+    (
+        FileKind::Video,
+        &[
+            "mp4", "avi", "mov", "3gp", "3gpp", "flv", "webm", "wmv", "rmvb", "m4v", "mkv",
+        ],
+    ),
+    (
+        FileKind::Zip,
+        &["zip", "rar", "7z", "gz", "gzip", "bz2", "tgz"],
+    ),
+];
+
+const AUDIO: (FileKind, &[&str]) = (
+    FileKind::Audio,
+    &[
+        "wav", "mp3", "flac", "m4a", "aac", "ogg", "oga", "opus", "wma", "mid", "midi", "amr",
+    ],
+);
+
 impl FileKind {
     /// Every kind, in the order of the API's vocabulary.
     pub const ALL: [FileKind; 12] = [
@@ -458,6 +496,29 @@ impl FileKind {
             FileKind::Video => Some("video/*"),
             FileKind::Zip => Some(".zip,application/zip"),
         }
+    }
+
+    /// Whether a local file named with extension `extension` (without the dot, any case) is
+    /// of this kind, by [`FILE_EXTENSIONS`]: `file` and `code` take any file; every other kind
+    /// takes the extensions the table gives it.
+    pub fn takes_extension(self, extension: Option<&str>) -> bool {
+        match self {
+            FileKind::Generic | FileKind::Code => true,
+            kind => FileKind::of_extension(extension).contains(&kind),
+        }
+    }
+
+    /// The kinds a local file named with extension `extension` is, by [`FILE_EXTENSIONS`]
+    /// (audio files are both `audio` and `voice`); empty for an unknown extension or none.
+    pub fn of_extension(extension: Option<&str>) -> Vec<FileKind> {
+        let Some(extension) = extension else {
+            return Vec::new();
+        };
+        FILE_EXTENSIONS
+            .iter()
+            .filter(|(_, extensions)| extensions.iter().any(|e| e.eq_ignore_ascii_case(extension)))
+            .map(|(kind, _)| *kind)
+            .collect()
     }
 
     fn from_coze_name(name: &str) -> Option<FileKind> {
@@ -1188,4 +1249,38 @@ fn shorten_path(p: &str) -> String {
     let head: String = chars[..KEEP].iter().collect();
     let tail: String = chars[chars.len() - KEEP..].iter().collect();
     format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod file_extension_tests {
+    use super::*;
+
+    #[test]
+    fn every_extension_of_a_kinds_picker_hint_is_of_that_kind() {
+        for kind in FileKind::ALL {
+            let hint = kind.accept().unwrap_or_default();
+            for extension in hint.split(',').filter_map(|a| a.strip_prefix('.')) {
+                assert!(
+                    kind.takes_extension(Some(extension)),
+                    "{} does not take .{extension}",
+                    kind.coze_name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_kind_takes_its_extensions_in_any_case_and_file_takes_anything() {
+        assert!(FileKind::Image.takes_extension(Some("JPG")));
+        assert!(!FileKind::Image.takes_extension(Some("pdf")));
+        assert!(!FileKind::Image.takes_extension(None));
+        assert!(FileKind::Voice.takes_extension(Some("mp3")));
+        assert!(FileKind::Generic.takes_extension(None));
+        assert!(FileKind::Code.takes_extension(Some("rs")));
+        assert_eq!(
+            FileKind::of_extension(Some("mp3")),
+            [FileKind::Audio, FileKind::Voice]
+        );
+        assert!(FileKind::of_extension(Some("xyz")).is_empty());
+    }
 }

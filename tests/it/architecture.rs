@@ -44,6 +44,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "plan",
         &[
+            "error",
+            "source",
             "coze",
             "check",
             "ir",

@@ -1208,3 +1208,408 @@ fn a_token_split_across_two_messages_is_redacted_where_they_join() {
     let (stdout, _) = expect_exit(&out, 0);
     assert_eq!(stdout, "key <redacted> ok");
 }
+
+// Local files as file parameters (`--file`), input nodes' answers (`--answer-params`), `ext`
+// and `connector_id`.
+
+const FILES_ID: &str = "7350583675492399123";
+
+/// A workflow with file parameters at the top level, in an object and in arrays, saved in a
+/// fresh directory with the files `po.pdf`, `a.jpg`, `b.png` and `notes.txt`.
+fn files_workflow() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let info = json!({
+        "workflow_detail": {"workflow_id": FILES_ID},
+        "input": {"parameters": {
+            "invoice": {"type": "doc", "required": true},
+            "photos": {"type": "array", "items": {"type": "image"}},
+            "order": {"type": "object", "properties": {"attachment": {"type": "file"}}},
+            "items": {"type": "array", "items": {"type": "object", "properties": {
+                "scan": {"type": "image"}, "qty": {"type": "integer"}}}},
+            "note": {"type": "string"}
+        }},
+        "output": {"parameters": {"ok": {"type": "boolean"}}}
+    });
+    std::fs::write(dir.path().join("wf.json"), info.to_string()).unwrap();
+    for (name, bytes) in [
+        ("po.pdf", &b"%PDF-1.7 --cozegen-boundary-0000000000"[..]),
+        ("a.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+        ("b.png", b"\x89PNG"),
+        ("notes.txt", b"notes"),
+    ] {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    dir
+}
+
+fn uploaded(id: &str) -> Reply {
+    Reply::new(
+        200,
+        json!({"code": 0, "msg": "", "data": {"id": id, "bytes": 5, "file_name": "x",
+               "created_at": 1715847583}})
+        .to_string(),
+    )
+}
+
+fn run_files(dir: &std::path::Path, server: &Api, extra: &[&str]) -> Output {
+    let url = server.url();
+    let mut args = vec![
+        "run",
+        "wf.json",
+        "--base-url",
+        &url,
+        "--retry-delay-ms",
+        "10",
+    ];
+    args.extend_from_slice(extra);
+    run_in(dir, &args)
+}
+
+#[test]
+fn files_are_uploaded_then_filled_at_their_paths_as_file_id_text() {
+    let dir = files_workflow();
+    std::fs::write(
+        dir.path().join("p.json"),
+        r#"{"items":[{"qty":1}],"note":"n"}"#,
+    )
+    .unwrap();
+    let server = Api::scripted(vec![
+        uploaded("701"),
+        uploaded("702"),
+        uploaded("703"),
+        uploaded("704"),
+        answer(r#"{"ok":true}"#),
+    ]);
+    let out = run_files(
+        dir.path(),
+        &server,
+        &[
+            "--params",
+            "p.json",
+            "--file",
+            "invoice=po.pdf",
+            "--file",
+            "photos[0]=a.jpg",
+            "--file",
+            "order.attachment=notes.txt",
+            "--file",
+            "items[0].scan=b.png",
+        ],
+    );
+    let (_, stderr) = expect_exit(&out, 0);
+    assert_contains(
+        &stderr,
+        &[r#"uploaded po.pdf for invoice: {"file_id":"701"}"#],
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 5);
+    for (i, (name, content)) in [
+        ("po.pdf", &b"%PDF-1.7 --cozegen-boundary-0000000000"[..]),
+        ("a.jpg", b"\xff\xd8\xff\xe0 jpeg"),
+        ("notes.txt", b"notes"),
+        ("b.png", b"\x89PNG"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(seen[i].request_line(), "POST /v1/files/upload HTTP/1.1");
+        assert_eq!(
+            seen[i].header("Authorization"),
+            Some(format!("Bearer {TOKEN}"))
+        );
+        let (head, body) = seen[i].multipart();
+        assert_contains(
+            &head,
+            &[&format!(
+                "Content-Disposition: form-data; name=\"file\"; filename=\"{name}\""
+            )],
+        );
+        assert_eq!(body, content);
+    }
+    // The PDF holds the first boundary, so its form uses another one.
+    assert!(
+        seen[0]
+            .header("Content-Type")
+            .unwrap()
+            .ends_with("cozegen-boundary-0000000001")
+    );
+    assert_eq!(seen[4].target(), RUN_TARGET);
+    assert_eq!(
+        seen[4].json()["parameters"],
+        json!({
+            "items": [{"qty": 1, "scan": "{\"file_id\":\"704\"}"}],
+            "note": "n",
+            "invoice": "{\"file_id\":\"701\"}",
+            "photos": ["{\"file_id\":\"702\"}"],
+            "order": {"attachment": "{\"file_id\":\"703\"}"}
+        })
+    );
+}
+
+#[test]
+fn bad_files_and_paths_are_refused_before_anything_is_sent() {
+    let dir = files_workflow();
+    let server = Api::scripted(vec![uploaded("1"), answer("{}")]);
+    let cases: [(&[&str], i32, &str); 7] = [
+        (
+            &["--file", "invoice=po.pdf", "--file", "photos[0]=po.pdf"],
+            2,
+            "--file photos[0]: the parameter takes a `image` file, and po.pdf is a `doc` file",
+        ),
+        (
+            &["--file", "invoice=missing.pdf"],
+            1,
+            "cannot upload missing.pdf: no such file",
+        ),
+        (
+            &["--file", "invoce=po.pdf"],
+            2,
+            "--file invoce: not a parameter of this workflow",
+        ),
+        (
+            &["--file", "note=notes.txt"],
+            2,
+            "--file note: the parameter is of type `string`, not a file",
+        ),
+        (
+            &["--file", "invoice=po.pdf", "--file", "photos[1]=a.jpg"],
+            2,
+            "--file photos[1]: index 1 is past the end of photos, which has 0 elements",
+        ),
+        (&["--file", "invoice"], 2, "is not PARAMETER=FILE"),
+        // The parameters are checked with the files in place before any upload.
+        (
+            &["--file", "photos[0]=a.jpg"],
+            1,
+            "invoice: required parameter is missing",
+        ),
+    ];
+    for (args, code, message) in cases {
+        let out = run_files(dir.path(), &server, args);
+        let (_, stderr) = expect_exit(&out, code);
+        assert_contains(&stderr, &[message]);
+        assert_eq!(server.count(), 0, "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_failed_upload_sends_no_run() {
+    let dir = files_workflow();
+    let server = Api::scripted(vec![
+        uploaded("1"),
+        Reply::new(400, r#"{"code":4000,"msg":"bad file"}"#),
+        answer("{}"),
+    ]);
+    let out = run_files(
+        dir.path(),
+        &server,
+        &["--file", "invoice=po.pdf", "--file", "photos[0]=a.jpg"],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["/v1/files/upload", "bad file"]);
+    assert_eq!(
+        server.requests(),
+        [
+            "POST /v1/files/upload HTTP/1.1",
+            "POST /v1/files/upload HTTP/1.1"
+        ]
+    );
+}
+
+#[test]
+fn hostile_file_names_are_encoded_safely() {
+    let dir = files_workflow();
+    let name = "a\"b\r\nX-Evil: 1 发票.pdf";
+    std::fs::write(dir.path().join(name), b"pdf").unwrap();
+    let server = Api::scripted(vec![uploaded("9"), answer(r#"{"ok":true}"#)]);
+    let arg = format!("invoice={name}");
+    let out = run_files(dir.path(), &server, &["--file", &arg]);
+    expect_exit(&out, 0);
+    let seen = server.seen();
+    let (head, body) = seen[0].multipart();
+    assert_eq!(body, b"pdf");
+    let lines: Vec<&str> = head.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "Content-Disposition: form-data; name=\"file\"; filename=\"a_b__X-Evil: 1 __.pdf\"; \
+         filename*=UTF-8''a%22b%0D%0AX-Evil%3A%201%20%E5%8F%91%E7%A5%A8.pdf"
+    );
+    assert_eq!(lines.len(), 2, "{head}");
+}
+
+/// A Coze Studio canvas answer for a workflow with an image parameter.
+fn studio_workflow(dir: &std::path::Path) {
+    let canvas = json!({
+        "nodes": [
+            {"id": "100001", "type": "1", "data": {"outputs": [
+                {"name": "photo", "type": "string", "assistType": 2, "required": true}
+            ]}},
+            {"id": "900001", "type": "2", "data": {"inputs": {
+                "terminatePlan": "returnVariables", "inputParameters": []}}}
+        ],
+        "edges": []
+    });
+    let answer = json!({"code": 0, "msg": "", "data": {"workflow": {
+        "workflow_id": FILES_ID, "name": "photo", "schema_json": canvas.to_string()}}});
+    std::fs::write(dir.join("wf.json"), answer.to_string()).unwrap();
+}
+
+#[test]
+fn on_coze_studio_an_uploaded_file_is_passed_by_the_url_its_upload_answers() {
+    let dir = files_workflow();
+    studio_workflow(dir.path());
+    let studio_upload = Reply::new(
+        200,
+        json!({"code": 0, "msg": "", "data": {"id": "7", "uri": "obj/a.jpg",
+               "url": "http://127.0.0.1:9000/bucket/obj/a.jpg?X-Amz-Signature=1",
+               "file_name": "a.jpg", "bytes": 9}})
+        .to_string(),
+    );
+    let server = Api::scripted(vec![studio_upload, answer("{}")]);
+    let out = run_files(dir.path(), &server, &["--file", "photo=a.jpg"]);
+    expect_exit(&out, 0);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(
+        seen[1].json()["parameters"],
+        json!({"photo": "http://127.0.0.1:9000/bucket/obj/a.jpg?X-Amz-Signature=1"})
+    );
+    drop(seen);
+    // An upload that answers only an id cannot be used on Studio: no run.
+    let server = Api::scripted(vec![uploaded("7"), answer("{}")]);
+    let out = run_files(dir.path(), &server, &["--file", "photo=a.jpg"]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["answered without the file's url"]);
+    assert_eq!(server.count(), 1);
+}
+
+fn input_interrupt() -> Reply {
+    Reply::new(
+        200,
+        json!({"code": 0, "msg": "", "execute_id": "1",
+        "interrupt_data": {
+            "event_id": "75694987037/2691977632", "type": 5,
+            "data": "{\"content_type\":\"text\",\"content\":\"Your name and photo\"}",
+            "required_parameters": {
+                "name": {"type": "string", "required": true},
+                "img": {"type": "image", "required": true},
+                "age": {"type": "integer"}
+            }}})
+        .to_string(),
+    )
+}
+
+#[test]
+fn an_input_nodes_required_parameters_are_printed_and_an_answer_is_checked_against_them() {
+    let server = Api::scripted(vec![input_interrupt()]);
+    let out = run_valid(&server, &[]);
+    let (_, stderr) = expect_exit(&out, 3);
+    let required = r#"{"name":{"type":"string","required":true},"img":{"type":"image","required":true},"age":{"type":"integer"}}"#;
+    assert_contains(
+        &stderr,
+        &[
+            &format!("required_parameters: {required}"),
+            &format!(
+                "--resume '75694987037/2691977632' --interrupt-type 5 --answer-params \
+                 ANSWER.json --required-parameters '{required}'"
+            ),
+        ],
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let resume = |answer: &Value, server: &Api| {
+        std::fs::write(dir.path().join("answer.json"), answer.to_string()).unwrap();
+        let url = server.url();
+        run_in(
+            dir.path(),
+            &[
+                "run",
+                "-w",
+                ID,
+                "--resume",
+                "75694987037/2691977632",
+                "--interrupt-type",
+                "5",
+                "--answer-params",
+                "answer.json",
+                "--required-parameters",
+                required,
+                "--base-url",
+                &url,
+            ],
+        )
+    };
+    let server = Api::scripted(vec![answer(OUTPUT)]);
+    let out = resume(&json!({"img": "photo.png", "age": "3"}), &server);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &[
+            "name: required parameter is missing",
+            "img: expected a Coze file",
+            "age: expected an integer, got \"3\"",
+            "nothing was sent",
+        ],
+    );
+    assert_eq!(server.count(), 0);
+
+    let fits = json!({"name": "Ada", "img": "{\"file_id\":\"5\"}", "age": 3});
+    let out = resume(&fits, &server);
+    expect_exit(&out, 0);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].target(), RESUME_TARGET);
+    let body = seen[0].json();
+    assert_eq!(body["interrupt_type"], 5);
+    let data: Value = serde_json::from_str(body["resume_data"].as_str().unwrap()).unwrap();
+    assert_eq!(data, fits);
+}
+
+#[test]
+fn ext_and_connector_id_go_into_run_and_chat_requests() {
+    let server = Api::routes(vec![(RUN_TARGET.to_owned(), answer(OUTPUT))]);
+    let out = run_valid(
+        &server,
+        &[
+            "--ext",
+            "latitude=39.9042",
+            "--ext",
+            "user_id=u=1",
+            "--connector-id",
+            "999",
+        ],
+    );
+    expect_exit(&out, 0);
+    let body = server.seen()[0].json();
+    assert_eq!(
+        body["ext"],
+        json!({"latitude": "39.9042", "user_id": "u=1"})
+    );
+    assert_eq!(body["connector_id"], "999");
+
+    let twice = run_valid(&server, &["--ext", "a=1", "--ext", "a=2"]);
+    let (_, stderr) = expect_exit(&twice, 2);
+    assert_contains(&stderr, &["--ext a is given twice"]);
+    let bad = run_valid(&server, &["--ext", "nokey"]);
+    expect_exit(&bad, 2);
+    assert_eq!(server.count(), 1);
+
+    let chat = Api::routes(vec![(CHAT_TARGET.to_owned(), chat_stream(Duration::ZERO))]);
+    let params = json!({"city": "Paris"});
+    let out = chat_with(
+        &chat,
+        Some(&params),
+        &[
+            "--message",
+            "Hi",
+            "--ext",
+            "user_id=7",
+            "--connector-id",
+            "1024",
+        ],
+    );
+    expect_exit(&out, 0);
+    let body = chat.seen()[0].json();
+    assert_eq!(body["ext"], json!({"user_id": "7"}));
+    assert_eq!(body["connector_id"], "1024");
+}

@@ -126,6 +126,37 @@ impl Seen {
         serde_json::from_slice(&self.body).expect("a JSON request body")
     }
 
+    /// The body as a `multipart/form-data` form of one part, checked: the boundary of the
+    /// `Content-Type` opens and closes it and does not occur in the part. Returns the part's
+    /// headers (as text) and its content.
+    pub fn multipart(&self) -> (String, Vec<u8>) {
+        let content_type = self.header("Content-Type").expect("a Content-Type");
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap_or_else(|| panic!("not multipart: {content_type}"));
+        let open = format!("--{boundary}\r\n");
+        let close = format!("\r\n--{boundary}--\r\n");
+        let body = &self.body;
+        assert!(body.starts_with(open.as_bytes()), "opens with the boundary");
+        assert!(body.ends_with(close.as_bytes()), "closes with the boundary");
+        let part = &body[open.len()..body.len() - close.len()];
+        let split = part
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("part headers end");
+        let (head, content) = (&part[..split], &part[split + 4..]);
+        assert!(
+            !content
+                .windows(boundary.len())
+                .any(|w| w == boundary.as_bytes()),
+            "the boundary occurs in the content"
+        );
+        (
+            String::from_utf8(head.to_vec()).expect("ASCII headers"),
+            content.to_vec(),
+        )
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.head.lines().skip(1).find_map(|line| {
             let (n, v) = line.split_once(':')?;
@@ -236,6 +267,7 @@ pub const STREAM_RUN_TARGET: &str = "/v1/workflow/stream_run";
 pub const RESUME_TARGET: &str = "/v1/workflows/resume";
 pub const STREAM_RESUME_TARGET: &str = "/v1/workflow/stream_resume";
 pub const CHAT_TARGET: &str = "/v1/workflows/chat";
+pub const UPLOAD_TARGET: &str = "/v1/files/upload";
 
 /// The target of the list request for one page.
 pub fn list_target(workspace: &str, page: u32, size: u32) -> String {
