@@ -141,3 +141,13 @@ pub const STUDIO_RUN_HISTORY: Endpoint = Endpoint {
     template: "/v1/workflow/get_run_history",
     resend: Resend::Safe,
 };
+
+/// Where a run's history is read: Coze Studio's own route for a workflow of a Coze Studio,
+/// else the cloud's. (Which platform a workflow is on is decided when its document is read.)
+pub fn run_history(on_studio: bool) -> &'static Endpoint {
+    if on_studio {
+        &STUDIO_RUN_HISTORY
+    } else {
+        &RUN_HISTORY
+    }
+}

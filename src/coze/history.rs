@@ -153,10 +153,7 @@ impl Default for Wait {
 
 /// The endpoint a workflow of `platform` reads its run history from.
 pub fn history_endpoint(platform: Platform) -> &'static Endpoint {
-    match platform {
-        Platform::Cloud => &endpoints::RUN_HISTORY,
-        Platform::Studio => &endpoints::STUDIO_RUN_HISTORY,
-    }
+    endpoints::run_history(platform == Platform::Studio)
 }
 
 impl Client {
