@@ -1762,3 +1762,15 @@ fn async_arguments_that_cannot_work_are_refused_before_anything_is_sent() {
     assert_contains(&stderr, &["`74/../1` is not a Coze execute id"]);
     assert_eq!(server.count(), 1, "only the valid read was sent");
 }
+
+#[test]
+fn a_finished_run_without_the_end_nodes_output_says_what_it_had() {
+    let only_nodes = history("Success", r#"{"Message_1":"halfway"}"#, json!({}));
+    let out = read_run(&async_server(vec![only_nodes]), &[]);
+    let (stdout, stderr) = expect_exit(&out, 0);
+    assert_eq!(stdout, "");
+    assert_contains(
+        &stderr,
+        &[r#"note: the run's output holds no end node output (`Output`): {"Message_1":"halfway"}"#],
+    );
+}

@@ -764,11 +764,12 @@ fn finish_history(
             },
         }),
         HistoryReading::Ended(reading) => {
-            if matches!(reading, cozegen::plan::Reading::Nothing) && history.raw.is_some() {
+            let raw = history.raw.as_deref().unwrap_or_default();
+            if matches!(reading, cozegen::plan::Reading::Nothing) && !raw.trim().is_empty() {
                 let _ = writeln!(
                     stderr,
                     "note: the run's output holds no end node output (`Output`): {}",
-                    printable(history.raw.as_deref().unwrap_or_default(), 500)
+                    printable(raw, 500)
                 );
             }
             judge(&mut stderr, reading, named)

@@ -319,6 +319,33 @@ mod tests {
     }
 
     #[test]
+    fn a_history_reads_as_the_answer_of_its_run() {
+        let history = RunHistory {
+            execute_id: "743".into(),
+            status: RunStatus::Success,
+            output: Output::Text("Hi".into()),
+            raw: Some(r#"{"Output":"Hi"}"#.into()),
+            output_trimmed: false,
+            error_code: None,
+            error_message: None,
+            logid: Some("L".into()),
+            debug_url: None,
+            usage: None,
+            interrupt: None,
+        };
+        assert!(history.ended());
+        let answer = history.as_answer();
+        assert_eq!(answer.execute_id.as_deref(), Some("743"));
+        assert_eq!(answer.output, Output::Text("Hi".into()));
+        assert_eq!(answer.logid.as_deref(), Some("L"));
+        let running = RunHistory {
+            status: RunStatus::Running,
+            ..history
+        };
+        assert!(!running.ended());
+    }
+
+    #[test]
     fn the_clouds_output_holds_the_end_nodes_under_output() {
         let client = Client::new(super::super::Options::default());
         assert_eq!(
