@@ -41,7 +41,8 @@ pub enum Resend {
     Never,
 }
 
-/// One endpoint of the Coze API. `path` may hold `{workflow_id}`, filled by [`Endpoint::path`].
+/// One endpoint of the Coze API. `path` may hold `{workflow_id}` (and `{execute_id}`), filled by
+/// [`Endpoint::path`] (and [`Endpoint::run_path`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Endpoint {
     /// The method.
@@ -56,6 +57,12 @@ impl Endpoint {
     /// The path with `workflow_id` filled in (an ID is digits, checked before it gets here).
     pub fn path(&self, workflow_id: &str) -> String {
         self.template.replace("{workflow_id}", workflow_id)
+    }
+
+    /// The path with `workflow_id` and a run's `execute_id` filled in (both digits, checked
+    /// before they get here).
+    pub fn run_path(&self, workflow_id: &str, execute_id: &str) -> String {
+        self.path(workflow_id).replace("{execute_id}", execute_id)
     }
 }
 
@@ -82,7 +89,9 @@ pub const WORKFLOWS: Endpoint = Endpoint {
     resend: Resend::Safe,
 };
 
-/// Runs a workflow and answers when it ends: `POST /v1/workflow/run`.
+/// Runs a workflow and answers when it ends: `POST /v1/workflow/run`. With `is_async: true`
+/// the same request starts the run and answers at once with its `execute_id`, read back
+/// later from [`RUN_HISTORY`]; it is never sent twice either.
 pub const RUN: Endpoint = Endpoint {
     method: Method::Post,
     template: "/v1/workflow/run",
@@ -128,3 +137,30 @@ pub const UPLOAD: Endpoint = Endpoint {
     template: "/v1/files/upload",
     resend: Resend::Safe,
 };
+
+/// One run of a workflow, read back by its execute id (an asynchronous run's result):
+/// `GET /v1/workflows/:workflow_id/run_histories/:execute_id`.
+pub const RUN_HISTORY: Endpoint = Endpoint {
+    method: Method::Get,
+    template: "/v1/workflows/{workflow_id}/run_histories/{execute_id}",
+    resend: Resend::Safe,
+};
+
+/// The same read on a self-hosted Coze Studio, whose router has no `run_histories` path:
+/// `GET /v1/workflow/get_run_history?workflow_id=…&execute_id=…` (coze-dev/coze-studio,
+/// `backend/api/router/coze/api.go`, handler `OpenAPIGetWorkflowRunHistory`).
+pub const STUDIO_RUN_HISTORY: Endpoint = Endpoint {
+    method: Method::Get,
+    template: "/v1/workflow/get_run_history",
+    resend: Resend::Safe,
+};
+
+/// Where a run's history is read: Coze Studio's own route for a workflow of a Coze Studio,
+/// else the cloud's. (Which platform a workflow is on is decided when its document is read.)
+pub fn run_history(on_studio: bool) -> &'static Endpoint {
+    if on_studio {
+        &STUDIO_RUN_HISTORY
+    } else {
+        &RUN_HISTORY
+    }
+}

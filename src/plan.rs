@@ -9,12 +9,16 @@
 //! ([`crate::ir::Details::run_app_id`]) unless the caller names an agent.
 //!
 //! [`read`] takes a run's answer and says what it is ([`Reading`]): an interrupt, the end
-//! node's variables checked against the end node, unchecked output, or nothing. The CLI
-//! prints what the plan decided; MCP turns it into tool results. Sending is the client's
-//! business ([`crate::coze::Client`]).
+//! node's variables checked against the end node, unchecked output, or nothing.
+//! [`read_history`] does the same for an asynchronous run read back from its run history
+//! ([`HistoryReading`]): still running, failed, output cut by Coze, or ended with the same
+//! [`Reading`] as a run's answer. The CLI prints what the plan decided; MCP turns it into tool
+//! results. Sending is the client's business ([`crate::coze::Client`]).
 
 use crate::check::validate::{Problem, validate};
-use crate::coze::{ChatMessage, ChatRequest, Interrupt, Output, RunAnswer, RunRequest};
+use crate::coze::{
+    ChatMessage, ChatRequest, Interrupt, Output, RunAnswer, RunHistory, RunRequest, RunStatus,
+};
 use crate::ir::{ObjectId, Type, Types, Workflow};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -157,6 +161,7 @@ pub fn plan(
             bot_id,
             ext,
             connector_id,
+            is_async: false,
         }),
     })
 }
@@ -206,17 +211,67 @@ pub enum Reading<'a> {
 /// What `answer` is: an interrupt first, else its output, checked against the end node of
 /// `workflow` (when it is known) if the end node returns variables.
 pub fn read<'a>(workflow: Option<&Workflow>, answer: &'a RunAnswer) -> Reading<'a> {
-    if let Some(interrupt) = &answer.interrupt {
+    read_output(workflow, &answer.output, answer.interrupt.as_ref())
+}
+
+/// What a run read back from its run history is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryReading<'a> {
+    /// The run has not ended (`Running`): read it again later; it is never run again.
+    Running,
+    /// The run failed (`Fail`), with Coze's `error_code` and `error_message` when given.
+    Failed {
+        /// `error_code`.
+        code: Option<&'a str>,
+        /// `error_message`.
+        message: Option<&'a str>,
+    },
+    /// The run succeeded but Coze cut its output (`is_output_trimmed`): it is incomplete, so
+    /// it is not checked.
+    Trimmed,
+    /// Another status, as sent (Coze Studio's `Cancel`; empty when none was sent): the run
+    /// gave no result cozegen can read.
+    Other(&'a str),
+    /// The run succeeded, or waits for an answer: what it gave, read as a run's answer is
+    /// ([`read`]), checked against the end node of the workflow.
+    Ended(Reading<'a>),
+}
+
+/// What `history` is: an interrupt first (whatever the status), else by its status; a
+/// successful run's output is read as a run's answer is ([`read`]).
+pub fn read_history<'a>(
+    workflow: Option<&Workflow>,
+    history: &'a RunHistory,
+) -> HistoryReading<'a> {
+    if let Some(interrupt) = &history.interrupt {
+        return HistoryReading::Ended(Reading::Interrupted(interrupt));
+    }
+    match &history.status {
+        RunStatus::Running => HistoryReading::Running,
+        RunStatus::Fail => HistoryReading::Failed {
+            code: history.error_code.as_deref(),
+            message: history.error_message.as_deref(),
+        },
+        RunStatus::Success if history.output_trimmed => HistoryReading::Trimmed,
+        RunStatus::Success => HistoryReading::Ended(read_output(workflow, &history.output, None)),
+        RunStatus::Other(status) => HistoryReading::Other(status),
+    }
+}
+
+fn read_output<'a>(
+    workflow: Option<&Workflow>,
+    output: &'a Output,
+    interrupt: Option<&'a Interrupt>,
+) -> Reading<'a> {
+    if let Some(interrupt) = interrupt {
         return Reading::Interrupted(interrupt);
     }
-    match (&answer.output, workflow) {
-        (Output::Json(output), Some(workflow)) if !workflow.output_is_text() => {
-            Reading::Variables {
-                output,
-                problems: check_output(workflow, &answer.output),
-            }
-        }
-        (Output::Json(output), _) => Reading::Unchecked(output),
+    match (output, workflow) {
+        (Output::Json(value), Some(workflow)) if !workflow.output_is_text() => Reading::Variables {
+            output: value,
+            problems: check_output(workflow, output),
+        },
+        (Output::Json(value), _) => Reading::Unchecked(value),
         (Output::Text(text), _) => Reading::Text(text),
         (Output::None, _) => Reading::Nothing,
     }
@@ -249,6 +304,15 @@ pub fn resume_command(invocation: &str, interrupt: &Interrupt) -> String {
         "{invocation} --resume {} --interrupt-type {} {answer}",
         quoted(&interrupt.event_id),
         interrupt.interrupt_type.unwrap_or(2)
+    )
+}
+
+/// How to read a run's result later from the command line, given how the workflow is named
+/// (`cozegen run -w ID` or `cozegen run FILE`).
+pub fn history_command(invocation: &str, execute_id: &str) -> String {
+    format!(
+        "{invocation} --execute-id '{}'",
+        execute_id.replace('\'', r"'\''")
     )
 }
 
@@ -504,6 +568,87 @@ mod tests {
         assert_eq!(
             read(None, &fits),
             Reading::Unchecked(&json!({"answer": 17}))
+        );
+    }
+
+    fn history(status: RunStatus, output: Output) -> RunHistory {
+        RunHistory {
+            execute_id: "743".into(),
+            status,
+            output,
+            raw: None,
+            output_trimmed: false,
+            error_code: None,
+            error_message: None,
+            logid: None,
+            debug_url: None,
+            usage: None,
+            interrupt: None,
+        }
+    }
+
+    #[test]
+    fn a_history_reads_as_running_failed_trimmed_or_a_checked_answer() {
+        let order = order();
+        let running = history(RunStatus::Running, Output::None);
+        assert_eq!(
+            read_history(Some(&order), &running),
+            HistoryReading::Running
+        );
+        let failed = RunHistory {
+            error_code: Some("720701013".into()),
+            error_message: Some("node timeout".into()),
+            ..history(RunStatus::Fail, Output::None)
+        };
+        assert_eq!(
+            read_history(Some(&order), &failed),
+            HistoryReading::Failed {
+                code: Some("720701013"),
+                message: Some("node timeout")
+            }
+        );
+        let wrong = history(RunStatus::Success, Output::Json(json!({"answer": 17})));
+        let HistoryReading::Ended(Reading::Variables { problems, .. }) =
+            read_history(Some(&order), &wrong)
+        else {
+            panic!("checked variables")
+        };
+        assert_eq!(problems[0].to_string(), "answer: expected a string, got 17");
+        let trimmed = RunHistory {
+            output_trimmed: true,
+            ..history(RunStatus::Success, Output::Text("{\"answer\":\"ye".into()))
+        };
+        assert_eq!(
+            read_history(Some(&order), &trimmed),
+            HistoryReading::Trimmed
+        );
+        let cancelled = history(RunStatus::Other("Cancel".into()), Output::None);
+        assert_eq!(
+            read_history(Some(&order), &cancelled),
+            HistoryReading::Other("Cancel")
+        );
+        let interrupt = Interrupt {
+            event_id: "1/2".into(),
+            interrupt_type: Some(5),
+            node_title: None,
+            question: None,
+            required_parameters: None,
+        };
+        let waiting = RunHistory {
+            interrupt: Some(interrupt.clone()),
+            ..history(RunStatus::Running, Output::None)
+        };
+        assert_eq!(
+            read_history(Some(&order), &waiting),
+            HistoryReading::Ended(Reading::Interrupted(&interrupt))
+        );
+    }
+
+    #[test]
+    fn the_history_command_quotes_the_execute_id() {
+        assert_eq!(
+            history_command("cozegen run -w 7", "74'3"),
+            "cozegen run -w 7 --execute-id '74'\\''3'"
         );
     }
 

@@ -72,6 +72,69 @@ pub enum Error {
         count: usize,
     },
 
+    /// An asynchronous run read from its history has not ended (after --wait-timeout, with
+    /// --wait). It was not sent again; `command` reads it later.
+    #[cfg(feature = "fetch")]
+    #[error(
+        "run {execute_id} is still running{}; it was not sent again. Read its result later \
+         with: {command} (add --wait to wait for it)",
+        match .waited { Some(s) => format!(" after --wait-timeout {s} s"), None => String::new() }
+    )]
+    StillRunning {
+        /// The run's execute id, escaped.
+        execute_id: String,
+        /// How long cozegen waited, in seconds, when it did.
+        waited: Option<u64>,
+        /// The command that reads its result, escaped.
+        command: String,
+    },
+
+    /// A run read from its history failed (`Fail`), with Coze's error code, message and log
+    /// id when given.
+    #[cfg(feature = "fetch")]
+    #[error(
+        "run {execute_id} failed{}{}{}",
+        match .code { Some(c) => format!(": error {c}"), None => String::new() },
+        match .message { Some(m) => format!(": {m}"), None => String::new() },
+        match .logid { Some(l) => format!(" (logid {l})"), None => String::new() }
+    )]
+    RunFailed {
+        /// The run's execute id, escaped.
+        execute_id: String,
+        /// `error_code`, escaped.
+        code: Option<String>,
+        /// `error_message`, escaped.
+        message: Option<String>,
+        /// The run's log id, escaped.
+        logid: Option<String>,
+    },
+
+    /// A run read from its history succeeded, but Coze cut its output because it is too large
+    /// (`is_output_trimmed`).
+    #[cfg(feature = "fetch")]
+    #[error(
+        "the output of run {execute_id} was cut by Coze because it is too large \
+         (is_output_trimmed): what is on stdout is incomplete and was not checked against the \
+         end node; its debug_url shows each node's output"
+    )]
+    OutputTrimmed {
+        /// The run's execute id, escaped.
+        execute_id: String,
+    },
+
+    /// A run read from its history has a status cozegen does not read (Coze Studio's
+    /// `Cancel`, or none): it gave no result.
+    #[cfg(feature = "fetch")]
+    #[error(
+        "run {execute_id} ended with status `{status}`, not Success: it gave no output to read"
+    )]
+    RunEnded {
+        /// The run's execute id, escaped.
+        execute_id: String,
+        /// The status as sent, escaped (empty when none was sent).
+        status: String,
+    },
+
     /// The run stopped at a question or input node and waits for an answer (how to resume
     /// was printed separately). The CLI exits 3.
     #[cfg(feature = "fetch")]

@@ -65,7 +65,7 @@ enum Command {
     /// Run a published workflow through the Coze API: check the parameters against the start
     /// node, send them, check the output against the end node (or stream the run's events).
     #[cfg(feature = "fetch")]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Tool definitions for agents, one per workflow: OpenAI function tools (strict mode),
     /// Anthropic tools or MCP tools, with the start node as the parameter schema.
     Tool(ToolArgs),

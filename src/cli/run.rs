@@ -34,6 +34,15 @@ which always streams; --params holds the other parameters (CONVERSATION_NAME and
 ones), none when left out. The answer is printed as it arrives (one JSON object per event with
 --json); conversation_id, chat_id and debug_url go to stderr.
 
+--async runs the workflow asynchronously (is_async: true; a synchronous call is cut after 90 s
+and a run after 10 minutes): the execute id is printed on stdout at once. --wait then reads the
+run's history (1 s doubling to 10 s between reads, at most --wait-timeout seconds) until the run
+ends, and prints and checks its output as a run's. --execute-id reads a run's result later
+(with the workflow: FILE or -w). A failed run prints Coze's error_code, error_message and logid;
+an output Coze cut (is_output_trimmed) is printed but not checked; a run still running is
+reported with how to read it later. An asynchronous run is never sent twice either. A Coze
+Studio workflow (a canvas) reads its history from Studio's /v1/workflow/get_run_history.
+
 A workflow or chatflow of a Coze app is sent with the app_id of its WorkflowInfo unless --app-id
 or --bot-id is given.
 
@@ -52,10 +61,12 @@ Examples:
       --answer 'Hangzhou, 2024-08-20'                      answer a question node's interrupt
   cozegen run chatflow.json --message 'Hi' --params params.json  chat with a chatflow
   cozegen run workflow.json --params params.json --file 'photos[0]=./a.jpg'  upload a file
+  cozegen run workflow.json --params params.json --async --wait  run asynchronously, wait for it
+  cozegen run workflow.json --execute-id 7431040978805850000     read an asynchronous run's result
 
-Exit codes: 0 success, 1 error (invalid parameters, API error, output mismatch, run failed),
-2 usage error, 3 the run is interrupted and waits for an answer (--resume; a chatflow: the
-next --message in the same --conversation-id).";
+Exit codes: 0 success, 1 error (invalid parameters, API error, output mismatch, run failed,
+output cut, run still running), 2 usage error, 3 the run is interrupted and waits for an answer
+(--resume; a chatflow: the next --message in the same --conversation-id).";
 
 /// `cozegen run`. The API arguments are `ApiArgs`, with the help and limits of a run: its
 /// token needs the run permission, and its timeout waits for the whole run.
@@ -94,7 +105,7 @@ pub(crate) struct RunArgs {
 
     /// The `parameters` object to send (a JSON file, or `-` for stdin); for a chatflow, the
     /// parameters besides the message (none when left out).
-    #[arg(long, value_name = "PARAMS.json", required_unless_present_any = ["resume", "message", "files"])]
+    #[arg(long, value_name = "PARAMS.json", required_unless_present_any = ["resume", "message", "files", "execute_id"])]
     pub(crate) params: Option<PathBuf>,
 
     /// Upload a local file for a file parameter (repeatable): PATH is the parameter's path
@@ -136,7 +147,8 @@ pub(crate) struct RunArgs {
     pub(crate) stream: bool,
 
     /// With --stream or --message: print every event as one line of JSON
-    /// (`{"id","event","data"}`).
+    /// (`{"id","event","data"}`). With --async or --execute-id: print the run as one JSON
+    /// object (`execute_id`, `status`, `output`, …) instead of its output.
     #[arg(long)]
     pub(crate) json: bool,
 
@@ -144,6 +156,44 @@ pub(crate) struct RunArgs {
     /// through `/v1/workflow/stream_resume`, else `/v1/workflows/resume`).
     #[arg(long, value_name = "EVENT_ID", conflicts_with_all = ["params", "app_id", "bot_id", "workflow_version", "message", "files", "ext", "connector_id"])]
     pub(crate) resume: Option<String>,
+
+    /// Run asynchronously (`is_async: true`, for runs longer than a synchronous call allows):
+    /// Coze answers at once with the run's execute id, printed on stdout; read the result with
+    /// --wait, or later with --execute-id.
+    #[arg(long = "async", conflicts_with_all = ["stream", "message", "resume"])]
+    pub(crate) run_async: bool,
+
+    /// Read the result of the run with this execute id (an asynchronous run's, say) from the
+    /// workflow's run history instead of starting a run; checked and printed like a run's.
+    /// Needs the workflow: FILE or -w.
+    #[arg(
+        long,
+        value_name = "EXECUTE_ID",
+        conflicts_with_all = ["params", "message", "conversation_id", "app_id", "bot_id", "stream", "resume", "run_async"]
+    )]
+    pub(crate) execute_id: Option<String>,
+
+    /// With --async or --execute-id: read the run's history until the run ends (waiting 1 s,
+    /// doubling to 10 s, between reads), then print its output as a run's.
+    #[arg(long)]
+    pub(crate) wait: bool,
+
+    /// With --wait: the longest wait for the run to end, in seconds. A run still running then
+    /// is reported with how to read it later; it is never sent again.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 1800,
+        requires = "wait",
+        value_parser = clap::value_parser!(u64).range(1..=86400)
+    )]
+    pub(crate) wait_timeout: u64,
+
+    /// With --wait: the first wait between reads of the history, in milliseconds; it doubles
+    /// up to ten times this (for tests).
+    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true, requires = "wait",
+          value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub(crate) poll_interval_ms: u64,
 
     /// With --resume: the answer to the question (`resume_data`).
     #[arg(long, value_name = "TEXT", requires = "resume")]
@@ -191,22 +241,36 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
             "the WorkflowInfo and --params cannot both come from stdin".into(),
         ));
     }
-    if args.json && !args.stream && args.message.is_none() {
+    if args.json
+        && !args.stream
+        && args.message.is_none()
+        && !args.run_async
+        && args.execute_id.is_none()
+    {
         return Err(Error::Usage(
-            "--json prints the events of a stream: add --stream (or --message for a chatflow)"
+            "--json prints the events of a stream: add --stream (or --message for a chatflow), \
+             or the run with --async or --execute-id"
+                .into(),
+        ));
+    }
+    if args.wait && !args.run_async && args.execute_id.is_none() {
+        return Err(Error::Usage(
+            "--wait waits for an asynchronous run: add --async, or --execute-id to wait for a \
+             run started before"
                 .into(),
         ));
     }
     if let Some(version) = &args.workflow_version {
         client.check_version(version)?;
     }
-    let invocation = match &args.workflow_id {
+    let named = match &args.workflow_id {
         Some(id) => format!("cozegen run -w {id}"),
         None => format!(
             "cozegen run {}",
             args.file.as_deref().unwrap_or(stdin).display()
         ),
-    } + if args.stream { " --stream" } else { "" };
+    };
+    let invocation = named.clone() + if args.stream { " --stream" } else { "" };
 
     // Answering an interrupt needs only the workflow's ID.
     if let Some(event_id) = &args.resume {
@@ -240,6 +304,14 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
         None => run_target(&info)?,
     };
     let workflow = build_for_use(&info, args.open_objects, args.quiet)?;
+    if let Some(execute_id) = &args.execute_id {
+        let history = if args.wait {
+            wait_for_run(&client, args, &workflow, &workflow_id, execute_id, &named)?
+        } else {
+            client.run_history(workflow.details.platform, &workflow_id, execute_id)?
+        };
+        return finish_history(&history, &named, &workflow, args);
+    }
     // Said before --params is read: the message decides what the parameters are.
     plan::check_message(&workflow, args.message.as_deref()).map_err(|r| refused(&r))?;
     let params = match (&args.params, &args.message) {
@@ -274,6 +346,22 @@ pub(crate) fn run_workflow(args: &RunArgs) -> Result<(), Error> {
                 None => invocation,
             };
             chat_finished(end, &invocation)
+        }
+        Ok(Request::Run(request)) if args.run_async => {
+            let started = client.run_async(&request)?;
+            run_started(&started, &named, args)?;
+            if !args.wait {
+                return Ok(());
+            }
+            let history = wait_for_run(
+                &client,
+                args,
+                &workflow,
+                &workflow_id,
+                &started.execute_id,
+                &named,
+            )?;
+            finish_history(&history, &named, &workflow, args)
         }
         Ok(Request::Run(request)) if args.stream => {
             let mut print = event_printer(args.json);
@@ -476,18 +564,7 @@ pub(crate) fn print_answer(
     invocation: &str,
     workflow: Option<&Workflow>,
 ) -> Result<(), Error> {
-    use cozegen::coze::Output;
-    use cozegen::plan::Reading;
-    use cozegen::text::printable;
-    let text = match &answer.output {
-        Output::Json(value) => {
-            serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()) + "\n"
-        }
-        Output::Text(text) if text.ends_with('\n') => text.clone(),
-        Output::Text(text) => format!("{text}\n"),
-        Output::None => String::new(),
-    };
-    emit(None, &text)?;
+    emit(None, &output_text(&answer.output))?;
     let mut stderr = std::io::stderr().lock();
     report_ids(
         &mut stderr,
@@ -498,9 +575,40 @@ pub(crate) fn print_answer(
         ],
         answer.usage.as_ref(),
     );
-    match cozegen::plan::read(workflow, answer) {
+    judge(
+        &mut stderr,
+        cozegen::plan::read(workflow, answer),
+        invocation,
+    )
+}
+
+/// A run's output as stdout shows it: JSON pretty-printed, text as it is, a newline at the end.
+#[cfg(feature = "fetch")]
+fn output_text(output: &cozegen::coze::Output) -> String {
+    use cozegen::coze::Output;
+    match output {
+        Output::Json(value) => {
+            serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()) + "\n"
+        }
+        Output::Text(text) if text.ends_with('\n') => text.clone(),
+        Output::Text(text) => format!("{text}\n"),
+        Output::None => String::new(),
+    }
+}
+
+/// What the plan read in a run's answer, said on stderr: an interrupt and how to resume it,
+/// the output's problems against the end node, or a note that text output is not checked.
+#[cfg(feature = "fetch")]
+fn judge(
+    stderr: &mut impl Write,
+    reading: cozegen::plan::Reading<'_>,
+    invocation: &str,
+) -> Result<(), Error> {
+    use cozegen::plan::Reading;
+    use cozegen::text::printable;
+    match reading {
         Reading::Interrupted(interrupt) => {
-            print_interrupt(&mut stderr, interrupt, invocation);
+            print_interrupt(stderr, interrupt, invocation);
             Err(Error::Interrupted {
                 event_id: printable(&interrupt.event_id, 200),
             })
@@ -669,4 +777,167 @@ pub(crate) fn chat_finished(
     Err(Error::Interrupted {
         event_id: printable(end.chat_id.as_deref().unwrap_or(conversation), 200),
     })
+}
+
+/// Reports an asynchronous run Coze accepted: its execute id on stdout (or the run as JSON
+/// with --json), its trace and log id on stderr, and, unless cozegen waits for it, how to read
+/// its result later.
+#[cfg(feature = "fetch")]
+fn run_started(
+    started: &cozegen::coze::AsyncRun,
+    named: &str,
+    args: &RunArgs,
+) -> Result<(), Error> {
+    use cozegen::text::printable;
+    let mut stderr = std::io::stderr().lock();
+    if args.wait {
+        // Said first: if the wait ends badly, the run is still there to be read.
+        let _ = writeln!(
+            stderr,
+            "execute_id: {}",
+            printable(&started.execute_id, 200)
+        );
+    } else if args.json {
+        let run = serde_json::json!({
+            "execute_id": started.execute_id,
+            "debug_url": started.debug_url,
+            "logid": started.logid,
+        });
+        emit(None, &format!("{run}\n"))?;
+    } else {
+        emit(None, &format!("{}\n", printable(&started.execute_id, 200)))?;
+    }
+    report_ids(
+        &mut stderr,
+        &[("debug_url", &started.debug_url), ("logid", &started.logid)],
+        None,
+    );
+    if !args.wait {
+        let _ = writeln!(
+            stderr,
+            "the run started asynchronously; read its result with: {}",
+            printable(
+                &cozegen::plan::history_command(named, &started.execute_id),
+                600
+            )
+        );
+    }
+    Ok(())
+}
+
+/// Reads the run's history until it ends or --wait-timeout is over. A read that fails ends
+/// the wait: the run was not sent again, so how to read it later is said first.
+#[cfg(feature = "fetch")]
+fn wait_for_run(
+    client: &cozegen::coze::Client,
+    args: &RunArgs,
+    workflow: &Workflow,
+    workflow_id: &str,
+    execute_id: &str,
+    named: &str,
+) -> Result<cozegen::coze::RunHistory, Error> {
+    use std::time::Duration;
+    let interval = Duration::from_millis(args.poll_interval_ms);
+    let wait = cozegen::coze::Wait {
+        interval,
+        max_interval: interval * 10,
+        timeout: Duration::from_secs(args.wait_timeout),
+    };
+    client
+        .wait_for_run(workflow.details.platform, workflow_id, execute_id, &wait)
+        .map_err(|e| {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "the run's history could not be read; the run was not sent again: read its \
+                 result later with: {}",
+                cozegen::text::printable(&cozegen::plan::history_command(named, execute_id), 600)
+            );
+            e.into()
+        })
+}
+
+/// Prints a run read from its history and says what it is: its output on stdout (or the run as
+/// JSON with --json), ids and status on stderr, then, as the plan reads it, still running,
+/// failed, output cut, another status, or ended, judged like a run's answer.
+#[cfg(feature = "fetch")]
+fn finish_history(
+    history: &cozegen::coze::RunHistory,
+    named: &str,
+    workflow: &Workflow,
+    args: &RunArgs,
+) -> Result<(), Error> {
+    use cozegen::coze::Output;
+    use cozegen::plan::HistoryReading;
+    use cozegen::text::printable;
+    let reading = cozegen::plan::read_history(Some(workflow), history);
+    if args.json {
+        let output = match &history.output {
+            Output::Json(value) => value.clone(),
+            Output::Text(text) => serde_json::Value::String(text.clone()),
+            Output::None => serde_json::Value::Null,
+        };
+        let run = serde_json::json!({
+            "execute_id": history.execute_id,
+            "status": history.status.as_str(),
+            "output": output,
+            "output_trimmed": history.output_trimmed,
+            "error_code": history.error_code,
+            "error_message": history.error_message,
+            "debug_url": history.debug_url,
+            "logid": history.logid,
+            "usage": history.usage,
+        });
+        emit(None, &format!("{run}\n"))?;
+    } else if matches!(reading, HistoryReading::Ended(_) | HistoryReading::Trimmed) {
+        emit(None, &output_text(&history.output))?;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let execute_id = printable(&history.execute_id, 200);
+    let _ = writeln!(stderr, "execute_id: {execute_id}");
+    let _ = writeln!(
+        stderr,
+        "status: {}",
+        printable(history.status.as_str(), 100)
+    );
+    report_ids(
+        &mut stderr,
+        &[("debug_url", &history.debug_url), ("logid", &history.logid)],
+        history.usage.as_ref(),
+    );
+    match reading {
+        HistoryReading::Running => Err(Error::StillRunning {
+            execute_id: execute_id.clone(),
+            waited: args.wait.then_some(args.wait_timeout),
+            command: printable(
+                &cozegen::plan::history_command(named, &history.execute_id),
+                600,
+            ),
+        }),
+        HistoryReading::Failed { code, message } => Err(Error::RunFailed {
+            execute_id,
+            code: code.map(|c| printable(c, 100)),
+            message: message.map(|m| printable(m, 2000)),
+            logid: history.logid.as_deref().map(|l| printable(l, 200)),
+        }),
+        HistoryReading::Trimmed => Err(Error::OutputTrimmed { execute_id }),
+        HistoryReading::Other(status) => Err(Error::RunEnded {
+            execute_id,
+            status: if status.trim().is_empty() {
+                "(none)".to_owned()
+            } else {
+                printable(status, 100)
+            },
+        }),
+        HistoryReading::Ended(reading) => {
+            let raw = history.raw.as_deref().unwrap_or_default();
+            if matches!(reading, cozegen::plan::Reading::Nothing) && !raw.trim().is_empty() {
+                let _ = writeln!(
+                    stderr,
+                    "note: the run's output holds no end node output (`Output`): {}",
+                    printable(raw, 500)
+                );
+            }
+            judge(&mut stderr, reading, named)
+        }
+    }
 }

@@ -58,6 +58,32 @@ pub enum Error {
         max_len: usize,
     },
 
+    /// The execute id is not a Coze run's id, so it is never put into a request.
+    #[error(
+        "`{id}` is not a Coze execute id: a run's id is 1 to {max_len} digits, as printed \
+         by `cozegen run --async` (or the execute_id of any run)"
+    )]
+    InvalidExecuteId {
+        /// The id as given, escaped and shortened.
+        id: ServerText,
+        /// The most digits an id has.
+        max_len: usize,
+    },
+
+    /// A run history answer with no run in it (`data` empty or missing).
+    #[error(
+        "GET {url}: the answer holds no run (its `data` has none): check the execute id \
+         {execute_id} and that the run belongs to workflow {workflow_id}"
+    )]
+    NoRunHistory {
+        /// The request URL, with the token scrubbed.
+        url: ServerText,
+        /// The workflow asked about.
+        workflow_id: String,
+        /// The run asked about.
+        execute_id: String,
+    },
+
     /// The workspace ID is not a Coze workspace ID, so it is never put into a request.
     #[error(
         "`{id}` is not a Coze workspace ID: IDs are 1 to {max_len} digits, as after \

@@ -244,7 +244,7 @@ impl Client {
     }
 
     /// A read: sent by its policy, answered with something that starts like a JSON object.
-    fn get(&self, endpoint: &'static Endpoint, target: &Target) -> Result<Received> {
+    pub(crate) fn get(&self, endpoint: &'static Endpoint, target: &Target) -> Result<Received> {
         let received = self.receive(&Request {
             endpoint,
             target,

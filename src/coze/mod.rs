@@ -8,6 +8,9 @@
 //! - Runs ([`run`]): a run and a streamed run (`POST /v1/workflow/run`,
 //!   `/v1/workflow/stream_run`), their resumes (`POST /v1/workflows/resume`,
 //!   `/v1/workflow/stream_resume`), a chat with a chatflow (`POST /v1/workflows/chat`).
+//! - Asynchronous runs ([`history`]): a run started with `is_async: true`, and one run read
+//!   back from the run history (`GET /v1/workflows/:workflow_id/run_histories/:execute_id`, or
+//!   Coze Studio's `GET /v1/workflow/get_run_history`).
 //!
 //! Every request goes through one send (`send`): the IDs, base URL and token are checked
 //! before anything leaves the machine; the endpoint's resend policy says whether a failed
@@ -31,6 +34,7 @@
 
 pub mod error;
 pub mod fetch;
+pub mod history;
 mod multipart;
 mod retry;
 pub mod run;
@@ -43,6 +47,7 @@ mod wire;
 
 pub use error::{Error, FetchFailure};
 pub use fetch::ListedWorkflow;
+pub use history::{AsyncRun, RunHistory, RunStatus, Wait};
 pub use retry::{MAX_RETRY_WAIT, MAX_TOTAL_RETRY_WAIT};
 pub use run::{Interrupt, Output, RunAnswer};
 pub use sse::{ChatEnd, Event, StreamEnd};

@@ -162,12 +162,15 @@ impl Client {
         self.target(endpoint, None, ())
     }
 
-    fn answer(
+    /// Sends a run (or resume) that answers with one JSON object, by the endpoint's policy;
+    /// returns its target, the answer and its envelope, an error envelope being
+    /// [`Error::Api`](crate::coze::Error::Api).
+    pub(crate) fn run_exchange(
         &self,
         endpoint: &'static Endpoint,
         workflow_id: &str,
         body: &impl serde::Serialize,
-    ) -> Result<RunAnswer> {
+    ) -> Result<(Target, Value, Envelope)> {
         let target = self.run_target(endpoint, workflow_id)?;
         let body = json_body(body);
         let received = self.receive(&Request {
@@ -190,18 +193,19 @@ impl Client {
         if envelope.failed() {
             return Err(self.api_error(&envelope, None));
         }
+        Ok((target, value, envelope))
+    }
+
+    fn answer(
+        &self,
+        endpoint: &'static Endpoint,
+        workflow_id: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<RunAnswer> {
+        let (_, value, envelope) = self.run_exchange(endpoint, workflow_id, body)?;
         let answer = RunAnswerWire::deserialize(&value).unwrap_or_default();
         let raw = text(&answer.data);
-        let output = match &raw {
-            None => Output::None,
-            // `data` is JSON text inside the body: scrubbed once more, at its own level.
-            Some(raw) => {
-                match serde_json::from_slice::<Value>(&self.scrub.json(raw.as_bytes()).0) {
-                    Ok(parsed) => Output::Json(parsed),
-                    Err(_) => Output::Text(raw.clone()),
-                }
-            }
-        };
+        let output = self.read_output(raw.as_deref());
         Ok(RunAnswer {
             output,
             raw,
@@ -214,6 +218,22 @@ impl Client {
                 .get()
                 .and_then(|i| read_interrupt(i, None, None)),
         })
+    }
+
+    /// The end node's output as a run answers it (`data`): JSON text, parsed; text that is
+    /// not JSON (an end node answering with its content template) as it is. A run history's
+    /// output is read by the same rule, so the same checks apply to both.
+    pub(crate) fn read_output(&self, raw: Option<&str>) -> Output {
+        match raw {
+            None => Output::None,
+            // JSON text inside the body: scrubbed once more, at its own level.
+            Some(raw) => {
+                match serde_json::from_slice::<Value>(&self.scrub.json(raw.as_bytes()).0) {
+                    Ok(parsed) => Output::Json(parsed),
+                    Err(_) => Output::Text(raw.to_owned()),
+                }
+            }
+        }
     }
 
     fn stream<P: super::sse::Protocol>(
@@ -266,7 +286,7 @@ pub(crate) fn read_interrupt(
         interrupt_type: wire.interrupt_type(),
         node_title,
         question,
-        required_parameters: wire.required_parameters.0.clone(),
+        required_parameters: wire.required_parameters.0.clone().filter(|p| !p.is_empty()),
     })
 }
 

@@ -33,6 +33,35 @@ impl Client {
             }
             None => endpoint.template.to_owned(),
         };
+        self.target_at(&path, query)
+    }
+
+    /// The URL of one run's history: the cloud's path holds the workflow and execute ids
+    /// ([`endpoints::RUN_HISTORY`]), Coze Studio's route takes them in its query
+    /// ([`endpoints::STUDIO_RUN_HISTORY`]). Both ids are checked first.
+    ///
+    /// [`endpoints::RUN_HISTORY`]: crate::endpoints::RUN_HISTORY
+    /// [`endpoints::STUDIO_RUN_HISTORY`]: crate::endpoints::STUDIO_RUN_HISTORY
+    pub(crate) fn history_target(
+        &self,
+        endpoint: &Endpoint,
+        workflow_id: &str,
+        execute_id: &str,
+    ) -> Result<Target> {
+        self.check_workflow_id(workflow_id)?;
+        self.check_execute_id(execute_id)?;
+        if endpoint.template.contains("{execute_id}") {
+            self.target_at(&endpoint.run_path(workflow_id, execute_id), ())
+        } else {
+            let query = super::wire::StudioHistoryQuery {
+                workflow_id,
+                execute_id,
+            };
+            self.target_at(endpoint.template, query)
+        }
+    }
+
+    fn target_at(&self, path: &str, query: impl serde::Serialize) -> Result<Target> {
         let base = self.check_base_url()?;
         let mut url = format!("{base}{path}");
         // A query is a flat struct of strings, numbers and booleans, which always serializes.
@@ -60,6 +89,17 @@ impl Client {
     pub(crate) fn check_workflow_id(&self, id: &str) -> Result<()> {
         if !is_id(id) {
             return Err(Error::InvalidWorkflowId {
+                id: self.scrub.text(id, 60),
+                max_len: MAX_ID_LEN,
+            });
+        }
+        Ok(())
+    }
+
+    /// A run's execute id is digits too (Coze answers it as text, Coze Studio as a number).
+    pub(crate) fn check_execute_id(&self, id: &str) -> Result<()> {
+        if !is_id(id) {
+            return Err(Error::InvalidExecuteId {
                 id: self.scrub.text(id, 60),
                 max_len: MAX_ID_LEN,
             });
@@ -221,6 +261,24 @@ mod tests {
             c.target(&endpoints::RUN, None, ()).unwrap().url,
             "https://api.coze.cn/v1/workflow/run"
         );
+        assert_eq!(
+            c.history_target(&endpoints::RUN_HISTORY, "75", "7431")
+                .unwrap()
+                .url,
+            "https://api.coze.cn/v1/workflows/75/run_histories/7431"
+        );
+        assert_eq!(
+            c.history_target(&endpoints::STUDIO_RUN_HISTORY, "75", "7431")
+                .unwrap()
+                .url,
+            "https://api.coze.cn/v1/workflow/get_run_history?workflow_id=75&execute_id=7431"
+        );
+        for bad in ["", "74/../1", "1?x=2", "pat_x"] {
+            assert!(matches!(
+                c.history_target(&endpoints::RUN_HISTORY, "75", bad),
+                Err(Error::InvalidExecuteId { .. })
+            ));
+        }
     }
 
     #[test]

@@ -69,6 +69,11 @@ pub struct RunRequest {
     /// The channel to run in (`connector_id`; Coze's default is 1024, the API channel).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
+    /// Run asynchronously (`is_async: true`, `/v1/workflow/run` only): Coze answers at once
+    /// with the run's `execute_id`, and the result is read from its run history. Left out
+    /// when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_async: bool,
 }
 
 /// What to say to a chatflow: the body of `POST /v1/workflows/chat`.
@@ -363,6 +368,75 @@ pub(crate) struct UploadedFile {
     pub(crate) url: Option<Scalar>,
     pub(crate) file_name: Option<Scalar>,
     pub(crate) bytes: Lenient<i64>,
+}
+
+/// The answer of an asynchronous `POST /v1/workflow/run`: no `data`, the run's id and trace.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct AsyncRunWire {
+    pub(crate) execute_id: Option<Scalar>,
+    pub(crate) debug_url: Option<Scalar>,
+}
+
+/// The query of Coze Studio's `GET /v1/workflow/get_run_history`.
+#[derive(Debug, Serialize)]
+pub(crate) struct StudioHistoryQuery<'a> {
+    /// The workflow (digits, checked before it is sent).
+    pub(crate) workflow_id: &'a str,
+    /// The run (digits, checked before it is sent).
+    pub(crate) execute_id: &'a str,
+}
+
+/// The answer of a run history read: `data` is an array holding the one run asked for.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct HistoryAnswerWire {
+    pub(crate) data: Lenient<Vec<Value>>,
+}
+
+/// One run in a run history (`WorkflowExecuteHistory`). Coze's cloud and Coze Studio name
+/// some fields differently; both are read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct HistoryWire {
+    /// A number on Coze Studio, text on the cloud.
+    pub(crate) execute_id: Option<Scalar>,
+    /// `Running`, `Success`, `Fail` (Coze Studio also `Cancel`).
+    pub(crate) execute_status: Option<Scalar>,
+    /// The cloud: JSON text whose `Output` is the end node's output (itself JSON text, as a
+    /// run's `data`), beside the output nodes' outputs. Coze Studio: the end node's output.
+    pub(crate) output: Option<Scalar>,
+    /// The cloud: the output was cut because it was too large.
+    pub(crate) is_output_trimmed: Lenient<bool>,
+    pub(crate) error_code: Option<Scalar>,
+    /// The cloud's failure message.
+    pub(crate) error_message: Option<Scalar>,
+    /// Coze Studio's failure message.
+    pub(crate) error_msg: Option<Scalar>,
+    /// The cloud's log id of the run.
+    pub(crate) logid: Option<Scalar>,
+    /// Coze Studio's log id of the run.
+    pub(crate) log_id: Option<Scalar>,
+    pub(crate) debug_url: Option<Scalar>,
+    /// The cloud's token use.
+    pub(crate) usage: Nested<UsageWire>,
+    /// Coze Studio's token use: the total only.
+    pub(crate) token: Option<Scalar>,
+    pub(crate) interrupt_data: Nested<InterruptWire>,
+}
+
+impl HistoryWire {
+    /// The token use, as the cloud or Coze Studio reports it.
+    pub(crate) fn usage(&self) -> Option<Usage> {
+        match (self.usage.get(), count(&self.token)) {
+            (Some(usage), _) => Some(usage.read()),
+            (None, Some(total)) => Some(Usage {
+                token_count: Some(total),
+                ..Usage::default()
+            }),
+            (None, None) => None,
+        }
+    }
 }
 
 /// The data of a stream's events, run and chat alike: each event uses some of these fields.

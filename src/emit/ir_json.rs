@@ -104,6 +104,7 @@ fn call(w: &mut impl Sink, workflow: &Workflow) {
         None => {
             w.entry_str("endpoint", endpoints::RUN.template);
             w.entry_str("stream_endpoint", endpoints::STREAM_RUN.template);
+            w.entry_str("history_endpoint", workflow.run_history().template);
             w.key("message");
             w.null();
         }

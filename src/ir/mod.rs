@@ -135,6 +135,14 @@ impl Workflow {
     }
 }
 
+impl Workflow {
+    /// Where an asynchronous run of the workflow is read back: the run history route of its
+    /// platform (Coze Studio has its own).
+    pub fn run_history(&self) -> &'static crate::endpoints::Endpoint {
+        crate::endpoints::run_history(self.details.platform == Platform::Studio)
+    }
+}
+
 /// How the end node terminates (`terminate_plan`): what a run's `data` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TerminatePlan {

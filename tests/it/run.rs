@@ -1613,3 +1613,567 @@ fn ext_and_connector_id_go_into_run_and_chat_requests() {
     assert_eq!(body["ext"], json!({"user_id": "7"}));
     assert_eq!(body["connector_id"], "1024");
 }
+
+// Asynchronous runs (`--async`, `--wait`, `--execute-id`) and their run history.
+
+const EXECUTE_ID: &str = "7431040978805850001";
+
+/// The answer to an asynchronous run, as the docs show it (`workflow_run.md`): no `code`,
+/// no `data`.
+fn async_answer() -> Reply {
+    Reply::new(
+        200,
+        json!({
+            "debug_url": format!("https://www.coze.cn/work_flow?execute_id={EXECUTE_ID}&space_id=7313757844443210000&workflow_id={ID}"),
+            "execute_id": EXECUTE_ID,
+            "msg": ""
+        })
+        .to_string(),
+    )
+}
+
+/// A run history answer shaped as the docs' example (`workflow_history.md`), with the run's
+/// `execute_status` and `output`, and `extra` fields replacing the example's.
+fn history(status: &str, output: &str, extra: Value) -> Reply {
+    let mut run = json!({
+        "update_time": 1730174065,
+        "usage": {"input_count": 50, "token_count": 150, "output_count": 100},
+        "output": output,
+        "bot_id": "0",
+        "token": "0",
+        "execute_status": status,
+        "connector_uid": "2236870734640000",
+        "run_mode": 2,
+        "connector_id": "1024",
+        "logid": "20241029115423ED85C3401395715F726E",
+        "debug_url": format!("https://www.coze.cn/work_flow?execute_id={EXECUTE_ID}&space_id=7309760604397600000&workflow_id={ID}"),
+        "error_code": "",
+        "error_message": "",
+        "execute_id": EXECUTE_ID,
+        "create_time": 1730174063
+    });
+    if let (Value::Object(run), Value::Object(extra)) = (&mut run, extra) {
+        run.extend(extra);
+    }
+    Reply::new(
+        200,
+        json!({
+            "detail": {"logid": "20241029152003BC531DC784F1897B0000"},
+            "code": 0,
+            "msg": "",
+            "data": [run]
+        })
+        .to_string(),
+    )
+}
+
+/// The cloud's `output` of a run whose end node gave `end` (JSON text): `{"Output": end}`.
+fn cloud_output(end: &str) -> String {
+    json!({ "Output": end }).to_string()
+}
+
+fn running() -> Reply {
+    history("Running", "", json!({}))
+}
+
+fn succeeded(end: &str) -> Reply {
+    history("Success", &cloud_output(end), json!({}))
+}
+
+/// A server for one asynchronous run: the run's answer, and the history's answers in turn.
+fn async_server(histories: Vec<Reply>) -> Api {
+    Api::sequences(vec![
+        (RUN_TARGET.to_owned(), vec![async_answer()]),
+        (history_target(ID, EXECUTE_ID), histories),
+    ])
+}
+
+/// How many requests went to `target`, by method.
+fn sent(server: &Api, method: &str, target: &str) -> usize {
+    let line = format!("{method} {target} HTTP/1.1");
+    server.requests().iter().filter(|r| **r == line).count()
+}
+
+/// `cozegen run WORKFLOW --execute-id EXECUTE_ID --base-url <server>` plus `extra`.
+fn read_run(server: &Api, extra: &[&str]) -> Output {
+    let url = server.url();
+    let mut args = vec![
+        "run",
+        WORKFLOW,
+        "--execute-id",
+        EXECUTE_ID,
+        "--base-url",
+        &url,
+        "--retry-delay-ms",
+        "10",
+    ];
+    args.extend_from_slice(extra);
+    run_in(&root(), &args)
+}
+
+const FAST_POLLS: [&str; 3] = ["--wait", "--poll-interval-ms", "10"];
+
+#[test]
+fn an_async_run_sends_is_async_once_and_prints_the_execute_id() {
+    let server = async_server(vec![running()]);
+    let out = run_valid(&server, &["--async"]);
+    let (stdout, stderr) = expect_exit(&out, 0);
+    assert_eq!(stdout, format!("{EXECUTE_ID}\n"));
+    assert_contains(
+        &stderr,
+        &[
+            &format!("debug_url: https://www.coze.cn/work_flow?execute_id={EXECUTE_ID}"),
+            &format!("read its result with: cozegen run {WORKFLOW} --execute-id '{EXECUTE_ID}'"),
+        ],
+    );
+    let seen = server.seen();
+    assert_eq!(
+        seen.len(),
+        1,
+        "the run only: nothing is read without --wait"
+    );
+    assert_eq!(seen[0].request_line(), "POST /v1/workflow/run HTTP/1.1");
+    assert_eq!(
+        seen[0].json(),
+        json!({"workflow_id": ID, "parameters": valid_params(), "is_async": true})
+    );
+    drop(seen);
+    let out = run_valid(&server, &["--async", "--json"]);
+    let (stdout, _) = expect_exit(&out, 0);
+    let printed: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!(printed["execute_id"], EXECUTE_ID);
+}
+
+#[test]
+fn an_async_answer_without_an_execute_id_is_not_sent_again() {
+    let server = Api::routes(vec![(
+        RUN_TARGET.to_owned(),
+        Reply::new(200, r#"{"msg":"","debug_url":"https://www.coze.cn/x"}"#),
+    )]);
+    let out = run_valid(&server, &["--async", "--wait"]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["no execute_id", "may have started"]);
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn wait_reads_the_history_until_the_run_ends_then_checks_the_output_like_a_run() {
+    let server = async_server(vec![running(), running(), succeeded(OUTPUT)]);
+    let mut args = vec!["--async"];
+    args.extend(FAST_POLLS);
+    let out = run_valid(&server, &args);
+    let (stdout, stderr) = expect_exit(&out, 0);
+    let printed: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!(printed, serde_json::from_str::<Value>(OUTPUT).unwrap());
+    assert_contains(
+        &stderr,
+        &[
+            &format!("execute_id: {EXECUTE_ID}"),
+            "status: Success",
+            "logid: 20241029115423ED85C3401395715F726E",
+            r#"usage: {"input_count":50,"output_count":100,"token_count":150}"#,
+        ],
+    );
+    assert_eq!(sent(&server, "POST", RUN_TARGET), 1);
+    assert_eq!(sent(&server, "GET", &history_target(ID, EXECUTE_ID)), 3);
+    let seen = server.seen();
+    assert_eq!(
+        seen[1].header("Authorization"),
+        Some(format!("Bearer {TOKEN}"))
+    );
+
+    // The same checks as a run's: an output that does not fit names the field.
+    let server = async_server(vec![succeeded(r#"{"order_id":17}"#)]);
+    let out = run_valid(&server, &args);
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap(),
+        json!({"order_id": 17})
+    );
+    assert_contains(&stderr, &["output order_id: expected a string, got 17"]);
+}
+
+#[test]
+fn a_failed_run_reports_its_error_code_message_and_logid() {
+    let failed = history(
+        "Fail",
+        "",
+        json!({"error_code": "720701002", "error_message": "Plugin request failed: timeout", "logid": "20241210152726FAILED"}),
+    );
+    let server = async_server(vec![running(), failed]);
+    let mut args = vec!["--async"];
+    args.extend(FAST_POLLS);
+    let out = run_valid(&server, &args);
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(stdout, "");
+    assert_contains(
+        &stderr,
+        &[
+            "status: Fail",
+            &format!(
+                "run {EXECUTE_ID} failed: error 720701002: Plugin request failed: timeout (logid 20241210152726FAILED)"
+            ),
+        ],
+    );
+    assert_eq!(sent(&server, "POST", RUN_TARGET), 1);
+}
+
+#[test]
+fn a_trimmed_output_is_printed_but_reported_incomplete_and_not_checked() {
+    let trimmed = history(
+        "Success",
+        &cloud_output(r#"{"order_id":"A-17","eta":"2025-"#),
+        json!({"is_output_trimmed": true}),
+    );
+    let server = async_server(vec![trimmed]);
+    let out = read_run(&server, &[]);
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(stdout, "{\"order_id\":\"A-17\",\"eta\":\"2025-\n");
+    assert_contains(
+        &stderr,
+        &[
+            "was cut by Coze because it is too large (is_output_trimmed)",
+            "incomplete and was not checked",
+        ],
+    );
+    assert!(!stderr.contains("output order_id"), "{stderr}");
+}
+
+#[test]
+fn a_run_still_running_at_the_wait_timeout_says_how_to_read_it_later() {
+    let server = async_server(vec![running()]);
+    let mut args = vec!["--async", "--wait-timeout", "1"];
+    args.extend(FAST_POLLS);
+    let started = Instant::now();
+    let out = run_valid(&server, &args);
+    let elapsed = started.elapsed();
+    let (stdout, stderr) = expect_exit(&out, 1);
+    assert_eq!(stdout, "");
+    assert_contains(
+        &stderr,
+        &[
+            "status: Running",
+            &format!(
+                "run {EXECUTE_ID} is still running after --wait-timeout 1 s; it was not sent again"
+            ),
+            &format!("cozegen run {WORKFLOW} --execute-id '{EXECUTE_ID}'"),
+        ],
+    );
+    assert!(!stderr.contains("re-run"), "{stderr}");
+    assert_eq!(sent(&server, "POST", RUN_TARGET), 1);
+    assert!(sent(&server, "GET", &history_target(ID, EXECUTE_ID)) >= 2);
+    // The bound the user set: at least the timeout was waited, and the wait ended (the upper
+    // bound is generous headroom for a loaded machine; the polls themselves take milliseconds).
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
+
+    // Without --wait, one read says the same, without a timeout.
+    let out = read_run(&server, &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &[&format!(
+            "run {EXECUTE_ID} is still running; it was not sent again"
+        )],
+    );
+}
+
+#[test]
+fn a_history_read_that_fails_transiently_is_retried_but_the_run_is_not_sent_again() {
+    let server = async_server(vec![
+        Reply::new(500, r#"{"code":5000,"msg":"busy"}"#),
+        Reply::drop_connection(),
+        succeeded(OUTPUT),
+    ]);
+    let mut args = vec!["--async"];
+    args.extend(FAST_POLLS);
+    let out = run_valid(&server, &args);
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap(),
+        serde_json::from_str::<Value>(OUTPUT).unwrap()
+    );
+    assert_eq!(sent(&server, "POST", RUN_TARGET), 1);
+    assert_eq!(sent(&server, "GET", &history_target(ID, EXECUTE_ID)), 3);
+
+    // Reads that keep failing end the wait, with how to read the run later; still one run.
+    let server = async_server(vec![Reply::new(503, "")]);
+    let out = run_valid(&server, &args);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &[
+            "HTTP 503",
+            "the run was not sent again",
+            &format!("--execute-id '{EXECUTE_ID}'"),
+        ],
+    );
+    assert_eq!(sent(&server, "POST", RUN_TARGET), 1);
+}
+
+#[test]
+fn execute_id_reads_a_run_started_before_without_sending_one() {
+    let server = async_server(vec![succeeded(OUTPUT)]);
+    let out = read_run(&server, &[]);
+    let (stdout, stderr) = expect_exit(&out, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap(),
+        serde_json::from_str::<Value>(OUTPUT).unwrap()
+    );
+    assert_contains(&stderr, &["status: Success"]);
+    assert_eq!(
+        server.requests(),
+        [format!("GET {} HTTP/1.1", history_target(ID, EXECUTE_ID))]
+    );
+
+    // With -w: the definition, then the history.
+    let info = std::fs::read(root().join(WORKFLOW)).expect("example workflow");
+    let server = Api::routes(vec![
+        (workflow_target("42"), Reply::new(200, info)),
+        (history_target("42", EXECUTE_ID), succeeded(OUTPUT)),
+    ]);
+    let url = server.url();
+    let out = run_in(
+        &root(),
+        &[
+            "run",
+            "-w",
+            "42",
+            "--execute-id",
+            EXECUTE_ID,
+            "--json",
+            "--base-url",
+            &url,
+        ],
+    );
+    let (stdout, _) = expect_exit(&out, 0);
+    let printed: Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(printed["execute_id"], EXECUTE_ID);
+    assert_eq!(printed["status"], "Success");
+    assert_eq!(
+        printed["output"],
+        serde_json::from_str::<Value>(OUTPUT).unwrap()
+    );
+    assert_eq!(server.count(), 2);
+}
+
+#[test]
+fn an_interrupted_run_in_the_history_says_how_to_resume_and_what_it_needs() {
+    let waiting = history(
+        "Running",
+        "",
+        json!({"interrupt_data": {
+            "data": "{\"content_type\":\"text\",\"content\":\"请输入您的姓名\"}",
+            "type": 5,
+            "event_id": "7404831988202520000/1",
+            "required_parameters": {"name": {"type": "string", "required": true}}
+        }}),
+    );
+    let server = async_server(vec![waiting]);
+    let out = read_run(&server, &["--wait", "--poll-interval-ms", "10"]);
+    let (_, stderr) = expect_exit(&out, 3);
+    assert_contains(
+        &stderr,
+        &[
+            "interrupted: event_id 7404831988202520000/1 (type 5, input node)",
+            "question: 请输入您的姓名",
+            r#"required_parameters: {"name":{"type":"string","required":true}}"#,
+            &format!("resume with: cozegen run {WORKFLOW} --resume '7404831988202520000/1'"),
+        ],
+    );
+    assert_eq!(sent(&server, "GET", &history_target(ID, EXECUTE_ID)), 1);
+}
+
+#[test]
+fn a_studio_workflow_reads_studios_run_history_route() {
+    const STUDIO: &str = "tests/corpus/studio/answer_start_node_default_values.json";
+    const STUDIO_ID: &str = "7524318236492030002";
+    let end = json!({
+        "str": "s", "inter": 100, "number": 12.4, "bool": false, "ts": "2025-07-09 21:43:34",
+        "object": {"a": "1"}, "array": ["1", "2"], "files": "https://example.com/a.jpeg"
+    });
+    // Coze Studio's `WorkflowExecuteHistory`: a numeric execute id, `log_id`, `error_msg`, a
+    // `token` total, and the end node's output as `output` itself.
+    let answer = json!({
+        "code": 0,
+        "msg": "",
+        "data": [{
+            "execute_id": 7431040978805850001_i64,
+            "execute_status": "Success",
+            "bot_id": 0,
+            "connector_id": 1024,
+            "connector_uid": "7521695817242001410",
+            "run_mode": 2,
+            "log_id": "20250709214334STUDIO",
+            "create_time": 1752068614,
+            "update_time": 1752068615,
+            "debug_url": "http://localhost:8888/work_flow?execute_id=7431040978805850001",
+            "input": "{}",
+            "output": end.to_string(),
+            "token": 42,
+            "cost": "0.00000"
+        }],
+        "BaseResp": {"StatusMessage": "", "StatusCode": 0}
+    });
+    let server = Api::routes(vec![(
+        studio_history_target(STUDIO_ID, EXECUTE_ID),
+        Reply::new(200, answer.to_string()),
+    )]);
+    let url = server.url();
+    let out = run_in(
+        &root(),
+        &[
+            "run",
+            STUDIO,
+            "--execute-id",
+            EXECUTE_ID,
+            "--base-url",
+            &url,
+            "-q",
+        ],
+    );
+    let (stdout, stderr) = expect_exit(&out, 0);
+    assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap(), end);
+    assert_contains(
+        &stderr,
+        &[
+            &format!("execute_id: {EXECUTE_ID}"),
+            "logid: 20250709214334STUDIO",
+            r#"usage: {"token_count":42}"#,
+        ],
+    );
+    assert_eq!(server.count(), 1);
+
+    // Studio's failure fields.
+    let failed = json!({"code": 0, "data": [{"execute_id": 7431040978805850001_i64,
+        "execute_status": "Fail", "error_code": "720702001", "error_msg": "node failed",
+        "log_id": "L1"}]});
+    let server = Api::routes(vec![(
+        studio_history_target(STUDIO_ID, EXECUTE_ID),
+        Reply::new(200, failed.to_string()),
+    )]);
+    let url = server.url();
+    let out = run_in(
+        &root(),
+        &[
+            "run",
+            STUDIO,
+            "--execute-id",
+            EXECUTE_ID,
+            "--base-url",
+            &url,
+            "-q",
+        ],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &["failed: error 720702001: node failed (logid L1)"],
+    );
+}
+
+#[test]
+fn the_token_is_scrubbed_from_history_answers_and_errors() {
+    let failed = history(
+        "Fail",
+        &cloud_output(&format!(r#"{{"order_id":"{TOKEN}"}}"#)),
+        json!({"error_code": "4000", "error_message": format!("bad token {TOKEN}")}),
+    );
+    let out = read_run(&async_server(vec![failed]), &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["bad token", "failed: error 4000"]);
+
+    let refused = Reply::new(
+        200,
+        format!(r#"{{"code":4100,"msg":"token {TOKEN} has no listRunHistory permission"}}"#),
+    );
+    let out = read_run(&async_server(vec![refused]), &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["4100", "has no listRunHistory permission"]);
+
+    // The end node's output, JSON text inside JSON text inside the answer: scrubbed at each
+    // level, like a run's.
+    let echoed = succeeded(&format!(
+        r#"{{"order_id":"{TOKEN}","eta":"2025-07-01 09:30:00"}}"#
+    ));
+    let out = read_run(&async_server(vec![echoed]), &[]);
+    let (stdout, _) = expect_exit(&out, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap(),
+        json!({"order_id": "<redacted>", "eta": "2025-07-01 09:30:00"})
+    );
+}
+
+#[test]
+fn async_arguments_that_cannot_work_are_refused_before_anything_is_sent() {
+    let server = async_server(vec![running()]);
+    let url = server.url();
+    for args in [
+        &[
+            "run",
+            WORKFLOW,
+            "--params",
+            "p.json",
+            "--wait",
+            "--base-url",
+            &url,
+        ][..],
+        &["run", WORKFLOW, "--params", "p.json", "--async", "--stream"],
+        &[
+            "run",
+            WORKFLOW,
+            "--execute-id",
+            EXECUTE_ID,
+            "--params",
+            "p.json",
+        ],
+        &[
+            "run",
+            WORKFLOW,
+            "--execute-id",
+            EXECUTE_ID,
+            "--wait-timeout",
+            "5",
+        ],
+        &[
+            "run",
+            WORKFLOW,
+            "--execute-id",
+            EXECUTE_ID,
+            "--wait",
+            "--wait-timeout",
+            "0",
+        ],
+    ] {
+        let out = run_in(&root(), args);
+        expect_exit(&out, 2);
+    }
+    let out = read_run(&server, &[]);
+    expect_exit(&out, 1);
+    let out = run_in(
+        &root(),
+        &[
+            "run",
+            WORKFLOW,
+            "--execute-id",
+            "74/../1",
+            "--base-url",
+            &url,
+        ],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["`74/../1` is not a Coze execute id"]);
+    assert_eq!(server.count(), 1, "only the valid read was sent");
+}
+
+#[test]
+fn a_finished_run_without_the_end_nodes_output_says_what_it_had() {
+    let only_nodes = history("Success", r#"{"Message_1":"halfway"}"#, json!({}));
+    let out = read_run(&async_server(vec![only_nodes]), &[]);
+    let (stdout, stderr) = expect_exit(&out, 0);
+    assert_eq!(stdout, "");
+    assert_contains(
+        &stderr,
+        &[r#"note: the run's output holds no end node output (`Output`): {"Message_1":"halfway"}"#],
+    );
+}

@@ -109,6 +109,8 @@ pub struct Seen {
     /// The request body (read by its Content-Length).
     pub body: Vec<u8>,
     pub at: Instant,
+    /// How many requests to the same target came before this one.
+    earlier_to_same_target: usize,
 }
 
 impl Seen {
@@ -199,6 +201,20 @@ impl Api {
         }))
     }
 
+    /// Serves `routes`: request target to its replies in turn (the n-th request to a target
+    /// gets its n-th reply; the last repeats). Unknown targets get a 404.
+    pub fn sequences(routes: Vec<(String, Vec<Reply>)>) -> Api {
+        Api::serve(Arc::new(move |seen: &Seen, _| {
+            let Some((_, replies)) = routes.iter().find(|(target, _)| target == seen.target())
+            else {
+                return Reply::new(404, r#"{"code":4200,"msg":"no such route"}"#);
+            };
+            // `seen` is not logged yet: the requests before it to the same target.
+            let before = seen.earlier_to_same_target;
+            replies[before.min(replies.len() - 1)].clone()
+        }))
+    }
+
     /// Answers the n-th request with `replies[n]`; the last reply repeats.
     pub fn scripted(replies: Vec<Reply>) -> Api {
         Api::serve(Arc::new(move |_: &Seen, n| {
@@ -269,6 +285,16 @@ pub const STREAM_RESUME_TARGET: &str = "/v1/workflow/stream_resume";
 pub const CHAT_TARGET: &str = "/v1/workflows/chat";
 pub const UPLOAD_TARGET: &str = "/v1/files/upload";
 
+/// The target of one run's history on Coze's cloud.
+pub fn history_target(workflow_id: &str, execute_id: &str) -> String {
+    format!("/v1/workflows/{workflow_id}/run_histories/{execute_id}")
+}
+
+/// The target of one run's history on a Coze Studio.
+pub fn studio_history_target(workflow_id: &str, execute_id: &str) -> String {
+    format!("/v1/workflow/get_run_history?workflow_id={workflow_id}&execute_id={execute_id}")
+}
+
 /// The target of the list request for one page.
 pub fn list_target(workspace: &str, page: u32, size: u32) -> String {
     format!("/v1/workflows?workspace_id={workspace}&page_num={page}&page_size={size}")
@@ -300,11 +326,13 @@ fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>) {
     }
     let reply = {
         let mut log = log.lock().expect("request log");
-        let seen = Seen {
+        let mut seen = Seen {
             head,
             body,
             at: Instant::now(),
+            earlier_to_same_target: 0,
         };
+        seen.earlier_to_same_target = log.iter().filter(|s| s.target() == seen.target()).count();
         let reply = answer(&seen, log.len());
         log.push(seen);
         reply
