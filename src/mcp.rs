@@ -19,11 +19,15 @@
 //! id, so that an agent does not blindly run it again. The client scrubs the token from
 //! everything Coze says where it enters, so no message carries it.
 //!
+//! A tool served at a published version ([`Served::workflow_version`]) is built from that
+//! version's start node, named after it ([`crate::emit::tool::versioned_tool_name`]), and sends
+//! `workflow_version` with every run and chat.
+//!
 //! The protocol is the official Rust SDK's (`rmcp`); runs are blocking HTTP calls, made on
 //! tokio's blocking pool so that the server keeps answering while one runs.
 
 use crate::coze::{ChatRequest, Client, RunRequest};
-use crate::emit::tool::{self, Format};
+use crate::emit::tool::{self, Format, ToolSource};
 use crate::ir::{MESSAGE_PARAM, Workflow};
 use crate::plan::{self, Call, PlanOptions, Reading, Refusal, Request};
 use crate::{Error, Result, Warning};
@@ -72,8 +76,14 @@ impl Server {
     /// order given), running them through `client`. Returns the warnings of the tool
     /// definitions.
     pub fn new(workflows: Vec<Served>, client: Client) -> Result<(Server, Vec<Warning>)> {
-        let refs: Vec<&Workflow> = workflows.iter().map(|s| &s.workflow).collect();
-        let (tools, warnings) = tool::tools(&refs, Format::Mcp)?;
+        let sources: Vec<ToolSource<'_>> = workflows
+            .iter()
+            .map(|s| ToolSource {
+                workflow: &s.workflow,
+                version: s.workflow_version.as_deref(),
+            })
+            .collect();
+        let (tools, warnings) = tool::tools_for(&sources, Format::Mcp)?;
         let mut entries = Vec::with_capacity(tools.len());
         for (mut t, served) in tools.into_iter().zip(workflows) {
             let object = |v: Value| match v {

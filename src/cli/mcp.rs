@@ -13,6 +13,9 @@ are those of `cozegen tool --format mcp`. A call whose arguments do not fit the 
 a tool error listing the problems, and nothing is sent; `null` for an optional parameter is
 read as absent. A Coze error is a tool error with its code and logid.
 
+-w ID@VERSION serves a published version: the tool is built from that version's start node,
+named with the version (order_intake_v0_0_2), and every call sends workflow_version.
+
 Example client configuration (Claude Desktop and other `mcpServers` clients):
   {\"mcpServers\": {\"coze\": {\"command\": \"cozegen\",
     \"args\": [\"mcp\", \"--workspace-id\", \"7350000000000000000\"],
@@ -48,7 +51,12 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
     }
     let (loaded, _failed) = load_sources(&args.sources)?;
     let mut served = Vec::with_capacity(loaded.len());
-    for Loaded { workflow, id } in loaded {
+    for Loaded {
+        workflow,
+        id,
+        version,
+    } in loaded
+    {
         let Some(workflow_id) = id else {
             return Err(Error::Usage(format!(
                 "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
@@ -62,7 +70,7 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
         served.push(cozegen::mcp::Served {
             workflow,
             workflow_id,
-            workflow_version: None,
+            workflow_version: version,
         });
     }
     if served.is_empty() {
