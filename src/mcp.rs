@@ -19,24 +19,47 @@
 //! id, so that an agent does not blindly run it again. The client scrubs the token from
 //! everything Coze says where it enters, so no message carries it.
 //!
-//! The protocol is the official Rust SDK's (`rmcp`); runs are blocking HTTP calls, made on
-//! tokio's blocking pool so that the server keeps answering while one runs.
+//! A tool served at a published version ([`Served::workflow_version`]) is built from that
+//! version's start node, named after it ([`crate::emit::tool::versioned_tool_name`]), and sends
+//! `workflow_version` with every run and chat.
+//!
+//! The protocol is the official Rust SDK's (`rmcp`), which hands each request to a task of its
+//! own. Calls run concurrently: a run is a blocking HTTP call, made on tokio's blocking pool, at
+//! most [`MAX_CONCURRENT_CALLS`] at once (more wait for a turn). While a call waits:
+//!
+//! - a `notifications/cancelled` from the client for it stops the wait at once: the call is
+//!   answered no further, and the server says so in one line ([`Server::on_note`]). The blocking
+//!   request cannot be interrupted: it goes on detached, and its answer is dropped. A run that
+//!   may already be on Coze is never sent again.
+//! - when the request carries a `progressToken`, the client gets a `notifications/progress`
+//!   each [`PROGRESS_EVERY`] (progress: seconds since the call began) through the call's
+//!   [`Progress`] hook, which anything waiting on Coze for the call can report through.
 
 use crate::coze::{ChatRequest, Client, RunRequest};
-use crate::emit::tool::{self, Format};
+use crate::emit::tool::{self, Format, ToolSource};
 use crate::ir::{MESSAGE_PARAM, Workflow};
 use crate::plan::{self, Call, PlanOptions, Reading, Refusal, Request};
 use crate::{Error, Result, Warning};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CancelledNotificationParam,
+    ContentBlock, Implementation, ListToolsResult, PaginatedRequestParams,
+    ProgressNotificationParam, ProgressToken, RequestId, ServerCapabilities, ServerConfig,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{Map, Value};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{Semaphore, mpsc};
+
+/// The most calls that wait for Coze at once; more wait for a turn. Each holds a thread of
+/// tokio's blocking pool while its request goes (the client's HTTP is blocking): this bounds
+/// them well below the pool's own limit, which the stdio transport's reads share.
+pub const MAX_CONCURRENT_CALLS: usize = 64;
+
+/// How often a waiting call whose client asked for progress (`progressToken`) is reported.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
 /// A workflow to serve: its IR and the ID runs go to.
 #[derive(Debug, Clone)]
@@ -58,13 +81,94 @@ struct Entry {
     structured: bool,
 }
 
-/// The server's state: the tools, and the client that runs them.
-#[derive(Debug, Clone)]
+/// The server's state: the tools, the client that runs them, and the calls under way.
+#[derive(Clone)]
 pub struct Server {
     entries: Arc<Vec<Entry>>,
     client: Arc<Client>,
-    /// Calls waiting for Coze's answer now, so that a session that ends under one can say so.
-    in_flight: Arc<AtomicUsize>,
+    /// The calls whose client waits for their answer, by request ID: a session that ends under
+    /// one says so, a cancellation names its tool. A call leaves when it is answered or its
+    /// client cancels it; one cut off by the end of the session stays.
+    waiting: Arc<Mutex<HashMap<RequestId, Waiting>>>,
+    /// One permit per call that waits for Coze ([`MAX_CONCURRENT_CALLS`]).
+    permits: Arc<Semaphore>,
+    /// Where the server's notes go (a cancelled call); nowhere unless [`Server::on_note`].
+    note: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("entries", &self.entries)
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A call whose client waits for its answer.
+#[derive(Debug, Clone)]
+struct Waiting {
+    /// Its tool's name.
+    tool: String,
+    /// Whether its request went to the blocking pool, and so may be on Coze.
+    sent: bool,
+}
+
+/// How a call tells its client how its wait goes: each [`Progress::report`] becomes one
+/// `notifications/progress` whose progress is the seconds since the call began (rising with
+/// each report), when the client asked for progress with a `progressToken`; otherwise reports
+/// go nowhere. It can be cloned and called from any thread, so a run that polls Coze from the
+/// blocking pool reports its status through the same hook as the waiting call's ticker.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    reports: Option<mpsc::UnboundedSender<String>>,
+}
+
+impl Progress {
+    /// Tells the client `message` (e.g. "waiting for the run on Coze (3 s)"), in order with the
+    /// other reports of the call. After the call has ended, nothing.
+    pub fn report(&self, message: impl Into<String>) {
+        if let Some(reports) = &self.reports {
+            let _ = reports.send(message.into());
+        }
+    }
+}
+
+/// The hook of a call whose client gave `token`, and the future that sends its reports to
+/// `peer` (it runs while the call waits, and never ends by itself). Without a token, the hook
+/// reports nowhere and the future waits forever.
+fn progress(
+    peer: Peer<RoleServer>,
+    token: Option<ProgressToken>,
+    started: Instant,
+) -> (Progress, impl Future<Output = ()>) {
+    let (hook, reports) = match token {
+        Some(_) => {
+            let (tx, rx) = mpsc::unbounded_channel();
+            (Progress { reports: Some(tx) }, Some(rx))
+        }
+        None => (Progress::default(), None),
+    };
+    let send = async move {
+        let (Some(token), Some(mut reports)) = (token, reports) else {
+            return std::future::pending().await;
+        };
+        let mut last = 0.0_f64;
+        while let Some(message) = reports.recv().await {
+            // Milliseconds, and always more than the last report's: the spec wants a rise.
+            let elapsed = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+            last = if elapsed > last {
+                elapsed
+            } else {
+                last + 0.001
+            };
+            let param = ProgressNotificationParam::new(token.clone(), last).with_message(message);
+            // A client that is gone cannot be told; the call ends with the session.
+            let _ = peer.notify_progress(param).await;
+        }
+        std::future::pending().await
+    };
+    (hook, send)
 }
 
 impl Server {
@@ -72,8 +176,14 @@ impl Server {
     /// order given), running them through `client`. Returns the warnings of the tool
     /// definitions.
     pub fn new(workflows: Vec<Served>, client: Client) -> Result<(Server, Vec<Warning>)> {
-        let refs: Vec<&Workflow> = workflows.iter().map(|s| &s.workflow).collect();
-        let (tools, warnings) = tool::tools(&refs, Format::Mcp)?;
+        let sources: Vec<ToolSource<'_>> = workflows
+            .iter()
+            .map(|s| ToolSource {
+                workflow: &s.workflow,
+                version: s.workflow_version.as_deref(),
+            })
+            .collect();
+        let (tools, warnings) = tool::tools_for(&sources, Format::Mcp)?;
         let mut entries = Vec::with_capacity(tools.len());
         for (mut t, served) in tools.into_iter().zip(workflows) {
             let object = |v: Value| match v {
@@ -102,10 +212,24 @@ impl Server {
             Server {
                 entries: Arc::new(entries),
                 client: Arc::new(client),
-                in_flight: Arc::new(AtomicUsize::new(0)),
+                waiting: Arc::new(Mutex::new(HashMap::new())),
+                permits: Arc::new(Semaphore::new(MAX_CONCURRENT_CALLS)),
+                note: Arc::new(|_: &str| {}),
             },
             warnings,
         ))
+    }
+
+    /// The server with its notes (one line each: a call its client cancelled) given to
+    /// `note`, e.g. printed on stderr.
+    pub fn on_note(mut self, note: impl Fn(&str) + Send + Sync + 'static) -> Server {
+        self.note = Arc::new(note);
+        self
+    }
+
+    /// How many calls' clients wait for their answer now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.lock().map_or(0, |w| w.len())
     }
 
     /// The tools, as `tools/list` answers them.
@@ -336,44 +460,163 @@ impl ServerHandler for Server {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> std::result::Result<CallToolResponse, ErrorData> {
-        let server = self.clone();
-        let name = request.name.to_string();
-        let arguments = request.arguments;
-        let answer = tokio::task::spawn_blocking(move || {
-            let _counted = InFlight::enter(&server.in_flight);
-            server.call(&name, arguments)
-        })
-        .await
-        .map_err(|e| ErrorData::internal_error(format!("the run's thread failed: {e}"), None))?;
-        match answer {
-            Some(result) => Ok(result.into()),
-            None => Err(ErrorData::invalid_params(
+        let Some(index) = self
+            .entries
+            .iter()
+            .position(|e| e.tool.name == request.name)
+        else {
+            return Err(ErrorData::invalid_params(
                 format!(
                     "no tool named {}",
                     crate::text::printable(&request.name, 80)
                 ),
                 None,
-            )),
+            ));
+        };
+        let id = context.id.clone();
+        {
+            let Ok(mut waiting) = self.waiting.lock() else {
+                return Err(ErrorData::internal_error(
+                    "the server's state is lost",
+                    None,
+                ));
+            };
+            // Cancelled before it began: nothing is sent, nothing is said.
+            if context.ct.is_cancelled() {
+                return Ok(stopped(false).into());
+            }
+            waiting.insert(
+                id.clone(),
+                Waiting {
+                    tool: request.name.to_string(),
+                    sent: false,
+                },
+            );
+        }
+        let started = Instant::now();
+        let (hook, send_progress) = progress(
+            context.peer.clone(),
+            context.meta.get_progress_token(),
+            started,
+        );
+        let what = match self.entries[index].served.workflow.chat {
+            Some(_) => "chat",
+            None => "run",
+        };
+        let ticker = {
+            let hook = hook.clone();
+            async move {
+                if hook.reports.is_none() {
+                    return std::future::pending().await;
+                }
+                let mut every =
+                    tokio::time::interval_at((started + PROGRESS_EVERY).into(), PROGRESS_EVERY);
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    every.tick().await;
+                    hook.report(format!(
+                        "waiting for the {what} on Coze ({} s)",
+                        started.elapsed().as_secs()
+                    ));
+                }
+            }
+        };
+        let server = self.clone();
+        let arguments = request.arguments;
+        let work = async move {
+            let permit = Arc::clone(&server.permits)
+                .acquire_owned()
+                .await
+                .map_err(|_| ErrorData::internal_error("the server is closing", None))?;
+            if let Ok(mut waiting) = server.waiting.lock()
+                && let Some(call) = waiting.get_mut(&id)
+            {
+                call.sent = true;
+            }
+            // Detached if the wait is cancelled: the request cannot be taken back, and its
+            // answer is dropped with the task.
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                server.call_entry(&server.entries[index], arguments.unwrap_or_default())
+            })
+            .await
+            .map_err(|e| ErrorData::internal_error(format!("the run's thread failed: {e}"), None))
+        };
+        let progress = async move {
+            tokio::join!(ticker, send_progress);
+        };
+        let answer = tokio::select! {
+            answer = beside(work, progress) => answer,
+            () = context.ct.cancelled() => {
+                // The call stays among the waiting when the session ends under it.
+                let sent = self
+                    .waiting
+                    .lock()
+                    .ok()
+                    .and_then(|w| w.get(&context.id).map(|c| c.sent))
+                    .unwrap_or(true);
+                return Ok(stopped(sent).into());
+            }
+        };
+        if let Ok(mut waiting) = self.waiting.lock() {
+            waiting.remove(&context.id);
+        }
+        Ok(answer?.into())
+    }
+
+    async fn on_cancelled(
+        &self,
+        notification: CancelledNotificationParam,
+        _context: NotificationContext<RoleServer>,
+    ) {
+        let Some(id) = notification.request_id else {
+            return;
+        };
+        // A call that was answered, or never began, is not waiting: nothing to say.
+        let Some(call) = self.waiting.lock().ok().and_then(|mut w| w.remove(&id)) else {
+            return;
+        };
+        let tool = crate::text::printable(&call.tool, 80);
+        (self.note)(&match call.sent {
+            true => format!(
+                "cozegen mcp: the client cancelled its call of {tool}; the server stopped \
+                 waiting (the run may already be on Coze, and is not sent again)"
+            ),
+            false => format!(
+                "cozegen mcp: the client cancelled its call of {tool} before it was sent; \
+                 nothing was sent to Coze"
+            ),
+        });
+    }
+}
+
+/// `work`'s output, with `also` driven while it goes (and dropped with it).
+async fn beside<T>(work: impl Future<Output = T>, also: impl Future<Output = ()>) -> T {
+    tokio::pin!(work);
+    tokio::pin!(also);
+    let mut also_done = false;
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            () = &mut also, if !also_done => also_done = true,
         }
     }
 }
 
-/// Counts a call as in flight while it lives.
-struct InFlight<'a>(&'a AtomicUsize);
-
-impl<'a> InFlight<'a> {
-    fn enter(count: &'a AtomicUsize) -> Self {
-        count.fetch_add(1, Ordering::SeqCst);
-        InFlight(count)
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
+/// The answer to a call that stopped waiting. rmcp drops it when the client cancelled the call;
+/// a client still there when a signal stops the server reads it.
+fn stopped(sent: bool) -> CallToolResult {
+    error(match sent {
+        true => "The server stopped waiting before Coze answered (the session is ending); the \
+                 run may have started on Coze and was not sent again: check the run history \
+                 before calling this tool again."
+            .to_owned(),
+        false => "The server stopped before the run was sent (the session is ending); nothing \
+                  was sent to Coze."
+            .to_owned(),
+    })
 }
 
 /// How a session of [`serve`] ended. Each is a clean end: the client, or whoever started the
@@ -405,7 +648,8 @@ const LET_GO_AFTER: Duration = Duration::from_millis(200);
 /// Serves `server` on stdin and stdout until the client closes stdin, the connection drops or a
 /// signal (`SIGINT`, `SIGTERM`) arrives; every one of those is a clean end ([`Ended`]).
 pub fn serve(server: Server) -> Result<Ended> {
-    let in_flight = Arc::clone(&server.in_flight);
+    let waiting = Arc::clone(&server.waiting);
+    let in_flight = move || waiting.lock().map_or(0, |w| w.len());
     // rmcp needs both drivers: I/O for stdio, and timers for the drain on a closed stdin.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
@@ -444,11 +688,11 @@ pub fn serve(server: Server) -> Result<Ended> {
             let _ = (&mut waiting).await;
             return Ok(Ended::Signal {
                 name,
-                in_flight: in_flight.load(Ordering::SeqCst),
+                in_flight: in_flight(),
             });
         }
         Ok(Ended::Closed {
-            in_flight: in_flight.load(Ordering::SeqCst),
+            in_flight: in_flight(),
         })
     });
     // A call still running blocks on Coze; dropping the runtime would wait for it.

@@ -169,3 +169,36 @@ impl ApiArgs {
 pub(crate) fn parse_token(s: &str) -> Result<cozegen::coze::Token, std::convert::Infallible> {
     Ok(cozegen::coze::Token::new(s))
 }
+
+/// A workflow named as `ID` or `ID@VERSION` (a published version, e.g. `7350…@v0.0.2`), split
+/// in two: the one reading of `diff`'s `id:ID@VERSION` and of `-w ID@VERSION` (`tool`, `mcp`).
+/// `written` is what stands before the ID on the command line (`id:`, `-w `), for the
+/// messages. An empty ID or an empty version is a usage error; the version's own syntax is
+/// the client's to check ([`cozegen::coze::Client::check_version`]).
+pub(crate) fn split_id_version<'a>(
+    text: &'a str,
+    written: &str,
+) -> Result<(&'a str, Option<&'a str>), Error> {
+    use cozegen::text::printable;
+    let shown = || printable(&format!("{written}{text}"), 80);
+    let (id, version) = match text.split_once('@') {
+        Some((id, version)) => (id, Some(version)),
+        None => (text, None),
+    };
+    if id.is_empty() {
+        return Err(Error::Usage(format!(
+            "`{}` names no workflow: write {written}<WORKFLOW_ID>, or \
+             {written}<WORKFLOW_ID>@<VERSION> for a published version",
+            shown()
+        )));
+    }
+    if version.is_some_and(str::is_empty) {
+        return Err(Error::Usage(format!(
+            "`{}` names no version: write {written}{}@<VERSION> (e.g. @v0.0.1), or drop the \
+             `@` for the latest",
+            shown(),
+            printable(id, 40)
+        )));
+    }
+    Ok((id, version))
+}

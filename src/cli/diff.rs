@@ -2,6 +2,7 @@
 
 #[cfg(feature = "fetch")]
 use super::args::ApiArgs;
+use super::args::split_id_version;
 use super::error::Error;
 use super::io::emit;
 use clap::Args;
@@ -121,28 +122,7 @@ pub(crate) fn diff_source(args: &DiffArgs, side: DiffSide<'_>) -> Result<Workflo
     }
 }
 
-/// `ID` or `ID@VERSION` (what follows `id:`), split; an empty ID or version is a usage error.
+/// `ID` or `ID@VERSION` (what follows `id:`), split ([`split_id_version`]).
 pub(crate) fn split_id_source(rest: &str) -> Result<(&str, Option<&str>), Error> {
-    use cozegen::text::printable;
-    let shown = || printable(&format!("{ID_PREFIX}{rest}"), 80);
-    let (id, version) = match rest.split_once('@') {
-        Some((id, version)) => (id, Some(version)),
-        None => (rest, None),
-    };
-    if id.is_empty() {
-        return Err(Error::Usage(format!(
-            "`{}` names no workflow: write id:<WORKFLOW_ID>, or id:<WORKFLOW_ID>@<VERSION> for a \
-             published version",
-            shown()
-        )));
-    }
-    if version.is_some_and(str::is_empty) {
-        return Err(Error::Usage(format!(
-            "`{}` names no version: write id:{}@<VERSION> (e.g. @v0.0.1), or drop the `@` for \
-             the latest",
-            shown(),
-            printable(id, 40)
-        )));
-    }
-    Ok((id, version))
+    split_id_version(rest, ID_PREFIX)
 }

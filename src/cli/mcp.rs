@@ -13,6 +13,14 @@ are those of `cozegen tool --format mcp`. A call whose arguments do not fit the 
 a tool error listing the problems, and nothing is sent; `null` for an optional parameter is
 read as absent. A Coze error is a tool error with its code and logid.
 
+-w ID@VERSION serves a published version: the tool is built from that version's start node,
+named with the version (order_intake_v0_0_2), and every call sends workflow_version.
+
+Calls run concurrently (at most 64 wait for Coze at once; more queue). A call the client
+cancels stops waiting at once and is answered no further; its run may already be on Coze and
+is never sent again. A call whose request carries a progressToken gets a progress notification
+each second while it waits.
+
 Example client configuration (Claude Desktop and other `mcpServers` clients):
   {\"mcpServers\": {\"coze\": {\"command\": \"cozegen\",
     \"args\": [\"mcp\", \"--workspace-id\", \"7350000000000000000\"],
@@ -48,7 +56,12 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
     }
     let (loaded, _failed) = load_sources(&args.sources)?;
     let mut served = Vec::with_capacity(loaded.len());
-    for Loaded { workflow, id } in loaded {
+    for Loaded {
+        workflow,
+        id,
+        version,
+    } in loaded
+    {
         let Some(workflow_id) = id else {
             return Err(Error::Usage(format!(
                 "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
@@ -62,7 +75,7 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
         served.push(cozegen::mcp::Served {
             workflow,
             workflow_id,
-            workflow_version: None,
+            workflow_version: version,
         });
     }
     if served.is_empty() {
@@ -77,7 +90,10 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
     if let Err(e) = client.token() {
         eprintln!("warning: {e}; the tools are listed, but every call will fail until it is set");
     }
-    let (server, warnings) = cozegen::mcp::Server::new(served, client)?;
+    let (mut server, warnings) = cozegen::mcp::Server::new(served, client)?;
+    if !args.sources.quiet {
+        server = server.on_note(|note| eprintln!("{note}"));
+    }
     if !args.sources.quiet {
         print_warnings(&warnings);
         eprintln!(

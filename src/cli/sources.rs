@@ -2,7 +2,7 @@
 //! whole workspace.
 
 #[cfg(feature = "fetch")]
-use super::args::ApiArgs;
+use super::args::{ApiArgs, split_id_version};
 use super::error::Error;
 #[cfg(feature = "fetch")]
 use super::io::fetch_info;
@@ -19,9 +19,10 @@ pub(crate) struct Sources {
     #[arg(value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
 
-    /// Fetch this workflow from the Coze API (repeatable).
+    /// Fetch this workflow from the Coze API (repeatable); `ID@VERSION` fetches its published
+    /// version VERSION (e.g. 7350…@v0.0.2), and its runs then go to that version.
     #[cfg(feature = "fetch")]
-    #[arg(short = 'w', long = "workflow-id", value_name = "ID")]
+    #[arg(short = 'w', long = "workflow-id", value_name = "ID[@VERSION]")]
     pub(crate) workflow_ids: Vec<String>,
 
     /// Every workflow of this workspace (the digits after `/space/` in the Coze URL), sorted
@@ -46,7 +47,8 @@ pub(crate) struct Sources {
 /// A workflow as read, with the ID its runs go to when the source says.
 type Info = (WorkflowInfo, Option<String>);
 
-/// One workflow of [`Sources`]: its IR, and the ID its runs go to when it is known.
+/// One workflow of [`Sources`]: its IR, the ID its runs go to when it is known, and the
+/// published version it was fetched at (`-w ID@VERSION`), which its runs go to too.
 pub(crate) struct Loaded {
     pub(crate) workflow: Workflow,
     #[cfg_attr(
@@ -54,6 +56,7 @@ pub(crate) struct Loaded {
         expect(dead_code, reason = "only the MCP server runs the workflows it loads")
     )]
     pub(crate) id: Option<String>,
+    pub(crate) version: Option<String>,
 }
 
 /// Loads every workflow [`Sources`] names, in order (a workspace sorted by ID), printing the
@@ -64,13 +67,19 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
         open_objects: sources.open_objects,
         ..BuildOptions::default()
     };
+    // Every `-w` is read, and its version checked, before anything is fetched.
+    #[cfg(feature = "fetch")]
+    let fetched = fetched(sources)?;
     let (mut infos, failed) = workspace(sources)?;
+    let mut versions: Vec<Option<String>> = vec![None; infos.len()];
     for file in &sources.files {
         infos.push((cozegen::load_path(file)?, None));
+        versions.push(None);
     }
     #[cfg(feature = "fetch")]
-    for id in &sources.workflow_ids {
-        infos.push((fetch_info(&sources.api, id, None)?, Some(id.clone())));
+    for (id, version) in fetched {
+        infos.push((fetch_info(&sources.api, id, version)?, Some(id.to_owned())));
+        versions.push(version.map(str::to_owned));
     }
     #[cfg(feature = "fetch")]
     let none = sources.workspace_id.is_none() && sources.workflow_ids.is_empty();
@@ -84,7 +93,7 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
         ));
     }
     let mut loaded = Vec::with_capacity(infos.len());
-    for (info, id) in infos {
+    for ((info, id), version) in infos.into_iter().zip(versions) {
         let (workflow, warnings) = cozegen::build(&info, &build)?;
         if !sources.quiet {
             let name = workflow.details.name.as_deref().or(id.as_deref());
@@ -94,9 +103,29 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
             }
         }
         let id = id.or_else(|| workflow.details.id.clone().filter(|id| !id.is_empty()));
-        loaded.push(Loaded { workflow, id });
+        loaded.push(Loaded {
+            workflow,
+            id,
+            version,
+        });
     }
     Ok((loaded, failed))
+}
+
+/// The workflows of `-w`, each `ID` or `ID@VERSION`, with every version checked: a mistake in
+/// any of them is said before the first request.
+#[cfg(feature = "fetch")]
+fn fetched(sources: &Sources) -> Result<Vec<(&str, Option<&str>)>, Error> {
+    let client = sources.api.client();
+    let mut out = Vec::with_capacity(sources.workflow_ids.len());
+    for text in &sources.workflow_ids {
+        let (id, version) = split_id_version(text, "-w ")?;
+        if let Some(version) = version {
+            client.check_version(version)?;
+        }
+        out.push((id, version));
+    }
+    Ok(out)
 }
 
 /// The workflows of `--workspace-id`, sorted by ID, and how many of them could not be fetched

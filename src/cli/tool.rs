@@ -4,20 +4,23 @@ use super::error::Error;
 use super::io::{emit, print_warnings};
 use super::sources::{Sources, load_sources};
 use clap::{Args, ValueEnum};
-use cozegen::Workflow;
+use cozegen::emit::tool::ToolSource;
 use std::path::PathBuf;
 
 pub(crate) const TOOL_NOTES: &str = "\
 The output is a JSON array of definitions, ready for a request's `tools` list (or, for mcp,
 what `cozegen mcp` lists). Names match ^[a-zA-Z0-9_-]{1,64}$: the workflow name with other
 characters made `_`; a name with non-ASCII letters (a Chinese name) becomes workflow_<id>;
-repeats get _2, _3... OpenAI definitions are strict when the start node fits strict mode
+repeats get _2, _3... A workflow fetched at a published version (-w ID@VERSION) is built from
+that version's start node; its name ends in the version (order_intake_v0_0_2) and its title
+and description say it. OpenAI definitions are strict when the start node fits strict mode
 (optional parameters nullable); otherwise `strict: false`, with a warning saying why.
 
 Examples:
   cozegen tool workflow.json --format openai           OpenAI Responses API function tools
   cozegen tool a.json b.json --format anthropic        Anthropic tools, one per workflow
-  cozegen tool --workspace-id 7350000000000000000 --format mcp -o tools.json";
+  cozegen tool --workspace-id 7350000000000000000 --format mcp -o tools.json
+  cozegen tool -w 7350583675492388916@v0.0.2 --format openai    a published version";
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum ToolFormat {
@@ -56,8 +59,14 @@ pub(crate) fn tool(args: &ToolArgs) -> Result<(), Error> {
         ToolFormat::Mcp => Format::Mcp,
     };
     let (loaded, failed) = load_sources(&args.sources)?;
-    let workflows: Vec<&Workflow> = loaded.iter().map(|l| &l.workflow).collect();
-    let (text, warnings) = cozegen::emit::tool::render(&workflows, format)?;
+    let sources: Vec<ToolSource<'_>> = loaded
+        .iter()
+        .map(|l| ToolSource {
+            workflow: &l.workflow,
+            version: l.version.as_deref(),
+        })
+        .collect();
+    let (text, warnings) = cozegen::emit::tool::render_for(&sources, format)?;
     if !args.sources.quiet {
         print_warnings(&warnings);
     }

@@ -150,21 +150,7 @@ impl Tool {
 pub fn tool_name(name: Option<&str>, id: Option<&str>) -> String {
     let name = name.unwrap_or_default();
     let foreign = name.chars().any(|c| !c.is_ascii() && c.is_alphanumeric());
-    let mut out = String::new();
-    for c in name.chars() {
-        let c = if c.is_ascii_alphanumeric() || c == '-' {
-            c
-        } else {
-            '_'
-        };
-        if !(c == '_' && (out.is_empty() || out.ends_with('_'))) {
-            out.push(c);
-        }
-    }
-    let mut out: String = out.chars().take(MAX_NAME_LEN).collect();
-    while out.ends_with('_') {
-        out.pop();
-    }
+    let mut out = name_part(name, MAX_NAME_LEN);
     if foreign || !out.chars().any(|c| c.is_ascii_alphanumeric()) {
         let id: String = id
             .unwrap_or_default()
@@ -180,14 +166,64 @@ pub fn tool_name(name: Option<&str>, id: Option<&str>) -> String {
     out
 }
 
+/// `text` with every character outside `[a-zA-Z0-9_-]` made `_`, runs of `_` collapsed, none at
+/// the ends, at most `max` characters.
+fn name_part(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = if c.is_ascii_alphanumeric() || c == '-' {
+            c
+        } else {
+            '_'
+        };
+        if !(c == '_' && (out.is_empty() || out.ends_with('_'))) {
+            out.push(c);
+        }
+    }
+    let mut out: String = out.chars().take(max).collect();
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
 /// Tool names for workflows given as `(name, id)`, in the same order: [`tool_name`] each, and
 /// `_2`, `_3`… on repeats in the order given (the base cut so the name stays within
 /// [`MAX_NAME_LEN`]).
 pub fn tool_names(workflows: &[(Option<&str>, Option<&str>)]) -> Vec<String> {
+    unique(
+        workflows
+            .iter()
+            .map(|(name, id)| tool_name(*name, *id))
+            .collect(),
+    )
+}
+
+/// The tool name of a workflow served at a published version: its [`tool_name`], `_`, and the
+/// version written the same way (`v0.0.2` → `order_intake_v0_0_2`), the name cut so that the
+/// version stays whole (a version is cut to [`MAX_VERSION_CHARS`]). The same workflow at two
+/// versions so gets two names that say which is which.
+pub fn versioned_tool_name(base: &str, version: &str) -> String {
+    let version = name_part(version, MAX_VERSION_CHARS);
+    // A version with no ASCII letter or digit says nothing in a name: the repeat suffix of
+    // `tools_for` keeps the names apart.
+    if !version.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return base.to_owned();
+    }
+    let room = MAX_NAME_LEN - version.len() - 1;
+    let base: String = base.chars().take(room).collect();
+    format!("{}_{version}", base.trim_end_matches('_'))
+}
+
+/// The most characters of a version in a tool name ([`versioned_tool_name`]).
+pub const MAX_VERSION_CHARS: usize = 32;
+
+/// `bases`, in order, with `_2`, `_3`… on repeats (the base cut so the name stays within
+/// [`MAX_NAME_LEN`]).
+fn unique(bases: Vec<String>) -> Vec<String> {
     let mut taken = HashSet::new();
-    let mut out = Vec::with_capacity(workflows.len());
-    for (name, id) in workflows {
-        let base = tool_name(*name, *id);
+    let mut out = Vec::with_capacity(bases.len());
+    for base in bases {
         let mut candidate = base.clone();
         let mut n = 2;
         while !taken.insert(candidate.clone()) {
@@ -209,18 +245,58 @@ pub fn returns_variables(workflow: &Workflow) -> bool {
         && !workflow.output.root().fields.is_empty()
 }
 
+/// A workflow to make a tool of, and the published version its runs go to when it is not the
+/// latest (`cozegen tool -w ID@VERSION`, `cozegen mcp -w ID@VERSION`).
+#[derive(Debug, Clone, Copy)]
+pub struct ToolSource<'a> {
+    /// The workflow, built from that version's WorkflowInfo when there is a version.
+    pub workflow: &'a Workflow,
+    /// The published version (e.g. `v0.0.2`): named in the tool's name
+    /// ([`versioned_tool_name`]), title and description.
+    pub version: Option<&'a str>,
+}
+
 /// One tool per workflow, named uniquely in the order given, with the warnings (OpenAI
 /// definitions that could not be strict).
 pub fn tools(workflows: &[&Workflow], format: Format) -> Result<(Vec<Tool>, Vec<Warning>)> {
-    let pairs: Vec<(Option<&str>, Option<&str>)> = workflows
+    let sources: Vec<ToolSource<'_>> = workflows
         .iter()
-        .map(|w| (w.details.name.as_deref(), w.details.id.as_deref()))
+        .map(|workflow| ToolSource {
+            workflow,
+            version: None,
+        })
         .collect();
-    let names = tool_names(&pairs);
+    tools_for(&sources, format)
+}
+
+/// [`tools`] for workflows some of which are served at a published version: such a tool's
+/// name ends in its version, its title and description say it.
+pub fn tools_for(sources: &[ToolSource<'_>], format: Format) -> Result<(Vec<Tool>, Vec<Warning>)> {
+    let bases = sources
+        .iter()
+        .map(|s| {
+            let details = &s.workflow.details;
+            let base = tool_name(details.name.as_deref(), details.id.as_deref());
+            match s.version {
+                Some(version) => versioned_tool_name(&base, version),
+                None => base,
+            }
+        })
+        .collect();
+    let names = unique(bases);
     let mut warnings = Vec::new();
-    let mut out = Vec::with_capacity(workflows.len());
-    for (workflow, name) in workflows.iter().zip(names) {
-        out.push(tool(workflow, name, format, &mut warnings)?);
+    let mut out = Vec::with_capacity(sources.len());
+    for (source, name) in sources.iter().zip(names) {
+        let mut tool = tool(source.workflow, name, format, &mut warnings)?;
+        if let Some(version) = source.version {
+            let said = format!(" (published version {version})");
+            let cap = format
+                .description_cap()
+                .saturating_sub(said.chars().count());
+            tool.description = format!("{}{said}", cut(&tool.description, cap));
+            tool.title = tool.title.take().map(|t| format!("{t} ({version})"));
+        }
+        out.push(tool);
     }
     Ok((out, warnings))
 }
@@ -299,7 +375,19 @@ struct ToolsView {
 /// The tools as a pretty-printed JSON array (the `tools` list of a request, or of
 /// `tools/list`), ending in a newline; with the warnings.
 pub fn render(workflows: &[&Workflow], format: Format) -> Result<(String, Vec<Warning>)> {
-    let (tools, warnings) = tools(workflows, format)?;
+    let sources: Vec<ToolSource<'_>> = workflows
+        .iter()
+        .map(|workflow| ToolSource {
+            workflow,
+            version: None,
+        })
+        .collect();
+    render_for(&sources, format)
+}
+
+/// [`render`] for workflows some of which are served at a published version ([`tools_for`]).
+pub fn render_for(sources: &[ToolSource<'_>], format: Format) -> Result<(String, Vec<Warning>)> {
+    let (tools, warnings) = tools_for(sources, format)?;
     let list = Value::Array(tools.into_iter().map(|t| t.into_value(format)).collect());
     let mut writer = Writer::pretty(4096);
     writer.value(&list);

@@ -22,17 +22,38 @@ fn session(api: &Api, args: &[&str], calls: Value) -> Value {
 
 /// [`session`] with Coze at `base`.
 fn session_at(base: &str, args: &[&str], calls: Value) -> Value {
+    session_with(base, args, calls, &json!({}), |_| {})
+}
+
+/// [`session_at`] with the client's options (see `tests/js/mcp-client.mjs`), and `meanwhile`
+/// given the client's stdin while the calls go (a line on it fires a call's abort).
+fn session_with(
+    base: &str,
+    args: &[&str],
+    calls: Value,
+    options: &Value,
+    meanwhile: impl FnOnce(&mut std::process::ChildStdin),
+) -> Value {
+    use std::process::Stdio;
     let mut command = vec![env!("CARGO_BIN_EXE_cozegen").to_owned(), "mcp".to_owned()];
     command.extend(args.iter().map(|a| (*a).to_owned()));
-    let out = Command::new("node")
+    let mut child = Command::new("node")
         .arg(root().join("tests/js/mcp-client.mjs"))
         .arg(serde_json::to_string(&command).expect("json"))
         .arg(calls.to_string())
+        .arg(options.to_string())
         .current_dir(root())
         .env("COZE_API_TOKEN", TOKEN)
         .env("COZE_API_BASE", base)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run node");
+    let mut stdin = child.stdin.take().expect("the client's stdin");
+    meanwhile(&mut stdin);
+    drop(stdin);
+    let out = child.wait_with_output().expect("the client ends");
     assert!(
         out.status.success(),
         "mcp-client failed: {}\n{}",
@@ -651,4 +672,301 @@ fn a_missing_token_is_said_at_startup() {
             && stderr.contains("every call will fail until it is set"),
         "{stderr}"
     );
+}
+
+/// Sixteen calls at once, each answered by Coze after 1 s: they wait together, not in turn, and
+/// each gets its own answer.
+#[test]
+fn sixteen_concurrent_calls_finish_together_each_with_its_own_answer() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let api = Api::answering(|seen, _| {
+        let name = seen.json()["parameters"]["customer"]["name"]
+            .as_str()
+            .unwrap_or("?")
+            .to_owned();
+        let output = json!({"order_id": name, "eta": "2025-07-01 09:30:00"});
+        Reply::new(
+            200,
+            json!({"code": 0, "msg": "", "data": output.to_string(),
+                   "execute_id": format!("run-{name}")})
+            .to_string(),
+        )
+        .after(Duration::from_secs(1))
+    });
+    let names: Vec<String> = (0..16).map(|i| format!("C{i:02}")).collect();
+    let calls: Vec<Value> = names
+        .iter()
+        .map(|name| {
+            json!({"name": "order_intake", "arguments": {
+                "customer": {"name": name, "address": {"street": "s", "city": "c"}}, "lines": []}})
+        })
+        .collect();
+    let report = session_with(
+        &api.url(),
+        &[ORDER],
+        Value::Array(calls),
+        &json!({"concurrent": true}),
+        |_| {},
+    );
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(results.len(), 16);
+    for (name, result) in names.iter().zip(results) {
+        let result = &result["result"];
+        assert_eq!(result["isError"], false, "{result}");
+        assert_eq!(
+            result["structuredContent"]["order_id"],
+            name.as_str(),
+            "{result}"
+        );
+    }
+    // Each call sent once, none lost or crossed.
+    let mut seen: Vec<String> = api
+        .seen()
+        .iter()
+        .map(|s| s.json()["parameters"]["customer"]["name"].to_string())
+        .collect();
+    seen.sort();
+    let expected: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    assert_eq!(seen, expected);
+    // The issue's bound: in turn they would take 16 s; together, about 1.
+    let elapsed = report["elapsedMs"].as_f64().expect("elapsedMs");
+    eprintln!("16 concurrent calls of 1 s each took {elapsed:.0} ms");
+    assert!(elapsed <= 3000.0, "16 calls took {elapsed} ms");
+    // No call asked for progress, so none was sent.
+    assert!(
+        !report["messages"]
+            .to_string()
+            .contains("notifications/progress"),
+        "{}",
+        report["messages"]
+    );
+}
+
+/// A call the client aborts: the client gets no answer for it, the server stops waiting at once
+/// (no progress for it after the cancellation), says so in one line, sends the run only once,
+/// and goes on serving; the session ends with exit 0 while that run still hangs on Coze.
+#[test]
+fn a_cancelled_call_stops_waiting_and_the_server_stays_healthy() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let api = Api::answering(|seen, _| {
+        if seen.json()["parameters"]["customer"]["name"] == "slow" {
+            return Reply::hang(Duration::from_secs(60));
+        }
+        // Long enough that a progress report of the cancelled call would show up meanwhile.
+        Reply::new(
+            200,
+            json!({"code": 0, "msg": "", "data": "{\"order_id\":\"next\"}"}).to_string(),
+        )
+        .after(Duration::from_millis(2500))
+    });
+    let call = |name: &str| {
+        json!({"name": "order_intake", "arguments": {
+            "customer": {"name": name, "address": {"street": "s", "city": "c"}}, "lines": []}})
+    };
+    let mut slow = call("slow");
+    slow["progress"] = json!(true);
+    slow["abort"] = json!(true);
+    let calls = json!([slow, call("next")]);
+    let report = session_with(&api.url(), &[ORDER], calls, &json!({}), |stdin| {
+        use std::io::Write;
+        // The run is on Coze before the client gives up on it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while api.count() == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(api.count(), 1);
+        stdin.write_all(b"abort\n").expect("tell the client");
+    });
+    let results = report["results"].as_array().expect("results");
+    let cancelled = &results[0];
+    assert!(
+        cancelled.get("result").is_none() && cancelled["error"].is_string(),
+        "{cancelled}"
+    );
+    assert!(
+        !cancelled["progress"]
+            .as_array()
+            .expect("progress")
+            .is_empty(),
+        "{cancelled}"
+    );
+    let next = &results[1]["result"];
+    assert_eq!(next["isError"], false, "{next}");
+    assert_eq!(next["structuredContent"]["order_id"], "next");
+    assert_eq!(api.count(), 2, "{:?}", api.requests());
+
+    // What the client said: the cancellation of the call, whose progress token is known.
+    let sent = report["sent"].as_array().expect("sent");
+    let id = sent
+        .iter()
+        .find(|m| m["method"] == "notifications/cancelled")
+        .map(|m| m["params"]["requestId"].clone())
+        .expect("the client sent a cancellation");
+    let request = sent
+        .iter()
+        .find(|m| m["method"] == "tools/call" && m["id"] == id)
+        .expect("the cancelled call");
+    let token = &request["params"]["_meta"]["progressToken"];
+    assert!(!token.is_null(), "{request}");
+    // What the server said: no answer for it ever, and no progress after the cancellation.
+    let messages = report["messages"].as_array().expect("messages");
+    assert!(
+        !messages.iter().any(|m| m["id"] == id),
+        "an answer to a cancelled call: {messages:?}"
+    );
+    let aborted_at = cancelled["abortedAt"].as_u64().expect("abortedAt") as usize;
+    let late: Vec<&Value> = messages[aborted_at..]
+        .iter()
+        .filter(|m| {
+            m["method"] == "notifications/progress" && m["params"]["progressToken"] == *token
+        })
+        .collect();
+    assert!(late.is_empty(), "progress after the cancellation: {late:?}");
+
+    let stderr = report["stderr"].as_str().expect("stderr");
+    assert!(
+        stderr.contains(
+            "cozegen mcp: the client cancelled its call of order_intake; the server stopped \
+             waiting (the run may already be on Coze, and is not sent again)"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("the session ended while"), "{stderr}");
+}
+
+/// A call whose request carries a progress token hears how its wait goes, each second, until
+/// the answer comes; the answer is the run's as ever.
+#[test]
+fn a_call_with_a_progress_token_is_told_how_its_wait_goes() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let api = Api::answering(|_, _| {
+        Reply::new(
+            200,
+            json!({"code": 0, "msg": "", "data": "{\"order_id\":\"A-1\"}"}).to_string(),
+        )
+        .after(Duration::from_millis(2500))
+    });
+    let calls = json!([{"name": "order_intake", "progress": true, "arguments": {
+        "customer": {"name": "Ada", "address": {"street": "s", "city": "c"}}, "lines": []}}]);
+    let report = session(&api, &[ORDER], calls);
+    let result = &report["results"][0];
+    assert_eq!(
+        result["result"]["structuredContent"]["order_id"], "A-1",
+        "{result}"
+    );
+    let progress = result["progress"].as_array().expect("progress");
+    // Each second of the 2.5 s wait; at least the first whatever the machine's load.
+    assert!(!progress.is_empty(), "{result}");
+    let mut last = 0.0;
+    for (i, update) in progress.iter().enumerate() {
+        let value = update["progress"].as_f64().expect("progress");
+        assert!(value > last, "progress must rise: {progress:?}");
+        assert!(
+            value >= 1.0,
+            "the first report comes after a second: {progress:?}"
+        );
+        last = value;
+        let message = update["message"].as_str().expect("message");
+        let seconds = message
+            .strip_prefix("waiting for the run on Coze (")
+            .and_then(|m| m.strip_suffix(" s)"))
+            .and_then(|n| n.parse::<u64>().ok());
+        assert!(seconds.is_some_and(|s| s > i as u64), "{message}");
+    }
+}
+
+/// The Python SDK's client cancels a call (its task's scope) at the first progress report: the
+/// SDK tells the server, which stops waiting, says so, and answers the next call; the session
+/// then ends with exit 0 while the cancelled run still hangs on Coze.
+#[test]
+fn a_call_the_python_sdk_cancels_stops_waiting_and_the_next_is_answered() {
+    let Some(python) = sdks().into_iter().find_map(|sdk| match sdk {
+        Sdk::Python(python) => Some(python),
+        Sdk::TypeScript => None,
+    }) else {
+        return;
+    };
+    let api = Api::answering(|seen, _| {
+        if seen.json()["parameters"]["customer"]["name"] == "slow" {
+            return Reply::hang(Duration::from_secs(60));
+        }
+        Reply::new(
+            200,
+            json!({"code": 0, "msg": "", "data": "{\"order_id\":\"next\"}"}).to_string(),
+        )
+    });
+    let call = |name: &str| {
+        json!({"name": "order_intake", "arguments": {
+            "customer": {"name": name, "address": {"street": "s", "city": "c"}}, "lines": []}})
+    };
+    let wired = wire(
+        &Sdk::Python(python),
+        &api,
+        Some(TOKEN),
+        &[ORDER],
+        json!({"cancel": call("slow"), "call": call("next"), "then": "close"}),
+    );
+    let cancelling = wired.expect("cancelling");
+    assert!(
+        cancelling.contains("waiting for the run on Coze (1 s)"),
+        "{cancelling}"
+    );
+    wired.expect("cancelled");
+    let called = wired.expect("called");
+    assert!(called.contains("next"), "{called}");
+    let (code, stderr) = wired.server_end();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_calm(&stderr);
+    assert!(
+        stderr.contains("cozegen mcp: the client cancelled its call of order_intake"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("the session ended while"), "{stderr}");
+    assert_eq!(api.count(), 2, "{:?}", api.requests());
+}
+
+/// A signal while a call waits for Coze: the client still there is told the server stopped
+/// waiting and that the run may have started; the server exits 0 and says so on stderr.
+#[test]
+fn a_signal_during_a_call_tells_the_client_the_run_may_have_started() {
+    for sdk in sdks() {
+        let api = Api::scripted(vec![Reply::hang(Duration::from_secs(60))]);
+        let call = json!({"name": "order_intake", "arguments": {
+            "customer": {"name": "Ada", "address": {"street": "s", "city": "c"}}, "lines": []}});
+        let wired = wire(
+            &sdk,
+            &api,
+            Some(TOKEN),
+            &[ORDER],
+            json!({"call": call, "then": "close"}),
+        );
+        wired.expect("calling");
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while api.count() == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(api.count(), 1);
+        wired.signal_server(libc::SIGTERM);
+        let called = wired.expect("called");
+        assert!(
+            called.contains("stopped waiting before Coze answered")
+                && called.contains("check the run history"),
+            "{called}"
+        );
+        let (code, stderr) = wired.server_end();
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_calm(&stderr);
+        assert!(
+            stderr.contains("cozegen mcp: stopped by SIGTERM")
+                && stderr.contains("the session ended while 1 call waited for Coze"),
+            "{stderr}"
+        );
+        assert_eq!(api.count(), 1, "never sent again");
+    }
 }

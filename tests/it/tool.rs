@@ -247,6 +247,42 @@ fn names_are_valid_unique_and_fall_back_to_the_id_for_non_ascii_names() {
 }
 
 #[test]
+fn a_published_versions_name_ends_in_the_version_and_stays_within_64_characters() {
+    assert_eq!(
+        tool::versioned_tool_name("order_intake", "v0.0.2"),
+        "order_intake_v0_0_2"
+    );
+    let long = "a".repeat(64);
+    let name = tool::versioned_tool_name(&long, "v1.2.3");
+    assert_eq!(name.len(), 64, "{name}");
+    assert!(name.ends_with("a_v1_2_3"), "{name}");
+    let long_version = format!("v{}", "9".repeat(200));
+    let name = tool::versioned_tool_name("order", &long_version);
+    assert_eq!(
+        name,
+        format!("order_v{}", "9".repeat(tool::MAX_VERSION_CHARS - 1))
+    );
+    // A version with no ASCII letter or digit leaves the name as it is (repeats get `_2`).
+    assert_eq!(tool::versioned_tool_name("order", "版本"), "order");
+    let w = workflow_of(
+        r#"{"workflow_detail":{"workflow_name":"order","workflow_id":"1"},"input":{"parameters":{}}}"#,
+    );
+    let sources = [
+        tool::ToolSource {
+            workflow: &w,
+            version: Some("版本"),
+        },
+        tool::ToolSource {
+            workflow: &w,
+            version: None,
+        },
+    ];
+    let (tools, _) = tool::tools_for(&sources, Format::Mcp).expect("tools");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["order", "order_2"]);
+}
+
+#[test]
 fn hostile_descriptions_are_escaped_and_capped_per_vendor() {
     let dir = tempfile::tempdir().expect("tempdir");
     let hostile = format!(

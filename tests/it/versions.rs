@@ -1,5 +1,7 @@
-//! Published versions: `fetch --workflow-version`, `-w ID --workflow-version`, and `diff`'s
-//! `id:ID@VERSION`, against a fake Coze API on 127.0.0.1 that pages its version list.
+//! Published versions: `fetch --workflow-version`, `-w ID --workflow-version`, `diff`'s
+//! `id:ID@VERSION`, and `tool`'s and `mcp`'s `-w ID@VERSION` (the MCP server driven by the
+//! official TypeScript SDK's client, `tests/js/mcp-client.mjs`), against a fake Coze API on
+//! 127.0.0.1 that pages its version list.
 
 use crate::common::api::*;
 use crate::common::*;
@@ -425,4 +427,195 @@ fn the_token_never_leaves_through_a_version_page() {
     );
     expect_exit(&out, 1);
     assert!(!dir.path().join("v1.json").exists());
+}
+
+/// `cozegen tool -w ID@VERSION`: each tool built from its version's start node, named, titled
+/// and described with the version; the same workflow at two versions (or twice at one) gets
+/// names that stay apart.
+#[test]
+fn tool_builds_each_tool_from_its_published_version() {
+    let api = Api::routes(pages());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (v1, v2) = (format!("{ID}@v0.0.1"), format!("{ID}@v0.0.2"));
+    let out = run(
+        &api,
+        dir.path(),
+        &["tool", "-w", &v1, "-w", &v2, "-w", ID, "--format", "mcp"],
+    );
+    let (stdout, _) = expect_exit(&out, 0);
+    let tools: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let field = |key: &str| -> Vec<String> {
+        tools
+            .as_array()
+            .expect("tools")
+            .iter()
+            .map(|t| t[key].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        field("name"),
+        ["order_intake_v0_0_1", "order_intake_v0_0_2", "order_intake"]
+    );
+    assert_eq!(
+        field("title"),
+        [
+            "order_intake (v0.0.1)",
+            "order_intake (v0.0.2)",
+            "order_intake"
+        ]
+    );
+    assert_eq!(
+        field("description"),
+        [
+            "Takes orders (published version v0.0.1)",
+            "Takes orders (published version v0.0.2)",
+            "Takes orders"
+        ]
+    );
+    let parameters = |i: usize| -> Vec<String> {
+        tools[i]["inputSchema"]["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(parameters(0), ["q"]);
+    assert_eq!(parameters(1), ["q", "n"]);
+    assert_eq!(parameters(2), ["latest"]);
+    assert!(tools[0]["outputSchema"]["properties"]["score"].is_object());
+    assert!(tools[1]["outputSchema"]["properties"]["lang"].is_object());
+
+    let twice = run(
+        &api,
+        dir.path(),
+        &["tool", "-w", &v1, "-w", &v1, "--format", "openai"],
+    );
+    let (stdout, _) = expect_exit(&twice, 0);
+    let tools: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(tools[0]["name"], "order_intake_v0_0_1");
+    assert_eq!(tools[1]["name"], "order_intake_v0_0_1_2");
+}
+
+#[test]
+fn a_bad_version_given_to_tool_or_mcp_is_a_usage_error_before_any_request() {
+    let api = Api::routes(pages());
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (command, version, message) in [
+        (
+            "tool",
+            format!("{ID}@"),
+            "`-w 7350583675492355001@` names no version",
+        ),
+        ("mcp", format!("{ID}@v 1"), "is not a workflow version"),
+        (
+            "tool",
+            "@v0.0.1".to_owned(),
+            "`-w @v0.0.1` names no workflow",
+        ),
+    ] {
+        // The good -w first: nothing is fetched while another is wrong.
+        let mut args = vec![command, "-w", ID, "-w", &version];
+        if command == "tool" {
+            args.extend(["--format", "mcp"]);
+        }
+        let out = run(&api, dir.path(), &args);
+        let (_, stderr) = expect_exit(&out, 2);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    assert_eq!(api.count(), 0, "{:?}", api.requests());
+}
+
+/// `cozegen mcp -w ID@VERSION`: the tools of two versions and the latest side by side; each
+/// call is checked against its own version's start node and sends that `workflow_version`.
+#[test]
+fn mcp_serves_published_versions_and_sends_workflow_version() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let mut routes = pages();
+    routes.push((
+        RUN_TARGET.to_owned(),
+        Reply::new(
+            200,
+            r#"{"code":0,"msg":"","data":"{\"answer\":\"ok\"}","execute_id":"7"}"#,
+        ),
+    ));
+    let api = Api::routes(routes);
+    let (v1, v2) = (format!("{ID}@v0.0.1"), format!("{ID}@v0.0.2"));
+    let command = serde_json::json!([
+        env!("CARGO_BIN_EXE_cozegen"),
+        "mcp",
+        "-w",
+        v1,
+        "-w",
+        v2,
+        "-w",
+        ID,
+        "--retry-delay-ms",
+        "10"
+    ]);
+    let calls = serde_json::json!([
+        {"name": "order_intake_v0_0_1", "arguments": {"q": "a"}},
+        {"name": "order_intake_v0_0_2", "arguments": {"q": "b", "n": 2}},
+        {"name": "order_intake", "arguments": {"latest": "c"}},
+        // `n` is a parameter of v0.0.2, not of v0.0.1: refused, nothing sent.
+        {"name": "order_intake_v0_0_1", "arguments": {"q": "d", "n": 1}},
+    ]);
+    let out = std::process::Command::new("node")
+        .arg(root().join("tests/js/mcp-client.mjs"))
+        .arg(command.to_string())
+        .arg(calls.to_string())
+        .current_dir(root())
+        .env("COZE_API_TOKEN", TOKEN)
+        .env("COZE_API_BASE", api.url())
+        .output()
+        .expect("run node");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains(TOKEN), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).expect("the client's report");
+    assert_eq!(
+        report["exit"],
+        serde_json::json!({"code": 0, "signal": null}),
+        "{}",
+        report["stderr"]
+    );
+    let names: Vec<&str> = report["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| t["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        ["order_intake_v0_0_1", "order_intake_v0_0_2", "order_intake"]
+    );
+    let results = report["results"].as_array().expect("results");
+    for result in &results[..3] {
+        assert_eq!(result["result"]["isError"], false, "{result}");
+    }
+    assert_eq!(results[0]["result"]["structuredContent"]["answer"], "ok");
+    let refused = &results[3]["result"];
+    assert_eq!(refused["isError"], true, "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("n: is not a parameter of this workflow"),
+        "{refused}"
+    );
+    let seen = api.seen();
+    let runs: Vec<serde_json::Value> = seen
+        .iter()
+        .filter(|s| s.target() == RUN_TARGET)
+        .map(|s| s.json())
+        .collect();
+    assert_eq!(
+        runs,
+        [
+            serde_json::json!({"workflow_id": ID, "parameters": {"q": "a"}, "workflow_version": "v0.0.1"}),
+            serde_json::json!({"workflow_id": ID, "parameters": {"q": "b", "n": 2}, "workflow_version": "v0.0.2"}),
+            serde_json::json!({"workflow_id": ID, "parameters": {"latest": "c"}}),
+        ]
+    );
 }

@@ -6,6 +6,11 @@ this the client side.)
 Usage: python mcp_peer.py '<plan as JSON>', the plan as for tests/js/mcp-peer.mjs:
 {"call": {"name", "arguments"} | null, "then": "close" | "wait"}. Progress goes to stderr:
 `listed <n>`, `calling`, `called <result>`.
+
+With "cancel": {"name", "arguments"} in the plan, that call is made first, with a progress
+callback, and cancelled (its task's scope) at its first progress notification: the SDK then
+tells the server `notifications/cancelled`. It says `cancelling` then, and `cancelled` once the
+call has given up, before the plan's "call".
 """
 
 import json
@@ -31,6 +36,19 @@ async def main(plan: dict) -> None:
             await session.initialize()
             tools = await session.list_tools()
             say(f"listed {len(tools.tools)}")
+            cancel = plan.get("cancel")
+            if cancel:
+                with anyio.CancelScope() as scope:
+
+                    async def on_progress(progress, total, message):
+                        say(f"cancelling at {progress}: {message}")
+                        scope.cancel()
+
+                    await session.call_tool(
+                        cancel["name"], cancel.get("arguments") or {}, progress_callback=on_progress
+                    )
+                    say("answered a cancelled call")
+                say("cancelled")
             call = plan.get("call")
             if call:
                 say("calling")

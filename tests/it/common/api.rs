@@ -33,6 +33,8 @@ pub struct Reply {
     length: Length,
     /// Read the request, then say nothing for this long.
     hang: Option<Duration>,
+    /// Read the request, then wait this long before answering.
+    delay: Option<Duration>,
     /// Read the request, then close the connection without a word.
     drop: bool,
     /// Send the body as these chunks (`Transfer-Encoding: chunked`), each after its delay.
@@ -49,6 +51,7 @@ impl Reply {
             body: body.into(),
             length: Length::Exact,
             hang: None,
+            delay: None,
             drop: false,
             chunks: None,
             cut: false,
@@ -91,6 +94,13 @@ impl Reply {
 
     pub fn length(mut self, length: Length) -> Self {
         self.length = length;
+        self
+    }
+
+    /// This reply, sent once `delay` has passed after the request was read (a run that takes
+    /// its time).
+    pub fn after(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
         self
     }
 
@@ -222,6 +232,12 @@ impl Api {
         }))
     }
 
+    /// Answers each request with what `answer` makes of it and of how many came before it
+    /// (for concurrent requests, whose order is not known).
+    pub fn answering(answer: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Api {
+        Api::serve(Arc::new(answer))
+    }
+
     fn serve(answer: Arc<Answer>) -> Api {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let port = listener.local_addr().expect("local addr").port();
@@ -338,6 +354,9 @@ fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>) {
         reply
     };
     let mut stream = reader.into_inner();
+    if let Some(delay) = reply.delay {
+        std::thread::sleep(delay);
+    }
     if let Some(duration) = reply.hang {
         std::thread::sleep(duration);
         return;
