@@ -14,6 +14,11 @@
 //! 4. the plan reads the answer: the output is `structuredContent` (when the tool has an
 //!    `outputSchema`, and only once the output fits the end node) plus a text block.
 //!
+//! With [`Server::with_async_runs`] (`cozegen mcp --async`), step 3 sends the run
+//! asynchronously ([`crate::coze::Client::run_async`]) and reads its run history until it ends
+//! ([`crate::coze::Client::wait_for_run_watched`]), reporting each read as progress; step 4
+//! reads the history as the plan says ([`crate::plan::read_history`]).
+//!
 //! A Coze error envelope is a tool error with its code, message and logid; a run that may have
 //! started ([`crate::coze::Error::RunUnconfirmed`]) is a tool error saying so, with the execute
 //! id, so that an agent does not blindly run it again. The client scrubs the token from
@@ -35,10 +40,10 @@
 //!   each [`PROGRESS_EVERY`] (progress: seconds since the call began) through the call's
 //!   [`Progress`] hook, which anything waiting on Coze for the call can report through.
 
-use crate::coze::{ChatRequest, Client, RunRequest};
+use crate::coze::{ChatRequest, Client, RunHistory, RunRequest, Wait};
 use crate::emit::tool::{self, Format, ToolSource};
 use crate::ir::{MESSAGE_PARAM, Workflow};
-use crate::plan::{self, Call, PlanOptions, Reading, Refusal, Request};
+use crate::plan::{self, Call, HistoryReading, PlanOptions, Reading, Refusal, Request};
 use crate::{Error, Result, Warning};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CancelledNotificationParam,
@@ -49,6 +54,8 @@ use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc};
@@ -94,6 +101,9 @@ pub struct Server {
     permits: Arc<Semaphore>,
     /// Where the server's notes go (a cancelled call); nowhere unless [`Server::on_note`].
     note: Arc<dyn Fn(&str) + Send + Sync>,
+    /// Set by [`Server::with_async_runs`]: every workflow run goes asynchronously and is read
+    /// back from its run history, waiting as this says.
+    async_runs: Option<Wait>,
 }
 
 impl std::fmt::Debug for Server {
@@ -215,6 +225,7 @@ impl Server {
                 waiting: Arc::new(Mutex::new(HashMap::new())),
                 permits: Arc::new(Semaphore::new(MAX_CONCURRENT_CALLS)),
                 note: Arc::new(|_: &str| {}),
+                async_runs: None,
             },
             warnings,
         ))
@@ -224,6 +235,15 @@ impl Server {
     /// `note`, e.g. printed on stderr.
     pub fn on_note(mut self, note: impl Fn(&str) + Send + Sync + 'static) -> Server {
         self.note = Arc::new(note);
+        self
+    }
+
+    /// The server with every workflow run sent asynchronously (`is_async: true`) and read back
+    /// from its run history, waiting as `wait` says, each read reported to a client that asked
+    /// for progress: for workflows that run longer than a synchronous call's 90 s (Coze cuts
+    /// the connection then, with no answer). Chatflows are chats, streamed as before.
+    pub fn with_async_runs(mut self, wait: Wait) -> Server {
+        self.async_runs = Some(wait);
         self
     }
 
@@ -246,10 +266,15 @@ impl Server {
         arguments: Option<Map<String, Value>>,
     ) -> Option<CallToolResult> {
         let entry = self.entries.iter().find(|e| e.tool.name == name)?;
-        Some(self.call_entry(entry, arguments.unwrap_or_default()))
+        Some(self.call_entry(entry, arguments.unwrap_or_default(), &Watch::default()))
     }
 
-    fn call_entry(&self, entry: &Entry, mut arguments: Map<String, Value>) -> CallToolResult {
+    fn call_entry(
+        &self,
+        entry: &Entry,
+        mut arguments: Map<String, Value>,
+        watch: &Watch,
+    ) -> CallToolResult {
         let served = &entry.served;
         let workflow = &served.workflow;
         // A chatflow's tool takes the user's message beside the parameters (see
@@ -271,7 +296,10 @@ impl Server {
             null_is_absent: true,
         };
         match plan::plan(workflow, &served.workflow_id, call, &options) {
-            Ok(Request::Run(request)) => self.run(entry, &request),
+            Ok(Request::Run(request)) => match &self.async_runs {
+                Some(wait) => self.run_async(entry, &request, wait, watch),
+                None => self.run(entry, &request),
+            },
             Ok(Request::Chat(request)) => self.chat(&request),
             Err(refusal) => error(refused(&refusal)),
         }
@@ -284,68 +312,83 @@ impl Server {
             Ok(answer) => answer,
             Err(e) => return error(run_error(&e)),
         };
-        let ids = || {
-            answer
-                .execute_id
-                .as_deref()
-                .map(|id| format!(" (execute_id {})", crate::text::printable(id, 120)))
-                .unwrap_or_default()
-        };
-        match (
+        answered(
+            entry,
             plan::read(Some(&entry.served.workflow), &answer),
-            entry.structured,
-        ) {
-            (Reading::Interrupted(interrupt), _) => {
-                let mut text = format!(
-                    "The run stopped at a {} and waits for an answer (event_id {}, type {}){}; \
-                     this server cannot answer it: answer it with `cozegen run --resume`.",
-                    interrupt.type_name(),
-                    crate::text::printable(&interrupt.event_id, 200),
-                    interrupt
-                        .interrupt_type
-                        .map_or("?".to_owned(), |t| t.to_string()),
-                    ids()
-                );
-                if let Some(question) = &interrupt.question {
-                    text.push_str(&format!("\nQuestion: {question}"));
+            answer.execute_id.as_deref(),
+        )
+    }
+
+    /// Runs a workflow asynchronously (`is_async: true`) and reads its run history until it
+    /// ends, `wait.timeout` is over, or the call's client has gone (`watch`); each read that
+    /// finds it running is reported as progress. The run is sent once; reads are retried.
+    fn run_async(
+        &self,
+        entry: &Entry,
+        request: &RunRequest,
+        wait: &Wait,
+        watch: &Watch,
+    ) -> CallToolResult {
+        let started = match self.client.run_async(request) {
+            Ok(started) => started,
+            Err(e) => return error(run_error(&e)),
+        };
+        let id = crate::text::printable(&started.execute_id, 120);
+        watch
+            .progress
+            .report(format!("the run started on Coze (execute_id {id})"));
+        let began = Instant::now();
+        let workflow = &entry.served.workflow;
+        let history = self.client.wait_for_run_watched(
+            workflow.details.platform,
+            &request.workflow_id,
+            &started.execute_id,
+            wait,
+            &mut |_: &RunHistory| {
+                if watch.cancelled.load(Ordering::Relaxed) {
+                    return ControlFlow::Break(());
                 }
-                error(text)
+                watch.progress.report(format!(
+                    "the run is running on Coze ({} s, execute_id {id})",
+                    began.elapsed().as_secs()
+                ));
+                ControlFlow::Continue(())
+            },
+        );
+        let history = match history {
+            Ok(history) => history,
+            Err(e) => {
+                return error(format!(
+                    "The run started on Coze (execute_id {id}), but its run history could not                      be read: {e}. It was not sent again: read its result with `cozegen run                      --execute-id {id}`."
+                ));
             }
-            (Reading::Variables { output, problems }, true) => {
-                if problems.is_empty() && output.is_object() {
-                    return CallToolResult::structured(output.clone());
-                }
-                let mut text = format!(
-                    "The run finished{}, but its output does not fit the end node; do not run \
-                     it again only for this:",
-                    ids()
-                );
-                for p in &problems {
-                    text.push_str(&format!("\n- output {p}"));
-                }
-                if problems.is_empty() {
-                    text.push_str("\n- output: expected an object");
-                }
-                text.push_str(&format!("\nOutput: {output}"));
-                error(text)
-            }
-            // Without an output schema, the tool answers text: the output as it came.
-            (Reading::Variables { output, .. } | Reading::Unchecked(output), _) => {
-                CallToolResult::success(vec![ContentBlock::text(
-                    serde_json::to_string_pretty(output).unwrap_or_else(|_| output.to_string()),
-                )])
-            }
-            (Reading::Text(text), false) => {
-                CallToolResult::success(vec![ContentBlock::text(text.to_owned())])
-            }
-            (Reading::Text(text), true) => error(format!(
-                "The run finished{}, but its output is text, not the end node's variables: {text}",
-                ids()
+        };
+        match plan::read_history(Some(workflow), &history) {
+            HistoryReading::Ended(reading) => answered(entry, reading, Some(&started.execute_id)),
+            HistoryReading::Running => error(format!(
+                "The run is still running on Coze after {} s (execute_id {id}); it was not sent                  again: read its result later with `cozegen run --execute-id {id}`.",
+                began.elapsed().as_secs()
             )),
-            (Reading::Nothing, _) => CallToolResult::success(vec![ContentBlock::text(format!(
-                "The run finished without output{}.",
-                ids()
-            ))]),
+            HistoryReading::Failed { code, message } => error(format!(
+                "The run failed on Coze (execute_id {id}){}{}{}.",
+                code.map(|c| format!(": error code {}", crate::text::printable(c, 60)))
+                    .unwrap_or_default(),
+                message
+                    .map(|m| format!(": {}", crate::text::printable(m, 2000)))
+                    .unwrap_or_default(),
+                history
+                    .logid
+                    .as_deref()
+                    .map(|l| format!(" (logid {})", crate::text::printable(l, 120)))
+                    .unwrap_or_default()
+            )),
+            HistoryReading::Trimmed => error(format!(
+                "The run finished (execute_id {id}), but Coze cut its output because it was too                  large, so it cannot be given whole; do not run it again only for this."
+            )),
+            HistoryReading::Other(status) => error(format!(
+                "The run ended on Coze with status `{}` (execute_id {id}), which gives no result                  to read.",
+                crate::text::printable(status, 60)
+            )),
         }
     }
 
@@ -378,6 +421,77 @@ impl Server {
         }
         CallToolResult::success(vec![ContentBlock::text(answer)])
     }
+}
+
+/// The tool result of a run that ended as `reading` says (synchronous, or read back from its
+/// run history), with its `execute_id` when Coze gave one.
+fn answered(entry: &Entry, reading: Reading<'_>, execute_id: Option<&str>) -> CallToolResult {
+    let ids = || {
+        execute_id
+            .map(|id| format!(" (execute_id {})", crate::text::printable(id, 120)))
+            .unwrap_or_default()
+    };
+    match (reading, entry.structured) {
+        (Reading::Interrupted(interrupt), _) => {
+            let mut text = format!(
+                "The run stopped at a {} and waits for an answer (event_id {}, type {}){}; \
+                 this server cannot answer it: answer it with `cozegen run --resume`.",
+                interrupt.type_name(),
+                crate::text::printable(&interrupt.event_id, 200),
+                interrupt
+                    .interrupt_type
+                    .map_or("?".to_owned(), |t| t.to_string()),
+                ids()
+            );
+            if let Some(question) = &interrupt.question {
+                text.push_str(&format!("\nQuestion: {question}"));
+            }
+            error(text)
+        }
+        (Reading::Variables { output, problems }, true) => {
+            if problems.is_empty() && output.is_object() {
+                return CallToolResult::structured(output.clone());
+            }
+            let mut text = format!(
+                "The run finished{}, but its output does not fit the end node; do not run \
+                 it again only for this:",
+                ids()
+            );
+            for p in &problems {
+                text.push_str(&format!("\n- output {p}"));
+            }
+            if problems.is_empty() {
+                text.push_str("\n- output: expected an object");
+            }
+            text.push_str(&format!("\nOutput: {output}"));
+            error(text)
+        }
+        // Without an output schema, the tool answers text: the output as it came.
+        (Reading::Variables { output, .. } | Reading::Unchecked(output), _) => {
+            CallToolResult::success(vec![ContentBlock::text(
+                serde_json::to_string_pretty(output).unwrap_or_else(|_| output.to_string()),
+            )])
+        }
+        (Reading::Text(text), false) => {
+            CallToolResult::success(vec![ContentBlock::text(text.to_owned())])
+        }
+        (Reading::Text(text), true) => error(format!(
+            "The run finished{}, but its output is text, not the end node's variables: {text}",
+            ids()
+        )),
+        (Reading::Nothing, _) => CallToolResult::success(vec![ContentBlock::text(format!(
+            "The run finished without output{}.",
+            ids()
+        ))]),
+    }
+}
+
+/// What a call's blocking work is told while its client waits: where to report progress, and
+/// whether the client has gone (cancelled the call), so that a wait can stop.
+#[derive(Debug, Clone, Default)]
+struct Watch {
+    progress: Progress,
+    cancelled: Arc<AtomicBool>,
 }
 
 /// Why the plan sent nothing, as the text of a tool error.
@@ -523,6 +637,11 @@ impl ServerHandler for Server {
                 }
             }
         };
+        let watch = Watch {
+            progress: hook.clone(),
+            cancelled: Arc::new(AtomicBool::new(false)),
+        };
+        let cancelled = Arc::clone(&watch.cancelled);
         let server = self.clone();
         let arguments = request.arguments;
         let work = async move {
@@ -539,7 +658,11 @@ impl ServerHandler for Server {
             // answer is dropped with the task.
             tokio::task::spawn_blocking(move || {
                 let _permit = permit;
-                server.call_entry(&server.entries[index], arguments.unwrap_or_default())
+                server.call_entry(
+                    &server.entries[index],
+                    arguments.unwrap_or_default(),
+                    &watch,
+                )
             })
             .await
             .map_err(|e| ErrorData::internal_error(format!("the run's thread failed: {e}"), None))
@@ -550,6 +673,8 @@ impl ServerHandler for Server {
         let answer = tokio::select! {
             answer = beside(work, progress) => answer,
             () = context.ct.cancelled() => {
+                // A run read back from its history stops being read at the next read.
+                cancelled.store(true, Ordering::Relaxed);
                 // The call stays among the waiting when the session ends under it.
                 let sent = self
                     .waiting

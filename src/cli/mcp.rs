@@ -42,6 +42,18 @@ pub(crate) struct McpArgs {
         value_parser = clap::value_parser!(u64).range(1..=86400)
     )]
     pub(crate) run_timeout: u64,
+
+    /// Send every workflow run asynchronously (`is_async: true`, a feature of Coze's paid
+    /// plans) and read its run history until it ends, within --run-timeout: for workflows that
+    /// run longer than a synchronous call's 90 s. Each read is reported to a client that asks
+    /// for progress. Chatflows are chats, streamed as without it
+    #[arg(help_heading = API, long = "async")]
+    pub(crate) async_runs: bool,
+
+    /// With --async: the wait before the first read of a run's history, in milliseconds
+    /// (doubling after, to at most 10 s); for tests.
+    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub(crate) poll_interval_ms: u64,
 }
 
 /// `cozegen mcp`: loads the workflows, then serves them until the client hangs up.
@@ -91,6 +103,13 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
         eprintln!("warning: {e}; the tools are listed, but every call will fail until it is set");
     }
     let (mut server, warnings) = cozegen::mcp::Server::new(served, client)?;
+    if args.async_runs {
+        server = server.with_async_runs(cozegen::coze::Wait {
+            interval: std::time::Duration::from_millis(args.poll_interval_ms.max(1)),
+            timeout: std::time::Duration::from_secs(args.run_timeout),
+            ..cozegen::coze::Wait::default()
+        });
+    }
     if !args.sources.quiet {
         server = server.on_note(|note| eprintln!("{note}"));
     }

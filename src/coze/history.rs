@@ -30,6 +30,7 @@ use crate::endpoints::{self, Endpoint};
 use crate::model::Platform;
 use serde::Deserialize;
 use serde_json::Value;
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 /// A run started asynchronously: how to find it again.
@@ -272,12 +273,28 @@ impl Client {
         execute_id: &str,
         wait: &Wait,
     ) -> Result<RunHistory> {
+        self.wait_for_run_watched(platform, workflow_id, execute_id, wait, &mut |_| {
+            ControlFlow::Continue(())
+        })
+    }
+
+    /// [`Client::wait_for_run`], with `watch` shown each read of a run that has not ended: it
+    /// may report how the wait goes, and stop it ([`ControlFlow::Break`]: the read it was shown
+    /// is returned, still running), e.g. when whoever waits has gone. The run itself goes on.
+    pub fn wait_for_run_watched(
+        &self,
+        platform: Platform,
+        workflow_id: &str,
+        execute_id: &str,
+        wait: &Wait,
+        watch: &mut dyn FnMut(&RunHistory) -> ControlFlow<()>,
+    ) -> Result<RunHistory> {
         let deadline = Instant::now() + wait.timeout;
         let mut interval = wait.interval;
         loop {
             let history = self.run_history(platform, workflow_id, execute_id)?;
             let now = Instant::now();
-            if history.ended() || now >= deadline {
+            if history.ended() || now >= deadline || watch(&history).is_break() {
                 return Ok(history);
             }
             std::thread::sleep(interval.min(deadline - now));

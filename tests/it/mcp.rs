@@ -6,7 +6,9 @@
 //! (`tests/js/mcp-peer.mjs`, `tests/py/mcp_peer.py`), it exits 0 with nothing alarming on
 //! stderr.
 
-use crate::common::api::{Api, RUN_TARGET, Reply, TOKEN};
+use crate::common::api::{
+    Api, RUN_TARGET, Reply, TOKEN, async_run_answer, history_target, run_history_answer,
+};
 use crate::common::*;
 use serde_json::{Value, json};
 use std::process::Command;
@@ -968,5 +970,145 @@ fn a_signal_during_a_call_tells_the_client_the_run_may_have_started() {
             "{stderr}"
         );
         assert_eq!(api.count(), 1, "never sent again");
+    }
+}
+
+const EXECUTE_ID: &str = "7431040978805850077";
+
+/// The arguments of a valid order_intake call.
+fn order_arguments() -> Value {
+    json!({"customer": {"name": "Ada", "address": {"street": "s", "city": "c"}}, "lines": []})
+}
+
+/// A fake Coze for one asynchronous run of order_intake: the run's answer, then `histories`
+/// in turn (the last repeats).
+fn async_coze(histories: Vec<Reply>) -> Api {
+    Api::sequences(vec![
+        (
+            RUN_TARGET.to_owned(),
+            vec![async_run_answer(ORDER_ID, EXECUTE_ID)],
+        ),
+        (history_target(ORDER_ID, EXECUTE_ID), histories),
+    ])
+}
+
+fn history(status: &str, output: &str, extra: Value) -> Reply {
+    run_history_answer(ORDER_ID, EXECUTE_ID, status, output, extra)
+}
+
+/// `cozegen mcp --async`: the run goes asynchronously, once; the server reads its history
+/// until it ends, telling a client that asked for progress of the start and of each read, and
+/// answers with the output, checked against the end node as a synchronous run's is.
+#[test]
+fn an_async_server_reads_the_run_history_until_the_run_ends() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let running = history("Running", "", json!({}));
+    let output = json!({"Output": "{\"order_id\":\"A-7\"}"}).to_string();
+    let api = async_coze(vec![
+        running.clone(),
+        running,
+        history("Success", &output, json!({})),
+    ]);
+    let calls = json!([{"name": "order_intake", "progress": true, "arguments": order_arguments()}]);
+    let report = session(
+        &api,
+        &[ORDER, "--async", "--poll-interval-ms", "300"],
+        calls,
+    );
+    let result = &report["results"][0];
+    assert_eq!(
+        result["result"]["structuredContent"],
+        json!({"order_id": "A-7"}),
+        "{result}"
+    );
+    let messages: Vec<&str> = result["progress"]
+        .as_array()
+        .expect("progress")
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .collect();
+    assert!(
+        messages.contains(&format!("the run started on Coze (execute_id {EXECUTE_ID})").as_str()),
+        "{messages:?}"
+    );
+    let reads = messages
+        .iter()
+        .filter(|m| m.starts_with("the run is running on Coze ("))
+        .count();
+    assert_eq!(
+        reads, 2,
+        "one report per read that found it running: {messages:?}"
+    );
+    // Sent once, asynchronously; read three times.
+    let seen = api.seen();
+    let runs: Vec<_> = seen.iter().filter(|r| r.target() == RUN_TARGET).collect();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].json()["is_async"], json!(true));
+    let history_reads = seen
+        .iter()
+        .filter(|r| r.target() == history_target(ORDER_ID, EXECUTE_ID))
+        .count();
+    assert_eq!(history_reads, 3);
+}
+
+/// What an asynchronous run that does not give its output says, each without sending it again:
+/// a failure with Coze's code, message and logid; a run still running when --run-timeout is
+/// over, with how to read it later.
+#[test]
+fn an_async_run_that_fails_or_outlasts_the_wait_says_so_and_is_not_sent_again() {
+    if !js_tools_available("the MCP client test") {
+        return;
+    }
+    let failed = async_coze(vec![history(
+        "Fail",
+        "",
+        json!({"error_code": "720701002", "error_message": "node timed out",
+               "logid": "20241029115423ED85C3401395715F726E"}),
+    )]);
+    let calls = json!([{"name": "order_intake", "arguments": order_arguments()}]);
+    let report = session(&failed, &[ORDER, "--async"], calls.clone());
+    let result = &report["results"][0]["result"];
+    assert_eq!(result["isError"], json!(true), "{result}");
+    let text = text_of(result);
+    for part in [
+        "The run failed on Coze",
+        EXECUTE_ID,
+        "720701002",
+        "node timed out",
+        "20241029115423ED85C3401395715F726E",
+    ] {
+        assert!(text.contains(part), "{part:?} missing: {text}");
+    }
+
+    let endless = async_coze(vec![history("Running", "", json!({}))]);
+    let report = session(
+        &endless,
+        &[
+            ORDER,
+            "--async",
+            "--run-timeout",
+            "1",
+            "--poll-interval-ms",
+            "200",
+        ],
+        calls,
+    );
+    let result = &report["results"][0]["result"];
+    assert_eq!(result["isError"], json!(true), "{result}");
+    let text = text_of(result);
+    assert!(
+        text.contains("still running on Coze")
+            && text.contains(&format!("cozegen run --execute-id {EXECUTE_ID}")),
+        "{text}"
+    );
+    for api in [&failed, &endless] {
+        let runs = api
+            .seen()
+            .iter()
+            .filter(|r| r.target() == RUN_TARGET)
+            .count();
+        assert_eq!(runs, 1, "the run is sent once");
     }
 }

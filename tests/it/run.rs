@@ -1618,53 +1618,12 @@ fn ext_and_connector_id_go_into_run_and_chat_requests() {
 
 const EXECUTE_ID: &str = "7431040978805850001";
 
-/// The answer to an asynchronous run, as the docs show it (`workflow_run.md`): no `code`,
-/// no `data`.
 fn async_answer() -> Reply {
-    Reply::new(
-        200,
-        json!({
-            "debug_url": format!("https://www.coze.cn/work_flow?execute_id={EXECUTE_ID}&space_id=7313757844443210000&workflow_id={ID}"),
-            "execute_id": EXECUTE_ID,
-            "msg": ""
-        })
-        .to_string(),
-    )
+    crate::common::api::async_run_answer(ID, EXECUTE_ID)
 }
 
-/// A run history answer shaped as the docs' example (`workflow_history.md`), with the run's
-/// `execute_status` and `output`, and `extra` fields replacing the example's.
 fn history(status: &str, output: &str, extra: Value) -> Reply {
-    let mut run = json!({
-        "update_time": 1730174065,
-        "usage": {"input_count": 50, "token_count": 150, "output_count": 100},
-        "output": output,
-        "bot_id": "0",
-        "token": "0",
-        "execute_status": status,
-        "connector_uid": "2236870734640000",
-        "run_mode": 2,
-        "connector_id": "1024",
-        "logid": "20241029115423ED85C3401395715F726E",
-        "debug_url": format!("https://www.coze.cn/work_flow?execute_id={EXECUTE_ID}&space_id=7309760604397600000&workflow_id={ID}"),
-        "error_code": "",
-        "error_message": "",
-        "execute_id": EXECUTE_ID,
-        "create_time": 1730174063
-    });
-    if let (Value::Object(run), Value::Object(extra)) = (&mut run, extra) {
-        run.extend(extra);
-    }
-    Reply::new(
-        200,
-        json!({
-            "detail": {"logid": "20241029152003BC531DC784F1897B0000"},
-            "code": 0,
-            "msg": "",
-            "data": [run]
-        })
-        .to_string(),
-    )
+    crate::common::api::run_history_answer(ID, EXECUTE_ID, status, output, extra)
 }
 
 /// The cloud's `output` of a run whose end node gave `end` (JSON text): `{"Output": end}`.

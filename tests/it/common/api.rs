@@ -3,6 +3,7 @@
 //! script (the n-th request gets the n-th reply) for tests of retries, timeouts and broken
 //! responses. Every request is logged with its headers and arrival time.
 
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -300,6 +301,61 @@ pub const RESUME_TARGET: &str = "/v1/workflows/resume";
 pub const STREAM_RESUME_TARGET: &str = "/v1/workflow/stream_resume";
 pub const CHAT_TARGET: &str = "/v1/workflows/chat";
 pub const UPLOAD_TARGET: &str = "/v1/files/upload";
+
+/// The answer to an asynchronous run, as the docs show it (`workflow_run.md`): no `code`,
+/// no `data`.
+pub fn async_run_answer(workflow_id: &str, execute_id: &str) -> Reply {
+    Reply::new(
+        200,
+        json!({
+            "debug_url": format!("https://www.coze.cn/work_flow?execute_id={execute_id}&space_id=7313757844443210000&workflow_id={workflow_id}"),
+            "execute_id": execute_id,
+            "msg": ""
+        })
+        .to_string(),
+    )
+}
+
+/// A run history answer shaped as the docs' example (`workflow_history.md`), with the run's
+/// `execute_status` and `output`, and `extra` fields replacing the example's.
+pub fn run_history_answer(
+    workflow_id: &str,
+    execute_id: &str,
+    status: &str,
+    output: &str,
+    extra: Value,
+) -> Reply {
+    let mut run = json!({
+        "update_time": 1730174065,
+        "usage": {"input_count": 50, "token_count": 150, "output_count": 100},
+        "output": output,
+        "bot_id": "0",
+        "token": "0",
+        "execute_status": status,
+        "connector_uid": "2236870734640000",
+        "run_mode": 2,
+        "connector_id": "1024",
+        "logid": "20241029115423ED85C3401395715F726E",
+        "debug_url": format!("https://www.coze.cn/work_flow?execute_id={execute_id}&space_id=7309760604397600000&workflow_id={workflow_id}"),
+        "error_code": "",
+        "error_message": "",
+        "execute_id": execute_id,
+        "create_time": 1730174063
+    });
+    if let (Value::Object(run), Value::Object(extra)) = (&mut run, extra) {
+        run.extend(extra);
+    }
+    Reply::new(
+        200,
+        json!({
+            "detail": {"logid": "20241029152003BC531DC784F1897B0000"},
+            "code": 0,
+            "msg": "",
+            "data": [run]
+        })
+        .to_string(),
+    )
+}
 
 /// The target of one run's history on Coze's cloud.
 pub fn history_target(workflow_id: &str, execute_id: &str) -> String {
