@@ -16,6 +16,12 @@
 //! A workflow that fails is never written, so its directory keeps whatever an earlier run left.
 //! When that is a complete generation, the workflow stays in `mod.rs` (marked `kept_previous`
 //! in the manifest): a transient API error must not break code that uses its module.
+//!
+//! Workflows are fetched by a pool of threads sharing one client, so an HTTP 429 seen by one
+//! pauses them all (the client's gate); results are collected by index, so the output is the
+//! same whatever the pool's size and the order fetches complete in. The manifest records each
+//! workflow's `updated_at` from the list: a later run fetches only the workflows whose
+//! `updated_at` changed (or is not given), or whose files are no longer complete.
 
 use crate::error::{Error, Result};
 use crate::text::printable;
@@ -52,6 +58,10 @@ pub struct Entry {
     pub id: String,
     /// The workflow name as listed, at most [`MAX_NAME_LEN`] characters.
     pub name: Option<String>,
+    /// When the workflow last changed, as the list gave it (Unix seconds, as text); absent
+    /// when the list gave none, and then the workflow is fetched on every run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
     /// The directory (and Rust module) name; `None` when the ID is unusable.
     pub directory: Option<String>,
     /// The files generated in `directory`, or kept there from an earlier run; empty when the
@@ -135,17 +145,21 @@ pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     (a.len(), a).cmp(&(b.len(), b))
 }
 
-/// The manifest: the workspace ID and every workflow, as pretty JSON ending in a newline.
-pub fn index_json(workspace_id: &str, entries: &[Entry]) -> Result<String> {
+/// The manifest: the workspace ID, the fingerprint of what shaped the files besides each
+/// workflow (`WorkspaceOptions::fingerprint`), and every workflow, as pretty JSON ending in a
+/// newline.
+pub fn index_json(workspace_id: &str, fingerprint: &str, entries: &[Entry]) -> Result<String> {
     #[derive(Serialize)]
     struct Index<'a> {
         generator: &'static str,
         workspace_id: &'a str,
+        fingerprint: &'a str,
         workflows: &'a [Entry],
     }
     let mut text = serde_json::to_string_pretty(&Index {
         generator: "cozegen",
         workspace_id,
+        fingerprint,
         workflows: entries,
     })
     .map_err(|e| Error::Internal(format!("index.json: {e}")))?;
@@ -213,16 +227,60 @@ pub struct WorkspaceOptions {
     pub check: bool,
     /// A workflow with warnings fails.
     pub deny_warnings: bool,
+    /// How many workflows are fetched and generated at once (1 to [`MAX_JOBS`]).
+    pub jobs: usize,
+    /// Fetch every workflow, even those unchanged since the run that wrote the index.
+    pub full: bool,
 }
 
-/// Progress of [`generate`], for a progress bar or log lines.
+/// How many workflows [`generate`] fetches at once by default.
+pub const DEFAULT_JOBS: usize = 8;
+
+/// The most workflows [`generate`] fetches at once.
+pub const MAX_JOBS: usize = 64;
+
+/// The largest `index.json` read back from an earlier run.
+pub const MAX_INDEX_BYTES: u64 = 64 << 20;
+
+#[cfg(feature = "fetch")]
+impl WorkspaceOptions {
+    /// What, besides each workflow's definition, shapes its files: cozegen's version, the build
+    /// options, the artifacts' settings and `--deny-warnings`, hashed (FNV-1a, 64 bits, as 16
+    /// hex digits). `index.json` records it; an earlier run's files are only kept unfetched
+    /// when it is the same.
+    pub fn fingerprint(&self) -> String {
+        let text = format!(
+            "cozegen {}\n{:?}\n{:?}\ndeny_warnings={}",
+            env!("CARGO_PKG_VERSION"),
+            self.build,
+            self.settings,
+            self.deny_warnings
+        );
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        format!("{hash:016x}")
+    }
+}
+
+/// Progress of [`generate`], for a progress bar or log lines. Workflows are fetched
+/// concurrently: `Started` and `Finished` come in the order things happen, not by index.
 #[cfg(feature = "fetch")]
 #[derive(Debug)]
 pub enum Event<'a> {
+    /// The index of an earlier run in the output directory cannot be used, so every workflow
+    /// is fetched; `reason` says why (it is not JSON, it was written for another workspace, by
+    /// another version of cozegen or with other options).
+    PreviousIndexIgnored {
+        /// Why, as a sentence fragment (`it is not valid JSON: …`).
+        reason: String,
+    },
     /// The workspace was listed.
     Listed {
         /// How many workflows it lists.
         total: usize,
+        /// How many of them are unchanged since the earlier run and will not be fetched.
+        unchanged: usize,
     },
     /// Workflow `index` (from 0) of `total` is about to be fetched.
     Started {
@@ -243,6 +301,9 @@ pub enum Event<'a> {
         entry: &'a Entry,
         /// The workflow's build and Rust warnings.
         warnings: &'a [crate::Warning],
+        /// It was not fetched: its `updated_at` is the one recorded when its files (complete
+        /// on disk) were generated, with the same options.
+        unchanged: bool,
     },
 }
 
@@ -255,18 +316,33 @@ pub struct Outcome {
     pub entries: Vec<Entry>,
     /// With `check`: the files that are missing or would change.
     pub drift: Vec<std::path::PathBuf>,
+    /// How many workflows were not fetched, being unchanged since the earlier run.
+    pub unchanged: usize,
 }
 
-/// Lists the workspace, then fetches and generates each workflow in turn (sorted by ID), then
-/// writes the index. A workflow that fails is recorded in its [`Entry`], its directory left as
-/// it was, and the others go on; only a failure to list the workspace or to write the index is
-/// an error.
+/// Lists the workspace, then fetches and generates its workflows, `jobs` at a time, then writes
+/// the index. A workflow that fails is recorded in its [`Entry`], its directory left as it
+/// was, and the others go on; only a failure to list the workspace or to write the index is an
+/// error.
+///
+/// Unless `full`, a workflow is not fetched when the `index.json` of an earlier run (for the
+/// same workspace, with the same [`WorkspaceOptions::fingerprint`]) generated it with the
+/// `updated_at` the list gives now, and its directory still holds every file: its files and
+/// entry are kept as they are. A workflow listed without `updated_at` is always fetched. The
+/// output does not depend on `jobs` or on the order the fetches complete in.
 #[cfg(feature = "fetch")]
 pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> Result<Outcome> {
     use crate::bundle;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let file_names = bundle::file_names();
-    let all_files = || file_names.iter().map(|f| (*f).to_owned()).collect();
+    let all_files = || {
+        file_names
+            .iter()
+            .map(|f| (*f).to_owned())
+            .collect::<Vec<_>>()
+    };
     let client = crate::coze::Client::new(options.fetch.clone());
+    let fingerprint = options.fingerprint();
     let mut listed = client.list_workflows(&options.workspace_id, options.page_size)?;
     listed.sort_by(|a, b| id_order(&a.id, &b.id));
     let pairs: Vec<(&str, Option<&str>)> = listed
@@ -275,39 +351,72 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
         .collect();
     let dirs = directories(&pairs);
     let total = listed.len();
-    on_event(Event::Listed { total });
 
-    let mut entries = Vec::with_capacity(total);
-    let mut drift = Vec::new();
-    for (index, (workflow, directory)) in listed.iter().zip(dirs).enumerate() {
-        let mut entry = Entry {
+    let previous = if options.full {
+        Previous::default()
+    } else {
+        match Previous::read(&options.dir, &options.workspace_id, &fingerprint) {
+            Ok(previous) => previous,
+            Err(reason) => {
+                on_event(Event::PreviousIndexIgnored { reason });
+                Previous::default()
+            }
+        }
+    };
+    let mut entries: Vec<Entry> = listed
+        .iter()
+        .zip(&dirs)
+        .map(|(workflow, directory)| Entry {
             id: if is_valid_id(&workflow.id) {
                 workflow.id.clone()
             } else {
                 printable(&workflow.id, 60)
             },
             name: workflow.name.as_ref().map(|n| cut(n, MAX_NAME_LEN)),
-            directory,
+            updated_at: workflow.updated_at.clone(),
+            directory: directory.clone(),
             files: Vec::new(),
             status: Status::Failed,
             kept_previous: false,
             error: None,
-        };
-        on_event(Event::Started {
-            index,
-            total,
-            entry: &entry,
-        });
+        })
+        .collect();
+    let unchanged: Vec<bool> = entries
+        .iter()
+        .map(|entry| previous.unchanged(entry, &options.dir, &file_names))
+        .collect();
+    let unchanged_count = unchanged.iter().filter(|u| **u).count();
+    on_event(Event::Listed {
+        total,
+        unchanged: unchanged_count,
+    });
+    for (index, entry) in entries.iter_mut().enumerate() {
+        if unchanged[index] {
+            entry.status = Status::Ok;
+            entry.files = all_files();
+            on_event(Event::Finished {
+                index,
+                total,
+                entry,
+                warnings: &[],
+                unchanged: true,
+            });
+        }
+    }
+
+    // One workflow, fetched and generated on a worker: what it wrote or would change, or why
+    // it failed (as text, recorded in its entry), and its warnings.
+    let work = |index: usize| -> (std::result::Result<Vec<std::path::PathBuf>, String>, Vec<_>) {
+        let workflow = &listed[index];
         let mut warnings = Vec::new();
-        // A workflow's failure is recorded as text in its entry; the others go on.
-        let result = (|| -> std::result::Result<Vec<std::path::PathBuf>, String> {
+        let result = (|| {
             let text = |e: &dyn std::fmt::Display| e.to_string();
             // A listed ID that is not one has no directory; the client says why.
             client
                 .check_workflow_id(&workflow.id)
                 .map_err(|e| text(&e))?;
-            let Some(dir) = &entry.directory else {
-                return Err(format!("workflow {} has no directory", entry.id));
+            let Some(dir) = &dirs[index] else {
+                return Err(format!("workflow {} has no directory", workflow.id));
             };
             let info = client.workflow_info(&workflow.id).map_err(|e| text(&e))?;
             let (ir, build_warnings) = crate::build(&info, &options.build).map_err(|e| text(&e))?;
@@ -330,35 +439,90 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
                     .map_err(|e| text(&e))
             }
         })();
-        match result {
-            Ok(changed) => {
-                drift.extend(changed);
-                entry.status = Status::Ok;
-                entry.files = all_files();
-            }
-            Err(e) => {
-                entry.error = Some(e);
-                // Only a complete generation can be declared: a module whose `include!` finds
-                // no file would break the build as surely as a missing module.
-                let dir = entry.directory.as_ref().map(|d| options.dir.join(d));
-                if dir.is_some_and(|d| file_names.iter().all(|f| d.join(f).is_file())) {
-                    entry.kept_previous = true;
-                    entry.files = all_files();
+        (result, warnings)
+    };
+
+    // A pool of workers sharing one client (and so its pause after a 429), taking the
+    // workflows to fetch in order; this thread reports their progress and fills the entries.
+    enum Message {
+        Started(usize),
+        Finished(
+            usize,
+            std::result::Result<Vec<std::path::PathBuf>, String>,
+            Vec<crate::Warning>,
+        ),
+    }
+    let todo: Vec<usize> = (0..total).filter(|&i| !unchanged[i]).collect();
+    let mut drift: Vec<Vec<std::path::PathBuf>> = vec![Vec::new(); total];
+    let jobs = options.jobs.clamp(1, MAX_JOBS).min(todo.len().max(1));
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let (next, todo, work) = (&next, &todo, &work);
+        for _ in 0..jobs {
+            let sender = sender.clone();
+            scope.spawn(move || {
+                while let Some(&index) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if sender.send(Message::Started(index)).is_err() {
+                        return;
+                    }
+                    let (result, warnings) = work(index);
+                    if sender
+                        .send(Message::Finished(index, result, warnings))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for message in receiver {
+            match message {
+                Message::Started(index) => on_event(Event::Started {
+                    index,
+                    total,
+                    entry: &entries[index],
+                }),
+                Message::Finished(index, result, warnings) => {
+                    let entry = &mut entries[index];
+                    match result {
+                        Ok(changed) => {
+                            drift[index] = changed;
+                            entry.status = Status::Ok;
+                            entry.files = all_files();
+                        }
+                        Err(e) => {
+                            entry.error = Some(e);
+                            // Only a complete generation can be declared: a module whose
+                            // `include!` finds no file would break the build as surely as a
+                            // missing module.
+                            let dir = entry.directory.as_ref().map(|d| options.dir.join(d));
+                            if dir.is_some_and(|d| file_names.iter().all(|f| d.join(f).is_file())) {
+                                entry.kept_previous = true;
+                                entry.files = all_files();
+                            }
+                        }
+                    }
+                    on_event(Event::Finished {
+                        index,
+                        total,
+                        entry,
+                        warnings: &warnings,
+                        unchanged: false,
+                    });
                 }
             }
         }
-        on_event(Event::Finished {
-            index,
-            total,
-            entry: &entry,
-            warnings: &warnings,
-        });
-        entries.push(entry);
-    }
+    });
+    let mut drift: Vec<std::path::PathBuf> = drift.into_iter().flatten().collect();
 
     for (file, text) in [
         (MOD_RS, mod_rs(&entries)?),
-        (INDEX_JSON, index_json(&options.workspace_id, &entries)?),
+        (
+            INDEX_JSON,
+            index_json(&options.workspace_id, &fingerprint, &entries)?,
+        ),
     ] {
         let path = options.dir.join(file);
         if bundle::differs(&path, &text)? {
@@ -375,7 +539,108 @@ pub fn generate(options: &WorkspaceOptions, on_event: &mut dyn FnMut(Event)) -> 
             }
         }
     }
-    Ok(Outcome { entries, drift })
+    Ok(Outcome {
+        entries,
+        drift,
+        unchanged: unchanged_count,
+    })
+}
+
+/// What the `index.json` of an earlier run says about the workflows it generated: by ID,
+/// their directory, `updated_at` and files.
+#[cfg(feature = "fetch")]
+#[derive(Debug, Default)]
+struct Previous {
+    generated: std::collections::HashMap<String, (String, String, Vec<String>)>,
+}
+
+#[cfg(feature = "fetch")]
+impl Previous {
+    /// Reads `dir/index.json`. No file is an empty record; a file that cannot be used (not
+    /// readable, not JSON, too large, for another workspace, with another fingerprint or none)
+    /// is `Err` with the reason, and every workflow is fetched.
+    fn read(
+        dir: &std::path::Path,
+        workspace_id: &str,
+        fingerprint: &str,
+    ) -> std::result::Result<Previous, String> {
+        use serde_json::Value;
+        let path = dir.join(INDEX_JSON);
+        let bytes = match std::fs::metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Previous::default()),
+            Ok(meta) if meta.len() > MAX_INDEX_BYTES => {
+                return Err(format!(
+                    "it is larger than {MAX_INDEX_BYTES} bytes, which no index cozegen writes is"
+                ));
+            }
+            _ => std::fs::read(&path).map_err(|e| format!("it cannot be read: {e}"))?,
+        };
+        let index: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("it is not valid JSON: {}", printable(&e.to_string(), 200)))?;
+        if index.get("workspace_id").and_then(Value::as_str) != Some(workspace_id) {
+            return Err("it was written for another workspace".to_owned());
+        }
+        match index.get("fingerprint").and_then(Value::as_str) {
+            None => {
+                return Err("it records no fingerprint (an older cozegen wrote it)".to_owned());
+            }
+            Some(f) if f != fingerprint => {
+                return Err(
+                    "it was written by another version of cozegen or with other options".to_owned(),
+                );
+            }
+            Some(_) => {}
+        }
+        fn text<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
+            value.get(key).and_then(Value::as_str)
+        }
+        let generated = index
+            .get("workflows")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter(|w| text(w, "status") == Some("ok"))
+            .filter_map(|w| {
+                let files = w
+                    .get("files")?
+                    .as_array()?
+                    .iter()
+                    .map(|f| f.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()?;
+                Some((
+                    text(w, "id")?.to_owned(),
+                    (
+                        text(w, "directory")?.to_owned(),
+                        text(w, "updated_at")?.to_owned(),
+                        files,
+                    ),
+                ))
+            })
+            .collect();
+        Ok(Previous { generated })
+    }
+
+    /// Whether `entry`, as listed now, may keep the files of the earlier run unfetched: it was
+    /// generated into the same directory with the same `updated_at` and the same set of files,
+    /// and every file is still there.
+    fn unchanged(&self, entry: &Entry, dir: &std::path::Path, file_names: &[&str]) -> bool {
+        let (Some(directory), Some(updated_at)) = (&entry.directory, &entry.updated_at) else {
+            return false;
+        };
+        let Some((was_directory, was_updated_at, was_files)) = self.generated.get(&entry.id) else {
+            return false;
+        };
+        was_directory == directory
+            && was_updated_at == updated_at
+            && was_files
+                .iter()
+                .map(String::as_str)
+                .eq(file_names.iter().copied())
+            && file_names
+                .iter()
+                .all(|f| dir.join(directory).join(f).is_file())
+    }
 }
 
 /// `text` cut to `max` characters, with `…` when cut.
@@ -438,6 +703,7 @@ mod tests {
         let entry = |id: &str, name: &str, status| Entry {
             id: id.to_owned(),
             name: Some(name.to_owned()),
+            updated_at: None,
             directory: Some(format!("{}_{id}", slug(Some(name)))),
             files: Vec::new(),
             status,

@@ -57,6 +57,26 @@ pub(crate) struct AllArgs {
     #[arg(long)]
     pub(crate) open_objects: bool,
 
+    /// How many workflows of a workspace are fetched and generated at once. An HTTP 429 from
+    /// Coze pauses them all.
+    #[cfg(feature = "fetch")]
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "N",
+        default_value_t = cozegen::workspace::DEFAULT_JOBS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+            .range(1..=cozegen::workspace::MAX_JOBS as u64),
+        requires = "workspace_id"
+    )]
+    pub(crate) jobs: usize,
+
+    /// Fetch every workflow of the workspace again. By default a workflow whose `updated_at`
+    /// is the one `index.json` recorded, and whose files are all there, is not fetched.
+    #[cfg(feature = "fetch")]
+    #[arg(help_heading = API, long, requires = "workspace_id")]
+    pub(crate) full: bool,
+
     /// Workflows per page when listing a workspace.
     #[cfg(feature = "fetch")]
     #[arg(
@@ -110,6 +130,17 @@ pub(crate) fn all(matches: &clap::ArgMatches) -> Result<(), Error> {
     #[cfg(feature = "fetch")]
     if let Some(workspace_id) = &args.workspace_id {
         return workspace(args, workspace_id, build, settings);
+    }
+    // Checked here: clap's `requires` is not enforced on this subcommand.
+    #[cfg(feature = "fetch")]
+    for name in ["jobs", "full"] {
+        if matches.value_source(name) == Some(clap::parser::ValueSource::CommandLine) {
+            clap::Error::raw(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                format!("--{name} applies to a workspace: give --workspace-id\n"),
+            )
+            .exit();
+        }
     }
     let info = args.document.load()?;
     let (workflow, mut warnings) = cozegen::build(&info, &build)?;
@@ -169,10 +200,15 @@ pub(crate) fn workspace(
         dir: args.output.clone(),
         check: args.check,
         deny_warnings: args.deny_warnings,
+        jobs: args.jobs,
+        full: args.full,
     };
     let tty = std::io::stderr().is_terminal();
     let show_warnings = !args.quiet || args.deny_warnings;
     let mut failed = 0;
+    // Workflows finish in any order: progress counts them.
+    let mut done = 0;
+    let index_path = args.output.join(cozegen::workspace::INDEX_JSON);
     let label = |entry: &cozegen::workspace::Entry| {
         let name = entry.name.as_deref().map(|n| printable(n, 60));
         match (&entry.directory, name) {
@@ -184,34 +220,38 @@ pub(crate) fn workspace(
     let outcome = cozegen::workspace::generate(&options, &mut |event| {
         let mut stderr = std::io::stderr().lock();
         match event {
-            Event::Listed { total } => {
+            Event::PreviousIndexIgnored { reason } => {
                 let _ = writeln!(
                     stderr,
-                    "workspace {workspace_id}: {}",
-                    cozegen::text::plural(total, "workflow")
+                    "note: {} is not used ({reason}): every workflow is fetched",
+                    index_path.display()
                 );
             }
-            Event::Started {
-                index,
-                total,
-                entry,
-            } if tty => {
-                let bar = progress_bar(index, total, 20);
-                let _ = write!(
+            Event::Listed { total, unchanged } => {
+                let _ = writeln!(
                     stderr,
-                    "\r\x1b[2K{bar} {}/{total} {}",
-                    index + 1,
-                    label(entry)
+                    "workspace {workspace_id}: {}{}",
+                    cozegen::text::plural(total, "workflow"),
+                    match unchanged {
+                        0 => String::new(),
+                        n => format!(", {n} unchanged since the last run (not fetched)"),
+                    }
                 );
+            }
+            Event::Started { total, entry, .. } if tty => {
+                let bar = progress_bar(done, total, 20);
+                let _ = write!(stderr, "\r\x1b[2K{bar} {done}/{total} {}", label(entry));
                 let _ = stderr.flush();
             }
             Event::Started { .. } => {}
             Event::Finished {
-                index,
                 total,
                 entry,
                 warnings,
+                unchanged,
+                ..
             } => {
+                done += 1;
                 if tty {
                     let _ = write!(stderr, "\r\x1b[2K");
                 }
@@ -237,11 +277,16 @@ pub(crate) fn workspace(
                         );
                     }
                     (Status::Ok, _) if !tty => {
-                        let _ = writeln!(stderr, "[{}/{total}] {}: ok", index + 1, label(entry));
+                        let _ = writeln!(
+                            stderr,
+                            "[{done}/{total}] {}: {}",
+                            label(entry),
+                            if unchanged { "unchanged" } else { "ok" }
+                        );
                     }
                     (Status::Ok, _) => {}
                 }
-                if tty && index + 1 == total {
+                if tty && done == total {
                     let _ = stderr.flush();
                 }
             }
@@ -255,8 +300,9 @@ pub(crate) fn workspace(
         })
     } else {
         eprintln!(
-            "{} generated, {failed} failed, in {}",
-            total - failed,
+            "{} generated, {} unchanged, {failed} failed, in {}",
+            total - failed - outcome.unchanged,
+            outcome.unchanged,
             args.output.display()
         );
         match failed {

@@ -50,6 +50,27 @@ pub struct ListedWorkflow {
     pub id: String,
     /// `workflow_name`, if any.
     pub name: Option<String>,
+    /// `updated_at` (when the workflow last changed; Coze documents Unix seconds as a string)
+    /// as text, trimmed: a string or a number, at most [`MAX_UPDATED_AT_LEN`] visible ASCII
+    /// characters. Anything else reads as `None`. It is only compared, never interpreted.
+    pub updated_at: Option<String>,
+}
+
+/// The longest `updated_at` kept from a listing (longer values read as absent).
+pub const MAX_UPDATED_AT_LEN: usize = 40;
+
+/// A listed `updated_at` as text, if it is a string or a number that looks like a stamp.
+fn updated_at(field: &Option<crate::model::Scalar>) -> Option<String> {
+    use crate::model::Scalar;
+    let text = match field.as_ref()? {
+        Scalar::String(s) => s.trim().to_owned(),
+        Scalar::Number(n) => n.to_string(),
+        Scalar::Bool(_) | Scalar::Json(_) => return None,
+    };
+    (!text.is_empty()
+        && text.len() <= MAX_UPDATED_AT_LEN
+        && text.bytes().all(|b| b.is_ascii_graphic()))
+    .then_some(text)
 }
 
 impl Client {
@@ -416,6 +437,7 @@ impl Client {
                 ListedWorkflow {
                     id: text(&item.workflow_id).unwrap_or_default(),
                     name: text(&item.workflow_name),
+                    updated_at: updated_at(&item.updated_at),
                 }
             })
             .collect();
@@ -474,6 +496,27 @@ mod tests {
         let ids: Vec<_> = items.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["1", "2", ""]);
         assert_eq!(items[0].name.as_deref(), Some("a"));
+        assert_eq!(items[0].updated_at, None);
+        let page = br#"{"data":{"items":[
+            {"workflow_id":"1","updated_at":"1752060827"},{"workflow_id":"2","updated_at":1752060828},
+            {"workflow_id":"3","updated_at":" 17 "},{"workflow_id":"4","updated_at":""},
+            {"workflow_id":"5","updated_at":true},{"workflow_id":"6","updated_at":{"s":1}},
+            {"workflow_id":"7","updated_at":"a\nb"},{"workflow_id":"8","updated_at":null}]}}"#;
+        let (items, _) = client.parse_list_page(page, "page").expect("parses");
+        let stamps: Vec<_> = items.iter().map(|i| i.updated_at.as_deref()).collect();
+        assert_eq!(
+            stamps,
+            [
+                Some("1752060827"),
+                Some("1752060828"),
+                Some("17"),
+                None,
+                None,
+                None,
+                None,
+                None
+            ]
+        );
         let (items, more) = client
             .parse_list_page(br#"{"data":{}}"#, "page")
             .expect("parses");

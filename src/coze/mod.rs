@@ -111,20 +111,26 @@ impl Default for Options {
     }
 }
 
-/// The Coze API, reached with [`Options`]. It holds no connection and no state between
-/// requests (each attempt connects afresh), so one client serves any number of calls, from
-/// any thread.
+/// The Coze API, reached with [`Options`]. It holds no connection between requests (each
+/// attempt connects afresh), so one client serves any number of calls, from any thread. Its
+/// one state is a pause: after an HTTP 429, no request of the client or of its clones is sent
+/// until the wait asked for (`Retry-After`, else the backoff) is over.
 #[derive(Debug, Clone)]
 pub struct Client {
     options: Options,
     scrub: Scrub,
+    gate: std::sync::Arc<retry::Gate>,
 }
 
 impl Client {
     /// A client for `options`.
     pub fn new(options: Options) -> Client {
         let scrub = Scrub::new(options.token.as_ref());
-        Client { options, scrub }
+        Client {
+            options,
+            scrub,
+            gate: Default::default(),
+        }
     }
 
     /// How the client reaches Coze.

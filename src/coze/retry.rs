@@ -1,8 +1,44 @@
 //! How long to wait before sending a request again: the server's `Retry-After` when it gives
 //! one, else a delay that doubles with each retry; each wait capped, and all of them together.
 //! Whether a request may be sent again at all is the endpoint's policy (`send`).
+//!
+//! A `429` is about the token, not the request: [`Gate`] makes every request of a client (and
+//! of its clones, on any thread) wait out the pause one of them was asked for.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A pause shared by every request of a client: after a `429`, no request of the client is
+/// sent until the wait it asked for is over.
+#[derive(Debug, Default)]
+pub(crate) struct Gate {
+    /// Requests wait until then.
+    until: Mutex<Option<Instant>>,
+}
+
+impl Gate {
+    /// Holds every request back for `wait` from now (a longer pause already set stands).
+    pub(crate) fn pause(&self, wait: Duration) {
+        let Some(at) = Instant::now().checked_add(wait) else {
+            return;
+        };
+        let mut until = self.until.lock().unwrap_or_else(|e| e.into_inner());
+        if until.is_none_or(|u| u < at) {
+            *until = Some(at);
+        }
+    }
+
+    /// Returns once no pause is in force (at once when there is none).
+    pub(crate) fn wait(&self) {
+        loop {
+            let until = *self.until.lock().unwrap_or_else(|e| e.into_inner());
+            match until.and_then(|u| u.checked_duration_since(Instant::now())) {
+                Some(left) if !left.is_zero() => std::thread::sleep(left),
+                _ => return,
+            }
+        }
+    }
+}
 
 /// The longest single wait between two attempts, whatever `Retry-After` asks for.
 pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
@@ -86,6 +122,28 @@ fn http_date(value: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gate_holds_every_waiter_until_the_longest_pause_is_over() {
+        let gate = std::sync::Arc::new(Gate::default());
+        let start = Instant::now();
+        gate.wait();
+        gate.pause(Duration::from_millis(300));
+        gate.pause(Duration::from_millis(10));
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let gate = std::sync::Arc::clone(&gate);
+                std::thread::spawn(move || {
+                    gate.wait();
+                    Instant::now()
+                })
+            })
+            .collect();
+        for waiter in waiters {
+            let done = waiter.join().expect("waiter");
+            assert!(done.duration_since(start) >= Duration::from_millis(300));
+        }
+    }
 
     #[test]
     fn retry_waits_double_and_are_capped() {

@@ -14,7 +14,8 @@
 //!   after the request may have reached Coze is [`Error::RunUnconfirmed`]: the run may have
 //!   started, and is never sent twice.
 //!
-//! Retries wait as `retry` says, at most `retries` times. Bodies are read with limits and
+//! Retries wait as `retry` says, at most `retries` times. A `429` also pauses every other
+//! request of the client (its gate, shared by its clones) for the same wait. Bodies are read with limits and
 //! scrubbed of the token as they arrive; error statuses are read for Coze's
 //! `{code, msg, detail: {logid}}`.
 
@@ -148,12 +149,17 @@ impl Client {
         let mut waited = Duration::ZERO;
         let mut attempt = 0u32;
         loop {
+            self.gate.wait();
             attempt += 1;
             let failure = match self.attempt(request, token, &finish) {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
             let wait = retry_wait(self.options.retry_delay, attempt - 1, failure.retry_after);
+            if matches!(failure.cause, Cause::Status { status: 429, .. }) {
+                // The limit is the token's: every request of this client waits it out.
+                self.gate.pause(wait);
+            }
             if !may_resend(request.endpoint.resend, &failure)
                 || attempt > self.options.retries
                 || waited + wait > MAX_TOTAL_RETRY_WAIT

@@ -508,6 +508,9 @@ pub(crate) struct WorkflowsData {
 pub(crate) struct WorkflowItem {
     pub(crate) workflow_id: Option<Scalar>,
     pub(crate) workflow_name: Option<Scalar>,
+    /// When the workflow last changed: Unix seconds, documented as a string
+    /// (`"1752060827"`); a number is read too.
+    pub(crate) updated_at: Option<Scalar>,
 }
 
 #[cfg(test)]

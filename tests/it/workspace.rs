@@ -3,6 +3,10 @@
 //! error envelope; a directory per good workflow equal to the goldens, the index files, the
 //! failures reported, `--check`, and the generated `mod.rs` compiled in a scratch crate. Reruns
 //! of a two-workflow workspace where one fails: an earlier generation is kept and stays declared.
+//! The pool: the same bytes with `--jobs 1` and `--jobs 8` whatever order fetches end in, and a
+//! 429 (with `Retry-After` or not) that pauses every worker. Incremental runs: nothing fetched
+//! when nothing changed, exactly the changed workflow refetched, `--full`, a workflow without
+//! `updated_at`, incomplete files, other options, an index of an older cozegen, a corrupt index.
 
 use crate::common::api::*;
 use crate::common::*;
@@ -123,9 +127,12 @@ fn pair(flaky_fails: bool) -> Api {
     ])
 }
 
-/// Runs [`pair`] without retries, so a failure is quick.
+/// Runs [`pair`] without retries, so a failure is quick, fetching every workflow (the
+/// listing's `updated_at` stays the same whatever the workflows answer).
 fn run_pair(api: &Api, dir: &Path, extra: &[&str]) -> std::process::Output {
-    run_workspace_retrying(api, dir, "0", extra)
+    let mut args = vec!["--full"];
+    args.extend_from_slice(extra);
+    run_workspace_retrying(api, dir, "0", &args)
 }
 
 fn run_workspace(api: &Api, dir: &Path, extra: &[&str]) -> std::process::Output {
@@ -273,7 +280,15 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
     }
 
     // The index files, with the fake server's port made stable.
-    let normalize = |text: String| text.replace(&api.url(), "http://127.0.0.1:PORT");
+    // The fingerprint changes with cozegen's version: other tests check what it does.
+    let fingerprint = self::index(dir)["fingerprint"]
+        .as_str()
+        .expect("a fingerprint")
+        .to_owned();
+    let normalize = |text: String| {
+        text.replace(&api.url(), "http://127.0.0.1:PORT")
+            .replace(&fingerprint, "FINGERPRINT")
+    };
     let index = normalize(std::fs::read_to_string(dir.join("index.json")).expect("index"));
     goldens.check("workspace/index.json", &index);
     let mod_rs = std::fs::read_to_string(dir.join("mod.rs")).expect("mod.rs");
@@ -453,7 +468,8 @@ fn workspace_check_lists_changed_and_missing_files_and_writes_nothing() {
     std::fs::write(order.join("input.ts"), "// stale\n").expect("edit");
     std::fs::remove_file(dir.join("mod.rs")).expect("remove");
     let before = tree(dir);
-    let check = run_workspace(&api, dir, &["--check"]);
+    // A hand-edited file is only seen when the workflow is fetched: --full.
+    let check = run_workspace(&api, dir, &["--check", "--full"]);
     let (stdout, _) = expect_exit(&check, 1);
     assert_eq!(
         stdout,
@@ -568,4 +584,394 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(&path, &target).expect("copy");
         }
     }
+}
+
+// Concurrency, the pool-wide pause after a 429, and incremental runs.
+
+/// The info requests' target prefix, and the list's.
+const INFO: &str = "/v1/workflows/";
+const LIST: &str = "/v1/workflows?";
+
+/// A workspace of `workflows` (ID, name, corpus document, `updated_at` or none) on one page, each
+/// info answer after `latency(n)` for the n-th info request, except the one `special` answers
+/// (given the info request's number from 0).
+fn live_api(
+    workflows: Vec<(String, &'static str, &'static str, Option<String>)>,
+    latency: impl Fn(&str) -> std::time::Duration + Send + Sync + 'static,
+    special: impl Fn(usize) -> Option<Reply> + Send + Sync + 'static,
+) -> Api {
+    let items: Vec<Value> = workflows
+        .iter()
+        .map(|(id, name, _, stamp)| {
+            let mut item = json!({"workflow_id": id, "workflow_name": name});
+            if let Some(stamp) = stamp {
+                item["updated_at"] = json!(stamp);
+            }
+            item
+        })
+        .collect();
+    let listing = page(items, Some(false));
+    let docs: Vec<(String, Vec<u8>)> = workflows
+        .iter()
+        .map(|(id, _, corpus, _)| (workflow_target(id), doc(corpus)))
+        .collect();
+    let infos = std::sync::atomic::AtomicUsize::new(0);
+    Api::answering(move |seen, _| {
+        if seen.target() == list_target(WORKSPACE, 1, 30) {
+            return Reply::new(200, listing.clone());
+        }
+        let Some((target, body)) = docs.iter().find(|(t, _)| t == seen.target()) else {
+            return Reply::new(404, r#"{"code":4200,"msg":"no such route"}"#);
+        };
+        let n = infos.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        special(n).unwrap_or_else(|| Reply::new(200, body.clone()).after(latency(target)))
+    })
+}
+
+/// Runs a workspace of [`live_api`] (default page size, quick retries) with `extra` flags.
+fn run_live(api: &Api, dir: &Path, extra: &[&str]) -> std::process::Output {
+    run_live_retrying(api, dir, "10", extra)
+}
+
+fn run_live_retrying(
+    api: &Api,
+    dir: &Path,
+    retry_delay_ms: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let url = api.url();
+    let mut args = vec![
+        "all",
+        "--workspace-id",
+        WORKSPACE,
+        "-o",
+        dir.to_str().expect("utf-8"),
+        "--base-url",
+        &url,
+        "--retries",
+        "3",
+        "--retry-delay-ms",
+        retry_delay_ms,
+    ];
+    args.extend_from_slice(extra);
+    run_in(&root(), &args)
+}
+
+/// `n` workflows cycling through some corpus documents, stamped `1752060000 + i`.
+fn many(n: usize) -> Vec<(String, &'static str, &'static str, Option<String>)> {
+    const DOCS: [&str; 6] = [
+        "order_intake",
+        "all_types",
+        "hostile_names",
+        "arrays",
+        "odd_shapes",
+        "no_inputs",
+    ];
+    (0..n)
+        .map(|i| {
+            (
+                format!("73505836754924{i:05}"),
+                DOCS[i % DOCS.len()],
+                DOCS[i % DOCS.len()],
+                Some(format!("{}", 1_752_060_000 + i)),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn workspace_output_is_the_same_whatever_the_number_of_jobs_and_the_order_fetches_end() {
+    let mut workflows = many(12);
+    // One answers an error envelope: it fails the same way with any number of jobs.
+    workflows[5].2 = "error_4101";
+    // Later IDs answer sooner, so with several jobs fetches complete out of order.
+    let latency = |target: &str| {
+        let path = &target[..target.find('?').expect("a query")];
+        let last = path.bytes().next_back().expect("an ID") - b'0';
+        std::time::Duration::from_millis(20 * u64::from(10 - last))
+    };
+    let serial = live_api(workflows.clone(), latency, |_| None);
+    let pool = live_api(workflows, latency, |_| None);
+    let (one, eight) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    expect_exit(&run_live(&serial, one.path(), &["--jobs", "1"]), 1);
+    let (_, stderr) = expect_exit(&run_live(&pool, eight.path(), &["--jobs", "8"]), 1);
+    assert!(stderr.contains("1 of 12 workflows failed"), "{stderr}");
+    assert_eq!(tree(one.path()), tree(eight.path()));
+    assert_eq!(serial.peak_waiting(), 1, "--jobs 1 fetched concurrently");
+    let peak = pool.peak_waiting();
+    assert!((2..=8).contains(&peak), "--jobs 8: {peak} requests at once");
+    assert_eq!(pool.count_of(INFO), 12);
+}
+
+/// With four workers, the last of the first four info requests (the others are all waiting
+/// for their answers, held back `HELD`) is answered 429 with `reply`'s headers; every request
+/// that arrives after it must arrive once `pause` is over, and everything completes.
+///
+/// The one bound in time: the client must read the 429 within `HELD` (1 s: ample headroom for
+/// a small answer on loopback), else a worker answered meanwhile could send before the pause
+/// is set.
+fn check_pool_pause(reply: Reply, retry_delay_ms: &str, pause: std::time::Duration) {
+    const HELD: std::time::Duration = std::time::Duration::from_secs(1);
+    let api = live_api(many(8), |_| HELD, move |n| (n == 3).then(|| reply.clone()));
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let run = run_live_retrying(&api, scratch.path(), retry_delay_ms, &["--jobs", "4"]);
+    let (_, stderr) = expect_exit(&run, 0);
+    assert!(
+        stderr.contains("8 generated, 0 unchanged, 0 failed"),
+        "{stderr}"
+    );
+    let seen = api.seen();
+    let infos: Vec<&Seen> = seen
+        .iter()
+        .filter(|s| s.target().starts_with(INFO))
+        .collect();
+    assert_eq!(infos.len(), 9, "eight workflows and one retry");
+    let refused = infos[3].at;
+    let after: Vec<std::time::Duration> = infos[4..].iter().map(|s| s.at - refused).collect();
+    assert!(
+        after.iter().all(|d| *d >= pause),
+        "requests arrived during the {pause:?} pause: {after:?}"
+    );
+}
+
+#[test]
+fn workspace_429_with_retry_after_pauses_every_worker() {
+    check_pool_pause(
+        Reply::new(429, r#"{"code":4013,"msg":"too many requests"}"#).header("Retry-After", "2"),
+        "10",
+        std::time::Duration::from_secs(2),
+    );
+}
+
+#[test]
+fn workspace_429_without_retry_after_pauses_every_worker_for_the_backoff() {
+    check_pool_pause(
+        Reply::new(429, r#"{"code":4013,"msg":"too many requests"}"#),
+        "1500",
+        std::time::Duration::from_millis(1500),
+    );
+}
+
+/// The three good workflows of [`GOOD`], stamped; `changed` of them answers the `arrays`
+/// document under its own ID and name, stamped anew.
+fn stamped(stamps: [Option<&str>; 3], changed: Option<usize>) -> Api {
+    let workflows = GOOD
+        .iter()
+        .zip(stamps)
+        .enumerate()
+        .map(|(i, ((id, corpus, name, _), stamp))| {
+            if changed == Some(i) {
+                (
+                    id.to_string(),
+                    *name,
+                    "arrays",
+                    Some("1800000000".to_owned()),
+                )
+            } else {
+                (id.to_string(), *name, *corpus, stamp.map(str::to_owned))
+            }
+        })
+        .collect();
+    live_api(workflows, |_| std::time::Duration::ZERO, |_| None)
+}
+
+const STAMPS: [Option<&str>; 3] = [Some("1752060001"), Some("1752060002"), Some("1752060003")];
+
+/// The directory of the [`stamped`] workspace after a first run, and its files.
+fn first_run() -> (tempfile::TempDir, Vec<(PathBuf, Vec<u8>)>) {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let api = stamped(STAMPS, None);
+    expect_exit(&run_live(&api, scratch.path(), &[]), 0);
+    assert_eq!(api.count_of(INFO), 3);
+    let files = tree(scratch.path());
+    (scratch, files)
+}
+
+#[test]
+fn workspace_index_records_each_workflows_updated_at() {
+    let (scratch, _) = first_run();
+    let index = index(scratch.path());
+    let stamps: Vec<&Value> = index["workflows"]
+        .as_array()
+        .expect("workflows")
+        .iter()
+        .map(|w| &w["updated_at"])
+        .collect();
+    assert_eq!(
+        stamps,
+        STAMPS.map(|s| json!(s.unwrap())).iter().collect::<Vec<_>>()
+    );
+    assert!(index["fingerprint"].is_string(), "{index}");
+}
+
+#[test]
+fn workspace_second_run_with_nothing_changed_lists_and_fetches_nothing() {
+    let (scratch, before) = first_run();
+    let api = stamped(STAMPS, None);
+    let (_, stderr) = expect_exit(&run_live(&api, scratch.path(), &[]), 0);
+    assert_eq!(api.count_of(INFO), 0, "{:?}", api.requests());
+    assert_eq!(api.count_of(LIST), 1);
+    assert!(
+        stderr.contains("3 unchanged since the last run"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("0 generated, 3 unchanged, 0 failed"),
+        "{stderr}"
+    );
+    assert_eq!(tree(scratch.path()), before);
+
+    // --check agrees that a run would change nothing, again without fetching.
+    let api = stamped(STAMPS, None);
+    let (stdout, _) = expect_exit(&run_live(&api, scratch.path(), &["--check"]), 0);
+    assert_eq!(stdout, "");
+    assert_eq!(api.count_of(INFO), 0);
+}
+
+#[test]
+fn workspace_second_run_refetches_and_regenerates_exactly_the_changed_workflow() {
+    let (scratch, _) = first_run();
+    let dir = scratch.path();
+    let changed = GOOD[1];
+
+    // --check fetches it, and lists its changed files and the index.
+    let api = stamped(STAMPS, Some(1));
+    let (stdout, _) = expect_exit(&run_live(&api, dir, &["--check"]), 1);
+    assert_eq!(
+        api.requests(),
+        [
+            format!("GET {} HTTP/1.1", list_target(WORKSPACE, 1, 30)),
+            format!("GET {} HTTP/1.1", workflow_target(changed.0)),
+        ]
+    );
+    assert!(
+        stdout.contains(&format!("{}/input.rs\n", changed.3)),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("index.json\n"), "{stdout}");
+
+    let api = stamped(STAMPS, Some(1));
+    expect_exit(&run_live(&api, dir, &[]), 0);
+    assert_eq!(api.count_of(INFO), 1);
+    assert_eq!(api.count_of(&workflow_target(changed.0)), 1);
+    assert_eq!(index(dir)["workflows"][1]["updated_at"], "1800000000");
+
+    // What it wrote is what a full run into an empty directory writes.
+    let fresh = tempfile::tempdir().expect("tempdir");
+    expect_exit(&run_live(&stamped(STAMPS, Some(1)), fresh.path(), &[]), 0);
+    assert_eq!(tree(dir), tree(fresh.path()));
+}
+
+#[test]
+fn workspace_full_refetches_every_workflow_and_writes_the_same() {
+    let (scratch, before) = first_run();
+    let api = stamped(STAMPS, None);
+    expect_exit(&run_live(&api, scratch.path(), &["--full"]), 0);
+    assert_eq!(api.count_of(INFO), 3);
+    assert_eq!(tree(scratch.path()), before);
+}
+
+#[test]
+fn workspace_workflow_listed_without_updated_at_is_fetched_every_time() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let stamps = [STAMPS[0], None, STAMPS[2]];
+    expect_exit(&run_live(&stamped(stamps, None), scratch.path(), &[]), 0);
+    assert_eq!(
+        index(scratch.path())["workflows"][1].get("updated_at"),
+        None
+    );
+    let api = stamped(stamps, None);
+    expect_exit(&run_live(&api, scratch.path(), &[]), 0);
+    assert_eq!(
+        api.requests()[1..],
+        [format!("GET {} HTTP/1.1", workflow_target(GOOD[1].0))]
+    );
+}
+
+#[test]
+fn workspace_refetches_a_workflow_whose_files_are_incomplete() {
+    let (scratch, before) = first_run();
+    std::fs::remove_file(scratch.path().join(GOOD[2].3).join("form.html")).expect("remove");
+    let api = stamped(STAMPS, None);
+    expect_exit(&run_live(&api, scratch.path(), &[]), 0);
+    assert_eq!(
+        api.requests()[1..],
+        [format!("GET {} HTTP/1.1", workflow_target(GOOD[2].0))]
+    );
+    assert_eq!(tree(scratch.path()), before);
+}
+
+#[test]
+fn workspace_other_options_refetch_every_workflow() {
+    let (scratch, _) = first_run();
+    let api = stamped(STAMPS, None);
+    expect_exit(&run_live(&api, scratch.path(), &["--open-objects"]), 0);
+    assert_eq!(api.count_of(INFO), 3);
+    let (stdout, stderr) = expect_exit(
+        &run_live(&stamped(STAMPS, None), scratch.path(), &["--check"]),
+        1,
+    );
+    assert!(stderr.contains("with other options"), "{stderr}");
+    assert!(stdout.contains("schema.json"), "{stdout}");
+}
+
+#[test]
+fn workspace_index_of_an_older_cozegen_leads_to_a_full_fetch() {
+    let (scratch, before) = first_run();
+    let path = scratch.path().join("index.json");
+    let mut old = index(scratch.path());
+    old.as_object_mut().unwrap().remove("fingerprint");
+    for workflow in old["workflows"].as_array_mut().unwrap() {
+        workflow.as_object_mut().unwrap().remove("updated_at");
+    }
+    std::fs::write(&path, serde_json::to_vec_pretty(&old).unwrap()).expect("write");
+    let api = stamped(STAMPS, None);
+    let (_, stderr) = expect_exit(&run_live(&api, scratch.path(), &[]), 0);
+    assert!(stderr.contains("an older cozegen wrote it"), "{stderr}");
+    assert_eq!(api.count_of(INFO), 3);
+    assert_eq!(tree(scratch.path()), before);
+}
+
+/// A corrupt index is not an error: it is reported, every workflow is fetched, and it is
+/// written anew.
+#[test]
+fn workspace_corrupt_index_is_reported_and_leads_to_a_full_fetch() {
+    let (scratch, before) = first_run();
+    let path = scratch.path().join("index.json");
+    std::fs::write(&path, "{\"workflows\": [").expect("write");
+    let api = stamped(STAMPS, None);
+    let (_, stderr) = expect_exit(&run_live(&api, scratch.path(), &[]), 0);
+    assert!(
+        stderr.contains(&format!(
+            "note: {} is not used (it is not valid JSON",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(api.count_of(INFO), 3);
+    assert_eq!(tree(scratch.path()), before);
+}
+
+#[test]
+fn workspace_jobs_must_be_between_1_and_64() {
+    for jobs in ["0", "65", "x"] {
+        let out = cozegen(&[
+            "all",
+            "--workspace-id",
+            WORKSPACE,
+            "-o",
+            "unused",
+            "--jobs",
+            jobs,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "--jobs {jobs}");
+    }
+    let out = cozegen(&[
+        "all",
+        "tests/corpus/order_intake.json",
+        "-o",
+        "unused",
+        "--full",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "--full without --workspace-id");
 }

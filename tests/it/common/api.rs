@@ -1,7 +1,10 @@
 //! A fake Coze API on 127.0.0.1, one per test: it answers either by request target (path and
 //! query; unknown targets get a 404) for tests that make several different requests, or from a
 //! script (the n-th request gets the n-th reply) for tests of retries, timeouts and broken
-//! responses. Every request is logged with its headers and arrival time.
+//! responses, or by a function of the request and its number. Every request is logged with its
+//! headers and arrival time. Each connection is served on its own thread, so requests are
+//! answered concurrently; the server keeps the peak number of requests that had arrived and
+//! were not answered yet.
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -185,6 +188,14 @@ type Answer = dyn Fn(&Seen, usize) -> Reply + Send + Sync;
 pub struct Api {
     port: u16,
     seen: Arc<Mutex<Vec<Seen>>>,
+    waiting: Arc<Waiting>,
+}
+
+/// Requests that arrived and are not answered yet: now, and at most.
+#[derive(Default)]
+struct Waiting {
+    now: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
 }
 
 impl Api {
@@ -243,15 +254,36 @@ impl Api {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let port = listener.local_addr().expect("local addr").port();
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&seen);
+        let waiting = Arc::new(Waiting::default());
+        let (log, counts) = (Arc::clone(&seen), Arc::clone(&waiting));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let (log, answer) = (Arc::clone(&log), Arc::clone(&answer));
-                std::thread::spawn(move || respond(stream, &*answer, &log));
+                let (log, answer, counts) =
+                    (Arc::clone(&log), Arc::clone(&answer), Arc::clone(&counts));
+                std::thread::spawn(move || respond(stream, &*answer, &log, &counts));
             }
         });
-        Api { port, seen }
+        Api {
+            port,
+            seen,
+            waiting,
+        }
+    }
+
+    /// The most requests that were waiting for their answers at the same time. (A request
+    /// counts from its arrival until its answer starts: a client cannot send its next request
+    /// before that.)
+    pub fn peak_waiting(&self) -> usize {
+        self.waiting.peak.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many requests had a target starting with `prefix`.
+    pub fn count_of(&self, prefix: &str) -> usize {
+        self.seen()
+            .iter()
+            .filter(|s| s.target().starts_with(prefix))
+            .count()
     }
 
     pub fn url(&self) -> String {
@@ -372,7 +404,8 @@ pub fn list_target(workspace: &str, page: u32, size: u32) -> String {
     format!("/v1/workflows?workspace_id={workspace}&page_num={page}&page_size={size}")
 }
 
-fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>) {
+fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>, waiting: &Waiting) {
+    use std::sync::atomic::Ordering::SeqCst;
     let mut reader = BufReader::new(stream);
     let mut head = String::new();
     loop {
@@ -396,6 +429,8 @@ fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>) {
     if reader.read_exact(&mut body).is_err() {
         return;
     }
+    let now = waiting.now.fetch_add(1, SeqCst) + 1;
+    waiting.peak.fetch_max(now, SeqCst);
     let reply = {
         let mut log = log.lock().expect("request log");
         let mut seen = Seen {
@@ -413,6 +448,7 @@ fn respond(stream: TcpStream, answer: &Answer, log: &Mutex<Vec<Seen>>) {
     if let Some(delay) = reply.delay {
         std::thread::sleep(delay);
     }
+    waiting.now.fetch_sub(1, SeqCst);
     if let Some(duration) = reply.hang {
         std::thread::sleep(duration);
         return;
