@@ -256,17 +256,21 @@ pub struct ToolSource<'a> {
     pub version: Option<&'a str>,
 }
 
-/// One tool per workflow, named uniquely in the order given, with the warnings (OpenAI
-/// definitions that could not be strict).
-pub fn tools(workflows: &[&Workflow], format: Format) -> Result<(Vec<Tool>, Vec<Warning>)> {
-    let sources: Vec<ToolSource<'_>> = workflows
+/// `workflows` as tool sources at their latest version.
+fn latest<'a>(workflows: &[&'a Workflow]) -> Vec<ToolSource<'a>> {
+    workflows
         .iter()
         .map(|workflow| ToolSource {
             workflow,
             version: None,
         })
-        .collect();
-    tools_for(&sources, format)
+        .collect()
+}
+
+/// One tool per workflow, named uniquely in the order given, with the warnings (OpenAI
+/// definitions that could not be strict).
+pub fn tools(workflows: &[&Workflow], format: Format) -> Result<(Vec<Tool>, Vec<Warning>)> {
+    tools_for(&latest(workflows), format)
 }
 
 /// [`tools`] for workflows some of which are served at a published version: such a tool's
@@ -375,14 +379,7 @@ struct ToolsView {
 /// The tools as a pretty-printed JSON array (the `tools` list of a request, or of
 /// `tools/list`), ending in a newline; with the warnings.
 pub fn render(workflows: &[&Workflow], format: Format) -> Result<(String, Vec<Warning>)> {
-    let sources: Vec<ToolSource<'_>> = workflows
-        .iter()
-        .map(|workflow| ToolSource {
-            workflow,
-            version: None,
-        })
-        .collect();
-    render_for(&sources, format)
+    render_for(&latest(workflows), format)
 }
 
 /// [`render`] for workflows some of which are served at a published version ([`tools_for`]).

@@ -76,6 +76,15 @@ fn session_with(
     report
 }
 
+/// Waits (at most `patience`) until the run has reached the fake Coze, and checks it came once.
+fn await_one_request(api: &Api, patience: Duration) {
+    let deadline = std::time::Instant::now() + patience;
+    while api.count() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(api.count(), 1);
+}
+
 /// Nothing on a server's stderr that would send a user looking for a bug.
 fn assert_calm(stderr: &str) {
     for alarming in ["panicked", "internal error", "error:", "RUST_BACKTRACE"] {
@@ -597,11 +606,7 @@ fn a_client_that_vanishes_mid_call_is_told_nothing_and_the_server_says_the_run_m
         );
         wired.expect("calling");
         // The request has reached Coze before the client goes.
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        while api.count() == 0 && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert_eq!(api.count(), 1);
+        await_one_request(&api, Duration::from_secs(20));
         wired.kill_client();
         let (code, stderr) = wired.server_end();
         assert_eq!(code, Some(0), "{stderr}");
@@ -776,11 +781,7 @@ fn a_cancelled_call_stops_waiting_and_the_server_stays_healthy() {
     let report = session_with(&api.url(), &[ORDER], calls, &json!({}), |stdin| {
         use std::io::Write;
         // The run is on Coze before the client gives up on it.
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while api.count() == 0 && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert_eq!(api.count(), 1);
+        await_one_request(&api, Duration::from_secs(30));
         stdin.write_all(b"abort\n").expect("tell the client");
     });
     let results = report["results"].as_array().expect("results");
@@ -949,11 +950,7 @@ fn a_signal_during_a_call_tells_the_client_the_run_may_have_started() {
             json!({"call": call, "then": "close"}),
         );
         wired.expect("calling");
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        while api.count() == 0 && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert_eq!(api.count(), 1);
+        await_one_request(&api, Duration::from_secs(20));
         wired.signal_server(libc::SIGTERM);
         let called = wired.expect("called");
         assert!(

@@ -145,6 +145,20 @@ fn run_workspace_retrying(
     retries: &str,
     extra: &[&str],
 ) -> std::process::Output {
+    let mut args = vec!["--page-size", "2", "--quiet"];
+    args.extend_from_slice(extra);
+    run_all_workspace(api, dir, retries, "10", &args)
+}
+
+/// `cozegen all --workspace-id WORKSPACE -o DIR` against `api`, with `retries` and
+/// `retry_delay_ms`, then `extra`.
+fn run_all_workspace(
+    api: &Api,
+    dir: &Path,
+    retries: &str,
+    retry_delay_ms: &str,
+    extra: &[&str],
+) -> std::process::Output {
     let url = api.url();
     let mut args = vec![
         "all",
@@ -157,10 +171,7 @@ fn run_workspace_retrying(
         "--retries",
         retries,
         "--retry-delay-ms",
-        "10",
-        "--page-size",
-        "2",
-        "--quiet",
+        retry_delay_ms,
     ];
     args.extend_from_slice(extra);
     run_in(&root(), &args)
@@ -639,22 +650,7 @@ fn run_live_retrying(
     retry_delay_ms: &str,
     extra: &[&str],
 ) -> std::process::Output {
-    let url = api.url();
-    let mut args = vec![
-        "all",
-        "--workspace-id",
-        WORKSPACE,
-        "-o",
-        dir.to_str().expect("utf-8"),
-        "--base-url",
-        &url,
-        "--retries",
-        "3",
-        "--retry-delay-ms",
-        retry_delay_ms,
-    ];
-    args.extend_from_slice(extra);
-    run_in(&root(), &args)
+    run_all_workspace(api, dir, "3", retry_delay_ms, extra)
 }
 
 /// `n` workflows cycling through some corpus documents, stamped `1752060000 + i`.
