@@ -8,6 +8,8 @@ pub mod html;
 pub mod ir_json;
 #[cfg(feature = "schema")]
 pub mod json_schema;
+#[cfg(feature = "python")]
+pub mod python;
 pub mod rust;
 #[cfg(feature = "tool")]
 pub mod tool;

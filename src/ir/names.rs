@@ -31,13 +31,15 @@ pub enum Lang {
     Rust,
     /// TypeScript (`cozegen ts`).
     TypeScript,
+    /// Python, pydantic v2 models (`cozegen python`).
+    Python,
 }
 
 impl Lang {
     /// How many languages there are: the size of an [`Idents`] table.
-    pub const COUNT: usize = 2;
+    pub const COUNT: usize = 3;
     /// Every language, in the order of an [`Idents`] table.
-    pub const ALL: [Lang; Lang::COUNT] = [Lang::Rust, Lang::TypeScript];
+    pub const ALL: [Lang; Lang::COUNT] = [Lang::Rust, Lang::TypeScript, Lang::Python];
 
     fn index(self) -> usize {
         self as usize
@@ -50,6 +52,7 @@ impl Lang {
         match self {
             Lang::Rust => RUST_BUILTIN_TYPES,
             Lang::TypeScript => TYPESCRIPT_BUILTIN_TYPES,
+            Lang::Python => PYTHON_BUILTIN_TYPES,
         }
     }
 
@@ -61,6 +64,7 @@ impl Lang {
         match self {
             Lang::Rust => RUST_HELPER_TYPES,
             Lang::TypeScript => TYPESCRIPT_HELPER_TYPES,
+            Lang::Python => PYTHON_HELPER_TYPES,
         }
     }
 
@@ -72,6 +76,10 @@ impl Lang {
                 separator: "_",
             },
             Lang::TypeScript => FieldForm::Key(typescript_key),
+            Lang::Python => FieldForm::Identifier {
+                ident: python_ident,
+                separator: "_",
+            },
         }
     }
 }
@@ -202,6 +210,35 @@ const TYPESCRIPT_HELPER_TYPES: &[&str] = &[
     "RunUsage",
     "ChatMessage",
     "ChatRequest",
+];
+
+/// Python's capitalized built-in names, and the typing and pydantic names the generated module
+/// imports: a module's own class would shadow them.
+const PYTHON_BUILTIN_TYPES: &[&str] = &[
+    "Annotated",
+    "Any",
+    "BaseModel",
+    "ConfigDict",
+    "Ellipsis",
+    "Exception",
+    "False",
+    "Field",
+    "KeyError",
+    "None",
+    "NotImplemented",
+    "True",
+    "TypeError",
+    "ValidationError",
+    "ValueError",
+];
+
+/// The Python emitter's helper types (`templates/python/module.py`).
+const PYTHON_HELPER_TYPES: &[&str] = &[
+    "CozeFile",
+    "CozeInteger",
+    "CozeTime",
+    "RunError",
+    "RunOutput",
 ];
 
 /// Every name a generated type must not take: each language's built-in and helper type names.
@@ -444,6 +481,161 @@ fn is_plain_snake(name: &str) -> bool {
     name.len() <= MAX_IDENT_LEN && is_snake_words(name) && !is_keyword(name)
 }
 
+/// The Python attribute name for a wire name: [`field_ident`]'s snake_case, with a trailing `_`
+/// for Python's keywords and soft keywords, its lowercase built-ins (a field named `int` would
+/// shadow the type in the class body) and the attributes of pydantic's `BaseModel`; a name in
+/// pydantic's `model_` namespace gets a `field_` prefix. The model maps it to the wire name by
+/// an alias where the two differ.
+pub fn python_ident(name: &str, position: usize) -> String {
+    let snake = if name.len() <= MAX_IDENT_LEN && is_snake_words(name) {
+        name.to_owned()
+    } else {
+        let rust = converted_ident(name, position);
+        // Rust's keyword escape is not Python's: start again from the bare words.
+        match rust.strip_suffix('_') {
+            Some(bare) if is_keyword(bare) => bare.to_owned(),
+            _ => rust,
+        }
+    };
+    if snake.starts_with("model_") {
+        format!("field_{snake}")
+    } else if is_python_reserved(&snake) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+/// Python keywords, soft keywords, lowercase built-ins, `BaseModel`'s public attributes
+/// outside the `model_` namespace, and `self` and `cls`: names a generated field must not take as they are.
+fn is_python_reserved(name: &str) -> bool {
+    matches!(
+        name,
+        "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+            | "case"
+            | "match"
+            | "type"
+            | "abs"
+            | "aiter"
+            | "all"
+            | "anext"
+            | "any"
+            | "ascii"
+            | "bin"
+            | "bool"
+            | "breakpoint"
+            | "bytearray"
+            | "bytes"
+            | "callable"
+            | "chr"
+            | "classmethod"
+            | "compile"
+            | "complex"
+            | "copyright"
+            | "credits"
+            | "delattr"
+            | "dict"
+            | "dir"
+            | "divmod"
+            | "enumerate"
+            | "eval"
+            | "exec"
+            | "exit"
+            | "filter"
+            | "float"
+            | "format"
+            | "frozenset"
+            | "getattr"
+            | "globals"
+            | "hasattr"
+            | "hash"
+            | "help"
+            | "hex"
+            | "id"
+            | "input"
+            | "int"
+            | "isinstance"
+            | "issubclass"
+            | "iter"
+            | "len"
+            | "license"
+            | "list"
+            | "locals"
+            | "map"
+            | "max"
+            | "memoryview"
+            | "min"
+            | "next"
+            | "object"
+            | "oct"
+            | "open"
+            | "ord"
+            | "pow"
+            | "print"
+            | "property"
+            | "quit"
+            | "range"
+            | "repr"
+            | "reversed"
+            | "round"
+            | "set"
+            | "setattr"
+            | "slice"
+            | "sorted"
+            | "staticmethod"
+            | "str"
+            | "sum"
+            | "super"
+            | "tuple"
+            | "vars"
+            | "zip"
+            | "construct"
+            | "copy"
+            | "from_orm"
+            | "json"
+            | "parse_file"
+            | "parse_obj"
+            | "parse_raw"
+            | "schema"
+            | "schema_json"
+            | "update_forward_refs"
+            | "validate"
+            | "self"
+            | "cls"
+    )
+}
+
 /// A TypeScript property key: the wire name where it is an identifier, else a string literal
 /// (cozegen's path quoting escapes exactly what one needs, and the invisible characters that
 /// could disguise a name).
@@ -671,6 +863,44 @@ mod tests {
             }
         }
         assert!(found >= 7, "{found} TypeScript helpers found");
+        let python = include_str!("../../templates/python/module.py");
+        let mut found = 0;
+        for line in python.lines() {
+            // A class, or a type alias: `Name = …` at the start of a line.
+            let name = line
+                .strip_prefix("class ")
+                .unwrap_or(line)
+                .split(['(', ' ', ':'])
+                .next()
+                .unwrap_or_default();
+            let declares = line.starts_with("class ") || line.contains(" = ");
+            if declares && name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_')
+            {
+                found += 1;
+                assert!(
+                    Lang::Python.helper_type_names().contains(&name),
+                    "Python helper `{name}` is not reserved"
+                );
+            }
+        }
+        assert!(found >= 5, "{found} Python helpers found");
+    }
+
+    #[test]
+    fn python_idents_are_never_keywords_builtins_or_pydantic_names() {
+        assert_eq!(python_ident("class", 1), "class_");
+        assert_eq!(python_ident("type", 1), "type_");
+        assert_eq!(python_ident("match", 1), "match_");
+        assert_eq!(python_ident("int", 1), "int_");
+        assert_eq!(python_ident("json", 1), "json_");
+        assert_eq!(python_ident("model_config", 1), "field_model_config");
+        assert_eq!(python_ident("modelConfig", 1), "field_model_config");
+        assert_eq!(python_ident("_private", 1), "private");
+        assert_eq!(python_ident("__", 3), "field_3");
+        assert_eq!(python_ident("firstName", 1), "first_name");
+        assert_eq!(python_ident("fn", 1), "fn");
+        assert_eq!(python_ident("Self", 1), "self_");
+        assert_eq!(python_ident("1st", 1), "field_1st");
     }
 
     #[test]

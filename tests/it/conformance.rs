@@ -171,6 +171,10 @@ const LEGS: &[Leg] = &[
         run: rust_leg,
     },
     Leg {
+        name: "python",
+        run: python_leg,
+    },
+    Leg {
         name: "form",
         run: form_leg,
     },
@@ -1106,6 +1110,119 @@ fn main() {{
             })
             .collect(),
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pydantic models.
+
+/// The pydantic models of every document (`cozegen python`), judged by one Python process
+/// (`tests/py/conformance_pydantic.py`): each case is validated into the root model
+/// (`model_validate_json`, strict) and dumped for the run as `run_request` dumps it. Valid when
+/// both succeed and the value comes back unchanged; a validation error is a refusal; a value
+/// that comes back different, or a module that does not import, is a failure.
+fn python_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
+    let python = crate::common::python_tools("the conformance suite's python leg")?;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut documents = Vec::new();
+    for doc in docs {
+        let code = cozegen::emit::python::render(&doc.workflow, &Default::default())
+            .expect("the Python module renders");
+        let module = dir.path().join(format!("{}.py", doc.name));
+        std::fs::write(&module, code).expect("write the module");
+        let cases: Vec<Value> = doc
+            .cases
+            .iter()
+            .map(|c| serde_json::json!({"name": c.name, "text": c.text}))
+            .collect();
+        documents.push(serde_json::json!({
+            "name": doc.name,
+            "module": module.to_str().expect("utf-8 path"),
+            "root": doc.workflow.input.root().type_name,
+            "cases": cases,
+        }));
+    }
+    let input = serde_json::json!({ "documents": documents }).to_string();
+    let script = root().join("tests/py/conformance_pydantic.py");
+    let out = run_with_stdin(Command::new(python).arg(&script), input.as_bytes());
+    assert!(
+        out.status.success(),
+        "conformance_pydantic.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line from conformance_pydantic.py"))
+        .collect();
+    assert_eq!(lines.len(), docs.len(), "Python judges every document");
+    Some(
+        docs.iter()
+            .zip(&lines)
+            .map(|(doc, line)| {
+                assert_eq!(
+                    line["document"],
+                    doc.name.as_str(),
+                    "Python's document order"
+                );
+                if let Some(error) = line["module_error"].as_str() {
+                    let broken = format!("the generated module does not import: {error}");
+                    return vec![Verdict::broken(broken); doc.cases.len()];
+                }
+                let verdicts = line["verdicts"].as_array().expect("verdicts");
+                assert_eq!(verdicts.len(), doc.cases.len(), "verdicts on {}", doc.name);
+                doc.cases
+                    .iter()
+                    .zip(verdicts)
+                    .map(|(case, v)| {
+                        assert_eq!(v["name"], case.name.as_str(), "Python's verdict order");
+                        if let Some(error) = v["error"].as_str() {
+                            return Verdict::refused(error);
+                        }
+                        if let Some(error) = v["broken"].as_str() {
+                            return Verdict::broken(format!("could not dump the model: {error}"));
+                        }
+                        let json = v["json"].as_str().expect("json");
+                        match json.parse::<Deep>() {
+                            Ok(back) if json_equal(back.value(), case.value()) => {
+                                Verdict::accepted()
+                            }
+                            // pydantic's JSON reader reads `-0` as the integer 0: the case
+                            // cannot be sent as it is, as a form that cannot type it.
+                            Ok(back)
+                                if json_equal(
+                                    &unsigned_zeros(back.value()),
+                                    &unsigned_zeros(case.value()),
+                                ) =>
+                            {
+                                Verdict::refused(format!(
+                                    "read `-0` as 0 (the sign of zero is lost): came back as {json}"
+                                ))
+                            }
+                            Ok(_) => Verdict::broken(format!(
+                                "dropped or changed data: came back as {json}"
+                            )),
+                            Err(e) => {
+                                Verdict::broken(format!("wrote JSON it cannot read back: {e}"))
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// `value` with every zero written as `0`, whatever its sign and form.
+fn unsigned_zeros(value: &Value) -> Value {
+    match value {
+        Value::Number(n) if n.as_f64() == Some(0.0) => Value::from(0),
+        Value::Array(items) => Value::Array(items.iter().map(unsigned_zeros).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), unsigned_zeros(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

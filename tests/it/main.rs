@@ -19,6 +19,7 @@ mod ir;
 mod limits;
 mod mcp;
 mod properties;
+mod python;
 mod readme;
 mod run;
 mod rust;
