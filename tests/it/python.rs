@@ -275,3 +275,46 @@ print("ok")
 "#;
     assert_eq!(run_python(&python, dir.path(), script).trim(), "ok");
 }
+
+/// A document nested as deep as cozegen reads: its module imports (classes are defined flat,
+/// children first, so nothing recurses on the depth), and a value within pydantic's JSON depth
+/// limit validates through every class.
+#[test]
+fn a_document_nested_to_the_depth_limit_imports() {
+    let Some(python) = python_tools("the deep Python module check") else {
+        return;
+    };
+    const DEPTH: usize = cozegen::limits::MAX_DEPTH - 10;
+    let mut property = String::from(r#"{"type":"string","required":true}"#);
+    for _ in 0..DEPTH {
+        property =
+            format!(r#"{{"type":"object","required":true,"properties":{{"n":{property}}}}}"#);
+    }
+    let doc = format!(
+        r#"{{"code":0,"msg":"","data":{{"workflow_detail":{{"workflow_name":"deep"}},
+        "input":{{"parameters":{{"root":{property}}}}},"output":{{"parameters":{{}}}}}}}}"#
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("deep.json");
+    std::fs::write(&path, doc).expect("write");
+    std::fs::write(dir.path().join("deep_in.py"), python_for(&path, &[])).expect("write");
+    let script = format!(
+        r#"
+import deep_in as m
+classes = [c for c in vars(m).values() if isinstance(c, type) and issubclass(c, m.BaseModel) and c is not m.BaseModel]
+assert len(classes) == {classes}, len(classes)
+# The innermost 100 levels, validated through the classes that hold them.
+leaf = [c for c in classes if "n" in c.model_fields and c.model_fields["n"].annotation is str][0]
+value = '"x"'
+for _ in range(100):
+    value = '{{"n":' + value + '}}'
+chain = leaf
+for _ in range(99):
+    chain = [c for c in classes if "n" in c.model_fields and c.model_fields["n"].annotation is chain][0]
+chain.model_validate_json(value)
+print("ok")
+"#,
+        classes = DEPTH + 1
+    );
+    assert_eq!(run_python(&python, dir.path(), &script).trim(), "ok");
+}

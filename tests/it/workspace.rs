@@ -278,7 +278,11 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
         .collect();
     top.sort();
     let mut expected: Vec<String> = GOOD.iter().map(|g| g.3.to_owned()).collect();
-    expected.extend(["index.json".to_owned(), "mod.rs".to_owned()]);
+    expected.extend([
+        "__init__.py".to_owned(),
+        "index.json".to_owned(),
+        "mod.rs".to_owned(),
+    ]);
     expected.sort();
     assert_eq!(top, expected);
     let mut goldens = Goldens::new();
@@ -304,7 +308,35 @@ fn workspace_generates_a_directory_per_good_workflow_and_reports_the_failures() 
     goldens.check("workspace/index.json", &index);
     let mod_rs = std::fs::read_to_string(dir.join("mod.rs")).expect("mod.rs");
     goldens.check("workspace/mod.rs", &mod_rs);
+    let init_py = std::fs::read_to_string(dir.join("__init__.py")).expect("__init__.py");
+    goldens.check("workspace/__init__.py", &init_py);
     goldens.finish();
+
+    // The directory is a Python package that imports every workflow's models.
+    if let Some(python) = python_tools("the workspace's Python package") {
+        let script = format!(
+            "import importlib.util, sys\n\
+             spec = importlib.util.spec_from_file_location('workflows', sys.argv[1] + \
+             '/__init__.py', submodule_search_locations=[sys.argv[1]])\n\
+             m = importlib.util.module_from_spec(spec)\nsys.modules['workflows'] = m\n\
+             spec.loader.exec_module(m)\n\
+             names = sorted(n for n in vars(m) if n.endswith(('_input', '_output')))\n\
+             assert len(names) == 2 * {good}, names\nprint('ok')\n",
+            good = GOOD.len()
+        );
+        let out = std::process::Command::new(python)
+            .arg("-c")
+            .arg(&script)
+            .arg(dir)
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "{}{}",
+            crate::common::stdout(&out),
+            crate::common::stderr(&out)
+        );
+    }
 
     let index: Value = serde_json::from_str(&index).expect("index is JSON");
     let statuses: Vec<(&str, &str)> = index["workflows"]
