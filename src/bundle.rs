@@ -150,6 +150,8 @@ mod tests {
                 "output.rs",
                 "input.ts",
                 "output.ts",
+                "input.py",
+                "output.py",
                 "form.html",
                 "ir.json"
             ]
