@@ -188,7 +188,9 @@ fn count_fields(types: &cozegen::ir::Types) -> usize {
     types.objects.iter().map(|o| o.fields.len()).sum()
 }
 
-fn document() -> impl Strategy<Value = Value> {
+/// A random document: the strategy of these tests, and of the Python module check
+/// (`tests/it/python.rs`), which runs Python once over many of them.
+pub(crate) fn document() -> impl Strategy<Value = Value> {
     (params(4), text(), text()).prop_map(|(params, name, description)| {
         json!({
             "code": 0, "msg": "",

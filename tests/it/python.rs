@@ -318,3 +318,73 @@ print("ok")
     );
     assert_eq!(run_python(&python, dir.path(), &script).trim(), "ok");
 }
+
+/// Random documents of the property tests (every type, random nesting, hostile names,
+/// descriptions and defaults): every module imports, and the `ast` check finds only data and
+/// the fixed run helpers. One Python process for all of them.
+#[test]
+fn random_hostile_documents_give_modules_that_import_and_declare_data() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let Some(python) = python_tools("the random Python module check") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut modules = Vec::new();
+    for i in 0..64 {
+        let doc = crate::properties::document()
+            .new_tree(&mut runner)
+            .expect("a document")
+            .current();
+        let bytes = serde_json::to_vec(&doc).expect("serializable");
+        let info = cozegen::load_slice(&bytes, "random.json").expect("loads");
+        let (workflow, _) = cozegen::build(&info, &Default::default()).expect("builds");
+        for node in [cozegen::ir::Node::Input, cozegen::ir::Node::Output] {
+            let options = cozegen::emit::python::PythonOptions {
+                node,
+                run_helpers: true,
+            };
+            let code = cozegen::emit::python::render(&workflow, &options).expect("renders");
+            assert_eq!(
+                code,
+                cozegen::emit::python::render(&workflow, &options).expect("renders"),
+                "deterministic"
+            );
+            let path = dir.path().join(format!("random_{i}_{}.py", node.name()));
+            std::fs::write(&path, code).expect("write");
+            modules.push(path);
+        }
+    }
+    let names: Vec<String> = modules.iter().map(|p| stem(p)).collect();
+    let out = Command::new(&python)
+        .arg("-c")
+        .arg(
+            "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n",
+        )
+        .args(&names)
+        .current_dir(dir.path())
+        .output()
+        .expect("run python");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut references = Vec::new();
+    for (doc, extra) in [
+        ("arrays", &[][..]),
+        ("arrays", &["--node", "output"][..]),
+        ("no_inputs", &[][..]),
+        ("no_inputs", &["--node", "output"][..]),
+    ] {
+        let path = dir
+            .path()
+            .join(format!("reference_{}.py", references.len()));
+        let source = root().join(format!("tests/corpus/{doc}.json"));
+        std::fs::write(&path, python_for(&source, extra)).expect("write");
+        references.push(path);
+    }
+    let check = data_only(&python, &references, &modules);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+}
