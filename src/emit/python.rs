@@ -95,7 +95,7 @@ struct RunAnswerView {
 }
 
 struct ClassView {
-    /// The docstring, ready to write (`"""…"""`), or empty.
+    /// The docstring and the blank line after it, ready to write, or empty.
     doc: String,
     name: String,
     /// `"forbid"` or `"allow"`.
@@ -204,8 +204,12 @@ pub fn render(workflow: &Workflow, options: &PythonOptions) -> Result<String> {
                 }
             })
             .collect();
+        let mut doc = docstring(&doc, "    ");
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
         classes.push(ClassView {
-            doc: docstring(&doc, "    "),
+            doc,
             name: object.type_name.clone(),
             extra: if object.closed { "forbid" } else { "allow" },
             fields,

@@ -20,11 +20,7 @@ CozeFile = Annotated[str, Field(pattern={{ file_pattern }})]
 
 
 class {{ c.name }}(BaseModel):
-{%- if !c.doc.is_empty() %}
-{{ c.doc }}
-{%- endif %}
-
-    model_config = ConfigDict(strict=True, extra="{{ c.extra }}", serialize_by_alias=True)
+{{ c.doc }}    model_config = ConfigDict(strict=True, extra="{{ c.extra }}", serialize_by_alias=True)
 {%- for f in c.fields %}
 
     {{ f.line }}

@@ -17,7 +17,6 @@ CozeFile = Annotated[str, Field(pattern="^(?:https?://[^\\x00-\\x20\\x7f]+|[\\t\
 
 
 class AllTypesInputOptionsLimits(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     max_items: CozeInteger | MISSING = MISSING
@@ -27,7 +26,6 @@ class AllTypesInputOptionsLimits(BaseModel):
 
 
 class AllTypesInputOptions(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     mode: str

@@ -17,7 +17,6 @@ CozeFile = Annotated[str, Field(pattern="^(?:https?://[^\\x00-\\x20\\x7f]+|[\\t\
 
 
 class OrderRowsInputRowsItem(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     sku: str

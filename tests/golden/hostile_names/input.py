@@ -25,7 +25,6 @@ class HostileScriptScriptAlert1ScriptInputOption2(BaseModel):
 
 
 class HostileScriptScriptAlert1ScriptInputOption(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     vec: str = Field(alias="Vec")

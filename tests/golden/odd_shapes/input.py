@@ -17,7 +17,6 @@ CozeFile = Annotated[str, Field(pattern="^(?:https?://[^\\x00-\\x20\\x7f]+|[\\t\
 
 
 class OddShapesInputObjDefaultOk(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     a: CozeInteger
@@ -27,7 +26,6 @@ class OddShapesInputObjDefaultOk(BaseModel):
 
 
 class OddShapesInputObjDefaultMissingRequired(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     a: CozeInteger
@@ -35,7 +33,6 @@ class OddShapesInputObjDefaultMissingRequired(BaseModel):
 
 
 class OddShapesInputObjDefaultExtraKey(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     a: CozeInteger
@@ -43,7 +40,6 @@ class OddShapesInputObjDefaultExtraKey(BaseModel):
 
 
 class OddShapesInputInferredObject(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     x: str | MISSING = MISSING

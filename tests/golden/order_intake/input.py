@@ -17,7 +17,6 @@ CozeFile = Annotated[str, Field(pattern="^(?:https?://[^\\x00-\\x20\\x7f]+|[\\t\
 
 
 class OrderIntakeInputLinesItem(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     sku: str
@@ -33,7 +32,6 @@ class OrderIntakeInputLinesItem(BaseModel):
 
 
 class OrderIntakeInputCustomerAddress(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     street: str
@@ -44,7 +42,6 @@ class OrderIntakeInputCustomerAddress(BaseModel):
 
 
 class OrderIntakeInputCustomer(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     name: str

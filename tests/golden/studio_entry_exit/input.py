@@ -17,14 +17,12 @@ CozeFile = Annotated[str, Field(pattern="^https?://[^\\x00-\\x20\\x7f]+$")]
 
 
 class WorkflowInputObj(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     field1: list[str] | MISSING = MISSING
 
 
 class WorkflowInput(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     input_: float | MISSING = Field(default=MISSING, alias="input")

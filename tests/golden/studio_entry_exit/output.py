@@ -17,7 +17,6 @@ CozeFile = Annotated[str, Field(pattern="^https?://[^\\x00-\\x20\\x7f]+$")]
 
 
 class WorkflowOutputObjContainer(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     obj_container_1: float | MISSING = MISSING
@@ -26,7 +25,6 @@ class WorkflowOutputObjContainer(BaseModel):
 
 
 class WorkflowOutputOutputObj(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     field1: list[CozeTime] | MISSING = MISSING

@@ -18,7 +18,6 @@ CozeFile = Annotated[str, Field(pattern="^https?://[^\\x00-\\x20\\x7f]+$")]
 
 
 class WorkflowOutputOutputListItem(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     name: str | MISSING = MISSING
@@ -28,7 +27,6 @@ class WorkflowOutputOutputListItem(BaseModel):
 
 
 class WorkflowOutputOutput(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     name: str | MISSING = MISSING

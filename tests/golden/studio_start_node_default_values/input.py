@@ -17,7 +17,6 @@ CozeFile = Annotated[str, Field(pattern="^https?://[^\\x00-\\x20\\x7f]+$")]
 
 
 class WorkflowInput(BaseModel):
-
     model_config = ConfigDict(strict=True, extra="forbid", serialize_by_alias=True)
 
     str_: str | MISSING = Field(default=MISSING, alias="str")
