@@ -15,6 +15,8 @@
 //!   [`FieldIdents`]): Rust's snake_case identifier, mapped to the wire name by a rename where
 //!   they differ; TypeScript's property key, the wire name itself, quoted where it is not an
 //!   identifier.
+//! - **Method names** the Rust structs take from their fields, the setters `with_<field>` of the
+//!   input structs ([`setter_ident`]), follow from the unique identifiers, so they need no claim.
 //!
 //! A new language is a variant of [`Lang`] and its arms here: its built-in and helper type
 //! names, and how it writes a field ([`FieldForm`]). The IR claims its names with every other
