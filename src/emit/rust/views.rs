@@ -56,8 +56,7 @@ pub(super) struct FieldView<'a> {
 }
 
 /// How an input struct is built by hand: `new` takes the required fields, in order, and leaves
-/// every optional one `None` (absent, as serde reads a missing parameter: Coze applies its
-/// default); `with_<field>` sets an optional one. Output structs have none: they are read
+/// every optional one `None` (absent, as serde reads a missing parameter); `with_<field>` sets an optional one. Output structs have none: they are read
 /// from a run's answer, not built.
 pub(super) struct BuildersView<'a> {
     pub new_docs: Docs<'a>,
@@ -475,9 +474,13 @@ fn new_docs(object: &Object, required: usize, optional: bool) -> Docs<'_> {
     })];
     if optional {
         docs.push(Cow::Borrowed(""));
-        docs.push(Cow::Borrowed(
-            "Every optional parameter is `None`: a run leaves it out, and Coze applies its default.",
-        ));
+        docs.push(Cow::Borrowed(match object.parent {
+            Parent::Root => {
+                "Every optional parameter is `None`: a run leaves it out, and Coze applies its \
+                 default."
+            }
+            _ => "Every optional parameter is `None`, which serde leaves out.",
+        }));
         docs.push(Cow::Borrowed("Set one with its `with_…` setter."));
     }
     if object.extra_ident(Lang::Rust).is_some() {

@@ -466,7 +466,7 @@ impl<'de> Deserialize<'de> for AllTypesInputOptions {
 impl AllTypesInputOptions {
     /// Builds this struct from its required parameters, in order.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new(mode: String) -> Self {
         Self { mode, limits: None }
@@ -527,7 +527,7 @@ impl<'de> Deserialize<'de> for AllTypesInputOptionsLimits {
 impl AllTypesInputOptionsLimits {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self { max_items: None }

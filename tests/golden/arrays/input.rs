@@ -111,7 +111,7 @@ impl<'de> Deserialize<'de> for OrderRowsInputRowsItem {
 impl OrderRowsInputRowsItem {
     /// Builds this struct from its required parameters, in order.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new(sku: String, qty: i64) -> Self {
         Self {

@@ -98,7 +98,7 @@ impl<'de> Deserialize<'de> for DeepNestingInputRootItem {
 impl DeepNestingInputRootItem {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self {
@@ -158,7 +158,7 @@ impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11Item {
 impl DeepNestingInputRootItemLevel11Item {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self {
@@ -221,7 +221,7 @@ impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11ItemLevel9Item {
 impl DeepNestingInputRootItemLevel11ItemLevel9Item {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self {
@@ -284,7 +284,7 @@ impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11ItemLevel9ItemLeve
 impl DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self {
@@ -344,7 +344,7 @@ impl<'de> Deserialize<'de> for DeepNestingInputItem {
 impl DeepNestingInputItem {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self {
@@ -400,7 +400,7 @@ impl<'de> Deserialize<'de> for DeepNestingInputItemLevel3Item {
 impl DeepNestingInputItemLevel3Item {
     /// Builds this struct from its required parameters, in order.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new(level1: String) -> Self {
         Self {

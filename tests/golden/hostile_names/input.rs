@@ -414,7 +414,7 @@ impl<'de> Deserialize<'de> for HostileScriptScriptAlert1ScriptInputOption {
 impl HostileScriptScriptAlert1ScriptInputOption {
     /// Builds this struct from its required parameters, in order.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new(vec: String) -> Self {
         Self { vec, string: None }
@@ -462,7 +462,7 @@ impl<'de> Deserialize<'de> for HostileScriptScriptAlert1ScriptInputOption2 {
 impl HostileScriptScriptAlert1ScriptInputOption2 {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self { box_: None }

@@ -411,7 +411,7 @@ impl<'de> Deserialize<'de> for OddShapesInputInferredObject {
 impl OddShapesInputInferredObject {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self { x: None }
@@ -513,7 +513,7 @@ impl<'de> Deserialize<'de> for OddShapesInputObjDefaultOk {
 impl OddShapesInputObjDefaultOk {
     /// Builds this struct from its required parameters, in order.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new(a: i64) -> Self {
         Self { a, b: None }

@@ -190,7 +190,7 @@ impl<'de> Deserialize<'de> for OrderIntakeInputCustomer {
 impl OrderIntakeInputCustomer {
     /// Builds this struct from its required parameters, in order.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new(name: String, address: OrderIntakeInputCustomerAddress) -> Self {
         Self {
@@ -240,7 +240,7 @@ impl<'de> Deserialize<'de> for OrderIntakeInputCustomerAddress {
 impl OrderIntakeInputCustomerAddress {
     /// Builds this struct from its required parameters, in order.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new(street: String, city: String) -> Self {
         Self {
@@ -293,7 +293,7 @@ impl<'de> Deserialize<'de> for OrderIntakeInputLinesItem {
 impl OrderIntakeInputLinesItem {
     /// Builds this struct from its required parameters, in order.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new(sku: String, qty: i64) -> Self {
         Self {

@@ -81,7 +81,7 @@ impl<'de> Deserialize<'de> for WorkflowInputObj {
 impl WorkflowInputObj {
     /// Builds this struct with no parameter set.
     ///
-    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Every optional parameter is `None`, which serde leaves out.
     /// Set one with its `with_…` setter.
     pub fn new() -> Self {
         Self { field1: None }
