@@ -12,6 +12,15 @@
 //!         "lines": [{"sku": "A-1", "qty": 2}]}"#,
 //! )?;
 //! assert_eq!(input.lines[0].qty, 2);
+//! // Built in code: `new` takes the required parameters, `with_…` sets an optional one.
+//! let address = order::OrderInputCustomerAddress::new("1 Main St".into(), "Paris".into());
+//! let built = order::OrderInput::new(
+//!     order::OrderInputCustomer::new("Ada".into(), address),
+//!     vec![order::OrderInputLinesItem::new("A-1".into(), 2)],
+//! )
+//! .with_notes("ring twice".into());
+//! assert_eq!((built.customer, built.lines), (input.customer, input.lines));
+//! assert_eq!(built.notes.as_deref(), Some("ring twice"));
 //! // Unknown keys are refused: the workflow's objects are closed.
 //! assert!(serde_json::from_str::<order::OrderInput>(r#"{"lines": [], "colour": "red"}"#).is_err());
 //! # Ok::<(), serde_json::Error>(())

@@ -308,6 +308,12 @@ impl Field {
     pub fn ident(&self, lang: Lang) -> &str {
         self.idents.get(lang).unwrap_or(&self.name)
     }
+
+    /// The Rust struct's chainable setter of this field, when it is optional:
+    /// [`names::setter_ident`] of its identifier (`with_type` for `type_`).
+    pub fn rust_setter(&self) -> String {
+        names::setter_ident(self.ident(Lang::Rust))
+    }
 }
 
 /// The element type of an array.

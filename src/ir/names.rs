@@ -15,6 +15,8 @@
 //!   [`FieldIdents`]): Rust's snake_case identifier, mapped to the wire name by a rename where
 //!   they differ; TypeScript's property key, the wire name itself, quoted where it is not an
 //!   identifier.
+//! - **Method names** the Rust structs take from their fields, the setters `with_<field>` of the
+//!   input structs ([`setter_ident`]), follow from the unique identifiers, so they need no claim.
 //!
 //! A new language is a variant of [`Lang`] and its arms here: its built-in and helper type
 //! names, and how it writes a field ([`FieldForm`]). The IR claims its names with every other
@@ -454,6 +456,15 @@ pub fn field_ident(name: &str, position: usize) -> String {
     converted_ident(name, position)
 }
 
+/// The chainable setter of an optional Rust field whose identifier is `ident` (one
+/// [`field_ident`] gave, made unique by [`FieldIdents`]): `with_` and the identifier, without
+/// the `_` a keyword got (`type_` → `with_type`). Setters are as unique as the identifiers: only
+/// a keyword's identifier ends in `_`, and a bare keyword is never an identifier. None can be
+/// the struct's other methods, `new` and the `default_…` functions.
+pub fn setter_ident(ident: &str) -> String {
+    format!("with_{}", ident.strip_suffix('_').unwrap_or(ident))
+}
+
 /// [`field_ident`] without the shortcut for names that are already identifiers.
 fn converted_ident(name: &str, position: usize) -> String {
     let mut snake = ascii_words(name).to_snake_case();
@@ -770,6 +781,35 @@ mod tests {
         ] {
             assert!(!is_plain_snake(other), "{other}");
         }
+    }
+
+    #[test]
+    fn setters_are_unique_and_never_keywords() {
+        let mut idents = FieldIdents::default();
+        let names = [
+            "type", "self", "Self", "self_2", "r#type", "type_", "new", "with",
+        ];
+        let setters: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let claimed = idents.claim(name, i + 1);
+                setter_ident(claimed.get(Lang::Rust).unwrap_or(name))
+            })
+            .collect();
+        assert_eq!(
+            setters,
+            [
+                "with_type",
+                "with_self",
+                "with_self_2",
+                "with_self_2_2",
+                "with_r_type",
+                "with_type_2",
+                "with_new",
+                "with_with"
+            ]
+        );
     }
 
     #[test]

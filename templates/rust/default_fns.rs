@@ -1,7 +1,31 @@
-{#- The default functions of a struct `s` of module.rs. A binary that includes the module
-    privately need not call every one. -#}
+{#- The inherent methods of a struct `s` of module.rs: an input struct's `new` and setters,
+    then the default functions. A binary that includes the module privately need not call
+    every one. -#}
 #[allow(dead_code)]
-impl {{ s.name }} {
+{{ s.methods_header }}
+{%- if let Some(b) = s.builders %}
+{%- for doc in b.new_docs %}
+    ///{% if !doc.is_empty() %} {{ doc }}{% endif %}
+{%- endfor %}
+{%- if b.many_args %}
+    #[allow(clippy::too_many_arguments)]
+{%- endif %}
+{{ b.new_signature }}
+{{ b.new_body }}
+    }
+{%- for setter in b.setters %}
+{{ "" }}
+{%- for doc in setter.docs %}
+    ///{% if !doc.is_empty() %} {{ doc }}{% endif %}
+{%- endfor %}
+{{ setter.signature }}
+        self.{{ setter.ident }} = Some(value);
+        self
+    }
+{%- endfor %}
+{%- if !s.default_fns.is_empty() %}
+{% endif %}
+{%- endif %}
 {%- for d in s.default_fns %}
 {%- if !loop.first %}
 {% endif %}

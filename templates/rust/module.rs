@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 {%- for s in structs %}
 
 {% include "rust/struct.rs" %}
-{%- if !s.default_fns.is_empty() %}
+{%- if !s.default_fns.is_empty() || s.builders.is_some() %}
 
 {% include "rust/default_fns.rs" %}
 {%- endif %}

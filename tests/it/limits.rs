@@ -133,10 +133,10 @@ fn arrays_nested_to_the_limit_go_through_every_other_emitter() {
     let shape = on_big_stack(|| rust_is_data_only(&code)).expect("data only");
     assert_eq!(shape.structs, ["DeepInput", "RunRequest", "ObjectOnly"]);
     assert!(code.contains("pub l0: Vec<"));
-    // The field, and its copy that serde reads the struct with.
+    // The field, its copy that serde reads the struct with, and `new`'s parameter.
     assert_eq!(
         code.matches("Vec<").count(),
-        2 * vecs,
+        3 * vecs,
         "the field is {vecs} Vecs deep"
     );
 

@@ -349,6 +349,44 @@ fn the_rust_checker_rejects_code() {
               deserializer)) } }\n\
               impl A { pub fn default_a() -> i64 { 1 } }\n";
     assert!(rust_is_data_only(ok).is_ok(), "{:?}", rust_is_data_only(ok));
+    // An input struct's builders, in the shapes the emitter writes them.
+    let builders = format!(
+        "{ok}impl A {{ #[allow(clippy::too_many_arguments)] pub fn new(a: i64, b: Vec<B>) -> \
+         Self {{ Self {{ a, b, c: None, d: Some(1), extra: serde_json::Map::new() }} }} \
+         pub fn with_c(mut self, value: String) -> Self {{ self.c = Some(value); self }} }}\n"
+    );
+    let shape = rust_is_data_only(&builders).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(shape.fns, 3);
+    for bad in [
+        "pub fn new(a: i64) -> Self { Self { a: a.pow(2) } }",
+        "pub fn new(a: i64) -> Self { Self { a: b } }",
+        "pub fn new(a: i64) -> Self { Self { a, b: a } }",
+        "pub fn new(a: i64, b: i64) -> Self { Self { a } }",
+        "pub fn new(mut a: i64) -> Self { Self { a } }",
+        "pub fn new((a, b): (i64, i64)) -> Self { Self { a, b } }",
+        "pub fn new(a: i64) -> Self { std::process::exit(1) }",
+        "pub fn new(a: i64) -> Self { let x = 1; Self { a } }",
+        "pub fn new(a: i64) -> A { A { a } }",
+        "pub fn new(a: i64) -> Self { Self { a, ..Default::default() } }",
+        "pub fn new(self, a: i64) -> Self { Self { a } }",
+        "pub fn with_a(mut self, value: i64) -> Self { self.a = Some(value); std::process::exit(1) }",
+        "pub fn with_a(mut self, value: i64) -> Self { self.a = Some(value.pow(2)); self }",
+        "pub fn with_a(mut self, value: i64) -> Self { self.a = evil(value); self }",
+        "pub fn with_a(mut self, value: i64) -> Self { self.a.push(value); self }",
+        "pub fn with_a(mut self, value: i64) -> Self { self.a = Some(value); self.b = None; self }",
+        "pub fn with_a(mut self, value: i64) -> Self { other.a = Some(value); self }",
+        "pub fn with_a(&mut self, value: i64) -> Self { self.a = Some(value); self }",
+        "pub fn with_a(self, value: i64) -> Self { self.a = Some(value); self }",
+        "pub fn with_a(mut self, v: i64) -> Self { self.a = Some(v); self }",
+        "pub fn with_a(mut self, value: i64, b: i64) -> Self { self.a = Some(value); self }",
+        "pub fn with_a(mut self, value: i64) -> i64 { self.a = Some(value); 1 }",
+        "pub fn with_a(mut self, value: i64) -> Self { self.a = Some(value); loop {} }",
+        "pub fn set_a(mut self, value: i64) -> Self { self.a = Some(value); self }",
+        "#[allow(unused)] pub fn new(a: i64) -> Self { Self { a } }",
+    ] {
+        let code = format!("{ok}impl A {{ {bad} }}\n");
+        assert!(rust_is_data_only(&code).is_err(), "accepted: {bad}");
+    }
     for bad in [
         "macro_rules! m { () => {} }",
         "pub struct A { pub a: i64 } m!();",

@@ -286,6 +286,55 @@ fn layout_rules_match_rustfmt() {
         );
         add(format!("arrays_{levels}"), &workflow_of(&doc_with(p)), &[]);
     }
+    // Builders: `Self { … }` around rustfmt's 18-column struct literal width, `new` around
+    // the line width with 1 to 9 parameters, setters around it too.
+    for len in 1..=22 {
+        let name = "a".repeat(len);
+        let short = json!({name.clone(): {"type": "integer", "required": true}});
+        add(
+            format!("literal_{len}"),
+            &workflow_of(&doc_with(short)),
+            &[],
+        );
+        let pair =
+            json!({"r": {"type": "integer", "required": true}, name.clone(): {"type": "string"}});
+        add(
+            format!("literal_pair_{len}"),
+            &workflow_of(&doc_with(pair)),
+            &[],
+        );
+        let only_optional = json!({name: {"type": "boolean"}});
+        add(
+            format!("literal_optional_{len}"),
+            &workflow_of(&doc_with(only_optional)),
+            &[],
+        );
+    }
+    for len in 1..=48 {
+        for n in [1, 3, 8, 9] {
+            let p = params(
+                n,
+                |i| json!({"type": "string", "required": true, "description": i}),
+            );
+            let p = Value::Object(
+                p.as_object()
+                    .expect("object")
+                    .iter()
+                    .map(|(k, v)| (format!("{k}_{}", "n".repeat(len)), v.clone()))
+                    .collect(),
+            );
+            add(format!("new_{n}_{len}"), &workflow_of(&doc_with(p)), &[]);
+        }
+        let setter = json!({
+            "b".repeat(len): {"type": "array", "items": {"type": "array", "items": {"type": "object"}}},
+            format!("{}_t", "t".repeat(len)): {"type": "object", "properties": {"x": {"type": "string"}}},
+        });
+        add(
+            format!("setters_{len}"),
+            &workflow_of(&doc_with(setter)),
+            &[],
+        );
+    }
     // Derive lists of every length, and long type names.
     let doc = doc_with(json!({"a": {"type": "string"}, "t": {"type": "time"}}));
     for len in 20..=100 {
@@ -430,6 +479,7 @@ impl ScratchCrate {
         let mut dispatch = String::new();
         let mut modules = corpus_modules();
         modules.push(("run_nested_output".to_owned(), nested_output_module()));
+        modules.push(("builders_wide".to_owned(), wide_builders_module()));
         for (name, code) in &modules {
             krate.write(&format!("generated/{name}.rs"), code);
             lib.push_str(&format!(
@@ -448,6 +498,7 @@ impl ScratchCrate {
         }
         krate.write("src/lib.rs", &lib);
         krate.write("src/run_helpers.rs", RUN_HELPERS_DRIVER);
+        krate.write("src/builders.rs", BUILDERS_DRIVER);
 
         // The binary includes a module privately, as a build.rs user would, so dead-code and
         // other lints apply as they would in a user's crate.
@@ -461,6 +512,7 @@ use cozegen_rust_check::*;
 use serde::{{Serialize, de::DeserializeOwned}};
 use std::io::BufRead;
 
+mod builders;
 mod run_helpers;
 
 mod private {{
@@ -499,7 +551,7 @@ fn main() {{
         private::CozeFile::file_id("").map(|_| ()).unwrap_err().to_string(),
         private::CozeTime::try_from("2025-02-29 00:00:00".to_owned()).map(|_| ()).unwrap_err().to_string(),
     ];
-    println!("{{}}", serde_json::json!({{"private": serde_json::to_value(&input).expect("serialize"), "errors": errors}}));
+    println!("{{}}", serde_json::json!({{"private": serde_json::to_value(&input).expect("serialize"), "errors": errors, "built": builders::built()}}));
     for line in std::io::stdin().lock().lines() {{
         let line = line.expect("stdin");
         let (kind, path) = line.split_once(' ').expect("kind path");
@@ -575,6 +627,115 @@ fn nested_output_module() -> String {
     });
     rust_of(&workflow_of(&doc), Node::Output, &[])
 }
+
+/// A module whose `new` takes nine parameters, more than clippy's `too_many_arguments` allows
+/// unmarked. (A setter of an array nested deeply enough for `#[rustfmt::skip]` cannot be
+/// linted here: from about six levels, its field already trips clippy's `type_complexity`.)
+fn wide_builders_module() -> String {
+    let mut params = serde_json::Map::new();
+    for (i, ty) in [
+        "string", "integer", "number", "boolean", "time", "image", "string", "integer", "string",
+    ]
+    .iter()
+    .enumerate()
+    {
+        params.insert(format!("p{i}"), json!({"type": ty, "required": true}));
+    }
+    params.insert("deep".to_owned(), arrays_of(2, json!({"type": "integer"})));
+    let doc =
+        json!({"workflow_detail": {"workflow_name": "wide"}, "input": {"parameters": params}});
+    let code = rust_of(&workflow_of(&doc), Node::Input, &[]);
+    assert!(
+        code.contains("#[allow(clippy::too_many_arguments)]"),
+        "{code}"
+    );
+    code
+}
+
+/// Input structs built with the generated `new` and setters, as a caller would build them:
+/// each is serialized, read back, and compared with what serde reads from its JSON.
+const BUILDERS_DRIVER: &str = r##"//! Input structs built by hand with `new` and the `with_…` setters.
+
+use cozegen_rust_check::{all_types, builders_wide, hostile_names, no_inputs, order_intake};
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::{Value, json};
+
+/// The value's JSON, and whether serde reads it back as the same value.
+fn round_trip<T: Serialize + DeserializeOwned + PartialEq>(value: &T) -> Value {
+    let json = serde_json::to_value(value).expect("serializes");
+    let back: T = serde_json::from_value(json.clone()).expect("reads back");
+    json!({"json": json, "same": back == *value})
+}
+
+/// Whether `new` with the required parameters is what serde reads from them alone.
+fn agrees<T: DeserializeOwned + PartialEq>(built: T, json: Value) -> bool {
+    serde_json::from_value::<T>(json).expect("reads") == built
+}
+
+pub fn built() -> Value {
+    use order_intake::{
+        OrderIntakeInput, OrderIntakeInputCustomer, OrderIntakeInputCustomerAddress,
+        OrderIntakeInputLinesItem,
+    };
+    let address = OrderIntakeInputCustomerAddress::new("1 Main St".to_owned(), "Springfield".to_owned())
+        .with_postcode("12345".to_owned());
+    let customer =
+        OrderIntakeInputCustomer::new("Ada".to_owned(), address).with_email("ada@example.com".to_owned());
+    let order = OrderIntakeInput::new(
+        customer,
+        vec![
+            OrderIntakeInputLinesItem::new("SKU-1".to_owned(), 2).with_gift_wrap(true),
+            OrderIntakeInputLinesItem::new("SKU-2".to_owned(), 1),
+        ],
+    )
+    .with_priority(1)
+    .with_notes("ring twice".to_owned());
+    let hostile = hostile_names::HostileScriptScriptAlert1ScriptInput::new("kw".to_owned())
+        .with_self(7)
+        .with_self_2(true)
+        .with_crate("c".to_owned())
+        .with_first_name_2("space".to_owned());
+    let all = all_types::AllTypesInput::new("T".to_owned())
+        .with_count(2)
+        .with_keywords(vec!["a".to_owned()])
+        .with_options(
+            all_types::AllTypesInputOptions::new("fast".to_owned())
+                .with_limits(all_types::AllTypesInputOptionsLimits::new().with_max_items(5)),
+        );
+    let wide = builders_wide::WideInput::new(
+        "s".to_owned(),
+        1,
+        1.5,
+        true,
+        builders_wide::CozeTime::new("2025-07-01 09:30:00").expect("a time"),
+        builders_wide::CozeFile::url("https://example.com/a.png").expect("a URL"),
+        "t".to_owned(),
+        2,
+        "u".to_owned(),
+    )
+    .with_deep(vec![vec![1], vec![]]);
+    let agree = [
+        agrees(
+            OrderIntakeInputLinesItem::new("S".to_owned(), 1),
+            json!({"sku": "S", "qty": 1}),
+        ),
+        agrees(
+            hostile_names::HostileScriptScriptAlert1ScriptInput::new("kw".to_owned()),
+            json!({"type": "kw"}),
+        ),
+        agrees(all_types::AllTypesInputOptionsLimits::new(), json!({})),
+        agrees(no_inputs::NoInputsInput::new(), json!({})),
+        no_inputs::NoInputsInput::new() == no_inputs::NoInputsInput::default(),
+    ];
+    json!({
+        "order_intake": round_trip(&order),
+        "hostile_names": round_trip(&hostile),
+        "all_types": round_trip(&all),
+        "wide": round_trip(&wide),
+        "agree": agree,
+    })
+}
+"##;
 
 /// The scratch binary's run checks: a run of `order_intake` built with the generated
 /// `RunRequest`, sent by a minimal HTTP/1.1 POST to a fake Coze API, and its answer read by the
@@ -986,6 +1147,35 @@ fn generated_code_compiles_lints_clean_and_round_trips_the_instances() {
         json!({"title": "Untitled", "count": 3, "temperature": 0.7, "dry_run": false,
                "when": "2025-07-01 09:30:00", "options": {"mode": "fast"}, "keywords": ["a", "b"],
                "image_input": "{\"file_id\":\"42\"}"})
+    );
+    let built = &results[0]["built"];
+    for name in ["order_intake", "hostile_names", "all_types", "wide"] {
+        assert_eq!(built[name]["same"], json!(true), "{name}: {built}");
+    }
+    assert_eq!(
+        built["agree"],
+        json!([true, true, true, true, true]),
+        "{built}"
+    );
+    assert_eq!(
+        built["order_intake"]["json"],
+        json!({"customer": {"name": "Ada", "email": "ada@example.com",
+                            "address": {"street": "1 Main St", "city": "Springfield", "postcode": "12345"}},
+               "lines": [{"sku": "SKU-1", "qty": 2, "gift_wrap": true}, {"sku": "SKU-2", "qty": 1}],
+               "priority": 1, "notes": "ring twice"})
+    );
+    assert_eq!(
+        built["hostile_names"]["json"],
+        json!({"type": "kw", "self": 7, "Self": true, "crate": "c", "first name": "space"})
+    );
+    assert_eq!(
+        built["all_types"]["json"],
+        json!({"title": "T", "count": 2, "keywords": ["a"], "options": {"mode": "fast", "limits": {"max_items": 5}}})
+    );
+    assert_eq!(
+        built["wide"]["json"],
+        json!({"p0": "s", "p1": 1, "p2": 1.5, "p3": true, "p4": "2025-07-01 09:30:00",
+               "p5": "https://example.com/a.png", "p6": "t", "p7": 2, "p8": "u", "deep": [[1], []]})
     );
     let errors = results[0]["errors"].to_string();
     assert!(errors.contains("is not an http(s) URL"), "{errors}");

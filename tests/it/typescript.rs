@@ -97,6 +97,89 @@ fn tsc_strict_accepts_declarations_and_valid_instances_and_rejects_missing_field
     }
 }
 
+/// TypeScript builds an input as an object literal: `satisfies` (or a typed `const`) checks it
+/// under `tsc --strict`, an optional parameter is simply left out, and a missing required key,
+/// a misspelled key or a value of the wrong type is an error naming the file.
+#[test]
+fn object_literals_build_inputs_and_tsc_strict_checks_them() {
+    if !js_tools_available("the tsc check of object literals") {
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let corpus = root().join("tests/corpus");
+    for name in ["order_intake", "hostile_names"] {
+        let dir = scratch.path().join(name);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let ts = ts_for(&corpus.join(format!("{name}.json")), &[]);
+        std::fs::write(dir.join("input.ts"), ts).expect("write");
+    }
+    let order = |body: &str| {
+        format!(
+            "import type {{ OrderIntakeInput, OrderIntakeInputLinesItem }} from \"./input\";\n\
+             const line: OrderIntakeInputLinesItem = {{ sku: \"A-1\", qty: 2 }};\n{body}\n"
+        )
+    };
+    let hostile = |body: &str| {
+        format!(
+            "import type {{ HostileScriptScriptAlert1ScriptInput as Input }} from \"./input\";\n{body}\n"
+        )
+    };
+    let good = [
+        (
+            "order_intake/built.ts",
+            order(
+                "export const minimal = { customer: { name: \"Ada\", address: { street: \"s\", city: \"c\" } }, \
+                 lines: [line] } satisfies OrderIntakeInput;\n\
+                 export const full: OrderIntakeInput = { ...minimal, priority: 1, notes: \"ring twice\" };",
+            ),
+        ),
+        (
+            "hostile_names/built.ts",
+            hostile(
+                "export const input = { type: \"kw\", self: 7, \"first name\": \"x\" } satisfies Input;",
+            ),
+        ),
+    ];
+    let bad = [
+        (
+            "order_intake/missing.ts",
+            order("export const x = { lines: [line] } satisfies OrderIntakeInput;"),
+        ),
+        (
+            "order_intake/misspelled.ts",
+            order(
+                "export const x = { customer: { name: \"A\", address: { street: \"s\", city: \"c\" } }, \
+                 lines: [line], note: \"x\" } satisfies OrderIntakeInput;",
+            ),
+        ),
+        (
+            "order_intake/wrong_type.ts",
+            order(
+                "export const x: OrderIntakeInput = { customer: { name: \"A\", address: { street: \"s\", \
+                 city: \"c\" } }, lines: [line], priority: \"high\" };",
+            ),
+        ),
+        (
+            "hostile_names/missing.ts",
+            hostile("export const input = { self: 7 } satisfies Input;"),
+        ),
+    ];
+    for (file, source) in good.iter().chain(&bad) {
+        std::fs::write(scratch.path().join(file), source).expect("write");
+    }
+    let good_files: Vec<String> = good.iter().map(|(f, _)| f.to_string()).collect();
+    let out = tsc(scratch.path(), &good_files);
+    assert!(out.status.success(), "tsc rejected:\n{}", stdout(&out));
+    for (file, _) in &bad {
+        let out = tsc(scratch.path(), &[file.to_string()]);
+        let report = stdout(&out);
+        assert!(
+            !out.status.success() && report.contains(file),
+            "tsc accepted {file}:\n{report}"
+        );
+    }
+}
+
 #[test]
 fn comment_terminators_in_descriptions_cannot_close_jsdoc() {
     let ts = ts_for(&root().join("tests/corpus/hostile_names.json"), &[]);

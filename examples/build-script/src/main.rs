@@ -16,29 +16,18 @@ fn main() {
     let input: OrderInput = serde_json::from_str(SAMPLE).expect("sample.json fits the workflow");
     println!("{input:#?}");
 
-    // Built in code: optional parameters left out stay out of the request.
-    let built = OrderInput {
-        customer: OrderInputCustomer {
-            name: "Ada".to_owned(),
-            email: None,
-            address: OrderInputCustomerAddress {
-                street: "1 Main St".to_owned(),
-                city: "Springfield".to_owned(),
-                postcode: None,
-            },
-        },
-        lines: vec![OrderInputLinesItem {
-            sku: "SKU-1".to_owned(),
-            qty: OrderInputLinesItem::default_qty(),
-            gift_wrap: None,
-        }],
-        priority: Some(OrderInput::default_priority()),
-        discount: None,
-        deliver_at: None,
-        invoice: Some(CozeFile::file_id("7351234567890").expect("an upload id")),
-        photos: None,
-        notes: None,
-    };
+    // Built in code: `new` takes the required parameters, in order; an optional one stays out
+    // of the request unless its `with_…` setter gives it.
+    let address = OrderInputCustomerAddress::new("1 Main St".to_owned(), "Springfield".to_owned());
+    let built = OrderInput::new(
+        OrderInputCustomer::new("Ada".to_owned(), address),
+        vec![OrderInputLinesItem::new(
+            "SKU-1".to_owned(),
+            OrderInputLinesItem::default_qty(),
+        )],
+    )
+    .with_priority(OrderInput::default_priority())
+    .with_invoice(CozeFile::file_id("7351234567890").expect("an upload id"));
     let parameters = serde_json::to_string(&built).expect("serializes");
     println!("{parameters}");
 }
@@ -53,6 +42,29 @@ mod tests {
         let back = serde_json::to_value(&input).expect("serializes");
         let original: serde_json::Value = serde_json::from_str(SAMPLE).expect("JSON");
         assert_eq!(back, original);
+    }
+
+    #[test]
+    fn built_inputs_send_only_what_was_given() {
+        let address = OrderInputCustomerAddress::new("s".to_owned(), "c".to_owned())
+            .with_postcode("12345".to_owned());
+        let built = OrderInput::new(
+            OrderInputCustomer::new("A".to_owned(), address),
+            vec![OrderInputLinesItem::new("X".to_owned(), 2).with_gift_wrap(true)],
+        )
+        .with_notes("ring twice".to_owned());
+        assert_eq!(
+            serde_json::to_value(&built).expect("serializes"),
+            serde_json::json!({
+                "customer": {"name": "A", "address": {"street": "s", "city": "c", "postcode": "12345"}},
+                "lines": [{"sku": "X", "qty": 2, "gift_wrap": true}],
+                "notes": "ring twice"
+            })
+        );
+        // `new` is what serde reads from the required parameters alone.
+        let read: OrderInputLinesItem =
+            serde_json::from_str(r#"{"sku": "X", "qty": 2}"#).expect("deserializes");
+        assert_eq!(read, OrderInputLinesItem::new("X".to_owned(), 2));
     }
 
     #[test]

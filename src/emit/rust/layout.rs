@@ -130,6 +130,18 @@ pub(super) fn deserialize_impl(name: &str, out: &mut String) {
     }
 }
 
+/// `impl name {`: the type on a line of its own, and the brace on the next, when the line is
+/// too long; left as it is when even that does not fit.
+pub(super) fn inherent_impl(name: &str, out: &mut String) {
+    if "impl ".len() + name.len() + " {".len() <= MAX || "    ".len() + name.len() > MAX {
+        push_line(out, &["impl ", name, " {"]);
+    } else {
+        out.push_str("impl\n");
+        push_line(out, &["    ", name]);
+        out.push_str("{\n");
+    }
+}
+
 /// `#[serde(rename = literal)]` on a field.
 pub(super) fn rename(literal: &str, out: &mut String) {
     if 4 + "#[serde(rename = )]".len() + width(literal) < MAX {
@@ -301,6 +313,44 @@ pub(super) fn init(ident: &str, value: Init<'_>, out: &mut String) {
                 push_line(out, &[pad, "),"]);
             }
         }
+    }
+}
+
+/// `pub fn name(params) -> Self {` in an impl block, each parameter written whole (`mut self`,
+/// `value: T`): on one line if it fits, else one parameter per line. Where a parameter would
+/// not fit on its line either (rustfmt would break inside its type's generic arguments), the fn
+/// is marked `#[rustfmt::skip]` and keeps the one-line signature.
+pub(super) fn self_fn(name: &str, params: &[String], out: &mut String) {
+    let joined = params.join(", ");
+    let one = "    pub fn ".len() + name.len() + 1 + joined.len() + ") -> Self {".len();
+    if one <= MAX {
+        push_line(out, &["    pub fn ", name, "(", &joined, ") -> Self {"]);
+    } else if params.iter().all(|p| 8 + p.len() + ",".len() <= MAX) {
+        push_line(out, &["    pub fn ", name, "("]);
+        for p in params {
+            push_line(out, &["        ", p, ","]);
+        }
+        out.push_str("    ) -> Self {\n");
+    } else {
+        out.push_str("    #[rustfmt::skip]\n");
+        push_line(out, &["    pub fn ", name, "(", &joined, ") -> Self {"]);
+    }
+}
+
+/// The body of a constructor: `Self { a, b: None }` when its fields fit rustfmt's
+/// `struct_lit_width` (18 columns), else one field per line.
+pub(super) fn self_literal(inits: &[String], out: &mut String) {
+    let width: usize = inits.iter().map(|i| i.len() + 2).sum::<usize>();
+    if inits.is_empty() {
+        out.push_str("        Self {}\n");
+    } else if width - 2 <= 18 {
+        push_line(out, &["        Self { ", &inits.join(", "), " }"]);
+    } else {
+        out.push_str("        Self {\n");
+        for init in inits {
+            push_line(out, &["            ", init, ","]);
+        }
+        out.push_str("        }\n");
     }
 }
 

@@ -18,6 +18,14 @@
 //! struct round-trips exactly what it was given): each is a `default_<field>()` function, and a
 //! struct whose every field has a default or is optional implements `Default` with them.
 //!
+//! The start node's structs can be built by hand: `new` takes the required fields in order and
+//! leaves every optional one `None` (what serde reads for an absent parameter; at the top
+//! level, Coze applies its default), and `with_<field>` sets an optional one (the name is the IR's:
+//! [`crate::ir::Field::rust_setter`]); both are one struct literal or one assignment. `new` takes
+//! the fields' own types (no `impl Into<…>`: the code stays data, and a caller sees the type),
+//! and allows `clippy::too_many_arguments` beyond seven. The end node's structs have none: they
+//! are read from a run's answer, not built.
+//!
 //! With [`RustOptions::run_helpers`] (the default), the module also holds what a run needs,
 //! with no HTTP client: `WORKFLOW_ID` (only when the IR has a run id:
 //! [`crate::ir::Details::run_id`]); for a workflow's start node, `RunRequest<'a>`, the

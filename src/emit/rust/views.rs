@@ -30,6 +30,8 @@ pub(super) struct StructView<'a> {
     pub default_fns: Vec<DefaultFnView<'a>>,
     /// The laid-out field lines of a hand-written `Default` impl.
     pub default_impl: Option<String>,
+    /// `new` and the setters (input structs only: see [`BuildersView`]).
+    pub builders: Option<BuildersView<'a>>,
     /// The private copy of the fields that serde's `remote` derive reads the struct with:
     /// `fields_<index>`, a name no generated type can have (types are UpperCamelCase).
     pub fields_name: String,
@@ -37,6 +39,8 @@ pub(super) struct StructView<'a> {
     pub remote: String,
     /// The laid-out header of the struct's `Deserialize` impl.
     pub impl_header: String,
+    /// The laid-out header of its inherent impl.
+    pub methods_header: String,
 }
 
 pub(super) struct FieldView<'a> {
@@ -49,6 +53,29 @@ pub(super) struct FieldView<'a> {
     pub flatten: bool,
     /// The laid-out `pub ident: Type,`.
     pub decl: String,
+}
+
+/// How an input struct is built by hand: `new` takes the required fields, in order, and leaves
+/// every optional one `None` (absent, as serde reads a missing parameter); `with_<field>` sets an optional one. Output structs have none: they are read
+/// from a run's answer, not built.
+pub(super) struct BuildersView<'a> {
+    pub new_docs: Docs<'a>,
+    /// `#[allow(clippy::too_many_arguments)]`: `new` takes more than clippy's seven.
+    pub many_args: bool,
+    /// The laid-out signature of `new`, through the opening brace.
+    pub new_signature: String,
+    /// The laid-out struct literal `new` returns.
+    pub new_body: String,
+    pub setters: Vec<SetterView<'a>>,
+}
+
+/// `pub fn with_<field>(mut self, value: T) -> Self`, which sets `self.<field> = Some(value)`.
+pub(super) struct SetterView<'a> {
+    pub docs: Docs<'a>,
+    /// The laid-out signature, through the opening brace.
+    pub signature: String,
+    /// The field it sets.
+    pub ident: &'a str,
 }
 
 pub(super) struct DefaultFnView<'a> {
@@ -229,6 +256,10 @@ impl<'a> StructBuilder<'a, '_> {
         let mut default_fns = Vec::new();
         let mut inits = Vec::with_capacity(object.fields.len() + 1);
         let mut defaultable = true;
+        let builds = self.node == Node::Input;
+        let mut params = Vec::new();
+        let mut new_inits = Vec::new();
+        let mut setters = Vec::new();
         for (index, field) in object.fields.iter().enumerate() {
             let (base, _) = look_through_arrays(self.types, &field.ty);
             self.helpers.time |= matches!(base, Type::Time);
@@ -295,6 +326,31 @@ impl<'a> StructBuilder<'a, '_> {
                 }
             }
             defaultable &= has_fn || !field.required;
+            if builds {
+                let ident = field.ident(Lang::Rust);
+                let ty = rust_type(self.types, &field.ty, false).text;
+                if field.required {
+                    params.push(format!("{ident}: {ty}"));
+                    new_inits.push(ident.to_owned());
+                } else {
+                    new_inits.push(format!("{ident}: None"));
+                    let signature = lines(|out| {
+                        layout::self_fn(
+                            &field.rust_setter(),
+                            &["mut self".to_owned(), format!("value: {ty}")],
+                            out,
+                        )
+                    });
+                    setters.push(SetterView {
+                        docs: vec![Cow::Owned(format!(
+                            "Sets the optional parameter {} to `value`.",
+                            code_span_cut(&field.name, 80)
+                        ))],
+                        signature,
+                        ident,
+                    });
+                }
+            }
             let decl = lines(|out| {
                 layout::field(
                     field.ident(Lang::Rust),
@@ -334,6 +390,16 @@ impl<'a> StructBuilder<'a, '_> {
                 decl,
             });
         }
+        if let (true, Some(extra)) = (builds, object.extra_ident(Lang::Rust)) {
+            new_inits.push(format!("{extra}: serde_json::Map::new()"));
+        }
+        let builders = builds.then(|| BuildersView {
+            new_docs: new_docs(object, params.len(), !setters.is_empty()),
+            many_args: params.len() > 7,
+            new_signature: lines(|out| layout::self_fn("new", &params, out)),
+            new_body: lines(|out| layout::self_literal(&new_inits, out)),
+            setters,
+        });
         let any_fn = !default_fns.is_empty();
         let default_impl = (defaultable && any_fn).then(|| {
             lines(|lines| {
@@ -365,9 +431,11 @@ impl<'a> StructBuilder<'a, '_> {
             fields,
             default_fns,
             default_impl,
+            builders,
             fields_name: format!("fields_{}", self.id.0),
             remote: lines(|out| layout::remote(&object.type_name, out)),
             impl_header: lines(|out| layout::deserialize_impl(&object.type_name, out)),
+            methods_header: lines(|out| layout::inherent_impl(&object.type_name, out)),
         }
     }
 
@@ -395,6 +463,31 @@ impl<'a> StructBuilder<'a, '_> {
             body: body_lines,
         }
     }
+}
+
+/// The docs of an input struct's `new`.
+fn new_docs(object: &Object, required: usize, optional: bool) -> Docs<'_> {
+    let mut docs = vec![Cow::Borrowed(if required > 0 {
+        "Builds this struct from its required parameters, in order."
+    } else {
+        "Builds this struct with no parameter set."
+    })];
+    if optional {
+        docs.push(Cow::Borrowed(""));
+        docs.push(Cow::Borrowed(match object.parent {
+            Parent::Root => {
+                "Every optional parameter is `None`: a run leaves it out, and Coze applies its \
+                 default."
+            }
+            _ => "Every optional parameter is `None`, which serde leaves out.",
+        }));
+        docs.push(Cow::Borrowed("Set one with its `with_…` setter."));
+    }
+    if object.extra_ident(Lang::Rust).is_some() {
+        docs.push(Cow::Borrowed(""));
+        docs.push(Cow::Borrowed("It holds no undeclared keys."));
+    }
+    docs
 }
 
 /// Laid-out lines without the last line break (the templates write it).

@@ -208,6 +208,156 @@ impl<'de> Deserialize<'de> for AllTypesInput {
 
 #[allow(dead_code)]
 impl AllTypesInput {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new(title: String) -> Self {
+        Self {
+            title,
+            count: None,
+            temperature: None,
+            dry_run: None,
+            when: None,
+            options: None,
+            keywords: None,
+            file_input: None,
+            default_input: None,
+            image_input: None,
+            svg_input: None,
+            doc_input: None,
+            excel_input: None,
+            ppt_input: None,
+            txt_input: None,
+            code_input: None,
+            audio_input: None,
+            voice_input: None,
+            video_input: None,
+            zip_input: None,
+            gallery: None,
+        }
+    }
+
+    /// Sets the optional parameter `count` to `value`.
+    pub fn with_count(mut self, value: i64) -> Self {
+        self.count = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `temperature` to `value`.
+    pub fn with_temperature(mut self, value: f64) -> Self {
+        self.temperature = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `dry_run` to `value`.
+    pub fn with_dry_run(mut self, value: bool) -> Self {
+        self.dry_run = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `when` to `value`.
+    pub fn with_when(mut self, value: CozeTime) -> Self {
+        self.when = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `options` to `value`.
+    pub fn with_options(mut self, value: AllTypesInputOptions) -> Self {
+        self.options = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `keywords` to `value`.
+    pub fn with_keywords(mut self, value: Vec<String>) -> Self {
+        self.keywords = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `file_input` to `value`.
+    pub fn with_file_input(mut self, value: CozeFile) -> Self {
+        self.file_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `default_input` to `value`.
+    pub fn with_default_input(mut self, value: CozeFile) -> Self {
+        self.default_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `image_input` to `value`.
+    pub fn with_image_input(mut self, value: CozeFile) -> Self {
+        self.image_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `svg_input` to `value`.
+    pub fn with_svg_input(mut self, value: CozeFile) -> Self {
+        self.svg_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `doc_input` to `value`.
+    pub fn with_doc_input(mut self, value: CozeFile) -> Self {
+        self.doc_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `excel_input` to `value`.
+    pub fn with_excel_input(mut self, value: CozeFile) -> Self {
+        self.excel_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `ppt_input` to `value`.
+    pub fn with_ppt_input(mut self, value: CozeFile) -> Self {
+        self.ppt_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `txt_input` to `value`.
+    pub fn with_txt_input(mut self, value: CozeFile) -> Self {
+        self.txt_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `code_input` to `value`.
+    pub fn with_code_input(mut self, value: CozeFile) -> Self {
+        self.code_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `audio_input` to `value`.
+    pub fn with_audio_input(mut self, value: CozeFile) -> Self {
+        self.audio_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `voice_input` to `value`.
+    pub fn with_voice_input(mut self, value: CozeFile) -> Self {
+        self.voice_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `video_input` to `value`.
+    pub fn with_video_input(mut self, value: CozeFile) -> Self {
+        self.video_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `zip_input` to `value`.
+    pub fn with_zip_input(mut self, value: CozeFile) -> Self {
+        self.zip_input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `gallery` to `value`.
+    pub fn with_gallery(mut self, value: Vec<CozeFile>) -> Self {
+        self.gallery = Some(value);
+        self
+    }
+
     /// The default of `title`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "AllTypesInput::default_title")]` in a struct of your own.
@@ -314,6 +464,20 @@ impl<'de> Deserialize<'de> for AllTypesInputOptions {
 
 #[allow(dead_code)]
 impl AllTypesInputOptions {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new(mode: String) -> Self {
+        Self { mode, limits: None }
+    }
+
+    /// Sets the optional parameter `limits` to `value`.
+    pub fn with_limits(mut self, value: AllTypesInputOptionsLimits) -> Self {
+        self.limits = Some(value);
+        self
+    }
+
     /// The default of `mode`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "AllTypesInputOptions::default_mode")]` in a struct of your own.
@@ -361,6 +525,20 @@ impl<'de> Deserialize<'de> for AllTypesInputOptionsLimits {
 
 #[allow(dead_code)]
 impl AllTypesInputOptionsLimits {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self { max_items: None }
+    }
+
+    /// Sets the optional parameter `max_items` to `value`.
+    pub fn with_max_items(mut self, value: i64) -> Self {
+        self.max_items = Some(value);
+        self
+    }
+
     /// The default of `max_items`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "AllTypesInputOptionsLimits::default_max_items")]` in a struct of your own.

@@ -45,6 +45,30 @@ impl<'de> Deserialize<'de> for OrderRowsInput {
 
 #[allow(dead_code)]
 impl OrderRowsInput {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new(rows: Vec<OrderRowsInputRowsItem>) -> Self {
+        Self {
+            rows,
+            grid: None,
+            flags: None,
+        }
+    }
+
+    /// Sets the optional parameter `grid` to `value`.
+    pub fn with_grid(mut self, value: Vec<Vec<f64>>) -> Self {
+        self.grid = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `flags` to `value`.
+    pub fn with_flags(mut self, value: Vec<bool>) -> Self {
+        self.flags = Some(value);
+        self
+    }
+
     /// The default of `grid`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OrderRowsInput::default_grid")]` in a struct of your own.
@@ -85,6 +109,24 @@ impl<'de> Deserialize<'de> for OrderRowsInputRowsItem {
 
 #[allow(dead_code)]
 impl OrderRowsInputRowsItem {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new(sku: String, qty: i64) -> Self {
+        Self {
+            sku,
+            qty,
+            tags: None,
+        }
+    }
+
+    /// Sets the optional parameter `tags` to `value`.
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
     /// The default of `qty`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OrderRowsInputRowsItem::default_qty")]` in a struct of your own.

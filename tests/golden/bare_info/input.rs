@@ -30,6 +30,14 @@ impl<'de> Deserialize<'de> for BareInfoInput {
     }
 }
 
+#[allow(dead_code)]
+impl BareInfoInput {
+    /// Builds this struct from its required parameters, in order.
+    pub fn new(question: String) -> Self {
+        Self { question }
+    }
+}
+
 /// The parameters a [`RunRequest`] sends: [`BareInfoInput`].
 #[allow(dead_code)]
 pub type RunParameters = BareInfoInput;

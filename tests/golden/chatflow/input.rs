@@ -50,6 +50,30 @@ impl<'de> Deserialize<'de> for TripAdvisorInput {
 
 #[allow(dead_code)]
 impl TripAdvisorInput {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new(city: String) -> Self {
+        Self {
+            conversation_name: None,
+            city,
+            days: None,
+        }
+    }
+
+    /// Sets the optional parameter `CONVERSATION_NAME` to `value`.
+    pub fn with_conversation_name(mut self, value: String) -> Self {
+        self.conversation_name = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `days` to `value`.
+    pub fn with_days(mut self, value: i64) -> Self {
+        self.days = Some(value);
+        self
+    }
+
     /// The default of `CONVERSATION_NAME`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "TripAdvisorInput::default_conversation_name")]` in a struct of your own.

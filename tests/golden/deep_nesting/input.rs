@@ -34,6 +34,32 @@ impl<'de> Deserialize<'de> for DeepNestingInput {
     }
 }
 
+#[allow(dead_code)]
+impl DeepNestingInput {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            root: None,
+            matrix: None,
+        }
+    }
+
+    /// Sets the optional parameter `root` to `value`.
+    pub fn with_root(mut self, value: Vec<DeepNestingInputRootItem>) -> Self {
+        self.root = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `matrix` to `value`.
+    pub fn with_matrix(mut self, value: Vec<Vec<Vec<DeepNestingInputMatrixItemItemItem>>>) -> Self {
+        self.matrix = Some(value);
+        self
+    }
+}
+
 /// object level 11
 ///
 /// An element of the `root` parameter of [`DeepNestingInput`].
@@ -65,6 +91,32 @@ struct fields_1 {
 impl<'de> Deserialize<'de> for DeepNestingInputRootItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         fields_1::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[allow(dead_code)]
+impl DeepNestingInputRootItem {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            level11: None,
+            sibling: None,
+        }
+    }
+
+    /// Sets the optional parameter `level11` to `value`.
+    pub fn with_level11(mut self, value: Vec<DeepNestingInputRootItemLevel11Item>) -> Self {
+        self.level11 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `sibling` to `value`.
+    pub fn with_sibling(mut self, value: i64) -> Self {
+        self.sibling = Some(value);
+        self
     }
 }
 
@@ -102,6 +154,35 @@ impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11Item {
     }
 }
 
+#[allow(dead_code)]
+impl DeepNestingInputRootItemLevel11Item {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            level9: None,
+            sibling: None,
+        }
+    }
+
+    /// Sets the optional parameter `level9` to `value`.
+    pub fn with_level9(
+        mut self,
+        value: Vec<DeepNestingInputRootItemLevel11ItemLevel9Item>,
+    ) -> Self {
+        self.level9 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `sibling` to `value`.
+    pub fn with_sibling(mut self, value: i64) -> Self {
+        self.sibling = Some(value);
+        self
+    }
+}
+
 /// object level 7
 ///
 /// An element of the `level9` parameter of [`DeepNestingInputRootItemLevel11Item`].
@@ -133,6 +214,35 @@ struct fields_3 {
 impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11ItemLevel9Item {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         fields_3::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[allow(dead_code)]
+impl DeepNestingInputRootItemLevel11ItemLevel9Item {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            level7: None,
+            sibling: None,
+        }
+    }
+
+    /// Sets the optional parameter `level7` to `value`.
+    pub fn with_level7(
+        mut self,
+        value: Vec<DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item>,
+    ) -> Self {
+        self.level7 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `sibling` to `value`.
+    pub fn with_sibling(mut self, value: i64) -> Self {
+        self.sibling = Some(value);
+        self
     }
 }
 
@@ -170,6 +280,32 @@ impl<'de> Deserialize<'de> for DeepNestingInputRootItemLevel11ItemLevel9ItemLeve
     }
 }
 
+#[allow(dead_code)]
+impl DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            level5: None,
+            sibling: None,
+        }
+    }
+
+    /// Sets the optional parameter `level5` to `value`.
+    pub fn with_level5(mut self, value: Vec<DeepNestingInputItem>) -> Self {
+        self.level5 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `sibling` to `value`.
+    pub fn with_sibling(mut self, value: i64) -> Self {
+        self.sibling = Some(value);
+        self
+    }
+}
+
 /// object level 3
 ///
 /// An element of the `level5` parameter of [`DeepNestingInputRootItemLevel11ItemLevel9ItemLevel7Item`].
@@ -204,6 +340,32 @@ impl<'de> Deserialize<'de> for DeepNestingInputItem {
     }
 }
 
+#[allow(dead_code)]
+impl DeepNestingInputItem {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            level3: None,
+            sibling: None,
+        }
+    }
+
+    /// Sets the optional parameter `level3` to `value`.
+    pub fn with_level3(mut self, value: Vec<DeepNestingInputItemLevel3Item>) -> Self {
+        self.level3 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `sibling` to `value`.
+    pub fn with_sibling(mut self, value: i64) -> Self {
+        self.sibling = Some(value);
+        self
+    }
+}
+
 /// object level 1
 ///
 /// An element of the `level3` parameter of [`DeepNestingInputItem`].
@@ -234,6 +396,26 @@ impl<'de> Deserialize<'de> for DeepNestingInputItemLevel3Item {
     }
 }
 
+#[allow(dead_code)]
+impl DeepNestingInputItemLevel3Item {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new(level1: String) -> Self {
+        Self {
+            level1,
+            sibling: None,
+        }
+    }
+
+    /// Sets the optional parameter `sibling` to `value`.
+    pub fn with_sibling(mut self, value: i64) -> Self {
+        self.sibling = Some(value);
+        self
+    }
+}
+
 /// An element of the `matrix` parameter of [`DeepNestingInput`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -252,6 +434,14 @@ struct fields_7 {
 impl<'de> Deserialize<'de> for DeepNestingInputMatrixItemItemItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         fields_7::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[allow(dead_code)]
+impl DeepNestingInputMatrixItemItemItem {
+    /// Builds this struct from its required parameters, in order.
+    pub fn new(v: f64) -> Self {
+        Self { v }
     }
 }
 

@@ -204,6 +204,142 @@ impl<'de> Deserialize<'de> for HostileScriptScriptAlert1ScriptInput {
 
 #[allow(dead_code)]
 impl HostileScriptScriptAlert1ScriptInput {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new(type_: String) -> Self {
+        Self {
+            type_,
+            self_: None,
+            self_2: None,
+            crate_: None,
+            field_5: None,
+            price: None,
+            field_1st: None,
+            first_name: None,
+            first_name_2: None,
+            first_name_3: None,
+            first_name_4: None,
+            field_12: None,
+            script_script_alert_1_script: None,
+            a_b_c: None,
+            doc_attack: None,
+            option: None,
+            option_2: None,
+            bidi_name: None,
+            onclick: None,
+        }
+    }
+
+    /// Sets the optional parameter `self` to `value`.
+    pub fn with_self(mut self, value: i64) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `Self` to `value`.
+    pub fn with_self_2(mut self, value: bool) -> Self {
+        self.self_2 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `crate` to `value`.
+    pub fn with_crate(mut self, value: String) -> Self {
+        self.crate_ = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `_` to `value`.
+    pub fn with_field_5(mut self, value: f64) -> Self {
+        self.field_5 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `$price` to `value`.
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `1st` to `value`.
+    pub fn with_field_1st(mut self, value: String) -> Self {
+        self.field_1st = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `first-name` to `value`.
+    pub fn with_first_name(mut self, value: String) -> Self {
+        self.first_name = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `first name` to `value`.
+    pub fn with_first_name_2(mut self, value: String) -> Self {
+        self.first_name_2 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `firstName` to `value`.
+    pub fn with_first_name_3(mut self, value: String) -> Self {
+        self.first_name_3 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `first_name` to `value`.
+    pub fn with_first_name_4(mut self, value: String) -> Self {
+        self.first_name_4 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `名称` to `value`.
+    pub fn with_field_12(mut self, value: String) -> Self {
+        self.field_12 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `</script><script>alert(1)</script>` to `value`.
+    pub fn with_script_script_alert_1_script(mut self, value: String) -> Self {
+        self.script_script_alert_1_script = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `a"b\c` to `value`.
+    pub fn with_a_b_c(mut self, value: String) -> Self {
+        self.a_b_c = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `doc_attack` to `value`.
+    pub fn with_doc_attack(mut self, value: String) -> Self {
+        self.doc_attack = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `Option` to `value`.
+    pub fn with_option(mut self, value: HostileScriptScriptAlert1ScriptInputOption) -> Self {
+        self.option = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `option` to `value`.
+    pub fn with_option_2(mut self, value: HostileScriptScriptAlert1ScriptInputOption2) -> Self {
+        self.option_2 = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `bidi\u{202e}name` to `value`.
+    pub fn with_bidi_name(mut self, value: String) -> Self {
+        self.bidi_name = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `onclick` to `value`.
+    pub fn with_onclick(mut self, value: String) -> Self {
+        self.onclick = Some(value);
+        self
+    }
+
     /// The default of `self`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "HostileScriptScriptAlert1ScriptInput::default_self_")]` in a struct of your own.
@@ -274,6 +410,23 @@ impl<'de> Deserialize<'de> for HostileScriptScriptAlert1ScriptInputOption {
     }
 }
 
+#[allow(dead_code)]
+impl HostileScriptScriptAlert1ScriptInputOption {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new(vec: String) -> Self {
+        Self { vec, string: None }
+    }
+
+    /// Sets the optional parameter `String` to `value`.
+    pub fn with_string(mut self, value: i64) -> Self {
+        self.string = Some(value);
+        self
+    }
+}
+
 /// collides with Option after case conversion
 ///
 /// The `option` parameter of [`HostileScriptScriptAlert1ScriptInput`].
@@ -302,6 +455,23 @@ struct fields_2 {
 impl<'de> Deserialize<'de> for HostileScriptScriptAlert1ScriptInputOption2 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         fields_2::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[allow(dead_code)]
+impl HostileScriptScriptAlert1ScriptInputOption2 {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self { box_: None }
+    }
+
+    /// Sets the optional parameter `box` to `value`.
+    pub fn with_box(mut self, value: bool) -> Self {
+        self.box_ = Some(value);
+        self
     }
 }
 

@@ -19,6 +19,14 @@ impl<'de> Deserialize<'de> for NoInputsInput {
     }
 }
 
+#[allow(dead_code)]
+impl NoInputsInput {
+    /// Builds this struct with no parameter set.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
 /// The parameters a [`RunRequest`] sends: [`NoInputsInput`].
 #[allow(dead_code)]
 pub type RunParameters = NoInputsInput;

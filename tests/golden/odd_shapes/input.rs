@@ -173,6 +173,165 @@ impl<'de> Deserialize<'de> for OddShapesInput {
 
 #[allow(dead_code)]
 impl OddShapesInput {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new(
+        no_type: serde_json::Value,
+        bare_array: Vec<serde_json::Value>,
+        required_as_text: String,
+    ) -> Self {
+        Self {
+            no_type,
+            inferred_object: None,
+            inferred_array: None,
+            bare_object: None,
+            empty_object: None,
+            bare_array,
+            unknown: None,
+            required_as_text,
+            required_odd: None,
+            bad_int_default: None,
+            float_for_int: None,
+            bad_bool_default: None,
+            bad_time_default: None,
+            good_time_default: None,
+            typed_default: None,
+            null_fields: None,
+            upper_type: None,
+            file_default: None,
+            files_default: None,
+            obj_default_extra_key: None,
+            obj_default_missing_required: None,
+            obj_default_ok: None,
+            unknown_keys_ignored: None,
+        }
+    }
+
+    /// Sets the optional parameter `inferred_object` to `value`.
+    pub fn with_inferred_object(mut self, value: OddShapesInputInferredObject) -> Self {
+        self.inferred_object = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `inferred_array` to `value`.
+    pub fn with_inferred_array(mut self, value: Vec<i64>) -> Self {
+        self.inferred_array = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `bare_object` to `value`.
+    pub fn with_bare_object(mut self, value: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.bare_object = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `empty_object` to `value`.
+    pub fn with_empty_object(mut self, value: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.empty_object = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `unknown` to `value`.
+    pub fn with_unknown(mut self, value: serde_json::Value) -> Self {
+        self.unknown = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `required_odd` to `value`.
+    pub fn with_required_odd(mut self, value: String) -> Self {
+        self.required_odd = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `bad_int_default` to `value`.
+    pub fn with_bad_int_default(mut self, value: i64) -> Self {
+        self.bad_int_default = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `float_for_int` to `value`.
+    pub fn with_float_for_int(mut self, value: i64) -> Self {
+        self.float_for_int = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `bad_bool_default` to `value`.
+    pub fn with_bad_bool_default(mut self, value: bool) -> Self {
+        self.bad_bool_default = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `bad_time_default` to `value`.
+    pub fn with_bad_time_default(mut self, value: CozeTime) -> Self {
+        self.bad_time_default = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `good_time_default` to `value`.
+    pub fn with_good_time_default(mut self, value: CozeTime) -> Self {
+        self.good_time_default = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `typed_default` to `value`.
+    pub fn with_typed_default(mut self, value: i64) -> Self {
+        self.typed_default = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `null_fields` to `value`.
+    pub fn with_null_fields(mut self, value: String) -> Self {
+        self.null_fields = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `upper_type` to `value`.
+    pub fn with_upper_type(mut self, value: String) -> Self {
+        self.upper_type = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `file_default` to `value`.
+    pub fn with_file_default(mut self, value: CozeFile) -> Self {
+        self.file_default = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `files_default` to `value`.
+    pub fn with_files_default(mut self, value: Vec<CozeFile>) -> Self {
+        self.files_default = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `obj_default_extra_key` to `value`.
+    pub fn with_obj_default_extra_key(mut self, value: OddShapesInputObjDefaultExtraKey) -> Self {
+        self.obj_default_extra_key = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `obj_default_missing_required` to `value`.
+    pub fn with_obj_default_missing_required(
+        mut self,
+        value: OddShapesInputObjDefaultMissingRequired,
+    ) -> Self {
+        self.obj_default_missing_required = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `obj_default_ok` to `value`.
+    pub fn with_obj_default_ok(mut self, value: OddShapesInputObjDefaultOk) -> Self {
+        self.obj_default_ok = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `unknown_keys_ignored` to `value`.
+    pub fn with_unknown_keys_ignored(mut self, value: String) -> Self {
+        self.unknown_keys_ignored = Some(value);
+        self
+    }
+
     /// The default of `unknown`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OddShapesInput::default_unknown")]` in a struct of your own.
@@ -248,6 +407,23 @@ impl<'de> Deserialize<'de> for OddShapesInputInferredObject {
     }
 }
 
+#[allow(dead_code)]
+impl OddShapesInputInferredObject {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self { x: None }
+    }
+
+    /// Sets the optional parameter `x` to `value`.
+    pub fn with_x(mut self, value: String) -> Self {
+        self.x = Some(value);
+        self
+    }
+}
+
 /// The `obj_default_extra_key` parameter of [`OddShapesInput`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -269,6 +445,14 @@ impl<'de> Deserialize<'de> for OddShapesInputObjDefaultExtraKey {
     }
 }
 
+#[allow(dead_code)]
+impl OddShapesInputObjDefaultExtraKey {
+    /// Builds this struct from its required parameters, in order.
+    pub fn new(a: i64) -> Self {
+        Self { a }
+    }
+}
+
 /// The `obj_default_missing_required` parameter of [`OddShapesInput`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -287,6 +471,14 @@ struct fields_3 {
 impl<'de> Deserialize<'de> for OddShapesInputObjDefaultMissingRequired {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         fields_3::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[allow(dead_code)]
+impl OddShapesInputObjDefaultMissingRequired {
+    /// Builds this struct from its required parameters, in order.
+    pub fn new(a: i64) -> Self {
+        Self { a }
     }
 }
 
@@ -314,6 +506,23 @@ struct fields_4 {
 impl<'de> Deserialize<'de> for OddShapesInputObjDefaultOk {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         fields_4::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[allow(dead_code)]
+impl OddShapesInputObjDefaultOk {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new(a: i64) -> Self {
+        Self { a, b: None }
+    }
+
+    /// Sets the optional parameter `b` to `value`.
+    pub fn with_b(mut self, value: String) -> Self {
+        self.b = Some(value);
+        self
     }
 }
 

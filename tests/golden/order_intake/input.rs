@@ -85,6 +85,59 @@ impl<'de> Deserialize<'de> for OrderIntakeInput {
 
 #[allow(dead_code)]
 impl OrderIntakeInput {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new(customer: OrderIntakeInputCustomer, lines: Vec<OrderIntakeInputLinesItem>) -> Self {
+        Self {
+            customer,
+            lines,
+            priority: None,
+            discount: None,
+            deliver_at: None,
+            invoice: None,
+            photos: None,
+            notes: None,
+        }
+    }
+
+    /// Sets the optional parameter `priority` to `value`.
+    pub fn with_priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `discount` to `value`.
+    pub fn with_discount(mut self, value: f64) -> Self {
+        self.discount = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `deliver_at` to `value`.
+    pub fn with_deliver_at(mut self, value: CozeTime) -> Self {
+        self.deliver_at = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `invoice` to `value`.
+    pub fn with_invoice(mut self, value: CozeFile) -> Self {
+        self.invoice = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `photos` to `value`.
+    pub fn with_photos(mut self, value: Vec<CozeFile>) -> Self {
+        self.photos = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `notes` to `value`.
+    pub fn with_notes(mut self, value: String) -> Self {
+        self.notes = Some(value);
+        self
+    }
+
     /// The default of `priority`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OrderIntakeInput::default_priority")]` in a struct of your own.
@@ -133,6 +186,27 @@ impl<'de> Deserialize<'de> for OrderIntakeInputCustomer {
     }
 }
 
+#[allow(dead_code)]
+impl OrderIntakeInputCustomer {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new(name: String, address: OrderIntakeInputCustomerAddress) -> Self {
+        Self {
+            name,
+            email: None,
+            address,
+        }
+    }
+
+    /// Sets the optional parameter `email` to `value`.
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+}
+
 /// The `address` parameter of [`OrderIntakeInputCustomer`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -159,6 +233,27 @@ struct fields_2 {
 impl<'de> Deserialize<'de> for OrderIntakeInputCustomerAddress {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         fields_2::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[allow(dead_code)]
+impl OrderIntakeInputCustomerAddress {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new(street: String, city: String) -> Self {
+        Self {
+            street,
+            city,
+            postcode: None,
+        }
+    }
+
+    /// Sets the optional parameter `postcode` to `value`.
+    pub fn with_postcode(mut self, value: String) -> Self {
+        self.postcode = Some(value);
+        self
     }
 }
 
@@ -196,6 +291,24 @@ impl<'de> Deserialize<'de> for OrderIntakeInputLinesItem {
 
 #[allow(dead_code)]
 impl OrderIntakeInputLinesItem {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new(sku: String, qty: i64) -> Self {
+        Self {
+            sku,
+            qty,
+            gift_wrap: None,
+        }
+    }
+
+    /// Sets the optional parameter `gift_wrap` to `value`.
+    pub fn with_gift_wrap(mut self, value: bool) -> Self {
+        self.gift_wrap = Some(value);
+        self
+    }
+
     /// The default of `qty`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "OrderIntakeInputLinesItem::default_qty")]` in a struct of your own.

@@ -31,6 +31,25 @@ impl<'de> Deserialize<'de> for WorkflowImageInput {
     }
 }
 
+#[allow(dead_code)]
+impl WorkflowImageInput {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            conversation_name: None,
+        }
+    }
+
+    /// Sets the optional parameter `CONVERSATION_NAME` to `value`.
+    pub fn with_conversation_name(mut self, value: String) -> Self {
+        self.conversation_name = Some(value);
+        self
+    }
+}
+
 // <fixed: templates/rust/present.rs>
 
 // <fixed: templates/rust/object_only.rs>

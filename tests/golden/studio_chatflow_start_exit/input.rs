@@ -34,6 +34,22 @@ impl<'de> Deserialize<'de> for WorkflowInput {
 
 #[allow(dead_code)]
 impl WorkflowInput {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            conversation_name: None,
+        }
+    }
+
+    /// Sets the optional parameter `CONVERSATION_NAME` to `value`.
+    pub fn with_conversation_name(mut self, value: String) -> Self {
+        self.conversation_name = Some(value);
+        self
+    }
+
     /// The default of `CONVERSATION_NAME`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "WorkflowInput::default_conversation_name")]` in a struct of your own.

@@ -31,6 +31,27 @@ impl<'de> Deserialize<'de> for WorkflowInput {
     }
 }
 
+#[allow(dead_code)]
+impl WorkflowInput {
+    /// Builds this struct from its required parameters, in order.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new(obj: WorkflowInputObj, arr: Vec<String>) -> Self {
+        Self {
+            input: None,
+            obj,
+            arr,
+        }
+    }
+
+    /// Sets the optional parameter `input` to `value`.
+    pub fn with_input(mut self, value: f64) -> Self {
+        self.input = Some(value);
+        self
+    }
+}
+
 /// The `obj` parameter of [`WorkflowInput`].
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +74,23 @@ struct fields_1 {
 impl<'de> Deserialize<'de> for WorkflowInputObj {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         fields_1::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[allow(dead_code)]
+impl WorkflowInputObj {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`, which serde leaves out.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self { field1: None }
+    }
+
+    /// Sets the optional parameter `field1` to `value`.
+    pub fn with_field1(mut self, value: Vec<String>) -> Self {
+        self.field1 = Some(value);
+        self
     }
 }
 

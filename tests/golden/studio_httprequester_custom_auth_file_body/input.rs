@@ -36,6 +36,30 @@ impl<'de> Deserialize<'de> for WorkflowInput {
     }
 }
 
+#[allow(dead_code)]
+impl WorkflowInput {
+    /// Builds this struct from its required parameters, in order.
+    pub fn new(
+        v1: String,
+        v2: String,
+        h_v1: String,
+        h_v2: String,
+        auth_key: String,
+        auth_value: String,
+        file: CozeFile,
+    ) -> Self {
+        Self {
+            v1,
+            v2,
+            h_v1,
+            h_v2,
+            auth_key,
+            auth_value,
+            file,
+        }
+    }
+}
+
 /// The parameters a [`RunRequest`] sends: [`WorkflowInput`].
 #[allow(dead_code)]
 pub type RunParameters = WorkflowInput;

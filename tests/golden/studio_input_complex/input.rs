@@ -27,6 +27,23 @@ impl<'de> Deserialize<'de> for WorkflowInput {
     }
 }
 
+#[allow(dead_code)]
+impl WorkflowInput {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self { input: None }
+    }
+
+    /// Sets the optional parameter `input` to `value`.
+    pub fn with_input(mut self, value: String) -> Self {
+        self.input = Some(value);
+        self
+    }
+}
+
 /// The parameters a [`RunRequest`] sends: [`WorkflowInput`].
 #[allow(dead_code)]
 pub type RunParameters = WorkflowInput;

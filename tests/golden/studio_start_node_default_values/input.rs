@@ -85,6 +85,71 @@ impl<'de> Deserialize<'de> for WorkflowInput {
 
 #[allow(dead_code)]
 impl WorkflowInput {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            str: None,
+            inter: None,
+            number: None,
+            bool: None,
+            ts: None,
+            object: None,
+            array: None,
+            files: None,
+        }
+    }
+
+    /// Sets the optional parameter `str` to `value`.
+    pub fn with_str(mut self, value: String) -> Self {
+        self.str = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `inter` to `value`.
+    pub fn with_inter(mut self, value: i64) -> Self {
+        self.inter = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `number` to `value`.
+    pub fn with_number(mut self, value: f64) -> Self {
+        self.number = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `bool` to `value`.
+    pub fn with_bool(mut self, value: bool) -> Self {
+        self.bool = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `ts` to `value`.
+    pub fn with_ts(mut self, value: CozeTime) -> Self {
+        self.ts = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `object` to `value`.
+    pub fn with_object(mut self, value: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.object = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `array` to `value`.
+    pub fn with_array(mut self, value: Vec<String>) -> Self {
+        self.array = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `files` to `value`.
+    pub fn with_files(mut self, value: CozeFile) -> Self {
+        self.files = Some(value);
+        self
+    }
+
     /// The default of `str`, which Coze applies when the parameter is absent.
     ///
     /// Usable as `#[serde(default = "WorkflowInput::default_str")]` in a struct of your own.

@@ -64,6 +64,67 @@ impl<'de> Deserialize<'de> for WorkflowInput {
     }
 }
 
+#[allow(dead_code)]
+impl WorkflowInput {
+    /// Builds this struct with no parameter set.
+    ///
+    /// Every optional parameter is `None`: a run leaves it out, and Coze applies its default.
+    /// Set one with its `with_…` setter.
+    pub fn new() -> Self {
+        Self {
+            input: None,
+            int_a: None,
+            obj_str: None,
+            arr_str: None,
+            num_a: None,
+            bool_a: None,
+            obj: None,
+        }
+    }
+
+    /// Sets the optional parameter `input` to `value`.
+    pub fn with_input(mut self, value: String) -> Self {
+        self.input = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `int_a` to `value`.
+    pub fn with_int_a(mut self, value: i64) -> Self {
+        self.int_a = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `obj_str` to `value`.
+    pub fn with_obj_str(mut self, value: String) -> Self {
+        self.obj_str = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `arr_str` to `value`.
+    pub fn with_arr_str(mut self, value: Vec<String>) -> Self {
+        self.arr_str = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `num_a` to `value`.
+    pub fn with_num_a(mut self, value: f64) -> Self {
+        self.num_a = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `bool_a` to `value`.
+    pub fn with_bool_a(mut self, value: bool) -> Self {
+        self.bool_a = Some(value);
+        self
+    }
+
+    /// Sets the optional parameter `obj` to `value`.
+    pub fn with_obj(mut self, value: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.obj = Some(value);
+        self
+    }
+}
+
 /// The parameters a [`RunRequest`] sends: [`WorkflowInput`].
 #[allow(dead_code)]
 pub type RunParameters = WorkflowInput;

@@ -158,7 +158,9 @@ fn helper_name(item: &Item) -> Option<&'static str> {
 /// Checks that `code` parses as a Rust file made of data declarations only: a `use` of serde's
 /// derives, structs with public named fields, and impl blocks (inherent, or of `Default`) whose
 /// items are functions building values from literals, struct literals and a fixed list of
-/// constructors. The one exception is the emitter's fixed helpers (`present`, `from_json`,
+/// constructors, and an input struct's builders: `new`, whose one struct literal takes each of
+/// its plain parameters once, and setters `with_x(mut self, value: T)` that are exactly
+/// `self.x = Some(value); self`. The one exception is the emitter's fixed helpers (`present`, `from_json`,
 /// `CozeTime`, `CozeFile`, `CozeValueError` and their impls), accepted only when each item is
 /// token for token the template's, each at most once. Anywhere else: no macro invocation, no
 /// `unsafe`, `extern`, `static`, `const`, `mod` or `trait`, no generics, closures, loops or
@@ -266,10 +268,15 @@ pub fn rust_is_data_only(code: &str) -> Result<RustShape, String> {
                     if matches!(sig.output, syn::ReturnType::Default) {
                         return Err(format!("fn {} returns nothing", sig.ident));
                     }
-                    if !sig.inputs.is_empty() {
+                    if sig.ident == "new" && i.trait_.is_none() {
+                        constructor(sig, &f.block.stmts)?;
+                    } else if sig.ident.to_string().starts_with("with_") && i.trait_.is_none() {
+                        setter(sig, &f.block.stmts)?;
+                    } else if !sig.inputs.is_empty() {
                         return Err(format!("fn {} takes arguments", sig.ident));
+                    } else {
+                        block(&f.block.stmts)?;
                     }
-                    block(&f.block.stmts)?;
                     shape.fns += 1;
                 }
             }
@@ -574,7 +581,7 @@ fn check_attrs(attrs: &[Attribute]) -> Result<(), String> {
 
 /// `#[doc = "…"]`, `#[derive(paths)]`, `#[serde(…)]` with the arguments cozegen writes (the only
 /// function serde may call is the `present` helper), `#[allow(dead_code |
-/// clippy::approx_constant)]` and `#[rustfmt::skip]`.
+/// clippy::approx_constant | clippy::too_many_arguments)]` and `#[rustfmt::skip]`.
 fn check_attr(attr: &Attribute) -> Result<(), String> {
     if !matches!(attr.style, syn::AttrStyle::Outer) {
         return Err("an inner attribute".into());
@@ -642,7 +649,10 @@ fn check_attr(attr: &Attribute) -> Result<(), String> {
         "allow" => attr
             .parse_nested_meta(|meta| {
                 let lint = path_text(&meta.path).map_err(|e| meta.error(e))?;
-                if matches!(lint.as_str(), "dead_code" | "clippy::approx_constant") {
+                if matches!(
+                    lint.as_str(),
+                    "dead_code" | "clippy::approx_constant" | "clippy::too_many_arguments"
+                ) {
                     Ok(())
                 } else {
                     Err(meta.error(format!("unexpected allow({lint})")))
@@ -650,6 +660,139 @@ fn check_attr(attr: &Attribute) -> Result<(), String> {
             })
             .map_err(|e| e.to_string()),
         other => Err(format!("unexpected attribute #[{other}]")),
+    }
+}
+
+/// `pub fn new(a: A, b: B) -> Self { Self { a, b, c: None } }`: plain parameters, and one
+/// struct literal of values and the parameters (each used once).
+fn constructor(sig: &syn::Signature, stmts: &[Stmt]) -> Result<(), String> {
+    returns_self(sig)?;
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        params.push(plain_param(input)?);
+    }
+    let [Stmt::Expr(Expr::Struct(e), None)] = stmts else {
+        return Err("a constructor body that is not one struct literal".into());
+    };
+    if e.qself.is_some() || e.rest.is_some() || e.dot2_token.is_some() || !e.attrs.is_empty() {
+        return Err("a struct literal with `..` or attributes".into());
+    }
+    if path_text(&e.path)? != "Self" {
+        return Err("a constructor that does not build `Self`".into());
+    }
+    let mut used = Vec::new();
+    for f in &e.fields {
+        match &f.expr {
+            Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => {
+                let name = path_text(&p.path)?;
+                if name == "None" {
+                    continue;
+                }
+                if !params.contains(&name) || used.contains(&name) {
+                    return Err(format!("a constructor field set from `{name}`"));
+                }
+                used.push(name);
+            }
+            other => value(other)?,
+        }
+    }
+    if used.len() != params.len() {
+        return Err("a constructor parameter that no field takes".into());
+    }
+    Ok(())
+}
+
+/// `pub fn with_x(mut self, value: T) -> Self { self.x = Some(value); self }`, exactly.
+fn setter(sig: &syn::Signature, stmts: &[Stmt]) -> Result<(), String> {
+    returns_self(sig)?;
+    let mut inputs = sig.inputs.iter();
+    match inputs.next() {
+        Some(syn::FnArg::Receiver(r))
+            if matches!(r.kind, syn::ReceiverKind::Value)
+                && r.mutability.is_some()
+                && r.attrs.is_empty() => {}
+        _ => return Err(format!("setter {} does not take `mut self`", sig.ident)),
+    }
+    match (inputs.next().map(plain_param), inputs.next()) {
+        (Some(Ok(name)), None) if name == "value" => {}
+        _ => return Err(format!("setter {} does not take one `value`", sig.ident)),
+    }
+    let shape = |stmts: &[Stmt]| -> Option<()> {
+        let [
+            Stmt::Expr(Expr::Assign(assign), Some(_)),
+            Stmt::Expr(Expr::Path(last), None),
+        ] = stmts
+        else {
+            return None;
+        };
+        let Expr::Field(field) = &*assign.left else {
+            return None;
+        };
+        let Expr::Path(receiver) = &*field.base else {
+            return None;
+        };
+        let Expr::Call(call) = &*assign.right else {
+            return None;
+        };
+        let Expr::Path(func) = &*call.func else {
+            return None;
+        };
+        let [arg] = call.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let Expr::Path(arg) = arg else {
+            return None;
+        };
+        let plain = [
+            &assign.attrs,
+            &field.attrs,
+            &receiver.attrs,
+            &call.attrs,
+            &last.attrs,
+        ]
+        .iter()
+        .all(|a| a.is_empty());
+        let named = |p: &syn::ExprPath, name: &str| {
+            p.qself.is_none() && p.attrs.is_empty() && p.path.is_ident(name)
+        };
+        (plain
+            && matches!(field.member, syn::Member::Named(_))
+            && named(receiver, "self")
+            && named(func, "Some")
+            && named(arg, "value")
+            && named(last, "self"))
+        .then_some(())
+    };
+    shape(stmts).ok_or_else(|| format!("setter {} is not `self.x = Some(value); self`", sig.ident))
+}
+
+fn returns_self(sig: &syn::Signature) -> Result<(), String> {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty)
+            if matches!(&**ty, syn::Type::Path(p)
+            if p.qself.is_none() && p.path.is_ident("Self")) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!("fn {} does not return `Self`", sig.ident)),
+    }
+}
+
+/// A parameter `name: Type`, without `mut`, `ref` or a pattern; its name.
+fn plain_param(input: &syn::FnArg) -> Result<String, String> {
+    match input {
+        syn::FnArg::Typed(t) if t.attrs.is_empty() => match &*t.pat {
+            syn::Pat::Ident(p)
+                if p.attrs.is_empty()
+                    && p.by_ref.is_none()
+                    && p.mutability.is_none()
+                    && p.subpat.is_none() =>
+            {
+                Ok(p.ident.to_string())
+            }
+            _ => Err("a parameter that is not a plain name".into()),
+        },
+        _ => Err("a parameter that is not `name: Type`".into()),
     }
 }
 

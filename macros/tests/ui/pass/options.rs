@@ -37,11 +37,17 @@ fn main() {
     let answer = output::parse_run_answer(r#"{"code": 0, "data": "{\"order_id\": \"A-1\"}"}"#).unwrap();
     assert_eq!(answer.output.order_id.as_deref(), Some("A-1"));
     // open_objects: an undeclared key is accepted.
-    let _: input::OrderInput = serde_json::from_str(
+    let open: input::OrderInput = serde_json::from_str(
         r#"{"customer": {"name": "A", "address": {"street": "s", "city": "c"}},
             "lines": [], "extra": true}"#,
     )
     .unwrap();
+    // `new` leaves an open object without undeclared keys; they are its `extra` map.
+    let address = input::OrderInputCustomerAddress::new("s".to_owned(), "c".to_owned());
+    let mut built = input::OrderInput::new(input::OrderInputCustomer::new("A".to_owned(), address), vec![]);
+    assert!(built.extra.is_empty());
+    built.extra.insert("extra".to_owned(), serde_json::Value::Bool(true));
+    assert_eq!(built, open);
     let a: output::OrderOutput = serde_json::from_str(r#"{"order_id": "A-1"}"#).unwrap();
     let b: output::OrderOutput = serde_json::from_str(r#"{"order_id": "A-2"}"#).unwrap();
     assert!(a < b);

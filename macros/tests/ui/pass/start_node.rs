@@ -17,4 +17,14 @@ fn main() {
     let when: &order::CozeTime = input.deliver_at.as_ref().unwrap();
     assert_eq!(when.as_str(), "2025-07-01 09:30:00");
     assert!(serde_json::from_str::<order::OrderIntakeInput>(r#"{"lines": [], "x": 1}"#).is_err());
+    // Built in code: `new` takes the required parameters in order, the setters the optional ones.
+    let built = order::OrderIntakeInput::new(
+        order::OrderIntakeInputCustomer::new(
+            "A".to_owned(),
+            order::OrderIntakeInputCustomerAddress::new("s".to_owned(), "c".to_owned()),
+        ),
+        vec![order::OrderIntakeInputLinesItem::new("X".to_owned(), 2)],
+    )
+    .with_deliver_at(order::CozeTime::new("2025-07-01 09:30:00").unwrap());
+    assert_eq!(built, input);
 }
