@@ -150,6 +150,8 @@ mod tests {
                 "output.rs",
                 "input.ts",
                 "output.ts",
+                "input.zod.ts",
+                "output.zod.ts",
                 "form.html",
                 "ir.json"
             ]

@@ -1,0 +1,397 @@
+//! The Zod artifact: goldens; every corpus module under `tsc --strict` with zod's own types
+//! (with the valid samples typed as the inferred root type); every module loaded by node and
+//! its root schema judging the samples of `tests/instances/`; the structural check that a
+//! module only declares data; hostile keys and descriptions arriving as data; open objects.
+//! The conformance suite's `zod` leg holds the schemas to the value rules case by case.
+
+use crate::common::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn zod_for(doc: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["zod", doc.to_str().expect("utf-8"), "--quiet"];
+    args.extend_from_slice(extra);
+    let out = cozegen(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// The root type's name (`node` is `input` or `output`), from the IR JSON.
+fn root_type_name(doc: &Path, node: &str) -> String {
+    let out = cozegen(&["ir", doc.to_str().expect("utf-8"), "--quiet"]);
+    let ir: Value = serde_json::from_slice(&out.stdout).expect("IR is JSON");
+    let types = match node {
+        "output" => &ir["output"]["parameters"],
+        _ => &ir["input"],
+    };
+    types["objects"][0]["type_name"]
+        .as_str()
+        .expect("type name")
+        .to_owned()
+}
+
+/// A scratch directory from which `zod` (and `typescript`) resolve: `node_modules` links to
+/// `tests/js/node_modules`.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::os::unix::fs::symlink(
+        root().join("tests/js/node_modules"),
+        dir.path().join("node_modules"),
+    )
+    .expect("link node_modules");
+    dir
+}
+
+/// Every corpus module, written as `<doc>/input.zod.ts` and `<doc>/output.zod.ts` under `dir`;
+/// returns (doc stem, relative path, node, module text).
+fn write_corpus(dir: &Path) -> Vec<(String, String, &'static str)> {
+    let mut written = Vec::new();
+    for doc in corpus() {
+        let name = stem(&doc);
+        std::fs::create_dir_all(dir.join(&name)).expect("mkdir");
+        for node in ["input", "output"] {
+            let file = format!("{name}/{node}.zod.ts");
+            std::fs::write(dir.join(&file), zod_for(&doc, &["--node", node])).expect("write");
+            written.push((name.clone(), file, node));
+        }
+    }
+    written
+}
+
+fn tsc(dir: &Path, files: &[String]) -> std::process::Output {
+    std::process::Command::new("node")
+        .arg(root().join("tests/js/node_modules/typescript/bin/tsc"))
+        .args([
+            "--strict", "--noEmit", "--target", "es2022", "--module", "esnext",
+        ])
+        .args(["--moduleResolution", "bundler", "--noUnusedLocals"])
+        .args(files)
+        .current_dir(dir)
+        .output()
+        .expect("run tsc")
+}
+
+/// Runs `tests/js/conformance-zod.mjs` on `documents` and returns its lines.
+fn judge(dir: &Path, documents: Vec<Value>) -> Vec<Value> {
+    let input = serde_json::json!({"dir": dir.to_str().expect("utf-8"), "documents": documents});
+    let mut child = std::process::Command::new("node")
+        .arg(root().join("tests/js/conformance-zod.mjs"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run node");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.to_string().as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("node");
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+#[test]
+fn zod_goldens_match_for_every_corpus_document() {
+    let mut goldens = Goldens::new();
+    for doc in corpus() {
+        goldens.check(&format!("{}/input.zod.ts", stem(&doc)), &zod_for(&doc, &[]));
+        goldens.check(
+            &format!("{}/output.zod.ts", stem(&doc)),
+            &zod_for(&doc, &["--node", "output"]),
+        );
+    }
+}
+
+/// `tsc --strict` (no emit) takes every module with zod's types, and the valid samples typed as
+/// the inferred root type; a sample missing a required field does not type-check.
+#[test]
+fn tsc_strict_accepts_every_module_and_the_inferred_types_fit_the_samples() {
+    if !js_tools_available("the tsc check of the Zod modules") {
+        return;
+    }
+    let dir = scratch();
+    let mut valid: Vec<String> = write_corpus(dir.path())
+        .into_iter()
+        .map(|(_, file, _)| file)
+        .collect();
+    let mut missing = Vec::new();
+    for doc in corpus() {
+        let name = stem(&doc);
+        let root_type = root_type_name(&doc, "input");
+        let instances = root().join("tests/instances").join(&name);
+        for entry in std::fs::read_dir(&instances).into_iter().flatten() {
+            let path = entry.expect("entry").path();
+            let instance = stem(&path);
+            let json = std::fs::read_to_string(&path).expect("read");
+            let source = format!(
+                "import type {{ {root_type} }} from \"./input.zod\";\nexport const value: {root_type} = {json};\n"
+            );
+            let file = format!("{name}/{instance}.ts");
+            std::fs::write(dir.path().join(&file), source).expect("write");
+            if instance.starts_with("valid") {
+                valid.push(file);
+            } else if instance.contains("missing") {
+                missing.push(file);
+            }
+        }
+    }
+    let out = tsc(dir.path(), &valid);
+    assert!(out.status.success(), "tsc rejected:\n{}", stdout(&out));
+    assert!(missing.len() >= 2, "{missing:?}");
+    let out = tsc(dir.path(), &missing);
+    let report = stdout(&out);
+    for file in &missing {
+        assert!(
+            report.contains(file.as_str()),
+            "tsc accepted {file}:\n{report}"
+        );
+    }
+}
+
+/// Every corpus module loads under node (transpiled by the TypeScript compiler), and its input
+/// schema accepts each `valid*` sample as it is and refuses each `invalid*` one.
+#[test]
+fn node_loads_every_module_and_the_schemas_judge_the_samples() {
+    if !js_tools_available("the Zod modules under node") {
+        return;
+    }
+    let dir = scratch();
+    let mut documents = Vec::new();
+    let mut expected = Vec::new();
+    for (name, file, node) in write_corpus(dir.path()) {
+        let doc = corpus().into_iter().find(|d| stem(d) == name).expect("doc");
+        let mut cases = Vec::new();
+        let mut verdicts = Vec::new();
+        let instances = root().join("tests/instances").join(&name);
+        if node == "input" {
+            let mut paths: Vec<_> = std::fs::read_dir(&instances)
+                .into_iter()
+                .flatten()
+                .map(|e| e.expect("entry").path())
+                .collect();
+            paths.sort();
+            for path in paths {
+                let instance = stem(&path);
+                let text = std::fs::read_to_string(&path).expect("read");
+                cases.push(serde_json::json!({"name": instance, "text": text}));
+                verdicts.push((instance.clone(), instance.starts_with("valid")));
+            }
+        }
+        documents.push(serde_json::json!({
+            "name": format!("{name}_{node}"),
+            "module": dir.path().join(&file).to_str().expect("utf-8"),
+            "root": root_type_name(&doc, node),
+            "cases": cases,
+        }));
+        expected.push(verdicts);
+    }
+    let lines = judge(dir.path(), documents);
+    assert_eq!(lines.len(), expected.len());
+    let mut judged = 0;
+    for (line, verdicts) in lines.iter().zip(&expected) {
+        assert!(line["module_error"].is_null(), "{line}");
+        for (v, (name, valid)) in line["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .zip(verdicts)
+        {
+            assert_eq!(v["name"], name.as_str());
+            assert_eq!(v["valid"], *valid, "{} / {name}: {v}", line["document"]);
+            judged += 1;
+        }
+    }
+    assert!(judged >= 10, "{judged} samples judged");
+}
+
+/// Runs `tests/js/zod-shape.mjs` on `files`.
+fn shapes(files: &[String]) -> Vec<Value> {
+    let out = cozegen_free_node(
+        "tests/js/zod-shape.mjs",
+        &serde_json::json!(files).to_string(),
+    );
+    out.lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+fn cozegen_free_node(script: &str, input: &str) -> String {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("node")
+        .arg(root().join(script))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run node");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("node");
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// Every module only declares data: an import of `z`, consts built by Zod's builders (and the
+/// rule patterns by `new RegExp`), and `z.infer` types; the check itself refuses code.
+#[test]
+fn every_module_only_declares_data() {
+    if !js_tools_available("the structural check of the Zod modules") {
+        return;
+    }
+    let dir = scratch();
+    let mut files: Vec<String> = write_corpus(dir.path())
+        .into_iter()
+        .map(|(_, file, _)| dir.path().join(file).to_str().expect("utf-8").to_owned())
+        .collect();
+    // Code the check must refuse, each beside a module it accepts.
+    let good = "import { z } from \"zod\";\nexport const A = z.strictObject({\n  \"a\": z.string(),\n});\nexport type A = z.infer<typeof A>;\n";
+    let bad = [
+        "fetch(\"https://example.com\");\n",
+        "export const B = z.string().transform((s) => s.length);\n",
+        "export const B = z.strictObject({ a: z.string() });\n",
+        "export const B = z.string().describe(`${process.env.HOME}`);\n",
+        "export const B = z.string().regex(new RegExp(\"a\" + \"b\", \"u\"));\n",
+        "export const B = z.strictObject({ \"a\": C });\n",
+    ];
+    for (i, tail) in bad.iter().enumerate() {
+        let file = dir.path().join(format!("bad{i}.zod.ts"));
+        std::fs::write(&file, format!("{good}{tail}")).expect("write");
+        files.push(file.to_str().expect("utf-8").to_owned());
+    }
+    let lines = shapes(&files);
+    assert_eq!(lines.len(), files.len());
+    let (checked, refused) = lines.split_at(files.len() - bad.len());
+    for line in checked {
+        assert_eq!(line["ok"], true, "{line}");
+        assert!(
+            line["consts"].as_u64() >= Some(1) && line["types"].as_u64() >= Some(1),
+            "{line}"
+        );
+    }
+    for line in refused {
+        assert_eq!(line["ok"], false, "the check accepted {line}");
+    }
+}
+
+/// Hostile keys and descriptions are string literals: the schema's keys are the wire names,
+/// and each `.describe(…)` gives back the document's description exactly (read at run time
+/// from the schema); a key `__proto__` is an own key of the shape; JSDoc cannot be closed.
+#[test]
+fn hostile_names_and_descriptions_arrive_as_data() {
+    let doc = root().join("tests/corpus/hostile_names.json");
+    let code = zod_for(&doc, &[]);
+    for line in code.lines() {
+        let in_comment = line.trim_start().starts_with('*') && !line.trim_start().starts_with("*/");
+        assert!(!(in_comment && line.contains("*/")), "{line}");
+    }
+    assert!(code.contains("\n  \"a\\\"b\\\\c\": z.string().optional()"));
+    if !js_tools_available("the Zod hostile-names check") {
+        return;
+    }
+    let dir = scratch();
+    std::fs::write(dir.path().join("input.zod.ts"), &code).expect("write");
+    let root_type = root_type_name(&doc, "input");
+    let probe = format!(
+        "import ts from \"typescript\";\nimport {{ readFileSync, writeFileSync }} from \"node:fs\";\n\
+         const js = ts.transpileModule(readFileSync(\"input.zod.ts\", \"utf8\"), {{ compilerOptions: {{ module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }} }}).outputText;\n\
+         writeFileSync(\"input.zod.mjs\", js);\n\
+         const m = await import(\"./input.zod.mjs\");\n\
+         const shape = m[{root:?}].shape;\n\
+         const out = {{}};\n\
+         for (const key of Object.keys(shape)) out[key] = shape[key].description ?? null;\n\
+         process.stdout.write(JSON.stringify(out));\n",
+        root = root_type
+    );
+    std::fs::write(dir.path().join("probe.mjs"), probe).expect("write");
+    let out = std::process::Command::new("node")
+        .arg("probe.mjs")
+        .current_dir(dir.path())
+        .output()
+        .expect("node");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: serde_json::Map<String, Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    let ir: Value =
+        serde_json::from_slice(&cozegen(&["ir", doc.to_str().expect("utf-8"), "--quiet"]).stdout)
+            .expect("IR");
+    let fields = ir["input"]["objects"][0]["fields"]
+        .as_array()
+        .expect("fields");
+    assert_eq!(got.len(), fields.len(), "{got:?}");
+    let mut described = 0;
+    for field in fields {
+        let name = field["name"].as_str().expect("name");
+        assert!(got.contains_key(name), "missing key {name:?} in {got:?}");
+        assert_eq!(got[name], field["description"], "description of {name:?}");
+        described += usize::from(field["description"].is_string());
+    }
+    assert!(described >= 5, "{described}");
+}
+
+/// `--open-objects` writes `z.looseObject`, which keeps keys the workflow does not declare; the
+/// default `z.strictObject` refuses them.
+#[test]
+fn open_objects_keep_unknown_keys_and_closed_ones_refuse_them() {
+    let doc = root().join("tests/corpus/all_types.json");
+    let closed = zod_for(&doc, &[]);
+    let open = zod_for(&doc, &["--open-objects"]);
+    assert!(closed.contains("z.strictObject(") && !closed.contains("z.looseObject("));
+    assert!(open.contains("z.looseObject(") && !open.contains("z.strictObject("));
+    if !js_tools_available("the Zod open-objects check") {
+        return;
+    }
+    let dir = scratch();
+    let sample = root().join("tests/instances/all_types/valid-minimal.json");
+    let base: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample).expect("read")).expect("JSON");
+    let mut extra = base.clone();
+    extra
+        .as_object_mut()
+        .expect("object")
+        .insert("not_declared".into(), Value::from(1));
+    let root_type = root_type_name(&doc, "input");
+    let mut documents = Vec::new();
+    for (name, code) in [("closed", &closed), ("open", &open)] {
+        let module = dir.path().join(format!("{name}.zod.ts"));
+        std::fs::write(&module, code).expect("write");
+        documents.push(serde_json::json!({
+            "name": name,
+            "module": module.to_str().expect("utf-8"),
+            "root": root_type,
+            "cases": [
+                {"name": "declared", "text": base.to_string()},
+                {"name": "extra", "text": extra.to_string()},
+            ],
+        }));
+    }
+    let lines = judge(dir.path(), documents);
+    let verdicts = |i: usize| -> Vec<Value> {
+        lines[i]["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .map(|v| v["valid"].clone())
+            .collect()
+    };
+    assert_eq!(
+        verdicts(0),
+        [Value::Bool(true), Value::Bool(false)],
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        verdicts(1),
+        [Value::Bool(true), Value::Bool(true)],
+        "{}",
+        lines[1]
+    );
+}
