@@ -1075,10 +1075,7 @@ fn zod_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
                             Value::Bool(valid) => {
                                 Verdict::judged(*valid, v["errors"].as_str().unwrap_or(""))
                             }
-                            _ => Verdict::broken(format!(
-                                "Zod could not read the case: {}",
-                                v["error"]
-                            )),
+                            _ => Verdict::broken(format!("Zod failed on the case: {}", v["error"])),
                         }
                     })
                     .collect()

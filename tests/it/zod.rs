@@ -395,3 +395,99 @@ fn open_objects_keep_unknown_keys_and_closed_ones_refuse_them() {
         lines[1]
     );
 }
+
+/// A document whose single parameter nests `levels` levels: objects, or arrays of arrays (as
+/// `tests/it/limits.rs` builds them).
+fn nested(levels: usize, arrays: bool) -> String {
+    let mut param = String::from(r#"{"type":"string","required":true,"description":"leaf"}"#);
+    for i in (1..levels).rev() {
+        param = if arrays {
+            format!(r#"{{"type":"array","required":true,"items":{param}}}"#)
+        } else {
+            format!(r#"{{"type":"object","required":true,"properties":{{"l{i}":{param}}}}}"#)
+        };
+    }
+    format!(
+        r#"{{"input":{{"parameters":{{"l0":{param}}}}},"workflow_detail":{{"workflow_name":"deep"}}}}"#
+    )
+}
+
+/// A value of `nested(levels, arrays)` with `leaf` at the bottom.
+fn nested_value(levels: usize, arrays: bool, leaf: &str) -> String {
+    let mut value = leaf.to_owned();
+    for i in (1..levels).rev() {
+        value = if arrays {
+            format!("[{value}]")
+        } else {
+            format!("{{\"l{i}\":{value}}}")
+        };
+    }
+    format!("{{\"l0\":{value}}}")
+}
+
+/// Documents nested to the IR's depth limit: the module is flat (one const per object, or per
+/// inner array, and no builder nested in another past one level), and `tsc --strict` takes it.
+/// Under node's default stack, Zod parses values through a document 1,000 levels deep (its
+/// parse is recursive: the full 2,000 levels need `node --stack-size`, see the README).
+#[test]
+fn documents_nested_to_the_limit_are_flat_modules_that_compile_and_parse() {
+    use cozegen::limits::MAX_DEPTH;
+    let dir = scratch();
+    let mut files = Vec::new();
+    for arrays in [false, true] {
+        let name = if arrays { "arrays" } else { "objects" };
+        let doc = dir.path().join(format!("{name}.json"));
+        std::fs::write(&doc, nested(MAX_DEPTH, arrays)).expect("write");
+        let code = zod_for(&doc, &[]);
+        if arrays {
+            assert_eq!(code.matches("\nconst ARRAY_").count(), MAX_DEPTH - 2);
+            assert_eq!(code.matches("export const ").count(), 1);
+        } else {
+            assert_eq!(code.matches("export const ").count(), MAX_DEPTH);
+            let leaf = format!("  \"l{}\": z.string().describe(\"leaf\"),", MAX_DEPTH - 1);
+            assert!(code.contains(&leaf), "the leaf field is there");
+        }
+        assert!(!code.contains("z.array(z.array("), "an array nested inline");
+        let file = format!("{name}.zod.ts");
+        std::fs::write(dir.path().join(&file), code).expect("write");
+        files.push(file);
+    }
+    if !js_tools_available("the deep Zod modules under tsc and node") {
+        return;
+    }
+    let out = tsc(dir.path(), &files);
+    assert!(out.status.success(), "tsc rejected:\n{}", stdout(&out));
+
+    const DEEP: usize = 1_000;
+    let mut documents = Vec::new();
+    for arrays in [false, true] {
+        let name = if arrays { "arrays1000" } else { "objects1000" };
+        let doc = dir.path().join(format!("{name}.json"));
+        std::fs::write(&doc, nested(DEEP, arrays)).expect("write");
+        let module = dir.path().join(format!("{name}.zod.ts"));
+        std::fs::write(&module, zod_for(&doc, &[])).expect("write");
+        documents.push(serde_json::json!({
+            "name": name,
+            "module": module.to_str().expect("utf-8"),
+            "root": "DeepInput",
+            "cases": [
+                {"name": "leaf-string", "text": nested_value(DEEP, arrays, "\"x\"")},
+                {"name": "leaf-number", "text": nested_value(DEEP, arrays, "1")},
+            ],
+        }));
+    }
+    for line in judge(dir.path(), documents) {
+        assert!(line["module_error"].is_null(), "{line}");
+        let verdicts: Vec<&Value> = line["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .map(|v| &v["valid"])
+            .collect();
+        assert_eq!(
+            verdicts,
+            [&Value::Bool(true), &Value::Bool(false)],
+            "{line}"
+        );
+    }
+}

@@ -75,7 +75,13 @@ async function judge({ name: document, module, root, cases }) {
     } catch (e) {
       return { name, error: `JSON.parse: ${e.message}` };
     }
-    const result = schema.safeParse(value);
+    let result;
+    try {
+      result = schema.safeParse(value);
+    } catch (e) {
+      // safeParse reports a refusal; a throw (a stack overflow in a deep value) is Zod failing.
+      return { name, error: `safeParse threw: ${String(e)}` };
+    }
     if (!result.success) return { name, valid: false, errors: errors(result.error) };
     if (!same(result.data, JSON.parse(text))) {
       return { name, valid: false, errors: `dropped or changed data: parsed as ${JSON.stringify(result.data)}` };
