@@ -5,8 +5,14 @@
 //! when the IR was built with open objects), and beside it `export type` of the same name,
 //! `z.infer` of it: the names are the IR's type names, the same as `cozegen ts` writes, so the
 //! two modules can be used together. The consts are defined flat, the deepest objects first,
-//! each referring to the ones it holds by name, so a deep document is a long module, never a
-//! deeply nested expression; Coze's parameters are trees, so no `z.lazy` is needed.
+//! each referring to the ones it holds by name (and each inner array of an array of arrays is a
+//! const of its own, `ARRAY_<n>`), so a deep document is a long module, never a deeply nested
+//! expression; Coze's parameters are trees, so no `z.lazy` is needed.
+//!
+//! The module's own names (`z`, `COZE_INTEGER`, `COZE_TIME`, `COZE_FILE`, `ARRAY_<n>`) cannot be
+//! type names, which are ASCII UpperCamelCase without underscores, and the globals it refers to
+//! (`Number`, `RegExp`) are reserved type names ([`crate::ir::names`]), so no declaration of the
+//! module shadows another.
 //!
 //! Every value rule of [`crate::ir::rules`] is a Zod check:
 //!
@@ -351,5 +357,18 @@ impl Artifact for Zod {
 
     fn render(&self, workflow: &Workflow, node: Node, _settings: &Settings) -> Result<Rendered> {
         render(workflow, node).map(Rendered::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::names::is_valid_type_name;
+
+    #[test]
+    fn no_type_name_can_shadow_the_module_s_own_names_or_the_globals_it_uses() {
+        for name in [INTEGER, TIME, FILE, "ARRAY_1", "z", "Number", "RegExp"] {
+            assert!(!is_valid_type_name(name), "{name}");
+        }
     }
 }

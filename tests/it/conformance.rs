@@ -13,7 +13,8 @@
 //! definitions of `cozegen tool` are two more Ajv legs: `tool-mcp` judges the MCP (and
 //! Anthropic: the same schema) `inputSchema`, and `tool-openai` the OpenAI `parameters`, where
 //! a strict definition gets each case as a strict client sends it: every optional parameter it
-//! leaves out given as `null` (which `cozegen mcp` reads as absent).
+//! leaves out given as `null` (which `cozegen mcp` reads as absent). The `zod` leg loads the
+//! `cozegen zod` module of every document in node and judges each case with its root schema.
 
 use crate::common::{js_tools_available, root};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
