@@ -491,3 +491,77 @@ fn documents_nested_to_the_limit_are_flat_modules_that_compile_and_parse() {
         );
     }
 }
+
+/// The Zod module and the TypeScript declarations of a document live together under the same
+/// type names: for every corpus document and node, the type Zod infers is assignable to the
+/// interface `cozegen ts` declares (the other way, `unknown` in the declarations is wider than
+/// the JSON values Zod infers for maps and unknown types).
+#[test]
+fn inferred_types_fit_the_typescript_declarations_of_the_same_name() {
+    if !js_tools_available("tsc on the Zod and TypeScript modules") {
+        return;
+    }
+    let dir = scratch();
+    let mut files = Vec::new();
+    for (name, file, node) in write_corpus(dir.path()) {
+        let doc = corpus().into_iter().find(|d| stem(d) == name).expect("doc");
+        let out = cozegen(&[
+            "ts",
+            doc.to_str().expect("utf-8"),
+            "--quiet",
+            "--node",
+            node,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::write(dir.path().join(format!("{name}/{node}.ts")), stdout(&out)).expect("write");
+        let root_type = root_type_name(&doc, node);
+        let check = format!("{name}/{node}.check.ts");
+        std::fs::write(
+            dir.path().join(&check),
+            format!(
+                "import type * as Ts from \"./{node}\";\nimport type * as Zod from \"./{node}.zod\";\n\
+                 export const fits = (value: Zod.{root_type}): Ts.{root_type} => value;\n"
+            ),
+        )
+        .expect("write");
+        files.push(file);
+        files.push(check);
+    }
+    let out = tsc(dir.path(), &files);
+    assert!(out.status.success(), "tsc rejected:\n{}", stdout(&out));
+}
+
+/// `cozegen all` writes `input.zod.ts` and `output.zod.ts`, equal to `cozegen zod`, and
+/// `--check` reports a Zod file that drifted.
+#[test]
+fn all_writes_the_zod_files_and_check_reports_their_drift() {
+    let doc = root().join("tests/corpus/order_intake.json");
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let dir = scratch.path();
+    let args = |extra: &[&'static str]| {
+        let mut args = vec![
+            "all".to_owned(),
+            doc.to_str().expect("utf-8").to_owned(),
+            "-o".to_owned(),
+            dir.to_str().expect("utf-8").to_owned(),
+            "--quiet".to_owned(),
+        ];
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        args
+    };
+    let run = |extra: &[&'static str]| {
+        let args = args(extra);
+        cozegen(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert!(run(&[]).status.success());
+    for (file, node) in [("input.zod.ts", "input"), ("output.zod.ts", "output")] {
+        let written = std::fs::read_to_string(dir.join(file)).expect("written");
+        assert_eq!(written, zod_for(&doc, &["--node", node]), "{file}");
+    }
+    assert!(run(&["--check"]).status.success(), "up to date");
+    std::fs::write(dir.join("output.zod.ts"), "// edited\n").expect("write");
+    let out = run(&["--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("output.zod.ts"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("input.zod.ts"), "{}", stdout(&out));
+}
