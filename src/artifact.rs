@@ -249,6 +249,8 @@ pub fn registry() -> Vec<&'static dyn Artifact> {
     artifacts.push(&emit::rust::ARTIFACT);
     #[cfg(feature = "typescript")]
     artifacts.push(&emit::typescript::ARTIFACT);
+    #[cfg(feature = "zod")]
+    artifacts.push(&emit::zod::ARTIFACT);
     #[cfg(feature = "python")]
     artifacts.push(&emit::python::ARTIFACT);
     #[cfg(feature = "html")]

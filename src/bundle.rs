@@ -150,6 +150,8 @@ mod tests {
                 "output.rs",
                 "input.ts",
                 "output.ts",
+                "input.zod.ts",
+                "output.zod.ts",
                 "input.py",
                 "output.py",
                 "form.html",

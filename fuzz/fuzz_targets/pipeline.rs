@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for node in [Node::Input, Node::Output] {
         typescript::render(&workflow, &typescript::TsOptions { node, ..Default::default() }).expect("ts renders");
+        cozegen::emit::zod::render(&workflow, node).expect("zod renders");
     }
     ir_json::render(&workflow).expect("ir renders");
     let code = rust::render(&workflow, &rust::RustOptions::default()).expect("rust renders");

@@ -15,6 +15,8 @@ pub mod rust;
 pub mod tool;
 #[cfg(feature = "typescript")]
 pub mod typescript;
+#[cfg(feature = "zod")]
+pub mod zod;
 
 pub use error::Error;
 

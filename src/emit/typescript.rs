@@ -358,7 +358,7 @@ fn type_note(types: &Types, ty: &Type) -> Option<String> {
 /// invisible formatting characters (bidi overrides, zero-width joiners: "Trojan Source" text
 /// that reads differently from what it is) written as `\u{…}`, and `*/` broken up so that the
 /// comment cannot be closed from inside.
-fn doc_lines(text: &str) -> Vec<String> {
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     text.split(['\n', '\r', '\u{2028}', '\u{2029}'])
         .map(|line| {
             let mut clean = String::with_capacity(line.len());

@@ -13,7 +13,8 @@
 //! definitions of `cozegen tool` are two more Ajv legs: `tool-mcp` judges the MCP (and
 //! Anthropic: the same schema) `inputSchema`, and `tool-openai` the OpenAI `parameters`, where
 //! a strict definition gets each case as a strict client sends it: every optional parameter it
-//! leaves out given as `null` (which `cozegen mcp` reads as absent).
+//! leaves out given as `null` (which `cozegen mcp` reads as absent). The `zod` leg loads the
+//! `cozegen zod` module of every document in node and judges each case with its root schema.
 
 use crate::common::{js_tools_available, root};
 use cozegen::emit::json_schema::{self, Draft, SchemaOptions};
@@ -185,6 +186,10 @@ const LEGS: &[Leg] = &[
     Leg {
         name: "tool-openai",
         run: tool_openai_leg,
+    },
+    Leg {
+        name: "zod",
+        run: zod_leg,
     },
 ];
 
@@ -986,6 +991,97 @@ fn validate_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
                                 .map(ToString::to_string)
                                 .collect();
                         Verdict::judged(problems.is_empty(), problems.join("; "))
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Zod schemas.
+
+/// The Zod module of every document (`cozegen zod`), written to a scratch directory that
+/// reaches `tests/js/node_modules`; one node process (`tests/js/conformance-zod.mjs`) loads each
+/// and judges every case with the root schema's `safeParse` on the case read into objects
+/// without a prototype. Valid when it succeeds and the parsed value is the case as data; a
+/// parse that changes the value (drops a key) does not take the case as it is: a refusal.
+fn zod_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
+    if !js_tools_available("the conformance suite's Zod leg") {
+        return None;
+    }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    std::os::unix::fs::symlink(
+        root().join("tests/js/node_modules"),
+        scratch.path().join("node_modules"),
+    )
+    .expect("link node_modules");
+    let documents: Vec<Value> = docs
+        .iter()
+        .map(|doc| {
+            let code = cozegen::emit::zod::render(&doc.workflow, cozegen::ir::Node::Input)
+                .expect("the Zod module renders");
+            let module = scratch.path().join(format!("{}.zod.ts", doc.name));
+            std::fs::write(&module, code).expect("write the Zod module");
+            let cases: Vec<Value> = doc
+                .cases
+                .iter()
+                .map(|c| serde_json::json!({"name": c.name, "text": c.text}))
+                .collect();
+            serde_json::json!({
+                "name": doc.name,
+                "module": module.to_str().expect("utf-8"),
+                "root": doc.workflow.input.root().type_name,
+                "cases": cases,
+            })
+        })
+        .collect();
+    let input = serde_json::json!({
+        "dir": scratch.path().to_str().expect("utf-8"),
+        "documents": documents,
+    });
+    let script = root().join("tests/js/conformance-zod.mjs");
+    let out = run_with_stdin(
+        Command::new("node").arg(&script),
+        input.to_string().as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "conformance-zod.mjs failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line from conformance-zod.mjs"))
+        .collect();
+    assert_eq!(lines.len(), docs.len(), "Zod judges every document");
+    Some(
+        docs.iter()
+            .zip(&lines)
+            .map(|(doc, line)| {
+                assert_eq!(line["document"], doc.name.as_str(), "Zod's document order");
+                if let Some(error) = line["module_error"].as_str() {
+                    let why = format!("the Zod module does not load: {error}");
+                    return vec![Verdict::broken(why); doc.cases.len()];
+                }
+                let verdicts = line["verdicts"].as_array().expect("verdicts");
+                assert_eq!(
+                    verdicts.len(),
+                    doc.cases.len(),
+                    "Zod's verdicts on {}",
+                    doc.name
+                );
+                doc.cases
+                    .iter()
+                    .zip(verdicts)
+                    .map(|(case, v)| {
+                        assert_eq!(v["name"], case.name.as_str(), "Zod's verdict order");
+                        match &v["valid"] {
+                            Value::Bool(valid) => {
+                                Verdict::judged(*valid, v["errors"].as_str().unwrap_or(""))
+                            }
+                            _ => Verdict::broken(format!("Zod failed on the case: {}", v["error"])),
+                        }
                     })
                     .collect()
             })

@@ -30,3 +30,4 @@ mod typescript;
 mod validate_diff;
 mod versions;
 mod workspace;
+mod zod;

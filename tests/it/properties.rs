@@ -1,7 +1,7 @@
 //! Property tests: random WorkflowInfo trees (every type, random nesting, hostile names,
 //! descriptions and defaults) through every emitter. For each document: no panic, the JSON
-//! Schema passes its meta-schema, the TypeScript comments cannot be closed from inside, the
-//! Rust module is data declarations only, the HTML form holds no script or event handler beyond
+//! Schema passes its meta-schema, the TypeScript comments cannot be closed from inside, the Zod
+//! module is declarations only (keys as string literals), the Rust module is data declarations only, the HTML form holds no script or event handler beyond
 //! cozegen's own, and generation is deterministic. The checkers themselves are tested below on
 //! hand-written code and markup they must reject.
 
@@ -242,6 +242,30 @@ proptest! {
                     // Outside comments only declarations: interface headers, members, braces.
                     prop_assert!(
                         body.starts_with("export interface ") || body == "}" || body.ends_with(';'),
+                        "unexpected line: {}", line
+                    );
+                }
+            }
+        }
+
+        for node in [Node::Input, Node::Output] {
+            let zod = cozegen::emit::zod::render(&workflow, node).expect("renders");
+            prop_assert_eq!(&zod, &cozegen::emit::zod::render(&again, node).expect("renders"));
+            for line in zod.lines() {
+                let body = line.trim_start();
+                if body.starts_with("* ") || body == "*" {
+                    prop_assert!(!body.contains("*/"), "comment closed early: {}", line);
+                } else if !body.is_empty() && !body.starts_with("/*") && !body.starts_with("*/") {
+                    // Outside comments only declarations: consts, types, and one key per line
+                    // whose name is a string literal.
+                    prop_assert!(
+                        body == "import { z } from \"zod\";"
+                            || body.starts_with("const ")
+                            || body.starts_with("export const ")
+                            || body.starts_with("export type ")
+                            || body == "});"
+                            || (line.starts_with("  \"") || line.starts_with("  [\"__proto__\"]:"))
+                                && body.ends_with(','),
                         "unexpected line: {}", line
                     );
                 }
