@@ -30,7 +30,7 @@
 use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
-use crate::ir::{FileKind, Lang, Node, Parent, Type, Types, Workflow};
+use crate::ir::{FileKind, Lang, Node, Type, Types, Workflow};
 use crate::text::needs_escape;
 use askama::Template;
 use std::fmt::Write as _;
@@ -137,21 +137,10 @@ pub fn render(workflow: &Workflow, options: &PythonOptions) -> Result<String> {
         let mut doc = if id == Types::ROOT {
             std::mem::take(&mut root_doc)
         } else {
-            match object.parent {
-                Parent::Items(array) => types
-                    .array(array)
-                    .description
-                    .as_deref()
-                    .map(doc_lines)
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            }
+            Vec::new()
         };
-        if let Some(wanted) = &object.wanted_name {
-            doc.extend(doc_lines(&format!(
-                "Named `{}` because `{wanted}` is taken.",
-                object.type_name
-            )));
+        for note in types.object_notes(id) {
+            doc.extend(doc_lines(&note));
         }
         let fields = object
             .fields

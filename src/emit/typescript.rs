@@ -19,7 +19,7 @@
 use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::ir::Node;
-use crate::ir::{Lang, Parent, Type, Types, Workflow};
+use crate::ir::{Lang, Type, Types, Workflow};
 use crate::text::{needs_escape, push_escaped, quote};
 use askama::Template;
 
@@ -114,22 +114,10 @@ pub fn render(workflow: &Workflow, options: &TsOptions) -> Result<String> {
             let mut doc = if id == Types::ROOT {
                 std::mem::take(&mut root_doc)
             } else {
-                match object.parent {
-                    // The elements' description belongs to the element type.
-                    Parent::Items(array) => types
-                        .array(array)
-                        .description
-                        .as_deref()
-                        .map(doc_lines)
-                        .unwrap_or_default(),
-                    _ => Vec::new(),
-                }
+                Vec::new()
             };
-            if let Some(wanted) = &object.wanted_name {
-                doc.extend(doc_lines(&format!(
-                    "Named `{}` because `{wanted}` is taken.",
-                    object.type_name
-                )));
+            for note in types.object_notes(id) {
+                doc.extend(doc_lines(&note));
             }
             let fields = object
                 .fields

@@ -46,7 +46,7 @@ use crate::artifact::{Artifact, File, NODE, Rendered, Setting, Settings};
 use crate::emit::Result;
 use crate::emit::typescript::doc_lines;
 use crate::ir::rules::{INTEGER_MAX, INTEGER_MIN, TIME_PATTERN};
-use crate::ir::{FileKind, Node, Parent, Type, Types, Workflow};
+use crate::ir::{FileKind, Node, Type, Types, Workflow};
 use crate::text::quote;
 use askama::Template;
 
@@ -128,21 +128,10 @@ pub fn render(workflow: &Workflow, node: Node) -> Result<String> {
         let mut doc = if id == Types::ROOT {
             std::mem::take(&mut root_doc)
         } else {
-            match object.parent {
-                Parent::Items(array) => types
-                    .array(array)
-                    .description
-                    .as_deref()
-                    .map(doc_lines)
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            }
+            Vec::new()
         };
-        if let Some(wanted) = &object.wanted_name {
-            doc.extend(doc_lines(&format!(
-                "Named `{}` because `{wanted}` is taken.",
-                object.type_name
-            )));
+        for note in types.object_notes(id) {
+            doc.extend(doc_lines(&note));
         }
         let fields = object
             .fields

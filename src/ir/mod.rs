@@ -584,6 +584,26 @@ impl Types {
         &self.values[id.0]
     }
 
+    /// What the documentation of object type `id` says of it beyond the node's own text, as
+    /// plain text in this order: the description of the array whose elements it is, and why it
+    /// is not named as the document would name it. Each language escapes it its own way.
+    pub fn object_notes(&self, id: ObjectId) -> Vec<String> {
+        let object = self.object(id);
+        let mut notes = Vec::new();
+        if let Parent::Items(array) = object.parent
+            && let Some(description) = &self.array(array).description
+        {
+            notes.push(description.clone());
+        }
+        if let Some(wanted) = &object.wanted_name {
+            notes.push(format!(
+                "Named `{}` because `{wanted}` is taken.",
+                object.type_name
+            ));
+        }
+        notes
+    }
+
     /// Every object with its id, in output order.
     pub fn objects(&self) -> impl Iterator<Item = (ObjectId, &Object)> {
         self.objects
