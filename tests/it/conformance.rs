@@ -735,43 +735,67 @@ fn ajv_judge(
     );
     let script = root().join("tests/js/conformance-ajv.mjs");
     let out = run_with_stdin(Command::new("node").arg(&script), input.as_bytes());
+    judged_lines(
+        "Ajv",
+        &format!("conformance-ajv.mjs (draft {draft_name})"),
+        &out,
+        docs,
+        ("schema_error", ""),
+        |_, v| match (&v["valid"], &v["error"]) {
+            (Value::Bool(valid), _) => Verdict::judged(*valid, ajv_errors(&v["errors"])),
+            (_, error) => Verdict::broken(format!("Ajv could not read the case: {error}")),
+        },
+    )
+}
+
+/// The verdicts a judging process (`who`, run as `script`) printed: one JSON line per document
+/// of `docs`, in order, with `document`, and either `doc_error` (the document could not be
+/// judged: every case is broken, said as `broken` and the error) or `verdicts`, one per case in
+/// order with its `name`, each read by `verdict`.
+fn judged_lines(
+    who: &str,
+    script: &str,
+    out: &std::process::Output,
+    docs: &[Doc],
+    (doc_error, broken): (&str, &str),
+    verdict: impl Fn(&Case, &Value) -> Verdict,
+) -> Vec<Vec<Verdict>> {
     assert!(
         out.status.success(),
-        "conformance-ajv.mjs (draft {draft_name}) failed: {}",
+        "{script} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line from conformance-ajv.mjs"))
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("a JSON line from {script}: {e}"))
+        })
         .collect();
-    assert_eq!(lines.len(), docs.len(), "Ajv judges every document");
+    assert_eq!(lines.len(), docs.len(), "{who} judges every document");
     docs.iter()
         .zip(&lines)
         .map(|(doc, line)| {
-            assert_eq!(line["document"], doc.name.as_str(), "Ajv's document order");
-            if let Some(error) = line["schema_error"].as_str() {
-                return vec![Verdict::broken(error); doc.cases.len()];
+            assert_eq!(
+                line["document"],
+                doc.name.as_str(),
+                "{who}'s document order"
+            );
+            if let Some(error) = line[doc_error].as_str() {
+                return vec![Verdict::broken(format!("{broken}{error}")); doc.cases.len()];
             }
             let verdicts = line["verdicts"].as_array().expect("verdicts");
             assert_eq!(
                 verdicts.len(),
                 doc.cases.len(),
-                "Ajv's verdicts on {}",
+                "{who}'s verdicts on {}",
                 doc.name
             );
             doc.cases
                 .iter()
                 .zip(verdicts)
                 .map(|(case, v)| {
-                    assert_eq!(v["name"], case.name.as_str(), "Ajv's verdict order");
-                    match (&v["valid"], &v["error"]) {
-                        (Value::Bool(valid), _) => {
-                            Verdict::judged(*valid, ajv_errors(&v["errors"]))
-                        }
-                        (_, error) => {
-                            Verdict::broken(format!("Ajv could not read the case: {error}"))
-                        }
-                    }
+                    assert_eq!(v["name"], case.name.as_str(), "{who}'s verdict order");
+                    verdict(case, v)
                 })
                 .collect()
         })
@@ -1045,48 +1069,17 @@ fn zod_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
         Command::new("node").arg(&script),
         input.to_string().as_bytes(),
     );
-    assert!(
-        out.status.success(),
-        "conformance-zod.mjs failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line from conformance-zod.mjs"))
-        .collect();
-    assert_eq!(lines.len(), docs.len(), "Zod judges every document");
-    Some(
-        docs.iter()
-            .zip(&lines)
-            .map(|(doc, line)| {
-                assert_eq!(line["document"], doc.name.as_str(), "Zod's document order");
-                if let Some(error) = line["module_error"].as_str() {
-                    let why = format!("the Zod module does not load: {error}");
-                    return vec![Verdict::broken(why); doc.cases.len()];
-                }
-                let verdicts = line["verdicts"].as_array().expect("verdicts");
-                assert_eq!(
-                    verdicts.len(),
-                    doc.cases.len(),
-                    "Zod's verdicts on {}",
-                    doc.name
-                );
-                doc.cases
-                    .iter()
-                    .zip(verdicts)
-                    .map(|(case, v)| {
-                        assert_eq!(v["name"], case.name.as_str(), "Zod's verdict order");
-                        match &v["valid"] {
-                            Value::Bool(valid) => {
-                                Verdict::judged(*valid, v["errors"].as_str().unwrap_or(""))
-                            }
-                            _ => Verdict::broken(format!("Zod failed on the case: {}", v["error"])),
-                        }
-                    })
-                    .collect()
-            })
-            .collect(),
-    )
+    Some(judged_lines(
+        "Zod",
+        "conformance-zod.mjs",
+        &out,
+        docs,
+        ("module_error", "the Zod module does not load: "),
+        |_, v| match &v["valid"] {
+            Value::Bool(valid) => Verdict::judged(*valid, v["errors"].as_str().unwrap_or("")),
+            _ => Verdict::broken(format!("Zod failed on the case: {}", v["error"])),
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1240,71 +1233,36 @@ fn python_leg(docs: &[Doc]) -> Option<Vec<Vec<Verdict>>> {
     let input = serde_json::json!({ "documents": documents }).to_string();
     let script = root().join("tests/py/conformance_pydantic.py");
     let out = run_with_stdin(Command::new(python).arg(&script), input.as_bytes());
-    assert!(
-        out.status.success(),
-        "conformance_pydantic.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line from conformance_pydantic.py"))
-        .collect();
-    assert_eq!(lines.len(), docs.len(), "Python judges every document");
-    Some(
-        docs.iter()
-            .zip(&lines)
-            .map(|(doc, line)| {
-                assert_eq!(
-                    line["document"],
-                    doc.name.as_str(),
-                    "Python's document order"
-                );
-                if let Some(error) = line["module_error"].as_str() {
-                    let broken = format!("the generated module does not import: {error}");
-                    return vec![Verdict::broken(broken); doc.cases.len()];
+    Some(judged_lines(
+        "Python",
+        "conformance_pydantic.py",
+        &out,
+        docs,
+        ("module_error", "the generated module does not import: "),
+        |case, v| {
+            if let Some(error) = v["error"].as_str() {
+                return Verdict::refused(error);
+            }
+            if let Some(error) = v["broken"].as_str() {
+                return Verdict::broken(format!("could not dump the model: {error}"));
+            }
+            let json = v["json"].as_str().expect("json");
+            match json.parse::<Deep>() {
+                Ok(back) if json_equal(back.value(), case.value()) => Verdict::accepted(),
+                // pydantic's JSON reader reads `-0` as the integer 0: the case cannot be sent
+                // as it is, as a form that cannot type it.
+                Ok(back)
+                    if json_equal(&unsigned_zeros(back.value()), &unsigned_zeros(case.value())) =>
+                {
+                    Verdict::refused(format!(
+                        "read `-0` as 0 (the sign of zero is lost): came back as {json}"
+                    ))
                 }
-                let verdicts = line["verdicts"].as_array().expect("verdicts");
-                assert_eq!(verdicts.len(), doc.cases.len(), "verdicts on {}", doc.name);
-                doc.cases
-                    .iter()
-                    .zip(verdicts)
-                    .map(|(case, v)| {
-                        assert_eq!(v["name"], case.name.as_str(), "Python's verdict order");
-                        if let Some(error) = v["error"].as_str() {
-                            return Verdict::refused(error);
-                        }
-                        if let Some(error) = v["broken"].as_str() {
-                            return Verdict::broken(format!("could not dump the model: {error}"));
-                        }
-                        let json = v["json"].as_str().expect("json");
-                        match json.parse::<Deep>() {
-                            Ok(back) if json_equal(back.value(), case.value()) => {
-                                Verdict::accepted()
-                            }
-                            // pydantic's JSON reader reads `-0` as the integer 0: the case
-                            // cannot be sent as it is, as a form that cannot type it.
-                            Ok(back)
-                                if json_equal(
-                                    &unsigned_zeros(back.value()),
-                                    &unsigned_zeros(case.value()),
-                                ) =>
-                            {
-                                Verdict::refused(format!(
-                                    "read `-0` as 0 (the sign of zero is lost): came back as {json}"
-                                ))
-                            }
-                            Ok(_) => Verdict::broken(format!(
-                                "dropped or changed data: came back as {json}"
-                            )),
-                            Err(e) => {
-                                Verdict::broken(format!("wrote JSON it cannot read back: {e}"))
-                            }
-                        }
-                    })
-                    .collect()
-            })
-            .collect(),
-    )
+                Ok(_) => Verdict::broken(format!("dropped or changed data: came back as {json}")),
+                Err(e) => Verdict::broken(format!("wrote JSON it cannot read back: {e}")),
+            }
+        },
+    ))
 }
 
 /// `value` with every zero written as `0`, whatever its sign and form.
