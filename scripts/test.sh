@@ -2,7 +2,8 @@
 # The test command, run before every commit: fmt, clippy on every target, and every test.
 # Installs what the tests need when it is missing: node and npm, Debian's Chromium for the HTML
 # form's browser tests (both need root), the npm packages in tests/js (Ajv, TypeScript,
-# playwright-core, axe-core, the MCP SDK) and the Python MCP SDK in tests/py/.venv.
+# Zod, playwright-core, axe-core, the MCP SDK) and the Python packages (pydantic, mypy, the MCP
+# SDK) in tests/py/.venv.
 # Budget: 10 minutes on 2 cores from a clean clone with the crates downloaded. CI (.ci/run)
 # runs it, then the heavier checks: clippy for each feature alone, the docs, and fuzzing.
 # Usage: scripts/test.sh            (from anywhere in the repository)
@@ -15,6 +16,8 @@ exec </dev/null
 missing=()
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Debian splits venv (and its ensurepip) out of python3.
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3 python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update
@@ -30,9 +33,11 @@ if command -v npm >/dev/null 2>&1; then
   fi
 fi
 
-# The Python tools (the MCP Python SDK client) in a virtual environment of their own.
+# The Python tools (pydantic and mypy for the generated models, the MCP Python SDK client) in a
+# virtual environment of their own.
 venv=tests/py/.venv
-if [ ! -x "$venv/bin/python" ] || [ tests/py/requirements.txt -nt "$venv/installed" ]; then
+if python3 -c 'import ensurepip, venv' >/dev/null 2>&1 &&
+  { [ ! -x "$venv/bin/python" ] || [ tests/py/requirements.txt -nt "$venv/installed" ]; }; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/py/requirements.txt
   touch "$venv/installed"
