@@ -1109,3 +1109,43 @@ fn an_async_run_that_fails_or_outlasts_the_wait_says_so_and_is_not_sent_again() 
         assert_eq!(runs, 1, "the run is sent once");
     }
 }
+
+/// A client that vanishes while an `--async` call reads a run's history that never ends: the
+/// server ends the session with exit 0, says the call was waiting, and reads no more.
+#[test]
+fn a_client_that_vanishes_while_an_async_run_is_polled_ends_the_session_cleanly() {
+    for sdk in sdks() {
+        let api = async_coze(vec![history("Running", "", json!({}))]);
+        let mut wired = wire(
+            &sdk,
+            &api,
+            Some(TOKEN),
+            &[ORDER, "--async", "--poll-interval-ms", "50"],
+            json!({"call": {"name": "order_intake", "arguments": order_arguments()},
+                   "then": "close"}),
+        );
+        wired.expect("calling");
+        // The run is sent and its history read at least twice before the client goes.
+        let target = history_target(ORDER_ID, EXECUTE_ID);
+        let reads = || api.seen().iter().filter(|r| r.target() == target).count();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while reads() < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(reads() >= 2, "the history is polled");
+        wired.kill_client();
+        let (code, stderr) = wired.server_end();
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_calm(&stderr);
+        assert!(
+            stderr.contains("the session ended while 1 call waited for Coze"),
+            "{stderr}"
+        );
+        let runs = api
+            .seen()
+            .iter()
+            .filter(|r| r.target() == RUN_TARGET)
+            .count();
+        assert_eq!(runs, 1, "the run is sent once");
+    }
+}
