@@ -667,9 +667,10 @@ fn check_attr(attr: &Attribute) -> Result<(), String> {
 /// struct literal of values and the parameters (each used once).
 fn constructor(sig: &syn::Signature, stmts: &[Stmt]) -> Result<(), String> {
     returns_self(sig)?;
-    let mut params = Vec::new();
+    // Sets, not lists: a wide workflow's constructor has tens of thousands of parameters.
+    let mut params = std::collections::HashSet::new();
     for input in &sig.inputs {
-        params.push(plain_param(input)?);
+        params.insert(plain_param(input)?);
     }
     let [Stmt::Expr(Expr::Struct(e), None)] = stmts else {
         return Err("a constructor body that is not one struct literal".into());
@@ -680,7 +681,7 @@ fn constructor(sig: &syn::Signature, stmts: &[Stmt]) -> Result<(), String> {
     if path_text(&e.path)? != "Self" {
         return Err("a constructor that does not build `Self`".into());
     }
-    let mut used = Vec::new();
+    let mut used = std::collections::HashSet::new();
     for f in &e.fields {
         match &f.expr {
             Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => {
@@ -691,7 +692,7 @@ fn constructor(sig: &syn::Signature, stmts: &[Stmt]) -> Result<(), String> {
                 if !params.contains(&name) || used.contains(&name) {
                     return Err(format!("a constructor field set from `{name}`"));
                 }
-                used.push(name);
+                used.insert(name);
             }
             other => value(other)?,
         }
