@@ -50,8 +50,10 @@ equal() {
   }
 }
 
-version=$(cargo metadata --no-deps --format-version 1 --locked |
-  python3 -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "cozegen"))')
+# What Cargo.toml says: the version, and the documentation link the wheel must repeat.
+crate=$(cargo metadata --no-deps --format-version 1 --locked |
+  python3 -c 'import json, sys; c = next(p for p in json.load(sys.stdin)["packages"] if p["name"] == "cozegen"); print(c["version"], c["documentation"])')
+read -r version documentation <<<"$crate"
 wheels=("$dist"/cozegen-"$version"-py3-none-*.whl)
 wheel=${wheels[0]}
 npm_main=$dist/cozegen-$version.tgz
@@ -86,9 +88,9 @@ cozegen-$version.dist-info/sboms/cozegen.cyclonedx.json" "$listed"
 check "wheel: holds the binary, the metadata, both licences and the SBOM, nothing else" wheel_files
 
 wheel_metadata() {
-  python3 - "$wheel" "$version" <<'EOF'
+  python3 - "$wheel" "$version" "$documentation" <<'EOF'
 import email, sys, zipfile
-wheel, version = sys.argv[1], sys.argv[2]
+wheel, version, documentation = sys.argv[1], sys.argv[2], sys.argv[3]
 archive = zipfile.ZipFile(wheel)
 meta = email.message_from_bytes(archive.read(f"cozegen-{version}.dist-info/METADATA"))
 problems = []
@@ -100,6 +102,8 @@ want("Version", version)
 want("License-Expression", "MIT OR Apache-2.0")
 want("Description-Content-Type", "text/markdown")
 want("Requires-Python", ">=3.8")
+if meta.get_all("Project-URL") != [f"Documentation, {documentation}"]:
+    problems.append(f"Project-URL: {meta.get_all('Project-URL')}, Cargo.toml says {documentation!r}")
 if sorted(meta.get_all("License-File") or []) != ["LICENSE-APACHE", "LICENSE-MIT"]:
     problems.append(f"License-File: {meta.get_all('License-File')}")
 classifiers = meta.get_all("Classifier") or []
@@ -117,7 +121,7 @@ if problems:
     sys.exit("\n".join(problems))
 EOF
 }
-check "wheel: metadata (name, version, licence, readme, classifiers, Python)" wheel_metadata
+check "wheel: metadata (name, version, licence, readme, classifiers, Python, links)" wheel_metadata
 
 glibc_fits_tag() {
   # The highest glibc symbol version the binary asks for, against the one its tag promises.
