@@ -277,10 +277,25 @@ launcher_stdin() {
 }
 check "launcher: standard input and output pass through" launcher_stdin
 
+# child_cozegen PID: the PID of PID's child process named cozegen, read from /proc (a fresh
+# CI machine need not have procps' pgrep). A stat line is `pid (comm) state ppid …`.
+child_cozegen() {
+  local stat line rest
+  for stat in /proc/[0-9]*/stat; do
+    read -r line <"$stat" 2>/dev/null || continue
+    rest=${line#*) }
+    rest=${rest#* }
+    if [ "${rest%% *}" = "$1" ] && [[ $line == *" (cozegen) "* ]]; then
+      echo "${line%% *}"
+      return 0
+    fi
+  done
+  return 1
+}
 # wait_for_child PID: the PID of PID's child, once it has one (the launcher's binary).
 wait_for_child() {
   local child tries=0
-  until child=$(pgrep -P "$1" -x cozegen); do
+  until child=$(child_cozegen "$1"); do
     tries=$((tries + 1))
     [ $tries -lt 600 ] && kill -0 "$1" 2>/dev/null || return 1
     sleep 0.05
@@ -298,6 +313,7 @@ launcher_forwards_sigterm() {
   launcher_pid=$!
   pids+=("$launcher_pid")
   child=$(wait_for_child "$launcher_pid") || { echo "the launcher started no binary"; return 1; }
+  pids+=("$child")
   echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"package-test","version":"0"}}}' >&7
   until grep -q '"id":1' "$scratch/mcp.out"; do
     tries=$((tries + 1))
@@ -325,6 +341,7 @@ launcher_dies_by_signal() {
   launcher_pid=$!
   pids+=("$launcher_pid")
   child=$(wait_for_child "$launcher_pid") || { echo "the launcher started no binary"; return 1; }
+  pids+=("$child")
   kill -KILL "$child"
   wait "$launcher_pid" || status=$?
   exec 8>&-
@@ -366,13 +383,16 @@ check "launcher: without the platform package it names the package and the fix" 
 
 rebuild_identical() {
   local before after
-  [ "${1:-}" != --no-build ] || return 0
   before=$(cd "$dist" && sha256sum ./*)
   "$root/scripts/package.sh" >/dev/null 2>&1
   after=$(cd "$dist" && sha256sum ./*)
   equal "sha256" "$before" "$after"
 }
-check "a second build packs byte-identical wheel and tarballs" rebuild_identical "${1:-}"
+if [ "${1:-}" = --no-build ]; then
+  echo "skip a second build packs byte-identical wheel and tarballs (--no-build)"
+else
+  check "a second build packs byte-identical wheel and tarballs" rebuild_identical
+fi
 
 echo "package-test: $passed passed, $failed failed"
 [ "$failed" = 0 ]
