@@ -1,0 +1,496 @@
+//! `cozegen serve` from outside: the binary against the fake Coze of `common::api`, driven by a
+//! second, raw HTTP client that behaves as an attacker would (another origin, a forged Host,
+//! no request secret, an oversized body), and as a page whose stream is dropped; every answer,
+//! header and line of stderr is searched for the token. The browser side is
+//! `tests/js/serve-e2e.mjs`.
+
+use crate::common::api::{Api, Reply, TOKEN};
+use serde_json::json;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const ID: &str = "7350583675492388001";
+const HOSTILE: &str = "<script>alert('name')</script>";
+
+/// A workflow whose name and descriptions are markup: they must stay text.
+fn hostile_workflow(dir: &std::path::Path) {
+    let info = json!({
+        "workflow_detail": {"workflow_id": ID, "workflow_name": HOSTILE,
+                            "description": "\"><img src=x onerror=alert(1)>"},
+        "input": {"parameters": {
+            "city": {"type": "string", "required": true, "description": "</textarea><b>x</b>"},
+            "days": {"type": "integer"}
+        }},
+        "output": {"parameters": {"answer": {"type": "string"}}}
+    });
+    std::fs::write(dir.join("wf.json"), info.to_string()).unwrap();
+}
+
+struct Served {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+/// Starts `cozegen serve` with `args` (and --port 0, the fake's URL), and waits for its address.
+fn serve(dir: &std::path::Path, api: &Api, args: &[&str], env: &[(&str, &str)]) -> Served {
+    let url = api.url();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cozegen"));
+    command
+        .arg("serve")
+        .args(args)
+        .args(["--port", "0", "--base-url", &url, "--retry-delay-ms", "10"])
+        .current_dir(dir)
+        .env_remove("COZEGEN_SERVE_PASSWORD")
+        .env("COZE_API_TOKEN", TOKEN)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("start cozegen serve");
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut port = None;
+    for line in lines.by_ref() {
+        let line = line.expect("stderr");
+        stderr.lock().unwrap().push_str(&format!("{line}\n"));
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1)
+            && line.starts_with("cozegen serve: serving")
+        {
+            port = rest.split('/').next().and_then(|p| p.parse().ok());
+            break;
+        }
+    }
+    let port = port.unwrap_or_else(|| panic!("no address: {}", stderr.lock().unwrap()));
+    let log = Arc::clone(&stderr);
+    let reader = std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            log.lock().unwrap().push_str(&format!("{line}\n"));
+        }
+    });
+    Served {
+        child,
+        port,
+        stderr,
+        reader,
+    }
+}
+
+impl Served {
+    /// Sends `signal`, waits for the end; returns the exit code and stderr.
+    fn stop(mut self, signal: i32) -> (Option<i32>, String) {
+        unsafe { libc::kill(self.child.id() as i32, signal) };
+        let status = self.child.wait().expect("wait");
+        self.reader.join().expect("stderr reader");
+        let stderr = self.stderr.lock().unwrap().clone();
+        assert!(!stderr.contains(TOKEN), "token in stderr: {stderr}");
+        (status.code(), stderr)
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn origin(&self) -> String {
+        format!("http://{}", self.host())
+    }
+}
+
+/// An answer as a raw client reads it.
+struct Answer {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// Sends one request (`Connection: close`) and reads the whole answer. Asserts that the token
+/// is nowhere in it.
+fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes()).unwrap();
+    // An oversized body may be refused before it is all sent.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    assert!(!text.contains(TOKEN), "token in an answer: {text}");
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Answer {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    }
+}
+
+/// The request secret a workflow page hands its script.
+fn secret_of(page: &str) -> String {
+    let config = page.split("id=\"sv-config\">").nth(1).expect("config");
+    let config: serde_json::Value =
+        serde_json::from_str(config.split("</script>").next().unwrap()).expect("json");
+    config["secret"].as_str().expect("secret").to_owned()
+}
+
+fn sse(event: &str, data: &str) -> String {
+    format!("event: {event}\ndata: {data}\n\n")
+}
+
+fn end_message(content: &str) -> String {
+    sse(
+        "Message",
+        &json!({"content": content, "node_title": "End", "node_type": "End",
+                "node_seq_id": "0", "node_is_finish": true})
+        .to_string(),
+    )
+}
+
+#[test]
+fn served_pages_keep_hostile_names_as_text_and_refuse_what_an_attacker_sends() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_workflow(dir.path());
+    let api = Api::answering(|seen, _| match seen.target() {
+        "/v1/workflow/stream_run" => Reply::events(vec![
+            (Duration::ZERO, end_message(r#"{"answer":"sunny"}"#)),
+            (
+                Duration::ZERO,
+                sse(
+                    "Done",
+                    r#"{"debug_url":"https://www.coze.cn/work_flow?execute_id=741"}"#,
+                ),
+            ),
+        ]),
+        _ => Reply::new(404, "{}"),
+    });
+    let server = serve(dir.path(), &api, &["wf.json"], &[]);
+    let (host, origin) = (server.host(), server.origin());
+    let get = |path: &str, host: &str| request(server.port, "GET", path, &[("Host", host)], b"");
+
+    let index = get("/", &host);
+    assert_eq!(index.status, 200, "{}", index.body);
+    for page in [&index, &get("/w/1", &host), &get("/w/1/runs", &host)] {
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            !page.body.contains(HOSTILE) && !page.body.contains("<img"),
+            "{}",
+            page.body
+        );
+        let csp = page.header("content-security-policy").expect("CSP");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    }
+    assert!(
+        index
+            .body
+            .contains("&#60;script&#62;alert(&#39;name&#39;)&#60;/script&#62;"),
+        "{}",
+        index.body
+    );
+    let page = get("/w/1", &host);
+    let secret = secret_of(&page.body);
+
+    // DNS rebinding: the attacker's name for this address is refused.
+    assert_eq!(
+        get("/", &format!("evil.example:{}", server.port)).status,
+        421
+    );
+    assert_eq!(get("/", "127.0.0.1:1").status, 421);
+    // Nothing outside what the server generated.
+    for path in [
+        "/../Cargo.toml",
+        "/w/2",
+        "/w/0",
+        "/static/",
+        "/w/1/../../etc/passwd",
+    ] {
+        let answer = get(path, &host);
+        assert!(
+            matches!(answer.status, 400 | 404),
+            "{path}: {}",
+            answer.status
+        );
+    }
+
+    let body = json!({"parameters": {"city": "Oslo"}}).to_string();
+    let post = |headers: &[(&str, &str)], body: &[u8]| {
+        let mut all = vec![
+            ("Host", host.as_str()),
+            ("Content-Type", "application/json"),
+        ];
+        all.extend_from_slice(headers);
+        request(server.port, "POST", "/w/1/run", &all, body)
+    };
+    // Another origin, no origin, no secret, a wrong secret: refused, nothing sent.
+    assert_eq!(
+        post(
+            &[
+                ("Origin", "http://evil.example"),
+                ("X-Cozegen-Secret", &secret)
+            ],
+            body.as_bytes()
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        post(&[("X-Cozegen-Secret", &secret)], body.as_bytes()).status,
+        403
+    );
+    assert_eq!(post(&[("Origin", &origin)], body.as_bytes()).status, 403);
+    assert_eq!(
+        post(
+            &[("Origin", &origin), ("X-Cozegen-Secret", "0")],
+            body.as_bytes()
+        )
+        .status,
+        403
+    );
+    // An oversized body (Coze's 20 MB) is refused.
+    let big = format!(
+        "{{\"parameters\":{{\"city\":\"{}\"}}}}",
+        "x".repeat(21 << 20)
+    );
+    assert_eq!(
+        post(
+            &[("Origin", &origin), ("X-Cozegen-Secret", &secret)],
+            big.as_bytes()
+        )
+        .status,
+        413
+    );
+    // Parameters that do not fit the start node: their problems, and nothing sent.
+    let wrong = post(
+        &[("Origin", &origin), ("X-Cozegen-Secret", &secret)],
+        json!({"parameters": {"days": "3"}}).to_string().as_bytes(),
+    );
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(
+        wrong.body.contains("\"path\":\"city\"") && wrong.body.contains("\"path\":\"days\""),
+        "{}",
+        wrong.body
+    );
+    assert_eq!(
+        api.count(),
+        0,
+        "nothing reaches Coze before the parameters fit"
+    );
+
+    // A run that fits streams its events, then its output checked against the end node.
+    let ran = post(
+        &[("Origin", &origin), ("X-Cozegen-Secret", &secret)],
+        body.as_bytes(),
+    );
+    assert_eq!(ran.status, 200, "{}", ran.body);
+    assert!(
+        ran.header("content-type")
+            .unwrap_or_default()
+            .starts_with("text/event-stream")
+    );
+    assert!(ran.body.contains("event: done"), "{}", ran.body);
+    assert!(
+        ran.body.contains(r#""checked":true"#) && ran.body.contains(r#""problems":[]"#),
+        "{}",
+        ran.body
+    );
+    assert!(ran.body.contains(r#""execute_id":"741""#), "{}", ran.body);
+    assert_eq!(api.count_of("/v1/workflow/stream_run"), 1);
+    assert_eq!(api.seen()[0].json()["parameters"], json!({"city": "Oslo"}));
+    assert_eq!(
+        api.seen()[0].header("authorization").as_deref(),
+        Some(&*format!("Bearer {TOKEN}"))
+    );
+    let runs = get("/w/1/runs", &host);
+    assert!(
+        runs.body.contains("data-status=\"status.succeeded\"")
+            && runs.body.contains("<code>741</code>"),
+        "{}",
+        runs.body
+    );
+
+    let (code, stderr) = server.stop(libc::SIGTERM);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("run 1 of") && stderr.contains("stopped by SIGTERM"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn beyond_loopback_the_pages_ask_for_the_access_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_workflow(dir.path());
+    let api = Api::answering(|_, _| Reply::new(404, "{}"));
+    let out = crate::common::api::run_in(
+        dir.path(),
+        &["serve", "wf.json", "--bind", "0.0.0.0", "--port", "0"],
+    );
+    let (_, stderr) = crate::common::api::expect_exit(&out, 2);
+    assert!(stderr.contains("--password"), "{stderr}");
+
+    let server = serve(
+        dir.path(),
+        &api,
+        &["wf.json", "--bind", "0.0.0.0"],
+        &[("COZEGEN_SERVE_PASSWORD", "correct horse")],
+    );
+    let host = server.host();
+    let origin = server.origin();
+    let first = request(server.port, "GET", "/w/1", &[("Host", &host)], b"");
+    assert_eq!(
+        (first.status, first.header("location")),
+        (303, Some("/login"))
+    );
+    let login = |password: &str, origin: &str| {
+        request(
+            server.port,
+            "POST",
+            "/login",
+            &[
+                ("Host", &host),
+                ("Origin", origin),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            format!("password={password}").as_bytes(),
+        )
+    };
+    assert_eq!(login("wrong+horse", &origin).status, 401);
+    assert_eq!(login("correct+horse", "http://evil.example").status, 403);
+    let ok = login("correct+horse", &origin);
+    assert_eq!(ok.status, 303);
+    let cookie = ok.header("set-cookie").expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap();
+    let page = request(
+        server.port,
+        "GET",
+        "/w/1",
+        &[("Host", &host), ("Cookie", session)],
+        b"",
+    );
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("correct horse"));
+    // Without the cookie, a run is refused even with the page's secret.
+    let secret = secret_of(&page.body);
+    let refused = request(
+        server.port,
+        "POST",
+        "/w/1/run",
+        &[
+            ("Host", &host),
+            ("Origin", &origin),
+            ("X-Cozegen-Secret", &secret),
+            ("Content-Type", "application/json"),
+        ],
+        br#"{"parameters":{"city":"Oslo"}}"#,
+    );
+    assert_eq!(refused.status, 401);
+    let (code, stderr) = server.stop(libc::SIGINT);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("correct horse"), "{stderr}");
+}
+
+#[test]
+fn a_dropped_stream_neither_stops_nor_resends_its_run_and_sigint_ends_a_streaming_server() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_workflow(dir.path());
+    // The first run's end comes long after the page leaves; the second never ends.
+    let api = Api::answering(|_, n| match n {
+        0 => Reply::events(vec![
+            (
+                Duration::ZERO,
+                sse(
+                    "Message",
+                    r#"{"content":"working","node_title":"LLM","node_seq_id":"0","node_is_finish":true}"#,
+                ),
+            ),
+            (
+                Duration::from_millis(300),
+                end_message(r#"{"answer":"late"}"#),
+            ),
+            (Duration::ZERO, sse("Done", "{}")),
+        ]),
+        _ => Reply::events(vec![
+            (
+                Duration::ZERO,
+                sse(
+                    "Message",
+                    r#"{"content":"forever","node_title":"LLM","node_seq_id":"0","node_is_finish":true}"#,
+                ),
+            ),
+            (Duration::from_secs(600), sse("Done", "{}")),
+        ]),
+    });
+    let server = serve(dir.path(), &api, &["wf.json"], &[]);
+    let host = server.host();
+    let page = request(server.port, "GET", "/w/1", &[("Host", &host)], b"");
+    let secret = secret_of(&page.body);
+    let start = || {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        let body = br#"{"parameters":{"city":"Oslo"}}"#;
+        write!(
+            stream,
+            "POST /w/1/run HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nX-Cozegen-Secret: {secret}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        stream.write_all(body).unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut seen = String::new();
+        // Read until the first Coze event has come through.
+        while !seen.contains("event: event") {
+            let mut line = String::new();
+            assert!(reader.read_line(&mut line).unwrap() > 0, "{seen}");
+            seen.push_str(&line);
+        }
+        reader
+    };
+    drop(start());
+    // The run goes on without its page, and ends in the list; it was sent once.
+    loop {
+        let runs = request(server.port, "GET", "/w/1/runs", &[("Host", &host)], b"");
+        if runs.body.contains("status.succeeded") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(api.count_of("/v1/workflow/stream_run"), 1);
+    // A second run streams when the signal comes.
+    let _open = start();
+    let (code, stderr) = server.stop(libc::SIGINT);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("stopped by SIGINT"), "{stderr}");
+    assert!(
+        stderr.contains("let go of 1 run still running on Coze"),
+        "{stderr}"
+    );
+    assert_eq!(api.count_of("/v1/workflow/stream_run"), 2);
+}
