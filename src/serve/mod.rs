@@ -175,6 +175,8 @@ pub fn serve(
             .route("/w/{n}/run", post(run))
             .route("/w/{n}/runs/{run}/answer", post(answer))
             .route("/w/{n}/upload", post(upload))
+            // Browsers ask for it on every page; there is none, and no 404 to log.
+            .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
             .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
             .with_state(Arc::clone(&app))
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -16,6 +16,7 @@
   const status = $("sv-status");
   const error = $("sv-error");
   const stream = $("sv-stream");
+  const streamTitle = $("sv-events-title");
   const output = $("sv-output");
   const answer = $("sv-answer");
   const answerFields = $("sv-answer-fields");
@@ -38,6 +39,7 @@
     error.textContent = "";
     stream.textContent = "";
     stream.hidden = true;
+    streamTitle.hidden = true;
     output.hidden = true;
     answer.hidden = true;
     links.textContent = "";
@@ -69,6 +71,7 @@
     event(data) {
       if (typeof data.content === "string" && data.content) {
         stream.hidden = false;
+        streamTitle.hidden = false;
         stream.textContent += data.content;
         if (data.ends && !stream.textContent.endsWith("\n")) stream.textContent += "\n";
       }

@@ -4,7 +4,10 @@
 //! header and line of stderr is searched for the token. The browser side is
 //! `tests/js/serve-e2e.mjs`.
 
-use crate::common::api::{Api, Reply, TOKEN};
+use crate::common::api::{
+    Api, CHAT_TARGET, Reply, STREAM_RESUME_TARGET, STREAM_RUN_TARGET, TOKEN, UPLOAD_TARGET,
+};
+use crate::common::{js_tools_available, root, stderr as stderr_of, stdout};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -22,7 +25,8 @@ fn hostile_workflow(dir: &std::path::Path) {
                             "description": "\"><img src=x onerror=alert(1)>"},
         "input": {"parameters": {
             "city": {"type": "string", "required": true, "description": "</textarea><b>x</b>"},
-            "days": {"type": "integer"}
+            "days": {"type": "integer"},
+            "photo": {"type": "image", "description": "A photo of the sky"}
         }},
         "output": {"parameters": {"answer": {"type": "string"}}}
     });
@@ -493,4 +497,247 @@ fn a_dropped_stream_neither_stops_nor_resends_its_run_and_sigint_ends_a_streamin
         "{stderr}"
     );
     assert_eq!(api.count_of("/v1/workflow/stream_run"), 2);
+}
+
+fn node_event(node: &str, content: &str) -> String {
+    sse(
+        "Message",
+        &json!({"content": content, "node_title": node, "node_seq_id": "0",
+                "node_is_finish": true})
+        .to_string(),
+    )
+}
+
+fn chat_event(event: &str, data: serde_json::Value) -> String {
+    sse(event, &data.to_string())
+}
+
+fn chat_delta(content: &str) -> String {
+    chat_event(
+        "conversation.message.delta",
+        json!({"id": "122", "conversation_id": "456", "role": "assistant", "type": "answer",
+               "content": content, "content_type": "text", "chat_id": "567"}),
+    )
+}
+
+/// The fake Coze of the browser scenarios: a run answers by its `city`, a resume echoes its
+/// answer, an upload names file F-77, a chat asks back when its message says "Ask".
+fn browser_api() -> Api {
+    let done = || {
+        sse(
+            "Done",
+            r#"{"debug_url":"https://www.coze.cn/work_flow?execute_id=7001"}"#,
+        )
+    };
+    Api::answering(move |seen, _| match seen.target() {
+        STREAM_RUN_TARGET => {
+            let body = seen.json();
+            let city = body["parameters"]["city"].as_str().unwrap_or("").to_owned();
+            let sky = (Duration::ZERO, node_event("LLM", "Looking at the sky…"));
+            let end = |text: &str| {
+                (
+                    Duration::ZERO,
+                    end_message(&json!({ "answer": text }).to_string()),
+                )
+            };
+            match city.as_str() {
+                "Slow" => Reply::events(vec![sky, (Duration::from_secs(600), done())]),
+                "Ask" => Reply::events(vec![
+                    sky,
+                    (Duration::ZERO, node_event("Question", "Which day?")),
+                    (
+                        Duration::ZERO,
+                        sse(
+                            "Interrupt",
+                            r#"{"interrupt_data":{"data":"","event_id":"7404/2769","type":2},"node_title":"Question"}"#,
+                        ),
+                    ),
+                ]),
+                "Form" => Reply::events(vec![(
+                    Duration::ZERO,
+                    sse(
+                        "Interrupt",
+                        &json!({"node_title": "Input", "interrupt_data": {
+                        "event_id": "7405/1", "type": 5,
+                        "data": "{\"content_type\":\"text\",\"content\":\"Who are you?\"}",
+                        "required_parameters": {
+                            "name": {"type": "string", "required": true},
+                            "age": {"type": "integer"}
+                        }}})
+                        .to_string(),
+                    ),
+                )]),
+                "Fail" => Reply::events(vec![(
+                    Duration::ZERO,
+                    sse(
+                        "Error",
+                        r#"{"error_code":4000,"error_message":"Request parameter error","detail":{"logid":"20250101LOGID"}}"#,
+                    ),
+                )]),
+                "" => Reply::events(vec![end("shipped"), (Duration::ZERO, done())]),
+                city => Reply::events(vec![
+                    sky,
+                    end(&format!("sunny in {city}")),
+                    (Duration::ZERO, done()),
+                ]),
+            }
+        }
+        STREAM_RESUME_TARGET => {
+            let answer = seen.json()["resume_data"]
+                .as_str()
+                .unwrap_or("?")
+                .to_owned();
+            Reply::events(vec![
+                (
+                    Duration::ZERO,
+                    end_message(&json!({ "answer": format!("resumed with {answer}") }).to_string()),
+                ),
+                (Duration::ZERO, done()),
+            ])
+        }
+        UPLOAD_TARGET => Reply::new(
+            200,
+            json!({"code": 0, "msg": "", "data": {"id": "F-77", "bytes": 13,
+                   "file_name": "x", "created_at": 1715847583}})
+            .to_string(),
+        ),
+        CHAT_TARGET => {
+            let body = seen.json();
+            let message = body["additional_messages"][0]["content"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned();
+            let completed = chat_event(
+                "conversation.chat.completed",
+                json!({"id": "567", "conversation_id": "456", "status": "completed"}),
+            );
+            let answer = match message.as_str() {
+                "Ask me" => {
+                    return Reply::events(vec![
+                        (Duration::ZERO, chat_delta("Which month?")),
+                        (
+                            Duration::ZERO,
+                            chat_event(
+                                "conversation.chat.requires_action",
+                                json!({"id": "567", "conversation_id": "456",
+                                       "status": "requires_action"}),
+                            ),
+                        ),
+                        (Duration::ZERO, chat_event("done", json!({}))),
+                    ]);
+                }
+                "June" => "June it is.",
+                _ => "Go in May.",
+            };
+            Reply::events(vec![
+                (Duration::ZERO, chat_delta(answer)),
+                (Duration::ZERO, completed),
+                (Duration::ZERO, chat_event("done", json!({}))),
+            ])
+        }
+        _ => Reply::new(404, "{}"),
+    })
+}
+
+#[test]
+fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
+    if !js_tools_available("the served pages' browser scenarios") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    hostile_workflow(dir.path());
+    std::fs::copy(
+        root().join("tests/i18n/zh_order.json"),
+        dir.path().join("zh.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/corpus/chatflow.json"),
+        dir.path().join("chat.json"),
+    )
+    .unwrap();
+    let api = browser_api();
+    let server = serve(dir.path(), &api, &["wf.json", "zh.json", "chat.json"], &[]);
+    let screenshots = root().join("target/cozegen-screenshots");
+    let config = json!({
+        "url": format!("{}/", server.origin()),
+        "screenshots": screenshots,
+    });
+    let config_path = dir.path().join("config.json");
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    let out = Command::new("node")
+        .arg(root().join("tests/js/serve-e2e.mjs"))
+        .arg(&config_path)
+        .output()
+        .expect("run node");
+    let report = stdout(&out);
+    let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
+    let (code, stderr) = server.stop(libc::SIGINT);
+    assert!(
+        out.status.success(),
+        "browser scenarios failed:\n{report}\n{}\nserver:\n{stderr}",
+        stderr_of(&out)
+    );
+    assert_eq!(passed, 10, "every scenario must run:\n{report}");
+    assert_eq!(code, Some(0), "{stderr}");
+    // The slow run still streamed when the server stopped: let go, not sent again.
+    assert!(
+        stderr.contains("let go of 1 run still running on Coze"),
+        "{stderr}"
+    );
+
+    let seen = api.seen();
+    // What reached Coze, in order: each run once; the resumes carry the page's answers.
+    let targets: Vec<&str> = seen.iter().map(|s| s.target()).collect();
+    assert_eq!(
+        targets.iter().filter(|t| **t == STREAM_RUN_TARGET).count(),
+        7,
+        "{targets:?}"
+    );
+    let resumes: Vec<serde_json::Value> = seen
+        .iter()
+        .filter(|s| s.target() == STREAM_RESUME_TARGET)
+        .map(|s| s.json())
+        .collect();
+    assert_eq!(
+        resumes,
+        [
+            json!({"workflow_id": ID, "event_id": "7404/2769", "resume_data": "Friday",
+                   "interrupt_type": 2}),
+            json!({"workflow_id": ID, "event_id": "7405/1",
+                   "resume_data": r#"{"name":"Ada","age":36}"#, "interrupt_type": 5}),
+        ]
+    );
+    let upload = seen
+        .iter()
+        .find(|s| s.target() == UPLOAD_TARGET)
+        .expect("an upload");
+    let (head, bytes) = upload.multipart();
+    assert!(head.contains("sky <1>.png"), "{head}");
+    assert_eq!(bytes, b"PNG sky bytes");
+    let with_photo: Vec<serde_json::Value> = seen
+        .iter()
+        .filter(|s| s.target() == STREAM_RUN_TARGET)
+        .map(|s| s.json()["parameters"].clone())
+        .filter(|p| p.get("photo").is_some())
+        .collect();
+    assert_eq!(
+        with_photo,
+        [json!({"city": "Oslo", "photo": r#"{"file_id":"F-77"}"#})]
+    );
+    let chats: Vec<serde_json::Value> = seen
+        .iter()
+        .filter(|s| s.target() == CHAT_TARGET)
+        .map(|s| s.json())
+        .collect();
+    assert_eq!(chats.len(), 3);
+    assert_eq!(chats[2]["conversation_id"], "456", "{}", chats[2]);
+    assert_eq!(chats[2]["parameters"], chats[1]["parameters"]);
+    assert_eq!(chats[0]["parameters"]["city"], "Paris");
+    for s in seen.iter() {
+        assert_eq!(
+            s.header("authorization").as_deref(),
+            Some(&*format!("Bearer {TOKEN}"))
+        );
+    }
 }
