@@ -16,7 +16,7 @@ itself. Ctrl-C (or SIGTERM) ends it, exit 0; a run still on Coze is let go, neve
 Examples:
   cozegen serve examples/workflows/order_intake.json       one workflow, at http://127.0.0.1:8377/
   cozegen serve -w 7350583675492388916 --port 0 --open     pick a free port, open the browser
-  cozegen serve --workspace-id 7350000000000000000 --bind 0.0.0.0 --password \"$SECRET\"";
+  COZEGEN_SERVE_PASSWORD=\"$SECRET\" cozegen serve --workspace-id 7350000000000000000 --bind 0.0.0.0";
 
 #[derive(Debug, Args)]
 #[command(after_help = SERVE_NOTES)]
@@ -32,7 +32,8 @@ pub(crate) struct ServeArgs {
     #[arg(long, default_value_t = 8377)]
     pub(crate) port: u16,
 
-    /// The access secret the pages ask for.
+    /// The access secret the pages ask for (at least 8 characters). Prefer the environment
+    /// variable: arguments are visible to other users of the machine.
     #[arg(long, env = "COZEGEN_SERVE_PASSWORD", hide_env_values = true)]
     pub(crate) password: Option<String>,
 

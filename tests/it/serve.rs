@@ -741,3 +741,225 @@ fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
         );
     }
 }
+
+#[test]
+fn async_runs_are_read_back_from_the_run_history_and_the_runs_page_reads_them_again() {
+    use crate::common::api::{RUN_TARGET, async_run_answer, history_target, run_history_answer};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    hostile_workflow(dir.path());
+    // Run 9001 is read as running once, then as done; 9002 runs until the test says; 9003
+    // fails with a message that holds the token.
+    let finished = Arc::new(AtomicBool::new(false));
+    let reads = Arc::new(AtomicUsize::new(0));
+    let (finished2, reads2) = (Arc::clone(&finished), Arc::clone(&reads));
+    let api = Api::answering(move |seen, _| {
+        let target = seen.target().to_owned();
+        if target == RUN_TARGET {
+            let execute_id = match seen.json()["parameters"]["city"].as_str() {
+                Some("Oslo") => "9001",
+                Some("Bergen") => "9002",
+                _ => "9003",
+            };
+            return async_run_answer(ID, execute_id);
+        }
+        let history = |id: &str, status: &str, extra| {
+            run_history_answer(
+                ID,
+                id,
+                status,
+                &json!({"Output": r#"{"answer":"async sun"}"#}).to_string(),
+                extra,
+            )
+        };
+        if target == history_target(ID, "9001") {
+            return match reads2.fetch_add(1, Ordering::SeqCst) {
+                0 => history("9001", "Running", json!({"output": ""})),
+                _ => history("9001", "Success", json!({})),
+            };
+        }
+        if target == history_target(ID, "9002") {
+            return match finished2.load(Ordering::SeqCst) {
+                false => history("9002", "Running", json!({"output": ""})),
+                true => history("9002", "Success", json!({})),
+            };
+        }
+        if target == history_target(ID, "9003") {
+            return history(
+                "9003",
+                "Fail",
+                json!({"output": "", "error_code": "720701",
+                       "error_message": format!("the token {TOKEN} was refused")}),
+            );
+        }
+        Reply::new(404, "{}")
+    });
+    let server = serve(
+        dir.path(),
+        &api,
+        &["wf.json", "--async", "--poll-interval-ms", "1"],
+        &[],
+    );
+    let host = server.host();
+    let origin = server.origin();
+    let page = request(server.port, "GET", "/w/1", &[("Host", &host)], b"");
+    let secret = secret_of(&page.body);
+    let headers = [
+        ("Host", host.as_str()),
+        ("Origin", origin.as_str()),
+        ("X-Cozegen-Secret", secret.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let run = |city: &str| {
+        let body = json!({ "parameters": { "city": city } }).to_string();
+        request(server.port, "POST", "/w/1/run", &headers, body.as_bytes())
+    };
+
+    // Started, read as running, then read as done: the output checked against the end node.
+    let ran = run("Oslo");
+    assert_eq!(ran.status, 200, "{}", ran.body);
+    let started = ran.body.find("event: started").expect("started");
+    let done = ran.body.find("event: done").expect("done");
+    assert!(started < done, "{}", ran.body);
+    assert!(
+        ran.body.contains(r#""execute_id":"9001""#)
+            && ran.body.contains(r#""checked":true"#)
+            && ran.body.contains("async sun"),
+        "{}",
+        ran.body
+    );
+    // Coze's failure, scrubbed of the token (request() searches every answer for it).
+    let failed = run("Tromsø");
+    assert!(
+        failed.body.contains("event: error")
+            && failed.body.contains("720701")
+            && failed.body.contains("was refused"),
+        "{}",
+        failed.body
+    );
+
+    // A run whose page leaves while it runs: the runs page reads its history again.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let body = br#"{"parameters":{"city":"Bergen"}}"#;
+    let mut head = String::from("POST /w/1/run HTTP/1.1\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut seen = String::new();
+    while !seen.contains("event: started") {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "{seen}");
+        seen.push_str(&line);
+    }
+    drop(reader);
+    let runs_page = || request(server.port, "GET", "/w/1/runs", &[("Host", &host)], b"");
+    let listed = runs_page();
+    assert!(
+        listed
+            .body
+            .contains(r#"<tr data-status="status.running"><td>3</td>"#)
+            && listed.body.contains("<code>9002</code>"),
+        "{}",
+        listed.body
+    );
+    finished.store(true, Ordering::SeqCst);
+    let listed = runs_page();
+    assert!(
+        listed
+            .body
+            .contains(r#"<tr data-status="status.succeeded"><td>3</td>"#)
+            && listed
+                .body
+                .contains(r#"<tr data-status="status.failed"><td>2</td>"#)
+            && listed
+                .body
+                .contains(r#"<tr data-status="status.succeeded"><td>1</td>"#),
+        "{}",
+        listed.body
+    );
+    // Each run was sent once.
+    assert_eq!(api.count_of(RUN_TARGET), 3);
+    assert!(
+        api.seen()
+            .iter()
+            .filter(|s| s.target() == RUN_TARGET)
+            .all(|s| s.json()["is_async"] == true)
+    );
+    let (code, stderr) = server.stop(libc::SIGTERM);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn serve_help_matches_golden() {
+    crate::common::golden::assert_golden(
+        "cli/serve-help.txt",
+        &stdout(&crate::common::cozegen(&["serve", "--help"])),
+    );
+}
+
+#[test]
+fn a_workflow_fetched_by_id_is_served_and_open_hands_its_index_to_the_browser() {
+    use crate::common::api::{expect_exit, run_in, workflow_target};
+    let dir = tempfile::tempdir().unwrap();
+    hostile_workflow(dir.path());
+    let info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("wf.json")).unwrap())
+            .unwrap();
+    let api = Api::answering(move |seen, _| {
+        if seen.target() == workflow_target(ID) {
+            Reply::new(200, json!({"code": 0, "msg": "", "data": info}).to_string())
+        } else {
+            Reply::new(404, "{}")
+        }
+    });
+    // $BROWSER is handed the index's URL.
+    let opener = dir.path().join("opener.sh");
+    let opened = dir.path().join("opened.txt");
+    std::fs::write(
+        &opener,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > {}.part && mv {0}.part {0}\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let server = serve(
+        dir.path(),
+        &api,
+        &["-w", ID, "--open", "--lang", "zh-CN"],
+        &[("BROWSER", opener.to_str().unwrap())],
+    );
+    while !opened.exists() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert_eq!(url, format!("{}/", server.origin()));
+    let page = request(server.port, "GET", "/w/1", &[("Host", &server.host())], b"");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<html lang=\"zh-CN\">"), "{}", page.body);
+    assert!(page.body.contains(ID));
+    let (code, stderr) = server.stop(libc::SIGINT);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains(&format!("/w/1  {HOSTILE}")), "{stderr}");
+
+    // What cannot be served is said before anything listens.
+    let out = run_in(dir.path(), &["serve", "wf.json", "--password", "short"]);
+    let (_, stderr) = expect_exit(&out, 2);
+    assert!(stderr.contains("at least 8 characters"), "{stderr}");
+    let mut no_id: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("wf.json")).unwrap())
+            .unwrap();
+    no_id["workflow_detail"]
+        .as_object_mut()
+        .unwrap()
+        .remove("workflow_id");
+    std::fs::write(dir.path().join("no_id.json"), no_id.to_string()).unwrap();
+    let out = run_in(dir.path(), &["serve", "no_id.json"]);
+    let (_, stderr) = expect_exit(&out, 2);
+    assert!(stderr.contains("serve it with -w ID"), "{stderr}");
+}
