@@ -579,7 +579,6 @@ fn start(app: Arc<App>, n: usize, id: Option<usize>, job: Job, is_async: bool) -
     (app.note)(&format!("run {id} of {title}: sent to Coze"));
     let worker = Arc::clone(&app);
     tokio::task::spawn_blocking(move || {
-        let _permit = permit;
         let Some(served) = worker.workflow(n) else {
             return;
         };
@@ -591,6 +590,7 @@ fn start(app: Arc<App>, n: usize, id: Option<usize>, job: Job, is_async: bool) -
             id,
             notes,
             stopping: &stopping,
+            permit: std::cell::Cell::new(Some(permit)),
         };
         let status = work.run(job);
         let record = worker.runs.get(id);

@@ -172,6 +172,9 @@ pub struct Work<'a> {
     pub notes: mpsc::Sender<Note>,
     /// Set once the server stops: an asynchronous run's wait ends.
     pub stopping: &'a dyn Fn() -> bool,
+    /// The run's place among the runs at once, given back as the run ends (before the page
+    /// hears of it, so the page can send the next at once).
+    pub permit: std::cell::Cell<Option<tokio::sync::OwnedSemaphorePermit>>,
 }
 
 impl Work<'_> {
@@ -180,9 +183,18 @@ impl Work<'_> {
         let _ = self.notes.blocking_send((name, data));
     }
 
+    /// The end of the work: the record says `status`, the permit is given back, and then the
+    /// page hears `name` (so an answer to an interrupt finds the run waiting for it).
+    fn end(&self, status: Status, name: &'static str, data: Value) -> Status {
+        self.runs.update(self.id, |r| r.status = status);
+        drop(self.permit.take());
+        self.note(name, data);
+        status
+    }
+
     /// Does `job`, reporting as it goes; returns the run's status at the end.
     pub fn run(&self, job: Job) -> Status {
-        let status = match job {
+        match job {
             Job::Run(request) => {
                 let mut end = EndNode::default();
                 let ended = self.client.stream_run(&request, &mut |e| {
@@ -201,9 +213,7 @@ impl Work<'_> {
             }
             Job::Chat(request) => self.chat(request),
             Job::Async(request, wait) => self.run_async(&request, &wait),
-        };
-        self.runs.update(self.id, |r| r.status = status);
-        status
+        }
     }
 
     fn stream_ended(&self, ended: crate::coze::Result<StreamEnd>, end: EndNode) -> Status {
@@ -248,8 +258,7 @@ impl Work<'_> {
             Reading::Nothing => json!({"output": null, "checked": false}),
         };
         merge(&mut note, ids);
-        self.note("done", note);
-        Status::Succeeded
+        self.end(Status::Succeeded, "done", note)
     }
 
     fn interrupted(&self, interrupt: Interrupt) -> Status {
@@ -266,20 +275,17 @@ impl Work<'_> {
                 })
                 .collect::<Vec<_>>()
         });
-        self.note(
-            "interrupt",
-            json!({
-                "run": self.id,
-                "kind": interrupt.type_name(),
-                "node": interrupt.node_title,
-                "question": interrupt.question,
-                "parameters": parameters,
-            }),
-        );
+        let note = json!({
+            "run": self.id,
+            "kind": interrupt.type_name(),
+            "node": interrupt.node_title,
+            "question": interrupt.question,
+            "parameters": parameters,
+        });
         self.runs.update(self.id, |r| {
             r.pending = Some(Pending::Interrupt(interrupt));
         });
-        Status::Interrupted
+        self.end(Status::Interrupted, "interrupt", note)
     }
 
     fn failed(&self, e: &crate::coze::Error) -> Status {
@@ -304,8 +310,7 @@ impl Work<'_> {
             }
             other => (json!({"message": other.to_string()}), Status::Failed),
         };
-        self.note("error", note);
-        status
+        self.end(status, "error", note)
     }
 
     fn chat(&self, request: ChatRequest) -> Status {
@@ -323,10 +328,8 @@ impl Work<'_> {
         self.runs
             .update(self.id, |r| r.debug_url.clone_from(&end.debug_url));
         if end.requires_action {
-            self.note(
-                "interrupt",
-                json!({"run": self.id, "kind": "question", "question": answer, "chat": true}),
-            );
+            let note =
+                json!({"run": self.id, "kind": "question", "question": answer, "chat": true});
             let parameters = request.parameters.clone();
             self.runs.update(self.id, |r| {
                 r.pending = Some(Pending::Chat {
@@ -335,18 +338,15 @@ impl Work<'_> {
                     request: Box::new(request),
                 });
             });
-            return Status::Interrupted;
+            return self.end(Status::Interrupted, "interrupt", note);
         }
         self.runs.update(self.id, |r| r.pending = None);
-        self.note(
-            "done",
-            json!({
-                "output": answer,
-                "checked": false,
-                "debug_url": link(end.debug_url.as_deref()),
-            }),
-        );
-        Status::Succeeded
+        let note = json!({
+            "output": answer,
+            "checked": false,
+            "debug_url": link(end.debug_url.as_deref()),
+        });
+        self.end(Status::Succeeded, "done", note)
     }
 
     fn run_async(&self, request: &RunRequest, wait: &Wait) -> Status {
@@ -374,13 +374,11 @@ impl Work<'_> {
         );
         match history {
             Ok(history) => self.history(&history),
-            Err(e) => {
-                self.note(
-                    "error",
-                    json!({"message": e.to_string(), "execute_id": started.execute_id}),
-                );
-                Status::Running
-            }
+            Err(e) => self.end(
+                Status::Running,
+                "error",
+                json!({"message": e.to_string(), "execute_id": started.execute_id}),
+            ),
         }
     }
 
@@ -388,39 +386,37 @@ impl Work<'_> {
     pub fn history(&self, history: &RunHistory) -> Status {
         let status = history_status(self.workflow, history);
         if status == Status::Running {
-            self.note(
+            return self.end(
+                status,
                 "started",
                 json!({"execute_id": history.execute_id, "running": true}),
             );
-            return status;
         }
         match plan::read_history(Some(self.workflow), history) {
             HistoryReading::Ended(reading) => {
                 let answer = history.as_answer();
                 self.answered(reading, &answer)
             }
-            HistoryReading::Failed { code, message } => {
-                self.note(
-                    "error",
-                    json!({"code": code, "message": message, "logid": history.logid, "execute_id": history.execute_id}),
-                );
-                Status::Failed
-            }
-            HistoryReading::Trimmed => {
-                self.note(
-                    "error",
-                    json!({"trimmed": true, "execute_id": history.execute_id}),
-                );
-                Status::Succeeded
-            }
-            HistoryReading::Other(status) => {
-                self.note(
-                    "error",
-                    json!({"message": status, "execute_id": history.execute_id}),
-                );
-                Status::Failed
-            }
-            HistoryReading::Running => Status::Running,
+            HistoryReading::Failed { code, message } => self.end(
+                Status::Failed,
+                "error",
+                json!({"code": code, "message": message, "logid": history.logid, "execute_id": history.execute_id}),
+            ),
+            HistoryReading::Trimmed => self.end(
+                Status::Succeeded,
+                "error",
+                json!({"trimmed": true, "execute_id": history.execute_id}),
+            ),
+            HistoryReading::Other(status) => self.end(
+                Status::Failed,
+                "error",
+                json!({"message": status, "execute_id": history.execute_id}),
+            ),
+            HistoryReading::Running => self.end(
+                Status::Running,
+                "started",
+                json!({"execute_id": history.execute_id, "running": true}),
+            ),
         }
     }
 }

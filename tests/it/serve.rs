@@ -453,7 +453,7 @@ fn a_dropped_stream_neither_stops_nor_resends_its_run_and_sigint_ends_a_streamin
             (Duration::from_secs(600), sse("Done", "{}")),
         ]),
     });
-    let server = serve(dir.path(), &api, &["wf.json"], &[]);
+    let server = serve(dir.path(), &api, &["wf.json", "--max-runs", "1"], &[]);
     let host = server.host();
     let page = request(server.port, "GET", "/w/1", &[("Host", &host)], b"");
     let secret = secret_of(&page.body);
@@ -489,6 +489,24 @@ fn a_dropped_stream_neither_stops_nor_resends_its_run_and_sigint_ends_a_streamin
     assert_eq!(api.count_of("/v1/workflow/stream_run"), 1);
     // A second run streams when the signal comes.
     let _open = start();
+    // One run at a time: while it streams, another run or an upload is refused, not queued.
+    let headers = [
+        ("Host", host.as_str()),
+        ("Origin", &*format!("http://{host}")),
+        ("X-Cozegen-Secret", secret.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let busy = request(
+        server.port,
+        "POST",
+        "/w/1/run",
+        &headers,
+        br#"{"parameters":{"city":"Oslo"}}"#,
+    );
+    assert_eq!(busy.status, 503, "{}", busy.body);
+    assert!(busy.body.contains("too many runs"), "{}", busy.body);
+    let upload = request(server.port, "POST", "/w/1/upload", &headers, b"bytes");
+    assert_eq!(upload.status, 503, "{}", upload.body);
     let (code, stderr) = server.stop(libc::SIGINT);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("stopped by SIGINT"), "{stderr}");
@@ -962,4 +980,72 @@ fn a_workflow_fetched_by_id_is_served_and_open_hands_its_index_to_the_browser() 
     let out = run_in(dir.path(), &["serve", "no_id.json"]);
     let (_, stderr) = expect_exit(&out, 2);
     assert!(stderr.contains("serve it with -w ID"), "{stderr}");
+}
+
+#[test]
+fn the_documented_commands_serve_a_file_and_a_workspace_behind_a_login() {
+    use crate::common::api::{list_target, workflow_target};
+    let dir = tempfile::tempdir().unwrap();
+    let example = root().join("examples/workflows/order_intake.json");
+    let api = Api::answering(|_, _| Reply::new(404, "{}"));
+    let server = serve(dir.path(), &api, &[example.to_str().unwrap()], &[]);
+    let host = server.host();
+    let index = request(server.port, "GET", "/", &[("Host", &host)], b"");
+    assert!(index.body.contains("order_intake"), "{}", index.body);
+    let page = request(server.port, "GET", "/w/1", &[("Host", &host)], b"");
+    assert!(
+        page.status == 200 && page.body.contains("7350583675492399001"),
+        "{}",
+        page.body
+    );
+    let (code, _) = server.stop(libc::SIGINT);
+    assert_eq!(code, Some(0));
+
+    let one = std::fs::read(root().join("tests/corpus/order_intake.json")).unwrap();
+    let two = std::fs::read(root().join("tests/corpus/chatflow.json")).unwrap();
+    let list = json!({"code": 0, "msg": "", "data": {"has_more": false, "items": [
+        {"workflow_id": "20", "workflow_name": "trip_advisor"},
+        {"workflow_id": "10", "workflow_name": "order_intake"},
+    ]}});
+    let api = Api::start(vec![
+        (list_target("77", 1, 30), 200, list.to_string().into_bytes()),
+        (workflow_target("10"), 200, one),
+        (workflow_target("20"), 200, two),
+    ]);
+    let server = serve(
+        dir.path(),
+        &api,
+        &["--workspace-id", "77", "--bind", "0.0.0.0"],
+        &[("COZEGEN_SERVE_PASSWORD", "a long secret")],
+    );
+    let (host, origin) = (server.host(), server.origin());
+    let index = request(server.port, "GET", "/", &[("Host", &host)], b"");
+    assert_eq!(index.header("location"), Some("/login"));
+    let login = request(
+        server.port,
+        "POST",
+        "/login",
+        &[
+            ("Host", &host),
+            ("Origin", &origin),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        b"password=a+long+secret",
+    );
+    let cookie = login.header("set-cookie").expect("cookie");
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let index = request(
+        server.port,
+        "GET",
+        "/",
+        &[("Host", &host), ("Cookie", &session)],
+        b"",
+    );
+    let first = index.body.find("order_intake").expect("order_intake");
+    let second = index.body.find("trip_advisor").expect("trip_advisor");
+    assert!(first < second, "in ID order: {}", index.body);
+    assert!(index.body.contains("Chatflow"), "{}", index.body);
+    let (code, stderr) = server.stop(libc::SIGTERM);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("behind a login"), "{stderr}");
 }
