@@ -187,7 +187,12 @@ fn served_pages_keep_hostile_names_as_text_and_refuse_what_an_attacker_sends() {
         ]),
         _ => Reply::new(404, "{}"),
     });
-    let server = serve(dir.path(), &api, &["wf.json"], &[]);
+    let server = serve(
+        dir.path(),
+        &api,
+        &["wf.json", "--allowed-host", "box.lan"],
+        &[],
+    );
     let (host, origin) = (server.host(), server.origin());
     let get = |path: &str, host: &str| request(server.port, "GET", path, &[("Host", host)], b"");
 
@@ -219,7 +224,9 @@ fn served_pages_keep_hostile_names_as_text_and_refuse_what_an_attacker_sends() {
     let page = get("/w/1", &host);
     let secret = secret_of(&page.body);
 
-    // DNS rebinding: the attacker's name for this address is refused.
+    // A name given with --allowed-host is served; the attacker's name for this address
+    // (DNS rebinding) is refused.
+    assert_eq!(get("/", &format!("box.lan:{}", server.port)).status, 200);
     assert_eq!(
         get("/", &format!("evil.example:{}", server.port)).status,
         421
