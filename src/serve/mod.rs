@@ -502,7 +502,12 @@ async fn answer(
                 (Some(required), answer) => {
                     let types = match plan::answer_types(required) {
                         Ok((types, _)) => types,
-                        Err(e) => return internal(e),
+                        Err(e) => {
+                            return problems(&[crate::check::validate::Problem {
+                                path: String::new(),
+                                message: format!("the input node's parameters cannot be read: {e}"),
+                            }]);
+                        }
                     };
                     let found = plan::check_answer(&types, answer);
                     if !found.is_empty() {

@@ -262,19 +262,14 @@ impl Work<'_> {
     }
 
     fn interrupted(&self, interrupt: Interrupt) -> Status {
-        let parameters = interrupt.required_parameters.as_ref().map(|required| {
-            required
-                .iter()
-                .map(|(name, spec)| {
-                    json!({
-                        "name": name,
-                        "type": spec.get("type").and_then(Value::as_str).unwrap_or("string"),
-                        "description": spec.get("description").and_then(Value::as_str),
-                        "required": spec.get("required").and_then(Value::as_bool).unwrap_or(false),
-                    })
-                })
-                .collect::<Vec<_>>()
-        });
+        // The input node's parameters as the IR reads them (as a start node's): one field of
+        // the page's small form each. Parameters the IR cannot read get a free-text answer,
+        // which the server then refuses with the reason.
+        let parameters = interrupt
+            .required_parameters
+            .as_ref()
+            .and_then(|required| plan::answer_types(required).ok())
+            .map(|(types, _)| answer_fields(&types));
         let note = json!({
             "run": self.id,
             "kind": interrupt.type_name(),
@@ -419,6 +414,34 @@ impl Work<'_> {
             ),
         }
     }
+}
+
+/// The fields of an input node's small form: each parameter's wire name, its type in Coze's
+/// words, the control that takes it (`string`, `integer`, `number`, `boolean`, or `json` for
+/// what is typed as JSON text), whether it is required, and its description.
+fn answer_fields(types: &crate::ir::Types) -> Vec<Value> {
+    use crate::ir::Type;
+    types
+        .root()
+        .fields
+        .iter()
+        .map(|field| {
+            let input = match field.ty {
+                Type::String | Type::Time | Type::File(_) => "string",
+                Type::Integer => "integer",
+                Type::Number => "number",
+                Type::Boolean => "boolean",
+                Type::Object(_) | Type::Map | Type::Array(_) | Type::Any(_) => "json",
+            };
+            json!({
+                "name": field.name,
+                "type": field.ty.coze_name(),
+                "input": input,
+                "description": field.description,
+                "required": field.required,
+            })
+        })
+        .collect()
 }
 
 /// The status a run history says.

@@ -118,21 +118,21 @@
         const id = "sv-param-" + answerFields.childElementCount;
         label.htmlFor = id;
         label.textContent = p.name + " (" + p.type + ")" + (p.required ? " *" : "");
-        const input = document.createElement(p.type === "boolean" ? "select" : "input");
+        const input = document.createElement(p.input === "boolean" ? "select" : p.input === "json" ? "textarea" : "input");
         input.className = "cz-control";
         input.id = id;
         input.dataset.name = p.name;
-        input.dataset.type = p.type;
-        if (p.type === "boolean") {
+        input.dataset.type = p.input;
+        if (p.input === "boolean") {
           for (const v of ["", "true", "false"]) {
             const o = document.createElement("option");
             o.value = v;
             o.textContent = v;
             input.appendChild(o);
           }
-        } else if (p.type === "integer" || p.type === "number") {
+        } else if (p.input === "integer" || p.input === "number") {
           input.type = "number";
-          input.step = p.type === "integer" ? "1" : "any";
+          input.step = p.input === "integer" ? "1" : "any";
         }
         field.append(label, input);
         if (p.description) {

@@ -586,8 +586,10 @@ fn browser_api() -> Api {
                         "event_id": "7405/1", "type": 5,
                         "data": "{\"content_type\":\"text\",\"content\":\"Who are you?\"}",
                         "required_parameters": {
-                            "name": {"type": "string", "required": true},
-                            "age": {"type": "integer"}
+                            "name": {"type": "string", "required": true,
+                                     "description": "As on your badge"},
+                            "age": {"type": "integer"},
+                            "tags": {"type": "array", "items": {"type": "string"}}
                         }}})
                         .to_string(),
                     ),
@@ -730,7 +732,7 @@ fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
             json!({"workflow_id": ID, "event_id": "7404/2769", "resume_data": "Friday",
                    "interrupt_type": 2}),
             json!({"workflow_id": ID, "event_id": "7405/1",
-                   "resume_data": r#"{"name":"Ada","age":36}"#, "interrupt_type": 5}),
+                   "resume_data": r#"{"name":"Ada","age":36,"tags":["a","b"]}"#, "interrupt_type": 5}),
         ]
     );
     let upload = seen

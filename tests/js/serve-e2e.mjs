@@ -158,17 +158,23 @@ scenario("an input node's parameters are a small form: the server checks the ans
   await page.waitForSelector("#sv-answer-fields input", { state: "visible", timeout: 10000 });
   assertEqual(await text(page, "#sv-question"), "Who are you?", "the question");
   const labels = await page.locator("#sv-answer-fields label").evaluateAll((ls) => ls.map((l) => l.textContent));
-  assertEqual(labels, ["name (string) *", "age (integer)"], "one field per parameter");
+  assertEqual(labels, ["name (string) *", "age (integer)", "tags (array)"], "one field per parameter");
+  assert((await text(page, "#sv-answer-fields")).includes("As on your badge"), "the parameter's description");
   assert(await page.locator("#sv-answer-box").isHidden(), "no free-text box");
-  // Only the age: the server names the missing name, and nothing is resumed.
+  assertEqual(await page.locator("#sv-answer-fields [data-name=tags]").evaluate((e) => e.tagName), "TEXTAREA", "an array is typed as JSON");
+  // No name, and a number among the tags: the server names both, and nothing is resumed.
   await page.locator("#sv-answer-fields [data-name=age]").fill("36");
+  await page.locator("#sv-answer-fields [data-name=tags]").fill("[1]");
   await page.locator("#sv-answer .cz-submit").click();
-  await page.waitForFunction(() => document.getElementById("sv-answer-problems").textContent.includes("name"), null, { timeout: 10000 });
+  await page.waitForFunction(() => document.getElementById("sv-answer-problems").children.length > 0, null, { timeout: 10000 });
+  const problems = await page.locator("#sv-answer-problems li").evaluateAll((ls) => ls.map((l) => l.textContent.split(":")[0]));
+  assertEqual(problems.sort(), ["name", "tags[0]"], "the answer's problems, by path");
   assert(await page.locator("#sv-answer").isVisible(), "the form stays for a second try");
   await page.locator("#sv-answer-fields [data-name=name]").fill("Ada");
+  await page.locator("#sv-answer-fields [data-name=tags]").fill('["a","b"]');
   await page.locator("#sv-answer .cz-submit").click();
   await panelState(page, "ok");
-  assertEqual(JSON.parse(await text(page, "#sv-out")), { answer: 'resumed with {"name":"Ada","age":36}' }, "the resumed output");
+  assertEqual(JSON.parse(await text(page, "#sv-out")), { answer: 'resumed with {"name":"Ada","age":36,"tags":["a","b"]}' }, "the resumed output");
   await finish(page);
 });
 
