@@ -158,9 +158,11 @@
       const res = await fetch(url, { method: "POST", headers, body, credentials: "same-origin" });
       const type = res.headers.get("Content-Type") || "";
       if (!type.startsWith("text/event-stream")) {
+        // Coze's own failures come as notes in the stream: this answer is this server's.
+        const raw = await res.text();
         let answerBody = null;
         try {
-          answerBody = JSON.parse(await res.text());
+          answerBody = JSON.parse(raw);
         } catch (e) {
           answerBody = null;
         }
@@ -176,9 +178,11 @@
             list($("sv-problems"), answerBody.problems);
             output.hidden = false;
           }
+        } else if (res.status === 401) {
+          say(T["run.login"], "error");
         } else {
-          say(T["run.failed"] + " (HTTP " + res.status + ")", "error");
-          error.textContent = answerBody && answerBody.error ? String(answerBody.error) : "";
+          say(T["run.server"] + " (HTTP " + res.status + ")", "error");
+          error.textContent = (answerBody && answerBody.error ? String(answerBody.error) : raw).trim().slice(0, 300);
           error.hidden = !error.textContent;
         }
         return;

@@ -189,6 +189,21 @@ scenario("Coze's error shows its code, message and logid", async () => {
   await finish(page);
 });
 
+scenario("a request this server refuses (no request secret) says so, and is not mistaken for Coze's answer", async () => {
+  const page = await open("/w/1");
+  page.expected.push(/status of 403/);
+  await page.route("**/w/1/run", (route) => {
+    const headers = { ...route.request().headers() };
+    delete headers["x-cozegen-secret"];
+    route.continue({ headers });
+  });
+  await submitRun(page, "Oslo");
+  await panelState(page, "error");
+  assertEqual(await text(page, "#sv-status"), "This server refused the request (HTTP 403)", "the status");
+  assert((await text(page, "#sv-error")).includes("request secret"), "the server's reason");
+  await finish(page);
+});
+
 scenario("a picked file is uploaded through the server to Coze, and the run sends its file_id", async () => {
   const page = await open("/w/1");
   const picker = control(page, "photo").locator("xpath=..").locator("input.cz-picker");
