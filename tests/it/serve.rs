@@ -656,8 +656,19 @@ fn browser_api() -> Api {
                 "June" => "June it is.",
                 _ => "Go in May.",
             };
+            // As Coze sends it: the answer in deltas, then whole in `completed` (not shown
+            // twice).
+            let (head, tail) = answer.split_at(3);
+            let whole = chat_event(
+                "conversation.message.completed",
+                json!({"id": "122", "conversation_id": "456", "role": "assistant",
+                       "type": "answer", "content": answer, "content_type": "text",
+                       "chat_id": "567"}),
+            );
             Reply::events(vec![
-                (Duration::ZERO, chat_delta(answer)),
+                (Duration::ZERO, chat_delta(head)),
+                (Duration::ZERO, chat_delta(tail)),
+                (Duration::ZERO, whole),
                 (Duration::ZERO, completed),
                 (Duration::ZERO, chat_event("done", json!({}))),
             ])
