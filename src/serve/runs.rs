@@ -570,6 +570,43 @@ mod tests {
         assert_eq!(utc(SystemTime::UNIX_EPOCH), "1970-01-01 00:00:00");
     }
 
+    fn message(node: &str, node_type: Option<&str>, content: &str, finish: bool) -> Event {
+        let mut data = json!({"content": content, "node_title": node, "node_is_finish": finish});
+        if let Some(t) = node_type {
+            data["node_type"] = json!(t);
+        }
+        Event {
+            id: None,
+            event: "Message".into(),
+            data,
+        }
+    }
+
+    #[test]
+    fn the_output_is_the_end_nodes_message_else_the_last_finished_nodes() {
+        let mut end = EndNode::default();
+        for e in [
+            message("LLM", None, "thinking", true),
+            message("Finish", Some("End"), r#"{"a":"#, false),
+            message("Finish", Some("End"), "1}", true),
+            message("Note", None, "after", true),
+        ] {
+            end.see(&e);
+        }
+        assert_eq!(end.output(), Output::Json(json!({"a": 1})));
+        // No node says it is the end (an old stream): the last finished node's message.
+        let mut last = EndNode::default();
+        for e in [
+            message("LLM", None, "first", true),
+            message("Answer", None, "plain ", false),
+            message("Answer", None, "text", true),
+        ] {
+            last.see(&e);
+        }
+        assert_eq!(last.output(), Output::Text("plain text".into()));
+        assert_eq!(EndNode::default().output(), Output::None);
+    }
+
     #[test]
     fn only_http_links_are_shown() {
         assert_eq!(link(Some("https://coze.cn/x")), Some("https://coze.cn/x"));

@@ -30,7 +30,7 @@ fn hostile_workflow(dir: &std::path::Path) {
         }},
         "output": {"parameters": {"answer": {"type": "string"}}}
     });
-    std::fs::write(dir.join("wf.json"), info.to_string()).unwrap();
+    std::fs::write(dir.join("workflow.json"), info.to_string()).unwrap();
 }
 
 struct Served {
@@ -190,7 +190,7 @@ fn served_pages_keep_hostile_names_as_text_and_refuse_what_an_attacker_sends() {
     let server = serve(
         dir.path(),
         &api,
-        &["wf.json", "--allowed-host", "box.lan"],
+        &["workflow.json", "--allowed-host", "box.lan"],
         &[],
     );
     let (host, origin) = (server.host(), server.origin());
@@ -359,7 +359,7 @@ fn beyond_loopback_the_pages_ask_for_the_access_secret() {
     let api = Api::answering(|_, _| Reply::new(404, "{}"));
     let out = crate::common::api::run_in(
         dir.path(),
-        &["serve", "wf.json", "--bind", "0.0.0.0", "--port", "0"],
+        &["serve", "workflow.json", "--bind", "0.0.0.0", "--port", "0"],
     );
     let (_, stderr) = crate::common::api::expect_exit(&out, 2);
     assert!(stderr.contains("--password"), "{stderr}");
@@ -367,7 +367,7 @@ fn beyond_loopback_the_pages_ask_for_the_access_secret() {
     let server = serve(
         dir.path(),
         &api,
-        &["wf.json", "--bind", "0.0.0.0"],
+        &["workflow.json", "--bind", "0.0.0.0"],
         &[("COZEGEN_SERVE_PASSWORD", "correct horse")],
     );
     let host = server.host();
@@ -460,7 +460,7 @@ fn a_dropped_stream_neither_stops_nor_resends_its_run_and_sigint_ends_a_streamin
             (Duration::from_secs(600), sse("Done", "{}")),
         ]),
     });
-    let server = serve(dir.path(), &api, &["wf.json", "--max-runs", "1"], &[]);
+    let server = serve(dir.path(), &api, &["workflow.json", "--max-runs", "1"], &[]);
     let host = server.host();
     let page = request(server.port, "GET", "/w/1", &[("Host", &host)], b"");
     let secret = secret_of(&page.body);
@@ -695,7 +695,12 @@ fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
     )
     .unwrap();
     let api = browser_api();
-    let server = serve(dir.path(), &api, &["wf.json", "zh.json", "chat.json"], &[]);
+    let server = serve(
+        dir.path(),
+        &api,
+        &["workflow.json", "zh.json", "chat.json"],
+        &[],
+    );
     let screenshots = root().join("target/cozegen-screenshots");
     let config = json!({
         "url": format!("{}/", server.origin()),
@@ -835,7 +840,7 @@ fn async_runs_are_read_back_from_the_run_history_and_the_runs_page_reads_them_ag
     let server = serve(
         dir.path(),
         &api,
-        &["wf.json", "--async", "--poll-interval-ms", "1"],
+        &["workflow.json", "--async", "--poll-interval-ms", "1"],
         &[],
     );
     let host = server.host();
@@ -945,7 +950,7 @@ fn a_workflow_fetched_by_id_is_served_and_open_hands_its_index_to_the_browser() 
     let dir = tempfile::tempdir().unwrap();
     hostile_workflow(dir.path());
     let info: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("wf.json")).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("workflow.json")).unwrap())
             .unwrap();
     let api = Api::answering(move |seen, _| {
         if seen.target() == workflow_target(ID) {
@@ -986,11 +991,14 @@ fn a_workflow_fetched_by_id_is_served_and_open_hands_its_index_to_the_browser() 
     assert!(stderr.contains(&format!("/w/1  {HOSTILE}")), "{stderr}");
 
     // What cannot be served is said before anything listens.
-    let out = run_in(dir.path(), &["serve", "wf.json", "--password", "short"]);
+    let out = run_in(
+        dir.path(),
+        &["serve", "workflow.json", "--password", "short"],
+    );
     let (_, stderr) = expect_exit(&out, 2);
     assert!(stderr.contains("at least 8 characters"), "{stderr}");
     let mut no_id: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("wf.json")).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("workflow.json")).unwrap())
             .unwrap();
     no_id["workflow_detail"]
         .as_object_mut()
@@ -1028,14 +1036,18 @@ fn the_documented_commands_serve_a_file_and_a_workspace_behind_a_login() {
         {"workflow_id": "10", "workflow_name": "order_intake"},
     ]}});
     let api = Api::start(vec![
-        (list_target("77", 1, 30), 200, list.to_string().into_bytes()),
+        (
+            list_target("7350000000000000000", 1, 30),
+            200,
+            list.to_string().into_bytes(),
+        ),
         (workflow_target("10"), 200, one),
         (workflow_target("20"), 200, two),
     ]);
     let server = serve(
         dir.path(),
         &api,
-        &["--workspace-id", "77", "--bind", "0.0.0.0"],
+        &["--workspace-id", "7350000000000000000", "--bind", "0.0.0.0"],
         &[("COZEGEN_SERVE_PASSWORD", "a long secret")],
     );
     let (host, origin) = (server.host(), server.origin());
