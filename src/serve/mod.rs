@@ -48,6 +48,10 @@ pub const MAX_BODY_BYTES: usize = 20 << 20;
 /// interrupted, and is let go.
 const LET_GO_AFTER: Duration = Duration::from_millis(200);
 
+/// How long a wrong access secret holds the login for everyone: guessing is slowed to two
+/// tries a second, however many clients guess at once.
+const WRONG_SECRET_PAUSE: Duration = Duration::from_millis(500);
+
 /// A workflow to serve: its IR and the ID runs go to.
 #[derive(Debug, Clone)]
 pub struct Served {
@@ -107,6 +111,8 @@ struct App {
     permits: Arc<Semaphore>,
     stopping: watch::Receiver<bool>,
     stopped: AtomicBool,
+    /// Logins are checked one at a time (see [`WRONG_SECRET_PAUSE`]).
+    logins: tokio::sync::Mutex<()>,
     note: Box<dyn Fn(&str) + Send + Sync>,
 }
 
@@ -165,6 +171,7 @@ pub fn serve(
             runs: Runs::default(),
             stopping,
             stopped: AtomicBool::new(false),
+            logins: tokio::sync::Mutex::new(()),
             note: Box::new(note),
         });
         let router = Router::new()
@@ -324,6 +331,7 @@ struct LoginForm {
 }
 
 async fn login(State(app): Shared, axum::Form(form): axum::Form<LoginForm>) -> Response {
+    let _turn = app.logins.lock().await;
     let right = app
         .guard
         .password
@@ -331,6 +339,7 @@ async fn login(State(app): Shared, axum::Form(form): axum::Form<LoginForm>) -> R
         .is_some_and(|p| security::same_secret(p, &form.password));
     if !right {
         (app.note)("login: a wrong access secret");
+        tokio::time::sleep(WRONG_SECRET_PAUSE).await;
         return match pages::login(app.lang_of(None), true) {
             Ok(p) => (StatusCode::UNAUTHORIZED, page(p)).into_response(),
             Err(e) => internal(e),

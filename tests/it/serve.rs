@@ -427,6 +427,11 @@ fn beyond_loopback_the_pages_ask_for_the_access_secret() {
     let (code, stderr) = server.stop(libc::SIGINT);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("correct horse"), "{stderr}");
+    assert_eq!(
+        stderr.matches("login: a wrong access secret").count(),
+        1,
+        "{stderr}"
+    );
 }
 
 #[test]
