@@ -727,6 +727,7 @@ fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
         stderr_of(&out)
     );
     assert_eq!(passed, 11, "every scenario must run:\n{report}");
+    eprintln!("{report}");
     assert_eq!(code, Some(0), "{stderr}");
     // The slow run still streamed when the server stopped: let go, not sent again.
     assert!(

@@ -7,7 +7,7 @@
 // usage: node serve-e2e.mjs CONFIG.json
 // CONFIG: {"url": the index's URL, "screenshots": dir}
 // One browser for every scenario, one after another (they share the server's run list); prints
-// one line per passed scenario ("ok NAME") and exits 1 after the first failure.
+// one line per passed scenario ("ok NAME (TIME)") and exits 1 after the first failure.
 import { readFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -277,9 +277,10 @@ scenario("the runs page lists this session's runs with status, execute id and tr
 let failed = false;
 try {
   for (const [name, body] of scenarios) {
+    const started = performance.now();
     try {
       await body();
-      console.log(`ok ${name}`);
+      console.log(`ok ${name} (${Math.round(performance.now() - started)} ms)`);
     } catch (e) {
       console.log(`FAILED ${name}\n${e.stack || e}`);
       failed = true;
