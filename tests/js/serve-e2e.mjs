@@ -121,7 +121,7 @@ scenario("a run's events stream into the panel as they come, before the run ends
   await finish(page);
 });
 
-scenario("fill and submit: the output is shown checked against the end node, with the trace link; axe-core clean after the run", async () => {
+scenario("fill and submit: the output is shown checked against the end node, with the trace link; axe-core clean after the run, light and dark", async () => {
   const page = await open("/w/1");
   await submitRun(page, "Oslo", 3);
   await panelState(page, "ok");
@@ -132,6 +132,8 @@ scenario("fill and submit: the output is shown checked against the end node, wit
   assertEqual(await page.locator("#sv-links a").getAttribute("href"), "https://www.coze.cn/work_flow?execute_id=7001", "the trace link");
   assertEqual(await text(page, "#sv-status"), "The run finished.", "the status");
   assertEqual(await axeProblems(page), [], "axe-core after a run");
+  await page.emulateMedia({ colorScheme: "dark" });
+  assertEqual(await axeProblems(page), [], "axe-core after a run, dark");
   await page.screenshot({ path: join(config.screenshots, "serve-run.png"), fullPage: true });
   await finish(page);
 });
@@ -178,7 +180,7 @@ scenario("an input node's parameters are a small form: the server checks the ans
   await finish(page);
 });
 
-scenario("Coze's error shows its code, message and logid", async () => {
+scenario("Coze's error shows its code, message and logid; axe-core clean, light and dark", async () => {
   const page = await open("/w/1");
   await submitRun(page, "Fail");
   await panelState(page, "error");
@@ -186,6 +188,8 @@ scenario("Coze's error shows its code, message and logid", async () => {
   for (const part of ["4000", "Request parameter error", "20250101LOGID"]) assert(error.includes(part), `the error names ${part}: ${error}`);
   assertEqual(await text(page, "#sv-status"), "Coze refused the run", "the status");
   assertEqual(await axeProblems(page), [], "axe-core with an error shown");
+  await page.emulateMedia({ colorScheme: "dark" });
+  assertEqual(await axeProblems(page), [], "axe-core with an error shown, dark");
   await finish(page);
 });
 
