@@ -33,6 +33,10 @@ pub enum Error {
     #[cfg(feature = "mcp")]
     #[error("MCP session: {0}")]
     Mcp(String),
+    /// The web server of `cozegen serve` could not listen, or failed.
+    #[cfg(feature = "serve")]
+    #[error("{0}")]
+    Serve(String),
     /// A bug in cozegen, not in the input.
     #[error("internal error (a bug in cozegen, please report it): {0}")]
     Internal(String),

@@ -59,6 +59,9 @@
 //!   `schema`.
 //! - `mcp` (default): the Model Context Protocol server behind `cozegen mcp` (the official
 //!   `rmcp` SDK on a small tokio runtime); implies `fetch`, `validate` and `tool`.
+//! - `serve` (default): the local web server behind `cozegen serve` (axum on the same tokio
+//!   runtime): each workflow's form, wired to runs on Coze; implies `fetch`, `validate` and
+//!   `html`.
 
 pub mod artifact;
 #[cfg(feature = "bundle")]
@@ -79,6 +82,8 @@ pub mod model;
 pub mod output;
 #[cfg(all(feature = "fetch", feature = "validate"))]
 pub mod plan;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod source;
 pub mod text;
 pub mod warning;

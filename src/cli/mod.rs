@@ -13,6 +13,8 @@ mod io;
 mod mcp;
 #[cfg(feature = "fetch")]
 mod run;
+#[cfg(feature = "serve")]
+mod serve;
 mod sources;
 mod tool;
 mod validate;
@@ -29,6 +31,8 @@ use io::emit;
 use mcp::{McpArgs, mcp};
 #[cfg(feature = "fetch")]
 use run::{RunArgs, run_workflow};
+#[cfg(feature = "serve")]
+use serve::{ServeArgs, serve};
 use tool::{ToolArgs, tool};
 use validate::{ValidateArgs, validate};
 
@@ -73,6 +77,10 @@ enum Command {
     /// against the start node, then runs the workflow through the Coze API.
     #[cfg(feature = "mcp")]
     Mcp(McpArgs),
+    /// Serve each workflow's form as a local web page that runs it on Coze: checked against
+    /// the start node, events streamed back, interrupts answered, files uploaded.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Print a shell completion script (e.g. `cozegen completions bash > /etc/bash_completion.d/cozegen`).
     Completions {
         /// The shell to complete for.
@@ -116,6 +124,8 @@ pub fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
         Command::Tool(args) => tool(&args),
         #[cfg(feature = "mcp")]
         Command::Mcp(args) => mcp(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve(&args),
         Command::Validate(args) => validate(&args),
         Command::Diff(args) => diff(&args),
         Command::Completions { shell } => {

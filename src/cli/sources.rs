@@ -52,8 +52,11 @@ type Info = (WorkflowInfo, Option<String>);
 pub(crate) struct Loaded {
     pub(crate) workflow: Workflow,
     #[cfg_attr(
-        not(feature = "mcp"),
-        expect(dead_code, reason = "only the MCP server runs the workflows it loads")
+        not(any(feature = "mcp", feature = "serve")),
+        expect(
+            dead_code,
+            reason = "only the MCP server and the web server run the workflows they load"
+        )
     )]
     pub(crate) id: Option<String>,
     pub(crate) version: Option<String>,

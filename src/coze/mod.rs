@@ -55,6 +55,8 @@ pub use token::{MIN_SCRUBBED_LEN, ServerText, Token};
 pub use upload::{LocalFile, Uploaded};
 pub use wire::{ChatMessage, ChatRequest, ContentType, ResumeRequest, Role, RunRequest, Usage};
 
+#[cfg(feature = "serve")]
+pub(crate) use sse::execute_id_of;
 pub(crate) use token::Scrub;
 
 use std::time::Duration;

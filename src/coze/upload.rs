@@ -102,8 +102,8 @@ impl Client {
     /// `POST /v1/files/upload`: reads `file` and uploads it. The answer must name the file's
     /// `id`, and its `url` when `need_url` (Coze Studio).
     pub fn upload(&self, file: &LocalFile, need_url: bool) -> Result<Uploaded> {
-        let endpoint = &endpoints::UPLOAD;
-        let target = self.target(endpoint, None, ())?;
+        // The target is checked (base URL, token) before the file is read.
+        self.target(&endpoints::UPLOAD, None, ())?;
         let bytes = std::fs::read(&file.path).map_err(|e| Error::LocalFile {
             path: file.shown(),
             message: e.to_string(),
@@ -116,7 +116,33 @@ impl Client {
                 limit: MAX_UPLOAD_BYTES,
             });
         }
-        let form = multipart::file_form("file", &file.name, bytes);
+        self.send_upload(&file.name, bytes, need_url, &file.shown())
+    }
+
+    /// `POST /v1/files/upload` of bytes already in memory, named `name` (a file a browser sent
+    /// to `cozegen serve`). The answer must name the file's `id`, and its `url` when
+    /// `need_url` (Coze Studio).
+    pub fn upload_bytes(&self, name: &str, bytes: Vec<u8>, need_url: bool) -> Result<Uploaded> {
+        if bytes.len() as u64 > MAX_UPLOAD_BYTES {
+            return Err(Error::FileTooLarge {
+                path: printable(name, 200),
+                size: bytes.len() as u64,
+                limit: MAX_UPLOAD_BYTES,
+            });
+        }
+        self.send_upload(name, bytes, need_url, &printable(name, 200))
+    }
+
+    fn send_upload(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        need_url: bool,
+        shown: &str,
+    ) -> Result<Uploaded> {
+        let endpoint = &endpoints::UPLOAD;
+        let target = self.target(endpoint, None, ())?;
+        let form = multipart::file_form("file", name, bytes);
         let received = self.receive(&Request {
             endpoint,
             target: &target,
@@ -154,7 +180,7 @@ impl Client {
         if let Some(wanted) = missing {
             return Err(Error::UploadAnswer {
                 url: target.shown.clone(),
-                path: file.shown(),
+                path: shown.to_owned(),
                 wanted,
                 excerpt: self.excerpt(&received.body),
             });

@@ -733,7 +733,7 @@
     try {
       const res = await fetch(model.action, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: Object.assign({ "Content-Type": "application/json" }, model.headers),
         body: payload,
       });
       const body = await res.text();
@@ -983,7 +983,10 @@
     // A refused CORS check and a server that is down look the same from here.
     xhr.addEventListener("error", () => done(TEXT.uploadUnreachable(file.name, url), "error"));
     xhr.open("POST", url);
-    xhr.send(data);
+    for (const name of Object.keys(model.headers || {})) xhr.setRequestHeader(name, model.headers[name]);
+    // A raw upload sends the bytes as they are, the name beside them (`cozegen serve`).
+    if (model.upload_raw) xhr.setRequestHeader("X-Cozegen-File-Name", encodeURIComponent(file.name));
+    xhr.send(model.upload_raw ? file : data);
   }
 
   try {

@@ -68,6 +68,12 @@ const LAYERS: &[(&str, &[&str])] = &[
             "plan", "coze", "emit", "check", "ir", "json", "text", "warning", "error",
         ],
     ),
+    (
+        "serve",
+        &[
+            "plan", "coze", "emit", "check", "ir", "json", "text", "warning", "error",
+        ],
+    ),
 ];
 
 /// The layer of `crate::X`: a re-export of the crate root counts as its origin, and the artifact

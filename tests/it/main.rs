@@ -24,6 +24,7 @@ mod readme;
 mod run;
 mod rust;
 mod schema;
+mod serve;
 mod studio;
 mod tool;
 mod typescript;

@@ -45,6 +45,28 @@ pub struct HtmlOptions {
     /// this absolute http(s) URL, whose JSON answer (`{"url": …}` or `{"file_id": …}`) becomes
     /// the parameter's value.
     pub upload_action: Option<String>,
+    /// Headers the script sends with every upload and post (`cozegen serve`: its per-server
+    /// request secret, which another origin cannot read and so cannot send).
+    pub request_headers: Vec<(String, String)>,
+    /// Upload the chosen file's bytes as the body itself (its name, percent-encoded, in the
+    /// `X-Cozegen-File-Name` header) instead of a multipart form.
+    pub upload_raw: bool,
+}
+
+/// The form's script, as the page inlines it (pin it with [`csp_hash`]).
+pub fn script() -> &'static str {
+    SCRIPT
+}
+
+/// The form's style sheet, as the page inlines it (pin it with [`csp_hash`]).
+pub fn style() -> &'static str {
+    STYLE
+}
+
+/// The CSP hash source of an inline script or style: SHA-256, base64 (without the quotes and
+/// the `sha256-` prefix).
+pub fn csp_hash(text: &str) -> String {
+    sha256_base64(text.as_bytes())
 }
 
 /// Checks an `--action` URL and returns its origin (for the page's `connect-src`).
@@ -123,8 +145,7 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
         model_json: model::write(
             &layout.nodes,
             &layout.root,
-            options.action.as_deref(),
-            options.upload_action.as_deref(),
+            options,
             t,
             workflow.input.files,
             chat.as_ref(),
@@ -341,6 +362,7 @@ impl Artifact for Form {
                 _ => None,
             },
             upload_action: settings.value(UPLOAD_ACTION.name).map(str::to_owned),
+            ..HtmlOptions::default()
         };
         render(workflow, &options).map(Rendered::from)
     }

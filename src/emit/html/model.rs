@@ -54,12 +54,13 @@ pub(super) struct ChatModel<'a> {
 pub(super) fn write(
     nodes: &[Node<'_>],
     root: &[usize],
-    action: Option<&str>,
-    upload: Option<&str>,
+    options: &super::HtmlOptions,
     messages: &Messages,
     files: FileValues,
     chat: Option<&ChatModel<'_>>,
 ) -> String {
+    let (action, upload) = (options.action.as_deref(), options.upload_action.as_deref());
+    let (headers, upload_raw) = (&options.request_headers, options.upload_raw);
     let mut w = Writer::compact(256 + nodes.len() * 48);
     w.begin_object();
     w.key("rules");
@@ -80,6 +81,18 @@ pub(super) fn write(
     }
     if let Some(upload) = upload {
         w.entry_str("upload", upload);
+    }
+    if upload_raw {
+        w.key("upload_raw");
+        w.bool(true);
+    }
+    if !headers.is_empty() {
+        w.key("headers");
+        w.begin_object();
+        for (name, value) in headers {
+            w.entry_str(name, value);
+        }
+        w.end_object();
     }
     if let Some(chat) = chat {
         w.key("chat");
@@ -206,7 +219,8 @@ mod tests {
     #[test]
     fn the_model_carries_the_irs_rules() {
         let en = super::super::i18n::Lang::En.messages();
-        let text = write(&[], &[], None, None, en, FileValues::UrlOrFileId, None);
+        let options = super::super::HtmlOptions::default();
+        let text = write(&[], &[], &options, en, FileValues::UrlOrFileId, None);
         let model: serde_json::Value = serde_json::from_str(&text).expect("json");
         let rules = &model["rules"];
         assert_eq!(rules["time"], TIME_PATTERN);
@@ -214,7 +228,7 @@ mod tests {
         assert_eq!(rules["file_url_only"], serde_json::Value::Null);
         assert_eq!(rules["integer_min"], "-9223372036854775808");
         assert_eq!(rules["integer_max"], "9223372036854775807");
-        let studio = write(&[], &[], None, None, en, FileValues::UrlOnly, None);
+        let studio = write(&[], &[], &options, en, FileValues::UrlOnly, None);
         let model: serde_json::Value = serde_json::from_str(&studio).expect("json");
         assert_eq!(model["rules"]["file"], crate::ir::rules::FILE_URL_PATTERN);
         assert_eq!(model["rules"]["file_url_only"], true);

@@ -1,0 +1,205 @@
+//! `cozegen serve`: workflows served as web pages whose forms run them on Coze.
+
+use super::args::API;
+use super::error::Error;
+use super::sources::{Loaded, Sources, load_sources};
+use clap::Args;
+use std::net::IpAddr;
+
+const SERVE_NOTES: &str = "\
+The server listens on 127.0.0.1 unless --bind names another address, which needs an access
+secret (--password or COZEGEN_SERVE_PASSWORD): its pages then ask for it. It answers only
+requests whose Host names it (an IP address, localhost or an --allowed-host, with its port),
+takes changes only from its own pages, and keeps the token (COZE_API_TOKEN or --token) to
+itself. Ctrl-C (or SIGTERM) ends it, exit 0; a run still on Coze is let go, never sent again.
+
+Examples:
+  cozegen serve examples/workflows/order_intake.json       one workflow, at http://127.0.0.1:8377/
+  cozegen serve -w 7350583675492388916 --port 0 --open     pick a free port, open the browser
+  COZEGEN_SERVE_PASSWORD=\"$SECRET\" cozegen serve --workspace-id 7350000000000000000 --bind 0.0.0.0";
+
+#[derive(Debug, Args)]
+#[command(after_help = SERVE_NOTES)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) sources: Sources,
+
+    /// The address to listen on; other than loopback, it needs --password.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub(crate) bind: IpAddr,
+
+    /// The port to listen on; 0 picks a free one (the address is printed on stderr).
+    #[arg(long, default_value_t = 8377)]
+    pub(crate) port: u16,
+
+    /// The access secret the pages ask for (at least 8 characters). Prefer the environment
+    /// variable: arguments are visible to other users of the machine.
+    #[arg(long, env = "COZEGEN_SERVE_PASSWORD", hide_env_values = true)]
+    pub(crate) password: Option<String>,
+
+    /// A host name the pages may be reached by, besides IP addresses and localhost
+    /// (repeatable): any other Host is refused.
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    pub(crate) allowed_hosts: Vec<String>,
+
+    /// Open the index in the browser ($BROWSER, else the system's opener).
+    #[arg(long)]
+    pub(crate) open: bool,
+
+    /// The language of the pages. `auto` picks it per workflow from its words (as `cozegen
+    /// html --lang auto`); the index is in English then.
+    #[arg(long, value_name = "LANG", default_value = "auto", value_parser = ["auto", "en", "zh-CN"])]
+    pub(crate) lang: String,
+
+    /// The most runs (and uploads) on Coze at once; more are refused until one ends.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) max_runs: u16,
+
+    /// The longest wait for a run's answer, in seconds.
+    #[arg(help_heading = API, long, value_name = "SECONDS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub(crate) run_timeout: u64,
+
+    /// Send every workflow run asynchronously (`is_async: true`) and read its result from the
+    /// run history (the runs page reads it again for a run whose page was closed).
+    #[arg(help_heading = API, long = "async")]
+    pub(crate) async_runs: bool,
+
+    /// With --async: the wait before the first read of a run's history, in milliseconds; for
+    /// tests.
+    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub(crate) poll_interval_ms: u64,
+}
+
+/// `cozegen serve`: loads the workflows, then serves them until Ctrl-C.
+pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
+    if args.password.is_none() && !args.bind.is_loopback() {
+        return Err(Error::Usage(format!(
+            "--bind {} reaches beyond this machine: give an access secret with --password or \
+             COZEGEN_SERVE_PASSWORD",
+            args.bind
+        )));
+    }
+    if args.password.as_deref().is_some_and(|p| p.len() < 8) {
+        return Err(Error::Usage(
+            "the access secret must have at least 8 characters".into(),
+        ));
+    }
+    let (loaded, _failed) = load_sources(&args.sources)?;
+    let mut served = Vec::with_capacity(loaded.len());
+    for Loaded {
+        workflow,
+        id,
+        version,
+    } in loaded
+    {
+        let Some(workflow_id) = id else {
+            return Err(Error::Usage(format!(
+                "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
+                 nowhere to go: serve it with -w ID",
+                cozegen::text::printable(
+                    workflow.details.name.as_deref().unwrap_or("a workflow"),
+                    60
+                )
+            )));
+        };
+        served.push(cozegen::serve::Served {
+            workflow,
+            workflow_id,
+            workflow_version: version,
+        });
+    }
+    if served.is_empty() {
+        return Err(Error::Usage("no workflow to serve".into()));
+    }
+    let client = cozegen::coze::Client::new(cozegen::coze::Options {
+        timeout: std::time::Duration::from_secs(args.run_timeout),
+        ..args.sources.api.options()
+    });
+    if let Err(e) = client.token() {
+        eprintln!("warning: {e}; the pages are served, but every run will fail until it is set");
+    }
+    let names: Vec<String> = served
+        .iter()
+        .map(|s| {
+            cozegen::text::printable(s.workflow.details.name.as_deref().unwrap_or("workflow"), 60)
+        })
+        .collect();
+    let config = cozegen::serve::Config {
+        bind: args.bind,
+        port: args.port,
+        password: args.password.clone(),
+        allowed_hosts: args.allowed_hosts.clone(),
+        lang: cozegen::emit::html::i18n::Lang::from_tag(&args.lang),
+        async_runs: args.async_runs.then(|| cozegen::coze::Wait {
+            interval: std::time::Duration::from_millis(args.poll_interval_ms.max(1)),
+            timeout: std::time::Duration::from_secs(args.run_timeout),
+            ..cozegen::coze::Wait::default()
+        }),
+        max_runs: usize::from(args.max_runs),
+    };
+    let quiet = args.sources.quiet;
+    let open = args.open;
+    let login = args.password.is_some();
+    let ended = cozegen::serve::serve(
+        served,
+        client,
+        config,
+        |ready| {
+            eprintln!(
+                "cozegen serve: serving {} at {}{} (Ctrl-C to stop)",
+                cozegen::text::plural(names.len(), "workflow"),
+                ready.url,
+                if login { ", behind a login" } else { "" }
+            );
+            for (i, name) in names.iter().enumerate() {
+                eprintln!("  {}w/{}  {name}", ready.url, i + 1);
+            }
+            if open {
+                open_browser(&ready.url);
+            }
+        },
+        move |note| {
+            if !quiet {
+                eprintln!("{note}");
+            }
+        },
+    )?;
+    eprintln!("cozegen serve: stopped by {}", ended.signal);
+    if ended.running > 0 {
+        eprintln!(
+            "cozegen serve: let go of {} still running on Coze (never sent again): check the \
+             run history before running it again",
+            cozegen::text::plural(ended.running, "run")
+        );
+    }
+    Ok(())
+}
+
+/// Opens `url` in the browser: `$BROWSER` if set, else the system's opener. A failure is said,
+/// not fatal: the address is printed.
+fn open_browser(url: &str) {
+    let opener = std::env::var_os("BROWSER")
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "macos") {
+                "open".into()
+            } else if cfg!(windows) {
+                "explorer".into()
+            } else {
+                "xdg-open".into()
+            }
+        });
+    match std::process::Command::new(&opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "warning: cannot open the browser with {}: {e}",
+            opener.to_string_lossy()
+        ),
+    }
+}
