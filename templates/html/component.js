@@ -30,6 +30,13 @@ class CozegenFormElement extends HTMLElement {
   constructor() {
     super();
     this.attachShadow({ mode: "open" });
+    // `headers` set on the element before this module defined it (a page's script that ran
+    // first) is an own property hiding the accessor below: take its value through the setter.
+    if (Object.prototype.hasOwnProperty.call(this, "headers")) {
+      const value = this.headers;
+      delete this.headers;
+      this.headers = value;
+    }
   }
 
   connectedCallback() {

@@ -259,6 +259,6 @@ fn the_documented_pages_work_in_headless_chromium() {
         stderr(&out)
     );
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 6, "every scenario must run:\n{report}");
+    assert_eq!(passed, 7, "every scenario must run:\n{report}");
     eprintln!("{report}");
 }

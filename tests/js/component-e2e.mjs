@@ -40,6 +40,9 @@ const page = (title, body, modules) =>
 writeFileSync(join(site, "react.html"), page("React", '<div id="root"></div>', ["react.js"]));
 writeFileSync(join(site, "two.html"), page("Two workflows", '<order-intake action="/api/run"></order-intake>\n<trip-chat></trip-chat>', ["order-intake.js", "trip-chat.js"]));
 writeFileSync(join(site, "zh.html"), page("zh-CN", "<zh-order></zh-order>", ["zh-order.js"]));
+// A page whose own module sets the element's headers before the element's module defines it.
+writeFileSync(join(site, "upload.html"), page("Upload", "<zh-order></zh-order>", ["early-headers.js", "zh-order.js"]));
+writeFileSync(join(site, "early-headers.js"), 'document.querySelector("zh-order").headers = { "X-Secret": "s3cret" };\n');
 writeFileSync(join(site, "hostile.html"), page("Hostile", "<hostile-form></hostile-form>", ["hostile-form.js"]));
 // The React app around the doc's component: what an app's entry point does.
 writeFileSync(
@@ -61,6 +64,7 @@ await build({
 
 // ---- The server -------------------------------------------------------------------------------
 const received = [];
+const uploads = [];
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8" };
 const server = createServer((req, res) => {
   const csp = { "Content-Security-Policy": "default-src 'self'" };
@@ -71,6 +75,16 @@ const server = createServer((req, res) => {
       received.push({ headers: req.headers, body });
       res.writeHead(200, { ...csp, "Content-Type": "application/json" });
       res.end(JSON.stringify({ data: `run ${received.length}` }));
+    });
+    return;
+  }
+  if (req.method === "POST" && req.url === "/api/upload") {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      uploads.push({ headers: req.headers, body: Buffer.concat(chunks).toString("latin1") });
+      res.writeHead(200, { ...csp, "Content-Type": "application/json" });
+      res.end(JSON.stringify({ file_id: `F${uploads.length}` }));
     });
     return;
   }
@@ -295,6 +309,31 @@ scenario("zh-CN: the element's form speaks Chinese, and is axe-clean", async () 
   assert(/[\u4e00-\u9fff]/.test(summary) && !/field/i.test(summary), `a Chinese summary: ${summary}`);
   assert(Object.values(await errors(p, "zh-order")).every((m) => /[\u4e00-\u9fff]/.test(m)), "Chinese errors");
   assertEqual(await axeProblems(p), [], "axe");
+  await finish(p);
+});
+
+scenario("upload attribute: file fields get their picker when it is set, the file is POSTed there with the headers (set before the element was defined), and its file_id is the value", async () => {
+  const p = await open("/upload.html", ["zh-order"]);
+  const host = "zh-order";
+  const picker = p.locator(`${host} .cz-upload`).first();
+  assert(!(await picker.isVisible()), "no upload picker without an upload attribute");
+  assertEqual(await p.evaluate(() => document.querySelector("zh-order").headers), { "X-Secret": "s3cret" }, "headers set before the upgrade kept");
+  await p.evaluate(() => document.querySelector("zh-order").setAttribute("upload", "/api/upload"));
+  assert(await picker.isVisible(), "the picker shows once the element has somewhere to upload to");
+  await p.locator(`${host} input.cz-picker`).first().setInputFiles({ name: "合同.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 contract") });
+  await p.waitForFunction(() => document.querySelector("zh-order").shadowRoot.querySelector(".cz-upload .cz-note").dataset.state === "ok", null, { timeout: 5000 });
+  assertEqual(uploads.length, 1, "one upload");
+  assert(uploads[0].headers["content-type"].startsWith("multipart/form-data; boundary="), `multipart: ${uploads[0].headers["content-type"]}`);
+  assert(uploads[0].body.includes('name="file"; filename="') && uploads[0].body.includes("%PDF-1.4 contract"), "the file as field `file`");
+  assertEqual(uploads[0].headers["x-secret"], "s3cret", "the headers property's header");
+  assertEqual(await control(p, host, "contract").inputValue(), '{"file_id":"F1"}', "the file_id as the value");
+  await control(p, host, "customer_name").fill("Ada");
+  await control(p, host, "lines").locator(":scope > .cz-add").click();
+  await control(p, host, "lines[0].sku").fill("S-1");
+  await submit(p, host);
+  const [event] = await events(p);
+  assertEqual(event.parameters, { customer_name: "Ada", lines: [{ sku: "S-1" }], contract: '{"file_id":"F1"}' }, "the uploaded file in the parameters");
+  assertEqual(await axeProblems(p), [], "axe after an upload");
   await finish(p);
 });
 
