@@ -312,15 +312,21 @@ scenario("zh-CN: the element's form speaks Chinese, and is axe-clean", async () 
   await finish(p);
 });
 
-scenario("upload attribute: file fields get their picker when it is set, the file is POSTed there with the headers (set before the element was defined), and its file_id is the value", async () => {
+scenario("upload attribute: without it a file field's picker checks a local file, with it (set at run time) the file is POSTed there with the headers (set before the element was defined), and its file_id is the value", async () => {
   const p = await open("/upload.html", ["zh-order"]);
   const host = "zh-order";
-  const picker = p.locator(`${host} .cz-upload`).first();
-  assert(!(await picker.isVisible()), "no upload picker without an upload attribute");
+  const label = p.locator(`${host} .cz-upload .cz-pick-label`).first();
+  const picker = p.locator(`${host} input.cz-picker`).first();
+  const note = p.locator(`${host} .cz-upload .cz-note`).first();
   assertEqual(await p.evaluate(() => document.querySelector("zh-order").headers), { "X-Secret": "s3cret" }, "headers set before the upgrade kept");
+  // Without an upload attribute the picker only checks a local file, as a page's does.
+  assertEqual(await label.innerText(), "检查本地文档（不会上传）", "the local check's label");
+  await picker.setInputFiles({ name: "a.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 a") });
+  assert((await note.textContent()).startsWith("已选择 a.pdf"), `the note: ${await note.textContent()}`);
+  assertEqual(uploads.length, 0, "nothing uploaded");
   await p.evaluate(() => document.querySelector("zh-order").setAttribute("upload", "/api/upload"));
-  assert(await picker.isVisible(), "the picker shows once the element has somewhere to upload to");
-  await p.locator(`${host} input.cz-picker`).first().setInputFiles({ name: "合同.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 contract") });
+  assertEqual(await label.innerText(), "上传文档", "the upload label once the element has somewhere to upload to");
+  await picker.setInputFiles({ name: "合同.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 contract") });
   await p.waitForFunction(() => document.querySelector("zh-order").shadowRoot.querySelector(".cz-upload .cz-note").dataset.state === "ok", null, { timeout: 5000 });
   assertEqual(uploads.length, 1, "one upload");
   assert(uploads[0].headers["content-type"].startsWith("multipart/form-data; boundary="), `multipart: ${uploads[0].headers["content-type"]}`);

@@ -204,9 +204,10 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
         ),
         rows: layout.rows,
         t,
-        // A component's element shows its upload pickers when it has an `upload` attribute.
+        // A component's element decides at run time whether its pickers upload (its `upload`
+        // attribute), so its markup has the upload picker and both labels.
         upload: options.upload_action.is_some() || component.is_some(),
-        parts: component.is_some(),
+        component: component.is_some(),
     };
     if let Some(element) = component {
         return render_component(&form, element, options);
@@ -352,8 +353,10 @@ struct FormView<'a> {
     upload: bool,
     /// For a chatflow: the message box.
     chat: Option<ChatView<'a>>,
-    /// Whether the form's main pieces carry `part` names (in a component, for `::part`).
-    parts: bool,
+    /// In a component's shadow root: the form's main pieces carry `part` names (for `::part`),
+    /// and a file field's picker has both labels, upload and local check, one shown by the
+    /// element's style.
+    component: bool,
 }
 
 /// A chatflow's message box.
