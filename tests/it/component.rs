@@ -4,10 +4,13 @@
 //! headless Chromium (tests/js/component-e2e.mjs) over the pages of docs/component.md, taken
 //! from the document verbatim.
 //!
-//! The conformance suite's form leg (tests/it/conformance.rs) is not repeated here: the
-//! component runs the page's script text (`cozegenForm`, templates/html/form.js) on the same
-//! markup and model, so its verdicts are the form leg's; what differs is only where the form
-//! lives, which the browser scenarios cover.
+//! The conformance suite's form leg (tests/it/conformance.rs) is not repeated here, nor is a
+//! component leg added: the component runs the page's script text (`cozegenForm`,
+//! templates/html/form.js, checked to be in the module verbatim) on the same model and the same
+//! controls (checked below against the page's fragment), so its verdicts are the form leg's;
+//! what differs is only where the form lives (a shadow root) and where it posts, which the
+//! browser scenarios cover. A second leg would cost another browser pass over every case
+//! within the suite's 10-minute budget and could only repeat the first's verdicts.
 
 use crate::checks::html_is_inert;
 use crate::common::*;
@@ -119,8 +122,28 @@ fn every_module_is_the_same_code_around_string_literals_and_its_markup_is_inert(
         let fragment = format!("{markup}<script>{}</script>", cozegen::emit::html::SCRIPT);
         let shape =
             html_is_inert(&fragment).unwrap_or_else(|e| panic!("{}: markup: {e}", doc.display()));
-        assert!(shape.model.is_object());
         assert!(markup.starts_with("<form id=\"cozegen-form\" class=\"cz-form\" part=\"form\""));
+        // The same form as a page's with an upload URL (the conformance leg's verdicts carry
+        // over): the same model but for the URL, the same controls and groups.
+        let page = cozegen(&[
+            "html",
+            doc.to_str().expect("utf-8 path"),
+            "--quiet",
+            "--fragment",
+            "--upload-action",
+            "https://upload.example.com/",
+        ]);
+        assert!(page.status.success(), "{}", stderr(&page));
+        let mut page = html_is_inert(&stdout(&page)).expect("the fragment is inert");
+        let url = page.model.as_object_mut().and_then(|m| m.remove("upload"));
+        assert_eq!(url, Some("https://upload.example.com/".into()));
+        assert_eq!(shape.model, page.model, "{}: the model", doc.display());
+        assert_eq!(
+            (shape.controls, shape.fieldsets),
+            (page.controls, page.fieldsets),
+            "{}: the controls and groups",
+            doc.display()
+        );
     }
     // Node reads the hostile document's module as a module (its syntax, not only the lines).
     let hostile = scratch.path().join("hostile.mjs");
