@@ -81,10 +81,17 @@ class CozegenFormElement extends HTMLElement {
     return { ...this.#headers };
   }
 
+  // Checked here, where the mistake is made, rather than found as a failed request later; a bad
+  // value leaves the headers as they were.
   set headers(value) {
     const headers = {};
     for (const [name, text] of Object.entries(value ?? {})) {
-      if (typeof text !== "string") throw new TypeError(`${ELEMENT}: header ${name} must be a string`);
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+        throw new TypeError(`${ELEMENT}: ${JSON.stringify(name)} is not a header name`);
+      }
+      if (typeof text !== "string" || /[\r\n\0]/.test(text)) {
+        throw new TypeError(`${ELEMENT}: header ${name} must be a string of one line`);
+      }
       headers[name] = text;
     }
     this.#headers = headers;

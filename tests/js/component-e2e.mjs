@@ -319,6 +319,19 @@ scenario("upload attribute: without it a file field's picker checks a local file
   const picker = p.locator(`${host} input.cz-picker`).first();
   const note = p.locator(`${host} .cz-upload .cz-note`).first();
   assertEqual(await p.evaluate(() => document.querySelector("zh-order").headers), { "X-Secret": "s3cret" }, "headers set before the upgrade kept");
+  // A bad header is refused when it is set, and the headers stay as they were.
+  const refused = await p.evaluate(() =>
+    [{ "bad name": "x" }, { "X-Ok": 1 }, { "X-Ok": "a\r\nX-Evil: 1" }].map((headers) => {
+      try {
+        document.querySelector("zh-order").headers = headers;
+        return "accepted";
+      } catch (e) {
+        return e instanceof TypeError && e.message.startsWith("zh-order: ");
+      }
+    })
+  );
+  assertEqual(refused, [true, true, true], "bad headers refused");
+  assertEqual(await p.evaluate(() => document.querySelector("zh-order").headers), { "X-Secret": "s3cret" }, "the headers unchanged");
   // Without an upload attribute the picker only checks a local file, as a page's does.
   assertEqual(await label.innerText(), "检查本地文档（不会上传）", "the local check's label");
   await picker.setInputFiles({ name: "a.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 a") });
