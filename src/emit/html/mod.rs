@@ -170,11 +170,11 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
         app_id: workflow.details.run_app_id.as_deref(),
     });
     let component = match &options.component {
-        Some(name) if options.fragment => {
-            return Err(Error::ConflictingOptions(format!(
-                "--component {} and --fragment: a component is a module, not a fragment of a page",
-                crate::text::printable(name, 100)
-            )));
+        Some(_) if options.fragment => {
+            return Err(Error::ConflictingOptions(
+                "--component and --fragment: a component is a module, not a fragment of a page"
+                    .to_owned(),
+            ));
         }
         Some(name) => Some(
             check_element(name)
