@@ -230,11 +230,13 @@ fn the_documented_pages_work_in_headless_chromium() {
     let site = scratch.path().join("site");
     std::fs::create_dir(&site).expect("site dir");
     let docs = std::fs::read_to_string(root().join("docs/component.md")).expect("docs");
-    // The doc's examples, verbatim: the page, its script and the React component.
+    // The doc's examples, verbatim: the page, its script, the React component and the
+    // styling rules.
     for (lang, file) in [
         ("html", "index.html"),
         ("js", "page.js"),
         ("jsx", "OrderForm.jsx"),
+        ("css", "theme.css"),
     ] {
         let blocks = doc_blocks(&docs, lang);
         assert_eq!(blocks.len(), 1, "one ```{lang} block in docs/component.md");

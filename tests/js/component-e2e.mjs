@@ -1,7 +1,7 @@
 // End-to-end tests of `cozegen html --component` in headless Chromium (Debian's
 // /usr/bin/chromium, driven by playwright-core), one launch for every scenario. Run by
 // tests/it/component.rs, which writes the site: the generated modules, and the examples of
-// docs/component.md verbatim (index.html, page.js, OrderForm.jsx).
+// docs/component.md verbatim (index.html, page.js, OrderForm.jsx, theme.css).
 //
 // usage: node component-e2e.mjs CONFIG.json      CONFIG: {"site": dir}
 // A server on 127.0.0.1 serves the site with `Content-Security-Policy: default-src 'self'` on
@@ -65,7 +65,7 @@ await build({
 // ---- The server -------------------------------------------------------------------------------
 const received = [];
 const uploads = [];
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8" };
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 const server = createServer((req, res) => {
   const csp = { "Content-Security-Policy": "default-src 'self'" };
   if (req.method === "POST" && req.url === "/api/run") {
@@ -240,14 +240,23 @@ scenario("plain page (docs/component.md): errors in the shadow root, cozegen-sub
   await p.waitForFunction(() => document.querySelector("cozegen-form").shadowRoot.querySelector(".cz-response-body").textContent === '{"data":"run 2"}', null, { timeout: 5000 });
   assertEqual(received.length, 2, "the cancelled submit posted nothing");
 
-  // Theming: a custom property set on the element, and a ::part rule of the page.
-  await p.evaluate(() => {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync("cozegen-form { --cz-accent: rgb(1, 2, 3); } cozegen-form::part(submit) { border-top-width: 7px; }");
-    document.adoptedStyleSheets = [sheet];
-  });
-  const button = await p.locator(`${host} .cz-submit`).evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).borderTopWidth]);
-  assertEqual(button, ["rgb(1, 2, 3)", "7px"], "--cz-accent and ::part(submit) reach the shadow root");
+  // Theming: the doc's rules (theme.css), custom properties set on the element and a ::part
+  // rule, loaded as a page's style sheet.
+  const look = () => p.locator(`${host} .cz-submit`).evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).borderTopLeftRadius, getComputedStyle(b).textTransform]);
+  const before = await look();
+  await p.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = "theme.css";
+        link.addEventListener("load", resolve);
+        link.addEventListener("error", () => reject(new Error("theme.css did not load")));
+        document.head.append(link);
+      })
+  );
+  assert(before[0] !== "rgb(10, 125, 90)" && before[1] === "8px" && before[2] === "none", `the default look: ${before}`);
+  assertEqual(await look(), ["rgb(10, 125, 90)", "4px", "uppercase"], "--cz-accent, --cz-radius and ::part(submit) reach the shadow root");
   assertEqual(await axeProblems(p), [], "axe after the answer");
   await finish(p);
 });
