@@ -24,6 +24,8 @@ let sheet = null;
 
 class CozegenFormElement extends HTMLElement {
   static observedAttributes = ["upload"];
+  // Which form this class makes (two modules of one workflow's form define it once).
+  static markup = MARKUP;
 
   #headers = {};
 
@@ -98,6 +100,12 @@ class CozegenFormElement extends HTMLElement {
   }
 }
 
-if (!customElements.get(ELEMENT)) customElements.define(ELEMENT, CozegenFormElement);
+// A module loaded twice (or bundled twice) defines its element once. Another workflow's module
+// with the same name would leave this form unused, silently: say so.
+const defined = customElements.get(ELEMENT);
+if (!defined) customElements.define(ELEMENT, CozegenFormElement);
+else if (defined.markup !== MARKUP) {
+  console.warn(`<${ELEMENT}> is already defined by another form's module, so this one is not used: generate it with its own --element NAME`);
+}
 
 export { ELEMENT as elementName, CozegenFormElement };

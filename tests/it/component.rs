@@ -256,6 +256,7 @@ fn the_documented_pages_work_in_headless_chromium() {
             corpus_doc("chatflow"),
             vec!["--element", "trip-chat"],
         ),
+        ("trip-default.js", corpus_doc("chatflow"), vec![]),
         (
             "zh-order.js",
             root().join("tests/i18n/zh_order.json"),
@@ -284,6 +285,6 @@ fn the_documented_pages_work_in_headless_chromium() {
         stderr(&out)
     );
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 7, "every scenario must run:\n{report}");
+    assert_eq!(passed, 8, "every scenario must run:\n{report}");
     eprintln!("{report}");
 }

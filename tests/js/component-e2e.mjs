@@ -39,6 +39,8 @@ const page = (title, body, modules) =>
   `</head>\n<body>\n<h1>${title}</h1>\n${body}\n</body>\n</html>\n`;
 writeFileSync(join(site, "react.html"), page("React", '<div id="root"></div>', ["react.js"]));
 writeFileSync(join(site, "two.html"), page("Two workflows", '<order-intake action="/api/run"></order-intake>\n<trip-chat></trip-chat>', ["order-intake.js", "trip-chat.js"]));
+writeFileSync(join(site, "clash.html"), page("Clash", "<cozegen-form></cozegen-form>", ["order-form.js", "order-form-again.js", "trip-default.js"]));
+writeFileSync(join(site, "order-form-again.js"), readFileSync(join(site, "order-form.js")));
 writeFileSync(join(site, "zh.html"), page("zh-CN", "<zh-order></zh-order>", ["zh-order.js"]));
 // A page whose own module sets the element's headers before the element's module defines it.
 writeFileSync(join(site, "upload.html"), page("Upload", "<zh-order></zh-order>", ["early-headers.js", "zh-order.js"]));
@@ -307,6 +309,17 @@ scenario("two workflows' elements on one page: each its own form, errors, event 
   assertEqual((await events(p)).map((e) => e.from), ["trip-chat", "order-intake"], "events");
   assertEqual(JSON.parse(received[before].body), { parameters: ORDER }, "the order's POST");
   assertEqual(await axeProblems(p), [], "axe");
+  await finish(p);
+});
+
+scenario("one element name, two modules: the same workflow's defines it once quietly, another workflow's warns and is not used", async () => {
+  const p = await open("/clash.html", ["cozegen-form"]);
+  assertEqual(await p.locator("cozegen-form [name='customer.name']").count(), 1, "the first module's form");
+  assertEqual(
+    p.problems.splice(0),
+    ["console warning: <cozegen-form> is already defined by another form's module, so this one is not used: generate it with its own --element NAME"],
+    "one warning, for the other workflow's module"
+  );
   await finish(p);
 });
 
