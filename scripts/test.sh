@@ -2,7 +2,7 @@
 # The test command, run before every commit: fmt, clippy on every target, and every test.
 # Installs what the tests need when it is missing: node and npm, Debian's Chromium for the HTML
 # form's browser tests (both need root), the npm packages in tests/js (Ajv, TypeScript,
-# Zod, playwright-core, axe-core, the MCP SDK) and the Python packages (pydantic, mypy, the MCP
+# Zod, playwright-core, axe-core, the MCP SDK, React and esbuild) and the Python packages (pydantic, mypy, the MCP
 # SDK) in tests/py/.venv.
 # Budget: 10 minutes on 2 cores from a clean clone with the crates downloaded. CI (.ci/run)
 # runs it, then the heavier checks: clippy for each feature alone, the docs, and fuzzing.

@@ -176,7 +176,8 @@ impl Error {
             | Error::Lib(cozegen::Error::Emit(
                 emit::Error::InvalidDerive { .. }
                 | emit::Error::InvalidAction { .. }
-                | emit::Error::InvalidUploadAction { .. },
+                | emit::Error::InvalidUploadAction { .. }
+                | emit::Error::ConflictingOptions(_),
             )) => 2,
             #[cfg(feature = "fetch")]
             Error::Lib(cozegen::Error::Coze(cozegen::coze::Error::InvalidVersion { .. })) => 2,

@@ -32,6 +32,11 @@ pub enum Error {
         reason: String,
     },
 
+    /// Options of the HTML form that do not go together (`--component` with `--fragment`), or
+    /// one that needs another (`--element` without `--component`).
+    #[error("{0}")]
+    ConflictingOptions(String),
+
     /// A template failed to render, or an emitter broke its own invariant. This is a bug in
     /// cozegen, not in the input.
     #[error("internal error (a bug in cozegen, please report it): {0}")]

@@ -10,14 +10,21 @@
 // friendly. Titles and type words come from the page (decided in Rust); every sentence the
 // script writes comes from the page's message table, through TEXT below. With an upload
 // URL in the model, a file parameter's picker uploads the chosen file there.
-(() => {
+//
+// One function, given its <form>: a page calls it with the form of id `cozegen-form` (the
+// entry cozegen adds around this file, src/emit/html/mod.rs); a component's module
+// (templates/html/component.js) calls it with the form in its shadow root, and passes `host`:
+// where to POST and upload, and which headers to add, read from the element at each request.
+function cozegenForm(form, host) {
   "use strict";
 
-  const form = document.getElementById("cozegen-form");
   if (!form || form.dataset.czReady) return;
   form.dataset.czReady = "1";
   const model = JSON.parse(form.querySelector(":scope > script.cz-model").textContent);
   const nodes = model.nodes;
+  // Where a submit is POSTed and a file uploaded, and what headers go with them: the model's,
+  // or a component's, as its element says at the time of the request.
+  const target = host || { action: () => model.action, upload: () => model.upload, headers: () => model.headers || {} };
 
   // Every sentence the script writes, from the page's message table (model.text, one per
   // language, chosen when the page was generated): `{name}` placeholders are filled here.
@@ -694,8 +701,9 @@
   summary.addEventListener("click", (event) => {
     const link = event.target.closest("a[href^='#']");
     if (!link) return;
-    const target = document.getElementById(link.getAttribute("href").slice(1));
-    const holder = target && (target.closest("[data-node]") || target.closest(".cz-message"));
+    // The form's root: the document, or a component's shadow root.
+    const field = form.getRootNode().getElementById(link.getAttribute("href").slice(1));
+    const holder = field && (field.closest("[data-node]") || field.closest(".cz-message"));
     if (!holder || !form.contains(holder)) return;
     event.preventDefault();
     focusable(holder).focus();
@@ -726,24 +734,24 @@
     el.hidden = false;
   }
 
-  async function post(payload) {
+  async function post(payload, url) {
     const response = own(result, ".cz-response");
     response.hidden = true;
-    status.textContent = TEXT.sending(model.action);
+    status.textContent = TEXT.sending(url);
     try {
-      const res = await fetch(model.action, {
+      const res = await fetch(url, {
         method: "POST",
-        headers: Object.assign({ "Content-Type": "application/json" }, model.headers),
+        headers: { ...target.headers(), "Content-Type": "application/json" },
         body: payload,
       });
       const body = await res.text();
-      status.textContent = TEXT.answered(model.action, res.status, res.statusText);
+      status.textContent = TEXT.answered(url, res.status, res.statusText);
       status.dataset.state = res.ok ? "ok" : "error";
       show(own(response, ".cz-response-body"), body);
       response.hidden = false;
     } catch (e) {
       // A refused CORS check and a server that is down look the same from here.
-      status.textContent = TEXT.unreachable(model.action, e.message);
+      status.textContent = TEXT.unreachable(url, e.message);
       status.dataset.state = "error";
     }
   }
@@ -839,7 +847,8 @@
     const go = form.dispatchEvent(
       new CustomEvent("cozegen:submit", { detail, bubbles: true, cancelable: true })
     );
-    if (model.action && go) post(body);
+    const action = target.action();
+    if (action && go) post(body, action);
     else status.textContent = TEXT.collected;
   });
 
@@ -925,11 +934,11 @@
     const note = picker.parentElement.querySelector(".cz-note");
     const file = picker.files && picker.files[0];
     if (!file) {
-      if (!model.upload) note.hidden = true;
+      if (!target.upload()) note.hidden = true;
       return;
     }
     const info = TEXT.fileInfo(TEXT.size(file.size), file.type);
-    if (model.upload) upload(picker.closest("[data-node]"), note, file, info);
+    if (target.upload()) upload(picker.closest("[data-node]"), note, file, info);
     else show(note, (model.rules.file_url_only ? TEXT.pickedUrl : TEXT.picked)(file.name, info));
   });
 
@@ -937,7 +946,7 @@
   // is on its way the parameter has no value to submit (readLeaf says to wait).
   function upload(holder, note, file, info) {
     const control = controlOf(holder);
-    const url = model.upload;
+    const url = target.upload();
     const id = (holder.czUpload || 0) + 1;
     holder.czUpload = id;
     holder.setAttribute("data-uploading", "");
@@ -983,7 +992,7 @@
     // A refused CORS check and a server that is down look the same from here.
     xhr.addEventListener("error", () => done(TEXT.uploadUnreachable(file.name, url), "error"));
     xhr.open("POST", url);
-    for (const name of Object.keys(model.headers || {})) xhr.setRequestHeader(name, model.headers[name]);
+    for (const [name, value] of Object.entries(target.headers())) xhr.setRequestHeader(name, value);
     // A raw upload sends the bytes as they are, the name beside them (`cozegen serve`).
     if (model.upload_raw) xhr.setRequestHeader("X-Cozegen-File-Name", encodeURIComponent(file.name));
     xhr.send(model.upload_raw ? file : data);
@@ -998,4 +1007,4 @@
     broken = e;
   }
   form.dataset.czReady = "ready";
-})();
+}

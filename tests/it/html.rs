@@ -48,12 +48,17 @@ fn html_goldens_match_for_every_corpus_document() {
 }
 
 /// The fixed parts, which the goldens hold as markers (tests/it/common/golden.rs), tested once: every
-/// page inlines `templates/html/form.js` and `form.css` exactly, its CSP pins both by their
-/// SHA-256, and the fragment inlines the script and names its hash.
+/// page inlines `templates/html/form.js` exactly (inside its one-line entry, which calls the
+/// script's function on the page's form) and `form.css`, its CSP pins both by their SHA-256, and
+/// the fragment inlines the script and names its hash.
 #[test]
 fn every_page_inlines_the_fixed_script_and_style_verbatim_and_pins_their_hashes() {
     use crate::common::golden::{csp_hash, document_part, marker};
-    let script = std::fs::read_to_string(root().join("templates/html/form.js")).expect("form.js");
+    let template = std::fs::read_to_string(root().join("templates/html/form.js")).expect("form.js");
+    let script = format!(
+        "(() => {{\n{template}cozegenForm(document.getElementById(\"cozegen-form\"));\n}})();\n"
+    );
+    assert_eq!(script, cozegen::emit::html::SCRIPT);
     let style = std::fs::read_to_string(root().join("templates/html/form.css")).expect("form.css");
     let inline = |html: &str, open: &str, close: &str| -> String {
         let start = html.find(open).expect("the tag") + open.len();

@@ -11,6 +11,7 @@ mod common;
 mod all;
 mod architecture;
 mod cli;
+mod component;
 mod conformance;
 mod fetch;
 mod html;

@@ -13,6 +13,11 @@
 //!
 //! Every word the page writes comes from one message table per language ([`i18n`]); the
 //! script gets its messages in the model, so it stays one static, hashed file.
+//!
+//! With [`HtmlOptions::component`] the same form, model and script become an ES module that
+//! defines a custom element (`templates/html/component.js`): the form's markup and style go
+//! into the module as string literals escaped like the model, and the element puts them in its
+//! shadow root and runs the script's one function on that form.
 
 mod human;
 pub mod i18n;
@@ -26,10 +31,22 @@ use askama::Template;
 use i18n::{Lang, Messages};
 use layout::{Control, Row};
 
-/// The form's behaviour; hashed into the page's Content-Security-Policy.
-const SCRIPT: &str = include_str!("../../../templates/html/form.js");
+/// The form's behaviour: one function, `cozegenForm(form, host)`.
+pub const FORM_SCRIPT: &str = include_str!("../../../templates/html/form.js");
+/// A page's (or fragment's) script: the form's function called on the form of id
+/// `cozegen-form`, all inside an arrow function so that it defines no global and two fragments
+/// on one page run side by side. Hashed into the page's Content-Security-Policy.
+pub const SCRIPT: &str = concat!(
+    "(() => {\n",
+    include_str!("../../../templates/html/form.js"),
+    "cozegenForm(document.getElementById(\"cozegen-form\"));\n})();\n"
+);
 /// The page's look; hashed into the page's Content-Security-Policy.
 const STYLE: &str = include_str!("../../../templates/html/form.css");
+/// What a component's shadow root adds to the page's look (the host's box, hidden pickers).
+const COMPONENT_STYLE: &str = include_str!("../../../templates/html/component.css");
+/// A component's element name when `--element` is not given.
+pub const DEFAULT_ELEMENT: &str = "cozegen-form";
 
 /// Choices for the HTML artifact.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +68,9 @@ pub struct HtmlOptions {
     /// Upload the chosen file's bytes as the body itself (its name, percent-encoded, in the
     /// `X-Cozegen-File-Name` header) instead of a multipart form.
     pub upload_raw: bool,
+    /// Emit an ES module defining a custom element with this name (checked by
+    /// [`check_element`]) whose shadow root holds the form, instead of a page.
+    pub component: Option<String>,
 }
 
 /// The form's script, as the page inlines it (pin it with [`csp_hash`]).
@@ -67,6 +87,40 @@ pub fn style() -> &'static str {
 /// the `sha256-` prefix).
 pub fn csp_hash(text: &str) -> String {
     sha256_base64(text.as_bytes())
+}
+
+/// Checks a custom element name for `--element`: what `customElements.define` takes, kept to
+/// ASCII (a lowercase letter, then lowercase letters, digits, `-`, `.` or `_`, with at least
+/// one `-`), and none of the names the HTML standard reserves.
+pub fn check_element(name: &str) -> std::result::Result<(), String> {
+    const RESERVED: &[&str] = &[
+        "annotation-xml",
+        "color-profile",
+        "font-face",
+        "font-face-src",
+        "font-face-uri",
+        "font-face-format",
+        "font-face-name",
+        "missing-glyph",
+    ];
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err("must start with a lowercase letter a-z".to_owned());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || "-._".contains(*c)))
+    {
+        return Err(format!(
+            "must hold only lowercase letters, digits, `-`, `.` and `_`, not {c:?}"
+        ));
+    }
+    if !name.contains('-') {
+        return Err("must contain a hyphen (`my-form`)".to_owned());
+    }
+    if RESERVED.contains(&name) {
+        return Err("is reserved by the HTML standard".to_owned());
+    }
+    Ok(())
 }
 
 /// Checks an `--action` URL and returns its origin (for the page's `connect-src`).
@@ -137,6 +191,25 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
         workflow_id: workflow.details.id.as_deref(),
         app_id: workflow.details.run_app_id.as_deref(),
     });
+    let component = match &options.component {
+        Some(_) if options.fragment => {
+            return Err(Error::ConflictingOptions(
+                "--component and --fragment: a component is a module, not a fragment of a page"
+                    .to_owned(),
+            ));
+        }
+        Some(name) => Some(
+            check_element(name)
+                .map(|()| name.as_str())
+                .map_err(|reason| {
+                    Error::ConflictingOptions(format!(
+                        "--element {}: {reason}",
+                        crate::text::printable(name, 100)
+                    ))
+                })?,
+        ),
+        None => None,
+    };
     let form = FormView {
         empty: layout.root.is_empty(),
         chat: workflow.chat.as_ref().map(|chat| ChatView {
@@ -152,8 +225,14 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
         ),
         rows: layout.rows,
         t,
-        upload: options.upload_action.is_some(),
+        // A component's element decides at run time whether its pickers upload (its `upload`
+        // attribute), so its markup has the upload picker and both labels.
+        upload: options.upload_action.is_some() || component.is_some(),
+        component: component.is_some(),
     };
+    if let Some(element) = component {
+        return render_component(&form, element, options);
+    }
     // Sized from the form so that a large page is not copied again and again as it grows
     // (rows average a few hundred bytes). Capped: a wrong guess only costs one more growth.
     let estimate = form.rows.len().saturating_mul(320).min(1 << 30)
@@ -215,6 +294,47 @@ pub fn render(workflow: &Workflow, options: &HtmlOptions) -> Result<String> {
     Ok(text)
 }
 
+/// The form as an ES module defining the custom element `element`.
+fn render_component(form: &FormView, element: &str, options: &HtmlOptions) -> Result<String> {
+    let markup = ComponentFormView { form }.render()?;
+    let js = |text: &str| {
+        let mut out = String::with_capacity(text.len() + 16);
+        crate::json::push_string(&mut out, text);
+        model::escape_for_script(out)
+    };
+    let optional = |value: Option<&str>| value.map_or_else(|| "null".to_owned(), js);
+    let mut text = ComponentView {
+        element: js(element),
+        markup: js(&markup),
+        style: js(&[STYLE, COMPONENT_STYLE].concat()),
+        action: optional(options.action.as_deref()),
+        upload: optional(options.upload_action.as_deref()),
+        script: FORM_SCRIPT,
+    }
+    .render()?;
+    text.push('\n');
+    Ok(text)
+}
+
+#[derive(Template)]
+#[template(path = "html/component.js", escape = "none")]
+struct ComponentView<'a> {
+    /// Each of these is a JavaScript string literal (or `null`), escaped like the model.
+    element: String,
+    markup: String,
+    style: String,
+    action: String,
+    upload: String,
+    script: &'a str,
+}
+
+/// The form's markup alone, for a component's shadow root.
+#[derive(Template)]
+#[template(path = "html/component-form.html")]
+struct ComponentFormView<'a> {
+    form: &'a FormView<'a>,
+}
+
 #[derive(Template)]
 #[template(path = "html/page.html")]
 struct PageView<'a> {
@@ -254,6 +374,10 @@ struct FormView<'a> {
     upload: bool,
     /// For a chatflow: the message box.
     chat: Option<ChatView<'a>>,
+    /// In a component's shadow root: the form's main pieces carry `part` names (for `::part`),
+    /// and a file field's picker has both labels, upload and local check, one shown by the
+    /// element's style.
+    component: bool,
 }
 
 /// A chatflow's message box.
@@ -319,6 +443,20 @@ const UPLOAD_ACTION: Setting = Setting::value(
      token, and its JSON answer (`{\"url\": …}` or `{\"file_id\": …}`) becomes the value",
 );
 
+const COMPONENT: Setting = Setting::switch(
+    "component",
+    "Emit an ES module that defines a custom element (`<cozegen-form>`, or `--element`) with the \
+     form in its shadow root; it raises `cozegen-submit` and POSTs to its `action` attribute",
+);
+
+const ELEMENT: Setting = Setting::value(
+    "element",
+    "NAME",
+    "The custom element's name for `--component` (lowercase, with a hyphen; default \
+     `cozegen-form`)",
+)
+.checked(check_element);
+
 fn check_url(url: &str) -> std::result::Result<(), String> {
     check_action(url).map(|_| ())
 }
@@ -344,7 +482,7 @@ impl Artifact for Form {
     }
 
     fn settings(&self) -> &'static [Setting] {
-        &[FRAGMENT, ACTION, LANG, UPLOAD_ACTION]
+        &[FRAGMENT, ACTION, LANG, UPLOAD_ACTION, COMPONENT, ELEMENT]
     }
 
     fn render(
@@ -362,6 +500,19 @@ impl Artifact for Form {
                 _ => None,
             },
             upload_action: settings.value(UPLOAD_ACTION.name).map(str::to_owned),
+            component: match (
+                settings.switch(COMPONENT.name),
+                settings.value(ELEMENT.name),
+            ) {
+                (true, name) => Some(name.unwrap_or(DEFAULT_ELEMENT).to_owned()),
+                (false, None) => None,
+                (false, Some(name)) => {
+                    return Err(Error::ConflictingOptions(format!(
+                        "--element {} needs --component",
+                        crate::text::printable(name, 100)
+                    )));
+                }
+            },
             ..HtmlOptions::default()
         };
         render(workflow, &options).map(Rendered::from)
@@ -392,8 +543,30 @@ mod tests {
     #[test]
     fn the_script_and_style_cannot_end_their_elements_early() {
         assert!(!SCRIPT.to_ascii_lowercase().contains("</script"));
+        assert!(SCRIPT.contains(FORM_SCRIPT));
         assert!(!SCRIPT.contains("<!--"));
         assert!(!STYLE.to_ascii_lowercase().contains("</style"));
+    }
+
+    #[test]
+    fn element_names_are_what_custom_elements_define_takes() {
+        for good in ["cozegen-form", "order-form-2", "a-b.c_d", "x-"] {
+            assert_eq!(check_element(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "form",
+            "Cozegen-form",
+            "2-form",
+            "-form",
+            "my form-x",
+            "my-<b>",
+            "my-f\u{f6}rm",
+            "font-face",
+            "annotation-xml",
+        ] {
+            assert!(check_element(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

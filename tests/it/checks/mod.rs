@@ -899,8 +899,9 @@ pub struct HtmlShape {
     pub fieldsets: usize,
 }
 
-/// cozegen's one script, as it must appear in every form.
-pub const FORM_SCRIPT: &str = include_str!("../../../templates/html/form.js");
+/// cozegen's one script, as it must appear in every form: `templates/html/form.js` inside the
+/// page's entry (checked against the template in tests/it/html.rs).
+pub const FORM_SCRIPT: &str = cozegen::emit::html::SCRIPT;
 
 /// Elements the form templates write. Anything else came from the document.
 const ELEMENTS: &[&str] = &[

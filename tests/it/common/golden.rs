@@ -27,7 +27,8 @@ pub const FIXED_RUST: &[&str] = &[
     "coze_value_error.rs",
 ];
 
-/// The form's fixed files, inlined verbatim in every page (and hashed in its CSP).
+/// The form's fixed files, inlined verbatim in every page (and hashed in its CSP): the style as
+/// it is, the script inside the page's entry (`cozegen::emit::html::SCRIPT`).
 pub const FIXED_HTML: &[&str] = &["form.js", "form.css"];
 
 /// Every golden comparison of a test. Each [`Goldens::check`] that differs is recorded; when the
@@ -174,7 +175,11 @@ fn html_document_part(text: &str) -> String {
             .iter()
             .flat_map(|name| {
                 let rel = format!("html/{name}");
-                let body = template_text(&rel);
+                // A page inlines the script as its entry wraps it (src/emit/html/mod.rs).
+                let body = match *name {
+                    "form.js" => cozegen::emit::html::SCRIPT.to_owned(),
+                    _ => template_text(&rel),
+                };
                 [
                     (
                         csp_hash(&body),
