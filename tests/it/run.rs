@@ -2136,3 +2136,41 @@ fn a_finished_run_without_the_end_nodes_output_says_what_it_had() {
         &[r#"note: the run's output holds no end node output (`Output`): {"Message_1":"halfway"}"#],
     );
 }
+
+/// A refused token's hint names the permission of the endpoint that refused it, as Coze's docs
+/// name it (`src/endpoints.rs`): a run needs `run`, a history read `listRunHistory`.
+#[test]
+fn a_refused_token_names_the_permission_each_endpoint_needs() {
+    let refused = || Reply::new(200, r#"{"code":4100,"msg":"authentication is invalid"}"#);
+    let hint = |permission: &str| format!("have the {permission} permission");
+
+    let out = run_valid(&Api::routes(vec![(RUN_TARGET.to_owned(), refused())]), &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["error 4100", &hint("run")]);
+    assert!(!stderr.contains("getMetaData"), "{stderr}");
+
+    let out = run_valid(
+        &Api::routes(vec![(
+            RUN_TARGET.to_owned(),
+            Reply::new(401, r#"{"code":4101,"msg":"token expired"}"#),
+        )]),
+        &[],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &["HTTP 401", "the run was not started", &hint("run")],
+    );
+
+    let out = run_valid(
+        &Api::routes(vec![(STREAM_RUN_TARGET.to_owned(), refused())]),
+        &["--stream"],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["error 4100", &hint("run")]);
+
+    let out = read_run(&async_server(vec![refused()]), &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["error 4100", &hint("listRunHistory")]);
+    assert!(!stderr.contains("getMetaData"), "{stderr}");
+}
