@@ -4,7 +4,8 @@
 //! ([`TIME_PATTERN`], [`FILE_PATTERN`], the integer bounds, closed objects), `validate` runs
 //! [`check`], the IR checks defaults with them, the Rust types and the form's script implement
 //! them from the same constants, and the conformance suite holds every artifact to the same
-//! verdict on the same instances. The README's policy table is this module in prose.
+//! verdict on the same instances. The policy table of `docs/value-rules.md` is this module in
+//! prose.
 //!
 //! Where an artifact states a rule in words (a `$comment`, a Rust doc line, JSDoc, a message of
 //! `validate`, of a dropped default or of the generated `CozeTime` and `CozeFile`), the words
