@@ -1,8 +1,8 @@
 //! The README and every page under `docs/`, held to what they show. Pages added later join by
 //! existing: every `*.md` file directly under `docs/` is read. The conventions a page follows:
 //!
-//! - **Commands.** In a fenced block tagged `sh` or `console`, every line that runs cozegen — it
-//!   starts with `cozegen ` (after a `$ ` prompt in a `console` block), pipes into `| cozegen `,
+//! - **Commands.** In a fenced block tagged `sh` (or `bash`, `shell`) or `console`, every line
+//!   that runs cozegen — it starts with `cozegen ` (after a `$ ` prompt in a `console` block), pipes into `| cozegen `,
 //!   or is the README's `cargo run --release -- …` — is run by `sh`, in order, in a fresh
 //!   directory per page, with the already-built `cozegen` first on `PATH` (no cargo build per
 //!   command). Lines ending in `\` continue on the next line. A heredoc `cat > FILE <<'END'`
@@ -18,7 +18,11 @@
 //!   line are what it prints: each must be a line of its stdout or stderr.
 //! - **What cannot run here.** A block whose commands need the Coze API, a token or a server of
 //!   their own is preceded by `<!-- tested by tests/it/<module>.rs::<test>[, …] -->` naming the
-//!   tests that exercise what it shows; it is not run, and each test named must exist.
+//!   tests that exercise what it shows; it is not run, and each test named must exist (a
+//!   `#[test]` function of that file).
+//! - **No command hides elsewhere.** A block of another tag (`text`, `rust`, an untagged one)
+//!   has no line that starts with `$ ` or runs `cozegen `: a command shown there would escape
+//!   these checks, so it belongs in a shell block.
 //! - **Links.** Every relative link (`[text](path)` or `(path#anchor)`) resolves to a file of
 //!   the repository, and an anchor to a heading of that file.
 //!
@@ -87,6 +91,13 @@ struct Block {
     tested_by: Option<Vec<String>>,
 }
 
+impl Block {
+    /// Whether the block shows shell commands: the blocks whose commands the harness runs.
+    fn is_shell(&self) -> bool {
+        matches!(self.tag.as_str(), "sh" | "bash" | "shell" | "console")
+    }
+}
+
 fn blocks(text: &str) -> Vec<Block> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
@@ -136,6 +147,7 @@ enum Step {
 
 fn steps(block: &Block) -> Vec<Step> {
     let console = block.tag == "console";
+    debug_assert!(block.is_shell());
     let mut steps = Vec::new();
     let mut i = 0;
     let lines = &block.lines;
@@ -254,7 +266,7 @@ fn run_page(page: &str, text: &str) -> Vec<String> {
     let mut failures = Vec::new();
     let mut dir = None;
     for block in blocks(text) {
-        if !matches!(block.tag.as_str(), "sh" | "console") || block.tested_by.is_some() {
+        if !block.is_shell() || block.tested_by.is_some() {
             continue;
         }
         for step in steps(&block) {
@@ -311,7 +323,7 @@ fn every_command_the_readme_and_docs_show_runs_as_shown() {
     for (page, text) in pages() {
         run += blocks(&text)
             .iter()
-            .filter(|b| matches!(b.tag.as_str(), "sh" | "console") && b.tested_by.is_none())
+            .filter(|b| b.is_shell() && b.tested_by.is_none())
             .flat_map(steps)
             .filter(|s| matches!(s, Step::Run { .. }))
             .count();
@@ -330,7 +342,7 @@ fn every_block_that_cannot_run_here_names_tests_that_exist() {
     let mut named = 0;
     for (page, text) in pages() {
         for block in blocks(&text) {
-            if block.tested_by.is_some() && !matches!(block.tag.as_str(), "sh" | "console") {
+            if block.tested_by.is_some() && !block.is_shell() {
                 failures.push(format!(
                     "{page}:{}: `tested by` stands above a `{}` block, not a shell block",
                     block.line, block.tag
@@ -343,13 +355,65 @@ fn every_block_that_cannot_run_here_names_tests_that_exist() {
                     continue;
                 };
                 let source = std::fs::read_to_string(root().join(file)).unwrap_or_default();
-                if !source.contains(&format!("fn {name}(")) {
+                if !is_test(&source, name) {
                     failures.push(format!("{page}:{}: no test `{name}` in {file}", block.line));
                 }
             }
         }
     }
     assert!(named > 0, "no block names a test");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Whether `source` has a function `name` marked `#[test]` (among the attributes and doc lines
+/// just above it).
+fn is_test(source: &str, name: &str) -> bool {
+    let lines: Vec<&str> = source.lines().collect();
+    lines.iter().enumerate().any(|(i, line)| {
+        line.trim_start().starts_with(&format!("fn {name}("))
+            && lines[..i]
+                .iter()
+                .rev()
+                .map(|l| l.trim())
+                .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+                .any(|l| l == "#[test]")
+    })
+}
+
+/// Whether a line of a block that is not a shell block reads as a command: a prompt, or a
+/// line running cozegen (`cozegen = { … }` in a manifest is not one).
+fn looks_like_a_command(line: &str) -> bool {
+    line.starts_with("$ ")
+        || line
+            .strip_prefix("cozegen ")
+            .is_some_and(|rest| !rest.trim_start().starts_with('='))
+}
+
+#[test]
+fn no_command_is_shown_outside_a_shell_block() {
+    // What the check looks for, and the manifest line it must let through.
+    assert!(looks_like_a_command("cozegen schema workflow.json"));
+    assert!(looks_like_a_command(
+        "$ cat workflow.json | cozegen tool --format openai"
+    ));
+    assert!(!looks_like_a_command(
+        r#"cozegen = { path = "../cozegen" }"#
+    ));
+    let mut failures = Vec::new();
+    for (page, text) in pages() {
+        for block in blocks(&text).iter().filter(|b| !b.is_shell()) {
+            for (i, line) in block.lines.iter().enumerate() {
+                if looks_like_a_command(line) {
+                    failures.push(format!(
+                        "{page}:{}: `{line}` is shown in a `{}` block: put it in a `sh` or \
+                         `console` block, where it is run",
+                        block.line + 1 + i,
+                        block.tag
+                    ));
+                }
+            }
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
