@@ -2120,7 +2120,8 @@ fn async_arguments_that_cannot_work_are_refused_before_anything_is_sent() {
             &url,
         ],
     );
-    let (_, stderr) = expect_exit(&out, 1);
+    // A malformed execute id is a usage error, like a malformed workflow ID (docs/exit-codes.md).
+    let (_, stderr) = expect_exit(&out, 2);
     assert_contains(&stderr, &["`74/../1` is not a Coze execute id"]);
     assert_eq!(server.count(), 1, "only the valid read was sent");
 }
