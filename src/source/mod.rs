@@ -458,8 +458,12 @@ mod tests {
 
     #[test]
     fn arrays_are_not_read_as_objects() {
+        // At the top, an array is not a workflow at all: the error says what was expected.
+        match load("[1, 2]") {
+            Err(Error::NotAWorkflow { found, .. }) => assert_eq!(found, "a JSON array"),
+            other => panic!("[1, 2]: {other:?}"),
+        }
         for (doc, path) in [
-            (r#"[1, 2]"#.to_owned(), "."),
             (
                 r#"{"code":0,"data":[{"workflow_name":"x"},[]]}"#.to_owned(),
                 "data",
