@@ -84,6 +84,7 @@ fn lock_dir(dir: &Path) -> Option<std::fs::File> {
 
 /// Creates `dir` and its missing parents, and returns the ones it created, deepest first.
 fn create_dirs(dir: &Path) -> crate::output::Result<Vec<PathBuf>> {
+    crate::output::check_directory(dir)?;
     let missing: Vec<PathBuf> = dir
         .ancestors()
         .filter(|a| !a.as_os_str().is_empty())

@@ -51,6 +51,47 @@ pub struct Endpoint {
     pub template: &'static str,
     /// Whether a request may be sent again.
     pub resend: Resend,
+    /// The permission a personal access token needs for it, as Coze's docs name it (each
+    /// endpoint's page in coze-dev/coze-sdk-gen `docs/api-markdown/`): a refused token's
+    /// error names this one.
+    pub permission: Permission,
+}
+
+/// A permission of a Coze personal access token, as Coze's docs name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read a workflow's definition.
+    GetMetaData,
+    /// List a workflow's published versions.
+    ListVersion,
+    /// List a workspace's workflows.
+    ListWorkflow,
+    /// Run a workflow, resume it, chat with a chatflow.
+    Run,
+    /// Upload a file.
+    UploadFile,
+    /// Read a run from a workflow's run history.
+    ListRunHistory,
+}
+
+impl Permission {
+    /// The permission's name in Coze's docs and token settings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::GetMetaData => "getMetaData",
+            Permission::ListVersion => "listVersion",
+            Permission::ListWorkflow => "listWorkflow",
+            Permission::Run => "run",
+            Permission::UploadFile => "uploadFile",
+            Permission::ListRunHistory => "listRunHistory",
+        }
+    }
+}
+
+impl std::fmt::Display for Permission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Endpoint {
@@ -72,6 +113,7 @@ pub const WORKFLOW: Endpoint = Endpoint {
     method: Method::Get,
     template: "/v1/workflows/{workflow_id}",
     resend: Resend::Safe,
+    permission: Permission::GetMetaData, // docs: get_workflow_info.md
 };
 
 /// A workflow's published versions, with their start and end nodes:
@@ -80,6 +122,7 @@ pub const VERSIONS: Endpoint = Endpoint {
     method: Method::Get,
     template: "/v1/workflows/{workflow_id}/versions",
     resend: Resend::Safe,
+    permission: Permission::ListVersion, // docs: list_workflow_version.md
 };
 
 /// A workspace's workflows: `GET /v1/workflows?workspace_id=…`.
@@ -87,6 +130,7 @@ pub const WORKFLOWS: Endpoint = Endpoint {
     method: Method::Get,
     template: "/v1/workflows",
     resend: Resend::Safe,
+    permission: Permission::ListWorkflow, // docs: get_workflow_list.md
 };
 
 /// Runs a workflow and answers when it ends: `POST /v1/workflow/run`. With `is_async: true`
@@ -96,6 +140,7 @@ pub const RUN: Endpoint = Endpoint {
     method: Method::Post,
     template: "/v1/workflow/run",
     resend: Resend::Never,
+    permission: Permission::Run, // docs: workflow_run.md
 };
 
 /// Runs a workflow and streams its events: `POST /v1/workflow/stream_run`.
@@ -103,6 +148,7 @@ pub const STREAM_RUN: Endpoint = Endpoint {
     method: Method::Post,
     template: "/v1/workflow/stream_run",
     resend: Resend::Never,
+    permission: Permission::Run, // docs: workflow_stream_run.md
 };
 
 /// Answers the interrupt of a run: `POST /v1/workflows/resume`.
@@ -110,6 +156,7 @@ pub const RESUME: Endpoint = Endpoint {
     method: Method::Post,
     template: "/v1/workflows/resume",
     resend: Resend::Never,
+    permission: Permission::Run, // docs: resume_workflow.md
 };
 
 /// Answers the interrupt of a streamed run, streaming the rest: `POST /v1/workflow/stream_resume`.
@@ -117,6 +164,7 @@ pub const STREAM_RESUME: Endpoint = Endpoint {
     method: Method::Post,
     template: "/v1/workflow/stream_resume",
     resend: Resend::Never,
+    permission: Permission::Run, // docs: workflow_resume.md
 };
 
 /// Chats with a chatflow, streaming the answer: `POST /v1/workflows/chat`.
@@ -124,6 +172,7 @@ pub const CHAT: Endpoint = Endpoint {
     method: Method::Post,
     template: "/v1/workflows/chat",
     resend: Resend::Never,
+    permission: Permission::Run, // docs: workflow_chat.md
 };
 
 /// Uploads a file, answering its `id`: `POST /v1/files/upload` (multipart, field `file`).
@@ -136,6 +185,7 @@ pub const UPLOAD: Endpoint = Endpoint {
     method: Method::Post,
     template: "/v1/files/upload",
     resend: Resend::Safe,
+    permission: Permission::UploadFile, // docs: upload_files.md
 };
 
 /// One run of a workflow, read back by its execute id (an asynchronous run's result):
@@ -144,6 +194,7 @@ pub const RUN_HISTORY: Endpoint = Endpoint {
     method: Method::Get,
     template: "/v1/workflows/{workflow_id}/run_histories/{execute_id}",
     resend: Resend::Safe,
+    permission: Permission::ListRunHistory, // docs: workflow_history.md
 };
 
 /// The same read on a self-hosted Coze Studio, whose router has no `run_histories` path:
@@ -153,6 +204,7 @@ pub const STUDIO_RUN_HISTORY: Endpoint = Endpoint {
     method: Method::Get,
     template: "/v1/workflow/get_run_history",
     resend: Resend::Safe,
+    permission: Permission::ListRunHistory, // docs: workflow_history.md
 };
 
 /// Where a run's history is read: Coze Studio's own route for a workflow of a Coze Studio,

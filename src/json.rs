@@ -861,11 +861,185 @@ pub fn to_compact(value: &Value) -> String {
     writer.finish()
 }
 
+/// The numbers of a JSON document as they were written (`1e3`, a 30-digit integer), for the
+/// ones whose parsed value would print otherwise (`1000.0`, `1.2345678901234568e+29`): a
+/// message about a value quotes what the user typed. Keyed by the address of each number in
+/// the parsed [`Value`], so it is valid while that value is neither moved nor changed.
+#[derive(Debug, Default)]
+pub struct NumberTexts(std::collections::HashMap<usize, String>);
+
+/// One step into a JSON value while its text is scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl NumberTexts {
+    /// The numbers of `value`, parsed from `bytes`, whose text is not how the parsed number
+    /// prints. Both walks use explicit stacks (no recursion on the document's depth). A key
+    /// given twice is read as serde_json reads it: the last value counts.
+    pub fn of(bytes: &[u8], value: &Value) -> NumberTexts {
+        let written = number_texts_by_path(bytes);
+        let mut texts = std::collections::HashMap::new();
+        if written.is_empty() {
+            return NumberTexts(texts);
+        }
+        let mut stack: Vec<(Vec<Step>, &Value)> = vec![(Vec::new(), value)];
+        while let Some((path, value)) = stack.pop() {
+            match value {
+                Value::Number(n) => {
+                    if let Some(text) = written.get(&path)
+                        && *text != n.to_string()
+                    {
+                        texts.insert(std::ptr::from_ref(value) as usize, text.clone());
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let mut p = path.clone();
+                        p.push(Step::Index(i));
+                        stack.push((p, item));
+                    }
+                }
+                Value::Object(map) => {
+                    for (key, item) in map {
+                        let mut p = path.clone();
+                        p.push(Step::Key(key.clone()));
+                        stack.push((p, item));
+                    }
+                }
+                _ => {}
+            }
+        }
+        NumberTexts(texts)
+    }
+
+    /// How `value` (a node of the value given to [`NumberTexts::of`]) was written, when that
+    /// differs from how it prints.
+    pub fn get(&self, value: &Value) -> Option<&str> {
+        self.0
+            .get(&(std::ptr::from_ref(value) as usize))
+            .map(String::as_str)
+    }
+}
+
+/// Every number literal of valid JSON text with the path to it, scanned without recursion.
+fn number_texts_by_path(bytes: &[u8]) -> std::collections::HashMap<Vec<Step>, String> {
+    enum Frame {
+        Object { expect_key: bool },
+        Array { next: usize },
+    }
+    let mut out = std::collections::HashMap::new();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut path: Vec<Step> = Vec::new();
+    // A value starts: in an array, it is the next element.
+    let begin = |frames: &mut Vec<Frame>, path: &mut Vec<Step>| {
+        if let Some(Frame::Array { next }) = frames.last_mut() {
+            path.push(Step::Index(*next));
+            *next += 1;
+        }
+    };
+    // A value ended: its step (key or index) is done with.
+    let end = |frames: &[Frame], path: &mut Vec<Step>| {
+        if !frames.is_empty() {
+            path.pop();
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => {
+                begin(&mut frames, &mut path);
+                frames.push(Frame::Object { expect_key: true });
+                i += 1;
+            }
+            b'[' => {
+                begin(&mut frames, &mut path);
+                frames.push(Frame::Array { next: 0 });
+                i += 1;
+            }
+            b'}' | b']' => {
+                frames.pop();
+                end(&frames, &mut path);
+                i += 1;
+            }
+            b',' => {
+                if let Some(Frame::Object { expect_key }) = frames.last_mut() {
+                    *expect_key = true;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                let literal = &bytes[start..i.min(bytes.len())];
+                match frames.last_mut() {
+                    Some(Frame::Object { expect_key }) if *expect_key => {
+                        *expect_key = false;
+                        let key = serde_json::from_slice::<String>(literal).unwrap_or_default();
+                        path.push(Step::Key(key));
+                    }
+                    _ => {
+                        begin(&mut frames, &mut path);
+                        end(&frames, &mut path);
+                    }
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                begin(&mut frames, &mut path);
+                let text = String::from_utf8_lossy(&bytes[start..i]).into_owned();
+                out.insert(path.clone(), text);
+                end(&frames, &mut path);
+            }
+            b't' | b'f' | b'n' => {
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                begin(&mut frames, &mut path);
+                end(&frames, &mut path);
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn numbers_are_kept_as_written_where_they_would_print_otherwise() {
+        let text = br#"{"a": 1e3, "b": [1, 123456789012345678901234567890, {"c": 2.50}],
+            "k\"ey": -0.0, "a": 1E3, "d": 7, "e": "1e3"}"#;
+        let value: Value = serde_json::from_slice(text).expect("json");
+        let texts = NumberTexts::of(text, &value);
+        assert_eq!(
+            texts.get(&value["a"]),
+            Some("1E3"),
+            "the last of a repeated key counts"
+        );
+        assert_eq!(
+            texts.get(&value["b"][1]),
+            Some("123456789012345678901234567890")
+        );
+        assert_eq!(texts.get(&value["b"][2]["c"]), Some("2.50"));
+        assert_eq!(texts.get(&value["k\"ey"]), None, "-0.0 prints as written");
+        assert_eq!(texts.get(&value["b"][0]), None);
+        assert_eq!(texts.get(&value["d"]), None);
+    }
     #[test]
     fn string_scans_stop_at_every_quote_and_backslash() {
         let text = "abcdefghijklmnop\"qrstuvwx\\yz0123456789é漢字";

@@ -126,7 +126,8 @@ pub fn generate_rust_file(
 }
 
 /// Generates the Rust module for a saved WorkflowInfo (`-` for stdin) and returns it as text,
-/// with every warning: the IR's fallbacks first, then the emitter's (derives some types cannot
+/// with every warning about it (not those about the other node): the IR's fallbacks first,
+/// then the emitter's (derives some types cannot
 /// take, a nesting deeper than rustc's default recursion limit). This is exactly what
 /// `cozegen rust` writes, and what `cozegen_macros::import_workflow!` expands to.
 pub fn generate_rust(
@@ -135,6 +136,13 @@ pub fn generate_rust(
     options: &emit::rust::RustOptions,
 ) -> Result<(String, Vec<Warning>)> {
     let (workflow, mut warnings) = load_workflow(input, build)?;
+    // The module holds one node: a warning about the other one (a start node's dropped
+    // default, for a module of the end node) says nothing about this code.
+    let other = match options.node {
+        ir::Node::Input => ir::Node::Output,
+        ir::Node::Output => ir::Node::Input,
+    };
+    warnings.retain(|w| !w.is_about_node(other.name()));
     let (code, emit_warnings) = emit::rust::render_with_warnings(&workflow, options)?;
     warnings.extend(emit_warnings);
     Ok((code, warnings))

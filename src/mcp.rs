@@ -523,7 +523,9 @@ fn refused(refusal: &Refusal) -> String {
 fn run_error(e: &crate::coze::Error) -> String {
     use crate::coze::Error;
     match e {
-        Error::Api { code, msg, logid } => format!(
+        Error::Api {
+            code, msg, logid, ..
+        } => format!(
             "Coze refused the run: error code {code}: {msg}{}",
             logid
                 .as_ref()

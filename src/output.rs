@@ -37,6 +37,28 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    /// The directory to write several files into is an existing file (or another
+    /// non-directory).
+    #[error(
+        "-o {} must be a directory: it names an existing file; give a directory (created if \
+         missing) to write the files into",
+        printable(.path, 300)
+    )]
+    NotADirectory {
+        /// The path given.
+        path: String,
+    },
+}
+
+/// Refuses a `dir` that exists but is not a directory, before anything is written into it.
+pub fn check_directory(dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => Err(Error::NotADirectory {
+            path: dir.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Shorthand for results of this module.

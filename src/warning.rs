@@ -12,6 +12,16 @@ pub struct Warning {
     pub message: String,
 }
 
+impl Warning {
+    /// Whether the warning is about the node named `node` (`input` or `output`): its path is
+    /// the node or starts inside it. A warning about the document as a whole is about neither.
+    pub fn is_about_node(&self, node: &str) -> bool {
+        self.path
+            .strip_prefix(node)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.message)

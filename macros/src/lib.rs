@@ -30,6 +30,22 @@
 //! that file: the same types, docs, serde attributes and helper types. The generated code uses
 //! `serde` (with `derive`) and `serde_json`, so the calling crate depends on both.
 //!
+//! # What it generates
+//!
+//! In the calling module, for the chosen node:
+//!
+//! - a root struct named after the workflow (its `workflow_name` in UpperCamelCase + `Input`,
+//!   or `Output` for `node = output`; `order_intake` gives `OrderIntakeInput`), or `type_name`;
+//! - one struct per nested object, named from its path: the parent's name + the field's name
+//!   in UpperCamelCase (`OrderIntakeInputCustomer`, `OrderIntakeInputCustomerAddress`), and
+//!   `…Item` for an array's elements (`OrderIntakeInputLinesItem`);
+//! - the helper types the fields use (`CozeTime`, `CozeFile`, `CozeValueError`) and, unless
+//!   `run_helpers = false`, `WORKFLOW_ID` with `RunRequest` (start node) or `RunOutput`,
+//!   `parse_output`, `parse_run_answer`, `RunAnswer` and `RunError` (end node).
+//!
+//! `cozegen rust FILE --list-types` (with `--node output` and `--type-name` as the macro's
+//! options) lists the structs' names, each with the parameter path it comes from.
+//!
 //! # Arguments
 //!
 //! The first argument is the path of a saved WorkflowInfo (what `cozegen fetch` writes, the full

@@ -243,7 +243,10 @@ impl<'a> Differ<'a> {
             None => "none".to_owned(),
         };
         let (old_default, new_default) = (shown(self.old, o.default), shown(self.new, n.default));
-        if old_default != new_default {
+        // A parameter whose type changed has its default written anew in the new type (`3`
+        // becomes `"3"`): that is the type change, said once by `types`, not a second change.
+        let retyped = o.ty.coze_name() != n.ty.coze_name();
+        if old_default != new_default && !retyped {
             let message = format!("default changed from {old_default} to {new_default}");
             tasks.push(Task::Report(change(
                 Impact::Compatible,

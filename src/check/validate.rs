@@ -16,6 +16,13 @@ pub fn validate(types: &Types, parameters: &Value) -> Vec<Problem> {
     crate::ir::rules::check(types, parameters)
 }
 
+/// [`validate`] of `parameters` parsed from the JSON text `text`: each number a problem quotes
+/// is quoted as the text writes it (`1e3`, all 30 digits of a long integer).
+pub fn validate_text(types: &Types, parameters: &Value, text: &[u8]) -> Vec<Problem> {
+    let written = crate::json::NumberTexts::of(text, parameters);
+    crate::ir::rules::check_as_written(types, parameters, &written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +114,25 @@ mod tests {
             [
                 "lines[0].qty: expected an integer from -9223372036854775808 to \
               9223372036854775807, got 9223372036854775808"
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_are_quoted_as_written() {
+        let text = br#"{"lines":[{"sku":"A","qty":1e3},{"sku":"B","qty":123456789012345678901234567890}]}"#;
+        let value: Value = serde_json::from_slice(text).expect("json");
+        let problems: Vec<String> = validate_text(&order(), &value, text)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "lines[0].qty: expected an integer, got 1e3 (an integer is written without a \
+                 fraction or exponent)",
+                "lines[1].qty: expected an integer from -9223372036854775808 to \
+                 9223372036854775807, got 123456789012345678901234567890"
             ]
         );
     }

@@ -122,6 +122,8 @@ pub(crate) fn all(matches: &clap::ArgMatches) -> Result<(), Error> {
     let args = AllArgs::from_arg_matches(matches).unwrap_or_else(|e| e.exit());
     let settings = super::generate::settings(all_settings().into_iter().map(|(s, _)| s), matches);
     let args = &args;
+    // Said before anything is read or fetched: DIR receives several files.
+    cozegen::output::check_directory(&args.output).map_err(cozegen::Error::from)?;
     let build = BuildOptions {
         input_type_name: args.type_name.clone(),
         output_type_name: args.output_type_name.clone(),

@@ -180,7 +180,14 @@ impl Error {
                 | emit::Error::ConflictingOptions(_),
             )) => 2,
             #[cfg(feature = "fetch")]
-            Error::Lib(cozegen::Error::Coze(cozegen::coze::Error::InvalidVersion { .. })) => 2,
+            // A malformed ID or version is a usage error wherever it is written (`-w`, `id:…`,
+            // `--workspace-id`, `--execute-id`): nothing was or could be fetched for it.
+            Error::Lib(cozegen::Error::Coze(
+                cozegen::coze::Error::InvalidVersion { .. }
+                | cozegen::coze::Error::InvalidWorkflowId { .. }
+                | cozegen::coze::Error::InvalidWorkspaceId { .. }
+                | cozegen::coze::Error::InvalidExecuteId { .. },
+            )) => 2,
             #[cfg(feature = "fetch")]
             Error::Interrupted { .. } => 3,
             _ => 1,

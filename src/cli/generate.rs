@@ -81,7 +81,13 @@ pub(crate) fn run(artifact: &dyn Artifact, matches: &ArgMatches) -> Result<(), E
     let node = settings.node();
     let mut build = build_options(&common);
     artifact.build_options(&settings, node, &mut build);
-    generate(&common, &build, |workflow| {
+    // Only an artifact with a `--node` is about one node.
+    let one_node = artifact
+        .settings()
+        .iter()
+        .any(|s| s.name == cozegen::artifact::NODE.name)
+        .then_some(node);
+    generate(&common, &build, one_node, |workflow| {
         let rendered = artifact.render(workflow, node, &settings)?;
         report(&rendered.warnings, &common)?;
         Ok(rendered.text)

@@ -23,9 +23,21 @@ pub(crate) fn build_options(common: &Common) -> BuildOptions {
 pub(crate) fn generate(
     common: &Common,
     build: &BuildOptions,
+    node: Option<cozegen::ir::Node>,
     render: impl FnOnce(&Workflow) -> Result<String, Error>,
 ) -> Result<(), Error> {
-    let (workflow, warnings) = cozegen::build(&common.document.load()?, build)?;
+    let (workflow, mut warnings) = cozegen::build(&common.document.load()?, build)?;
+    // An artifact of one node (`node`) is not about the other: its warnings would only
+    // mislead (the same rule as `cozegen::generate_rust`, which the macro and build scripts
+    // use). An artifact of the whole workflow (`None`) hears every warning.
+    let other = match node {
+        Some(cozegen::ir::Node::Input) => Some(cozegen::ir::Node::Output),
+        Some(cozegen::ir::Node::Output) => Some(cozegen::ir::Node::Input),
+        None => None,
+    };
+    if let Some(other) = other {
+        warnings.retain(|w| !w.is_about_node(other.name()));
+    }
     report(&warnings, common)?;
     let text = render(&workflow)?;
     match &common.output {

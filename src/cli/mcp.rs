@@ -3,7 +3,7 @@
 use super::args::API;
 use super::error::Error;
 use super::io::print_warnings;
-use super::sources::{Loaded, Sources, load_sources};
+use super::sources::{Loaded, Sources, Stdin, load_sources};
 use clap::Args;
 
 #[cfg(feature = "mcp")]
@@ -66,7 +66,7 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
                 .into(),
         ));
     }
-    let (loaded, _failed) = load_sources(&args.sources)?;
+    let (loaded, _failed) = load_sources(&args.sources, Stdin::Protocol)?;
     let mut served = Vec::with_capacity(loaded.len());
     for Loaded {
         workflow,

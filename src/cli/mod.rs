@@ -46,8 +46,15 @@ Examples:
   cozegen schema -w 7350583675492388916                fetch and generate in one step
   cozegen rust workflow.json -o src/order.rs           Rust input structs (serde) for the start node
   cozegen html workflow.json -o form.html              an HTML form for the start node
+  cozegen all workflow.json -o generated/order         every artifact into one directory
+  cozegen all --workspace-id 7500000000000000001 -o src/workflows
+                                                       every workflow of a workspace
+  cozegen validate workflow.json --params params.json  check a run's parameters before sending
+  cozegen diff old.json new.json                       what a new version breaks (exit 1 if any)
   cozegen run workflow.json --params params.json       run the published workflow: check the
                                                        parameters, print the checked output
+  cozegen tool workflow.json --format openai           tool definitions for an agent
+  cozegen mcp workflow.json                            serve workflows to MCP clients (stdio)
 
 Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error
 (`cozegen run`: 3 when the run is interrupted and waits for an answer).";

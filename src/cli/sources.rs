@@ -4,6 +4,7 @@
 #[cfg(feature = "fetch")]
 use super::args::{ApiArgs, split_id_version};
 use super::error::Error;
+use super::io::document_path;
 #[cfg(feature = "fetch")]
 use super::io::fetch_info;
 use clap::Args;
@@ -62,10 +63,25 @@ pub(crate) struct Loaded {
     pub(crate) version: Option<String>,
 }
 
+/// Whether a command may read a workflow from stdin when it is given none: `cozegen tool`
+/// follows every command's rule (a pipe or a file on stdin is read, a terminal is a usage
+/// error); `cozegen mcp` cannot, since its stdin carries the protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stdin {
+    /// Read stdin when no workflow is named and it is not a terminal.
+    Document,
+    /// Stdin is the protocol's: never read a workflow from it.
+    #[cfg_attr(
+        not(feature = "mcp"),
+        expect(dead_code, reason = "only the MCP server keeps stdin for its protocol")
+    )]
+    Protocol,
+}
+
 /// Loads every workflow [`Sources`] names, in order (a workspace sorted by ID), printing the
 /// build warnings. A workspace workflow that fails is reported and left out; the count of
 /// those is returned beside the workflows.
-pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Error> {
+pub(crate) fn load_sources(sources: &Sources, stdin: Stdin) -> Result<(Vec<Loaded>, usize), Error> {
     let build = BuildOptions {
         open_objects: sources.open_objects,
         ..BuildOptions::default()
@@ -75,7 +91,17 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
     let fetched = fetched(sources)?;
     let (mut infos, failed) = workspace(sources)?;
     let mut versions: Vec<Option<String>> = vec![None; infos.len()];
-    for file in &sources.files {
+    #[cfg(feature = "fetch")]
+    let none = sources.workspace_id.is_none() && sources.workflow_ids.is_empty();
+    #[cfg(not(feature = "fetch"))]
+    let none = true;
+    let files = match (none && sources.files.is_empty(), stdin) {
+        // No workflow named: stdin, by the rule every command that takes FILE follows.
+        (true, Stdin::Document) => vec![document_path(&None).map_err(|_| no_workflow())?],
+        (true, Stdin::Protocol) => return Err(no_workflow()),
+        (false, _) => sources.files.clone(),
+    };
+    for file in &files {
         infos.push((cozegen::load_path(file)?, None));
         versions.push(None);
     }
@@ -83,17 +109,6 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
     for (id, version) in fetched {
         infos.push((fetch_info(&sources.api, id, version)?, Some(id.to_owned())));
         versions.push(version.map(str::to_owned));
-    }
-    #[cfg(feature = "fetch")]
-    let none = sources.workspace_id.is_none() && sources.workflow_ids.is_empty();
-    #[cfg(not(feature = "fetch"))]
-    let none = true;
-    if none && sources.files.is_empty() {
-        return Err(Error::Usage(
-            "no workflow given: name saved WorkflowInfo FILEs, fetch workflows with -w ID, or \
-             give --workspace-id ID"
-                .into(),
-        ));
     }
     let mut loaded = Vec::with_capacity(infos.len());
     for ((info, id), version) in infos.into_iter().zip(versions) {
@@ -113,6 +128,14 @@ pub(crate) fn load_sources(sources: &Sources) -> Result<(Vec<Loaded>, usize), Er
         });
     }
     Ok((loaded, failed))
+}
+
+fn no_workflow() -> Error {
+    Error::Usage(
+        "no workflow given: name saved WorkflowInfo FILEs (or `-` for stdin), fetch workflows \
+         with -w ID, or give --workspace-id ID"
+            .into(),
+    )
 }
 
 /// The workflows of `-w`, each `ID` or `ID@VERSION`, with every version checked: a mistake in

@@ -2,7 +2,7 @@
 
 use super::error::Error;
 use super::io::{emit, print_warnings};
-use super::sources::{Sources, load_sources};
+use super::sources::{Sources, Stdin, load_sources};
 use clap::{Args, ValueEnum};
 use cozegen::emit::tool::ToolSource;
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ pub(crate) fn tool(args: &ToolArgs) -> Result<(), Error> {
         ToolFormat::Anthropic => Format::Anthropic,
         ToolFormat::Mcp => Format::Mcp,
     };
-    let (loaded, failed) = load_sources(&args.sources)?;
+    let (loaded, failed) = load_sources(&args.sources, Stdin::Document)?;
     let sources: Vec<ToolSource<'_>> = loaded
         .iter()
         .map(|l| ToolSource {

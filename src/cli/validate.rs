@@ -33,9 +33,9 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<(), Error> {
     }
     let info = args.document.load()?;
     let workflow = build_for_use(&info, args.open_objects, args.quiet)?;
-    let params = cozegen::source::read_json(&args.params)?;
+    let (params, text) = cozegen::source::read_json_with_text(&args.params)?;
     warn_message_in_parameters(&workflow, params.value());
-    let problems = cozegen::check::validate::validate(&workflow.input, params.value());
+    let problems = cozegen::check::validate::validate_text(&workflow.input, params.value(), &text);
     let report: String = problems.iter().map(|p| format!("{p}\n")).collect();
     emit(None, &report)?;
     if !problems.is_empty() && looks_like_a_request_body(&workflow, params.value()) {

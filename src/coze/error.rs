@@ -15,7 +15,8 @@ pub enum Error {
     /// Fetching was asked for, but no API token was given.
     #[error(
         "no Coze API token: set the COZE_API_TOKEN environment variable or pass --token \
-         (a personal access token with the getMetaData permission)"
+         (a personal access token with the permissions the command needs: getMetaData to read \
+         a workflow, run to run it)"
     )]
     MissingToken,
 
@@ -132,9 +133,11 @@ pub enum Error {
         code_msg_suffix(.code, .msg),
         logid_suffix(.logid),
         attempts_suffix(*.attempts),
-        api_hint(Some(*.status), .code.as_ref().map(ServerText::as_str))
+        api_hint(Some(*.status), .code.as_ref().map(ServerText::as_str), .permission.as_str())
     )]
     HttpStatus {
+        /// The permission the endpoint needs, named when the token was refused.
+        permission: crate::endpoints::Permission,
         /// The request's method.
         method: Method,
         /// The request URL, with the token scrubbed, escaped and shortened.
@@ -222,9 +225,11 @@ pub enum Error {
     #[error(
         "the Coze API answered with error {code}: {msg}{}{}",
         logid_suffix(.logid),
-        api_hint(None, Some(code.as_str()))
+        api_hint(None, Some(code.as_str()), .permission.as_str())
     )]
     Api {
+        /// The permission the endpoint needs, named when the token was refused.
+        permission: crate::endpoints::Permission,
         /// The envelope's `code`, as text.
         code: ServerText,
         /// The envelope's `msg`, escaped and shortened.

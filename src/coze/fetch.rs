@@ -311,7 +311,7 @@ impl Client {
             crate::source::parse_json(&received.body, &source_name).map_err(Error::Document)?;
         let envelope = Envelope::of(deep.value());
         if envelope.failed() {
-            return Err(self.api_error(&envelope, None));
+            return Err(self.api_error(&envelope, None, endpoint));
         }
         // An error answer is quoted scrubbed (above); a successful one holding the token is
         // refused.
@@ -418,7 +418,7 @@ impl Client {
         };
         let envelope: Envelope = serde_json::from_slice(body).map_err(json_error)?;
         if envelope.failed() {
-            return Err(self.api_error(&envelope, None));
+            return Err(self.api_error(&envelope, None, &crate::endpoints::WORKFLOWS));
         }
         let page: WorkflowsPage = serde_json::from_slice(body).map_err(json_error)?;
         let Some(data) = page.data.0 else {

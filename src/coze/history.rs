@@ -214,7 +214,7 @@ impl Client {
         };
         let envelope = Envelope::deserialize(&value).unwrap_or_default();
         if envelope.failed() {
-            return Err(self.api_error(&envelope, None));
+            return Err(self.api_error(&envelope, None, endpoint));
         }
         // Like a run's answer, the history is used scrubbed: the run's output may quote its
         // input, and is not copied into generated files.

@@ -191,7 +191,7 @@ impl Client {
         };
         let envelope = Envelope::deserialize(&value).unwrap_or_default();
         if envelope.failed() {
-            return Err(self.api_error(&envelope, None));
+            return Err(self.api_error(&envelope, None, endpoint));
         }
         Ok((target, value, envelope))
     }

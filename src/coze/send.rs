@@ -323,6 +323,7 @@ impl Client {
                     logid,
                 },
             ) => Error::HttpStatus {
+                permission: request.endpoint.permission,
                 method,
                 url,
                 status,
@@ -372,6 +373,12 @@ impl Client {
                     }
                 } else {
                     message.push_str(" (the run was not started)");
+                    // A refused token is said as for a read, with the permission a run needs.
+                    message.push_str(&crate::source::error::api_hint(
+                        Some(status),
+                        code.as_ref().map(ServerText::as_str),
+                        request.endpoint.permission.as_str(),
+                    ));
                     Error::RunRequest {
                         url,
                         message: self.scrub.text(&message, 1_000),

@@ -15,9 +15,14 @@ use super::target::Target;
 use super::token::REDACTED;
 use super::wire::{Envelope, EventData, Usage, text};
 use super::{Client, Error, Result, Scrub, ServerText};
+use crate::endpoints::Endpoint;
 use serde_json::{Map, Value};
 use std::collections::VecDeque;
 use std::io::BufRead;
+
+/// The endpoint whose rules a stream's errors are read by: every stream (a run, a resume, a
+/// chat) needs the same `run` permission.
+const STREAMS: Endpoint = crate::endpoints::STREAM_RUN;
 
 /// One server-sent event of a stream. `data` is the event's data parsed as JSON (a string if
 /// it is not JSON), scrubbed of the token.
@@ -175,7 +180,7 @@ impl Client {
             let (body, _) = self.scrub.json(&raw);
             let envelope: Envelope = serde_json::from_slice(&body).unwrap_or_default();
             if envelope.failed() {
-                return Err(self.api_error(&envelope, None));
+                return Err(self.api_error(&envelope, None, &STREAMS));
             }
             let message = format!(
                 "the answer is not an event stream (Content-Type: {}): `{}`",
@@ -282,13 +287,24 @@ impl Client {
     }
 
     /// Coze's error in an envelope (of an answer, or of an `error` event).
-    pub(crate) fn api_error(&self, envelope: &Envelope, logid: Option<ServerText>) -> Error {
-        api_error(&self.scrub, envelope, logid)
+    pub(crate) fn api_error(
+        &self,
+        envelope: &Envelope,
+        logid: Option<ServerText>,
+        endpoint: &Endpoint,
+    ) -> Error {
+        api_error(&self.scrub, envelope, logid, endpoint)
     }
 }
 
-fn api_error(scrub: &Scrub, envelope: &Envelope, logid: Option<ServerText>) -> Error {
+fn api_error(
+    scrub: &Scrub,
+    envelope: &Envelope,
+    logid: Option<ServerText>,
+    endpoint: &Endpoint,
+) -> Error {
     Error::Api {
+        permission: endpoint.permission,
         code: scrub.text(&envelope.code().unwrap_or_else(|| "?".to_owned()), 40),
         msg: scrub.text(&envelope.msg().unwrap_or_default(), 500),
         logid: envelope.logid().map(|l| scrub.text(&l, 120)).or(logid),
@@ -519,7 +535,7 @@ impl Protocol for RunStream {
                     msg: data.error_message.or(data.msg),
                     detail: data.detail,
                 };
-                Err(Problem::Api(api_error(scrub, &envelope, None)))
+                Err(Problem::Api(api_error(scrub, &envelope, None, &STREAMS)))
             }
             "Done" => {
                 let debug_url = text(&data.debug_url);
@@ -628,6 +644,7 @@ impl Protocol for ChatStream {
                     scrub,
                     &envelope,
                     self.logid.clone(),
+                    &STREAMS,
                 )));
             }
             "error" => {
@@ -636,6 +653,7 @@ impl Protocol for ChatStream {
                     scrub,
                     &envelope,
                     self.logid.clone(),
+                    &STREAMS,
                 )));
             }
             "done" => {

@@ -152,7 +152,7 @@ impl Client {
         let value: serde_json::Value = serde_json::from_slice(&received.body).unwrap_or_default();
         let envelope = Envelope::deserialize(&value).unwrap_or_default();
         if envelope.failed() {
-            return Err(self.api_error(&envelope, None));
+            return Err(self.api_error(&envelope, None, endpoint));
         }
         if received.carried_token {
             return Err(Error::TokenEchoed {

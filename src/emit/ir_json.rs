@@ -1,7 +1,7 @@
 //! The normalized IR as JSON (`cozegen ir`), for people who feed their own templates.
 //!
-//! The format is versioned by `cozegen_ir` and documented in the README. It shows every
-//! decision cozegen made — identifiers, type names, typed defaults, and the value rules every
+//! The format is versioned by `cozegen_ir` and documented in `docs/validate-diff.md`. It shows
+//! every decision cozegen made — identifiers, type names, typed defaults, and the value rules every
 //! artifact follows — in the IR's own flat shape: each node's objects and arrays are listed once,
 //! in output order, and types refer to them by index, so the document grows with the number of
 //! parameters, not with the square of their depth. Paths are not written; each object and array
@@ -136,7 +136,7 @@ fn call(w: &mut impl Sink, workflow: &Workflow) {
     w.end_object();
 }
 
-/// The value rules every artifact follows (see the README's policy table).
+/// The value rules every artifact follows (see the policy table, docs/value-rules.md).
 fn rules(w: &mut impl Sink, files: FileValues) {
     w.key("rules");
     w.begin_object();

@@ -4,9 +4,9 @@
 //! ([`crate::ir::rules`]): integers carry the 64-bit bounds, `time` and file values their
 //! patterns, objects are closed (`additionalProperties: false`) unless the IR was built with
 //! open objects, and no declared type admits `null`. What JSON Schema cannot say — that `1.0`
-//! is not an integer here — is in the README's policy table. The output uses only standard
-//! keywords, so strict validators (Ajv's default strict mode) accept it as it comes; the Coze
-//! type of a file, `time` or unknown parameter is kept visible in a `$comment`.
+//! is not an integer here — is in the policy table (`docs/value-rules.md`). The output uses
+//! only standard keywords, so strict validators (Ajv's default strict mode) accept it as it
+//! comes; the Coze type of a file, `time` or unknown parameter is kept visible in a `$comment`.
 //!
 //! One walker writes every variant of the schema: a [`Profile`] says which (the standard
 //! artifact, MCP and Anthropic tools, OpenAI's strict and non-strict function parameters), and

@@ -4,7 +4,8 @@
 //! ([`TIME_PATTERN`], [`FILE_PATTERN`], the integer bounds, closed objects), `validate` runs
 //! [`check`], the IR checks defaults with them, the Rust types and the form's script implement
 //! them from the same constants, and the conformance suite holds every artifact to the same
-//! verdict on the same instances. The README's policy table is this module in prose.
+//! verdict on the same instances. The policy table of `docs/value-rules.md` is this module in
+//! prose.
 //!
 //! Where an artifact states a rule in words (a `$comment`, a Rust doc line, JSDoc, a message of
 //! `validate`, of a dropped default or of the generated `CozeTime` and `CozeFile`), the words
@@ -28,6 +29,7 @@
 //! out, never sent as `null`. Numbers in text (`"42"`) are strings, not numbers.
 
 use super::{ObjectId, Type, Types};
+use crate::json::NumberTexts;
 use crate::text::{is_plain, printable, quote};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -428,6 +430,14 @@ pub fn check(types: &Types, value: &Value) -> Vec<Problem> {
     Checker::new(types).run(&ROOT, value)
 }
 
+/// [`check`], quoting each number as `written` gives it (`1e3`, not `1000.0`): the words of
+/// a problem are the user's own.
+pub fn check_as_written(types: &Types, value: &Value, written: &NumberTexts) -> Vec<Problem> {
+    let mut checker = Checker::new(types);
+    checker.written = Some(written);
+    checker.run(&ROOT, value)
+}
+
 /// Every problem with `value` as a value of type `ty` (a parameter's, or an array's
 /// elements') in a node shaped like `types`; paths start at the value itself.
 pub fn check_value(types: &Types, ty: &Type, value: &Value) -> Vec<Problem> {
@@ -471,6 +481,8 @@ struct Checker<'a> {
     /// Field names by object, for objects too large to search.
     names: HashMap<ObjectId, HashMap<&'a str, usize>>,
     problems: Vec<Problem>,
+    /// How the numbers of the value were written, when known.
+    written: Option<&'a NumberTexts>,
 }
 
 /// Objects with more fields than this get a name index instead of a linear search.
@@ -486,6 +498,7 @@ impl<'a> Checker<'a> {
             trail: vec![(0, Step::Root)],
             names: HashMap::new(),
             problems: Vec::new(),
+            written: None,
         }
     }
 
@@ -560,17 +573,17 @@ impl<'a> Checker<'a> {
                     // An integer literal beyond 64 bits reaches here as a float too.
                     Some(f) if f.fract() == 0.0 && f.abs() >= -(INTEGER_MIN as f64) => format!(
                         "expected an integer from {INTEGER_MIN} to {INTEGER_MAX}, got {}",
-                        shown(value)
+                        self.shown(value)
                     ),
                     _ => format!(
                         "expected an integer, got {} (an integer is written without a fraction \
                          or exponent)",
-                        shown(value)
+                        self.shown(value)
                     ),
                 },
                 IntegerCheck::OutOfRange => format!(
                     "expected an integer from {INTEGER_MIN} to {INTEGER_MAX}, got {}",
-                    shown(value)
+                    self.shown(value)
                 ),
             },
             (Type::Number, Value::Number(_)) => return,
@@ -581,7 +594,7 @@ impl<'a> Checker<'a> {
                 "expected {}, got {}: a file_id is for Coze's cloud; upload the file somewhere \
                  the Studio server can download it and give its URL",
                 self.types.rule(ty).expected(),
-                shown(value)
+                self.shown(value)
             ),
             (Type::Map, Value::Object(_)) => return,
             (Type::Object(id), Value::Object(map)) => {
@@ -621,10 +634,18 @@ impl<'a> Checker<'a> {
             _ => format!(
                 "expected {}, got {}",
                 self.types.rule(ty).expected(),
-                shown(value)
+                self.shown(value)
             ),
         };
         self.report(trail, message);
+    }
+
+    /// A value as a message quotes it: a number as it was written, when that is known.
+    fn shown(&self, value: &Value) -> String {
+        match self.written.and_then(|w| w.get(value)) {
+            Some(text) => printable(text, 60),
+            None => shown(value),
+        }
     }
 
     fn child(&mut self, parent: usize, step: Step<'a>) -> usize {

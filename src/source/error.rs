@@ -71,6 +71,24 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The document is not a JSON object: an array, a string, a number, or not JSON at all.
+    #[error(
+        "{}: line {line}, column {column}: expected a WorkflowInfo (the JSON object Coze's \
+         get-workflow-info endpoint answers, or its `data`) or a Coze Studio canvas, but found \
+         {found}",
+        printable(.source_name, 300)
+    )]
+    NotAWorkflow {
+        /// Where the document came from: a file as given (`-` for stdin), or the fetched URL.
+        source_name: String,
+        /// What was found instead, in words (`a JSON array`, `text that is not JSON (…)`).
+        found: String,
+        /// The 1-based line of what was found (of the error, for text that is not JSON).
+        line: usize,
+        /// The 1-based column there.
+        column: usize,
+    },
+
     /// The document is not JSON, or not shaped like a WorkflowInfo where shape matters.
     #[error("{source_name}: line {line}, column {column}: {message}{}", at_path(.path))]
     Json {
@@ -90,7 +108,7 @@ pub enum Error {
     #[error(
         "the Coze API answered with error {code}: {msg}{}{}",
         logid_suffix(.logid),
-        api_hint(None, Some(code.as_str()))
+        api_hint(None, Some(code.as_str()), crate::endpoints::WORKFLOW.permission.as_str())
     )]
     Api {
         /// The envelope's `code`, as text.
@@ -167,19 +185,23 @@ pub(crate) fn logid_suffix(logid: &Option<String>) -> String {
 }
 
 /// What the user can do about an authentication or not-found answer, on a line of its own.
-pub(crate) fn api_hint(status: Option<u16>, code: Option<&str>) -> &'static str {
+///
+/// `permission` is the one the request's endpoint needs (`crate::endpoints`), named in the
+/// token hint: a run needs `run`, a history read `listRunHistory`, a definition `getMetaData`.
+pub(crate) fn api_hint(status: Option<u16>, code: Option<&str>, permission: &str) -> String {
     match (status, code.map(str::trim)) {
-        (_, Some("4100" | "4101")) | (Some(401 | 403), _) => {
+        (_, Some("4100" | "4101")) | (Some(401 | 403), _) => format!(
             "\n  hint: check the token (COZE_API_TOKEN or --token): it must be valid and \
-             unexpired, have the getMetaData permission, and come from the same Coze site as \
+             unexpired, have the {permission} permission, and come from the same Coze site as \
              the base URL (a coze.com token is rejected by https://api.coze.cn the same way; \
              use --base-url https://api.coze.com for coze.com)"
-        }
+        ),
         (_, Some("4200")) | (Some(404), _) => {
             "\n  hint: no workflow with this ID is visible to this token: check the ID (the \
              digits after `workflow_id=` in the workflow editor's URL), that the workflow is \
              published, and that the token can access its workspace"
+                .to_owned()
         }
-        _ => "",
+        _ => String::new(),
     }
 }

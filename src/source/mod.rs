@@ -32,6 +32,14 @@ pub fn read_json(path: impl AsRef<Path>) -> Result<Deep> {
     parse_json(&bytes, &name)
 }
 
+/// [`read_json`], with the text it was parsed from (to quote its values as written).
+pub fn read_json_with_text(path: impl AsRef<Path>) -> Result<(Deep, Vec<u8>)> {
+    let path = path.as_ref();
+    let (name, bytes) = read_source(path)?;
+    let deep = parse_json(&bytes, &name)?;
+    Ok((deep, bytes))
+}
+
 /// Parses any JSON document held in memory, with the limits of [`read_json`].
 pub fn parse_json(bytes: &[u8], source_name: &str) -> Result<Deep> {
     check_limits(bytes, source_name)?;
@@ -110,6 +118,9 @@ fn parse(bytes: &[u8], source_name: &str) -> Result<Document> {
             .map_err(|e| json_error(e, String::new(), source_name))?;
         return Ok(document);
     }
+    if let Some(error) = not_an_object(bytes, source_name) {
+        return Err(error);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     de.disable_recursion_limit();
     let error = match serde_path_to_error::deserialize::<_, Object<Document>>(&mut de) {
@@ -139,6 +150,66 @@ fn known_segments(path: &str) -> String {
         out.push_str(segment);
     }
     out
+}
+
+/// A document that is not a JSON object at all, said in the user's terms: a WorkflowInfo or a
+/// canvas was expected, and this is what was found instead (an array, a string, text that is
+/// not JSON). `None` for a JSON object, whose errors name their path.
+fn not_an_object(bytes: &[u8], source_name: &str) -> Option<Error> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let found = match bytes[start] {
+        b'{' => return None,
+        _ => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            de.disable_recursion_limit();
+            if let Err(e) = serde::de::IgnoredAny::deserialize(&mut de).and_then(|_| de.end()) {
+                let error = json_error(e, String::new(), source_name);
+                let Error::Json { message, .. } = &error else {
+                    return Some(error);
+                };
+                return Some(Error::NotAWorkflow {
+                    source_name: source_name.to_owned(),
+                    found: format!("text that is not JSON ({message})"),
+                    line: error_line(&error),
+                    column: error_column(&error),
+                });
+            }
+            match bytes[start] {
+                b'[' => "a JSON array",
+                b'"' => "a JSON string",
+                b't' | b'f' => "a JSON boolean",
+                b'n' => "JSON null",
+                _ => "a JSON number",
+            }
+        }
+    };
+    let line = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
+    let column = start
+        - bytes[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    Some(Error::NotAWorkflow {
+        source_name: source_name.to_owned(),
+        found: found.to_owned(),
+        line,
+        column,
+    })
+}
+
+fn error_line(error: &Error) -> usize {
+    match error {
+        Error::Json { line, .. } => *line,
+        _ => 1,
+    }
+}
+
+fn error_column(error: &Error) -> usize {
+    match error {
+        Error::Json { column, .. } => *column,
+        _ => 1,
+    }
 }
 
 fn json_error(e: serde_json::Error, path: String, source_name: &str) -> Error {
@@ -387,8 +458,12 @@ mod tests {
 
     #[test]
     fn arrays_are_not_read_as_objects() {
+        // At the top, an array is not a workflow at all: the error says what was expected.
+        match load("[1, 2]") {
+            Err(Error::NotAWorkflow { found, .. }) => assert_eq!(found, "a JSON array"),
+            other => panic!("[1, 2]: {other:?}"),
+        }
         for (doc, path) in [
-            (r#"[1, 2]"#.to_owned(), "."),
             (
                 r#"{"code":0,"data":[{"workflow_name":"x"},[]]}"#.to_owned(),
                 "data",

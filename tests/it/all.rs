@@ -161,6 +161,27 @@ fn a_failed_write_into_a_new_directory_leaves_no_directory() {
 }
 
 #[test]
+fn an_existing_file_as_the_output_directory_is_refused_as_not_a_directory() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let file = scratch.path().join("afile");
+    std::fs::write(&file, "a file").expect("write");
+    for extra in [&["--quiet"][..], &["--check"]] {
+        let out = all(&order_intake(), &file, extra);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("afile must be a directory: it names an existing file"),
+            "{extra:?}: {err}"
+        );
+        assert!(!err.contains("os error"), "{err}");
+    }
+    assert_eq!(
+        snapshot(scratch.path()),
+        [("afile".to_owned(), Some(b"a file".to_vec()))]
+    );
+}
+
+#[test]
 fn an_output_directory_below_a_file_fails_and_creates_nothing() {
     let scratch = tempfile::tempdir().expect("tempdir");
     std::fs::write(scratch.path().join("file"), "a file").expect("write");

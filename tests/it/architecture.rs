@@ -14,7 +14,12 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("endpoints", &[]),
     ("json", &["limits"]),
     ("model", &["json", "limits", "text", "warning"]),
-    ("source", &["model", "json", "limits", "text", "warning"]),
+    // `endpoints`: an error envelope in a saved WorkflowInfo names the permission of the
+    // endpoint that answered it.
+    (
+        "source",
+        &["model", "json", "limits", "text", "warning", "endpoints"],
+    ),
     (
         "ir",
         &["model", "json", "limits", "text", "warning", "endpoints"],

@@ -575,3 +575,108 @@ fn no_file_on_a_terminal_is_a_usage_error_not_a_silent_wait() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("no FILE given"), "{}", stderr(&out));
 }
+
+#[test]
+fn top_level_help_says_everything_the_tool_does() {
+    let out = cozegen(&["--help"]);
+    let help = stdout(&out);
+    // Every command, the ones built on the Coze API included, and what they are for.
+    for command in [
+        "schema", "rust", "ts", "zod", "python", "html", "ir", "all", "validate", "diff", "fetch",
+        "run", "tool", "mcp",
+    ] {
+        assert!(
+            help.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{command} "))),
+            "`{command}` missing from --help:\n{help}"
+        );
+    }
+    let about = help.lines().next().expect("a first line");
+    for what in [
+        "Rust",
+        "TypeScript",
+        "HTML forms",
+        "agent tools",
+        "validate",
+        "diff",
+        "run",
+        "MCP",
+        "workspaces",
+    ] {
+        assert!(
+            about.contains(what),
+            "the description does not say {what}: {about}"
+        );
+    }
+    assert!(
+        help.contains("--workspace-id"),
+        "the examples show a workspace:\n{help}"
+    );
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains(&format!("description = \"{about}\"")),
+        "{about}"
+    );
+}
+
+#[test]
+fn a_document_that_is_not_an_object_says_what_was_expected_and_what_was_found() {
+    for (input, found, at) in [
+        ("[1, 2]", "but found a JSON array", "line 1, column 1"),
+        (
+            "\n  \"order\"",
+            "but found a JSON string",
+            "line 2, column 3",
+        ),
+        ("42", "but found a JSON number", "line 1, column 1"),
+        ("null", "but found JSON null", "line 1, column 1"),
+        (
+            "hello",
+            "but found text that is not JSON (expected value)",
+            "line 1, column 1",
+        ),
+        (
+            "[1, 2",
+            "but found text that is not JSON (EOF while parsing a list)",
+            "line 1, column 5",
+        ),
+    ] {
+        let out = cozegen_with_stdin(&["schema"], input.as_bytes());
+        assert_eq!(out.status.code(), Some(1), "{input}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("<stdin>: {at}: expected a WorkflowInfo"))
+                && err.contains("or a Coze Studio canvas")
+                && err.contains(found),
+            "{input:?}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn every_command_that_takes_a_file_reads_a_piped_stdin() {
+    let doc = std::fs::read(root().join("tests/corpus/order_intake.json")).expect("read");
+    for args in [
+        &["schema"][..],
+        &["rust"],
+        &["ir"],
+        &["tool", "--format", "openai"],
+        &["tool", "--format", "anthropic"],
+    ] {
+        let piped = cozegen_with_stdin(args, &doc);
+        let mut named = args.to_vec();
+        named.push("tests/corpus/order_intake.json");
+        let from_file = cozegen(&named);
+        assert!(piped.status.success(), "{args:?}: {}", stderr(&piped));
+        assert_eq!(piped.stdout, from_file.stdout, "{args:?}");
+    }
+    // `-` among several files is stdin too.
+    let out = cozegen_with_stdin(
+        &["tool", "--format", "mcp", "-", "tests/corpus/arrays.json"],
+        &doc,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tools: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(tools.as_array().map(Vec::len), Some(2));
+}

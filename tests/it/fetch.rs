@@ -474,12 +474,13 @@ fn control_characters_from_the_server_are_escaped() {
 fn non_digit_workflow_id_is_rejected_before_any_request() {
     let server = Api::scripted(vec![corpus_reply(200, "arrays.json")]);
     let url = server.url();
+    // A malformed ID is a usage error (exit 2), wherever it is written.
     for id in ["12/../34", "123?x=1", "abc", ""] {
         let out = run(&["schema", "-w", id, "--base-url", &url]);
-        let err = check(&out, 1);
+        let err = check(&out, 2);
         assert_contains(&err, &["is not a Coze workflow ID", "digits"]);
         let out = run(&["fetch", id, "--base-url", &url]);
-        check(&out, 1);
+        check(&out, 2);
     }
     assert_eq!(server.count(), 0);
 }
@@ -628,14 +629,15 @@ fn https_to_a_plain_http_server_is_a_tls_error() {
 fn token_given_by_mistake_as_the_id_or_base_url_is_not_echoed() {
     // Longer than the part of an ID or URL that messages quote.
     let token = format!("pat_{}", "Zq7".repeat(30));
-    let cases: [&[&str]; 3] = [
-        &["schema", "-w", &token],
-        &["fetch", &token],
-        &["schema", "-w", ID, "--base-url", &token],
+    // A token as the ID is a malformed ID (a usage error, exit 2); as the base URL, exit 1.
+    let cases: [(&[&str], i32); 3] = [
+        (&["schema", "-w", &token], 2),
+        (&["fetch", &token], 2),
+        (&["schema", "-w", ID, "--base-url", &token], 1),
     ];
-    for args in cases {
+    for (args, code) in cases {
         let out = run_with_env(&root(), args, &[("COZE_API_TOKEN", &token)]);
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
         let err = stderr(&out);
         assert!(!err.contains("Zq7Zq7"), "token (or part of it) in: {err}");
         assert_contains(&err, &["<redacted>"]);

@@ -180,7 +180,7 @@ fn labels_are_titles_with_the_wire_name_beside_them_and_a_type_chip_in_plain_wor
         r#"<legend class="cz-legend"><bdi class="cz-name" data-item>Line</bdi></legend>"#,
         r#"<button type="button" class="cz-add">Add line</button>"#,
         r#"<bdi class="cz-name">SKU</bdi> <code class="cz-wire">sku</code>"#,
-        r#"<label class="cz-pick-label" for="cz-15-pick">Check a local document (it is not uploaded)</label>"#,
+        r#"<label class="cz-pick-label" for="cz-15-pick">Paste a link to the document in the box above. Picking a file here only shows its name and size: it is not uploaded.</label>"#,
     ] {
         assert!(html.contains(expected), "missing {expected}");
     }

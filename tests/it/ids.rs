@@ -181,9 +181,50 @@ fn diff_rejects_an_id_argument_that_is_not_an_id_before_any_request() {
         &api,
         &["diff", "tests/corpus/order_intake.json", "id:../etc"],
     );
-    let (_, stderr) = expect_exit(&out, 1);
+    let (_, stderr) = expect_exit(&out, 2);
     assert!(stderr.contains("is not a Coze workflow ID"), "{stderr}");
     assert!(api.requests().is_empty());
+}
+
+/// One rule wherever an ID is written: a malformed workflow ID, workspace ID, execute id or
+/// version is a usage error (exit 2), said before any request.
+#[test]
+fn malformed_ids_are_usage_errors_wherever_they_are_written() {
+    let api = api();
+    let doc = "tests/corpus/order_intake.json";
+    for args in [
+        &["diff", "id:abc", doc][..],
+        &["diff", doc, "id:@v1"],
+        &["diff", "id:123@", doc],
+        &["schema", "-w", "abc"],
+        &["schema", "-w", "12 34"],
+        &[
+            "validate",
+            "-w",
+            "x1",
+            "--params",
+            "tests/instances/no_inputs/valid.json",
+        ],
+        &["tool", "-w", "abc", "--format", "openai"],
+        &["tool", "--workspace-id", "space", "--format", "mcp"],
+        &[
+            "all",
+            "--workspace-id",
+            "../x",
+            "-o",
+            "target/never-written",
+        ],
+        &["fetch", "7350583675492388916x"],
+        &["run", doc, "--execute-id", "not-an-id"],
+    ] {
+        let out = run(&api, args);
+        let (_, stderr) = expect_exit(&out, 2);
+        assert!(
+            stderr.contains("is not a Coze") || stderr.contains("names no"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(api.requests().is_empty(), "{:?}", api.requests());
 }
 
 #[test]

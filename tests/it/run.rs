@@ -2120,7 +2120,8 @@ fn async_arguments_that_cannot_work_are_refused_before_anything_is_sent() {
             &url,
         ],
     );
-    let (_, stderr) = expect_exit(&out, 1);
+    // A malformed execute id is a usage error, like a malformed workflow ID (docs/exit-codes.md).
+    let (_, stderr) = expect_exit(&out, 2);
     assert_contains(&stderr, &["`74/../1` is not a Coze execute id"]);
     assert_eq!(server.count(), 1, "only the valid read was sent");
 }
@@ -2135,4 +2136,42 @@ fn a_finished_run_without_the_end_nodes_output_says_what_it_had() {
         &stderr,
         &[r#"note: the run's output holds no end node output (`Output`): {"Message_1":"halfway"}"#],
     );
+}
+
+/// A refused token's hint names the permission of the endpoint that refused it, as Coze's docs
+/// name it (`src/endpoints.rs`): a run needs `run`, a history read `listRunHistory`.
+#[test]
+fn a_refused_token_names_the_permission_each_endpoint_needs() {
+    let refused = || Reply::new(200, r#"{"code":4100,"msg":"authentication is invalid"}"#);
+    let hint = |permission: &str| format!("have the {permission} permission");
+
+    let out = run_valid(&Api::routes(vec![(RUN_TARGET.to_owned(), refused())]), &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["error 4100", &hint("run")]);
+    assert!(!stderr.contains("getMetaData"), "{stderr}");
+
+    let out = run_valid(
+        &Api::routes(vec![(
+            RUN_TARGET.to_owned(),
+            Reply::new(401, r#"{"code":4101,"msg":"token expired"}"#),
+        )]),
+        &[],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(
+        &stderr,
+        &["HTTP 401", "the run was not started", &hint("run")],
+    );
+
+    let out = run_valid(
+        &Api::routes(vec![(STREAM_RUN_TARGET.to_owned(), refused())]),
+        &["--stream"],
+    );
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["error 4100", &hint("run")]);
+
+    let out = read_run(&async_server(vec![refused()]), &[]);
+    let (_, stderr) = expect_exit(&out, 1);
+    assert_contains(&stderr, &["error 4100", &hint("listRunHistory")]);
+    assert!(!stderr.contains("getMetaData"), "{stderr}");
 }

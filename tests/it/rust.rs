@@ -1647,3 +1647,103 @@ fn the_deepest_accepted_document_compiles_with_the_advice_it_gives() {
         stderr(&build)
     );
 }
+
+/// `cozegen rust --list-types` names every struct the module declares for the workflow (the
+/// helper types aside), in the module's order, each with the parameter path it comes from.
+#[test]
+fn list_types_names_every_generated_struct_with_its_path() {
+    for doc in [
+        "tests/corpus/order_intake.json",
+        "tests/corpus/arrays.json",
+        "tests/corpus/hostile_names.json",
+        "tests/corpus/deep_nesting.json",
+    ] {
+        for node in ["input", "output"] {
+            let out = cozegen(&["rust", doc, "--node", node, "--list-types", "--quiet"]);
+            assert!(out.status.success(), "{doc}: {}", stderr(&out));
+            let listed: Vec<(String, String)> = stdout(&out)
+                .lines()
+                .map(|l| {
+                    let (name, path) = l.split_once("  ").expect("NAME  PATH");
+                    (name.to_owned(), path.trim().to_owned())
+                })
+                .collect();
+            let module = stdout(&cozegen(&["rust", doc, "--node", node, "--quiet"]));
+            let declared: Vec<&str> = module
+                .lines()
+                .filter_map(|l| l.trim_start().strip_prefix("pub struct "))
+                .map(|rest| rest.split([' ', '{', '(', ';', '<']).next().unwrap_or(""))
+                .collect();
+            let Some((root, root_path)) = listed.first() else {
+                continue;
+            };
+            assert_eq!(root_path, "(root)", "{doc} {node}");
+            let names: Vec<&str> = listed.iter().map(|(n, _)| n.as_str()).collect();
+            let ours: Vec<&str> = declared
+                .iter()
+                .copied()
+                .filter(|d| d.starts_with(root.as_str()))
+                .collect();
+            assert_eq!(names, ours, "{doc} {node}: listed vs declared");
+            assert!(
+                listed[1..]
+                    .iter()
+                    .all(|(_, p)| p != "(root)" && !p.is_empty()),
+                "{doc} {node}: {listed:?}"
+            );
+        }
+    }
+    let out = cozegen(&[
+        "rust",
+        "examples/workflows/order_intake.json",
+        "--list-types",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "OrderIntakeInput                 (root)\n\
+         OrderIntakeInputCustomer         customer\n\
+         OrderIntakeInputCustomerAddress  customer.address\n\
+         OrderIntakeInputLinesItem        lines[]\n"
+    );
+}
+
+/// A module of one node hears only that node's warnings (and the document's): the macro with
+/// `node = output`, a build script, and `cozegen rust --node output` do not repeat the start
+/// node's.
+#[test]
+fn a_module_of_one_node_gets_only_that_nodes_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = dir.path().join("two_nodes.json");
+    std::fs::write(
+        &doc,
+        r#"{"input":{"parameters":{"priority":{"type":"integer","default_value":"high"}}},
+            "output":{"terminate_plan":"return_variables","parameters":{"score":{"type":"mystery"}}}}"#,
+    )
+    .expect("write");
+    let (_, all) = cozegen::load_workflow(&doc, &Default::default()).expect("loads");
+    assert!(all.iter().any(|w| w.path.starts_with("input")), "{all:?}");
+    assert!(all.iter().any(|w| w.path.starts_with("output")), "{all:?}");
+    for (node, other) in [
+        (cozegen::ir::Node::Input, "output"),
+        (cozegen::ir::Node::Output, "input"),
+    ] {
+        let options = cozegen::emit::rust::RustOptions {
+            node,
+            ..Default::default()
+        };
+        let (_, warnings) =
+            cozegen::generate_rust(&doc, &Default::default(), &options).expect("generates");
+        assert!(!warnings.is_empty(), "{node:?}");
+        assert!(
+            warnings.iter().all(|w| !w.is_about_node(other)),
+            "{node:?}: {warnings:?}"
+        );
+        let cli = cozegen(&["rust", doc.to_str().expect("utf-8"), "--node", node.name()]);
+        let said = stderr(&cli);
+        assert!(!said.contains(&format!("warning: {other}.")), "{said}");
+        assert!(
+            said.contains(&format!("warning: {}", node.name())),
+            "{said}"
+        );
+    }
+}

@@ -274,3 +274,63 @@ fn a_workflow_turned_chatflow_or_back_breaks_its_callers() {
     let out = cozegen(&["diff", &chatflow, &chatflow]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn validate_quotes_numbers_as_they_were_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let workflow = write(
+        dir.path(),
+        "w.json",
+        r#"{"input":{"parameters":{"n":{"type":"integer"},"rows":{"type":"array","items":{"type":"integer"}},"s":{"type":"string"}}}}"#,
+    );
+    let params = write(
+        dir.path(),
+        "p.json",
+        r#"{"n": 1e3, "rows": [1, 2.50, -0.0, 123456789012345678901234567890, 1E+2], "s": 12.0}"#,
+    );
+    let out = cozegen(&["validate", &workflow, "--params", &params]);
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines,
+        [
+            "n: expected an integer, got 1e3 (an integer is written without a fraction or exponent)",
+            "rows[1]: expected an integer, got 2.50 (an integer is written without a fraction or exponent)",
+            "rows[2]: expected an integer, got -0 (write 0: -0 is not an integer value)",
+            "rows[3]: expected an integer from -9223372036854775808 to 9223372036854775807, got 123456789012345678901234567890",
+            "rows[4]: expected an integer, got 1E+2 (an integer is written without a fraction or exponent)",
+            "s: expected a string, got 12.0",
+        ]
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn diff_of_a_parameter_that_changed_type_says_one_change_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = |params: &str| format!(r#"{{"input":{{"parameters":{params}}}}}"#);
+    let old = write(
+        dir.path(),
+        "old.json",
+        &doc(
+            r#"{"n":{"type":"integer","default_value":"3"},"m":{"type":"integer","default_value":"3"}}"#,
+        ),
+    );
+    let new = write(
+        dir.path(),
+        "new.json",
+        &doc(
+            r#"{"n":{"type":"string","default_value":"3"},"m":{"type":"integer","default_value":"4"}}"#,
+        ),
+    );
+    let out = cozegen(&["diff", &old, &new]);
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines,
+        [
+            "breaking: start node: n: type changed from integer to string",
+            "compatible: start node: m: default changed from 3 to 4",
+            "1 breaking, 1 compatible change",
+        ]
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

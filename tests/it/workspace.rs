@@ -557,7 +557,8 @@ fn workspace_id_must_be_digits() {
             &url,
         ],
     );
-    let (_, stderr) = expect_exit(&out, 1);
+    // A usage error, like a malformed workflow ID: nothing could be listed for it.
+    let (_, stderr) = expect_exit(&out, 2);
     assert!(stderr.contains("is not a Coze workspace ID"), "{stderr}");
     assert!(api.requests().is_empty());
 }

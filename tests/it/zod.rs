@@ -428,7 +428,7 @@ fn nested_value(levels: usize, arrays: bool, leaf: &str) -> String {
 /// Documents nested to the IR's depth limit: the module is flat (one const per object, or per
 /// inner array, and no builder nested in another past one level), and `tsc --strict` takes it.
 /// Under node's default stack, Zod parses values through a document 1,000 levels deep (its
-/// parse is recursive: the full 2,000 levels need `node --stack-size`, see the README).
+/// parse is recursive: the full 2,000 levels need `node --stack-size`, see docs/artifacts.md).
 #[test]
 fn documents_nested_to_the_limit_are_flat_modules_that_compile_and_parse() {
     use cozegen::limits::MAX_DEPTH;

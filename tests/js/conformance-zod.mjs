@@ -19,7 +19,7 @@
 // The case is read by JSON.parse into objects without a prototype (`Object.create(null)`): Zod
 // reads a property through the prototype, so with plain objects an optional parameter named
 // `toString` that is left out is "present" (the inherited function) and refused. An application
-// checking parameters that anyone can name needs the same reading (the README says so).
+// checking parameters that anyone can name needs the same reading (docs/artifacts.md says so).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";

@@ -1128,6 +1128,17 @@ function deepLongParameters(objects) {
   return { [name(0)]: p, ["top_" + "unbrokenparametername".repeat(6)]: { type: "image", default_value: url } };
 }
 
+// The groups (fieldsets) of a form that look cut off: a right edge beyond the viewport, or no
+// right border to close them (a nested group drawn open on the right reads as cut off).
+async function groupsCutOff(page) {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll("#cozegen-form fieldset"))
+      .filter((f) => f.getClientRects().length)
+      .filter((f) => f.getBoundingClientRect().right > window.innerWidth + 0.5
+        || parseFloat(getComputedStyle(f).borderRightWidth) === 0)
+      .map((f) => `${f.className} (${f.querySelector("legend")?.textContent.trim().slice(0, 40)})`));
+}
+
 scenario("screenshots: light, dark, and no horizontal scroll at 375 px, 20 levels deep and with long unbroken names and values", async () => {
   for (const [name, options] of [
     ["order_intake-light", { colorScheme: "light" }],
@@ -1150,6 +1161,7 @@ scenario("screenshots: light, dark, and no horizontal scroll at 375 px, 20 level
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     const viewport = page.viewportSize().width;
     assert(width <= viewport, `${name}: page is ${width}px wide in a ${viewport}px viewport`);
+    assertEqual(await groupsCutOff(page), [], `${name}: every group is whole, its right border inside the viewport`);
     await page.screenshot({ path: join(config.screenshots, `${name}.png`), fullPage: true });
     await finish(page);
   }
@@ -1174,6 +1186,7 @@ scenario("screenshots: light, dark, and no horizontal scroll at 375 px, 20 level
       return { page: document.documentElement.scrollWidth, depth, control: deepest.getBoundingClientRect().width, overflowing };
     });
     assertEqual(fit.depth, 19, "nested 20 levels deep (19 groups around the field)");
+    assertEqual(await groupsCutOff(page), [], "every one of the 19 groups is whole at 375 px");
     assert(fit.page <= 375, `the deep form is ${fit.page}px wide in a 375px viewport`);
     assertEqual(fit.overflowing, [], "nothing sticks out to the right");
     assert(fit.control >= 120, `the deepest field is still usable: ${fit.control}px wide`);
@@ -1193,7 +1206,7 @@ function zhOrder(name, extra = []) {
 }
 
 // The visible words of the form that are not the workflow's own (names, descriptions, values).
-const ENGLISH = ["Submit", "Add ", "Remove", "This field", "Copy JSON", "Parameters", "include", "Check a local", "Enter ", "Upload", "required", "Coze type", "start node", "fields need"];
+const ENGLISH = ["Submit", "Add ", "Remove", "This field", "Copy JSON", "Parameters", "include", "Paste a link", "Enter ", "Upload", "required", "Coze type", "start node", "fields need"];
 
 scenario("zh-CN: a workflow described in Chinese gets a Chinese form (lang, labels, chips, rows, messages, result), validated live and without horizontal scroll at 375 px", async () => {
   const file = zhOrder("zh_order");

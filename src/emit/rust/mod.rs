@@ -330,6 +330,34 @@ const NO_RUN_HELPERS: Setting = Setting::switch(
      `parse_output`, `parse_run_answer` and `RunError` (end node)",
 );
 
+const LIST_TYPES: Setting = Setting::switch(
+    "list-types",
+    "Print the names of the generated structs instead of the module, one a line with the \
+     parameter path each comes from (`(root)` for the node's own), in the module's order",
+);
+
+/// The generated structs of `node`, one a line: the IR's type name, then the path of the
+/// parameters it describes (`customer.address`, `lines[]` for an array's elements). A reader
+/// of the macro's or a build script's module learns its names here without reading the code.
+pub fn list_types(workflow: &Workflow, node: Node) -> String {
+    let types = node.types(workflow);
+    let rows: Vec<(&str, String)> = types
+        .objects()
+        .map(|(_, object)| {
+            (
+                object.type_name.as_str(),
+                types.path(object.parent).to_string(),
+            )
+        })
+        .collect();
+    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, path) in rows {
+        out.push_str(&format!("{name:width$}  {path}\n"));
+    }
+    out
+}
+
 impl Artifact for Rust {
     fn name(&self) -> &'static str {
         "rust"
@@ -358,7 +386,7 @@ impl Artifact for Rust {
     }
 
     fn settings(&self) -> &'static [Setting] {
-        &[TYPE_NAME, NODE, DERIVE, NO_RUN_HELPERS]
+        &[TYPE_NAME, NODE, DERIVE, NO_RUN_HELPERS, LIST_TYPES]
     }
 
     fn build_options(&self, settings: &Settings, node: Node, build: &mut crate::BuildOptions) {
@@ -372,6 +400,12 @@ impl Artifact for Rust {
     }
 
     fn render(&self, workflow: &Workflow, node: Node, settings: &Settings) -> Result<Rendered> {
+        if settings.switch(LIST_TYPES.name) {
+            return Ok(Rendered {
+                text: list_types(workflow, node),
+                warnings: Vec::new(),
+            });
+        }
         let options = RustOptions {
             derives: settings.values(DERIVE.name).to_vec(),
             node,
