@@ -55,6 +55,8 @@ Examples:
                                                        parameters, print the checked output
   cozegen tool workflow.json --format openai           tool definitions for an agent
   cozegen mcp workflow.json                            serve workflows to MCP clients (stdio)
+  cozegen serve workflow.json                          each workflow's form on 127.0.0.1, run on Coze
+  cozegen html workflow.json --component -o form.js    the form as a custom element for any web app
 
 Exit codes: 0 success, 1 error (bad input, API error, denied warnings), 2 usage error
 (`cozegen run`: 3 when the run is interrupted and waits for an answer).";

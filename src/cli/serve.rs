@@ -2,7 +2,7 @@
 
 use super::args::API;
 use super::error::Error;
-use super::sources::{Loaded, Sources, load_sources};
+use super::sources::{Loaded, Sources, Stdin, load_sources};
 use clap::Args;
 use std::net::IpAddr;
 
@@ -85,7 +85,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
             "the access secret must have at least 8 characters".into(),
         ));
     }
-    let (loaded, _failed) = load_sources(&args.sources)?;
+    let (loaded, _failed) = load_sources(&args.sources, Stdin::Document)?;
     let mut served = Vec::with_capacity(loaded.len());
     for Loaded {
         workflow,

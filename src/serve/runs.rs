@@ -286,7 +286,9 @@ impl Work<'_> {
     fn failed(&self, e: &crate::coze::Error) -> Status {
         use crate::coze::Error;
         let (note, status) = match e {
-            Error::Api { code, msg, logid } => (
+            Error::Api {
+                code, msg, logid, ..
+            } => (
                 json!({
                     "code": code.as_str(),
                     "message": msg.as_str(),

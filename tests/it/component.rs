@@ -207,7 +207,7 @@ fn bad_element_names_and_option_clashes_are_usage_errors() {
     }
 }
 
-/// The fenced blocks of `docs/component.md` in `lang`, in order.
+/// The fenced blocks of a Markdown page in `lang`, in order.
 fn doc_blocks(text: &str, lang: &str) -> Vec<String> {
     let open = format!("```{lang}\n");
     let mut blocks = Vec::new();
@@ -219,6 +219,22 @@ fn doc_blocks(text: &str, lang: &str) -> Vec<String> {
         rest = &body[end..];
     }
     blocks
+}
+
+/// The README shows the plain page, its script and the React component of
+/// `docs/component.md`, which the browser test runs: the same text, so that what the README
+/// shows is what ran.
+#[test]
+fn the_readme_shows_the_pages_the_browser_test_runs() {
+    let docs = std::fs::read_to_string(root().join("docs/component.md")).expect("docs");
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    for lang in ["html", "js", "jsx"] {
+        assert_eq!(
+            doc_blocks(&readme, lang),
+            doc_blocks(&docs, lang),
+            "the README's ```{lang} blocks and docs/component.md's"
+        );
+    }
 }
 
 #[test]

@@ -11,7 +11,7 @@
 //!   `examples/workflows/order_intake.json` and `tests/corpus/…` are there), `src/`, and the
 //!   files pages name for the bundled example ([`FIXTURES`]): `workflow.json`, `order.json`,
 //!   `old.json`, `new.json`, `params.json` (valid parameters for it), `canvas-answer.json` (a
-//!   Coze Studio canvas answer), `canvas-params.json`, `a.json` and `b.json`.
+//!   Coze Studio canvas answer), `canvas-params.json`, `a.json`, `b.json` and `trip_advisor.json` (a chatflow).
 //! - **Exit codes.** A command must exit 0, unless its trailing comment starts with `exit N`
 //!   (`cozegen diff old.json new.json   # exit 1 if anything breaks`).
 //! - **Output.** In a `console` block, the lines after a `$ cozegen …` line up to the next `$ `
@@ -45,6 +45,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ),
     ("a.json", "tests/corpus/order_intake.json"),
     ("b.json", "tests/corpus/arrays.json"),
+    ("trip_advisor.json", "tests/corpus/chatflow.json"),
 ];
 
 /// Files a page may name, with their text.
@@ -281,8 +282,11 @@ fn run_page(page: &str, text: &str) -> Vec<String> {
                     output,
                     line,
                 } => {
-                    let out = std::process::Command::new("sh")
-                        .args(["-c", &command])
+                    // A command that never ends (a server shown without its `tested by` line)
+                    // is stopped, with its process group, and reported rather than hanging
+                    // the suite: coreutils' timeout exits 124 then.
+                    let out = std::process::Command::new("timeout")
+                        .args(["120", "sh", "-c", &command])
                         .current_dir(&*dir)
                         .env("PATH", &path)
                         .env_remove("COZE_API_TOKEN")
@@ -384,9 +388,12 @@ fn is_test(source: &str, name: &str) -> bool {
 /// line running cozegen (`cozegen = { … }` in a manifest is not one).
 fn looks_like_a_command(line: &str) -> bool {
     line.starts_with("$ ")
-        || line
-            .strip_prefix("cozegen ")
-            .is_some_and(|rest| !rest.trim_start().starts_with('='))
+        || line.strip_prefix("cozegen ").is_some_and(|rest| {
+            // `cozegen = { … }` is a manifest line, and `cozegen serve: …` what a command
+            // prints (its messages start with the command's name and a colon).
+            let first = rest.split_whitespace().next().unwrap_or("");
+            !rest.trim_start().starts_with('=') && !first.ends_with(':')
+        })
 }
 
 #[test]
@@ -399,6 +406,7 @@ fn no_command_is_shown_outside_a_shell_block() {
     assert!(!looks_like_a_command(
         r#"cozegen = { path = "../cozegen" }"#
     ));
+    assert!(!looks_like_a_command("cozegen serve: stopped by SIGINT"));
     let mut failures = Vec::new();
     for (page, text) in pages() {
         for block in blocks(&text).iter().filter(|b| !b.is_shell()) {

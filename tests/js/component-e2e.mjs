@@ -355,7 +355,7 @@ scenario("upload attribute: without it a file field's picker checks a local file
   assertEqual(refused, [true, true, true], "bad headers refused");
   assertEqual(await p.evaluate(() => document.querySelector("zh-order").headers), { "X-Secret": "s3cret" }, "the headers unchanged");
   // Without an upload attribute the picker only checks a local file, as a page's does.
-  assertEqual(await label.innerText(), "检查本地文档（不会上传）", "the local check's label");
+  assertEqual(await label.innerText(), "请在上方粘贴文档的链接。在此选择文件只显示它的名称和大小，不会上传。", "the local check's label");
   await picker.setInputFiles({ name: "a.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 a") });
   assert((await note.textContent()).startsWith("已选择 a.pdf"), `the note: ${await note.textContent()}`);
   assertEqual(uploads.length, 0, "nothing uploaded");
