@@ -42,7 +42,9 @@
 
 use crate::coze::{ChatRequest, Client, RunHistory, RunRequest, Wait};
 use crate::emit::tool::{self, Format, ToolSource};
-use crate::ir::{MESSAGE_PARAM, Workflow};
+use crate::ir::MESSAGE_PARAM;
+pub use crate::plan::serving::Served;
+use crate::plan::serving::{LET_GO_AFTER, signal};
 use crate::plan::{self, Call, HistoryReading, PlanOptions, Reading, Refusal, Request};
 use crate::{Error, Result, Warning};
 use rmcp::model::{
@@ -67,17 +69,6 @@ pub const MAX_CONCURRENT_CALLS: usize = 64;
 
 /// How often a waiting call whose client asked for progress (`progressToken`) is reported.
 pub const PROGRESS_EVERY: Duration = Duration::from_secs(1);
-
-/// A workflow to serve: its IR and the ID runs go to.
-#[derive(Debug, Clone)]
-pub struct Served {
-    /// The workflow, built from its WorkflowInfo.
-    pub workflow: Workflow,
-    /// The workflow ID sent with each run.
-    pub workflow_id: String,
-    /// The published version to run, when not the latest.
-    pub workflow_version: Option<String>,
-}
 
 /// One tool: its definition and what a call runs.
 #[derive(Debug)]
@@ -767,11 +758,6 @@ pub enum Ended {
     },
 }
 
-/// How long a session that ends waits for calls still running before it lets them go: rmcp
-/// itself gives in-flight answers 5 s to be written after stdin closes (2 s after a signal), and
-/// a run on Coze can take minutes, which no departed client would read.
-const LET_GO_AFTER: Duration = Duration::from_millis(200);
-
 /// Serves `server` on stdin and stdout until the client closes stdin, the connection drops or a
 /// signal (`SIGINT`, `SIGTERM`) arrives; every one of those is a clean end ([`Ended`]).
 pub fn serve(server: Server) -> Result<Ended> {
@@ -825,29 +811,4 @@ pub fn serve(server: Server) -> Result<Ended> {
     // A call still running blocks on Coze; dropping the runtime would wait for it.
     runtime.shutdown_timeout(LET_GO_AFTER);
     ended
-}
-
-/// The next `SIGINT` or `SIGTERM`, by name. Where a handler cannot be installed, it never comes.
-async fn signal() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut int), Ok(mut term)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) else {
-            return std::future::pending().await;
-        };
-        tokio::select! {
-            _ = int.recv() => "SIGINT",
-            _ = term.recv() => "SIGTERM",
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => "Ctrl-C",
-            Err(_) => std::future::pending().await,
-        }
-    }
 }

@@ -24,6 +24,8 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 pub mod files;
+#[cfg(any(feature = "mcp", feature = "serve"))]
+pub mod serving;
 
 /// What a caller asks of one run.
 #[derive(Debug, Clone, Default, PartialEq)]

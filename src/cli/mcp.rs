@@ -3,7 +3,7 @@
 use super::args::API;
 use super::error::Error;
 use super::io::print_warnings;
-use super::sources::{Loaded, Sources, Stdin, load_sources};
+use super::sources::{Sources, Stdin, load_served};
 use clap::Args;
 
 #[cfg(feature = "mcp")]
@@ -66,33 +66,7 @@ pub(crate) fn mcp(args: &McpArgs) -> Result<(), Error> {
                 .into(),
         ));
     }
-    let (loaded, _failed) = load_sources(&args.sources, Stdin::Protocol)?;
-    let mut served = Vec::with_capacity(loaded.len());
-    for Loaded {
-        workflow,
-        id,
-        version,
-    } in loaded
-    {
-        let Some(workflow_id) = id else {
-            return Err(Error::Usage(format!(
-                "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
-                 nowhere to go: serve it with -w ID",
-                cozegen::text::printable(
-                    workflow.details.name.as_deref().unwrap_or("a workflow"),
-                    60
-                )
-            )));
-        };
-        served.push(cozegen::mcp::Served {
-            workflow,
-            workflow_id,
-            workflow_version: version,
-        });
-    }
-    if served.is_empty() {
-        return Err(Error::Usage("no workflow to serve".into()));
-    }
+    let served = load_served(&args.sources, Stdin::Protocol)?;
     let client = cozegen::coze::Client::new(cozegen::coze::Options {
         timeout: std::time::Duration::from_secs(args.run_timeout),
         ..args.sources.api.options()

@@ -1,5 +1,5 @@
-//! Where `cozegen tool` and `cozegen mcp` get their workflows: files, fetched workflows, or a
-//! whole workspace.
+//! Where `cozegen tool`, `cozegen mcp` and `cozegen serve` get their workflows: files, fetched
+//! workflows, or a whole workspace.
 
 #[cfg(feature = "fetch")]
 use super::args::{ApiArgs, split_id_version};
@@ -185,4 +185,41 @@ fn workspace(sources: &Sources) -> Result<(Vec<Info>, usize), Error> {
 #[cfg(not(feature = "fetch"))]
 fn workspace(_: &Sources) -> Result<(Vec<Info>, usize), Error> {
     Ok((Vec::new(), 0))
+}
+
+/// Loads every workflow [`Sources`] names for a server of runs (`cozegen mcp`, `cozegen
+/// serve`): each must carry the workflow ID its runs go to, and there must be one.
+#[cfg(any(feature = "mcp", feature = "serve"))]
+pub(crate) fn load_served(
+    sources: &Sources,
+    stdin: Stdin,
+) -> Result<Vec<cozegen::plan::serving::Served>, Error> {
+    let (loaded, _failed) = load_sources(sources, stdin)?;
+    let mut served = Vec::with_capacity(loaded.len());
+    for Loaded {
+        workflow,
+        id,
+        version,
+    } in loaded
+    {
+        let Some(workflow_id) = id else {
+            return Err(Error::Usage(format!(
+                "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
+                 nowhere to go: serve it with -w ID",
+                cozegen::text::printable(
+                    workflow.details.name.as_deref().unwrap_or("a workflow"),
+                    60
+                )
+            )));
+        };
+        served.push(cozegen::plan::serving::Served {
+            workflow,
+            workflow_id,
+            workflow_version: version,
+        });
+    }
+    if served.is_empty() {
+        return Err(Error::Usage("no workflow to serve".into()));
+    }
+    Ok(served)
 }

@@ -20,8 +20,9 @@ pub mod security;
 
 use crate::coze::{Client, ResumeRequest, RunHistory, Wait};
 use crate::emit::html::i18n::Lang;
-use crate::ir::Workflow;
 use crate::ir::rules::FileValues;
+pub use crate::plan::serving::Served;
+use crate::plan::serving::{LET_GO_AFTER, signal};
 use crate::plan::{self, Call, PlanOptions, Refusal, Request};
 use crate::{Error, Result};
 use axum::Router;
@@ -44,24 +45,9 @@ use tokio::sync::{Semaphore, mpsc, watch};
 /// The largest request body: Coze's own limit on a request (20 MB).
 pub const MAX_BODY_BYTES: usize = 20 << 20;
 
-/// How long a run still on Coze may hold the process once the server has stopped: it cannot be
-/// interrupted, and is let go.
-const LET_GO_AFTER: Duration = Duration::from_millis(200);
-
 /// How long a wrong access secret holds the login for everyone: guessing is slowed to two
 /// tries a second, however many clients guess at once.
 const WRONG_SECRET_PAUSE: Duration = Duration::from_millis(500);
-
-/// A workflow to serve: its IR and the ID runs go to.
-#[derive(Debug, Clone)]
-pub struct Served {
-    /// The workflow, built from its WorkflowInfo.
-    pub workflow: Workflow,
-    /// The workflow ID sent with each run.
-    pub workflow_id: String,
-    /// The published version to run, when not the latest.
-    pub workflow_version: Option<String>,
-}
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -222,31 +208,6 @@ pub fn serve(
     });
     runtime.shutdown_timeout(LET_GO_AFTER);
     ended
-}
-
-/// The next `SIGINT` or `SIGTERM`, by name.
-async fn signal() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut int), Ok(mut term)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) else {
-            return std::future::pending().await;
-        };
-        tokio::select! {
-            _ = int.recv() => "SIGINT",
-            _ = term.recv() => "SIGTERM",
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => "Ctrl-C",
-            Err(_) => std::future::pending().await,
-        }
-    }
 }
 
 type Shared = State<Arc<App>>;
