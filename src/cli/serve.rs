@@ -42,6 +42,12 @@ pub(crate) struct ServeArgs {
     #[arg(long = "allowed-host", value_name = "NAME")]
     pub(crate) allowed_hosts: Vec<String>,
 
+    /// An origin (`http://localhost:5173`) whose pages may send runs to /w/N/run, for a form
+    /// embedded with `cozegen html --component` in another app (repeatable). Only without an
+    /// access secret, on a loopback address.
+    #[arg(long = "allow-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+    pub(crate) allowed_origins: Vec<String>,
+
     /// Open the index in the browser ($BROWSER, else the system's opener).
     #[arg(long)]
     pub(crate) open: bool,
@@ -85,6 +91,13 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
             "the access secret must have at least 8 characters".into(),
         ));
     }
+    if args.password.is_some() && !args.allowed_origins.is_empty() {
+        return Err(Error::Usage(
+            "--allow-origin does not go with an access secret: a page of another origin cannot \
+             log in (serve on a loopback address without --password)"
+                .into(),
+        ));
+    }
     let served = load_served(&args.sources, Stdin::Document)?;
     let client = cozegen::coze::Client::new(cozegen::coze::Options {
         timeout: std::time::Duration::from_secs(args.run_timeout),
@@ -104,6 +117,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
         port: args.port,
         password: args.password.clone(),
         allowed_hosts: args.allowed_hosts.clone(),
+        allowed_origins: args.allowed_origins.clone(),
         lang: cozegen::emit::html::i18n::Lang::from_tag(&args.lang),
         async_runs: args.async_runs.then(|| cozegen::coze::Wait {
             interval: std::time::Duration::from_millis(args.poll_interval_ms.max(1)),
@@ -115,6 +129,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
     let quiet = args.sources.quiet;
     let open = args.open;
     let login = args.password.is_some();
+    let origins = args.allowed_origins.clone();
     let ended = cozegen::serve::serve(
         served,
         client,
@@ -128,6 +143,9 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
             );
             for (i, name) in names.iter().enumerate() {
                 eprintln!("  {}w/{}  {name}", ready.url, i + 1);
+            }
+            for origin in &origins {
+                eprintln!("  runs may also be sent from the pages of {origin}");
             }
             if open {
                 open_browser(&ready.url);
@@ -148,6 +166,47 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+/// An `--allow-origin` value: what a browser sends as `Origin`, `http(s)://host[:port]` in
+/// lowercase, with no path — compared byte for byte with each request's.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let (scheme, rest) = text
+        .split_once("://")
+        .ok_or("an origin is scheme://host[:port], e.g. http://localhost:5173")?;
+    if scheme != "http" && scheme != "https" {
+        return Err(format!("the scheme must be http or https, not {scheme:?}"));
+    }
+    if rest.contains(['/', '?', '#', '@']) {
+        return Err("an origin has no path, query or trailing `/`: scheme://host[:port]".into());
+    }
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.[]:".contains(&b));
+    if !host_ok {
+        return Err(
+            "the host must be lowercase letters, digits, `-` and `.` (or an [IPv6] address)".into(),
+        );
+    }
+    if let Some(port) = port
+        && (port.parse::<u16>().is_err() || port.starts_with('0'))
+    {
+        return Err(format!("{port:?} is not a port"));
+    }
+    if matches!(
+        (scheme, port),
+        ("http", Some("80")) | ("https", Some("443"))
+    ) {
+        return Err(format!(
+            "leave out the default port: browsers send {scheme}://{host}"
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// Opens `url` in the browser: `$BROWSER` if set, else the system's opener. A failure is said,

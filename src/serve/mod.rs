@@ -60,6 +60,9 @@ pub struct Config {
     pub password: Option<String>,
     /// Host names (besides IP addresses and `localhost`) a request's `Host` may name.
     pub allowed_hosts: Vec<String>,
+    /// Origins whose pages (a `cozegen html --component` in another app) may send runs; only
+    /// without an access secret.
+    pub allowed_origins: Vec<String>,
     /// The pages' language; `None` picks it per workflow from its words.
     pub lang: Option<Lang>,
     /// Send every workflow run asynchronously and read it back from the run history, waiting
@@ -143,6 +146,7 @@ pub fn serve(
         let guard = Arc::new(Guard {
             port: addr.port(),
             allowed_hosts: config.allowed_hosts.clone(),
+            allowed_origins: config.allowed_origins.clone(),
             secret: secret.clone(),
             password: config.password.clone(),
             session,

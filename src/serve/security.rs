@@ -10,6 +10,12 @@
 //!   (the scheme and the `Host` it came with), and, but for the login, the per-server request
 //!   secret in [`SECRET_HEADER`] that the pages hand their script; another origin can neither
 //!   read the secret nor send the header without a preflight this server never grants.
+//! - **Other origins allowed by name** (`--allow-origin`, for a `cozegen html --component`
+//!   embedded in another app): only a run (`POST /w/N/run`) from a listed `Origin` is taken
+//!   without the request secret, after a CORS preflight granted to that origin alone, and its
+//!   answer names that origin in `Access-Control-Allow-Origin`. Never with an access secret:
+//!   such a page could not log in, so the CLI refuses the two together and the guard ignores
+//!   the list then. Uploads, answers and pages stay the served origin's.
 //! - **Headers** on every answer: `nosniff`, no referrer, no framing, no caching, and a
 //!   `Content-Security-Policy` of `default-src 'none'` unless the page set its own.
 
@@ -33,6 +39,8 @@ pub struct Guard {
     pub port: u16,
     /// Host names besides IP literals and `localhost` that a `Host` may name.
     pub allowed_hosts: Vec<String>,
+    /// Origins (`scheme://host[:port]`) whose pages may send a run without the request secret.
+    pub allowed_origins: Vec<String>,
     /// The per-server request secret.
     pub secret: String,
     /// The access secret, when the pages ask for one.
@@ -91,6 +99,42 @@ impl Guard {
     }
 }
 
+impl Guard {
+    /// The request's `Origin`, when `--allow-origin` lists it (and no access secret is asked:
+    /// a page of another origin cannot log in).
+    fn listed_origin<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
+        let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+        (self.password.is_none() && self.allowed_origins.iter().any(|o| o == origin))
+            .then_some(origin)
+    }
+}
+
+/// Whether `path` is a workflow's run endpoint, `/w/N/run`.
+fn is_run_path(path: &str) -> bool {
+    path.strip_prefix("/w/")
+        .and_then(|rest| rest.strip_suffix("/run"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The answer to a listed origin's CORS preflight of a run: a `POST` with the headers it asks
+/// for (a component's own `headers` go with its post), for ten minutes.
+fn preflight(headers: &HeaderMap) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let out = response.headers_mut();
+    out.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("POST"),
+    );
+    if let Some(asked) = headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+        out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+    }
+    out.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    response
+}
+
 fn refuse(status: StatusCode, why: &'static str) -> Response {
     (status, why).into_response()
 }
@@ -141,6 +185,25 @@ async fn check(guard: &Guard, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let login = path == "/login";
     let writes = request.method() != Method::GET && request.method() != Method::HEAD;
+    if let Some(origin) = guard.listed_origin(headers)
+        && is_run_path(path)
+    {
+        let origin = origin.to_owned();
+        let mut response = match *request.method() {
+            Method::OPTIONS => preflight(headers),
+            Method::POST => next.run(request).await,
+            _ => refuse(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "another origin may only POST a run\n",
+            ),
+        };
+        let headers = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(&origin) {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        }
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        return response;
+    }
     if writes {
         let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
         if origin != Some(&format!("http://{host}")) {
@@ -176,6 +239,7 @@ mod tests {
         Guard {
             port: 8080,
             allowed_hosts: vec!["box.lan".into()],
+            allowed_origins: vec!["http://localhost:5173".into()],
             secret: "s".into(),
             password: None,
             session: "x".into(),
@@ -203,6 +267,41 @@ mod tests {
             "",
         ] {
             assert!(!g.host_allowed(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_a_listed_origin_and_only_the_run_endpoint_are_let_across() {
+        let mut g = guard();
+        let with = |origin: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ORIGIN, HeaderValue::from_str(origin).unwrap());
+            h
+        };
+        assert_eq!(
+            g.listed_origin(&with("http://localhost:5173")),
+            Some("http://localhost:5173")
+        );
+        for other in [
+            "http://localhost:5174",
+            "https://localhost:5173",
+            "http://localhost:5173/",
+            "null",
+        ] {
+            assert_eq!(g.listed_origin(&with(other)), None, "{other}");
+        }
+        assert_eq!(g.listed_origin(&HeaderMap::new()), None);
+        g.password = Some("a long secret".into());
+        assert_eq!(g.listed_origin(&with("http://localhost:5173")), None);
+        assert!(is_run_path("/w/1/run") && is_run_path("/w/12/run"));
+        for path in [
+            "/w//run",
+            "/w/1/runs",
+            "/w/1/upload",
+            "/w/x/run",
+            "/w/1/run/",
+        ] {
+            assert!(!is_run_path(path), "{path}");
         }
     }
 

@@ -352,6 +352,122 @@ fn served_pages_keep_hostile_names_as_text_and_refuse_what_an_attacker_sends() {
     );
 }
 
+/// `--allow-origin`: the listed origin's pages (a component in another app) may send a run —
+/// after a preflight granted to that origin alone, without the request secret — and nothing
+/// else; every other origin is refused as before, and the list never goes with a login.
+#[test]
+fn a_listed_origin_may_send_a_run_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_workflow(dir.path());
+    let api = Api::answering(|seen, _| match seen.target() {
+        "/v1/workflow/stream_run" => Reply::events(vec![
+            (Duration::ZERO, end_message(r#"{"answer":"sunny"}"#)),
+            (Duration::ZERO, sse("Done", "{}")),
+        ]),
+        _ => Reply::new(404, "{}"),
+    });
+    let app = "http://localhost:5173";
+    let server = serve(
+        dir.path(),
+        &api,
+        &["workflow.json", "--allow-origin", app],
+        &[],
+    );
+    let host = server.host();
+    let json = ("Content-Type", "application/json");
+    let preflight = |origin: &str, path: &str| {
+        request(
+            server.port,
+            "OPTIONS",
+            path,
+            &[
+                ("Host", &host),
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "content-type,x-session"),
+            ],
+            b"",
+        )
+    };
+    let post = |origin: &str, path: &str, body: &[u8]| {
+        request(
+            server.port,
+            "POST",
+            path,
+            &[("Host", &host), ("Origin", origin), json],
+            body,
+        )
+    };
+
+    let granted = preflight(app, "/w/1/run");
+    assert_eq!(granted.status, 204, "{}", granted.head);
+    assert_eq!(granted.header("access-control-allow-origin"), Some(app));
+    assert_eq!(granted.header("access-control-allow-methods"), Some("POST"));
+    assert_eq!(
+        granted.header("access-control-allow-headers"),
+        Some("content-type,x-session")
+    );
+    assert_eq!(granted.header("vary"), Some("Origin"));
+    let run = post(app, "/w/1/run", br#"{"parameters":{"city":"Oslo"}}"#);
+    assert_eq!(run.status, 200, "{}", run.body);
+    assert_eq!(run.header("access-control-allow-origin"), Some(app));
+    assert!(run.body.contains("sunny"), "{}", run.body);
+    // A refusal is the listed origin's to read too: the parameters are checked all the same.
+    let refused = post(app, "/w/1/run", br#"{"parameters":{"days":"x"}}"#);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.header("access-control-allow-origin"), Some(app));
+
+    for other in ["http://localhost:5174", "https://localhost:5173", "null"] {
+        let denied = preflight(other, "/w/1/run");
+        assert_eq!(denied.status, 403, "{other}: {}", denied.head);
+        assert_eq!(
+            denied.header("access-control-allow-origin"),
+            None,
+            "{other}"
+        );
+        let denied = post(other, "/w/1/run", br#"{"parameters":{"city":"Rome"}}"#);
+        assert_eq!(denied.status, 403, "{other}: {}", denied.body);
+    }
+    // Only the run endpoint: an upload or an interrupt's answer is the served pages' alone.
+    for path in ["/w/1/upload", "/w/1/runs/1/answer", "/login"] {
+        let denied = preflight(app, path);
+        assert_eq!(denied.status, 403, "{path}: {}", denied.head);
+        assert_eq!(denied.header("access-control-allow-origin"), None, "{path}");
+        assert_eq!(post(app, path, b"{}").status, 403, "{path}");
+    }
+    let (code, stderr) = server.stop(libc::SIGTERM);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("runs may also be sent from the pages of http://localhost:5173"),
+        "{stderr}"
+    );
+    let cities: Vec<serde_json::Value> = api
+        .seen()
+        .iter()
+        .filter(|s| s.target() == "/v1/workflow/stream_run")
+        .map(|s| s.json()["parameters"]["city"].clone())
+        .collect();
+    assert_eq!(cities, [json!("Oslo")]);
+
+    for (args, says) in [
+        (
+            &["--allow-origin", app, "--password", "a long secret"][..],
+            "does not go with an access secret",
+        ),
+        (&["--allow-origin", "http://localhost:5173/"], "no path"),
+        (&["--allow-origin", "HTTP://localhost:5173"], "scheme"),
+        (&["--allow-origin", "http://App.example"], "lowercase"),
+        (&["--allow-origin", "http://localhost:80"], "default port"),
+        (&["--allow-origin", "localhost:5173"], "scheme://host"),
+    ] {
+        let mut all = vec!["serve", "workflow.json"];
+        all.extend_from_slice(args);
+        let out = crate::common::api::run_in(dir.path(), &all);
+        let (_, stderr) = crate::common::api::expect_exit(&out, 2);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
 #[test]
 fn beyond_loopback_the_pages_ask_for_the_access_secret() {
     let dir = tempfile::tempdir().unwrap();
@@ -699,17 +815,38 @@ fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
         dir.path().join("chat.json"),
     )
     .unwrap();
+    // The embedding app of the --allow-origin scenario: workflow 1's form as a component, and
+    // a free port for its page (taken from the system, then left for node to listen on).
+    let component = dir.path().join("form.js");
+    let out = Command::new(env!("CARGO_BIN_EXE_cozegen"))
+        .args(["html", "workflow.json", "--component", "-o", "form.js"])
+        .current_dir(dir.path())
+        .output()
+        .expect("cozegen html --component");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let app_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let app_origin = format!("http://127.0.0.1:{app_port}");
     let api = browser_api();
     let server = serve(
         dir.path(),
         &api,
-        &["workflow.json", "zh.json", "chat.json"],
+        &[
+            "workflow.json",
+            "zh.json",
+            "chat.json",
+            "--allow-origin",
+            &app_origin,
+        ],
         &[],
     );
     let screenshots = root().join("target/cozegen-screenshots");
     let config = json!({
         "url": format!("{}/", server.origin()),
         "screenshots": screenshots,
+        "component": {"port": app_port, "module": component},
     });
     let config_path = dir.path().join("config.json");
     std::fs::write(&config_path, config.to_string()).unwrap();
@@ -726,7 +863,7 @@ fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
         "browser scenarios failed:\n{report}\n{}\nserver:\n{stderr}",
         stderr_of(&out)
     );
-    assert_eq!(passed, 11, "every scenario must run:\n{report}");
+    assert_eq!(passed, 12, "every scenario must run:\n{report}");
     eprintln!("{report}");
     assert_eq!(code, Some(0), "{stderr}");
     // The slow run still streamed when the server stopped: let go, not sent again.
@@ -740,9 +877,17 @@ fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
     let targets: Vec<&str> = seen.iter().map(|s| s.target()).collect();
     assert_eq!(
         targets.iter().filter(|t| **t == STREAM_RUN_TARGET).count(),
-        7,
+        8,
         "{targets:?}"
     );
+    // The listed origin's run reached Coze; the unlisted one's did not.
+    let cities: Vec<serde_json::Value> = seen
+        .iter()
+        .filter(|s| s.target() == STREAM_RUN_TARGET)
+        .map(|s| s.json()["parameters"]["city"].clone())
+        .collect();
+    assert!(cities.contains(&json!("Lisbon")), "{cities:?}");
+    assert!(!cities.contains(&json!("Rome")), "{cities:?}");
     let resumes: Vec<serde_json::Value> = seen
         .iter()
         .filter(|s| s.target() == STREAM_RESUME_TARGET)

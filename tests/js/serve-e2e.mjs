@@ -5,7 +5,8 @@
 // question), Form (an input node), Fail (Coze's error with a logid).
 //
 // usage: node serve-e2e.mjs CONFIG.json
-// CONFIG: {"url": the index's URL, "screenshots": dir}
+// CONFIG: {"url": the index's URL, "screenshots": dir, "component": {"port": the port of the
+// embedding app's page (listed with --allow-origin), "module": the component module's path}}
 // One browser for every scenario, one after another (they share the server's run list); prints
 // one line per passed scenario ("ok NAME (TIME)") and exits 1 after the first failure.
 import { readFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -276,6 +277,62 @@ scenario("the runs page lists this session's runs with status, execute id and tr
   assertEqual(await axeProblems(page), [], "axe-core on the runs page");
   await noSideScroll(page, "the runs page");
   await finish(page);
+});
+
+// A form embedded with `cozegen html --component` in another app: its page is served here, on
+// config.component.port, which the server lists with --allow-origin as http://127.0.0.1:PORT;
+// the same page reached as http://localhost:PORT is another origin, not listed.
+async function startSite() {
+  const { createServer } = await import("node:http");
+  const moduleText = readFileSync(config.component.module, "utf8");
+  const csp = `default-src 'self'; connect-src ${base}`;
+  const page = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>An app of its own</title>
+<script type="module" src="/form.js"></script></head>
+<body><main><h1>An app of its own</h1><cozegen-form action="${base}/w/1/run"></cozegen-form></main></body></html>`;
+  const site = createServer((req, res) => {
+    const [type, body] =
+      req.url === "/" ? ["text/html; charset=utf-8", page] : req.url === "/form.js" ? ["text/javascript", moduleText] : [null, ""];
+    res.writeHead(type ? 200 : 404, type ? { "content-type": type, "content-security-policy": csp } : {});
+    res.end(body);
+  });
+  await new Promise((ready) => site.listen(config.component.port, "127.0.0.1", ready));
+  return site;
+}
+
+scenario("a component on an origin listed with --allow-origin sends its run to the server and shows the answer; an unlisted origin's is refused", async () => {
+  const site = await startSite();
+  try {
+    for (const [origin, city, listed] of [
+      [`http://127.0.0.1:${config.component.port}`, "Lisbon", true],
+      [`http://localhost:${config.component.port}`, "Rome", false],
+    ]) {
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      assertEqual((await page.goto(`${origin}/`)).status(), 200, `the app's page at ${origin}`);
+      await page.waitForFunction(() => customElements.get("cozegen-form") !== undefined, null, { timeout: 5000 });
+      await page.locator("cozegen-form [name=city]").fill(city);
+      await page.locator("cozegen-form .cz-submit").click();
+      await page.waitForFunction(
+        () => ["ok", "error"].includes(document.querySelector("cozegen-form").shadowRoot.querySelector(".cz-status").dataset.state),
+        null,
+        { timeout: 10000 },
+      );
+      const state = await page.locator("cozegen-form .cz-status").getAttribute("data-state");
+      const answer = await page.locator("cozegen-form .cz-response-body").textContent();
+      if (listed) {
+        assertEqual(state, "ok", `the run from ${origin}`);
+        assert(answer.includes(`sunny in ${city}`), `the run's events are the answer: ${answer}`);
+      } else {
+        assertEqual(state, "error", `the run from ${origin}`);
+      }
+      assertEqual(errors, [], `no page error at ${origin}`);
+      await page.close();
+    }
+  } finally {
+    site.close();
+  }
 });
 
 let failed = false;
