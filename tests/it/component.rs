@@ -287,20 +287,7 @@ fn the_documented_pages_work_in_headless_chromium() {
         std::fs::write(site.join(file), component(&doc, &extra)).expect("write module");
     }
     let config = serde_json::json!({ "site": site });
-    let config_path = scratch.path().join("config.json");
-    std::fs::write(&config_path, config.to_string()).expect("write config");
-    let out = std::process::Command::new("node")
-        .arg(root().join("tests/js/component-e2e.mjs"))
-        .arg(&config_path)
-        .output()
-        .expect("run node");
-    let report = stdout(&out);
-    assert!(
-        out.status.success(),
-        "component scenarios failed:\n{report}\n{}",
-        stderr(&out)
-    );
-    let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 8, "every scenario must run:\n{report}");
+    let report = browser_scenarios("component-e2e.mjs", &config, scratch.path(), 8)
+        .unwrap_or_else(|e| panic!("{e}"));
     eprintln!("{report}");
 }

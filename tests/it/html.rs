@@ -730,21 +730,8 @@ fn forms_work_end_to_end_in_headless_chromium() {
         "screenshots": screenshots,
         "zh_order": root().join("tests/i18n/zh_order.json"),
     });
-    let config_path = scratch.path().join("config.json");
-    std::fs::write(&config_path, config.to_string()).expect("write config");
-    let out = std::process::Command::new("node")
-        .arg(root().join("tests/js/form-e2e.mjs"))
-        .arg(&config_path)
-        .output()
-        .expect("run node");
-    let report = stdout(&out);
-    assert!(
-        out.status.success(),
-        "browser scenarios failed:\n{report}\n{}",
-        stderr(&out)
-    );
-    let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(passed, 29, "every scenario must run:\n{report}");
+    let report = browser_scenarios("form-e2e.mjs", &config, scratch.path(), 29)
+        .unwrap_or_else(|e| panic!("{e}"));
     eprintln!("{report}screenshots in {}", screenshots.display());
 }
 

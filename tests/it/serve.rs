@@ -7,7 +7,7 @@
 use crate::common::api::{
     Api, CHAT_TARGET, Reply, STREAM_RESUME_TARGET, STREAM_RUN_TARGET, TOKEN, UPLOAD_TARGET,
 };
-use crate::common::{js_tools_available, root, stderr as stderr_of, stdout};
+use crate::common::{browser_scenarios, js_tools_available, root, stderr as stderr_of, stdout};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -848,22 +848,9 @@ fn chromium_fills_streams_answers_uploads_and_chats_on_the_served_pages() {
         "screenshots": screenshots,
         "component": {"port": app_port, "module": component},
     });
-    let config_path = dir.path().join("config.json");
-    std::fs::write(&config_path, config.to_string()).unwrap();
-    let out = Command::new("node")
-        .arg(root().join("tests/js/serve-e2e.mjs"))
-        .arg(&config_path)
-        .output()
-        .expect("run node");
-    let report = stdout(&out);
-    let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
+    let scenarios = browser_scenarios("serve-e2e.mjs", &config, dir.path(), 12);
     let (code, stderr) = server.stop(libc::SIGINT);
-    assert!(
-        out.status.success(),
-        "browser scenarios failed:\n{report}\n{}\nserver:\n{stderr}",
-        stderr_of(&out)
-    );
-    assert_eq!(passed, 12, "every scenario must run:\n{report}");
+    let report = scenarios.unwrap_or_else(|e| panic!("{e}\nserver:\n{stderr}"));
     eprintln!("{report}");
     assert_eq!(code, Some(0), "{stderr}");
     // The slow run still streamed when the server stopped: let go, not sent again.

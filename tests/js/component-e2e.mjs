@@ -15,9 +15,9 @@ import { tmpdir } from "node:os";
 import { join, extname, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { build } from "esbuild";
+import { axeProblems } from "./axe.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const site = config.site;
@@ -181,15 +181,6 @@ const submit = (p, host) => p.locator(`${host} .cz-submit`).click();
 const waitAnswered = (p, host) =>
   p.waitForFunction((host) => document.querySelector(host).shadowRoot.querySelector(".cz-status").dataset.state, host, { timeout: 5000 });
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-// Serious and critical axe-core violations; axe walks open shadow roots.
-async function axeProblems(p) {
-  await p.evaluate(AXE);
-  const violations = await p.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${JSON.stringify(n.target)}`));
-}
 
 const ORDER = { customer: { name: "Ada", address: { street: "1 Main St", city: "Springfield" } }, lines: [] };
 async function fillOrder(p, host) {

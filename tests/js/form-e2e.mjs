@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual, inspect } from "node:util";
 import { chromium } from "playwright-core";
 import Ajv2020 from "ajv/dist/2020.js";
-import { createRequire } from "node:module";
+import { axeProblems } from "./axe.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 mkdirSync(config.screenshots, { recursive: true });
@@ -1437,14 +1437,6 @@ scenario("chatflow: a required message box; the form emits the chat request (wor
   }
 });
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-async function axeProblems(page) {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")}`));
-}
 
 scenario("accessibility: no serious or critical axe-core violations, in English and Chinese, untouched, with errors shown and after an upload", async () => {
   const pages = [

@@ -12,9 +12,9 @@
 import { readFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { isDeepStrictEqual } from "node:util";
 import { chromium } from "playwright-core";
+import { axeProblems } from "./axe.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 mkdirSync(config.screenshots, { recursive: true });
@@ -72,16 +72,6 @@ async function finish(page) {
   assert(problems.length === 0, `the page reported problems:\n  ${problems.join("\n  ")}`);
 }
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-// axe-core's serious and critical violations, as "rule: target" lines. Evaluated through the
-// DevTools protocol: the page's CSP would refuse a script tag.
-async function axeProblems(page) {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")}`));
-}
 
 async function noSideScroll(page, what) {
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);

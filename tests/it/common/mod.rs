@@ -94,6 +94,35 @@ pub fn cozegen_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
     out
 }
 
+/// Runs the browser scenarios of `tests/js/<script>` (one Chromium launch, one scenario after
+/// another) on `config`, written into `dir`. Returns their report — an `ok NAME (TIME)` line per
+/// scenario — when the script succeeded and every one of the `expected` scenarios ran, else
+/// why not, with the report and the script's stderr.
+pub fn browser_scenarios(
+    script: &str,
+    config: &serde_json::Value,
+    dir: &Path,
+    expected: usize,
+) -> Result<String, String> {
+    let config_path = dir.join("config.json");
+    std::fs::write(&config_path, config.to_string()).expect("write config");
+    let out = Command::new("node")
+        .arg(root().join("tests/js").join(script))
+        .arg(&config_path)
+        .output()
+        .expect("run node");
+    let report = stdout(&out);
+    let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
+    if !out.status.success() || passed != expected {
+        return Err(format!(
+            "{script}: {passed} of {expected} scenarios passed ({}):\n{report}\n{}",
+            out.status,
+            stderr(&out)
+        ));
+    }
+    Ok(report)
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("utf-8 stdout")
 }
