@@ -863,85 +863,58 @@ pub fn to_compact(value: &Value) -> String {
 
 /// The numbers of a JSON document as they were written (`1e3`, a 30-digit integer), for the
 /// ones whose parsed value would print otherwise (`1000.0`, `1.2345678901234568e+29`): a
-/// message about a value quotes what the user typed. Keyed by the address of each number in
-/// the parsed [`Value`], so it is valid while that value is neither moved nor changed.
+/// message about a value quotes what the user typed. Keyed by the path to each number, as a
+/// checker that walks the parsed value knows it.
 #[derive(Debug, Default)]
-pub struct NumberTexts(std::collections::HashMap<usize, String>);
+pub struct NumberTexts(std::collections::HashMap<Vec<JsonStep>, String>);
 
-/// One step into a JSON value while its text is scanned.
+/// One step from a JSON value to a value inside it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Step {
+pub enum JsonStep {
+    /// The member with this key.
     Key(String),
+    /// The element at this index.
     Index(usize),
 }
 
 impl NumberTexts {
-    /// The numbers of `value`, parsed from `bytes`, whose text is not how the parsed number
-    /// prints. Both walks use explicit stacks (no recursion on the document's depth). A key
-    /// given twice is read as serde_json reads it: the last value counts.
-    pub fn of(bytes: &[u8], value: &Value) -> NumberTexts {
-        let written = number_texts_by_path(bytes);
-        let mut texts = std::collections::HashMap::new();
-        if written.is_empty() {
-            return NumberTexts(texts);
-        }
-        let mut stack: Vec<(Vec<Step>, &Value)> = vec![(Vec::new(), value)];
-        while let Some((path, value)) = stack.pop() {
-            match value {
-                Value::Number(n) => {
-                    if let Some(text) = written.get(&path)
-                        && *text != n.to_string()
-                    {
-                        texts.insert(std::ptr::from_ref(value) as usize, text.clone());
-                    }
-                }
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let mut p = path.clone();
-                        p.push(Step::Index(i));
-                        stack.push((p, item));
-                    }
-                }
-                Value::Object(map) => {
-                    for (key, item) in map {
-                        let mut p = path.clone();
-                        p.push(Step::Key(key.clone()));
-                        stack.push((p, item));
-                    }
-                }
-                _ => {}
-            }
-        }
-        NumberTexts(texts)
+    /// The numbers of valid JSON text `bytes` whose text is not how the parsed number prints,
+    /// scanned without recursion. A key given twice is read as serde_json reads it: the last
+    /// value counts.
+    pub fn of(bytes: &[u8]) -> NumberTexts {
+        NumberTexts(number_texts_by_path(bytes))
     }
 
-    /// How `value` (a node of the value given to [`NumberTexts::of`]) was written, when that
-    /// differs from how it prints.
-    pub fn get(&self, value: &Value) -> Option<&str> {
-        self.0
-            .get(&(std::ptr::from_ref(value) as usize))
-            .map(String::as_str)
+    /// How the number at `path` was written, when that differs from how it prints.
+    pub fn get(&self, path: &[JsonStep]) -> Option<&str> {
+        self.0.get(path).map(String::as_str)
+    }
+
+    /// Whether every number prints as it was written.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
-/// Every number literal of valid JSON text with the path to it, scanned without recursion.
-fn number_texts_by_path(bytes: &[u8]) -> std::collections::HashMap<Vec<Step>, String> {
+/// Every number literal of valid JSON text that prints otherwise once parsed, by the path to
+/// it, scanned without recursion.
+fn number_texts_by_path(bytes: &[u8]) -> std::collections::HashMap<Vec<JsonStep>, String> {
     enum Frame {
         Object { expect_key: bool },
         Array { next: usize },
     }
     let mut out = std::collections::HashMap::new();
     let mut frames: Vec<Frame> = Vec::new();
-    let mut path: Vec<Step> = Vec::new();
+    let mut path: Vec<JsonStep> = Vec::new();
     // A value starts: in an array, it is the next element.
-    let begin = |frames: &mut Vec<Frame>, path: &mut Vec<Step>| {
+    let begin = |frames: &mut Vec<Frame>, path: &mut Vec<JsonStep>| {
         if let Some(Frame::Array { next }) = frames.last_mut() {
-            path.push(Step::Index(*next));
+            path.push(JsonStep::Index(*next));
             *next += 1;
         }
     };
     // A value ended: its step (key or index) is done with.
-    let end = |frames: &[Frame], path: &mut Vec<Step>| {
+    let end = |frames: &[Frame], path: &mut Vec<JsonStep>| {
         if !frames.is_empty() {
             path.pop();
         }
@@ -982,7 +955,7 @@ fn number_texts_by_path(bytes: &[u8]) -> std::collections::HashMap<Vec<Step>, St
                     Some(Frame::Object { expect_key }) if *expect_key => {
                         *expect_key = false;
                         let key = serde_json::from_slice::<String>(literal).unwrap_or_default();
-                        path.push(Step::Key(key));
+                        path.push(JsonStep::Key(key));
                     }
                     _ => {
                         begin(&mut frames, &mut path);
@@ -999,7 +972,15 @@ fn number_texts_by_path(bytes: &[u8]) -> std::collections::HashMap<Vec<Step>, St
                 }
                 begin(&mut frames, &mut path);
                 let text = String::from_utf8_lossy(&bytes[start..i]).into_owned();
-                out.insert(path.clone(), text);
+                let prints = serde_json::from_str::<Value>(&text)
+                    .ok()
+                    .map(|v| v.to_string());
+                // A later value under the same key replaces an earlier one, either way.
+                if prints.as_deref() == Some(text.as_str()) {
+                    out.remove(&path);
+                } else {
+                    out.insert(path.clone(), text);
+                }
                 end(&frames, &mut path);
             }
             b't' | b'f' | b'n' => {
@@ -1023,22 +1004,31 @@ mod tests {
     #[test]
     fn numbers_are_kept_as_written_where_they_would_print_otherwise() {
         let text = br#"{"a": 1e3, "b": [1, 123456789012345678901234567890, {"c": 2.50}],
-            "k\"ey": -0.0, "a": 1E3, "d": 7, "e": "1e3"}"#;
-        let value: Value = serde_json::from_slice(text).expect("json");
-        let texts = NumberTexts::of(text, &value);
+            "k\"ey": -0.0, "a": 1E3, "d": 7, "e": "1e3", "f": 1e3, "f": 5}"#;
+        let texts = NumberTexts::of(text);
+        let key = |k: &str| JsonStep::Key(k.to_owned());
         assert_eq!(
-            texts.get(&value["a"]),
+            texts.get(&[key("a")]),
             Some("1E3"),
             "the last of a repeated key counts"
         );
         assert_eq!(
-            texts.get(&value["b"][1]),
+            texts.get(&[key("f")]),
+            None,
+            "even when it prints as written"
+        );
+        assert_eq!(
+            texts.get(&[key("b"), JsonStep::Index(1)]),
             Some("123456789012345678901234567890")
         );
-        assert_eq!(texts.get(&value["b"][2]["c"]), Some("2.50"));
-        assert_eq!(texts.get(&value["k\"ey"]), None, "-0.0 prints as written");
-        assert_eq!(texts.get(&value["b"][0]), None);
-        assert_eq!(texts.get(&value["d"]), None);
+        assert_eq!(
+            texts.get(&[key("b"), JsonStep::Index(2), key("c")]),
+            Some("2.50")
+        );
+        assert_eq!(texts.get(&[key("k\"ey")]), None, "-0.0 prints as written");
+        assert_eq!(texts.get(&[key("b"), JsonStep::Index(0)]), None);
+        assert_eq!(texts.get(&[key("d")]), None);
+        assert_eq!(texts.get(&[key("e")]), None, "a string is not a number");
     }
     #[test]
     fn string_scans_stop_at_every_quote_and_backslash() {

@@ -12,12 +12,15 @@
 //! node's variables checked against the end node, unchecked output, or nothing.
 //! [`read_history`] does the same for an asynchronous run read back from its run history
 //! ([`HistoryReading`]): still running, failed, output cut by Coze, or ended with the same
-//! [`Reading`] as a run's answer. The CLI prints what the plan decided; MCP turns it into tool
+//! [`Reading`] as a run's answer. A streamed run's output is gathered from its events by
+//! [`StreamOutput`]; an interrupt's answer becomes the resume to send, or its problems, by
+//! [`resume`]. The CLI prints what the plan decided; MCP turns it into tool
 //! results. Sending is the client's business ([`crate::coze::Client`]).
 
 use crate::check::validate::{Problem, validate};
 use crate::coze::{
-    ChatMessage, ChatRequest, Interrupt, Output, RunAnswer, RunHistory, RunRequest, RunStatus,
+    ChatMessage, ChatRequest, Event, Interrupt, Output, ResumeRequest, RunAnswer, RunHistory,
+    RunRequest, RunStatus,
 };
 use crate::ir::{ObjectId, Type, Types, Workflow};
 use serde_json::{Map, Value};
@@ -188,6 +191,98 @@ pub fn check_answer(types: &Types, answer: &Value) -> Vec<Problem> {
     validate(types, answer)
 }
 
+/// The interrupt type a resume is sent with when Coze's interrupt named none: a question
+/// node's.
+pub const DEFAULT_INTERRUPT_TYPE: i64 = 2;
+
+/// The resume that answers `interrupt` of a run of `workflow_id` with `answer`, or the problems
+/// that keep it from being sent. An input node's interrupt (it has `required_parameters`) takes
+/// an answer that fits their types ([`answer_types`], [`check_answer`]), sent as its JSON text;
+/// a question's takes text that is not blank.
+pub fn resume(
+    workflow_id: &str,
+    interrupt: &Interrupt,
+    answer: &Value,
+) -> Result<ResumeRequest, Vec<Problem>> {
+    let whole = |message: String| {
+        vec![Problem {
+            path: String::new(),
+            message,
+        }]
+    };
+    let resume_data = match (&interrupt.required_parameters, answer) {
+        (Some(required), answer) => {
+            let (types, _) = answer_types(required)
+                .map_err(|e| whole(format!("the input node's parameters cannot be read: {e}")))?;
+            let problems = check_answer(&types, answer);
+            if !problems.is_empty() {
+                return Err(problems);
+            }
+            answer.to_string()
+        }
+        (None, Value::String(text)) if !text.trim().is_empty() => text.clone(),
+        (None, _) => return Err(whole("the answer must be text that is not blank".into())),
+    };
+    Ok(ResumeRequest {
+        workflow_id: workflow_id.to_owned(),
+        event_id: interrupt.event_id.clone(),
+        resume_data,
+        interrupt_type: interrupt.interrupt_type.unwrap_or(DEFAULT_INTERRUPT_TYPE),
+    })
+}
+
+/// A streamed run's output, read from its events as they pass ([`StreamOutput::see`]): the
+/// end node's messages (its `node_type` is `End`, or its title `End`/`结束` in streams that
+/// give no type) — the JSON text of its variables, or the text of its answer — else the last
+/// finished node's message. A stream's `Done` carries no output, so this is the run's answer
+/// to [`read`].
+#[derive(Debug, Default)]
+pub struct StreamOutput {
+    content: String,
+    /// The last finished node's content, for a stream that names no end node.
+    last: String,
+    current: String,
+    seen_end: bool,
+}
+
+impl StreamOutput {
+    /// Takes in one event of the stream.
+    pub fn see(&mut self, event: &Event) {
+        let Some(content) = event.content().filter(|_| event.event == "Message") else {
+            return;
+        };
+        let is_end = event.data.get("node_type").and_then(Value::as_str) == Some("End")
+            || matches!(
+                event.data.get("node_title").and_then(Value::as_str),
+                Some("End" | "结束")
+            );
+        if is_end {
+            self.seen_end = true;
+            self.content.push_str(content);
+        }
+        self.current.push_str(content);
+        if event.ends_node() {
+            self.last = std::mem::take(&mut self.current);
+        }
+    }
+
+    /// The output the stream carried.
+    pub fn output(self) -> Output {
+        let text = if self.seen_end {
+            self.content
+        } else {
+            self.last
+        };
+        if text.is_empty() {
+            return Output::None;
+        }
+        match serde_json::from_str::<Value>(&text) {
+            Ok(value) => Output::Json(value),
+            Err(_) => Output::Text(text),
+        }
+    }
+}
+
 /// What a run's answer is, for `workflow`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reading<'a> {
@@ -305,7 +400,7 @@ pub fn resume_command(invocation: &str, interrupt: &Interrupt) -> String {
     format!(
         "{invocation} --resume {} --interrupt-type {} {answer}",
         quoted(&interrupt.event_id),
-        interrupt.interrupt_type.unwrap_or(2)
+        interrupt.interrupt_type.unwrap_or(DEFAULT_INTERRUPT_TYPE)
     )
 }
 
@@ -667,5 +762,80 @@ mod tests {
             resume_command("cozegen run -w 7 --stream", &interrupt),
             "cozegen run -w 7 --stream --resume '1/'\\''2' --interrupt-type 5 --answer 'YOUR ANSWER'"
         );
+    }
+
+    #[test]
+    fn a_resume_takes_a_question_s_text_or_an_input_node_s_fitting_answer() {
+        let question = Interrupt {
+            event_id: "1/2".into(),
+            interrupt_type: None,
+            node_title: None,
+            question: Some("Which day?".into()),
+            required_parameters: None,
+        };
+        let sent = resume("7", &question, &json!("Friday")).expect("text");
+        assert_eq!(
+            (sent.workflow_id.as_str(), sent.event_id.as_str()),
+            ("7", "1/2")
+        );
+        assert_eq!(sent.resume_data, "Friday");
+        assert_eq!(sent.interrupt_type, DEFAULT_INTERRUPT_TYPE);
+        for blank in [json!("  "), json!(3), json!({"a": 1})] {
+            let problems = resume("7", &question, &blank).expect_err("not text");
+            assert_eq!(problems.len(), 1, "{blank}");
+        }
+        let input = Interrupt {
+            interrupt_type: Some(5),
+            required_parameters: Some(
+                json!({"name": {"type": "string", "required": true}, "age": {"type": "integer"}})
+                    .as_object()
+                    .cloned()
+                    .expect("an object"),
+            ),
+            ..question.clone()
+        };
+        let sent = resume("7", &input, &json!({"name": "Ada", "age": 36})).expect("fits");
+        assert_eq!(sent.resume_data, r#"{"name":"Ada","age":36}"#);
+        assert_eq!(sent.interrupt_type, 5);
+        let problems = resume("7", &input, &json!({"age": "x"})).expect_err("does not fit");
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["name", "age"]);
+    }
+
+    fn message(node: &str, node_type: Option<&str>, content: &str, finish: bool) -> Event {
+        let mut data = json!({"content": content, "node_title": node, "node_is_finish": finish});
+        if let Some(t) = node_type {
+            data["node_type"] = json!(t);
+        }
+        Event {
+            id: None,
+            event: "Message".into(),
+            data,
+        }
+    }
+
+    #[test]
+    fn the_output_is_the_end_nodes_message_else_the_last_finished_nodes() {
+        let mut end = StreamOutput::default();
+        for e in [
+            message("LLM", None, "thinking", true),
+            message("Finish", Some("End"), r#"{"a":"#, false),
+            message("Finish", Some("End"), "1}", true),
+            message("Note", None, "after", true),
+        ] {
+            end.see(&e);
+        }
+        assert_eq!(end.output(), Output::Json(json!({"a": 1})));
+        // No node says it is the end (an old stream): the last finished node's message.
+        let mut last = StreamOutput::default();
+        for e in [
+            message("LLM", None, "first", true),
+            message("Answer", None, "plain ", false),
+            message("Answer", None, "text", true),
+        ] {
+            last.see(&e);
+        }
+        assert_eq!(last.output(), Output::Text("plain text".into()));
+        assert_eq!(StreamOutput::default().output(), Output::None);
     }
 }

@@ -19,7 +19,7 @@ pub fn validate(types: &Types, parameters: &Value) -> Vec<Problem> {
 /// [`validate`] of `parameters` parsed from the JSON text `text`: each number a problem quotes
 /// is quoted as the text writes it (`1e3`, all 30 digits of a long integer).
 pub fn validate_text(types: &Types, parameters: &Value, text: &[u8]) -> Vec<Problem> {
-    let written = crate::json::NumberTexts::of(text, parameters);
+    let written = crate::json::NumberTexts::of(text);
     crate::ir::rules::check_as_written(types, parameters, &written)
 }
 

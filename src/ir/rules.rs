@@ -29,7 +29,7 @@
 //! out, never sent as `null`. Numbers in text (`"42"`) are strings, not numbers.
 
 use super::{ObjectId, Type, Types};
-use crate::json::NumberTexts;
+use crate::json::{JsonStep, NumberTexts};
 use crate::text::{is_plain, printable, quote};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -573,17 +573,17 @@ impl<'a> Checker<'a> {
                     // An integer literal beyond 64 bits reaches here as a float too.
                     Some(f) if f.fract() == 0.0 && f.abs() >= -(INTEGER_MIN as f64) => format!(
                         "expected an integer from {INTEGER_MIN} to {INTEGER_MAX}, got {}",
-                        self.shown(value)
+                        self.shown(value, trail)
                     ),
                     _ => format!(
                         "expected an integer, got {} (an integer is written without a fraction \
                          or exponent)",
-                        self.shown(value)
+                        self.shown(value, trail)
                     ),
                 },
                 IntegerCheck::OutOfRange => format!(
                     "expected an integer from {INTEGER_MIN} to {INTEGER_MAX}, got {}",
-                    self.shown(value)
+                    self.shown(value, trail)
                 ),
             },
             (Type::Number, Value::Number(_)) => return,
@@ -594,7 +594,7 @@ impl<'a> Checker<'a> {
                 "expected {}, got {}: a file_id is for Coze's cloud; upload the file somewhere \
                  the Studio server can download it and give its URL",
                 self.types.rule(ty).expected(),
-                self.shown(value)
+                self.shown(value, trail)
             ),
             (Type::Map, Value::Object(_)) => return,
             (Type::Object(id), Value::Object(map)) => {
@@ -634,18 +634,40 @@ impl<'a> Checker<'a> {
             _ => format!(
                 "expected {}, got {}",
                 self.types.rule(ty).expected(),
-                self.shown(value)
+                self.shown(value, trail)
             ),
         };
         self.report(trail, message);
     }
 
-    /// A value as a message quotes it: a number as it was written, when that is known.
-    fn shown(&self, value: &Value) -> String {
-        match self.written.and_then(|w| w.get(value)) {
+    /// A value at `place` as a message quotes it: a number as it was written, when that is
+    /// known.
+    fn shown(&self, value: &Value, place: usize) -> String {
+        let written = self
+            .written
+            .filter(|w| value.is_number() && !w.is_empty())
+            .and_then(|w| w.get(&self.json_path(place)));
+        match written {
             Some(text) => printable(text, 60),
             None => shown(value),
         }
+    }
+
+    /// The steps from the checked value to `place`, as [`NumberTexts`] keys them.
+    fn json_path(&self, place: usize) -> Vec<JsonStep> {
+        let mut steps = Vec::new();
+        let mut at = place;
+        while at != 0 {
+            let (parent, step) = self.trail[at];
+            match step {
+                Step::Root => {}
+                Step::Key(key) => steps.push(JsonStep::Key(key.to_owned())),
+                Step::Index(i) => steps.push(JsonStep::Index(i)),
+            }
+            at = parent;
+        }
+        steps.reverse();
+        steps
     }
 
     fn child(&mut self, parent: usize, step: Step<'a>) -> usize {

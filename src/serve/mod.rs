@@ -18,7 +18,7 @@ pub mod pages;
 pub mod runs;
 pub mod security;
 
-use crate::coze::{Client, ResumeRequest, RunHistory, Wait};
+use crate::coze::{Client, RunHistory, Wait};
 use crate::emit::html::i18n::Lang;
 use crate::ir::rules::FileValues;
 pub use crate::plan::serving::Served;
@@ -472,37 +472,10 @@ async fn answer(
     };
     let job = match pending {
         Pending::Interrupt(interrupt) => {
-            let resume_data = match (&interrupt.required_parameters, &body.answer) {
-                (Some(required), answer) => {
-                    let types = match plan::answer_types(required) {
-                        Ok((types, _)) => types,
-                        Err(e) => {
-                            return problems(&[crate::check::validate::Problem {
-                                path: String::new(),
-                                message: format!("the input node's parameters cannot be read: {e}"),
-                            }]);
-                        }
-                    };
-                    let found = plan::check_answer(&types, answer);
-                    if !found.is_empty() {
-                        return problems(&found);
-                    }
-                    answer.to_string()
-                }
-                (None, Value::String(text)) if !text.trim().is_empty() => text.clone(),
-                (None, _) => {
-                    return problems(&[crate::check::validate::Problem {
-                        path: String::new(),
-                        message: "the answer must be text that is not blank".into(),
-                    }]);
-                }
-            };
-            Job::Resume(ResumeRequest {
-                workflow_id: served.workflow_id.clone(),
-                event_id: interrupt.event_id.clone(),
-                resume_data,
-                interrupt_type: interrupt.interrupt_type.unwrap_or(2),
-            })
+            match plan::resume(&served.workflow_id, &interrupt, &body.answer) {
+                Ok(request) => Job::Resume(request),
+                Err(found) => return problems(&found),
+            }
         }
         Pending::Chat {
             conversation_id,

@@ -10,8 +10,8 @@
 
 use crate::check::validate::Problem;
 use crate::coze::{
-    ChatRequest, Client, Event, Interrupt, Output, ResumeRequest, RunAnswer, RunHistory,
-    RunRequest, StreamEnd, Wait,
+    ChatRequest, Client, Event, Interrupt, ResumeRequest, RunAnswer, RunHistory, RunRequest,
+    StreamEnd, Wait,
 };
 use crate::ir::Workflow;
 use crate::plan::{self, HistoryReading, Reading};
@@ -196,7 +196,7 @@ impl Work<'_> {
     pub fn run(&self, job: Job) -> Status {
         match job {
             Job::Run(request) => {
-                let mut end = EndNode::default();
+                let mut end = plan::StreamOutput::default();
                 let ended = self.client.stream_run(&request, &mut |e| {
                     end.see(e);
                     self.note("event", event_note(e));
@@ -204,7 +204,7 @@ impl Work<'_> {
                 self.stream_ended(ended, end)
             }
             Job::Resume(request) => {
-                let mut end = EndNode::default();
+                let mut end = plan::StreamOutput::default();
                 let ended = self.client.stream_resume(&request, &mut |e| {
                     end.see(e);
                     self.note("event", event_note(e));
@@ -216,7 +216,11 @@ impl Work<'_> {
         }
     }
 
-    fn stream_ended(&self, ended: crate::coze::Result<StreamEnd>, end: EndNode) -> Status {
+    fn stream_ended(
+        &self,
+        ended: crate::coze::Result<StreamEnd>,
+        end: plan::StreamOutput,
+    ) -> Status {
         match ended {
             Ok(StreamEnd::Done { debug_url, .. }) => {
                 let execute_id = debug_url.as_deref().and_then(crate::coze::execute_id_of);
@@ -456,53 +460,6 @@ pub fn history_status(workflow: &Workflow, history: &RunHistory) -> Status {
     }
 }
 
-/// The end node's messages in a stream: its content is the run's output (JSON text of the
-/// variables, or the text of its answer).
-#[derive(Default)]
-struct EndNode {
-    content: String,
-    /// The last finished node's content, for a stream that names no end node.
-    last: String,
-    current: String,
-    seen_end: bool,
-}
-
-impl EndNode {
-    fn see(&mut self, event: &Event) {
-        let Some(content) = event.content().filter(|_| event.event == "Message") else {
-            return;
-        };
-        let is_end = event.data.get("node_type").and_then(Value::as_str) == Some("End")
-            || matches!(
-                event.data.get("node_title").and_then(Value::as_str),
-                Some("End" | "结束")
-            );
-        if is_end {
-            self.seen_end = true;
-            self.content.push_str(content);
-        }
-        self.current.push_str(content);
-        if event.ends_node() {
-            self.last = std::mem::take(&mut self.current);
-        }
-    }
-
-    fn output(self) -> Output {
-        let text = if self.seen_end {
-            self.content
-        } else {
-            self.last
-        };
-        if text.is_empty() {
-            return Output::None;
-        }
-        match serde_json::from_str::<Value>(&text) {
-            Ok(value) => Output::Json(value),
-            Err(_) => Output::Text(text),
-        }
-    }
-}
-
 /// A Coze event as the page reads it: its name, the text it adds to the answer, and the node.
 fn event_note(event: &Event) -> Value {
     json!({
@@ -570,43 +527,6 @@ mod tests {
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_709_251_199);
         assert_eq!(utc(at), "2024-02-29 23:59:59");
         assert_eq!(utc(SystemTime::UNIX_EPOCH), "1970-01-01 00:00:00");
-    }
-
-    fn message(node: &str, node_type: Option<&str>, content: &str, finish: bool) -> Event {
-        let mut data = json!({"content": content, "node_title": node, "node_is_finish": finish});
-        if let Some(t) = node_type {
-            data["node_type"] = json!(t);
-        }
-        Event {
-            id: None,
-            event: "Message".into(),
-            data,
-        }
-    }
-
-    #[test]
-    fn the_output_is_the_end_nodes_message_else_the_last_finished_nodes() {
-        let mut end = EndNode::default();
-        for e in [
-            message("LLM", None, "thinking", true),
-            message("Finish", Some("End"), r#"{"a":"#, false),
-            message("Finish", Some("End"), "1}", true),
-            message("Note", None, "after", true),
-        ] {
-            end.see(&e);
-        }
-        assert_eq!(end.output(), Output::Json(json!({"a": 1})));
-        // No node says it is the end (an old stream): the last finished node's message.
-        let mut last = EndNode::default();
-        for e in [
-            message("LLM", None, "first", true),
-            message("Answer", None, "plain ", false),
-            message("Answer", None, "text", true),
-        ] {
-            last.see(&e);
-        }
-        assert_eq!(last.output(), Output::Text("plain text".into()));
-        assert_eq!(EndNode::default().output(), Output::None);
     }
 
     #[test]
