@@ -1,8 +1,7 @@
 //! `cozegen serve`: workflows served as web pages whose forms run them on Coze.
 
-use super::args::API;
 use super::error::Error;
-use super::sources::{Sources, Stdin, load_served};
+use super::sources::{Serving, Stdin};
 use clap::Args;
 use std::net::IpAddr;
 
@@ -12,6 +11,8 @@ secret (--password or COZEGEN_SERVE_PASSWORD): its pages then ask for it. It ans
 requests whose Host names it (an IP address, localhost or an --allowed-host, with its port),
 takes changes only from its own pages, and keeps the token (COZE_API_TOKEN or --token) to
 itself. Ctrl-C (or SIGTERM) ends it, exit 0; a run still on Coze is let go, never sent again.
+With --async, a workflow's runs page reads a run's result from the history again, for a run
+whose page was closed.
 
 Examples:
   cozegen serve examples/workflows/order_intake.json       one workflow, at http://127.0.0.1:8377/
@@ -22,7 +23,7 @@ Examples:
 #[command(after_help = SERVE_NOTES)]
 pub(crate) struct ServeArgs {
     #[command(flatten)]
-    pub(crate) sources: Sources,
+    pub(crate) serving: Serving,
 
     /// The address to listen on; other than loopback, it needs --password.
     #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
@@ -60,21 +61,6 @@ pub(crate) struct ServeArgs {
     /// The most runs (and uploads) on Coze at once; more are refused until one ends.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub(crate) max_runs: u16,
-
-    /// The longest wait for a run's answer, in seconds.
-    #[arg(help_heading = API, long, value_name = "SECONDS", default_value_t = 600,
-          value_parser = clap::value_parser!(u64).range(1..=86400))]
-    pub(crate) run_timeout: u64,
-
-    /// Send every workflow run asynchronously (`is_async: true`) and read its result from the
-    /// run history (the runs page reads it again for a run whose page was closed).
-    #[arg(help_heading = API, long = "async")]
-    pub(crate) async_runs: bool,
-
-    /// With --async: the wait before the first read of a run's history, in milliseconds; for
-    /// tests.
-    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 1000, hide = true)]
-    pub(crate) poll_interval_ms: u64,
 }
 
 /// `cozegen serve`: loads the workflows, then serves them until Ctrl-C.
@@ -98,14 +84,10 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
                 .into(),
         ));
     }
-    let served = load_served(&args.sources, Stdin::Document)?;
-    let client = cozegen::coze::Client::new(cozegen::coze::Options {
-        timeout: std::time::Duration::from_secs(args.run_timeout),
-        ..args.sources.api.options()
-    });
-    if let Err(e) = client.token() {
-        eprintln!("warning: {e}; the pages are served, but every run will fail until it is set");
-    }
+    let (served, client) = args.serving.load(
+        Stdin::Document,
+        "the pages are served, but every run will fail until it is set",
+    )?;
     let names: Vec<String> = served
         .iter()
         .map(|s| {
@@ -119,14 +101,10 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), Error> {
         allowed_hosts: args.allowed_hosts.clone(),
         allowed_origins: args.allowed_origins.clone(),
         lang: cozegen::emit::html::i18n::Lang::from_tag(&args.lang),
-        async_runs: args.async_runs.then(|| cozegen::coze::Wait {
-            interval: std::time::Duration::from_millis(args.poll_interval_ms.max(1)),
-            timeout: std::time::Duration::from_secs(args.run_timeout),
-            ..cozegen::coze::Wait::default()
-        }),
+        async_runs: args.serving.wait(),
         max_runs: usize::from(args.max_runs),
     };
-    let quiet = args.sources.quiet;
+    let quiet = args.serving.sources.quiet;
     let open = args.open;
     let login = args.password.is_some();
     let origins = args.allowed_origins.clone();

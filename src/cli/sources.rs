@@ -1,6 +1,8 @@
 //! Where `cozegen tool`, `cozegen mcp` and `cozegen serve` get their workflows: files, fetched
 //! workflows, or a whole workspace.
 
+#[cfg(any(feature = "mcp", feature = "serve"))]
+use super::args::API;
 #[cfg(feature = "fetch")]
 use super::args::{ApiArgs, split_id_version};
 use super::error::Error;
@@ -12,8 +14,8 @@ use cozegen::model::WorkflowInfo;
 use cozegen::{BuildOptions, Workflow};
 use std::path::PathBuf;
 
-/// Where `cozegen tool` and `cozegen mcp` get their workflows: files, fetched workflows, or a
-/// whole workspace.
+/// Where `cozegen tool`, `cozegen mcp` and `cozegen serve` get their workflows: files, fetched
+/// workflows, or a whole workspace.
 #[derive(Debug, Args)]
 pub(crate) struct Sources {
     /// Saved WorkflowInfo files (or Coze Studio canvases); `-` for stdin.
@@ -187,39 +189,96 @@ fn workspace(_: &Sources) -> Result<(Vec<Info>, usize), Error> {
     Ok((Vec::new(), 0))
 }
 
-/// Loads every workflow [`Sources`] names for a server of runs (`cozegen mcp`, `cozegen
-/// serve`): each must carry the workflow ID its runs go to, and there must be one.
+/// What a server of runs (`cozegen mcp`, `cozegen serve`) is given: its workflows, and how a
+/// run is waited for. One group, so that both wait and run alike.
 #[cfg(any(feature = "mcp", feature = "serve"))]
-pub(crate) fn load_served(
-    sources: &Sources,
-    stdin: Stdin,
-) -> Result<Vec<cozegen::plan::serving::Served>, Error> {
-    let (loaded, _failed) = load_sources(sources, stdin)?;
-    let mut served = Vec::with_capacity(loaded.len());
-    for Loaded {
-        workflow,
-        id,
-        version,
-    } in loaded
-    {
-        let Some(workflow_id) = id else {
-            return Err(Error::Usage(format!(
-                "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
-                 nowhere to go: serve it with -w ID",
-                cozegen::text::printable(
-                    workflow.details.name.as_deref().unwrap_or("a workflow"),
-                    60
-                )
-            )));
-        };
-        served.push(cozegen::plan::serving::Served {
-            workflow,
-            workflow_id,
-            workflow_version: version,
+#[derive(Debug, Args)]
+pub(crate) struct Serving {
+    #[command(flatten)]
+    pub(crate) sources: Sources,
+
+    /// The longest wait for a run's answer, in seconds.
+    #[arg(
+        help_heading = API,
+        long,
+        value_name = "SECONDS",
+        default_value_t = 600,
+        value_parser = clap::value_parser!(u64).range(1..=86400)
+    )]
+    pub(crate) run_timeout: u64,
+
+    /// Send every workflow run asynchronously (`is_async: true`, a feature of Coze's paid
+    /// plans) and read its run history until it ends, within --run-timeout: for workflows that
+    /// run longer than a synchronous call's 90 s. Chatflows are chats, streamed as without it
+    #[arg(help_heading = API, long = "async")]
+    pub(crate) async_runs: bool,
+
+    /// With --async: the wait before the first read of a run's history, in milliseconds
+    /// (doubling after, to at most 10 s); for tests.
+    #[arg(help_heading = API, long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub(crate) poll_interval_ms: u64,
+}
+
+#[cfg(any(feature = "mcp", feature = "serve"))]
+impl Serving {
+    /// Loads every workflow the sources name, each with the workflow ID its runs go to (there
+    /// must be one), and makes the one client their runs go through, which waits
+    /// --run-timeout for an answer. Without a token it says so now, and `without_token` (what
+    /// still works and what will fail): a client lists tools and a browser shows pages happily
+    /// without one, and every run would then fail the same way.
+    pub(crate) fn load(
+        &self,
+        stdin: Stdin,
+        without_token: &str,
+    ) -> Result<(Vec<cozegen::plan::serving::Served>, cozegen::coze::Client), Error> {
+        let workflows = self.workflows(stdin)?;
+        let client = cozegen::coze::Client::new(cozegen::coze::Options {
+            timeout: std::time::Duration::from_secs(self.run_timeout),
+            ..self.sources.api.options()
         });
+        if let Err(e) = client.token() {
+            eprintln!("warning: {e}; {without_token}");
+        }
+        Ok((workflows, client))
     }
-    if served.is_empty() {
-        return Err(Error::Usage("no workflow to serve".into()));
+
+    /// With --async: how a run's history is read until the run ends.
+    pub(crate) fn wait(&self) -> Option<cozegen::coze::Wait> {
+        self.async_runs.then(|| cozegen::coze::Wait {
+            interval: std::time::Duration::from_millis(self.poll_interval_ms.max(1)),
+            timeout: std::time::Duration::from_secs(self.run_timeout),
+            ..cozegen::coze::Wait::default()
+        })
     }
-    Ok(served)
+
+    fn workflows(&self, stdin: Stdin) -> Result<Vec<cozegen::plan::serving::Served>, Error> {
+        let (loaded, _failed) = load_sources(&self.sources, stdin)?;
+        let mut served = Vec::with_capacity(loaded.len());
+        for Loaded {
+            workflow,
+            id,
+            version,
+        } in loaded
+        {
+            let Some(workflow_id) = id else {
+                return Err(Error::Usage(format!(
+                    "the WorkflowInfo of {} has no workflow_detail.workflow_id, so its runs have \
+                     nowhere to go: serve it with -w ID",
+                    cozegen::text::printable(
+                        workflow.details.name.as_deref().unwrap_or("a workflow"),
+                        60
+                    )
+                )));
+            };
+            served.push(cozegen::plan::serving::Served {
+                workflow,
+                workflow_id,
+                workflow_version: version,
+            });
+        }
+        if served.is_empty() {
+            return Err(Error::Usage("no workflow to serve".into()));
+        }
+        Ok(served)
+    }
 }
