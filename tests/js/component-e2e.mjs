@@ -18,6 +18,7 @@ import { isDeepStrictEqual } from "node:util";
 import { chromium } from "playwright-core";
 import { build } from "esbuild";
 import { axeProblems } from "./axe.mjs";
+import { watch, finish } from "./problems.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const site = config.site;
@@ -125,20 +126,12 @@ const context = await chromium.launchPersistentContext(profile, {
   viewport: { width: 900, height: 900 },
 });
 
-// Opens a page of the site with its problems recorded (CSP violations are console errors),
-// once every element of `hosts` has its form running.
+// Opens a page of the site with its problems recorded (problems.mjs), once every element of
+// `hosts` has its form running.
 async function open(path, hosts, viewport) {
   const p = await context.newPage();
   if (viewport) await p.setViewportSize(viewport);
-  const problems = [];
-  p.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  p.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  p.on("dialog", (d) => {
-    problems.push(`dialog ${d.type()}: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
+  watch(p);
   await p.goto(origin + path);
   await p.waitForFunction(
     (names) => names.every((n) => document.querySelector(n)?.shadowRoot?.querySelector("form[data-cz-ready=ready]")),
@@ -152,13 +145,7 @@ async function open(path, hosts, viewport) {
       window.__events.push({ from: e.target.localName, composed: e.composed, cancelable: e.cancelable, json: e.detail.json, parameters: e.detail.parameters, message: e.detail.message, request: e.detail.request });
     });
   });
-  p.problems = problems;
   return p;
-}
-async function finish(p) {
-  const problems = p.problems;
-  await p.close();
-  assertEqual(problems, [], "the page reported problems");
 }
 
 // The visible errors inside `host`'s shadow root, by control name.

@@ -18,6 +18,7 @@ import { isDeepStrictEqual, inspect } from "node:util";
 import { chromium } from "playwright-core";
 import Ajv2020 from "ajv/dist/2020.js";
 import { axeProblems } from "./axe.mjs";
+import { watch, finish } from "./problems.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 mkdirSync(config.screenshots, { recursive: true });
@@ -73,21 +74,12 @@ const context = await chromium.launchPersistentContext(profile, {
   viewport: { width: 900, height: 900 },
 });
 
-// Opens a page from disk with its problems recorded: console errors (CSP violations show up
-// there), uncaught exceptions, and dialogs (which a hostile description might try to open).
+// Opens a page from disk with its problems recorded (problems.mjs).
 async function open(file, options = {}) {
   const page = await context.newPage();
   if (options.viewport) await page.setViewportSize(options.viewport);
   if (options.colorScheme) await page.emulateMedia({ colorScheme: options.colorScheme });
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("dialog", (d) => {
-    problems.push(`dialog ${d.type()}: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
+  watch(page);
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector("#cozegen-form[data-cz-ready=ready]", { state: "attached", timeout: 5000 });
   await page.evaluate(() => {
@@ -97,14 +89,7 @@ async function open(file, options = {}) {
       window.__submits.push({ json: e.detail.json, stringified: JSON.stringify(e.detail.parameters), message: e.detail.message, request: e.detail.request });
     });
   });
-  page.problems = problems;
   return page;
-}
-
-async function finish(page) {
-  const problems = page.problems;
-  await page.close();
-  assert(problems.length === 0, `the page reported problems:\n  ${problems.join("\n  ")}`);
 }
 
 const control = (page, name) => page.locator(`#cozegen-form [name=${JSON.stringify(name)}]`);

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { chromium } from "playwright-core";
 import { axeProblems } from "./axe.mjs";
+import { watch, finish } from "./problems.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 mkdirSync(config.screenshots, { recursive: true });
@@ -38,38 +39,18 @@ const context = await chromium.launchPersistentContext(profile, {
   viewport: { width: 900, height: 900 },
 });
 
-// Opens a served page with its problems recorded: console errors (CSP violations show up there),
-// uncaught exceptions, and dialogs (which a hostile name might try to open). `expected` are
-// console lines the scenario causes on purpose (the browser logs a 4xx answer itself).
+// Opens a served page with its problems recorded (problems.mjs; a scenario adds to
+// `page.expected` the console lines it causes on purpose: the browser logs a 4xx answer itself).
 async function open(path, options = {}) {
   const page = await context.newPage();
   if (options.viewport) await page.setViewportSize(options.viewport);
-  const problems = [];
-  page.expected = [];
-  page.on("console", (m) => {
-    const text = m.text();
-    if ((m.type() === "error" || m.type() === "warning") && !page.expected.some((re) => re.test(text))) {
-      problems.push(`console ${m.type()}: ${text}`);
-    }
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("dialog", (d) => {
-    problems.push(`dialog ${d.type()}: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
+  watch(page);
   const answer = await page.goto(base + path);
   assertEqual(answer.status(), 200, `GET ${path}`);
   if (path.startsWith("/w/") && !path.endsWith("/runs")) {
     await page.waitForSelector("#cozegen-form[data-cz-ready=ready]", { state: "attached", timeout: 5000 });
   }
-  page.problems = problems;
   return page;
-}
-
-async function finish(page) {
-  const problems = page.problems;
-  await page.close();
-  assert(problems.length === 0, `the page reported problems:\n  ${problems.join("\n  ")}`);
 }
 
 
